@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test layer, installing what is missing first:
+#   1. Rust unit and integration tests, natively (cargo test)
+#   2. wasm-bindgen-test tests of the bindings in a dedicated worker, in headless Chromium
+#   3. browser tests of the real page (node:test + playwright-core driving Debian's Chromium)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh --browser
+
+echo "== 1/3 native Rust tests"
+cargo test --release
+
+echo "== 2/3 wasm tests in headless Chromium (dedicated worker)"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json"
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+cargo test --release --target wasm32-unknown-unknown --test wasm
+
+echo "== 3/3 browser tests of the page"
+bash scripts/build-wasm.sh
+node --test --test-concurrency=1 tests/browser/

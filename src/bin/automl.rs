@@ -1,0 +1,276 @@
+//! The `automl` command line: the same core as the page, natively.
+//!
+//! ```text
+//! automl fit DATA.csv --target COLUMN [--time-budget SECONDS] [--seed N] [--task TASK]
+//!                     [--max-trials N] [--folds K] [--json] [--quiet]
+//! automl inspect DATA.csv
+//! ```
+//! Errors go to standard error with exit code 2 and a hint; nothing here panics on user data.
+
+use automl::search::SystemClock;
+use automl::{inspect, read_csv, run_search, AutoMlError, Control, Progress, SearchSettings, Task};
+use std::io::Write;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage:
+  automl fit DATA.csv --target COLUMN [options]   search models and print the leaderboard
+  automl inspect DATA.csv                         show the columns and their detected kinds
+
+Options for fit:
+  --target COLUMN        the column to predict (default: the last column)
+  --time-budget SECONDS  time for the whole run (default: 10)
+  --max-trials N         stop after N trials; with a seed the run is deterministic
+                         (without --time-budget, no time limit applies)
+  --seed N               seed of every random step (default: 42)
+  --task TASK            classification or regression (default: detected)
+  --folds K              cross-validation folds, 2 to 10 (default: 5)
+  --json                 print the result as JSON instead of a table
+  --quiet                do not print each trial as it finishes
+";
+
+/// A command-line failure: what went wrong and what to do.
+struct CliError {
+    message: String,
+    hint: String,
+}
+
+impl From<AutoMlError> for CliError {
+    fn from(e: AutoMlError) -> Self {
+        CliError {
+            message: e.to_string(),
+            hint: e.hint(),
+        }
+    }
+}
+
+fn usage_error(message: impl Into<String>) -> CliError {
+    CliError {
+        message: message.into(),
+        hint: "Run `automl --help` to see the commands and options.".into(),
+    }
+}
+
+struct FitArgs {
+    path: String,
+    settings: SearchSettings,
+    json: bool,
+    quiet: bool,
+}
+
+fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, CliError> {
+    value
+        .parse()
+        .map_err(|_| usage_error(format!("{flag} needs a number, not \"{value}\".")))
+}
+
+fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
+    let mut path = None;
+    let mut settings = SearchSettings::default();
+    let (mut json, mut quiet) = (false, false);
+    let mut time_given = false;
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let mut value = || -> Result<&String, CliError> {
+            i += 1;
+            args.get(i)
+                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
+        };
+        match arg {
+            "--target" => settings.target = Some(value()?.clone()),
+            "--time-budget" => {
+                settings.time_budget_s = Some(parse_number("--time-budget", value()?)?);
+                time_given = true;
+            }
+            "--max-trials" => settings.max_trials = Some(parse_number("--max-trials", value()?)?),
+            "--seed" => settings.seed = parse_number("--seed", value()?)?,
+            "--folds" => settings.folds = parse_number("--folds", value()?)?,
+            "--task" => settings.task = Some(Task::parse(value()?)?),
+            "--json" => json = true,
+            "--quiet" => quiet = true,
+            flag if flag.starts_with("--") => {
+                return Err(usage_error(format!("Unknown option {flag}.")))
+            }
+            file => {
+                if path.replace(file.to_string()).is_some() {
+                    return Err(usage_error(format!(
+                        "Only one data file can be given; \"{file}\" is a second one."
+                    )));
+                }
+            }
+        }
+        i += 1;
+    }
+    if settings.max_trials.is_some() && !time_given {
+        settings.time_budget_s = None;
+    }
+    let path = path.ok_or_else(|| {
+        usage_error("fit needs a data file, e.g. `automl fit data.csv --target price`.")
+    })?;
+    Ok(FitArgs {
+        path,
+        settings,
+        json,
+        quiet,
+    })
+}
+
+fn read_file(path: &str) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| CliError {
+        message: format!("Cannot read \"{path}\": {e}."),
+        hint: "Check the path and that the file is readable.".into(),
+    })
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
+    let [path] = args else {
+        return Err(usage_error("inspect needs exactly one data file."));
+    };
+    let table = read_csv(&read_file(path)?, &file_name(path))?;
+    let ins = inspect(&table);
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{}: {} rows × {} columns",
+        ins.file_name, ins.n_rows, ins.n_cols
+    );
+    for c in &ins.columns {
+        let _ = writeln!(
+            out,
+            "  {:<28} {:<12} missing {:>6}  distinct {:>6}  as target: {}",
+            c.name,
+            format!("{:?}", c.kind).to_lowercase(),
+            c.missing,
+            c.distinct,
+            c.suggested_task.name()
+        );
+    }
+    for note in &ins.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    Ok(())
+}
+
+fn cmd_fit(args: &[String]) -> Result<(), CliError> {
+    let fit = parse_fit(args)?;
+    let table = read_csv(&read_file(&fit.path)?, &file_name(&fit.path))?;
+    let clock = SystemClock::new();
+    let quiet = fit.quiet || fit.json;
+    let mut observer = |event: &Progress| {
+        if let (
+            false,
+            Progress::Trial {
+                elapsed_s,
+                row,
+                best_so_far,
+                ..
+            },
+        ) = (quiet, event)
+        {
+            eprintln!(
+                "[{elapsed_s:6.2} s] trial {:>3}  {:<22} {}={:.4}  (best {best_so_far:.4})  {}",
+                row.trial,
+                row.label,
+                row.metric.name(),
+                row.mean,
+                row.spec.params_text()
+            );
+        }
+        Control::Continue
+    };
+    let outcome = run_search(&table, &fit.settings, &clock, &mut observer)?;
+    let r = &outcome.result;
+    let mut out = std::io::stdout().lock();
+    if fit.json {
+        let text =
+            serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        let _ = writeln!(out, "{text}");
+        return Ok(());
+    }
+    let _ = writeln!(
+        out,
+        "{} rows, {} model inputs, target \"{}\" ({}), {}-fold cross-validation, {:.1} s",
+        r.n_rows,
+        r.n_features,
+        r.target,
+        r.task.name(),
+        r.folds,
+        r.elapsed_s
+    );
+    let _ = writeln!(
+        out,
+        "\n{:>4}  {:<22} {:>16}  {:>9}  hyperparameters",
+        "rank",
+        "model",
+        r.metric.name(),
+        "fit (s)"
+    );
+    const SHOWN: usize = 25;
+    for row in r.leaderboard.iter().take(SHOWN) {
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<22} {:>8.4} ± {:<6.4}  {:>9.3}  {}",
+            row.rank,
+            row.label,
+            row.mean,
+            row.std,
+            row.fit_time_s,
+            row.spec.params_text()
+        );
+    }
+    if r.leaderboard.len() > SHOWN {
+        let _ = writeln!(
+            out,
+            "   … {} more trials (use --json to see all)",
+            r.leaderboard.len() - SHOWN
+        );
+    }
+    let b = &r.best;
+    let _ = writeln!(
+        out,
+        "\nBest model: {} ({}), cross-validated {} {:.4} ± {:.4}; refitted on all {} rows in {:.3} s.",
+        b.row.label,
+        b.row.spec.params_text(),
+        r.metric.name(),
+        b.row.mean,
+        b.row.std,
+        r.n_rows,
+        b.refit_time_s
+    );
+    for note in &r.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("fit") => cmd_fit(&args[1..]),
+        Some("inspect") => cmd_inspect(&args[1..]),
+        Some("--help" | "-h" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some("--version" | "-V") => {
+            println!("automl {}", automl::VERSION);
+            Ok(())
+        }
+        Some(other) => Err(usage_error(format!("Unknown command \"{other}\"."))),
+        None => Err(usage_error("No command given.")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}\nhint: {}", e.message, e.hint);
+            ExitCode::from(2)
+        }
+    }
+}

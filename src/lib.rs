@@ -1,0 +1,29 @@
+//! In-browser AutoML core: reading a table, preprocessing it, fitting model families and
+//! searching them within a budget with honest cross-validation.
+//!
+//! The core knows nothing of JavaScript: the `bindings` module (wasm32 only) is the one place
+//! that uses wasm-bindgen, and the `automl` command-line tool drives the same functions natively.
+
+#![warn(missing_docs)]
+
+pub mod cv;
+pub mod data;
+pub mod error;
+pub mod metrics;
+pub mod models;
+pub mod preprocess;
+pub mod rng;
+pub mod search;
+pub mod target;
+
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;
+
+pub use data::{inspect, read_csv, Inspection, Table, Task};
+pub use error::{AutoMlError, Result};
+pub use search::{
+    run_search, Clock, Control, Observer, Progress, SearchOutcome, SearchResult, SearchSettings,
+};
+
+/// The crate's version, shown by the page and the command line.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,202 @@
+//! The column to predict: checked for the chosen task and encoded (class codes or numbers).
+//! Rows whose target is missing are left out here, with a count.
+
+use crate::data::{is_missing, parse_number, Table, Task};
+use crate::error::{AutoMlError, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Most classes a classification target may have.
+pub const MAX_CLASSES: usize = 200;
+
+/// The encoded target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Target {
+    /// Class codes `0..labels.len()`; `labels[code]` is the original text.
+    Classes {
+        /// Per-row class code.
+        y: Vec<u32>,
+        /// Class labels, sorted (numerically when they are all numbers).
+        labels: Vec<String>,
+    },
+    /// Numbers to predict.
+    Values(Vec<f64>),
+}
+
+impl Target {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Target::Classes { y, .. } => y.len(),
+            Target::Values(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The usable rows and their encoded target.
+#[derive(Debug, Clone)]
+pub struct PreparedTarget {
+    /// Table rows with a target value; `target` is parallel to this.
+    pub rows: Vec<usize>,
+    /// The encoded target.
+    pub target: Target,
+    /// What was done (rows dropped, ...).
+    pub notes: Vec<String>,
+}
+
+/// Checks and encodes the column `column` for `task`.
+pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<PreparedTarget> {
+    let name = &table.names[column];
+    let cells = &table.columns[column];
+    let rows: Vec<usize> = (0..cells.len())
+        .filter(|&r| !is_missing(&cells[r]))
+        .collect();
+    let mut notes = Vec::new();
+    let dropped = cells.len() - rows.len();
+    if dropped > 0 {
+        notes.push(format!(
+            "{dropped} row(s) with no value in the target \"{name}\" were left out."
+        ));
+    }
+    if rows.len() < 10 {
+        return Err(AutoMlError::BadTarget {
+            column: name.clone(),
+            detail: format!("only {} row(s) have a value in it", rows.len()),
+            hint: "Use a file with at least 10 rows that have a target value (ideally many more)."
+                .into(),
+        });
+    }
+    let target = match task {
+        Task::Regression => {
+            let mut values = Vec::with_capacity(rows.len());
+            for &r in &rows {
+                match parse_number(&cells[r]) {
+                    Some(v) => values.push(v),
+                    None => return Err(AutoMlError::BadTarget {
+                        column: name.clone(),
+                        detail: format!(
+                            "row {} holds \"{}\", which is not a number",
+                            r + 1,
+                            cells[r]
+                        ),
+                        hint:
+                            "Choose the classification task to predict labels, or fix that value."
+                                .into(),
+                    }),
+                }
+            }
+            Target::Values(values)
+        }
+        Task::Classification => {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for &r in &rows {
+                *counts.entry(cells[r].as_str()).or_default() += 1;
+            }
+            let mut labels: Vec<&str> = counts.keys().copied().collect();
+            if labels.iter().all(|l| parse_number(l).is_some()) {
+                labels.sort_by(|a, b| {
+                    parse_number(a)
+                        .unwrap_or(0.0)
+                        .total_cmp(&parse_number(b).unwrap_or(0.0))
+                });
+            }
+            if labels.len() < 2 {
+                return Err(AutoMlError::BadTarget {
+                    column: name.clone(),
+                    detail: format!(
+                        "every row has the same value \"{}\"",
+                        labels.first().copied().unwrap_or("")
+                    ),
+                    hint: "Choose a target column with at least two different values.".into(),
+                });
+            }
+            if labels.len() > MAX_CLASSES {
+                return Err(AutoMlError::BadTarget {
+                    column: name.clone(),
+                    detail: format!("it has {} different values, too many to treat as classes (at most {MAX_CLASSES})", labels.len()),
+                    hint: "If it is a number to predict, choose the regression task; otherwise choose another target.".into(),
+                });
+            }
+            let single: Vec<&str> = labels.iter().copied().filter(|l| counts[l] < 2).collect();
+            if !single.is_empty() {
+                let shown: Vec<String> =
+                    single.iter().take(5).map(|l| format!("\"{l}\"")).collect();
+                return Err(AutoMlError::BadTarget {
+                    column: name.clone(),
+                    detail: format!("the class(es) {} occur on a single row, too few to cross-validate", shown.join(", ")),
+                    hint: "Remove those rows or merge rare classes into a larger one, then load the file again.".into(),
+                });
+            }
+            let code: BTreeMap<&str, u32> = labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (*l, i as u32))
+                .collect();
+            Target::Classes {
+                y: rows.iter().map(|&r| code[cells[r].as_str()]).collect(),
+                labels: labels.iter().map(|l| l.to_string()).collect(),
+            }
+        }
+    };
+    Ok(PreparedTarget {
+        rows,
+        target,
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::read_csv;
+
+    fn table(rows: &[&str]) -> Table {
+        let text = format!(
+            "x,y\n{}\n",
+            rows.iter()
+                .map(|r| format!("1,{r}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        read_csv(text.as_bytes(), "t.csv").unwrap()
+    }
+
+    #[test]
+    fn numeric_labels_sort_numerically_and_missing_rows_drop() {
+        let t = table(&["10", "9", "10", "9", "NA", "10", "9", "10", "9", "10", "9"]);
+        let p = prepare_target(&t, 1, Task::Classification).unwrap();
+        let Target::Classes { y, labels } = &p.target else {
+            panic!()
+        };
+        assert_eq!(labels, &["9", "10"]);
+        assert_eq!(&y[..3], &[1, 0, 1]);
+        assert_eq!(p.rows.len(), 10);
+        assert_eq!(p.notes.len(), 1);
+    }
+
+    #[test]
+    fn one_class_and_singleton_classes_are_refused() {
+        let t = table(&["a"; 12]);
+        assert!(prepare_target(&t, 1, Task::Classification)
+            .unwrap_err()
+            .to_string()
+            .contains("same value \"a\""));
+        let mut rows = vec!["a"; 11];
+        rows.push("b");
+        let e = prepare_target(&table(&rows), 1, Task::Classification).unwrap_err();
+        assert!(e.to_string().contains("\"b\""), "{e}");
+    }
+
+    #[test]
+    fn regression_names_the_bad_row() {
+        let mut rows = vec!["1.5"; 11];
+        rows[4] = "lots";
+        let e = prepare_target(&table(&rows), 1, Task::Regression).unwrap_err();
+        assert!(e.to_string().contains("row 5 holds \"lots\""), "{e}");
+    }
+}

@@ -1,0 +1,162 @@
+// The worker protocol: the one place that defines every message between the page and the
+// search worker, and the one class (`WorkerBridge`) that touches a `Worker`.
+// The worker side (`worker.js`) imports the names below; nothing else posts messages.
+//
+// Requests (page -> worker), each with a numeric `id` that every reply to it echoes:
+//   { id, type: "inspect", bytes: ArrayBuffer, fileName: string }
+//       Parse the file and describe it. `bytes` is transferred, not copied.
+//   { id, type: "run", bytes: ArrayBuffer, fileName: string, settings: RunSettings }
+//       Run a budgeted search. `bytes` is transferred.
+//   { id, type: "panic" }
+//       Fault injection for tests: makes the Rust core panic (a wasm trap).
+//
+// Replies (worker -> page):
+//   { type: "ready", version }                 once, when the wasm module is loaded (no id)
+//   { id, type: "progress", event: Progress }  zero or more while a request runs
+//   { id, type: "result", value }              the request's answer (Inspection or SearchResult)
+//   { id, type: "error", error: { name, message, fatal } }
+//       the request failed. `fatal` is true after a wasm trap (a Rust panic): the instance is
+//       unusable and the bridge replaces the worker.
+//
+// Shapes (produced by the Rust core, see src/bindings.rs):
+//   RunSettings  = { target: string, task: "classification"|"regression",
+//                    timeBudgetS: number, seed: number, folds: number }
+//   Inspection   = { fileName, nRows, nCols,
+//                    columns: [{ name, kind: "numeric"|"categorical"|"identifier"|"constant",
+//                                missing, distinct, suggestedTask: "classification"|"regression" }],
+//                    preview: string[][] (first rows, raw cell text), defaultTarget: number }
+//   LeaderboardRow = { rank, trial, family, label, params: {name: value},
+//                      metric: "accuracy"|"r2", mean, std, foldScores: number[], fitTimeS }
+//   Progress     = { kind: "trial", elapsedS, budgetS, trialsDone, row: LeaderboardRow,
+//                    bestSoFar: number }
+//                | { kind: "phase", phase: "search"|"refit", elapsedS, budgetS }
+//   SearchResult = { task, metric, nRows, nFeatures, elapsedS, budgetS,
+//                    leaderboard: LeaderboardRow[] (best first),
+//                    best: { row: LeaderboardRow, refitTimeS }, notes: string[] }
+
+/** Message type names, shared by both sides. */
+export const MSG = Object.freeze({
+  INSPECT: "inspect",
+  RUN: "run",
+  PANIC: "panic",
+  READY: "ready",
+  PROGRESS: "progress",
+  RESULT: "result",
+  ERROR: "error",
+});
+
+/** Default run settings; the page's controls start from these. */
+export const DEFAULT_SETTINGS = Object.freeze({
+  timeBudgetS: 10,
+  seed: 42,
+  folds: 5,
+});
+
+/** An error reply turned into an exception. `fatal` means the worker was replaced. */
+export class WorkerError extends Error {
+  constructor({ name = "Error", message = "unknown error", fatal = false } = {}) {
+    super(message);
+    this.name = name;
+    this.fatal = fatal;
+  }
+}
+
+/**
+ * The only code that touches a `Worker`. Requests return promises; progress events go to the
+ * `onProgress` callback given with the request. `cancel()` terminates the worker (a busy wasm
+ * call cannot read messages), rejects every pending request, and starts a fresh worker lazily.
+ */
+export class WorkerBridge {
+  constructor(workerUrl = new URL("./worker.js", import.meta.url)) {
+    this.workerUrl = workerUrl;
+    this.worker = null;
+    this.ready = null;
+    this.nextId = 1;
+    this.pending = new Map();
+    /** Called with a WorkerError when a worker dies (trap or load failure). */
+    this.onWorkerLost = () => {};
+  }
+
+  start() {
+    if (this.worker) return this.ready;
+    const worker = new Worker(this.workerUrl, { type: "module" });
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    // Nobody may be awaiting `ready` when a worker dies; the error reaches callers through
+    // their own pending requests, so an unobserved rejection here is not a page error.
+    this.ready.catch(() => {});
+    worker.onmessage = (event) => this.handle(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.replace(new WorkerError({
+        name: "WorkerFailed",
+        message: `The search worker failed: ${event.message || "it could not be loaded"}. Reload the page and try again.`,
+        fatal: true,
+      }));
+    };
+    return this.ready;
+  }
+
+  handle(msg) {
+    if (msg.type === MSG.READY) {
+      this.resolveReady(msg);
+      return;
+    }
+    const entry = this.pending.get(msg.id);
+    if (!entry) return;
+    if (msg.type === MSG.PROGRESS) {
+      entry.onProgress(msg.event);
+    } else if (msg.type === MSG.RESULT) {
+      this.pending.delete(msg.id);
+      entry.resolve(msg.value);
+    } else if (msg.type === MSG.ERROR) {
+      this.pending.delete(msg.id);
+      const error = new WorkerError(msg.error);
+      if (error.fatal) this.replace(error);
+      entry.reject(error);
+    }
+  }
+
+  async request(type, payload = {}, transfer = [], onProgress = () => {}) {
+    await this.start();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
+      this.worker.postMessage({ id, type, ...payload }, transfer);
+    });
+  }
+
+  /** Parse and describe a file. `bytes` is an ArrayBuffer that is transferred (detached). */
+  inspect(bytes, fileName) {
+    return this.request(MSG.INSPECT, { bytes, fileName }, [bytes]);
+  }
+
+  /** Run a search. `bytes` is transferred; pass a copy if you still need it. */
+  run(bytes, fileName, settings, onProgress) {
+    return this.request(MSG.RUN, { bytes, fileName, settings }, [bytes], onProgress);
+  }
+
+  /** Fault injection for tests: the core panics; the reply is a fatal error. */
+  panic() {
+    return this.request(MSG.PANIC);
+  }
+
+  /** Stop whatever runs now: terminate the worker; the next request starts a fresh one. */
+  cancel(reason = "Stopped.") {
+    this.replace(new WorkerError({ name: "Cancelled", message: reason, fatal: false }));
+  }
+
+  replace(error) {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    if (this.rejectReady) this.rejectReady(error);
+    this.ready = null;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const entry of pending) entry.reject(error);
+    if (error.fatal) this.onWorkerLost(error);
+  }
+}

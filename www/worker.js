@@ -1,0 +1,44 @@
+// The search worker: loads the wasm core once, then answers requests from `protocol.js`.
+// It installs its message handler at once and awaits the module inside it, so no request
+// sent before the module is ready is lost. It owns no state between requests.
+import init, { inspect, run_search, trigger_panic, version } from "./pkg/automl.js";
+import { MSG } from "./protocol.js";
+
+const loaded = init().then(() => {
+  self.postMessage({ type: MSG.READY, version: version() });
+});
+
+function errorReply(id, err) {
+  // A wasm trap (RuntimeError: unreachable) means a Rust panic: the instance is unusable.
+  const fatal = err instanceof WebAssembly.RuntimeError;
+  const message = fatal
+    ? `The search engine crashed (${err.message}). The worker has been restarted; try again, and if it happens again with this file, please report it.`
+    : String(err && err.message ? err.message : err);
+  self.postMessage({
+    id,
+    type: MSG.ERROR,
+    error: { name: fatal ? "EngineCrashed" : (err && err.name) || "Error", message, fatal },
+  });
+}
+
+self.onmessage = async (event) => {
+  const msg = event.data;
+  try {
+    await loaded;
+    if (msg.type === MSG.INSPECT) {
+      const value = inspect(new Uint8Array(msg.bytes), msg.fileName);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.RUN) {
+      const onProgress = (progressEvent) =>
+        self.postMessage({ id: msg.id, type: MSG.PROGRESS, event: progressEvent });
+      const value = run_search(new Uint8Array(msg.bytes), msg.fileName, msg.settings, onProgress);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.PANIC) {
+      trigger_panic();
+    } else {
+      throw new Error(`Unknown request type "${msg.type}".`);
+    }
+  } catch (err) {
+    errorReply(msg.id, err);
+  }
+};
