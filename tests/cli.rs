@@ -1,0 +1,141 @@
+//! Tests of the `automl` command line: output on success, exit code 2 and a message on bad input.
+
+use std::process::Command;
+
+fn automl(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_automl"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run automl");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn fit_prints_the_leaderboard_and_the_best_model() {
+    let (code, out, err) = automl(&[
+        "fit",
+        "tests/data/iris.csv",
+        "--target",
+        "target",
+        "--time-budget",
+        "3",
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("rank  model"), "{out}");
+    assert!(out.contains("Best model:"), "{out}");
+    assert!(err.contains("trial   1"), "progress lines on stderr: {err}");
+}
+
+#[test]
+fn fit_json_is_machine_readable() {
+    let (code, out, err) = automl(&[
+        "fit",
+        "tests/data/diabetes.csv",
+        "--max-trials",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["task"], "regression");
+    assert_eq!(v["leaderboard"].as_array().unwrap().len(), 3);
+    assert_eq!(v["metric"], "r2");
+}
+
+fn fails_with(args: &[&str], needle: &str) {
+    let (code, out, err) = automl(args);
+    assert_eq!(
+        code, 2,
+        "exit code for {args:?}; stdout {out}; stderr {err}"
+    );
+    assert!(
+        err.contains(needle),
+        "{args:?}: expected {needle:?} in {err}"
+    );
+    assert!(err.contains("hint: "), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn bad_input_exits_2_with_a_message_that_names_the_problem() {
+    fails_with(
+        &["fit", "tests/data/missing.csv"],
+        "Cannot read \"tests/data/missing.csv\"",
+    );
+    fails_with(
+        &["fit", "tests/data/bad/empty.csv"],
+        "\"empty.csv\" is empty",
+    );
+    fails_with(&["fit", "tests/data/bad/header_only.csv"], "no data rows");
+    fails_with(
+        &["fit", "tests/data/bad/ragged.csv"],
+        "Line 3 of \"ragged.csv\" has 2 fields, but the header has 3",
+    );
+    fails_with(
+        &["fit", "tests/data/bad/binary.csv"],
+        "does not look like a CSV",
+    );
+    fails_with(
+        &["fit", "tests/data/bad/duplicate_columns.csv"],
+        "two columns named \"x\"",
+    );
+    fails_with(
+        &["fit", "tests/data/bad/one_class.csv"],
+        "every row has the same value \"same\"",
+    );
+    fails_with(
+        &["fit", "tests/data/bad/only_identifier.csv"],
+        "No column besides the target",
+    );
+    fails_with(
+        &["fit", "tests/data/iris.csv", "--target", "species"],
+        "no column named \"species\"",
+    );
+    fails_with(
+        &["fit", "tests/data/iris.csv", "--task", "regression"],
+        "\"setosa\", which is not a number",
+    );
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    fails_with(
+        &["fit", "tests/data/iris.csv", "--time-budget", "soon"],
+        "--time-budget needs a number",
+    );
+    fails_with(
+        &["fit", "tests/data/iris.csv", "--time-budget", "0"],
+        "time budget",
+    );
+    fails_with(&["fit", "tests/data/iris.csv", "--folds", "1"], "folds");
+    fails_with(
+        &["fit", "tests/data/iris.csv", "--bogus"],
+        "Unknown option --bogus",
+    );
+    fails_with(&["fit"], "needs a data file");
+    fails_with(&["frobnicate"], "Unknown command");
+}
+
+#[test]
+fn inspect_lists_columns_and_kinds() {
+    let (code, out, err) = automl(&["inspect", "tests/data/titanic.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("891 rows × 12 columns"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Name") && l.contains("identifier")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Sex") && l.contains("categorical")),
+        "{out}"
+    );
+}
