@@ -11,7 +11,7 @@ use std::collections::HashMap;
 pub const MAX_ONE_HOT_LEVELS: usize = 30;
 
 /// A dense row-major matrix of finite numbers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Matrix {
     /// Rows.
     pub rows: usize,

@@ -10,7 +10,7 @@ use crate::cv::{kfold, stratified_kfold, Fold};
 use crate::data::{column_stats, suggested_task, Table, Task};
 use crate::error::{AutoMlError, Result};
 use crate::metrics::{accuracy, mean_std, r2, Metric};
-use crate::models::{Fitted, Labels, ModelSpec, Prediction};
+use crate::models::{ClassWeight, Family, FittedModel, Labels, ModelSpec, Prediction};
 use crate::preprocess::{Frame, Matrix, Pipeline};
 use crate::rng::Rng;
 use crate::target::{prepare_target, Target};
@@ -207,7 +207,7 @@ pub struct BestModel {
     /// Preprocessing learned on all rows.
     pub pipeline: Pipeline,
     /// The model fitted on all rows.
-    pub model: Fitted,
+    pub model: FittedModel,
     /// Its configuration.
     pub spec: ModelSpec,
 }
@@ -228,127 +228,66 @@ struct FoldData {
     valid: Vec<usize>,
 }
 
-/// The configurations tried first, for each task: sensible defaults of every family.
-pub fn portfolio(task: Task) -> Vec<ModelSpec> {
+/// The configurations tried first, for each task: the baseline and sensible defaults of
+/// every family, the way a person who knows them would start.
+pub fn portfolio(task: Task, n_inputs: usize) -> Vec<ModelSpec> {
+    use crate::models::{KnnWeights, Kernel};
     use ModelSpec::*;
-    let mut specs = match task {
-        Task::Classification => vec![
-            GaussianNb,
-            LogisticRegression { alpha: 1.0 },
-            LogisticRegression { alpha: 0.01 },
-        ],
-        Task::Regression => vec![
-            LinearRegression,
-            Ridge { alpha: 1.0 },
-            Ridge { alpha: 10.0 },
-        ],
-    };
+    let classification = task == Task::Classification;
+    let cw = ClassWeight::None;
+    // scikit-learn's gamma = "scale" on standardized inputs
+    let gamma = (1.0 / n_inputs.max(1) as f64).clamp(1e-3, 10.0);
+    let mut specs = vec![Constant];
+    if classification {
+        specs.extend([
+            ModelSpec::default_for(Family::GaussianNb, true),
+            ModelSpec::default_for(Family::CategoricalNb, true),
+            LogisticRegression { c: 1.0, class_weight: cw },
+            LogisticRegression { c: 100.0, class_weight: cw },
+        ]);
+    } else {
+        specs.extend([LinearRegression, Ridge { alpha: 1.0 }, Ridge { alpha: 30.0 }, Lasso { alpha: 0.05 }, ElasticNet { alpha: 0.05, l1_ratio: 0.5 }]);
+    }
     specs.extend([
-        DecisionTree {
-            max_depth: 4,
-            min_samples_leaf: 1,
-        },
-        DecisionTree {
-            max_depth: 0,
-            min_samples_leaf: 5,
-        },
-        Knn {
-            k: 5,
-            distance_weighted: false,
-        },
-        Knn {
-            k: 15,
-            distance_weighted: true,
-        },
-        RandomForest {
-            n_trees: 50,
-            max_depth: 0,
-            min_samples_leaf: 1,
-        },
-        RandomForest {
-            n_trees: 100,
-            max_depth: 0,
-            min_samples_leaf: 2,
-        },
-        RandomForest {
-            n_trees: 200,
-            max_depth: 0,
-            min_samples_leaf: 1,
-        },
+        DecisionTree { max_depth: 4, min_samples_leaf: 1 },
+        DecisionTree { max_depth: 0, min_samples_leaf: 5 },
+        Knn { k: 5, weights: KnnWeights::Uniform, class_weight: cw },
+        Knn { k: 15, weights: KnnWeights::Distance, class_weight: cw },
+        Svm { c: 1.0, kernel: Kernel::Rbf, gamma, epsilon: 0.1, class_weight: cw },
+        RandomForest { n_trees: 50, max_depth: 0, min_samples_leaf: 1 },
+        RandomForest { n_trees: 100, max_depth: 0, min_samples_leaf: 2 },
+        RandomForest { n_trees: 200, max_depth: 0, min_samples_leaf: 1 },
     ]);
     specs
 }
 
-/// The sampling group of a family in the phase after the portfolio (`None`: not sampled).
-fn sample_group(spec: &ModelSpec) -> Option<usize> {
-    match spec {
-        ModelSpec::LogisticRegression { .. }
-        | ModelSpec::Ridge { .. }
-        | ModelSpec::LinearRegression => Some(0),
-        ModelSpec::Knn { .. } => Some(1),
-        ModelSpec::DecisionTree { .. } => Some(2),
-        ModelSpec::RandomForest { .. } => Some(3),
-        ModelSpec::GaussianNb => None,
-    }
+/// Families whose spaces the phase after the portfolio samples.
+fn sampled_families(task: Task) -> Vec<Family> {
+    Family::for_task(task == Task::Classification)
+        .into_iter()
+        .filter(|f| !matches!(f, Family::Constant | Family::LinearRegression))
+        .collect()
 }
 
-/// The sampling groups ordered best first by their best mean score so far.
-fn groups_by_score(rows: &[LeaderboardRow]) -> Vec<usize> {
-    let mut best = [f64::NEG_INFINITY; 4];
-    for r in rows {
-        if let Some(g) = sample_group(&r.spec) {
-            best[g] = best[g].max(r.mean);
-        }
-    }
-    let mut order = vec![0, 1, 2, 3];
-    order.sort_by(|&a, &b| best[b].total_cmp(&best[a]).then(a.cmp(&b)));
-    order
+/// The sampled families, best first by their best mean score so far (untried ones last).
+fn families_by_score(task: Task, rows: &[LeaderboardRow]) -> Vec<Family> {
+    let mut families = sampled_families(task);
+    let best = |f: Family| rows.iter().filter(|r| r.spec.family() == f).map(|r| r.mean).fold(f64::NEG_INFINITY, f64::max);
+    families.sort_by(|a, b| best(*b).total_cmp(&best(*a)));
+    families
 }
 
-/// A random configuration for the phase after the portfolio: a group is drawn with
-/// probability 0.5, 0.25, 0.15, 0.1 by its rank in `order`, so the search spends most of the
-/// remaining budget near the families that did best.
-fn sample_spec(task: Task, rng: &mut Rng, order: &[usize]) -> ModelSpec {
-    let log_uniform =
-        |rng: &mut Rng, lo: f64, hi: f64| (lo.ln() + rng.next_f64() * (hi.ln() - lo.ln())).exp();
-    let round3 = |v: f64| (v * 1000.0).round() / 1000.0;
+/// A random configuration for the phase after the portfolio: the family is drawn with
+/// probability 0.5, 0.25, 0.15, 0.1 by its rank in `order` (the best four), so the search
+/// spends most of the remaining budget near the families that did best; each
+/// hyperparameter is drawn from its range in the family's space.
+fn sample_spec(task: Task, rng: &mut Rng, order: &[Family]) -> ModelSpec {
+    let classification = task == Task::Classification;
     let u = rng.next_f64();
-    let rank = if u < 0.5 {
-        0
-    } else if u < 0.75 {
-        1
-    } else if u < 0.9 {
-        2
-    } else {
-        3
-    };
-    match order[rank] {
-        0 => match task {
-            Task::Classification => ModelSpec::LogisticRegression {
-                alpha: round3(log_uniform(rng, 1e-3, 30.0)),
-            },
-            Task::Regression => ModelSpec::Ridge {
-                alpha: round3(log_uniform(rng, 1e-3, 100.0)),
-            },
-        },
-        1 => ModelSpec::Knn {
-            k: 1 + rng.below(40),
-            distance_weighted: rng.below(2) == 1,
-        },
-        2 => ModelSpec::DecisionTree {
-            max_depth: 2 + rng.below(14) as u16,
-            min_samples_leaf: 1 + rng.below(20),
-        },
-        _ => ModelSpec::RandomForest {
-            n_trees: 50 + 50 * rng.below(6) as u16,
-            max_depth: if rng.below(2) == 0 {
-                0
-            } else {
-                6 + rng.below(20) as u16
-            },
-            min_samples_leaf: 1 + rng.below(8),
-        },
-    }
+    let rank = if u < 0.5 { 0 } else if u < 0.75 { 1 } else if u < 0.9 { 2 } else { 3 };
+    let family = order[rank.min(order.len() - 1)];
+    let params = family.space(classification).into_iter().map(|d| (d.name.to_string(), d.sample(rng.next_f64()))).collect();
+    ModelSpec::from_params(family, classification, &params).unwrap_or_else(|_| ModelSpec::default_for(family, classification))
 }
 
 fn score(target: &Target, positions: &[usize], pred: &Prediction) -> f64 {
@@ -366,22 +305,20 @@ fn score(target: &Target, positions: &[usize], pred: &Prediction) -> f64 {
 }
 
 enum Labelled {
-    Classes(Vec<u32>),
+    Classes(Vec<u32>, usize),
     Values(Vec<f64>),
 }
 
 impl Labelled {
     fn of(target: &Target, positions: &[usize]) -> Labelled {
         match target {
-            Target::Classes { y, .. } => {
-                Labelled::Classes(positions.iter().map(|&i| y[i]).collect())
-            }
+            Target::Classes { y, labels } => Labelled::Classes(positions.iter().map(|&i| y[i]).collect(), labels.len()),
             Target::Values(v) => Labelled::Values(positions.iter().map(|&i| v[i]).collect()),
         }
     }
     fn labels(&self) -> Labels<'_> {
         match self {
-            Labelled::Classes(c) => Labels::Classes(c),
+            Labelled::Classes(c, n) => Labels::Classes { y: c, n_classes: *n },
             Labelled::Values(v) => Labels::Values(v),
         }
     }
@@ -495,7 +432,7 @@ pub fn run_search(
         .collect();
     let train_shape = (fold_data[0].x_train.rows, fold_data[0].x_train.cols);
 
-    let mut candidates = portfolio(task);
+    let mut candidates = portfolio(task, train_shape.1);
     candidates.sort_by(|a, b| {
         a.cost_units(train_shape.0, train_shape.1)
             .total_cmp(&b.cost_units(train_shape.0, train_shape.1))
@@ -521,17 +458,17 @@ pub fn run_search(
         let spec = if next < portfolio_len {
             candidates[next].clone()
         } else {
-            sample_spec(task, &mut sampler, &groups_by_score(&rows))
+            sample_spec(task, &mut sampler, &families_by_score(task, &rows))
         };
         next += 1;
-        if failed_families.contains(&spec.family())
+        if failed_families.contains(&spec.family_name())
             || (next > portfolio_len && rows.iter().any(|r| r.spec == spec))
         {
             continue;
         }
         let units = spec.cost_units(train_shape.0, train_shape.1) * fold_data.len() as f64;
         if let Some(b) = budget {
-            let family_rate = rate.iter().find(|(f, _)| *f == spec.family()).map(|r| r.1);
+            let family_rate = rate.iter().find(|(f, _)| *f == spec.family_name()).map(|r| r.1);
             let any_rate = rate.iter().map(|r| r.1).fold(0.0, f64::max);
             let predicted = family_rate.unwrap_or(any_rate) * units;
             let refit_reserve = rows
@@ -566,8 +503,8 @@ pub fn run_search(
                 Ok(pred) => fold_scores.push(score(&prepared.target, &fd.valid, &pred)),
                 Err(e) => {
                     // One family failing on this data must not end the search: note it, go on.
-                    if !failed_families.contains(&spec.family()) {
-                        failed_families.push(spec.family());
+                    if !failed_families.contains(&spec.family_name()) {
+                        failed_families.push(spec.family_name());
                         notes.push(format!(
                             "{} could not be used on this data: {e}",
                             spec.label()
@@ -584,17 +521,17 @@ pub fn run_search(
         }
         let fit_time_s = clock.now_s() - trial_start;
         let observed = fit_time_s / units.max(1e-9);
-        match rate.iter_mut().find(|(f, _)| *f == spec.family()) {
+        match rate.iter_mut().find(|(f, _)| *f == spec.family_name()) {
             Some(entry) => entry.1 = entry.1.max(observed),
-            None => rate.push((spec.family(), observed)),
+            None => rate.push((spec.family_name(), observed)),
         }
         let (mean, std) = mean_std(&fold_scores);
         let row = LeaderboardRow {
             rank: 0,
             trial: trial_no,
-            family: spec.family().into(),
+            family: spec.family_name().into(),
             label: spec.label().into(),
-            params: spec.params(),
+            params: spec.params(task == Task::Classification),
             metric,
             mean,
             std,

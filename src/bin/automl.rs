@@ -158,6 +158,14 @@ fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Hyperparameters as `name=value, ...`.
+fn params_text(params: &serde_json::Map<String, serde_json::Value>) -> String {
+    if params.is_empty() {
+        return "defaults".into();
+    }
+    params.iter().map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect::<Vec<_>>().join(", ")
+}
+
 fn cmd_fit(args: &[String]) -> Result<(), CliError> {
     let fit = parse_fit(args)?;
     let table = read_csv(&read_file(&fit.path)?, &file_name(&fit.path))?;
@@ -180,7 +188,7 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
                 row.label,
                 row.metric.name(),
                 row.mean,
-                row.spec.params_text()
+                params_text(&row.params)
             );
         }
         Control::Continue
@@ -222,7 +230,7 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
             row.mean,
             row.std,
             row.fit_time_s,
-            row.spec.params_text()
+            params_text(&row.params)
         );
     }
     if r.leaderboard.len() > SHOWN {
@@ -237,7 +245,7 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
         out,
         "\nBest model: {} ({}), cross-validated {} {:.4} ± {:.4}; refitted on all {} rows in {:.3} s.",
         b.row.label,
-        b.row.spec.params_text(),
+        params_text(&b.row.params),
         r.metric.name(),
         b.row.mean,
         b.row.std,

@@ -1,0 +1,141 @@
+//! k nearest neighbours by brute force on the (standardized) inputs, written here to give
+//! class probabilities, weighted votes and a serializable model. At most
+//! [`MAX_TRAIN_ROWS`] training rows are kept (a seeded sample beyond that).
+
+use crate::preprocess::Matrix;
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// Most training rows a fitted model keeps.
+pub const MAX_TRAIN_ROWS: usize = 20_000;
+
+/// What the neighbours vote on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum KnnTargets {
+    /// Class codes and the number of classes.
+    Classes(Vec<u32>, usize),
+    /// Values.
+    Values(Vec<f64>),
+}
+
+/// A fitted neighbours model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Knn {
+    k: usize,
+    distance_weighted: bool,
+    /// Per training row, its class weight (1 without class weighting).
+    row_weight: Vec<f64>,
+    x: Matrix,
+    y: KnnTargets,
+}
+
+impl Knn {
+    /// Keeps the training rows (sampled down to [`MAX_TRAIN_ROWS`] with `seed`).
+    pub fn fit(x: &Matrix, y: KnnTargets, weights: &[f64], k: usize, distance_weighted: bool, seed: u64) -> Knn {
+        let mut keep: Vec<usize> = (0..x.rows).collect();
+        if x.rows > MAX_TRAIN_ROWS {
+            Rng::new(seed).shuffle(&mut keep);
+            keep.truncate(MAX_TRAIN_ROWS);
+            keep.sort_unstable();
+        }
+        let mut data = Vec::with_capacity(keep.len() * x.cols);
+        for &r in &keep {
+            data.extend_from_slice(x.row(r));
+        }
+        let y = match y {
+            KnnTargets::Classes(c, n) => KnnTargets::Classes(keep.iter().map(|&r| c[r]).collect(), n),
+            KnnTargets::Values(v) => KnnTargets::Values(keep.iter().map(|&r| v[r]).collect()),
+        };
+        Knn {
+            k: k.clamp(1, keep.len().max(1)),
+            distance_weighted,
+            row_weight: keep.iter().map(|&r| weights[r]).collect(),
+            x: Matrix { rows: keep.len(), cols: x.cols, data },
+            y,
+        }
+    }
+
+    /// For each row of `x`, calls `visit(row, neighbours)` with (training row, vote weight).
+    fn neighbours(&self, x: &Matrix, mut visit: impl FnMut(usize, &[(usize, f64)])) {
+        let mut dist: Vec<(f64, usize)> = Vec::with_capacity(self.x.rows);
+        let mut picked: Vec<(usize, f64)> = Vec::with_capacity(self.k);
+        for r in 0..x.rows {
+            let q = x.row(r);
+            dist.clear();
+            for t in 0..self.x.rows {
+                let d: f64 = self.x.row(t).iter().zip(q).map(|(a, b)| (a - b) * (a - b)).sum();
+                dist.push((d, t));
+            }
+            let k = self.k.min(dist.len());
+            if k < dist.len() {
+                dist.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            }
+            picked.clear();
+            let exact: Vec<usize> = dist[..k].iter().filter(|d| d.0 == 0.0).map(|d| d.1).collect();
+            if self.distance_weighted && !exact.is_empty() {
+                // identical training rows decide alone, as with an infinite weight
+                picked.extend(exact.iter().map(|&t| (t, self.row_weight[t])));
+            } else {
+                for &(d, t) in &dist[..k] {
+                    let w = if self.distance_weighted { 1.0 / d.sqrt() } else { 1.0 };
+                    picked.push((t, w * self.row_weight[t]));
+                }
+            }
+            visit(r, &picked);
+        }
+    }
+
+    /// Class probabilities (`rows × n_classes`), or `None` for a regressor.
+    pub fn predict_proba(&self, x: &Matrix) -> Option<Vec<f64>> {
+        let KnnTargets::Classes(y, k) = &self.y else { return None };
+        let mut out = vec![0.0; x.rows * k];
+        self.neighbours(x, |r, picked| {
+            let o = &mut out[r * k..(r + 1) * k];
+            for &(t, w) in picked {
+                o[y[t] as usize] += w;
+            }
+            let s: f64 = o.iter().sum();
+            if s > 0.0 {
+                o.iter_mut().for_each(|v| *v /= s);
+            } else {
+                o.iter_mut().for_each(|v| *v = 1.0 / *k as f64);
+            }
+        });
+        Some(out)
+    }
+
+    /// Predicted values, or `None` for a classifier.
+    pub fn predict_values(&self, x: &Matrix) -> Option<Vec<f64>> {
+        let KnnTargets::Values(y) = &self.y else { return None };
+        let mut out = vec![0.0; x.rows];
+        self.neighbours(x, |r, picked| {
+            let s: f64 = picked.iter().map(|p| p.1).sum();
+            out[r] = if s > 0.0 {
+                picked.iter().map(|&(t, w)| w * y[t]).sum::<f64>() / s
+            } else {
+                picked.iter().map(|&(t, _)| y[t]).sum::<f64>() / picked.len().max(1) as f64
+            };
+        });
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn votes_and_averages_exactly() {
+        let x = Matrix { rows: 4, cols: 1, data: vec![0.0, 1.0, 10.0, 11.0] };
+        let q = Matrix { rows: 1, cols: 1, data: vec![0.4] };
+        let c = Knn::fit(&x, KnnTargets::Classes(vec![0, 0, 1, 1], 2), &[1.0; 4], 3, false, 0);
+        let p = c.predict_proba(&q).unwrap();
+        assert!((p[0] - 2.0 / 3.0).abs() < 1e-12);
+        let r = Knn::fit(&x, KnnTargets::Values(vec![1.0, 3.0, 5.0, 7.0]), &[1.0; 4], 2, false, 0);
+        assert_eq!(r.predict_values(&q).unwrap(), [2.0]);
+        let w = Knn::fit(&x, KnnTargets::Values(vec![1.0, 3.0, 5.0, 7.0]), &[1.0; 4], 2, true, 0);
+        // weights 1/0.4 and 1/0.6
+        let expect = (1.0 / 0.4 + 3.0 / 0.6) / (1.0 / 0.4 + 1.0 / 0.6);
+        assert!((w.predict_values(&q).unwrap()[0] - expect).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,244 @@
+//! The conformance suite (scikit-learn's `check_estimator` idea), run over every model family,
+//! natively (`cargo test`) and in wasm (wasm-bindgen-test in a dedicated worker): shapes,
+//! probabilities, determinism, a serialization round trip, bad inputs that must give errors and
+//! never panics, and an accuracy threshold on a seeded split of a real dataset.
+
+use automl::cv::{kfold, stratified_kfold};
+use automl::data::Task;
+use automl::metrics::{accuracy, r2};
+use automl::models::{Family, FittedModel, Labels, ModelSpec, Prediction};
+use automl::preprocess::{Frame, Matrix, Pipeline};
+use automl::target::{prepare_target, Target};
+use automl::{read_csv, AutoMlError};
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+const IRIS: &[u8] = include_bytes!("data/iris.csv");
+const DIABETES: &[u8] = include_bytes!("data/diabetes.csv");
+const TITANIC: &[u8] = include_bytes!("data/titanic.csv");
+
+/// Classifier families whose probabilities come only with the project's tree engine.
+fn hard_votes_only(f: Family) -> bool {
+    matches!(f, Family::DecisionTree | Family::RandomForest)
+}
+
+struct Split {
+    x_train: Matrix,
+    x_test: Matrix,
+    target: Target,
+    train: Vec<usize>,
+    test: Vec<usize>,
+}
+
+/// A seeded 80/20 split (the first of five folds), preprocessed on the training part only.
+fn split(bytes: &[u8], name: &str, target: &str, task: Task) -> Split {
+    let t = read_csv(bytes, name).unwrap();
+    let col = t.column_index(target).unwrap();
+    let prepared = prepare_target(&t, col, task).unwrap();
+    let frame = Frame::from_table(&t, col);
+    let fold = match &prepared.target {
+        Target::Classes { y, .. } => stratified_kfold(y, 5, 11).remove(0),
+        Target::Values(v) => kfold(v.len(), 5, 11).remove(0),
+    };
+    let rows = |p: &[usize]| p.iter().map(|&i| prepared.rows[i]).collect::<Vec<_>>();
+    let pipeline = Pipeline::fit(&frame, &rows(&fold.train));
+    Split {
+        x_train: pipeline.transform(&frame, &rows(&fold.train)),
+        x_test: pipeline.transform(&frame, &rows(&fold.valid)),
+        target: prepared.target,
+        train: fold.train,
+        test: fold.valid,
+    }
+}
+
+fn classes(target: &Target, positions: &[usize]) -> (Vec<u32>, usize) {
+    let Target::Classes { y, labels } = target else { panic!("classes expected") };
+    (positions.iter().map(|&i| y[i]).collect(), labels.len())
+}
+
+fn values(target: &Target, positions: &[usize]) -> Vec<f64> {
+    let Target::Values(v) = target else { panic!("values expected") };
+    positions.iter().map(|&i| v[i]).collect()
+}
+
+fn fit_classifier(spec: &ModelSpec, s: &Split, seed: u64) -> FittedModel {
+    let (y, n) = classes(&s.target, &s.train);
+    spec.fit(&s.x_train, Labels::Classes { y: &y, n_classes: n }, seed).unwrap_or_else(|e| panic!("{spec:?}: {e}"))
+}
+
+fn round_trip(m: &FittedModel) -> FittedModel {
+    let text = serde_json::to_string(m).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Minimum test accuracy on iris per family (the majority class scores 1/3).
+fn iris_threshold(f: Family) -> f64 {
+    match f {
+        Family::Constant => 0.0,
+        Family::DecisionTree => 0.85,
+        // four quantile bins per input at its low-cost start
+        Family::CategoricalNb => 0.8,
+        _ => 0.9,
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn classifiers_conform() {
+    let s = split(IRIS, "iris.csv", "target", Task::Classification);
+    let (y_test, _) = classes(&s.target, &s.test);
+    for family in Family::for_task(true) {
+        for spec in [ModelSpec::default_for(family, true), ModelSpec::low_cost(family, true)] {
+            let m = fit_classifier(&spec, &s, 1);
+            let Prediction::Classes(pred) = m.predict(&s.x_test).unwrap() else { panic!("{family:?} predicted values") };
+            assert_eq!(pred.len(), s.x_test.rows, "{family:?}");
+            let acc = accuracy(&y_test, &pred);
+            assert!(acc >= iris_threshold(family), "{family:?} ({spec:?}): iris accuracy {acc:.3} below {}", iris_threshold(family));
+            match m.predict_proba(&s.x_test).unwrap() {
+                Some(p) => {
+                    assert_eq!((p.rows, p.cols), (s.x_test.rows, 3), "{family:?}");
+                    for r in 0..p.rows {
+                        let sum: f64 = p.row(r).iter().sum();
+                        assert!((sum - 1.0).abs() < 1e-9 && p.row(r).iter().all(|v| (0.0..=1.0).contains(v)), "{family:?} row {r}: {:?}", p.row(r));
+                    }
+                    // the predicted class is the most probable one
+                    for r in 0..p.rows {
+                        let best = p.row(r).iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                        assert_eq!(p.row(r)[pred[r] as usize], best, "{family:?} row {r}");
+                    }
+                }
+                None => assert!(hard_votes_only(family), "{family:?} gives no probabilities"),
+            }
+            // determinism and serialization
+            let again = fit_classifier(&spec, &s, 1);
+            assert_eq!(again.predict(&s.x_test).unwrap(), Prediction::Classes(pred.clone()), "{family:?} not deterministic");
+            let back = round_trip(&m);
+            assert_eq!(back.predict(&s.x_test).unwrap(), Prediction::Classes(pred.clone()), "{family:?} round trip");
+            assert_eq!(back.predict_proba(&s.x_test).unwrap(), m.predict_proba(&s.x_test).unwrap(), "{family:?} round trip proba");
+        }
+    }
+}
+
+/// Minimum test R² on diabetes per family.
+fn diabetes_threshold(f: Family) -> f64 {
+    match f {
+        Family::Constant => -0.1,
+        Family::DecisionTree => -0.5,
+        Family::Knn | Family::RandomForest | Family::Svm => 0.3,
+        _ => 0.4,
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn regressors_conform() {
+    let s = split(DIABETES, "diabetes.csv", "target", Task::Regression);
+    let y_train = values(&s.target, &s.train);
+    let y_test = values(&s.target, &s.test);
+    for family in Family::for_task(false) {
+        let spec = ModelSpec::default_for(family, false);
+        let m = spec.fit(&s.x_train, Labels::Values(&y_train), 3).unwrap_or_else(|e| panic!("{family:?}: {e}"));
+        let Prediction::Values(pred) = m.predict(&s.x_test).unwrap() else { panic!("{family:?} predicted classes") };
+        assert_eq!(pred.len(), s.x_test.rows);
+        let score = r2(&y_test, &pred);
+        assert!(score >= diabetes_threshold(family), "{family:?}: diabetes R² {score:.3} below {}", diabetes_threshold(family));
+        assert_eq!(m.predict_proba(&s.x_test).unwrap(), None, "{family:?}");
+        let again = spec.fit(&s.x_train, Labels::Values(&y_train), 3).unwrap();
+        assert_eq!(again.predict(&s.x_test).unwrap(), Prediction::Values(pred.clone()), "{family:?} not deterministic");
+        assert_eq!(round_trip(&m).predict(&s.x_test).unwrap(), Prediction::Values(pred), "{family:?} round trip");
+    }
+}
+
+fn is_model_error(r: Result<FittedModel, AutoMlError>) -> bool {
+    matches!(r, Err(AutoMlError::Model { .. }))
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn bad_inputs_give_errors_not_panics() {
+    let good = Matrix { rows: 6, cols: 2, data: vec![0.0, 1.0, 1.0, 0.5, 2.0, 0.2, 3.0, 0.9, 4.0, 0.1, 5.0, 0.3] };
+    let classes = [0u32, 0, 0, 1, 1, 1];
+    let vals = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+    for classification in [true, false] {
+        for family in Family::for_task(classification) {
+            let spec = ModelSpec::default_for(family, classification);
+            let labels = if classification { Labels::Classes { y: &classes, n_classes: 2 } } else { Labels::Values(&vals) };
+            for bad in [f64::NAN, f64::INFINITY] {
+                let mut x = good.clone();
+                x.data[3] = bad;
+                assert!(is_model_error(spec.fit(&x, labels, 0)), "{family:?} accepted {bad}");
+            }
+            let short = Matrix { rows: 5, cols: 2, data: good.data[..10].to_vec() };
+            assert!(is_model_error(spec.fit(&short, labels, 0)), "{family:?}: 5 rows, 6 labels");
+            let empty = Matrix { rows: 0, cols: 2, data: vec![] };
+            assert!(is_model_error(spec.fit(&empty, if classification { Labels::Classes { y: &[], n_classes: 2 } } else { Labels::Values(&[]) }, 0)), "{family:?}: no rows");
+            // a constant input is handled
+            let mut constant = good.clone();
+            for r in 0..6 {
+                constant.data[r * 2 + 1] = 7.0;
+            }
+            let m = spec.fit(&constant, labels, 0).unwrap_or_else(|e| panic!("{family:?} on a constant input: {e}"));
+            // a wrong number of inputs at prediction time is an error
+            let wide = Matrix { rows: 1, cols: 3, data: vec![0.0; 3] };
+            assert!(matches!(m.predict(&wide), Err(AutoMlError::Model { .. })), "{family:?}: 3 inputs");
+            let mut nan_row = Matrix { rows: 1, cols: 2, data: vec![0.0, 0.0] };
+            nan_row.data[0] = f64::NAN;
+            assert!(m.predict(&nan_row).is_err(), "{family:?}: NaN at prediction");
+            // fewer rows than inputs
+            let wide_train = Matrix { rows: 3, cols: 5, data: (0..15).map(|i| (i * 7 % 11) as f64).collect() };
+            let few = if classification { Labels::Classes { y: &classes[2..5], n_classes: 2 } } else { Labels::Values(&vals[..3]) };
+            let _ = spec.fit(&wide_train, few, 0).map(|m| m.predict(&wide_train));
+            if classification {
+                // one class only: a constant model, not an error
+                let m = spec.fit(&good, Labels::Classes { y: &[1; 6], n_classes: 2 }, 0).unwrap();
+                assert_eq!(m.predict(&good).unwrap(), Prediction::Classes(vec![1; 6]), "{family:?}");
+                // a code outside the classes is an error
+                assert!(is_model_error(spec.fit(&good, Labels::Classes { y: &[0, 1, 2, 0, 1, 0], n_classes: 2 }, 0)));
+            } else {
+                let mut y = vals;
+                y[2] = f64::NAN;
+                assert!(is_model_error(spec.fit(&good, Labels::Values(&y), 0)), "{family:?}: NaN target");
+            }
+        }
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn hyperparameters_are_checked_at_fit_time() {
+    let mut params = serde_json::Map::new();
+    params.insert("c".into(), serde_json::json!(-1.0));
+    assert!(ModelSpec::from_params(Family::LogisticRegression, true, &params).is_err());
+    params.clear();
+    params.insert("nope".into(), serde_json::json!(1));
+    assert!(ModelSpec::from_params(Family::Knn, true, &params).is_err());
+    let spec = ModelSpec::Ridge { alpha: f64::NAN };
+    let x = Matrix { rows: 2, cols: 1, data: vec![0.0, 1.0] };
+    assert!(is_model_error(spec.fit(&x, Labels::Values(&[0.0, 1.0]), 0)));
+    // a regression family asked for classes
+    assert!(is_model_error(ModelSpec::LinearRegression.fit(&x, Labels::Classes { y: &[0, 1], n_classes: 2 }, 0)));
+    // every family's defaults and low-cost start are inside its own space
+    for classification in [true, false] {
+        for f in Family::for_task(classification) {
+            ModelSpec::default_for(f, classification).validate(classification).unwrap();
+            ModelSpec::low_cost(f, classification).validate(classification).unwrap();
+        }
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn class_weighting_raises_minority_recall_on_titanic() {
+    use automl::models::ClassWeight;
+    let s = split(TITANIC, "titanic.csv", "Survived", Task::Classification);
+    let (y_test, _) = classes(&s.target, &s.test);
+    let recall = |cw: ClassWeight| {
+        let m = fit_classifier(&ModelSpec::LogisticRegression { c: 1.0, class_weight: cw }, &s, 0);
+        let Prediction::Classes(p) = m.predict(&s.x_test).unwrap() else { panic!() };
+        let pos = y_test.iter().filter(|&&c| c == 1).count() as f64;
+        y_test.iter().zip(&p).filter(|(t, p)| **t == 1 && **p == 1).count() as f64 / pos
+    };
+    let (plain, balanced) = (recall(ClassWeight::None), recall(ClassWeight::Balanced));
+    assert!(balanced > plain, "balanced recall {balanced:.3} vs plain {plain:.3}");
+}
