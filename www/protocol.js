@@ -24,13 +24,15 @@
 //   Inspection   = { fileName, nRows, nCols,
 //                    columns: [{ name, kind: "numeric"|"categorical"|"identifier"|"constant",
 //                                missing, distinct, suggestedTask: "classification"|"regression" }],
-//                    preview: string[][] (first rows, raw cell text), defaultTarget: number }
+//                    preview: string[][] (first rows, raw cell text), defaultTarget: number,
+//                    notes: string[] (what reading decided, e.g. an encoding fallback) }
 //   LeaderboardRow = { rank, trial, family, label, params: {name: value},
 //                      metric: "accuracy"|"r2", mean, std, foldScores: number[], fitTimeS }
 //   Progress     = { kind: "trial", elapsedS, budgetS, trialsDone, row: LeaderboardRow,
 //                    bestSoFar: number }
 //                | { kind: "phase", phase: "search"|"refit", elapsedS, budgetS }
-//   SearchResult = { task, metric, nRows, nFeatures, elapsedS, budgetS,
+//   SearchResult = { target, task, metric, nRows, nFeatures, folds, elapsedS, budgetS,
+//                    classes: string[] (class labels; empty for regression),
 //                    leaderboard: LeaderboardRow[] (best first),
 //                    best: { row: LeaderboardRow, refitTimeS }, notes: string[] }
 

@@ -4,15 +4,23 @@
 import init, { inspect, run_search, trigger_panic, version } from "./pkg/automl.js";
 import { MSG } from "./protocol.js";
 
-const loaded = init().then(() => {
-  self.postMessage({ type: MSG.READY, version: version() });
-});
+const loaded = init().then(
+  () => self.postMessage({ type: MSG.READY, version: version() }),
+  (err) => {
+    // Rethrown outside the promise, so the worker's error event fires and the bridge
+    // reports the failure instead of waiting for "ready" forever.
+    setTimeout(() => {
+      throw new Error(`The search engine could not be loaded: ${err && err.message ? err.message : err}`);
+    });
+    throw err;
+  },
+);
 
 function errorReply(id, err) {
   // A wasm trap (RuntimeError: unreachable) means a Rust panic: the instance is unusable.
   const fatal = err instanceof WebAssembly.RuntimeError;
   const message = fatal
-    ? `The search engine crashed (${err.message}). The worker has been restarted; try again, and if it happens again with this file, please report it.`
+    ? `The search engine crashed (${err.message}). Try again; if it happens again with this file, please report it.`
     : String(err && err.message ? err.message : err);
   self.postMessage({
     id,

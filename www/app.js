@@ -1,0 +1,294 @@
+// The controller: keeps the loaded data and the run state, turns view events into bridge
+// requests and bridge replies into view updates. It never touches the DOM itself.
+import { DEFAULT_SETTINGS, WorkerBridge } from "./protocol.js";
+import { View } from "./view.js";
+
+const METRIC_FOR_TASK = Object.freeze({ classification: "accuracy", regression: "r2" });
+const TASKS = new Set(["classification", "regression"]);
+const MAX_BUDGET_S = 3600;
+const MAX_SEED = 4294967295;
+/** Rows kept in the leaderboard table; long runs can finish many thousands of trials. */
+const LEADERBOARD_LIMIT = 500;
+
+/** A score that can be compared; failed trials (no mean) sort last. */
+function sortKey(row) {
+  return typeof row.mean === "number" && Number.isFinite(row.mean) ? row.mean : -Infinity;
+}
+
+/** Insert `row` into `rows` (best first, higher is better) after any equal score; return its index. */
+export function insertSorted(rows, row) {
+  const key = sortKey(row);
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sortKey(rows[mid]) >= key) lo = mid + 1;
+    else hi = mid;
+  }
+  rows.splice(lo, 0, row);
+  return lo;
+}
+
+function messageOf(err) {
+  if (err && typeof err.message === "string" && err.message) return err.message;
+  return String(err);
+}
+
+export class Controller {
+  constructor(view, bridge) {
+    this.view = view;
+    this.bridge = bridge;
+    this.samples = [];
+    /** The loaded data: { bytes: ArrayBuffer, fileName, inspection } or null. */
+    this.data = null;
+    this.loadSeq = 0;
+    this.runSeq = 0;
+    this.running = false;
+    this.loading = false;
+    this.liveRows = [];
+    this.engineVersion = null;
+  }
+
+  init() {
+    const { view, bridge } = this;
+    view.setSettingsDefaults(DEFAULT_SETTINGS);
+    view.bindFileChosen((file) => this.loadFile(file));
+    view.bindLoadSample((id) => this.loadSample(id));
+    view.bindTargetChange((index) => this.chooseTarget(index));
+    view.bindStart((values) => this.start(values));
+    view.bindStop(() => this.stop());
+    bridge.onWorkerLost = (error) => this.workerLost(error);
+    this.updateButtons();
+    this.loadSampleList();
+    this.startEngine("Loading engine…");
+  }
+
+  // ---- engine ------------------------------------------------------------------------------
+
+  async startEngine(text) {
+    this.view.showStatus(text, "loading");
+    try {
+      const ready = await this.bridge.start();
+      this.engineVersion = ready && ready.version;
+      this.view.setEngineVersion(this.engineVersion);
+      if (!this.running && !this.loading) {
+        this.view.showStatus(`Engine ready (version ${this.engineVersion})`, "ready");
+      }
+    } catch (err) {
+      // A worker that dies while starting is reported through onWorkerLost; a cancel
+      // (Stop during start-up) is not an error.
+      if (err && err.name === "Cancelled") return;
+      if (!(err && err.fatal)) this.reportError(err);
+    }
+  }
+
+  workerLost(error) {
+    this.reportError(error);
+    if (error && error.name === "EngineCrashed") {
+      // The module loaded fine before the trap, so a fresh worker will too: warm it up now.
+      setTimeout(() => this.startEngine("Restarting engine…"), 0);
+    } else {
+      this.view.showStatus("The engine stopped working", "error");
+    }
+  }
+
+  reportError(err) {
+    let extra = "";
+    if (err && err.fatal) {
+      const kept = this.data ? ` Your data (${this.data.fileName}) is still loaded.` : "";
+      extra = err.name === "EngineCrashed"
+        ? `The engine was restarted.${kept}`
+        : `The engine was reset and starts again on your next try.${kept}`;
+    }
+    this.view.showError(messageOf(err), extra);
+  }
+
+  // ---- loading data ------------------------------------------------------------------------
+
+  async loadSampleList() {
+    try {
+      const response = await fetch("samples/samples.json");
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const list = await response.json();
+      this.samples = Array.isArray(list) ? list.filter((s) => s && s.id && s.file) : [];
+      this.view.setSamples(this.samples);
+    } catch (err) {
+      this.samples = [];
+      this.view.showSamplesUnavailable();
+    }
+  }
+
+  async loadSample(id) {
+    const sample = this.samples.find((s) => s.id === id);
+    if (!sample) return;
+    await this.loadFrom(sample.file, async () => {
+      const response = await fetch(`samples/${encodeURIComponent(sample.file)}`);
+      if (!response.ok) throw new Error(`Could not download the example "${sample.title || sample.id}" (HTTP ${response.status}).`);
+      return response.arrayBuffer();
+    }, sample.target);
+  }
+
+  loadFile(file) {
+    return this.loadFrom(file.name, () => file.arrayBuffer(), null);
+  }
+
+  /** Read the bytes, keep them, and ask the engine to describe them. */
+  async loadFrom(fileName, readBytes, sampleTarget) {
+    if (this.running) return;
+    const seq = ++this.loadSeq;
+    this.loading = true;
+    this.view.hideError();
+    this.view.showStatus(`Reading ${fileName}…`, "busy");
+    this.updateButtons();
+    try {
+      const bytes = await readBytes();
+      if (seq !== this.loadSeq) return;
+      const inspection = await this.bridge.inspect(bytes.slice(0), fileName);
+      if (seq !== this.loadSeq) return;
+      this.data = { bytes, fileName, inspection };
+      this.showData(inspection, sampleTarget);
+      this.view.showStatus(`Loaded ${fileName}`, "ready");
+    } catch (err) {
+      if (seq !== this.loadSeq) return;
+      this.reportError(err);
+      this.view.showStatus(
+        this.data ? `Could not load ${fileName}; still using ${this.data.fileName}` : `Could not load ${fileName}`,
+        "error",
+      );
+    } finally {
+      if (seq === this.loadSeq) {
+        this.loading = false;
+        this.updateButtons();
+      }
+    }
+  }
+
+  showData(inspection, sampleTarget) {
+    const columns = inspection.columns || [];
+    this.view.hideRun();
+    this.view.showInspection(inspection);
+    let index = sampleTarget ? columns.findIndex((c) => c.name === sampleTarget) : -1;
+    if (index < 0) index = Number.isInteger(inspection.defaultTarget) ? inspection.defaultTarget : columns.length - 1;
+    this.view.setTargetOptions(columns, index);
+    this.chooseTarget(index);
+  }
+
+  /** A new target resets the task to the one suggested for that column. */
+  chooseTarget(index) {
+    const columns = (this.data && this.data.inspection.columns) || [];
+    const column = columns[index];
+    const task = column && TASKS.has(column.suggestedTask) ? column.suggestedTask : "classification";
+    this.view.showTarget(index, task);
+  }
+
+  // ---- running -----------------------------------------------------------------------------
+
+  /** Check the typed settings; return RunSettings or throw a message for the person. */
+  settingsFrom({ targetIndex, task, timeBudget, seed }) {
+    const columns = this.data.inspection.columns || [];
+    const column = columns[targetIndex];
+    if (!column) throw new Error("Choose the column to predict first.");
+    if (!TASKS.has(task)) throw new Error("Choose classification or regression.");
+    const budget = Number(String(timeBudget).trim());
+    if (String(timeBudget).trim() === "" || !Number.isFinite(budget) || budget < 1 || budget > MAX_BUDGET_S) {
+      throw new Error(`The time to search must be a number of seconds from 1 to ${MAX_BUDGET_S}.`);
+    }
+    const seedNumber = Number(String(seed).trim());
+    if (String(seed).trim() === "" || !Number.isInteger(seedNumber) || seedNumber < 0 || seedNumber > MAX_SEED) {
+      throw new Error(`The random seed must be a whole number from 0 to ${MAX_SEED}.`);
+    }
+    return { target: column.name, task, timeBudgetS: budget, seed: seedNumber, folds: DEFAULT_SETTINGS.folds };
+  }
+
+  async start(values) {
+    if (this.running || this.loading || !this.data) return;
+    let settings;
+    try {
+      settings = this.settingsFrom(values);
+    } catch (err) {
+      this.view.showError(messageOf(err));
+      return;
+    }
+    const { bytes, fileName } = this.data;
+    const seq = ++this.runSeq;
+    this.running = true;
+    this.liveRows = [];
+    this.view.hideError();
+    this.view.resetRun(METRIC_FOR_TASK[settings.task], settings.timeBudgetS);
+    this.view.showStatus(`Searching for the best model to predict “${settings.target}”…`, "busy");
+    this.updateButtons();
+    try {
+      const result = await this.bridge.run(bytes.slice(0), fileName, settings, (event) => {
+        if (seq === this.runSeq) this.progress(event);
+      });
+      if (seq !== this.runSeq) return;
+      this.finish(result);
+    } catch (err) {
+      if (seq !== this.runSeq) return;
+      if (err && err.name === "Cancelled") {
+        this.view.showStatus("Stopped", "stopped");
+      } else {
+        this.reportError(err);
+        this.view.showStatus("The search failed", "error");
+      }
+    } finally {
+      if (seq === this.runSeq) {
+        this.running = false;
+        this.updateButtons();
+      }
+    }
+  }
+
+  progress(event) {
+    if (!event) return;
+    if (event.kind === "trial" && event.row) {
+      const index = insertSorted(this.liveRows, event.row);
+      this.view.insertLeaderboardRow(event.row, index, LEADERBOARD_LIMIT, this.liveRows.length);
+      this.view.showTrialProgress(event);
+    } else if (event.kind === "phase") {
+      this.view.showPhase(event.phase, event.elapsedS, event.budgetS);
+      if (event.phase === "refit") this.view.showStatus("Refitting the best model on all rows…", "busy");
+    }
+  }
+
+  finish(result) {
+    const leaderboard = Array.isArray(result.leaderboard) ? result.leaderboard : [];
+    this.view.showLeaderboard(leaderboard, result.metric, LEADERBOARD_LIMIT);
+    this.view.showFinished(result.elapsedS, result.budgetS, leaderboard.length);
+    this.view.showBest(result);
+    this.view.showStatus(`Done: ${leaderboard.length} models tried`, "done");
+  }
+
+  stop() {
+    if (!this.running) return;
+    // Invalidate the run first so that its rejection (and any late message) is ignored here.
+    this.runSeq += 1;
+    this.running = false;
+    this.bridge.cancel("Stopped by you.");
+    this.view.showStoppedProgress(this.liveRows.length);
+    this.view.showStatus("Stopped", "stopped");
+    this.updateButtons();
+    // The bridge starts a fresh worker lazily; warm it up so the next Start is quick.
+    this.warmUp();
+  }
+
+  async warmUp() {
+    try {
+      await this.bridge.start();
+    } catch {
+      // The next request reports any problem.
+    }
+  }
+
+  updateButtons() {
+    this.view.setRunState({ canStart: Boolean(this.data) && !this.loading, running: this.running });
+  }
+}
+
+const view = new View();
+const bridge = new WorkerBridge();
+const controller = new Controller(view, bridge);
+controller.init();
+
+// Fault injection for the browser tests only.
+window.__automl = { bridge };
