@@ -16,7 +16,7 @@ export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-cargo test --release --target wasm32-unknown-unknown --test wasm
+cargo test --release --target wasm32-unknown-unknown --test wasm --test conformance
 
 echo "== 3/3 browser tests of the page"
 bash scripts/build-wasm.sh

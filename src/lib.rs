@@ -5,6 +5,8 @@
 //! that uses wasm-bindgen, and the `automl` command-line tool drives the same functions natively.
 
 #![warn(missing_docs)]
+// Numerical loops index several parallel arrays at once; iterator chains would hide that.
+#![allow(clippy::needless_range_loop)]
 
 pub mod cv;
 pub mod data;

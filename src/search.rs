@@ -231,7 +231,7 @@ struct FoldData {
 /// The configurations tried first, for each task: the baseline and sensible defaults of
 /// every family, the way a person who knows them would start.
 pub fn portfolio(task: Task, n_inputs: usize) -> Vec<ModelSpec> {
-    use crate::models::{KnnWeights, Kernel};
+    use crate::models::{Kernel, KnnWeights};
     use ModelSpec::*;
     let classification = task == Task::Classification;
     let cw = ClassWeight::None;
@@ -242,21 +242,68 @@ pub fn portfolio(task: Task, n_inputs: usize) -> Vec<ModelSpec> {
         specs.extend([
             ModelSpec::default_for(Family::GaussianNb, true),
             ModelSpec::default_for(Family::CategoricalNb, true),
-            LogisticRegression { c: 1.0, class_weight: cw },
-            LogisticRegression { c: 100.0, class_weight: cw },
+            LogisticRegression {
+                c: 1.0,
+                class_weight: cw,
+            },
+            LogisticRegression {
+                c: 100.0,
+                class_weight: cw,
+            },
         ]);
     } else {
-        specs.extend([LinearRegression, Ridge { alpha: 1.0 }, Ridge { alpha: 30.0 }, Lasso { alpha: 0.05 }, ElasticNet { alpha: 0.05, l1_ratio: 0.5 }]);
+        specs.extend([
+            LinearRegression,
+            Ridge { alpha: 1.0 },
+            Ridge { alpha: 30.0 },
+            Lasso { alpha: 0.05 },
+            ElasticNet {
+                alpha: 0.05,
+                l1_ratio: 0.5,
+            },
+        ]);
     }
     specs.extend([
-        DecisionTree { max_depth: 4, min_samples_leaf: 1 },
-        DecisionTree { max_depth: 0, min_samples_leaf: 5 },
-        Knn { k: 5, weights: KnnWeights::Uniform, class_weight: cw },
-        Knn { k: 15, weights: KnnWeights::Distance, class_weight: cw },
-        Svm { c: 1.0, kernel: Kernel::Rbf, gamma, epsilon: 0.1, class_weight: cw },
-        RandomForest { n_trees: 50, max_depth: 0, min_samples_leaf: 1 },
-        RandomForest { n_trees: 100, max_depth: 0, min_samples_leaf: 2 },
-        RandomForest { n_trees: 200, max_depth: 0, min_samples_leaf: 1 },
+        DecisionTree {
+            max_depth: 4,
+            min_samples_leaf: 1,
+        },
+        DecisionTree {
+            max_depth: 0,
+            min_samples_leaf: 5,
+        },
+        Knn {
+            k: 5,
+            weights: KnnWeights::Uniform,
+            class_weight: cw,
+        },
+        Knn {
+            k: 15,
+            weights: KnnWeights::Distance,
+            class_weight: cw,
+        },
+        Svm {
+            c: 1.0,
+            kernel: Kernel::Rbf,
+            gamma,
+            epsilon: 0.1,
+            class_weight: cw,
+        },
+        RandomForest {
+            n_trees: 50,
+            max_depth: 0,
+            min_samples_leaf: 1,
+        },
+        RandomForest {
+            n_trees: 100,
+            max_depth: 0,
+            min_samples_leaf: 2,
+        },
+        RandomForest {
+            n_trees: 200,
+            max_depth: 0,
+            min_samples_leaf: 1,
+        },
     ]);
     specs
 }
@@ -272,7 +319,12 @@ fn sampled_families(task: Task) -> Vec<Family> {
 /// The sampled families, best first by their best mean score so far (untried ones last).
 fn families_by_score(task: Task, rows: &[LeaderboardRow]) -> Vec<Family> {
     let mut families = sampled_families(task);
-    let best = |f: Family| rows.iter().filter(|r| r.spec.family() == f).map(|r| r.mean).fold(f64::NEG_INFINITY, f64::max);
+    let best = |f: Family| {
+        rows.iter()
+            .filter(|r| r.spec.family() == f)
+            .map(|r| r.mean)
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
     families.sort_by(|a, b| best(*b).total_cmp(&best(*a)));
     families
 }
@@ -284,10 +336,23 @@ fn families_by_score(task: Task, rows: &[LeaderboardRow]) -> Vec<Family> {
 fn sample_spec(task: Task, rng: &mut Rng, order: &[Family]) -> ModelSpec {
     let classification = task == Task::Classification;
     let u = rng.next_f64();
-    let rank = if u < 0.5 { 0 } else if u < 0.75 { 1 } else if u < 0.9 { 2 } else { 3 };
+    let rank = if u < 0.5 {
+        0
+    } else if u < 0.75 {
+        1
+    } else if u < 0.9 {
+        2
+    } else {
+        3
+    };
     let family = order[rank.min(order.len() - 1)];
-    let params = family.space(classification).into_iter().map(|d| (d.name.to_string(), d.sample(rng.next_f64()))).collect();
-    ModelSpec::from_params(family, classification, &params).unwrap_or_else(|_| ModelSpec::default_for(family, classification))
+    let params = family
+        .space(classification)
+        .into_iter()
+        .map(|d| (d.name.to_string(), d.sample(rng.next_f64())))
+        .collect();
+    ModelSpec::from_params(family, classification, &params)
+        .unwrap_or_else(|_| ModelSpec::default_for(family, classification))
 }
 
 fn score(target: &Target, positions: &[usize], pred: &Prediction) -> f64 {
@@ -312,13 +377,18 @@ enum Labelled {
 impl Labelled {
     fn of(target: &Target, positions: &[usize]) -> Labelled {
         match target {
-            Target::Classes { y, labels } => Labelled::Classes(positions.iter().map(|&i| y[i]).collect(), labels.len()),
+            Target::Classes { y, labels } => {
+                Labelled::Classes(positions.iter().map(|&i| y[i]).collect(), labels.len())
+            }
             Target::Values(v) => Labelled::Values(positions.iter().map(|&i| v[i]).collect()),
         }
     }
     fn labels(&self) -> Labels<'_> {
         match self {
-            Labelled::Classes(c, n) => Labels::Classes { y: c, n_classes: *n },
+            Labelled::Classes(c, n) => Labels::Classes {
+                y: c,
+                n_classes: *n,
+            },
             Labelled::Values(v) => Labels::Values(v),
         }
     }
@@ -438,7 +508,7 @@ pub fn run_search(
             .total_cmp(&b.cost_units(train_shape.0, train_shape.1))
     });
     let portfolio_len = candidates.len();
-    let mut sampler = Rng::new(settings.seed ^ 0x5EA7_C4);
+    let mut sampler = Rng::new(settings.seed ^ 0x005E_A7C4);
 
     let _ = observer.on_progress(&Progress::Phase {
         phase: "search".into(),
@@ -468,7 +538,10 @@ pub fn run_search(
         }
         let units = spec.cost_units(train_shape.0, train_shape.1) * fold_data.len() as f64;
         if let Some(b) = budget {
-            let family_rate = rate.iter().find(|(f, _)| *f == spec.family_name()).map(|r| r.1);
+            let family_rate = rate
+                .iter()
+                .find(|(f, _)| *f == spec.family_name())
+                .map(|r| r.1);
             let any_rate = rate.iter().map(|r| r.1).fold(0.0, f64::max);
             let predicted = family_rate.unwrap_or(any_rate) * units;
             let refit_reserve = rows

@@ -53,18 +53,30 @@ fn split(bytes: &[u8], name: &str, target: &str, task: Task) -> Split {
 }
 
 fn classes(target: &Target, positions: &[usize]) -> (Vec<u32>, usize) {
-    let Target::Classes { y, labels } = target else { panic!("classes expected") };
+    let Target::Classes { y, labels } = target else {
+        panic!("classes expected")
+    };
     (positions.iter().map(|&i| y[i]).collect(), labels.len())
 }
 
 fn values(target: &Target, positions: &[usize]) -> Vec<f64> {
-    let Target::Values(v) = target else { panic!("values expected") };
+    let Target::Values(v) = target else {
+        panic!("values expected")
+    };
     positions.iter().map(|&i| v[i]).collect()
 }
 
 fn fit_classifier(spec: &ModelSpec, s: &Split, seed: u64) -> FittedModel {
     let (y, n) = classes(&s.target, &s.train);
-    spec.fit(&s.x_train, Labels::Classes { y: &y, n_classes: n }, seed).unwrap_or_else(|e| panic!("{spec:?}: {e}"))
+    spec.fit(
+        &s.x_train,
+        Labels::Classes {
+            y: &y,
+            n_classes: n,
+        },
+        seed,
+    )
+    .unwrap_or_else(|e| panic!("{spec:?}: {e}"))
 }
 
 fn round_trip(m: &FittedModel) -> FittedModel {
@@ -89,33 +101,59 @@ fn classifiers_conform() {
     let s = split(IRIS, "iris.csv", "target", Task::Classification);
     let (y_test, _) = classes(&s.target, &s.test);
     for family in Family::for_task(true) {
-        for spec in [ModelSpec::default_for(family, true), ModelSpec::low_cost(family, true)] {
+        for spec in [
+            ModelSpec::default_for(family, true),
+            ModelSpec::low_cost(family, true),
+        ] {
             let m = fit_classifier(&spec, &s, 1);
-            let Prediction::Classes(pred) = m.predict(&s.x_test).unwrap() else { panic!("{family:?} predicted values") };
+            let Prediction::Classes(pred) = m.predict(&s.x_test).unwrap() else {
+                panic!("{family:?} predicted values")
+            };
             assert_eq!(pred.len(), s.x_test.rows, "{family:?}");
             let acc = accuracy(&y_test, &pred);
-            assert!(acc >= iris_threshold(family), "{family:?} ({spec:?}): iris accuracy {acc:.3} below {}", iris_threshold(family));
+            assert!(
+                acc >= iris_threshold(family),
+                "{family:?} ({spec:?}): iris accuracy {acc:.3} below {}",
+                iris_threshold(family)
+            );
             match m.predict_proba(&s.x_test).unwrap() {
                 Some(p) => {
                     assert_eq!((p.rows, p.cols), (s.x_test.rows, 3), "{family:?}");
                     for r in 0..p.rows {
                         let sum: f64 = p.row(r).iter().sum();
-                        assert!((sum - 1.0).abs() < 1e-9 && p.row(r).iter().all(|v| (0.0..=1.0).contains(v)), "{family:?} row {r}: {:?}", p.row(r));
+                        assert!(
+                            (sum - 1.0).abs() < 1e-9
+                                && p.row(r).iter().all(|v| (0.0..=1.0).contains(v)),
+                            "{family:?} row {r}: {:?}",
+                            p.row(r)
+                        );
                     }
                     // the predicted class is the most probable one
-                    for r in 0..p.rows {
+                    for (r, &class) in pred.iter().enumerate() {
                         let best = p.row(r).iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-                        assert_eq!(p.row(r)[pred[r] as usize], best, "{family:?} row {r}");
+                        assert_eq!(p.row(r)[class as usize], best, "{family:?} row {r}");
                     }
                 }
                 None => assert!(hard_votes_only(family), "{family:?} gives no probabilities"),
             }
             // determinism and serialization
             let again = fit_classifier(&spec, &s, 1);
-            assert_eq!(again.predict(&s.x_test).unwrap(), Prediction::Classes(pred.clone()), "{family:?} not deterministic");
+            assert_eq!(
+                again.predict(&s.x_test).unwrap(),
+                Prediction::Classes(pred.clone()),
+                "{family:?} not deterministic"
+            );
             let back = round_trip(&m);
-            assert_eq!(back.predict(&s.x_test).unwrap(), Prediction::Classes(pred.clone()), "{family:?} round trip");
-            assert_eq!(back.predict_proba(&s.x_test).unwrap(), m.predict_proba(&s.x_test).unwrap(), "{family:?} round trip proba");
+            assert_eq!(
+                back.predict(&s.x_test).unwrap(),
+                Prediction::Classes(pred.clone()),
+                "{family:?} round trip"
+            );
+            assert_eq!(
+                back.predict_proba(&s.x_test).unwrap(),
+                m.predict_proba(&s.x_test).unwrap(),
+                "{family:?} round trip proba"
+            );
         }
     }
 }
@@ -138,15 +176,31 @@ fn regressors_conform() {
     let y_test = values(&s.target, &s.test);
     for family in Family::for_task(false) {
         let spec = ModelSpec::default_for(family, false);
-        let m = spec.fit(&s.x_train, Labels::Values(&y_train), 3).unwrap_or_else(|e| panic!("{family:?}: {e}"));
-        let Prediction::Values(pred) = m.predict(&s.x_test).unwrap() else { panic!("{family:?} predicted classes") };
+        let m = spec
+            .fit(&s.x_train, Labels::Values(&y_train), 3)
+            .unwrap_or_else(|e| panic!("{family:?}: {e}"));
+        let Prediction::Values(pred) = m.predict(&s.x_test).unwrap() else {
+            panic!("{family:?} predicted classes")
+        };
         assert_eq!(pred.len(), s.x_test.rows);
         let score = r2(&y_test, &pred);
-        assert!(score >= diabetes_threshold(family), "{family:?}: diabetes R² {score:.3} below {}", diabetes_threshold(family));
+        assert!(
+            score >= diabetes_threshold(family),
+            "{family:?}: diabetes R² {score:.3} below {}",
+            diabetes_threshold(family)
+        );
         assert_eq!(m.predict_proba(&s.x_test).unwrap(), None, "{family:?}");
         let again = spec.fit(&s.x_train, Labels::Values(&y_train), 3).unwrap();
-        assert_eq!(again.predict(&s.x_test).unwrap(), Prediction::Values(pred.clone()), "{family:?} not deterministic");
-        assert_eq!(round_trip(&m).predict(&s.x_test).unwrap(), Prediction::Values(pred), "{family:?} round trip");
+        assert_eq!(
+            again.predict(&s.x_test).unwrap(),
+            Prediction::Values(pred.clone()),
+            "{family:?} not deterministic"
+        );
+        assert_eq!(
+            round_trip(&m).predict(&s.x_test).unwrap(),
+            Prediction::Values(pred),
+            "{family:?} round trip"
+        );
     }
 }
 
@@ -157,48 +211,139 @@ fn is_model_error(r: Result<FittedModel, AutoMlError>) -> bool {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn bad_inputs_give_errors_not_panics() {
-    let good = Matrix { rows: 6, cols: 2, data: vec![0.0, 1.0, 1.0, 0.5, 2.0, 0.2, 3.0, 0.9, 4.0, 0.1, 5.0, 0.3] };
+    let good = Matrix {
+        rows: 6,
+        cols: 2,
+        data: vec![0.0, 1.0, 1.0, 0.5, 2.0, 0.2, 3.0, 0.9, 4.0, 0.1, 5.0, 0.3],
+    };
     let classes = [0u32, 0, 0, 1, 1, 1];
     let vals = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
     for classification in [true, false] {
         for family in Family::for_task(classification) {
             let spec = ModelSpec::default_for(family, classification);
-            let labels = if classification { Labels::Classes { y: &classes, n_classes: 2 } } else { Labels::Values(&vals) };
+            let labels = if classification {
+                Labels::Classes {
+                    y: &classes,
+                    n_classes: 2,
+                }
+            } else {
+                Labels::Values(&vals)
+            };
             for bad in [f64::NAN, f64::INFINITY] {
                 let mut x = good.clone();
                 x.data[3] = bad;
-                assert!(is_model_error(spec.fit(&x, labels, 0)), "{family:?} accepted {bad}");
+                assert!(
+                    is_model_error(spec.fit(&x, labels, 0)),
+                    "{family:?} accepted {bad}"
+                );
             }
-            let short = Matrix { rows: 5, cols: 2, data: good.data[..10].to_vec() };
-            assert!(is_model_error(spec.fit(&short, labels, 0)), "{family:?}: 5 rows, 6 labels");
-            let empty = Matrix { rows: 0, cols: 2, data: vec![] };
-            assert!(is_model_error(spec.fit(&empty, if classification { Labels::Classes { y: &[], n_classes: 2 } } else { Labels::Values(&[]) }, 0)), "{family:?}: no rows");
+            let short = Matrix {
+                rows: 5,
+                cols: 2,
+                data: good.data[..10].to_vec(),
+            };
+            assert!(
+                is_model_error(spec.fit(&short, labels, 0)),
+                "{family:?}: 5 rows, 6 labels"
+            );
+            let empty = Matrix {
+                rows: 0,
+                cols: 2,
+                data: vec![],
+            };
+            assert!(
+                is_model_error(spec.fit(
+                    &empty,
+                    if classification {
+                        Labels::Classes {
+                            y: &[],
+                            n_classes: 2,
+                        }
+                    } else {
+                        Labels::Values(&[])
+                    },
+                    0
+                )),
+                "{family:?}: no rows"
+            );
             // a constant input is handled
             let mut constant = good.clone();
             for r in 0..6 {
                 constant.data[r * 2 + 1] = 7.0;
             }
-            let m = spec.fit(&constant, labels, 0).unwrap_or_else(|e| panic!("{family:?} on a constant input: {e}"));
+            let m = spec
+                .fit(&constant, labels, 0)
+                .unwrap_or_else(|e| panic!("{family:?} on a constant input: {e}"));
             // a wrong number of inputs at prediction time is an error
-            let wide = Matrix { rows: 1, cols: 3, data: vec![0.0; 3] };
-            assert!(matches!(m.predict(&wide), Err(AutoMlError::Model { .. })), "{family:?}: 3 inputs");
-            let mut nan_row = Matrix { rows: 1, cols: 2, data: vec![0.0, 0.0] };
+            let wide = Matrix {
+                rows: 1,
+                cols: 3,
+                data: vec![0.0; 3],
+            };
+            assert!(
+                matches!(m.predict(&wide), Err(AutoMlError::Model { .. })),
+                "{family:?}: 3 inputs"
+            );
+            let mut nan_row = Matrix {
+                rows: 1,
+                cols: 2,
+                data: vec![0.0, 0.0],
+            };
             nan_row.data[0] = f64::NAN;
-            assert!(m.predict(&nan_row).is_err(), "{family:?}: NaN at prediction");
+            assert!(
+                m.predict(&nan_row).is_err(),
+                "{family:?}: NaN at prediction"
+            );
             // fewer rows than inputs
-            let wide_train = Matrix { rows: 3, cols: 5, data: (0..15).map(|i| (i * 7 % 11) as f64).collect() };
-            let few = if classification { Labels::Classes { y: &classes[2..5], n_classes: 2 } } else { Labels::Values(&vals[..3]) };
-            let _ = spec.fit(&wide_train, few, 0).map(|m| m.predict(&wide_train));
+            let wide_train = Matrix {
+                rows: 3,
+                cols: 5,
+                data: (0..15).map(|i| (i * 7 % 11) as f64).collect(),
+            };
+            let few = if classification {
+                Labels::Classes {
+                    y: &classes[2..5],
+                    n_classes: 2,
+                }
+            } else {
+                Labels::Values(&vals[..3])
+            };
+            let _ = spec
+                .fit(&wide_train, few, 0)
+                .map(|m| m.predict(&wide_train));
             if classification {
                 // one class only: a constant model, not an error
-                let m = spec.fit(&good, Labels::Classes { y: &[1; 6], n_classes: 2 }, 0).unwrap();
-                assert_eq!(m.predict(&good).unwrap(), Prediction::Classes(vec![1; 6]), "{family:?}");
+                let m = spec
+                    .fit(
+                        &good,
+                        Labels::Classes {
+                            y: &[1; 6],
+                            n_classes: 2,
+                        },
+                        0,
+                    )
+                    .unwrap();
+                assert_eq!(
+                    m.predict(&good).unwrap(),
+                    Prediction::Classes(vec![1; 6]),
+                    "{family:?}"
+                );
                 // a code outside the classes is an error
-                assert!(is_model_error(spec.fit(&good, Labels::Classes { y: &[0, 1, 2, 0, 1, 0], n_classes: 2 }, 0)));
+                assert!(is_model_error(spec.fit(
+                    &good,
+                    Labels::Classes {
+                        y: &[0, 1, 2, 0, 1, 0],
+                        n_classes: 2
+                    },
+                    0
+                )));
             } else {
                 let mut y = vals;
                 y[2] = f64::NAN;
-                assert!(is_model_error(spec.fit(&good, Labels::Values(&y), 0)), "{family:?}: NaN target");
+                assert!(
+                    is_model_error(spec.fit(&good, Labels::Values(&y), 0)),
+                    "{family:?}: NaN target"
+                );
             }
         }
     }
@@ -214,15 +359,30 @@ fn hyperparameters_are_checked_at_fit_time() {
     params.insert("nope".into(), serde_json::json!(1));
     assert!(ModelSpec::from_params(Family::Knn, true, &params).is_err());
     let spec = ModelSpec::Ridge { alpha: f64::NAN };
-    let x = Matrix { rows: 2, cols: 1, data: vec![0.0, 1.0] };
+    let x = Matrix {
+        rows: 2,
+        cols: 1,
+        data: vec![0.0, 1.0],
+    };
     assert!(is_model_error(spec.fit(&x, Labels::Values(&[0.0, 1.0]), 0)));
     // a regression family asked for classes
-    assert!(is_model_error(ModelSpec::LinearRegression.fit(&x, Labels::Classes { y: &[0, 1], n_classes: 2 }, 0)));
+    assert!(is_model_error(ModelSpec::LinearRegression.fit(
+        &x,
+        Labels::Classes {
+            y: &[0, 1],
+            n_classes: 2
+        },
+        0
+    )));
     // every family's defaults and low-cost start are inside its own space
     for classification in [true, false] {
         for f in Family::for_task(classification) {
-            ModelSpec::default_for(f, classification).validate(classification).unwrap();
-            ModelSpec::low_cost(f, classification).validate(classification).unwrap();
+            ModelSpec::default_for(f, classification)
+                .validate(classification)
+                .unwrap();
+            ModelSpec::low_cost(f, classification)
+                .validate(classification)
+                .unwrap();
         }
     }
 }
@@ -234,11 +394,28 @@ fn class_weighting_raises_minority_recall_on_titanic() {
     let s = split(TITANIC, "titanic.csv", "Survived", Task::Classification);
     let (y_test, _) = classes(&s.target, &s.test);
     let recall = |cw: ClassWeight| {
-        let m = fit_classifier(&ModelSpec::LogisticRegression { c: 1.0, class_weight: cw }, &s, 0);
-        let Prediction::Classes(p) = m.predict(&s.x_test).unwrap() else { panic!() };
+        let m = fit_classifier(
+            &ModelSpec::LogisticRegression {
+                c: 1.0,
+                class_weight: cw,
+            },
+            &s,
+            0,
+        );
+        let Prediction::Classes(p) = m.predict(&s.x_test).unwrap() else {
+            panic!()
+        };
         let pos = y_test.iter().filter(|&&c| c == 1).count() as f64;
-        y_test.iter().zip(&p).filter(|(t, p)| **t == 1 && **p == 1).count() as f64 / pos
+        y_test
+            .iter()
+            .zip(&p)
+            .filter(|(t, p)| **t == 1 && **p == 1)
+            .count() as f64
+            / pos
     };
     let (plain, balanced) = (recall(ClassWeight::None), recall(ClassWeight::Balanced));
-    assert!(balanced > plain, "balanced recall {balanced:.3} vs plain {plain:.3}");
+    assert!(
+        balanced > plain,
+        "balanced recall {balanced:.3} vs plain {plain:.3}"
+    );
 }

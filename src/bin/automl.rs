@@ -163,7 +163,16 @@ fn params_text(params: &serde_json::Map<String, serde_json::Value>) -> String {
     if params.is_empty() {
         return "defaults".into();
     }
-    params.iter().map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect::<Vec<_>>().join(", ")
+    params
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_string)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn cmd_fit(args: &[String]) -> Result<(), CliError> {

@@ -31,7 +31,14 @@ pub struct Knn {
 
 impl Knn {
     /// Keeps the training rows (sampled down to [`MAX_TRAIN_ROWS`] with `seed`).
-    pub fn fit(x: &Matrix, y: KnnTargets, weights: &[f64], k: usize, distance_weighted: bool, seed: u64) -> Knn {
+    pub fn fit(
+        x: &Matrix,
+        y: KnnTargets,
+        weights: &[f64],
+        k: usize,
+        distance_weighted: bool,
+        seed: u64,
+    ) -> Knn {
         let mut keep: Vec<usize> = (0..x.rows).collect();
         if x.rows > MAX_TRAIN_ROWS {
             Rng::new(seed).shuffle(&mut keep);
@@ -43,14 +50,20 @@ impl Knn {
             data.extend_from_slice(x.row(r));
         }
         let y = match y {
-            KnnTargets::Classes(c, n) => KnnTargets::Classes(keep.iter().map(|&r| c[r]).collect(), n),
+            KnnTargets::Classes(c, n) => {
+                KnnTargets::Classes(keep.iter().map(|&r| c[r]).collect(), n)
+            }
             KnnTargets::Values(v) => KnnTargets::Values(keep.iter().map(|&r| v[r]).collect()),
         };
         Knn {
             k: k.clamp(1, keep.len().max(1)),
             distance_weighted,
             row_weight: keep.iter().map(|&r| weights[r]).collect(),
-            x: Matrix { rows: keep.len(), cols: x.cols, data },
+            x: Matrix {
+                rows: keep.len(),
+                cols: x.cols,
+                data,
+            },
             y,
         }
     }
@@ -63,7 +76,13 @@ impl Knn {
             let q = x.row(r);
             dist.clear();
             for t in 0..self.x.rows {
-                let d: f64 = self.x.row(t).iter().zip(q).map(|(a, b)| (a - b) * (a - b)).sum();
+                let d: f64 = self
+                    .x
+                    .row(t)
+                    .iter()
+                    .zip(q)
+                    .map(|(a, b)| (a - b) * (a - b))
+                    .sum();
                 dist.push((d, t));
             }
             let k = self.k.min(dist.len());
@@ -71,13 +90,21 @@ impl Knn {
                 dist.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             }
             picked.clear();
-            let exact: Vec<usize> = dist[..k].iter().filter(|d| d.0 == 0.0).map(|d| d.1).collect();
+            let exact: Vec<usize> = dist[..k]
+                .iter()
+                .filter(|d| d.0 == 0.0)
+                .map(|d| d.1)
+                .collect();
             if self.distance_weighted && !exact.is_empty() {
                 // identical training rows decide alone, as with an infinite weight
                 picked.extend(exact.iter().map(|&t| (t, self.row_weight[t])));
             } else {
                 for &(d, t) in &dist[..k] {
-                    let w = if self.distance_weighted { 1.0 / d.sqrt() } else { 1.0 };
+                    let w = if self.distance_weighted {
+                        1.0 / d.sqrt()
+                    } else {
+                        1.0
+                    };
                     picked.push((t, w * self.row_weight[t]));
                 }
             }
@@ -87,7 +114,9 @@ impl Knn {
 
     /// Class probabilities (`rows × n_classes`), or `None` for a regressor.
     pub fn predict_proba(&self, x: &Matrix) -> Option<Vec<f64>> {
-        let KnnTargets::Classes(y, k) = &self.y else { return None };
+        let KnnTargets::Classes(y, k) = &self.y else {
+            return None;
+        };
         let mut out = vec![0.0; x.rows * k];
         self.neighbours(x, |r, picked| {
             let o = &mut out[r * k..(r + 1) * k];
@@ -106,7 +135,9 @@ impl Knn {
 
     /// Predicted values, or `None` for a classifier.
     pub fn predict_values(&self, x: &Matrix) -> Option<Vec<f64>> {
-        let KnnTargets::Values(y) = &self.y else { return None };
+        let KnnTargets::Values(y) = &self.y else {
+            return None;
+        };
         let mut out = vec![0.0; x.rows];
         self.neighbours(x, |r, picked| {
             let s: f64 = picked.iter().map(|p| p.1).sum();
@@ -126,14 +157,43 @@ mod tests {
 
     #[test]
     fn votes_and_averages_exactly() {
-        let x = Matrix { rows: 4, cols: 1, data: vec![0.0, 1.0, 10.0, 11.0] };
-        let q = Matrix { rows: 1, cols: 1, data: vec![0.4] };
-        let c = Knn::fit(&x, KnnTargets::Classes(vec![0, 0, 1, 1], 2), &[1.0; 4], 3, false, 0);
+        let x = Matrix {
+            rows: 4,
+            cols: 1,
+            data: vec![0.0, 1.0, 10.0, 11.0],
+        };
+        let q = Matrix {
+            rows: 1,
+            cols: 1,
+            data: vec![0.4],
+        };
+        let c = Knn::fit(
+            &x,
+            KnnTargets::Classes(vec![0, 0, 1, 1], 2),
+            &[1.0; 4],
+            3,
+            false,
+            0,
+        );
         let p = c.predict_proba(&q).unwrap();
         assert!((p[0] - 2.0 / 3.0).abs() < 1e-12);
-        let r = Knn::fit(&x, KnnTargets::Values(vec![1.0, 3.0, 5.0, 7.0]), &[1.0; 4], 2, false, 0);
+        let r = Knn::fit(
+            &x,
+            KnnTargets::Values(vec![1.0, 3.0, 5.0, 7.0]),
+            &[1.0; 4],
+            2,
+            false,
+            0,
+        );
         assert_eq!(r.predict_values(&q).unwrap(), [2.0]);
-        let w = Knn::fit(&x, KnnTargets::Values(vec![1.0, 3.0, 5.0, 7.0]), &[1.0; 4], 2, true, 0);
+        let w = Knn::fit(
+            &x,
+            KnnTargets::Values(vec![1.0, 3.0, 5.0, 7.0]),
+            &[1.0; 4],
+            2,
+            true,
+            0,
+        );
         // weights 1/0.4 and 1/0.6
         let expect = (1.0 / 0.4 + 3.0 / 0.6) / (1.0 / 0.4 + 1.0 / 0.6);
         assert!((w.predict_values(&q).unwrap()[0] - expect).abs() < 1e-12);

@@ -19,7 +19,9 @@ pub struct LinearRegressor {
 impl LinearRegressor {
     /// Predictions for every row.
     pub fn predict(&self, x: &Matrix) -> Vec<f64> {
-        (0..x.rows).map(|r| dot(&self.coef, x.row(r)) + self.intercept).collect()
+        (0..x.rows)
+            .map(|r| dot(&self.coef, x.row(r)) + self.intercept)
+            .collect()
     }
 }
 
@@ -116,7 +118,13 @@ fn cholesky_solve(a: &mut [f64], b: &[f64], p: usize) -> Option<Vec<f64>> {
 
 /// Minimizes `1/(2n) Σ wᵢ (yᵢ - b·xᵢ - b₀)² + alpha·l1_ratio‖b‖₁ + alpha(1-l1_ratio)/2 ‖b‖²`
 /// (scikit-learn's ElasticNet; `l1_ratio` = 1 is the lasso) by coordinate descent.
-pub fn fit_elastic_net(x: &Matrix, y: &[f64], weights: &[f64], alpha: f64, l1_ratio: f64) -> LinearRegressor {
+pub fn fit_elastic_net(
+    x: &Matrix,
+    y: &[f64],
+    weights: &[f64],
+    alpha: f64,
+    l1_ratio: f64,
+) -> LinearRegressor {
     let p = x.cols;
     let c = center(x, y, weights);
     // column-major centered copy for fast coordinate updates
@@ -127,11 +135,22 @@ pub fn fit_elastic_net(x: &Matrix, y: &[f64], weights: &[f64], alpha: f64, l1_ra
         }
     }
     let mut resid: Vec<f64> = (0..x.rows).map(|r| y[r] - c.y_mean).collect();
-    let norm: Vec<f64> = (0..p).map(|j| (0..x.rows).map(|r| c.w[r] * cols[j * x.rows + r].powi(2)).sum()).collect();
+    let norm: Vec<f64> = (0..p)
+        .map(|j| {
+            (0..x.rows)
+                .map(|r| c.w[r] * cols[j * x.rows + r].powi(2))
+                .sum()
+        })
+        .collect();
     let l1 = alpha * l1_ratio;
     let l2 = alpha * (1.0 - l1_ratio);
     let mut coef = vec![0.0; p];
-    let y_scale = resid.iter().zip(&c.w).map(|(r, w)| w * r * r).sum::<f64>().max(1e-300);
+    let y_scale = resid
+        .iter()
+        .zip(&c.w)
+        .map(|(r, w)| w * r * r)
+        .sum::<f64>()
+        .max(1e-300);
     for _ in 0..1000 {
         let mut max_change = 0.0f64;
         for j in 0..p {
@@ -140,7 +159,8 @@ pub fn fit_elastic_net(x: &Matrix, y: &[f64], weights: &[f64], alpha: f64, l1_ra
             }
             let col = &cols[j * x.rows..(j + 1) * x.rows];
             let old = coef[j];
-            let rho: f64 = (0..x.rows).map(|r| c.w[r] * col[r] * resid[r]).sum::<f64>() + norm[j] * old;
+            let rho: f64 =
+                (0..x.rows).map(|r| c.w[r] * col[r] * resid[r]).sum::<f64>() + norm[j] * old;
             let new = soft_threshold(rho, l1) / (norm[j] + l2);
             if new != old {
                 let delta = new - old;
@@ -174,7 +194,11 @@ mod tests {
     use super::*;
 
     fn line() -> (Matrix, Vec<f64>) {
-        let x = Matrix { rows: 5, cols: 2, data: vec![0.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0, 1.0, 4.0, 1.0] };
+        let x = Matrix {
+            rows: 5,
+            cols: 2,
+            data: vec![0.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0, 1.0, 4.0, 1.0],
+        };
         let y = vec![1.0, 3.0, 5.0, 7.0, 9.0];
         (x, y)
     }
@@ -183,7 +207,10 @@ mod tests {
     fn least_squares_recovers_an_exact_line_despite_a_constant_input() {
         let (x, y) = line();
         let m = fit_ridge(&x, &y, &[1.0; 5], 0.0);
-        assert!((m.coef[0] - 2.0).abs() < 1e-6 && (m.intercept - 1.0 - m.coef[1]).abs() < 1e-6, "{m:?}");
+        assert!(
+            (m.coef[0] - 2.0).abs() < 1e-6 && (m.intercept - 1.0 - m.coef[1]).abs() < 1e-6,
+            "{m:?}"
+        );
         let p = m.predict(&x);
         assert!(p.iter().zip(&y).all(|(a, b)| (a - b).abs() < 1e-6));
     }
@@ -191,14 +218,22 @@ mod tests {
     #[test]
     fn ridge_matches_the_closed_form() {
         // one centered input: b = Σxy / (Σx² + alpha)
-        let x = Matrix { rows: 3, cols: 1, data: vec![-1.0, 0.0, 1.0] };
+        let x = Matrix {
+            rows: 3,
+            cols: 1,
+            data: vec![-1.0, 0.0, 1.0],
+        };
         let m = fit_ridge(&x, &[-2.0, 0.0, 2.0], &[1.0; 3], 2.0);
         assert!((m.coef[0] - 4.0 / 4.0).abs() < 1e-9, "{m:?}");
     }
 
     #[test]
     fn lasso_zeroes_a_useless_input_and_shrinks_the_useful_one() {
-        let x = Matrix { rows: 4, cols: 2, data: vec![-1.0, 1.0, -1.0, -1.0, 1.0, 1.0, 1.0, -1.0] };
+        let x = Matrix {
+            rows: 4,
+            cols: 2,
+            data: vec![-1.0, 1.0, -1.0, -1.0, 1.0, 1.0, 1.0, -1.0],
+        };
         let y = [-2.0, -2.0, 2.0, 2.0];
         let m = fit_elastic_net(&x, &y, &[1.0; 4], 0.5, 1.0);
         // 1/(2n) Σ(y - b x)² + 0.5|b|: b = (mean(xy) - 0.5) / mean(x²) = 1.5

@@ -71,7 +71,14 @@ impl LinearClassifier {
 
 /// Fits by minimizing the weighted mean log loss plus `‖W‖² / (2 C n)` (the intercepts are not
 /// penalized), the same objective as scikit-learn's `C`, divided by `n`.
-pub fn fit(x: &Matrix, y: &[u32], n_classes: usize, weights: &[f64], c: f64, max_iter: usize) -> (LinearClassifier, Stop) {
+pub fn fit(
+    x: &Matrix,
+    y: &[u32],
+    n_classes: usize,
+    weights: &[f64],
+    c: f64,
+    max_iter: usize,
+) -> (LinearClassifier, Stop) {
     let p = x.cols;
     let groups = if n_classes == 2 { 1 } else { n_classes };
     let width = p + 1;
@@ -133,7 +140,15 @@ pub fn fit(x: &Matrix, y: &[u32], n_classes: usize, weights: &[f64], c: f64, max
         coef.extend_from_slice(&params[j * width..j * width + p]);
         intercept.push(params[j * width + p]);
     }
-    (LinearClassifier { n_classes, cols: p, coef, intercept }, stop)
+    (
+        LinearClassifier {
+            n_classes,
+            cols: p,
+            coef,
+            intercept,
+        },
+        stop,
+    )
 }
 
 #[cfg(test)]
@@ -142,7 +157,11 @@ mod tests {
 
     #[test]
     fn separates_two_classes_and_probabilities_sum_to_one() {
-        let x = Matrix { rows: 6, cols: 1, data: vec![-3.0, -2.0, -1.0, 1.0, 2.0, 3.0] };
+        let x = Matrix {
+            rows: 6,
+            cols: 1,
+            data: vec![-3.0, -2.0, -1.0, 1.0, 2.0, 3.0],
+        };
         let y = [0, 0, 0, 1, 1, 1];
         let (m, _) = fit(&x, &y, 2, &[1.0; 6], 1.0, 200);
         let p = m.predict_proba(&x);
@@ -156,7 +175,11 @@ mod tests {
 
     #[test]
     fn stronger_penalty_shrinks_weights() {
-        let x = Matrix { rows: 4, cols: 1, data: vec![-2.0, -1.0, 1.0, 2.0] };
+        let x = Matrix {
+            rows: 4,
+            cols: 1,
+            data: vec![-2.0, -1.0, 1.0, 2.0],
+        };
         let y = [0, 0, 1, 1];
         let (loose, _) = fit(&x, &y, 2, &[1.0; 4], 10.0, 200);
         let (tight, _) = fit(&x, &y, 2, &[1.0; 4], 0.01, 200);
@@ -165,7 +188,11 @@ mod tests {
 
     #[test]
     fn multinomial_three_classes() {
-        let x = Matrix { rows: 6, cols: 2, data: vec![0.0, 0.0, 0.1, 0.0, 5.0, 0.0, 5.1, 0.0, 0.0, 5.0, 0.0, 5.1] };
+        let x = Matrix {
+            rows: 6,
+            cols: 2,
+            data: vec![0.0, 0.0, 0.1, 0.0, 5.0, 0.0, 5.1, 0.0, 0.0, 5.0, 0.0, 5.1],
+        };
         let y = [0, 0, 1, 1, 2, 2];
         let (m, _) = fit(&x, &y, 3, &[1.0; 6], 10.0, 300);
         let p = m.predict_proba(&x);

@@ -22,11 +22,19 @@ use crate::error::{AutoMlError, Result};
 use crate::preprocess::Matrix;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use smartcore::ensemble::random_forest_classifier::{RandomForestClassifier, RandomForestClassifierParameters};
-use smartcore::ensemble::random_forest_regressor::{RandomForestRegressor, RandomForestRegressorParameters};
+use smartcore::ensemble::random_forest_classifier::{
+    RandomForestClassifier, RandomForestClassifierParameters,
+};
+use smartcore::ensemble::random_forest_regressor::{
+    RandomForestRegressor, RandomForestRegressorParameters,
+};
 use smartcore::linalg::basic::matrix::DenseMatrix;
-use smartcore::tree::decision_tree_classifier::{DecisionTreeClassifier, DecisionTreeClassifierParameters};
-use smartcore::tree::decision_tree_regressor::{DecisionTreeRegressor, DecisionTreeRegressorParameters};
+use smartcore::tree::decision_tree_classifier::{
+    DecisionTreeClassifier, DecisionTreeClassifierParameters,
+};
+use smartcore::tree::decision_tree_regressor::{
+    DecisionTreeRegressor, DecisionTreeRegressorParameters,
+};
 use space::{choice, float, int, ParamDef};
 
 type Dense = DenseMatrix<f64>;
@@ -171,62 +179,202 @@ impl Family {
     /// Whether the family learns classes (`true`) or values (`false`), or both.
     pub fn supports(self, classification: bool) -> bool {
         match self {
-            Family::LogisticRegression | Family::GaussianNb | Family::CategoricalNb => classification,
-            Family::LinearRegression | Family::Ridge | Family::Lasso | Family::ElasticNet => !classification,
+            Family::LogisticRegression | Family::GaussianNb | Family::CategoricalNb => {
+                classification
+            }
+            Family::LinearRegression | Family::Ridge | Family::Lasso | Family::ElasticNet => {
+                !classification
+            }
             _ => true,
         }
     }
 
     /// The families for a task.
     pub fn for_task(classification: bool) -> Vec<Family> {
-        Family::ALL.into_iter().filter(|f| f.supports(classification)).collect()
+        Family::ALL
+            .into_iter()
+            .filter(|f| f.supports(classification))
+            .collect()
     }
 
     /// The hyperparameter space for a task (class weighting only for classification).
     pub fn space(self, classification: bool) -> Vec<ParamDef> {
-        let class_weight = || choice("class_weight", &["none", "balanced"], "none", "none", "Weight classes equally (balanced) or rows equally (none).");
+        let class_weight = || {
+            choice(
+                "class_weight",
+                &["none", "balanced"],
+                "none",
+                "none",
+                "Weight classes equally (balanced) or rows equally (none).",
+            )
+        };
         let mut defs = match self {
             Family::Constant | Family::LinearRegression => vec![],
             Family::LogisticRegression => {
-                vec![float("c", 1e-3, 1e3, true, 1.0, 1.0, "Inverse L2 penalty strength; larger fits the training rows more closely.")]
+                vec![float(
+                    "c",
+                    1e-3,
+                    1e3,
+                    true,
+                    1.0,
+                    1.0,
+                    "Inverse L2 penalty strength; larger fits the training rows more closely.",
+                )]
             }
-            Family::GaussianNb => vec![float("var_smoothing", 1e-12, 1e-1, true, 1e-9, 1e-9, "Share of the largest variance added to every variance.")],
+            Family::GaussianNb => vec![float(
+                "var_smoothing",
+                1e-12,
+                1e-1,
+                true,
+                1e-9,
+                1e-9,
+                "Share of the largest variance added to every variance.",
+            )],
             Family::CategoricalNb => vec![
                 int("n_bins", 2, 20, false, 8, 4, "Quantile bins per input."),
-                float("alpha", 1e-2, 10.0, true, 1.0, 1.0, "Additive (Laplace) smoothing of the counts."),
+                float(
+                    "alpha",
+                    1e-2,
+                    10.0,
+                    true,
+                    1.0,
+                    1.0,
+                    "Additive (Laplace) smoothing of the counts.",
+                ),
             ],
-            Family::Ridge => vec![float("alpha", 1e-4, 1e4, true, 1.0, 1.0, "L2 penalty on the sum of squared errors.")],
-            Family::Lasso => vec![float("alpha", 1e-5, 1e2, true, 1.0, 1.0, "L1 penalty on the mean squared error / 2.")],
+            Family::Ridge => vec![float(
+                "alpha",
+                1e-4,
+                1e4,
+                true,
+                1.0,
+                1.0,
+                "L2 penalty on the sum of squared errors.",
+            )],
+            Family::Lasso => vec![float(
+                "alpha",
+                1e-5,
+                1e2,
+                true,
+                1.0,
+                1.0,
+                "L1 penalty on the mean squared error / 2.",
+            )],
             Family::ElasticNet => vec![
-                float("alpha", 1e-5, 1e2, true, 1.0, 1.0, "Penalty strength on the mean squared error / 2."),
-                float("l1_ratio", 0.0, 1.0, false, 0.5, 0.5, "Share of the penalty that is L1."),
+                float(
+                    "alpha",
+                    1e-5,
+                    1e2,
+                    true,
+                    1.0,
+                    1.0,
+                    "Penalty strength on the mean squared error / 2.",
+                ),
+                float(
+                    "l1_ratio",
+                    0.0,
+                    1.0,
+                    false,
+                    0.5,
+                    0.5,
+                    "Share of the penalty that is L1.",
+                ),
             ],
             Family::Knn => vec![
                 int("k", 1, 100, true, 5, 5, "Neighbours consulted."),
-                choice("weights", &["uniform", "distance"], "uniform", "uniform", "Equal votes, or votes weighted by inverse distance."),
+                choice(
+                    "weights",
+                    &["uniform", "distance"],
+                    "uniform",
+                    "uniform",
+                    "Equal votes, or votes weighted by inverse distance.",
+                ),
             ],
             Family::Svm => {
                 let mut d = vec![
                     float("c", 1e-2, 1e3, true, 1.0, 1.0, "Inverse regularization."),
-                    choice("kernel", &["rbf", "linear"], "rbf", "linear", "RBF (random Fourier features) or linear."),
-                    float("gamma", 1e-3, 10.0, true, 0.1, 0.1, "RBF width: larger means more local."),
+                    choice(
+                        "kernel",
+                        &["rbf", "linear"],
+                        "rbf",
+                        "linear",
+                        "RBF (random Fourier features) or linear.",
+                    ),
+                    float(
+                        "gamma",
+                        1e-3,
+                        10.0,
+                        true,
+                        0.1,
+                        0.1,
+                        "RBF width: larger means more local.",
+                    ),
                 ];
                 if !classification {
-                    d.push(float("epsilon", 0.0, 1.0, false, 0.1, 0.1, "Tube half-width, in standard deviations of the target."));
+                    d.push(float(
+                        "epsilon",
+                        0.0,
+                        1.0,
+                        false,
+                        0.1,
+                        0.1,
+                        "Tube half-width, in standard deviations of the target.",
+                    ));
                 }
                 d
             }
             Family::DecisionTree => vec![
-                int("max_depth", 0, 30, false, 0, 4, "Deepest level; 0 means unlimited."),
-                int("min_samples_leaf", 1, 50, true, 1, 5, "Fewest training rows in a leaf."),
+                int(
+                    "max_depth",
+                    0,
+                    30,
+                    false,
+                    0,
+                    4,
+                    "Deepest level; 0 means unlimited.",
+                ),
+                int(
+                    "min_samples_leaf",
+                    1,
+                    50,
+                    true,
+                    1,
+                    5,
+                    "Fewest training rows in a leaf.",
+                ),
             ],
             Family::RandomForest => vec![
                 int("n_trees", 10, 500, true, 100, 20, "Trees."),
-                int("max_depth", 0, 30, false, 0, 8, "Deepest level; 0 means unlimited."),
-                int("min_samples_leaf", 1, 20, true, 1, 2, "Fewest training rows in a leaf."),
+                int(
+                    "max_depth",
+                    0,
+                    30,
+                    false,
+                    0,
+                    8,
+                    "Deepest level; 0 means unlimited.",
+                ),
+                int(
+                    "min_samples_leaf",
+                    1,
+                    20,
+                    true,
+                    1,
+                    2,
+                    "Fewest training rows in a leaf.",
+                ),
             ],
         };
-        if classification && matches!(self, Family::LogisticRegression | Family::GaussianNb | Family::CategoricalNb | Family::Knn | Family::Svm) {
+        if classification
+            && matches!(
+                self,
+                Family::LogisticRegression
+                    | Family::GaussianNb
+                    | Family::CategoricalNb
+                    | Family::Knn
+                    | Family::Svm
+            )
+        {
             defs.push(class_weight());
         }
         defs
@@ -364,22 +512,33 @@ impl ModelSpec {
 
     /// Builds a spec from a family and some of its parameters; the others take their
     /// documented defaults. Names or values outside the family's space are errors.
-    pub fn from_params(family: Family, classification: bool, params: &Map<String, Value>) -> Result<ModelSpec> {
+    pub fn from_params(
+        family: Family,
+        classification: bool,
+        params: &Map<String, Value>,
+    ) -> Result<ModelSpec> {
         let space = family.space(classification);
-        let bad = |detail: String| AutoMlError::Model { family: family.name().into(), detail };
+        let bad = |detail: String| AutoMlError::Model {
+            family: family.name().into(),
+            detail,
+        };
         let mut object = Map::new();
         object.insert("family".into(), Value::from(family.name()));
         for def in &space {
             object.insert(def.name.into(), def.default.clone());
         }
         for (name, value) in params {
-            let def = space.iter().find(|d| d.name == name).ok_or_else(|| bad(format!("it has no hyperparameter \"{name}\"")))?;
+            let def = space
+                .iter()
+                .find(|d| d.name == name)
+                .ok_or_else(|| bad(format!("it has no hyperparameter \"{name}\"")))?;
             if !def.admits(value) {
                 return Err(bad(format!("{name} = {value} is outside its range")));
             }
             object.insert(name.clone(), value.clone());
         }
-        serde_json::from_value(Value::Object(object)).map_err(|e| bad(format!("the parameters do not fit: {e}")))
+        serde_json::from_value(Value::Object(object))
+            .map_err(|e| bad(format!("the parameters do not fit: {e}")))
     }
 
     /// The family's documented defaults.
@@ -389,7 +548,11 @@ impl ModelSpec {
 
     /// The family's low-cost starting configuration.
     pub fn low_cost(family: Family, classification: bool) -> ModelSpec {
-        let params: Map<String, Value> = family.space(classification).into_iter().map(|d| (d.name.to_string(), d.low_cost)).collect();
+        let params: Map<String, Value> = family
+            .space(classification)
+            .into_iter()
+            .map(|d| (d.name.to_string(), d.low_cost))
+            .collect();
         Self::from_params(family, classification, &params).unwrap_or(ModelSpec::Constant)
     }
 
@@ -406,9 +569,17 @@ impl ModelSpec {
     /// The hyperparameters as a JSON object (without the family), limited to those the
     /// task uses.
     pub fn params(&self, classification: bool) -> Map<String, Value> {
-        let names: Vec<&str> = self.family().space(classification).iter().map(|d| d.name).collect();
+        let names: Vec<&str> = self
+            .family()
+            .space(classification)
+            .iter()
+            .map(|d| d.name)
+            .collect();
         match serde_json::to_value(self) {
-            Ok(Value::Object(map)) => map.into_iter().filter(|(k, _)| names.contains(&k.as_str())).collect(),
+            Ok(Value::Object(map)) => map
+                .into_iter()
+                .filter(|(k, _)| names.contains(&k.as_str()))
+                .collect(),
             _ => Map::new(),
         }
     }
@@ -419,7 +590,15 @@ impl ModelSpec {
         if p.is_empty() {
             return "defaults".into();
         }
-        p.iter().map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect::<Vec<_>>().join(", ")
+        p.iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// A rough relative cost of one fit and prediction on `rows` × `cols` inputs, for
@@ -437,7 +616,11 @@ impl ModelSpec {
             ModelSpec::Knn { .. } => 0.25 * n * n.min(knn::MAX_TRAIN_ROWS as f64) * p,
             ModelSpec::Svm { kernel, .. } => {
                 let m = n.min(svm::MAX_TRAIN_ROWS as f64);
-                let d = if *kernel == Kernel::Rbf { svm::RFF_COMPONENTS as f64 } else { p };
+                let d = if *kernel == Kernel::Rbf {
+                    svm::RFF_COMPONENTS as f64
+                } else {
+                    p
+                };
                 4.0 * 150.0 * m * d + n * d * p
             }
             ModelSpec::DecisionTree { .. } => tree,
@@ -449,18 +632,31 @@ impl ModelSpec {
     pub fn validate(&self, classification: bool) -> Result<()> {
         let family = self.family();
         if !family.supports(classification) {
-            let task = if classification { "classification" } else { "regression" };
-            return Err(AutoMlError::Model { family: family.name().into(), detail: format!("it cannot be used for {task}") });
+            let task = if classification {
+                "classification"
+            } else {
+                "regression"
+            };
+            return Err(AutoMlError::Model {
+                family: family.name().into(),
+                detail: format!("it cannot be used for {task}"),
+            });
         }
         let params = self.params(classification);
         for def in family.space(classification) {
             match params.get(def.name) {
                 Some(v) if def.admits(v) => {}
                 Some(v) => {
-                    return Err(AutoMlError::Model { family: family.name().into(), detail: format!("{} = {v} is outside its range", def.name) })
+                    return Err(AutoMlError::Model {
+                        family: family.name().into(),
+                        detail: format!("{} = {v} is outside its range", def.name),
+                    })
                 }
                 None => {
-                    return Err(AutoMlError::Model { family: family.name().into(), detail: format!("{} is missing", def.name) })
+                    return Err(AutoMlError::Model {
+                        family: family.name().into(),
+                        detail: format!("{} is missing", def.name),
+                    })
                 }
             }
         }
@@ -474,20 +670,28 @@ impl ModelSpec {
         self.validate(classification)?;
         let family = self.family();
         validate_inputs(family.name(), x, y.len())?;
-        let fail = |detail: String| AutoMlError::Model { family: family.name().into(), detail };
+        let fail = |detail: String| AutoMlError::Model {
+            family: family.name().into(),
+            detail,
+        };
         let n_classes = match y {
             Labels::Classes { y, n_classes } => {
                 if n_classes == 0 {
                     return Err(fail("there are no classes".into()));
                 }
                 if let Some(bad) = y.iter().find(|&&c| c as usize >= n_classes) {
-                    return Err(fail(format!("class code {bad} is not below the number of classes {n_classes}")));
+                    return Err(fail(format!(
+                        "class code {bad} is not below the number of classes {n_classes}"
+                    )));
                 }
                 n_classes
             }
             Labels::Values(v) => {
                 if let Some(i) = v.iter().position(|t| !t.is_finite()) {
-                    return Err(fail(format!("the target of row {} is not a finite number", i + 1)));
+                    return Err(fail(format!(
+                        "the target of row {} is not a finite number",
+                        i + 1
+                    )));
                 }
                 0
             }
@@ -503,7 +707,12 @@ impl ModelSpec {
             }
             Labels::Values(v) => self.fit_regressor(x, v, seed)?,
         };
-        Ok(FittedModel { spec: self.clone(), n_features: x.cols, n_classes, inner })
+        Ok(FittedModel {
+            spec: self.clone(),
+            n_features: x.cols,
+            n_classes,
+            inner,
+        })
     }
 
     fn fit_classifier(&self, x: &Matrix, y: &[u32], n_classes: usize, seed: u64) -> Result<Inner> {
@@ -513,17 +722,40 @@ impl ModelSpec {
             ModelSpec::LogisticRegression { c, class_weight } => {
                 let (m, stop) = logistic::fit(x, y, n_classes, &weights(class_weight), *c, 300);
                 if stop == optim::Stop::NotFinite {
-                    return Err(AutoMlError::Model { family: family.into(), detail: "the fit diverged (non-finite loss)".into() });
+                    return Err(AutoMlError::Model {
+                        family: family.into(),
+                        detail: "the fit diverged (non-finite loss)".into(),
+                    });
                 }
                 Inner::Logistic(m)
             }
-            ModelSpec::GaussianNb { var_smoothing, class_weight } => {
-                Inner::GaussianNb(naive_bayes::GaussianNb::fit(x, y, n_classes, &weights(class_weight), *var_smoothing))
-            }
-            ModelSpec::CategoricalNb { n_bins, alpha, class_weight } => {
-                Inner::CategoricalNb(naive_bayes::CategoricalNb::fit(x, y, n_classes, &weights(class_weight), *n_bins, *alpha))
-            }
-            ModelSpec::Knn { k, weights: w, class_weight } => Inner::Knn(knn::Knn::fit(
+            ModelSpec::GaussianNb {
+                var_smoothing,
+                class_weight,
+            } => Inner::GaussianNb(naive_bayes::GaussianNb::fit(
+                x,
+                y,
+                n_classes,
+                &weights(class_weight),
+                *var_smoothing,
+            )),
+            ModelSpec::CategoricalNb {
+                n_bins,
+                alpha,
+                class_weight,
+            } => Inner::CategoricalNb(naive_bayes::CategoricalNb::fit(
+                x,
+                y,
+                n_classes,
+                &weights(class_weight),
+                *n_bins,
+                *alpha,
+            )),
+            ModelSpec::Knn {
+                k,
+                weights: w,
+                class_weight,
+            } => Inner::Knn(knn::Knn::fit(
                 x,
                 knn::KnnTargets::Classes(y.to_vec(), n_classes),
                 &weights(class_weight),
@@ -531,11 +763,31 @@ impl ModelSpec {
                 *w == KnnWeights::Distance,
                 seed,
             )),
-            ModelSpec::Svm { c, kernel, gamma, epsilon, class_weight } => {
-                let p = svm::SvmParams { c: *c, gamma: (*kernel == Kernel::Rbf).then_some(*gamma), epsilon: *epsilon };
-                Inner::Svm(svm::Svm::fit_classifier(x, y, n_classes, &weights(class_weight), p, seed))
+            ModelSpec::Svm {
+                c,
+                kernel,
+                gamma,
+                epsilon,
+                class_weight,
+            } => {
+                let p = svm::SvmParams {
+                    c: *c,
+                    gamma: (*kernel == Kernel::Rbf).then_some(*gamma),
+                    epsilon: *epsilon,
+                };
+                Inner::Svm(svm::Svm::fit_classifier(
+                    x,
+                    y,
+                    n_classes,
+                    &weights(class_weight),
+                    p,
+                    seed,
+                ))
             }
-            ModelSpec::DecisionTree { max_depth, min_samples_leaf } => {
+            ModelSpec::DecisionTree {
+                max_depth,
+                min_samples_leaf,
+            } => {
                 let params = DecisionTreeClassifierParameters {
                     max_depth: depth(*max_depth),
                     min_samples_leaf: *min_samples_leaf,
@@ -544,18 +796,36 @@ impl ModelSpec {
                     ..Default::default()
                 };
                 let dense = to_dense(x, family)?;
-                let m = guard(family, || DecisionTreeClassifier::fit(&dense, &y.to_vec(), params).map_err(|e| smart_error(family, e)))?;
+                let m = guard(family, || {
+                    DecisionTreeClassifier::fit(&dense, &y.to_vec(), params)
+                        .map_err(|e| smart_error(family, e))
+                })?;
                 Inner::TreeClassifier(Box::new(m))
             }
-            ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf } => {
-                let mut params = RandomForestClassifierParameters::default().with_n_trees(*n_trees).with_min_samples_leaf(*min_samples_leaf).with_seed(seed);
+            ModelSpec::RandomForest {
+                n_trees,
+                max_depth,
+                min_samples_leaf,
+            } => {
+                let mut params = RandomForestClassifierParameters::default()
+                    .with_n_trees(*n_trees)
+                    .with_min_samples_leaf(*min_samples_leaf)
+                    .with_seed(seed);
                 params.max_depth = depth(*max_depth);
                 let dense = to_dense(x, family)?;
-                let m = guard(family, || RandomForestClassifier::fit(&dense, &y.to_vec(), params).map_err(|e| smart_error(family, e)))?;
+                let m = guard(family, || {
+                    RandomForestClassifier::fit(&dense, &y.to_vec(), params)
+                        .map_err(|e| smart_error(family, e))
+                })?;
                 Inner::ForestClassifier(Box::new(m))
             }
             ModelSpec::Constant => Inner::ConstantClasses(class_priors(y, n_classes)),
-            _ => return Err(AutoMlError::Model { family: family.into(), detail: "it cannot be used for classification".into() }),
+            _ => {
+                return Err(AutoMlError::Model {
+                    family: family.into(),
+                    detail: "it cannot be used for classification".into(),
+                })
+            }
         })
     }
 
@@ -566,16 +836,38 @@ impl ModelSpec {
             ModelSpec::Constant => Inner::ConstantValue(y.iter().sum::<f64>() / y.len() as f64),
             ModelSpec::LinearRegression => Inner::Linear(linear::fit_ridge(x, y, &ones, 0.0)),
             ModelSpec::Ridge { alpha } => Inner::Linear(linear::fit_ridge(x, y, &ones, *alpha)),
-            ModelSpec::Lasso { alpha } => Inner::Linear(linear::fit_elastic_net(x, y, &ones, *alpha, 1.0)),
-            ModelSpec::ElasticNet { alpha, l1_ratio } => Inner::Linear(linear::fit_elastic_net(x, y, &ones, *alpha, *l1_ratio)),
-            ModelSpec::Knn { k, weights, .. } => {
-                Inner::Knn(knn::Knn::fit(x, knn::KnnTargets::Values(y.to_vec()), &ones, *k, *weights == KnnWeights::Distance, seed))
+            ModelSpec::Lasso { alpha } => {
+                Inner::Linear(linear::fit_elastic_net(x, y, &ones, *alpha, 1.0))
             }
-            ModelSpec::Svm { c, kernel, gamma, epsilon, .. } => {
-                let p = svm::SvmParams { c: *c, gamma: (*kernel == Kernel::Rbf).then_some(*gamma), epsilon: *epsilon };
+            ModelSpec::ElasticNet { alpha, l1_ratio } => {
+                Inner::Linear(linear::fit_elastic_net(x, y, &ones, *alpha, *l1_ratio))
+            }
+            ModelSpec::Knn { k, weights, .. } => Inner::Knn(knn::Knn::fit(
+                x,
+                knn::KnnTargets::Values(y.to_vec()),
+                &ones,
+                *k,
+                *weights == KnnWeights::Distance,
+                seed,
+            )),
+            ModelSpec::Svm {
+                c,
+                kernel,
+                gamma,
+                epsilon,
+                ..
+            } => {
+                let p = svm::SvmParams {
+                    c: *c,
+                    gamma: (*kernel == Kernel::Rbf).then_some(*gamma),
+                    epsilon: *epsilon,
+                };
                 Inner::Svm(svm::Svm::fit_regressor(x, y, &ones, p, seed))
             }
-            ModelSpec::DecisionTree { max_depth, min_samples_leaf } => {
+            ModelSpec::DecisionTree {
+                max_depth,
+                min_samples_leaf,
+            } => {
                 let params = DecisionTreeRegressorParameters {
                     max_depth: depth(*max_depth),
                     min_samples_leaf: *min_samples_leaf,
@@ -583,18 +875,35 @@ impl ModelSpec {
                     seed: Some(seed),
                 };
                 let dense = to_dense(x, family)?;
-                let m = guard(family, || DecisionTreeRegressor::fit(&dense, &y.to_vec(), params).map_err(|e| smart_error(family, e)))?;
+                let m = guard(family, || {
+                    DecisionTreeRegressor::fit(&dense, &y.to_vec(), params)
+                        .map_err(|e| smart_error(family, e))
+                })?;
                 Inner::TreeRegressor(Box::new(m))
             }
-            ModelSpec::RandomForest { n_trees, max_depth, min_samples_leaf } => {
-                let mut params =
-                    RandomForestRegressorParameters::default().with_n_trees(*n_trees as usize).with_min_samples_leaf(*min_samples_leaf).with_seed(seed);
+            ModelSpec::RandomForest {
+                n_trees,
+                max_depth,
+                min_samples_leaf,
+            } => {
+                let mut params = RandomForestRegressorParameters::default()
+                    .with_n_trees(*n_trees as usize)
+                    .with_min_samples_leaf(*min_samples_leaf)
+                    .with_seed(seed);
                 params.max_depth = depth(*max_depth);
                 let dense = to_dense(x, family)?;
-                let m = guard(family, || RandomForestRegressor::fit(&dense, &y.to_vec(), params).map_err(|e| smart_error(family, e)))?;
+                let m = guard(family, || {
+                    RandomForestRegressor::fit(&dense, &y.to_vec(), params)
+                        .map_err(|e| smart_error(family, e))
+                })?;
                 Inner::ForestRegressor(Box::new(m))
             }
-            _ => return Err(AutoMlError::Model { family: family.into(), detail: "it cannot be used for regression".into() }),
+            _ => {
+                return Err(AutoMlError::Model {
+                    family: family.into(),
+                    detail: "it cannot be used for regression".into(),
+                })
+            }
         })
     }
 }
@@ -608,7 +917,10 @@ fn depth(d: u16) -> Option<u16> {
 }
 
 fn smart_error(family: &str, e: smartcore::error::Failed) -> AutoMlError {
-    AutoMlError::Model { family: family.into(), detail: e.to_string() }
+    AutoMlError::Model {
+        family: family.into(),
+        detail: e.to_string(),
+    }
 }
 
 /// Per-row weights for a class weighting.
@@ -621,7 +933,9 @@ pub fn class_weights(y: &[u32], n_classes: usize, cw: ClassWeight) -> Vec<f64> {
                 counts[c as usize] += 1;
             }
             let present = counts.iter().filter(|&&c| c > 0).count().max(1) as f64;
-            y.iter().map(|&c| y.len() as f64 / (present * counts[c as usize] as f64)).collect()
+            y.iter()
+                .map(|&c| y.len() as f64 / (present * counts[c as usize] as f64))
+                .collect()
         }
     }
 }
@@ -643,7 +957,10 @@ fn guard<T>(family: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
             Ok(result) => result,
-            Err(_) => Err(AutoMlError::Model { family: family.into(), detail: "the model library failed internally".into() }),
+            Err(_) => Err(AutoMlError::Model {
+                family: family.into(),
+                detail: "the model library failed internally".into(),
+            }),
         }
     }
     #[cfg(target_arch = "wasm32")]
@@ -654,9 +971,17 @@ fn guard<T>(family: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
 }
 
 fn validate_inputs(family: &str, x: &Matrix, n_labels: usize) -> Result<()> {
-    let bad = |detail: String| Err(AutoMlError::Model { family: family.into(), detail });
+    let bad = |detail: String| {
+        Err(AutoMlError::Model {
+            family: family.into(),
+            detail,
+        })
+    };
     if x.rows == 0 || x.cols == 0 {
-        return bad(format!("it needs at least one row and one input, got {} × {}", x.rows, x.cols));
+        return bad(format!(
+            "it needs at least one row and one input, got {} × {}",
+            x.rows, x.cols
+        ));
     }
     if x.data.len() != x.rows * x.cols {
         return bad("the input matrix is malformed".into());
@@ -665,7 +990,11 @@ fn validate_inputs(family: &str, x: &Matrix, n_labels: usize) -> Result<()> {
         return bad(format!("{} rows of inputs but {n_labels} labels", x.rows));
     }
     if let Some(i) = x.data.iter().position(|v| !v.is_finite()) {
-        return bad(format!("input {} of row {} is not a finite number", i % x.cols + 1, i / x.cols + 1));
+        return bad(format!(
+            "input {} of row {} is not a finite number",
+            i % x.cols + 1,
+            i / x.cols + 1
+        ));
     }
     Ok(())
 }
@@ -731,7 +1060,10 @@ impl FittedModel {
         if x.cols != self.n_features {
             return Err(AutoMlError::Model {
                 family: self.spec.family_name().into(),
-                detail: format!("it was fitted on {} inputs but was given {}", self.n_features, x.cols),
+                detail: format!(
+                    "it was fitted on {} inputs but was given {}",
+                    self.n_features, x.cols
+                ),
             });
         }
         if x.rows == 0 {
@@ -760,9 +1092,16 @@ impl FittedModel {
             _ => Vec::new(),
         };
         if data.len() != x.rows * k {
-            return Err(AutoMlError::Model { family: family.into(), detail: "it produced probabilities of the wrong shape".into() });
+            return Err(AutoMlError::Model {
+                family: family.into(),
+                detail: "it produced probabilities of the wrong shape".into(),
+            });
         }
-        Ok(Some(Matrix { rows: x.rows, cols: k, data }))
+        Ok(Some(Matrix {
+            rows: x.rows,
+            cols: k,
+            data,
+        }))
     }
 
     /// Predicts every row: the most probable class, or a value.
@@ -776,15 +1115,23 @@ impl FittedModel {
             match &self.inner {
                 Inner::TreeClassifier(m) => {
                     let dense = to_dense(x, family)?;
-                    return Ok(Prediction::Classes(guard(family, || m.predict(&dense).map_err(|e| smart_error(family, e)))?));
+                    return Ok(Prediction::Classes(guard(family, || {
+                        m.predict(&dense).map_err(|e| smart_error(family, e))
+                    })?));
                 }
                 Inner::ForestClassifier(m) => {
                     let dense = to_dense(x, family)?;
-                    return Ok(Prediction::Classes(guard(family, || m.predict(&dense).map_err(|e| smart_error(family, e)))?));
+                    return Ok(Prediction::Classes(guard(family, || {
+                        m.predict(&dense).map_err(|e| smart_error(family, e))
+                    })?));
                 }
                 _ => {}
             }
-            let proba = self.predict_proba(x)?.unwrap_or(Matrix { rows: 0, cols: 0, data: Vec::new() });
+            let proba = self.predict_proba(x)?.unwrap_or(Matrix {
+                rows: 0,
+                cols: 0,
+                data: Vec::new(),
+            });
             return Ok(Prediction::Classes(argmax_rows(&proba)));
         }
         if x.rows == 0 {
@@ -797,16 +1144,23 @@ impl FittedModel {
             Inner::Svm(m) => m.predict_values(x).unwrap_or_default(),
             Inner::TreeRegressor(m) => {
                 let dense = to_dense(x, family)?;
-                guard(family, || m.predict(&dense).map_err(|e| smart_error(family, e)))?
+                guard(family, || {
+                    m.predict(&dense).map_err(|e| smart_error(family, e))
+                })?
             }
             Inner::ForestRegressor(m) => {
                 let dense = to_dense(x, family)?;
-                guard(family, || m.predict(&dense).map_err(|e| smart_error(family, e)))?
+                guard(family, || {
+                    m.predict(&dense).map_err(|e| smart_error(family, e))
+                })?
             }
             _ => Vec::new(),
         };
         if values.len() != x.rows {
-            return Err(AutoMlError::Model { family: family.into(), detail: "it produced predictions of the wrong length".into() });
+            return Err(AutoMlError::Model {
+                family: family.into(),
+                detail: "it produced predictions of the wrong length".into(),
+            });
         }
         Ok(Prediction::Values(values))
     }

@@ -39,7 +39,13 @@ pub struct GaussianNb {
 
 impl GaussianNb {
     /// Fits; `var_smoothing` × the largest input variance is added to every variance.
-    pub fn fit(x: &Matrix, y: &[u32], n_classes: usize, weights: &[f64], var_smoothing: f64) -> GaussianNb {
+    pub fn fit(
+        x: &Matrix,
+        y: &[u32],
+        n_classes: usize,
+        weights: &[f64],
+        var_smoothing: f64,
+    ) -> GaussianNb {
         let p = x.cols;
         let mut sum_w = vec![0.0; n_classes];
         let mut mean = vec![0.0; n_classes * p];
@@ -66,7 +72,8 @@ impl GaussianNb {
         let mut overall = 0.0f64;
         for j in 0..p {
             let mu = (0..x.rows).map(|r| x.row(r)[j]).sum::<f64>() / x.rows.max(1) as f64;
-            let v = (0..x.rows).map(|r| (x.row(r)[j] - mu).powi(2)).sum::<f64>() / x.rows.max(1) as f64;
+            let v =
+                (0..x.rows).map(|r| (x.row(r)[j] - mu).powi(2)).sum::<f64>() / x.rows.max(1) as f64;
             overall = overall.max(v);
         }
         let eps = var_smoothing * overall.max(1e-12);
@@ -75,7 +82,13 @@ impl GaussianNb {
                 *v = *v / sum_w[c].max(1e-300) + eps;
             }
         }
-        GaussianNb { n_classes, cols: p, log_prior: log_priors(y, weights, n_classes), mean, var }
+        GaussianNb {
+            n_classes,
+            cols: p,
+            log_prior: log_priors(y, weights, n_classes),
+            mean,
+            var,
+        }
     }
 
     /// Class probabilities, `rows × n_classes`.
@@ -89,7 +102,9 @@ impl GaussianNb {
                 let mut ll = self.log_prior[c];
                 for j in 0..p {
                     let v = self.var[c * p + j];
-                    ll -= 0.5 * ((2.0 * std::f64::consts::PI * v).ln() + (row[j] - self.mean[c * p + j]).powi(2) / v);
+                    ll -= 0.5
+                        * ((2.0 * std::f64::consts::PI * v).ln()
+                            + (row[j] - self.mean[c * p + j]).powi(2) / v);
                 }
                 o[c] = ll;
             }
@@ -103,7 +118,7 @@ impl GaussianNb {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoricalNb {
     n_classes: usize,
-    /// Per input, the upper bin edges (a value goes to the first bin whose edge is ≥ it).
+    /// Per input, the bin edges: a value's bin is the number of edges at or below it.
     edges: Vec<Vec<f64>>,
     log_prior: Vec<f64>,
     /// Per input, `n_classes × bins` log probabilities.
@@ -111,12 +126,19 @@ pub struct CategoricalNb {
 }
 
 fn bin_of(edges: &[f64], v: f64) -> usize {
-    edges.partition_point(|&e| e < v)
+    edges.partition_point(|&e| e <= v)
 }
 
 impl CategoricalNb {
     /// Fits with at most `n_bins` bins per input and additive smoothing `alpha`.
-    pub fn fit(x: &Matrix, y: &[u32], n_classes: usize, weights: &[f64], n_bins: usize, alpha: f64) -> CategoricalNb {
+    pub fn fit(
+        x: &Matrix,
+        y: &[u32],
+        n_classes: usize,
+        weights: &[f64],
+        n_bins: usize,
+        alpha: f64,
+    ) -> CategoricalNb {
         let p = x.cols;
         let mut edges = Vec::with_capacity(p);
         let mut log_prob = Vec::with_capacity(p);
@@ -130,8 +152,8 @@ impl CategoricalNb {
                 .map(|b| column[(b * column.len() / n_bins.max(2)).min(column.len() - 1)])
                 .collect();
             e.dedup();
-            // the last edge must not swallow the maximum into a bin of its own by accident
-            e.retain(|&v| v < column[column.len() - 1]);
+            // an edge at the minimum would leave its first bin empty
+            e.retain(|&v| v > column[0]);
             let bins = e.len() + 1;
             let mut counts = vec![alpha; n_classes * bins];
             for r in 0..x.rows {
@@ -147,7 +169,12 @@ impl CategoricalNb {
             edges.push(e);
             log_prob.push(lp);
         }
-        CategoricalNb { n_classes, edges, log_prior: log_priors(y, weights, n_classes), log_prob }
+        CategoricalNb {
+            n_classes,
+            edges,
+            log_prior: log_priors(y, weights, n_classes),
+            log_prob,
+        }
     }
 
     /// Class probabilities, `rows × n_classes`.
@@ -177,17 +204,29 @@ mod tests {
 
     #[test]
     fn gaussian_exact_on_two_points_per_class() {
-        let x = Matrix { rows: 4, cols: 1, data: vec![0.0, 2.0, 10.0, 12.0] };
+        let x = Matrix {
+            rows: 4,
+            cols: 1,
+            data: vec![0.0, 2.0, 10.0, 12.0],
+        };
         let m = GaussianNb::fit(&x, &[0, 0, 1, 1], 2, &[1.0; 4], 0.0);
         assert_eq!(m.mean, [1.0, 11.0]);
         assert_eq!(m.var, [1.0, 1.0]);
-        let p = m.predict_proba(&Matrix { rows: 1, cols: 1, data: vec![6.0] });
+        let p = m.predict_proba(&Matrix {
+            rows: 1,
+            cols: 1,
+            data: vec![6.0],
+        });
         assert!((p[0] - 0.5).abs() < 1e-12);
     }
 
     #[test]
     fn gaussian_survives_a_constant_input() {
-        let x = Matrix { rows: 4, cols: 2, data: vec![1.0, 0.0, 1.0, 1.0, 1.0, 5.0, 1.0, 6.0] };
+        let x = Matrix {
+            rows: 4,
+            cols: 2,
+            data: vec![1.0, 0.0, 1.0, 1.0, 1.0, 5.0, 1.0, 6.0],
+        };
         let m = GaussianNb::fit(&x, &[0, 0, 1, 1], 2, &[1.0; 4], 1e-9);
         let p = m.predict_proba(&x);
         assert!(p.iter().all(|v| v.is_finite()));
@@ -196,11 +235,23 @@ mod tests {
 
     #[test]
     fn categorical_counts_with_smoothing() {
-        let x = Matrix { rows: 4, cols: 1, data: vec![0.0, 0.0, 1.0, 1.0] };
+        let x = Matrix {
+            rows: 4,
+            cols: 1,
+            data: vec![0.0, 0.0, 1.0, 1.0],
+        };
         let m = CategoricalNb::fit(&x, &[0, 0, 1, 0], 2, &[1.0; 4], 2, 1.0);
         // class 0: bins (0: 2 rows, 1: 1 row) + alpha 1 → 3/5, 2/5
-        assert!((m.log_prob[0][0].exp() - 0.6).abs() < 1e-12, "{:?}", m.log_prob);
-        let p = m.predict_proba(&Matrix { rows: 1, cols: 1, data: vec![1.0] });
+        assert!(
+            (m.log_prob[0][0].exp() - 0.6).abs() < 1e-12,
+            "{:?}",
+            m.log_prob
+        );
+        let p = m.predict_proba(&Matrix {
+            rows: 1,
+            cols: 1,
+            data: vec![1.0],
+        });
         assert!((p[0] + p[1] - 1.0).abs() < 1e-12 && p[0] > p[1] * 0.0);
     }
 }

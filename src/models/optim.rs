@@ -17,7 +17,12 @@ pub enum Stop {
 
 /// Minimizes `f` from `x` in place. `f(x, grad)` returns the value and writes the gradient.
 /// Stops when the gradient's largest component is below `tol` × max(1, |f|).
-pub fn lbfgs(x: &mut [f64], max_iter: usize, tol: f64, mut f: impl FnMut(&[f64], &mut [f64]) -> f64) -> Stop {
+pub fn lbfgs(
+    x: &mut [f64],
+    max_iter: usize,
+    tol: f64,
+    mut f: impl FnMut(&[f64], &mut [f64]) -> f64,
+) -> Stop {
     const M: usize = 8;
     let n = x.len();
     let mut g = vec![0.0; n];
@@ -31,7 +36,7 @@ pub fn lbfgs(x: &mut [f64], max_iter: usize, tol: f64, mut f: impl FnMut(&[f64],
     let mut d = vec![0.0; n];
     let mut x_new = vec![0.0; n];
     let mut g_new = vec![0.0; n];
-    let mut alpha = vec![0.0; M];
+    let mut alpha = [0.0; M];
     for _ in 0..max_iter {
         let gmax = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         if gmax <= tol * fx.abs().max(1.0) {
@@ -62,7 +67,9 @@ pub fn lbfgs(x: &mut [f64], max_iter: usize, tol: f64, mut f: impl FnMut(&[f64],
             s_hist.clear();
             y_hist.clear();
             rho.clear();
-            d.iter_mut().zip(&g).for_each(|(di, gi)| *di = -gi / gmax.max(1.0));
+            d.iter_mut()
+                .zip(&g)
+                .for_each(|(di, gi)| *di = -gi / gmax.max(1.0));
             slope = dot(&g, &d);
         }
         // backtracking (Armijo) line search
@@ -133,16 +140,25 @@ mod tests {
             g[1] = 200.0 * (b - a * a);
             (1.0 - a).powi(2) + 100.0 * (b - a * a).powi(2)
         });
-        assert!(matches!(stop, Stop::Converged | Stop::NoProgress), "{stop:?}");
-        assert!((x[0] - 1.0).abs() < 1e-4 && (x[1] - 1.0).abs() < 1e-4, "{x:?}");
+        assert!(
+            matches!(stop, Stop::Converged | Stop::NoProgress),
+            "{stop:?}"
+        );
+        assert!(
+            (x[0] - 1.0).abs() < 1e-4 && (x[1] - 1.0).abs() < 1e-4,
+            "{x:?}"
+        );
     }
 
     #[test]
     fn stops_on_non_finite_values() {
         let mut x = vec![0.0];
-        assert_eq!(lbfgs(&mut x, 10, 1e-8, |_, g| {
-            g[0] = f64::NAN;
-            1.0
-        }), Stop::NotFinite);
+        assert_eq!(
+            lbfgs(&mut x, 10, 1e-8, |_, g| {
+                g[0] = f64::NAN;
+                1.0
+            }),
+            Stop::NotFinite
+        );
     }
 }

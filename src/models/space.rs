@@ -53,8 +53,12 @@ impl ParamDef {
     /// Whether `value` lies in the range.
     pub fn admits(&self, value: &Value) -> bool {
         match &self.kind {
-            ParamKind::Float { low, high, .. } => value.as_f64().is_some_and(|v| v.is_finite() && v >= *low && v <= *high),
-            ParamKind::Int { low, high, .. } => value.as_i64().is_some_and(|v| v >= *low && v <= *high),
+            ParamKind::Float { low, high, .. } => value
+                .as_f64()
+                .is_some_and(|v| v.is_finite() && v >= *low && v <= *high),
+            ParamKind::Int { low, high, .. } => {
+                value.as_i64().is_some_and(|v| v >= *low && v <= *high)
+            }
             ParamKind::Choice { values } => values.contains(value),
         }
     }
@@ -63,7 +67,11 @@ impl ParamDef {
     pub fn sample(&self, u: f64) -> Value {
         match &self.kind {
             ParamKind::Float { low, high, log } => {
-                let v = if *log { (low.ln() + u * (high.ln() - low.ln())).exp() } else { low + u * (high - low) };
+                let v = if *log {
+                    (low.ln() + u * (high.ln() - low.ln())).exp()
+                } else {
+                    low + u * (high - low)
+                };
                 // four significant digits keep leaderboards readable
                 let digits = 3 - v.abs().log10().floor() as i32;
                 let f = 10f64.powi(digits.clamp(-6, 12));
@@ -71,29 +79,71 @@ impl ParamDef {
             }
             ParamKind::Int { low, high, log } => {
                 let (l, h) = (*low as f64, *high as f64 + 1.0);
-                let v = if *log && *low > 0 { (l.ln() + u * (h.ln() - l.ln())).exp() } else { l + u * (h - l) };
+                let v = if *log && *low > 0 {
+                    (l.ln() + u * (h.ln() - l.ln())).exp()
+                } else {
+                    l + u * (h - l)
+                };
                 Value::from((v.floor() as i64).clamp(*low, *high))
             }
-            ParamKind::Choice { values } => values[((u * values.len() as f64) as usize).min(values.len() - 1)].clone(),
+            ParamKind::Choice { values } => {
+                values[((u * values.len() as f64) as usize).min(values.len() - 1)].clone()
+            }
         }
     }
 }
 
 /// A real-valued parameter.
-pub fn float(name: &'static str, low: f64, high: f64, log: bool, default: f64, low_cost: f64, doc: &'static str) -> ParamDef {
-    ParamDef { name, kind: ParamKind::Float { low, high, log }, default: default.into(), low_cost: low_cost.into(), doc }
+pub fn float(
+    name: &'static str,
+    low: f64,
+    high: f64,
+    log: bool,
+    default: f64,
+    low_cost: f64,
+    doc: &'static str,
+) -> ParamDef {
+    ParamDef {
+        name,
+        kind: ParamKind::Float { low, high, log },
+        default: default.into(),
+        low_cost: low_cost.into(),
+        doc,
+    }
 }
 
 /// An integer parameter.
-pub fn int(name: &'static str, low: i64, high: i64, log: bool, default: i64, low_cost: i64, doc: &'static str) -> ParamDef {
-    ParamDef { name, kind: ParamKind::Int { low, high, log }, default: default.into(), low_cost: low_cost.into(), doc }
+pub fn int(
+    name: &'static str,
+    low: i64,
+    high: i64,
+    log: bool,
+    default: i64,
+    low_cost: i64,
+    doc: &'static str,
+) -> ParamDef {
+    ParamDef {
+        name,
+        kind: ParamKind::Int { low, high, log },
+        default: default.into(),
+        low_cost: low_cost.into(),
+        doc,
+    }
 }
 
 /// A parameter with a few values.
-pub fn choice(name: &'static str, values: &[&str], default: &str, low_cost: &str, doc: &'static str) -> ParamDef {
+pub fn choice(
+    name: &'static str,
+    values: &[&str],
+    default: &str,
+    low_cost: &str,
+    doc: &'static str,
+) -> ParamDef {
     ParamDef {
         name,
-        kind: ParamKind::Choice { values: values.iter().map(|v| Value::from(*v)).collect() },
+        kind: ParamKind::Choice {
+            values: values.iter().map(|v| Value::from(*v)).collect(),
+        },
         default: default.into(),
         low_cost: low_cost.into(),
         doc,

@@ -45,7 +45,9 @@ impl FeatureMap {
             w.push(sd * radius * (2.0 * std::f64::consts::PI * u2).sin());
         }
         w.truncate(d * cols);
-        let b = (0..d).map(|_| rng.next_f64() * 2.0 * std::f64::consts::PI).collect();
+        let b = (0..d)
+            .map(|_| rng.next_f64() * 2.0 * std::f64::consts::PI)
+            .collect();
         FeatureMap::Rff { w, b, cols }
     }
 
@@ -62,7 +64,11 @@ impl FeatureMap {
                         data.push(scale * (dot(&w[j * cols..(j + 1) * cols], row) + b[j]).cos());
                     }
                 }
-                Matrix { rows: x.rows, cols: d, data }
+                Matrix {
+                    rows: x.rows,
+                    cols: d,
+                    data,
+                }
             }
         }
     }
@@ -137,7 +143,10 @@ fn fit_platt(f: &[f64], label: &[bool]) -> (f64, f64) {
     // Platt's smoothed targets
     let t_pos = (pos + 1.0) / (pos + 2.0);
     let t_neg = 1.0 / (neg + 2.0);
-    let t: Vec<f64> = label.iter().map(|&l| if l { t_pos } else { t_neg }).collect();
+    let t: Vec<f64> = label
+        .iter()
+        .map(|&l| if l { t_pos } else { t_neg })
+        .collect();
     let mut params = vec![0.0, ((neg + 1.0) / (pos + 1.0)).ln()];
     lbfgs(&mut params, 100, 1e-8, |ab, g| {
         let (a, b) = (ab[0], ab[1]);
@@ -147,7 +156,11 @@ fn fit_platt(f: &[f64], label: &[bool]) -> (f64, f64) {
         for (fi, ti) in f.iter().zip(&t) {
             let z = a * fi + b;
             // p = 1/(1+e^z); loss = -t ln p - (1-t) ln(1-p)
-            let log1pexp = if z > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() };
+            let log1pexp = if z > 0.0 {
+                z + (-z).exp().ln_1p()
+            } else {
+                z.exp().ln_1p()
+            };
             loss += ti * log1pexp + (1.0 - ti) * (log1pexp - z);
             let p = 1.0 / (1.0 + z.exp());
             let d = ti - p; // d loss / d z
@@ -173,7 +186,10 @@ fn platt(ab: (f64, f64), f: f64) -> f64 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 enum Heads {
     /// One head per class (one head for two classes), each with its Platt sigmoid.
-    Classes { n_classes: usize, heads: Vec<(Linear, (f64, f64))> },
+    Classes {
+        n_classes: usize,
+        heads: Vec<(Linear, (f64, f64))>,
+    },
     /// One head on standardized targets.
     Values { head: Linear, mean: f64, scale: f64 },
 }
@@ -211,12 +227,23 @@ fn subset(x: &Matrix, rows: &[usize]) -> Matrix {
     for &r in rows {
         data.extend_from_slice(x.row(r));
     }
-    Matrix { rows: rows.len(), cols: x.cols, data }
+    Matrix {
+        rows: rows.len(),
+        cols: x.cols,
+        data,
+    }
 }
 
 impl Svm {
     /// Fits a classifier on class codes.
-    pub fn fit_classifier(x: &Matrix, y: &[u32], n_classes: usize, weights: &[f64], p: SvmParams, seed: u64) -> Svm {
+    pub fn fit_classifier(
+        x: &Matrix,
+        y: &[u32],
+        n_classes: usize,
+        weights: &[f64],
+        p: SvmParams,
+        seed: u64,
+    ) -> Svm {
         let mut rng = Rng::new(seed);
         let rows = sample_rows(x.rows, rng.next_u64());
         let map = match p.gamma {
@@ -240,7 +267,10 @@ impl Svm {
         let mut heads = Vec::with_capacity(n_heads);
         for h in 0..n_heads {
             let positive = if n_classes == 2 { 1 } else { h as u32 };
-            let t: Vec<f64> = y.iter().map(|&c| if c == positive { 1.0 } else { -1.0 }).collect();
+            let t: Vec<f64> = y
+                .iter()
+                .map(|&c| if c == positive { 1.0 } else { -1.0 })
+                .collect();
             let mut oof = vec![0.0; rows.len()];
             for fold in 0..3 {
                 let train: Vec<usize> = (0..rows.len()).filter(|&i| fold_of[i] != fold).collect();
@@ -259,7 +289,10 @@ impl Svm {
             let ab = fit_platt(&oof, &labels);
             heads.push((fit_linear(&z, &t, &w, p.c, None), ab));
         }
-        Svm { map, heads: Heads::Classes { n_classes, heads } }
+        Svm {
+            map,
+            heads: Heads::Classes { n_classes, heads },
+        }
     }
 
     /// Fits a regressor on values.
@@ -279,12 +312,17 @@ impl Svm {
         let t: Vec<f64> = values.iter().map(|v| (v - mean) / scale).collect();
         let w: Vec<f64> = rows.iter().map(|&r| weights[r]).collect();
         let head = fit_linear(&z, &t, &w, p.c, Some(p.epsilon));
-        Svm { map, heads: Heads::Values { head, mean, scale } }
+        Svm {
+            map,
+            heads: Heads::Values { head, mean, scale },
+        }
     }
 
     /// Class probabilities (`rows × n_classes`), or `None` for a regressor.
     pub fn predict_proba(&self, x: &Matrix) -> Option<Vec<f64>> {
-        let Heads::Classes { n_classes, heads } = &self.heads else { return None };
+        let Heads::Classes { n_classes, heads } = &self.heads else {
+            return None;
+        };
         let z = self.map.apply(x);
         let k = *n_classes;
         let mut out = vec![0.0; x.rows * k];
@@ -307,9 +345,15 @@ impl Svm {
 
     /// Predicted values, or `None` for a classifier.
     pub fn predict_values(&self, x: &Matrix) -> Option<Vec<f64>> {
-        let Heads::Values { head, mean, scale } = &self.heads else { return None };
+        let Heads::Values { head, mean, scale } = &self.heads else {
+            return None;
+        };
         let z = self.map.apply(x);
-        Some((0..x.rows).map(|r| mean + scale * head.eval(z.row(r))).collect())
+        Some(
+            (0..x.rows)
+                .map(|r| mean + scale * head.eval(z.row(r)))
+                .collect(),
+        )
     }
 }
 
@@ -323,29 +367,76 @@ mod tests {
         let mut data = Vec::new();
         let mut y = Vec::new();
         for i in 0..300 {
-            let a = rng.next_f64() * 6.283;
+            let a = rng.next_f64() * std::f64::consts::TAU;
             let r = if i % 2 == 0 { 0.5 } else { 2.0 };
             data.extend([r * a.cos(), r * a.sin()]);
             y.push((i % 2) as u32);
         }
-        let x = Matrix { rows: 300, cols: 2, data };
+        let x = Matrix {
+            rows: 300,
+            cols: 2,
+            data,
+        };
         let acc = |svm: &Svm| {
             let p = svm.predict_proba(&x).unwrap();
-            (0..300).filter(|&r| (p[2 * r + 1] > 0.5) == (y[r] == 1)).count() as f64 / 300.0
+            (0..300)
+                .filter(|&r| (p[2 * r + 1] > 0.5) == (y[r] == 1))
+                .count() as f64
+                / 300.0
         };
-        let rbf = Svm::fit_classifier(&x, &y, 2, &[1.0; 300], SvmParams { c: 10.0, gamma: Some(1.0), epsilon: 0.1 }, 3);
-        let lin = Svm::fit_classifier(&x, &y, 2, &[1.0; 300], SvmParams { c: 10.0, gamma: None, epsilon: 0.1 }, 3);
+        let rbf = Svm::fit_classifier(
+            &x,
+            &y,
+            2,
+            &[1.0; 300],
+            SvmParams {
+                c: 10.0,
+                gamma: Some(1.0),
+                epsilon: 0.1,
+            },
+            3,
+        );
+        let lin = Svm::fit_classifier(
+            &x,
+            &y,
+            2,
+            &[1.0; 300],
+            SvmParams {
+                c: 10.0,
+                gamma: None,
+                epsilon: 0.1,
+            },
+            3,
+        );
         assert!(acc(&rbf) > 0.95, "rbf {}", acc(&rbf));
         assert!(acc(&lin) < 0.75, "linear {}", acc(&lin));
     }
 
     #[test]
     fn regression_fits_a_line() {
-        let x = Matrix { rows: 50, cols: 1, data: (0..50).map(|i| i as f64 / 10.0).collect() };
+        let x = Matrix {
+            rows: 50,
+            cols: 1,
+            data: (0..50).map(|i| i as f64 / 10.0).collect(),
+        };
         let y: Vec<f64> = x.data.iter().map(|v| 3.0 * v + 1.0).collect();
-        let svr = Svm::fit_regressor(&x, &y, &[1.0; 50], SvmParams { c: 100.0, gamma: None, epsilon: 0.01 }, 0);
+        let svr = Svm::fit_regressor(
+            &x,
+            &y,
+            &[1.0; 50],
+            SvmParams {
+                c: 100.0,
+                gamma: None,
+                epsilon: 0.01,
+            },
+            0,
+        );
         let p = svr.predict_values(&x).unwrap();
-        let max_err = p.iter().zip(&y).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let max_err = p
+            .iter()
+            .zip(&y)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
         assert!(max_err < 0.2, "{max_err}");
     }
 }
