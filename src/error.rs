@@ -17,6 +17,24 @@ pub enum AutoMlError {
         /// The file's name.
         file: String,
     },
+    /// The file is larger than the page can safely hold.
+    TooLarge {
+        /// The file's name.
+        file: String,
+        /// Its size in bytes.
+        bytes: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The file has more columns than can be handled.
+    TooManyColumns {
+        /// The file's name.
+        file: String,
+        /// Columns in the header.
+        columns: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The file does not look like delimited text (binary data, for example).
     NotText {
         /// The file's name.
@@ -49,6 +67,13 @@ pub enum AutoMlError {
         /// The file's name.
         file: String,
         /// The repeated name.
+        name: String,
+    },
+    /// New data lacks a column the model was trained with.
+    MissingColumn {
+        /// The new file's name.
+        file: String,
+        /// The missing column.
         name: String,
     },
     /// The chosen target column does not exist.
@@ -99,10 +124,13 @@ impl AutoMlError {
         match self {
             Self::EmptyFile { .. } => "Choose a CSV file with a header row and at least a few data rows.".into(),
             Self::NoDataRows { .. } => "Add data rows below the header, or choose another file.".into(),
+            Self::TooLarge { .. } => "Use a sample of the rows, or remove columns you do not need, and load the smaller file.".into(),
+            Self::TooManyColumns { .. } => "Keep the columns you need (at most the limit) and load the smaller file.".into(),
             Self::NotText { .. } => "Save the data as CSV (comma, semicolon or tab separated text) and load that file.".into(),
             Self::Csv { .. } => "Check the quoting near that line: a field that contains the separator or a line break must be in double quotes.".into(),
             Self::RaggedRow { .. } => "Every row needs as many fields as the header; fix or delete that row and load the file again.".into(),
             Self::DuplicateColumn { .. } => "Give every column a different name in the header row.".into(),
+            Self::MissingColumn { .. } => "Load a file with the same columns as the training data (extra columns are fine).".into(),
             Self::UnknownColumn { .. } => "Choose one of the file's columns as the target (the names are case-sensitive).".into(),
             Self::BadTarget { hint, .. } => hint.clone(),
             Self::NoFeatures { .. } => "The file needs at least one usable column besides the target (not an ID, not constant, not all missing).".into(),
@@ -119,6 +147,19 @@ impl fmt::Display for AutoMlError {
             Self::EmptyFile { file } => write!(f, "The file \"{file}\" is empty."),
             Self::NoDataRows { file } => {
                 write!(f, "The file \"{file}\" has a header row but no data rows.")
+            }
+            Self::TooLarge { file, bytes, limit } => write!(
+                f,
+                "The file \"{file}\" is {:.1} MB, more than the {} MB this page can safely hold.",
+                *bytes as f64 / 1_048_576.0,
+                limit / 1_048_576
+            ),
+            Self::TooManyColumns {
+                file,
+                columns,
+                limit,
+            } => {
+                write!(f, "The file \"{file}\" has {columns} columns, more than the {limit} that can be handled.")
             }
             Self::NotText { file, detail } => write!(
                 f,
@@ -149,6 +190,10 @@ impl fmt::Display for AutoMlError {
             Self::DuplicateColumn { file, name } => {
                 write!(f, "The file \"{file}\" has two columns named \"{name}\".")
             }
+            Self::MissingColumn { file, name } => write!(
+                f,
+                "The file \"{file}\" has no column \"{name}\", which the model needs."
+            ),
             Self::UnknownColumn { name, available } => {
                 let shown: Vec<&str> = available.iter().take(12).map(String::as_str).collect();
                 let more = if available.len() > 12 { ", …" } else { "" };

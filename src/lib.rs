@@ -8,6 +8,7 @@
 // Numerical loops index several parallel arrays at once; iterator chains would hide that.
 #![allow(clippy::needless_range_loop)]
 
+pub mod cells;
 pub mod cv;
 pub mod data;
 pub mod error;
@@ -17,11 +18,12 @@ pub mod preprocess;
 pub mod rng;
 pub mod search;
 pub mod target;
+pub mod workbook;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
 
-pub use data::{inspect, read_csv, Inspection, Table, Task};
+pub use data::{check_target, inspect, read_csv, read_table, Inspection, ReadOptions, Table, Task};
 pub use error::{AutoMlError, Result};
 pub use search::{
     run_search, Clock, Control, Observer, Progress, SearchOutcome, SearchResult, SearchSettings,

@@ -11,7 +11,7 @@ use crate::data::{column_stats, suggested_task, Table, Task};
 use crate::error::{AutoMlError, Result};
 use crate::metrics::{accuracy, mean_std, r2, Metric};
 use crate::models::{ClassWeight, Family, FittedModel, Labels, ModelSpec, Prediction};
-use crate::preprocess::{Frame, Matrix, Pipeline};
+use crate::preprocess::{ColumnChoices, Frame, Matrix, Pipeline, TargetView};
 use crate::rng::Rng;
 use crate::target::{prepare_target, Target};
 use serde::{Deserialize, Serialize};
@@ -85,6 +85,9 @@ pub struct SearchSettings {
     pub seed: u64,
     /// Cross-validation folds, 2 to 10. By default, 5 (fewer if a class is smaller).
     pub folds: usize,
+    /// Column kinds chosen by the person, and columns to leave out. By default, none.
+    #[serde(flatten)]
+    pub columns: ColumnChoices,
 }
 
 impl Default for SearchSettings {
@@ -96,6 +99,7 @@ impl Default for SearchSettings {
             max_trials: None,
             seed: 42,
             folds: 5,
+            columns: ColumnChoices::default(),
         }
     }
 }
@@ -383,6 +387,13 @@ impl Labelled {
             Target::Values(v) => Labelled::Values(positions.iter().map(|&i| v[i]).collect()),
         }
     }
+    fn view(&self) -> TargetView<'_> {
+        match self {
+            Labelled::Classes(c, n) => TargetView::Classes(c, *n),
+            Labelled::Values(v) => TargetView::Values(v),
+        }
+    }
+
     fn labels(&self) -> Labels<'_> {
         match self {
             Labelled::Classes(c, n) => Labels::Classes {
@@ -446,9 +457,10 @@ pub fn run_search(
     let target_name = table.names[target_col].clone();
     let task = settings
         .task
-        .unwrap_or_else(|| suggested_task(&column_stats(&table.columns[target_col])));
+        .unwrap_or_else(|| suggested_task(&column_stats(&table.columns[target_col])).0);
+    settings.columns.check(table)?;
     let prepared = prepare_target(table, target_col, task)?;
-    let frame = Frame::from_table(table, target_col);
+    let frame = Frame::with_choices(table, target_col, &settings.columns);
     if frame.columns.is_empty() {
         return Err(AutoMlError::NoFeatures {
             target: target_name,
@@ -457,6 +469,8 @@ pub fn run_search(
     let mut notes = table.notes.clone();
     notes.extend(prepared.notes.iter().cloned());
     notes.extend(frame.notes.iter().cloned());
+    let schema = crate::preprocess::schema_with_choices(table, &settings.columns);
+    notes.extend(crate::data::check_target(table, target_col, task, &schema).warnings);
 
     let n = prepared.rows.len();
     let metric = match task {
@@ -491,9 +505,11 @@ pub fn run_search(
         .map(|f| {
             let train_rows = table_rows(&f.train);
             let valid_rows = table_rows(&f.valid);
-            let pipeline = Pipeline::fit(&frame, &train_rows);
+            let y_train = Labelled::of(&prepared.target, &f.train);
+            let (pipeline, x_train) =
+                Pipeline::fit_transform(&frame, &train_rows, Some(y_train.view()), settings.seed);
             FoldData {
-                x_train: pipeline.transform(&frame, &train_rows),
+                x_train,
                 x_valid: pipeline.transform(&frame, &valid_rows),
                 train: f.train,
                 valid: f.valid,
@@ -653,10 +669,10 @@ pub fn run_search(
         budget_s,
     });
     let refit_start = clock.now_s();
-    let pipeline = Pipeline::fit(&frame, &prepared.rows);
-    let x_all = pipeline.transform(&frame, &prepared.rows);
     let all: Vec<usize> = (0..n).collect();
     let y_all = Labelled::of(&prepared.target, &all);
+    let (pipeline, x_all) =
+        Pipeline::fit_transform(&frame, &prepared.rows, Some(y_all.view()), settings.seed);
     let model = best_row
         .spec
         .fit(&x_all, y_all.labels(), mix_seed(settings.seed, 0))?;

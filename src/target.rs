@@ -1,7 +1,8 @@
 //! The column to predict: checked for the chosen task and encoded (class codes or numbers).
 //! Rows whose target is missing are left out here, with a count.
 
-use crate::data::{is_missing, parse_number, Table, Task};
+use crate::cells::{is_missing, parse_number, parse_number_as};
+use crate::data::{column_stats, Table, Task};
 use crate::error::{AutoMlError, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,7 +55,7 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
     let name = &table.names[column];
     let cells = &table.columns[column];
     let rows: Vec<usize> = (0..cells.len())
-        .filter(|&r| !is_missing(&cells[r]))
+        .filter(|&r| !is_missing(cells.get(r)))
         .collect();
     let mut notes = Vec::new();
     let dropped = cells.len() - rows.len();
@@ -73,16 +74,17 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
     }
     let target = match task {
         Task::Regression => {
+            let format = column_stats(cells).number_format;
             let mut values = Vec::with_capacity(rows.len());
             for &r in &rows {
-                match parse_number(&cells[r]) {
+                match parse_number_as(cells.get(r), format) {
                     Some(v) => values.push(v),
                     None => return Err(AutoMlError::BadTarget {
                         column: name.clone(),
                         detail: format!(
                             "row {} holds \"{}\", which is not a number",
                             r + 1,
-                            cells[r]
+                            cells.get(r)
                         ),
                         hint:
                             "Choose the classification task to predict labels, or fix that value."
@@ -95,7 +97,7 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
         Task::Classification => {
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
             for &r in &rows {
-                *counts.entry(cells[r].as_str()).or_default() += 1;
+                *counts.entry(cells.get(r)).or_default() += 1;
             }
             let mut labels: Vec<&str> = counts.keys().copied().collect();
             if labels.iter().all(|l| parse_number(l).is_some()) {
@@ -138,7 +140,7 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
                 .map(|(i, l)| (*l, i as u32))
                 .collect();
             Target::Classes {
-                y: rows.iter().map(|&r| code[cells[r].as_str()]).collect(),
+                y: rows.iter().map(|&r| code[cells.get(r)]).collect(),
                 labels: labels.iter().map(|l| l.to_string()).collect(),
             }
         }

@@ -42,7 +42,7 @@ fn split(bytes: &[u8], name: &str, target: &str, task: Task) -> Split {
         Target::Values(v) => kfold(v.len(), 5, 11).remove(0),
     };
     let rows = |p: &[usize]| p.iter().map(|&i| prepared.rows[i]).collect::<Vec<_>>();
-    let pipeline = Pipeline::fit(&frame, &rows(&fold.train));
+    let pipeline = Pipeline::fit(&frame, &rows(&fold.train), None);
     Split {
         x_train: pipeline.transform(&frame, &rows(&fold.train)),
         x_test: pipeline.transform(&frame, &rows(&fold.valid)),

@@ -50,7 +50,9 @@ fn version_is_the_crate_version() {
 
 #[wasm_bindgen_test]
 fn inspect_describes_iris() {
-    let ins = inspect(IRIS, "iris.csv").map_err(error_message).unwrap();
+    let ins = inspect(IRIS, "iris.csv", JsValue::UNDEFINED, None)
+        .map_err(error_message)
+        .unwrap();
     assert_eq!(num(&ins, "nRows"), 150.0);
     assert_eq!(num(&ins, "nCols"), 5.0);
     assert_eq!(num(&ins, "defaultTarget"), 4.0);
@@ -73,14 +75,24 @@ fn inspect_describes_iris() {
 
 #[wasm_bindgen_test]
 fn inspect_rejects_bad_files_with_a_message() {
-    let msg = error_message(inspect(b"", "empty.csv").unwrap_err());
+    let msg = error_message(inspect(b"", "empty.csv", JsValue::UNDEFINED, None).unwrap_err());
     assert!(msg.contains("\"empty.csv\" is empty"), "{msg}");
-    let msg = error_message(inspect(b"a,b\n1,2\n3\n", "ragged.csv").unwrap_err());
+    let msg = error_message(
+        inspect(b"a,b\n1,2\n3\n", "ragged.csv", JsValue::UNDEFINED, None).unwrap_err(),
+    );
     assert!(
         msg.contains("Line 3") && msg.contains("ragged.csv"),
         "{msg}"
     );
-    let msg = error_message(inspect(&[0u8, 159, 146, 150, 0, 1, 2], "x.bin").unwrap_err());
+    let msg = error_message(
+        inspect(
+            &[0u8, 159, 146, 150, 0, 1, 2],
+            "x.bin",
+            JsValue::UNDEFINED,
+            None,
+        )
+        .unwrap_err(),
+    );
     assert!(msg.contains("does not look like a CSV"), "{msg}");
 }
 

@@ -3,8 +3,11 @@
 // The worker side (`worker.js`) imports the names below; nothing else posts messages.
 //
 // Requests (page -> worker), each with a numeric `id` that every reply to it echoes:
-//   { id, type: "inspect", bytes: ArrayBuffer, fileName: string }
-//       Parse the file and describe it. `bytes` is transferred, not copied.
+//   { id, type: "inspect", bytes: ArrayBuffer, fileName: string, options: { sheet?: string } }
+//       Parse the file (CSV/TSV text or an Excel/OpenDocument workbook) and describe it.
+//       `bytes` is transferred, not copied. Progress events: { kind: "parse", fraction }.
+//   { id, type: "checkTarget", bytes: ArrayBuffer, fileName: string, settings: RunSettings }
+//       Class counts and warnings (leakage, imbalance) for the chosen target and task.
 //   { id, type: "run", bytes: ArrayBuffer, fileName: string, settings: RunSettings }
 //       Run a budgeted search. `bytes` is transferred.
 //   { id, type: "panic" }
@@ -20,12 +23,22 @@
 //
 // Shapes (produced by the Rust core, see src/bindings.rs):
 //   RunSettings  = { target: string, task: "classification"|"regression",
-//                    timeBudgetS: number, seed: number, folds: number }
+//                    timeBudgetS: number, seed: number, folds: number, sheet?: string,
+//                    columnTypes?: { [column]: Kind }, exclude?: string[] }
+//   Kind         = "numeric"|"boolean"|"categorical"|"datetime"|"text"|"identifier"|"constant"
+//                  (text, identifier and constant columns are not used by the models)
 //   Inspection   = { fileName, nRows, nCols,
-//                    columns: [{ name, kind: "numeric"|"categorical"|"identifier"|"constant",
-//                                missing, distinct, suggestedTask: "classification"|"regression" }],
+//                    columns: [{ name, kind: Kind, missing, missingShare, distinct,
+//                                suggestedTask: "classification"|"regression",
+//                                taskQuestion: string|null (ask the person: few whole numbers),
+//                                format: string|null (how numbers/dates are written),
+//                                histogram: [{ label, count }] }],
 //                    preview: string[][] (first rows, raw cell text), defaultTarget: number,
-//                    notes: string[] (what reading decided, e.g. an encoding fallback) }
+//                    notes: string[] (what reading decided, e.g. an encoding fallback),
+//                    warnings: string[] (duplicated rows, mostly empty columns),
+//                    duplicateRows: number, sheets: string[] (workbooks), sheet: string|null }
+//   TargetCheck  = { target, task, classCounts: [{ label, count }], missing: number,
+//                    warnings: string[] (leakage, class imbalance) }
 //   LeaderboardRow = { rank, trial, family, label, params: {name: value},
 //                      metric: "accuracy"|"r2", mean, std, foldScores: number[], fitTimeS }
 //   Progress     = { kind: "trial", elapsedS, budgetS, trialsDone, row: LeaderboardRow,
@@ -39,6 +52,7 @@
 /** Message type names, shared by both sides. */
 export const MSG = Object.freeze({
   INSPECT: "inspect",
+  CHECK_TARGET: "checkTarget",
   RUN: "run",
   PANIC: "panic",
   READY: "ready",
@@ -46,6 +60,9 @@ export const MSG = Object.freeze({
   RESULT: "result",
   ERROR: "error",
 });
+
+/** The largest file the page accepts (the same limit as the core's MAX_FILE_BYTES). */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 /** Default run settings; the page's controls start from these. */
 export const DEFAULT_SETTINGS = Object.freeze({
@@ -132,8 +149,13 @@ export class WorkerBridge {
   }
 
   /** Parse and describe a file. `bytes` is an ArrayBuffer that is transferred (detached). */
-  inspect(bytes, fileName) {
-    return this.request(MSG.INSPECT, { bytes, fileName }, [bytes]);
+  inspect(bytes, fileName, options = {}, onProgress = () => {}) {
+    return this.request(MSG.INSPECT, { bytes, fileName, options }, [bytes], onProgress);
+  }
+
+  /** Class counts and warnings for a target. `bytes` is transferred. */
+  checkTarget(bytes, fileName, settings) {
+    return this.request(MSG.CHECK_TARGET, { bytes, fileName, settings }, [bytes]);
   }
 
   /** Run a search. `bytes` is transferred; pass a copy if you still need it. */

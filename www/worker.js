@@ -1,7 +1,7 @@
 // The search worker: loads the wasm core once, then answers requests from `protocol.js`.
 // It installs its message handler at once and awaits the module inside it, so no request
 // sent before the module is ready is lost. It owns no state between requests.
-import init, { inspect, run_search, trigger_panic, version } from "./pkg/automl.js";
+import init, { check_target, inspect, run_search, trigger_panic, version } from "./pkg/automl.js";
 import { MSG } from "./protocol.js";
 
 const loaded = init().then(
@@ -33,12 +33,15 @@ self.onmessage = async (event) => {
   const msg = event.data;
   try {
     await loaded;
+    const onProgress = (progressEvent) =>
+      self.postMessage({ id: msg.id, type: MSG.PROGRESS, event: progressEvent });
     if (msg.type === MSG.INSPECT) {
-      const value = inspect(new Uint8Array(msg.bytes), msg.fileName);
+      const value = inspect(new Uint8Array(msg.bytes), msg.fileName, msg.options, onProgress);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.CHECK_TARGET) {
+      const value = check_target(new Uint8Array(msg.bytes), msg.fileName, msg.settings);
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.RUN) {
-      const onProgress = (progressEvent) =>
-        self.postMessage({ id: msg.id, type: MSG.PROGRESS, event: progressEvent });
       const value = run_search(new Uint8Array(msg.bytes), msg.fileName, msg.settings, onProgress);
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.PANIC) {

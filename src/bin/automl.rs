@@ -7,15 +7,20 @@
 //! ```
 //! Errors go to standard error with exit code 2 and a hint; nothing here panics on user data.
 
+use automl::data::ColumnKind;
 use automl::search::SystemClock;
-use automl::{inspect, read_csv, run_search, AutoMlError, Control, Progress, SearchSettings, Task};
+use automl::{
+    check_target, inspect, read_table, run_search, AutoMlError, Control, Progress, ReadOptions,
+    SearchSettings, Task,
+};
 use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 Usage:
   automl fit DATA.csv --target COLUMN [options]   search models and print the leaderboard
-  automl inspect DATA.csv                         show the columns and their detected kinds
+  automl inspect DATA.csv [--target COLUMN [--task TASK]] [--sheet NAME]
+                                                  show the columns, their kinds and warnings
 
 Options for fit:
   --target COLUMN        the column to predict (default: the last column)
@@ -25,6 +30,10 @@ Options for fit:
   --seed N               seed of every random step (default: 42)
   --task TASK            classification or regression (default: detected)
   --folds K              cross-validation folds, 2 to 10 (default: 5)
+  --type COLUMN=KIND     read COLUMN as numeric, boolean, categorical, datetime,
+                         text or identifier (text and identifier are left out)
+  --exclude COLUMN       leave COLUMN out (repeatable)
+  --sheet NAME           the sheet to read from an Excel or OpenDocument workbook
   --json                 print the result as JSON instead of a table
   --quiet                do not print each trial as it finishes
 ";
@@ -53,9 +62,25 @@ fn usage_error(message: impl Into<String>) -> CliError {
 
 struct FitArgs {
     path: String,
+    sheet: Option<String>,
     settings: SearchSettings,
     json: bool,
     quiet: bool,
+}
+
+fn parse_kind(text: &str) -> Result<ColumnKind, CliError> {
+    const KINDS: [ColumnKind; 7] = [
+        ColumnKind::Numeric,
+        ColumnKind::Boolean,
+        ColumnKind::Categorical,
+        ColumnKind::Datetime,
+        ColumnKind::Text,
+        ColumnKind::Identifier,
+        ColumnKind::Constant,
+    ];
+    KINDS.into_iter().find(|k| k.name() == text.trim().to_ascii_lowercase()).ok_or_else(|| {
+        usage_error(format!("\"{text}\" is not a column type; use numeric, boolean, categorical, datetime, text or identifier."))
+    })
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, CliError> {
@@ -67,6 +92,7 @@ fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, CliE
 fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
     let mut path = None;
     let mut settings = SearchSettings::default();
+    let mut sheet = None;
     let (mut json, mut quiet) = (false, false);
     let mut time_given = false;
     let mut i = 0;
@@ -89,6 +115,19 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
             "--task" => settings.task = Some(Task::parse(value()?)?),
             "--json" => json = true,
             "--quiet" => quiet = true,
+            "--sheet" => sheet = Some(value()?.clone()),
+            "--exclude" => settings.columns.exclude.push(value()?.clone()),
+            "--type" => {
+                let spec = value()?.clone();
+                let (column, kind) = spec.rsplit_once('=').ok_or_else(|| {
+                    usage_error(format!("--type needs COLUMN=KIND, not \"{spec}\"."))
+                })?;
+                let kind = parse_kind(kind)?;
+                settings
+                    .columns
+                    .column_types
+                    .insert(column.to_string(), kind);
+            }
             flag if flag.starts_with("--") => {
                 return Err(usage_error(format!("Unknown option {flag}.")))
             }
@@ -110,6 +149,7 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
     })?;
     Ok(FitArgs {
         path,
+        sheet,
         settings,
         json,
         quiet,
@@ -129,24 +169,68 @@ fn file_name(path: &str) -> String {
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+fn load(path: &str, sheet: Option<String>) -> Result<automl::Table, CliError> {
+    let options = ReadOptions { sheet };
+    Ok(read_table(
+        &read_file(path)?,
+        &file_name(path),
+        &options,
+        &mut |_| {},
+    )?)
+}
+
 fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
-    let [path] = args else {
-        return Err(usage_error("inspect needs exactly one data file."));
-    };
-    let table = read_csv(&read_file(path)?, &file_name(path))?;
+    let mut path = None;
+    let (mut sheet, mut target, mut task) = (None, None, None);
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let mut value = || -> Result<String, CliError> {
+            i += 1;
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
+        };
+        match arg {
+            "--sheet" => sheet = Some(value()?),
+            "--target" => target = Some(value()?),
+            "--task" => task = Some(Task::parse(&value()?)?),
+            flag if flag.starts_with("--") => {
+                return Err(usage_error(format!("Unknown option {flag}.")))
+            }
+            file => {
+                if path.replace(file.to_string()).is_some() {
+                    return Err(usage_error("inspect needs exactly one data file."));
+                }
+            }
+        }
+        i += 1;
+    }
+    let path = path.ok_or_else(|| usage_error("inspect needs a data file."))?;
+    let table = load(&path, sheet)?;
     let ins = inspect(&table);
     let mut out = std::io::stdout().lock();
+    let sheet_text = ins
+        .sheet
+        .as_ref()
+        .map(|s| format!(" (sheet \"{s}\" of {})", ins.sheets.len()))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{}: {} rows × {} columns",
+        "{}{sheet_text}: {} rows × {} columns",
         ins.file_name, ins.n_rows, ins.n_cols
     );
     for c in &ins.columns {
+        let ask = if c.task_question.is_some() {
+            " (ask)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "  {:<28} {:<12} missing {:>6}  distinct {:>6}  as target: {}",
+            "  {:<28} {:<12} missing {:>6}  distinct {:>6}  as target: {}{ask}",
             c.name,
-            format!("{:?}", c.kind).to_lowercase(),
+            c.kind.name(),
             c.missing,
             c.distinct,
             c.suggested_task.name()
@@ -155,7 +239,33 @@ fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
     for note in &ins.notes {
         let _ = writeln!(out, "note: {note}");
     }
+    for warning in &ins.warnings {
+        let _ = writeln!(out, "warning: {warning}");
+    }
+    if let Some(name) = target {
+        let col = table.column_index(&name)?;
+        let info = &ins.columns[col];
+        let task = task.unwrap_or(info.suggested_task);
+        if let (Some(q), None) = (&info.task_question, &task_given(args)) {
+            let _ = writeln!(
+                out,
+                "question: {q} (assumed {}; choose with --task)",
+                task.name()
+            );
+        }
+        let check = check_target(&table, col, task, &automl::data::detect_schema(&table));
+        for bar in &check.class_counts {
+            let _ = writeln!(out, "  class {:<24} {:>8} rows", bar.label, bar.count);
+        }
+        for warning in &check.warnings {
+            let _ = writeln!(out, "warning: {warning}");
+        }
+    }
     Ok(())
+}
+
+fn task_given(args: &[String]) -> Option<()> {
+    args.iter().any(|a| a == "--task").then_some(())
 }
 
 /// Hyperparameters as `name=value, ...`.
@@ -177,7 +287,7 @@ fn params_text(params: &serde_json::Map<String, serde_json::Value>) -> String {
 
 fn cmd_fit(args: &[String]) -> Result<(), CliError> {
     let fit = parse_fit(args)?;
-    let table = read_csv(&read_file(&fit.path)?, &file_name(&fit.path))?;
+    let table = load(&fit.path, fit.sheet.clone())?;
     let clock = SystemClock::new();
     let quiet = fit.quiet || fit.json;
     let mut observer = |event: &Progress| {

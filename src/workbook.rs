@@ -1,0 +1,106 @@
+//! Excel (.xlsx, .xlsm, .xls) and OpenDocument (.ods) workbooks through calamine, a pure-Rust
+//! reader that builds for wasm32. A sheet becomes a [`Table`] like a CSV file: the first
+//! non-empty row is the header, cells become text (dates as ISO 8601, so the date detection
+//! of CSV files applies unchanged).
+
+use crate::cells::{civil_from_days, days_from_civil};
+use crate::data::{clean_names, Table, TextColumn};
+use crate::error::{AutoMlError, Result};
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use std::io::Cursor;
+
+/// Text of one cell.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                f.to_string()
+            }
+        }
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => {
+            let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
+            if dt.is_duration() {
+                return dt.as_f64().to_string();
+            }
+            // normalize through day numbers (calamine reports Excel's 1900-02-29 as is)
+            let days = days_from_civil(y as i64, m as u32, d as u32);
+            let (y, m, d) = civil_from_days(days);
+            if (hh, mm, ss) == (0, 0, 0) {
+                format!("{y:04}-{m:02}-{d:02}")
+            } else {
+                format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
+            }
+        }
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// Reads one sheet (the first by default) of a workbook.
+pub fn read_workbook(bytes: &[u8], file: &str, sheet: Option<&str>) -> Result<Table> {
+    let not_workbook = |detail: String| AutoMlError::NotText {
+        file: file.into(),
+        detail,
+    };
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        not_workbook(format!(
+            "it looks like a workbook but cannot be opened ({e})"
+        ))
+    })?;
+    let sheets = book.sheet_names();
+    let name = match sheet {
+        Some(s) => sheets
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| AutoMlError::BadSetting {
+                name: "sheet".into(),
+                detail: format!(
+                    "\"{file}\" has no sheet \"{s}\"; its sheets are {}",
+                    sheets.join(", ")
+                ),
+            })?,
+        None => sheets
+            .first()
+            .cloned()
+            .ok_or_else(|| not_workbook("the workbook has no sheets".into()))?,
+    };
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| not_workbook(format!("sheet \"{name}\" cannot be read ({e})")))?;
+    let mut rows = range
+        .rows()
+        .filter(|row| row.iter().any(|c| !matches!(c, Data::Empty)));
+    let header = rows.next().ok_or(AutoMlError::EmptyFile {
+        file: format!("{file} (sheet \"{name}\")"),
+    })?;
+    let mut notes = Vec::new();
+    let names = clean_names(header.iter().map(cell_text).collect(), file, &mut notes)?;
+    let mut columns = vec![TextColumn::default(); names.len()];
+    for row in rows {
+        for (c, col) in columns.iter_mut().enumerate() {
+            col.push(&row.get(c).map(cell_text).unwrap_or_default());
+        }
+    }
+    if columns.first().is_none_or(TextColumn::is_empty) {
+        return Err(AutoMlError::NoDataRows {
+            file: format!("{file} (sheet \"{name}\")"),
+        });
+    }
+    if sheets.len() > 1 {
+        notes.push(format!("Read sheet \"{name}\" of {} sheets.", sheets.len()));
+    }
+    Ok(Table {
+        file: file.into(),
+        names,
+        columns,
+        notes,
+        sheets,
+        sheet: Some(name),
+    })
+}
