@@ -4,7 +4,7 @@
 //! Errors become a JavaScript `Error` whose message is the core's message plus its hint.
 
 use crate::data::{
-    check_target as check_table_target, column_stats, inspect as inspect_table, read_table,
+    check_target as check_table_target, classify, inspect as inspect_table, read_table,
     suggested_task, ReadOptions, Table,
 };
 use crate::error::AutoMlError;
@@ -87,9 +87,9 @@ pub fn check_target(bytes: &[u8], file_name: &str, settings: JsValue) -> Result<
         None => table.names.len().saturating_sub(1),
     };
     settings.columns.check(&table).map_err(into_error)?;
-    let task = settings
-        .task
-        .unwrap_or_else(|| suggested_task(&column_stats(&table.columns[target])).0);
+    let task = settings.task.unwrap_or_else(|| {
+        suggested_task(&classify(&table.names[target], &table.columns[target])).0
+    });
     let schema = schema_with_choices(&table, &settings.columns);
     to_js(&check_table_target(&table, target, task, &schema))
 }

@@ -200,6 +200,8 @@ pub enum DateFormat {
     DayFirst,
     /// `03/05/2024`: month first.
     MonthFirst,
+    /// `1999`: a year (chosen only for whole numbers in a column named like a year).
+    Year,
 }
 
 impl DateFormat {
@@ -220,6 +222,7 @@ impl DateFormat {
             DateFormat::YearMonth => "year-month",
             DateFormat::DayFirst => "day/month/year",
             DateFormat::MonthFirst => "month/day/year",
+            DateFormat::Year => "a year",
         }
     }
 }
@@ -336,6 +339,13 @@ fn with_time(days: i64, rest: Option<&str>) -> Option<DateTime> {
 /// Parses a cell written in `format`.
 pub fn parse_date_as(cell: &str, format: DateFormat) -> Option<DateTime> {
     let c = cell.trim();
+    if format == DateFormat::Year {
+        let days = make_date(number(c, 4, 4)? as i64, 1, 1)?;
+        return Some(DateTime {
+            seconds: days as f64 * 86_400.0,
+            has_time: false,
+        });
+    }
     if c.len() < 7 || c.len() > 40 {
         return None;
     }
@@ -358,6 +368,7 @@ pub fn parse_date_as(cell: &str, format: DateFormat) -> Option<DateTime> {
             }
             with_time(make_date(y, m, d)?, time.as_deref())
         }
+        DateFormat::Year => None,
         DateFormat::YearMonth => {
             let (y, m) = c.split_once('-')?;
             let days = make_date(number(y, 4, 4)? as i64, number(m, 1, 2)?, 1)?;

@@ -336,6 +336,63 @@ pub fn column_stats(cells: &TextColumn) -> ColumnStats {
     stats
 }
 
+/// Splits a column name into lowercase words (on punctuation, spaces and camelCase).
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for ch in name.chars() {
+        if !ch.is_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if ch.is_uppercase() && prev_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
+        word.extend(ch.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// A column's statistics with what its name tells: whole numbers in a column named like an
+/// ID ("CustomerId", "hospital_number") that hardly repeat are identifiers; four-digit years in
+/// a column named like a year are dates.
+pub fn classify(name: &str, cells: &TextColumn) -> ColumnStats {
+    let mut stats = column_stats(cells);
+    if !stats.numeric
+        || !stats.integral
+        || !matches!(stats.kind, ColumnKind::Numeric | ColumnKind::Identifier)
+    {
+        return stats;
+    }
+    let words = name_words(name);
+    let present = cells.len() - stats.missing;
+    let (lo, hi) = stats.range;
+    if words.iter().any(|w| w == "year" || w == "yr")
+        && lo >= 1000.0
+        && hi <= 2999.0
+        && stats.number_format == NumberFormat::Plain
+    {
+        stats.kind = ColumnKind::Datetime;
+        stats.date_format = Some(DateFormat::Year);
+    } else if words
+        .last()
+        .is_some_and(|w| ["id", "number", "no", "nr", "num", "key"].contains(&w.as_str()))
+        && present >= 20
+        && stats.distinct as f64 >= 0.8 * present as f64
+    {
+        stats.kind = ColumnKind::Identifier;
+    }
+    stats
+}
+
 /// The schema of a table as detected.
 pub fn detect_schema(table: &Table) -> Vec<ColumnSpec> {
     table
@@ -343,7 +400,7 @@ pub fn detect_schema(table: &Table) -> Vec<ColumnSpec> {
         .iter()
         .zip(&table.columns)
         .map(|(name, cells)| {
-            let s = column_stats(cells);
+            let s = classify(name, cells);
             ColumnSpec {
                 name: name.clone(),
                 kind: s.kind,
@@ -840,7 +897,7 @@ pub fn inspect(table: &Table) -> Inspection {
         .iter()
         .zip(&table.columns)
         .map(|(name, cells)| {
-            let stats = column_stats(cells);
+            let stats = classify(name, cells);
             let (task, question) = suggested_task(&stats);
             let format = match (stats.kind, stats.number_format, stats.date_format) {
                 (ColumnKind::Numeric, f, _) if f != NumberFormat::Plain => Some(f.describe().to_string()),
@@ -957,7 +1014,7 @@ pub fn check_target(
             }
         }
         Task::Regression => {
-            let format = column_stats(cells).number_format;
+            let format = classify(name, cells).number_format;
             for &r in &rows {
                 values.push(parse_number_as(cells.get(r), format).unwrap_or(f64::NAN));
             }
@@ -1202,6 +1259,26 @@ mod tests {
             (mdy.date_format, mdy.date_ambiguous),
             (Some(DateFormat::MonthFirst), true)
         );
+    }
+
+    #[test]
+    fn names_tell_identifiers_and_years() {
+        assert_eq!(name_words("CustomerId"), ["customer", "id"]);
+        assert_eq!(name_words("hospital_number"), ["hospital", "number"]);
+        assert_eq!(name_words("paid"), ["paid"]);
+        let scattered: TextColumn = (0..30).map(|i| (1000 + i * 37).to_string()).collect();
+        assert_eq!(
+            classify("CustomerId", &scattered).kind,
+            ColumnKind::Identifier
+        );
+        assert_eq!(classify("paid", &scattered).kind, ColumnKind::Numeric);
+        let years: TextColumn = (1700..1730).map(|y| y.to_string()).collect();
+        let s = classify("Year", &years);
+        assert_eq!(
+            (s.kind, s.date_format),
+            (ColumnKind::Datetime, Some(DateFormat::Year))
+        );
+        assert_eq!(classify("count", &years).kind, ColumnKind::Identifier);
     }
 
     #[test]

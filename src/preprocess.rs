@@ -11,7 +11,7 @@
 //! time are counted and reported.
 
 use crate::cells::{is_missing, parse_bool, parse_date_as, parse_number_as, DatePart};
-use crate::data::{column_stats, ColumnKind, ColumnSpec, Table};
+use crate::data::{classify, ColumnKind, ColumnSpec, Table};
 use crate::error::{AutoMlError, Result};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -109,7 +109,7 @@ pub fn schema_with_choices(table: &Table, choices: &ColumnChoices) -> Vec<Column
         .iter()
         .zip(&table.columns)
         .map(|(name, cells)| {
-            let stats = column_stats(cells);
+            let stats = classify(name, cells);
             let mut spec = ColumnSpec {
                 name: name.clone(),
                 kind: stats.kind,

@@ -7,7 +7,7 @@
 //! the same leaderboard on every run and platform.
 
 use crate::cv::{kfold, stratified_kfold, Fold};
-use crate::data::{column_stats, suggested_task, Table, Task};
+use crate::data::{classify, suggested_task, Table, Task};
 use crate::error::{AutoMlError, Result};
 use crate::metrics::{accuracy, mean_std, r2, Metric};
 use crate::models::{ClassWeight, Family, FittedModel, Labels, ModelSpec, Prediction};
@@ -455,9 +455,13 @@ pub fn run_search(
         None => table.names.len().saturating_sub(1),
     };
     let target_name = table.names[target_col].clone();
-    let task = settings
-        .task
-        .unwrap_or_else(|| suggested_task(&column_stats(&table.columns[target_col])).0);
+    let task = settings.task.unwrap_or_else(|| {
+        suggested_task(&classify(
+            &table.names[target_col],
+            &table.columns[target_col],
+        ))
+        .0
+    });
     settings.columns.check(table)?;
     let prepared = prepare_target(table, target_col, task)?;
     let frame = Frame::with_choices(table, target_col, &settings.columns);

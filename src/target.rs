@@ -2,7 +2,7 @@
 //! Rows whose target is missing are left out here, with a count.
 
 use crate::cells::{is_missing, parse_number, parse_number_as};
-use crate::data::{column_stats, Table, Task};
+use crate::data::{classify, Table, Task};
 use crate::error::{AutoMlError, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -74,7 +74,7 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
     }
     let target = match task {
         Task::Regression => {
-            let format = column_stats(cells).number_format;
+            let format = classify(name, cells).number_format;
             let mut values = Vec::with_capacity(rows.len());
             for &r in &rows {
                 match parse_number_as(cells.get(r), format) {

@@ -105,7 +105,54 @@ fn bad_input_exits_2_with_a_message_that_names_the_problem() {
 }
 
 #[test]
+fn awkward_but_usable_files_run_and_say_what_was_done() {
+    let (code, out, err) = automl(&[
+        "fit",
+        "tests/data/bad/unnamed_and_empty_columns.csv",
+        "--max-trials",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("note: Column \"empty\" was left out: it has a single value or none."),
+        "{out}"
+    );
+    let (code, out, err) = automl(&[
+        "fit",
+        "tests/data/bad/infinities_and_nan_target.csv",
+        "--max-trials",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("2 row(s) with no value in the target \"label\" were left out."),
+        "{out}"
+    );
+    let (code, out, _) = automl(&["inspect", "tests/data/bad/unnamed_and_empty_columns.csv"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("1 column(s) have no name (column 2)"), "{out}");
+    let (code, out, _) = automl(&["inspect", "tests/data/bad/infinities_and_nan_target.csv"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Column \"x\": 2 infinite value(s) will be treated as missing."),
+        "{out}"
+    );
+}
+
+#[test]
 fn bad_arguments_exit_2() {
+    fails_with(
+        &["fit", "tests/data/iris.csv", "--type", "target"],
+        "--type needs COLUMN=KIND",
+    );
+    fails_with(
+        &["fit", "tests/data/iris.csv", "--type", "target=wobbly"],
+        "\"wobbly\" is not a column type",
+    );
+    fails_with(
+        &["fit", "tests/data/iris.csv", "--exclude", "petals"],
+        "no column named \"petals\"",
+    );
     fails_with(
         &["fit", "tests/data/iris.csv", "--time-budget", "soon"],
         "--time-budget needs a number",

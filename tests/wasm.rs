@@ -2,7 +2,7 @@
 //! worker of headless Chromium (see scripts/test.sh). Native builds skip this file.
 #![cfg(target_arch = "wasm32")]
 
-use automl::bindings::{inspect, run_search, version};
+use automl::bindings::{check_target, inspect, run_search, version};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -12,6 +12,7 @@ wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 const IRIS: &[u8] = include_bytes!("data/iris.csv");
 const DIABETES: &[u8] = include_bytes!("data/diabetes.csv");
+const WORKBOOK: &[u8] = include_bytes!("data/two_sheets.xlsx");
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap()
@@ -166,4 +167,52 @@ fn search_errors_name_the_problem() {
     let s = settings(&[("target", "target".into()), ("timeBudgetS", (-1.0).into())]);
     let msg = error_message(run_search(IRIS, "iris.csv", s, &noop()).unwrap_err());
     assert!(msg.contains("time budget"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn workbooks_open_in_wasm_and_sheets_can_be_chosen() {
+    let ins = inspect(WORKBOOK, "two_sheets.xlsx", JsValue::UNDEFINED, None)
+        .map_err(error_message)
+        .unwrap();
+    let sheets: Array = get(&ins, "sheets").dyn_into().unwrap();
+    assert_eq!(sheets.length(), 2);
+    assert_eq!(get(&ins, "sheet").as_string().unwrap(), "first");
+    let second = inspect(
+        WORKBOOK,
+        "two_sheets.xlsx",
+        settings(&[("sheet", "second".into())]),
+        None,
+    )
+    .map_err(error_message)
+    .unwrap();
+    assert_eq!(num(&second, "nCols"), 4.0);
+}
+
+#[wasm_bindgen_test]
+fn check_target_counts_classes() {
+    let check = check_target(IRIS, "iris.csv", settings(&[("target", "target".into())]))
+        .map_err(error_message)
+        .unwrap();
+    let counts: Array = get(&check, "classCounts").dyn_into().unwrap();
+    assert_eq!(counts.length(), 3);
+    assert_eq!(num(&counts.get(0), "count"), 50.0);
+    assert_eq!(get(&check, "task").as_string().unwrap(), "classification");
+}
+
+#[wasm_bindgen_test]
+fn parse_progress_reaches_the_callback() {
+    let events = Array::new();
+    let push = Closure::<dyn Fn(JsValue)>::new({
+        let events = events.clone();
+        move |e: JsValue| {
+            events.push(&e);
+        }
+    });
+    let f: Function = push.as_ref().unchecked_ref::<Function>().clone();
+    inspect(DIABETES, "diabetes.csv", JsValue::UNDEFINED, Some(f))
+        .map_err(error_message)
+        .unwrap();
+    let last = events.get(events.length() - 1);
+    assert_eq!(get(&last, "kind").as_string().unwrap(), "parse");
+    assert_eq!(num(&last, "fraction"), 1.0);
 }

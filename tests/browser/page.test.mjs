@@ -5,156 +5,21 @@
 //
 // Every test also fails on an uncaught page error, on any console error (worker included),
 // and on any request that leaves the page's own origin.
-import { after, afterEach, before, beforeEach, test } from "node:test";
+import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { startServer } from "../../scripts/serve.mjs";
+import { $, useBrowser } from "./helpers.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const WWW = path.resolve(here, "..", "..", "www");
+const browser = useBrowser();
+const {
+  text, waitForText, openApp, loadSample, headers, selectedText, leaderboardRows, bestScore,
+  runAndWaitForBest, leaderboardScores,
+} = browser;
 
-let server;
-let context;
-let userDataDir;
-let origin;
+/** The page of the running test (useBrowser's beforeEach, registered first, opens it). */
 let page;
-/** Everything that went wrong in the current test (off-origin requests, errors). */
-let problems = [];
-/** A predicate for console errors the current test expects (the panic test only). */
-let tolerateConsole = null;
-
-const $ = (testId) => `[data-testid="${testId}"]`;
-
-before(async () => {
-  assert.ok(
-    existsSync(path.join(WWW, "pkg", "automl.js")),
-    "www/pkg/automl.js is missing: build the wasm package first (bash scripts/build-wasm.sh).",
-  );
-  server = await startServer({ root: WWW, port: 0 });
-  origin = new URL(server.url).origin;
-  userDataDir = await mkdtemp(path.join(os.tmpdir(), "automl-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  context.on("request", (request) => {
-    const url = new URL(request.url());
-    if (url.protocol === "data:" || url.protocol === "blob:") return;
-    if (url.origin !== origin) problems.push(`request to another origin: ${request.url()}`);
-  });
-  // Context-level console events include the page's workers.
-  context.on("console", (message) => {
-    if (message.type() !== "error") return;
-    const text = message.text();
-    if (tolerateConsole && tolerateConsole(text)) return;
-    const where = message.location();
-    problems.push(`console error: ${text}${where && where.url ? ` (${where.url}:${where.lineNumber})` : ""}`);
-  });
-  context.on("weberror", (webError) => problems.push(`uncaught error: ${webError.error().message}`));
+beforeEach(() => {
+  page = browser.page;
 });
-
-after(async () => {
-  if (context) await context.close();
-  if (server) await server.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-  problems = [];
-  tolerateConsole = null;
-  page = await context.newPage();
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("crash", () => problems.push("the page crashed"));
-});
-
-afterEach(async () => {
-  if (page) await page.close();
-  page = null;
-  assert.deepEqual(problems, [], "no page errors, console errors or off-origin requests");
-});
-
-// ---- helpers -------------------------------------------------------------------------------
-
-async function text(testId) {
-  return (await page.locator($(testId)).textContent()) ?? "";
-}
-
-async function waitForText(testId, pattern, timeout = 15_000) {
-  await page.waitForFunction(
-    ({ selector, source, flags }) => {
-      const node = document.querySelector(selector);
-      return Boolean(node) && new RegExp(source, flags).test(node.textContent);
-    },
-    { selector: $(testId), source: pattern.source, flags: pattern.flags },
-    { timeout },
-  );
-}
-
-async function openApp() {
-  await page.goto(server.url);
-  await waitForText("status", /^Engine ready \(version .+\)$/, 30_000);
-  assert.equal(await page.locator($("error")).isVisible(), false, "no error box on a fresh page");
-}
-
-async function loadSample(id) {
-  const select = page.locator($("sample-select"));
-  await page.waitForFunction((sel) => !document.querySelector(sel).disabled, $("sample-select"));
-  await select.selectOption(id);
-  await page.locator($("load-sample")).click();
-  await waitForText("status", /^Loaded /);
-  await page.locator($("preview-table")).waitFor({ state: "visible" });
-}
-
-async function headers() {
-  return page.locator(`${$("preview-table")} thead th`).allTextContents();
-}
-
-async function selectedText(testId) {
-  return page.locator(`${$(testId)} option:checked`).textContent();
-}
-
-async function leaderboardRows() {
-  return page.locator(`${$("leaderboard-body")} tr`).count();
-}
-
-/** The mean in the best panel, parsed from what is shown ("0.953 ± 0.027"). */
-async function bestScore() {
-  const shown = await text("best-score");
-  const match = shown.match(/(-?\d+\.\d{3})\s*±\s*(\d+\.\d{3})/);
-  assert.ok(match, `best score looks like "mean ± std", got "${shown}"`);
-  return Number(match[1]);
-}
-
-async function runAndWaitForBest(budgetS, timeout = 60_000) {
-  await page.locator($("budget-input")).fill(String(budgetS));
-  await page.locator($("start")).click();
-  await page.locator($("best-panel")).waitFor({ state: "visible", timeout });
-  await waitForText("status", /^Done/);
-  assert.equal(await page.locator($("start")).isEnabled(), true, "Start is enabled after a run");
-  assert.equal(await page.locator($("stop")).isEnabled(), false, "Stop is disabled after a run");
-}
-
-/** Scores in the leaderboard as shown, top to bottom. */
-async function leaderboardScores() {
-  const cells = await page.locator(`${$("leaderboard-body")} tr td.score`).allTextContents();
-  return cells.map((cell) => Number.parseFloat(cell));
-}
 
 // ---- tests ---------------------------------------------------------------------------------
 
@@ -206,7 +71,7 @@ test("iris: preview, detected target and task, a 5 s search finds an accurate mo
   assert.notEqual((await text("best-label")).trim(), "");
   assert.match(await text("best-refit"), /\d\.\d{3} s/);
   assert.match(await text("best-total"), /s \(budget 5 s\)/);
-  assert.equal(await page.locator("progress").evaluate((p) => p.value === p.max), true, "progress full");
+  assert.equal(await page.locator($("progress")).evaluate((p) => p.value === p.max), true, "progress full");
 
   if (process.env.AUTOML_SCREENSHOT) {
     await page.screenshot({ path: process.env.AUTOML_SCREENSHOT, fullPage: true });
@@ -248,7 +113,8 @@ test("upload: a CSV picked with the file input is previewed with its last column
   assert.equal(heads.length, 3);
   assert.match(heads[0], /^x\s*numeric/);
   assert.match(heads[1], /^color\s*categorical/);
-  assert.match(heads[2], /^label\s*categorical/);
+  // yes/no values: the core reads them as a boolean column (since the "Data understanding" core).
+  assert.match(heads[2], /^label\s*boolean/);
   assert.equal((await selectedText("target-select")).trim(), "label");
   assert.equal(await page.locator($("task-select")).inputValue(), "classification");
   assert.equal(await page.locator($("start")).isEnabled(), true);
@@ -301,7 +167,7 @@ test("stop: a long titanic search stops at once, keeps its rows, and a new searc
 
 test("panic: an engine crash shows an error, and the next search still works", async () => {
   // The Rust panic hook may print the panic message with console.error.
-  tolerateConsole = (message) => message.includes("panicked");
+  browser.tolerateConsole = (message) => message.includes("panicked");
   await openApp();
   await loadSample("iris");
 
