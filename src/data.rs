@@ -627,7 +627,7 @@ pub fn read_table(
             col.push(field);
         }
         rows += 1;
-        if rows % 20_000 == 0 {
+        if rows.is_multiple_of(20_000) {
             progress(record.position().map_or(0.0, |p| p.byte() as f64 / total));
         }
     }
