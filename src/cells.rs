@@ -466,8 +466,8 @@ mod tests {
         );
         assert_eq!(parse_number_as("12,34", NumberFormat::ThousandsComma), None);
         assert_eq!(
-            parse_number_as("3,14", NumberFormat::DecimalComma),
-            Some(3.14)
+            parse_number_as("2,75", NumberFormat::DecimalComma),
+            Some(2.75)
         );
         assert_eq!(
             parse_number_as("-1.234,5", NumberFormat::DecimalComma),
