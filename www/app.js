@@ -1,7 +1,7 @@
 // The controller: keeps the loaded data and the run state, turns view events into bridge
 // requests and bridge replies into view updates. It never touches the DOM itself.
-import { DEFAULT_SETTINGS, WorkerBridge } from "./protocol.js";
-import { View } from "./view.js";
+import { DEFAULT_SETTINGS, MAX_FILE_BYTES, WorkerBridge } from "./protocol.js";
+import { USED_KINDS, View, formatBytes } from "./view.js";
 
 const METRIC_FOR_TASK = Object.freeze({ classification: "accuracy", regression: "r2" });
 const TASKS = new Set(["classification", "regression"]);
@@ -29,6 +29,15 @@ export function insertSorted(rows, row) {
   return lo;
 }
 
+/** The message for a file over the size limit, before reading it. */
+export function tooLargeMessage(fileName, size, limit = MAX_FILE_BYTES) {
+  const limitText = formatBytes(limit);
+  let sizeText = formatBytes(size);
+  if (sizeText === limitText) sizeText = `just over ${limitText}`;
+  return `“${fileName}” is ${sizeText}; this page can hold files up to ${limitText}. ` +
+    "Use a sample of the rows (or fewer columns): save it as a smaller file and load that.";
+}
+
 function messageOf(err) {
   if (err && typeof err.message === "string" && err.message) return err.message;
   return String(err);
@@ -41,6 +50,12 @@ export class Controller {
     this.samples = [];
     /** The loaded data: { bytes: ArrayBuffer, fileName, inspection } or null. */
     this.data = null;
+    /** The person's column choices for the loaded data (reset for every new file or sheet). */
+    this.choices = { columnTypes: new Map(), exclude: new Set() };
+    this.targetIndex = -1;
+    /** Target checks: one at a time; a change while one runs asks for one more after it. */
+    this.checkWanted = false;
+    this.checkBusy = false;
     this.loadSeq = 0;
     this.runSeq = 0;
     this.running = false;
@@ -52,9 +67,14 @@ export class Controller {
   init() {
     const { view, bridge } = this;
     view.setSettingsDefaults(DEFAULT_SETTINGS);
+    view.setFileLimit(MAX_FILE_BYTES);
     view.bindFileChosen((file) => this.loadFile(file));
     view.bindLoadSample((id) => this.loadSample(id));
+    view.bindSheetChange((sheet) => this.chooseSheet(sheet));
+    view.bindColumnKindChange((index, kind) => this.setColumnKind(index, kind));
+    view.bindColumnUseChange((index, used) => this.setColumnUsed(index, used));
     view.bindTargetChange((index) => this.chooseTarget(index));
+    view.bindTaskChange((task) => this.chooseTask(task));
     view.bindStart((values) => this.start(values));
     view.bindStop(() => this.stop());
     bridge.onWorkerLost = (error) => this.workerLost(error);
@@ -129,38 +149,79 @@ export class Controller {
   }
 
   loadFile(file) {
+    if (this.running) return undefined;
+    if (file.size > MAX_FILE_BYTES) {
+      // Refused before reading a byte: a file this large would not fit in the page anyway.
+      this.loadSeq += 1;
+      this.loading = false;
+      this.view.hideLoadProgress();
+      this.updateButtons();
+      this.view.showError(tooLargeMessage(file.name, file.size));
+      this.view.showStatus(
+        this.data ? `Could not load ${file.name}; still using ${this.describeData()}` : `Could not load ${file.name}`,
+        "error",
+      );
+      return undefined;
+    }
     return this.loadFrom(file.name, () => file.arrayBuffer(), null);
   }
 
-  /** Read the bytes, keep them, and ask the engine to describe them. */
-  async loadFrom(fileName, readBytes, sampleTarget) {
+  /** Read the other sheet of the loaded workbook; its columns replace the current ones. */
+  chooseSheet(sheet) {
+    if (!this.data || this.running || !sheet || sheet === this.data.inspection.sheet) return undefined;
+    const { bytes } = this.data;
+    return this.loadFrom(this.data.fileName, async () => bytes, null, { sheet });
+  }
+
+  /**
+   * Read the bytes, keep them, and ask the engine to describe them. `options.sheet` picks a
+   * sheet of a workbook (by default the engine reads the first).
+   */
+  async loadFrom(fileName, readBytes, sampleTarget, options = {}) {
     if (this.running) return;
     const seq = ++this.loadSeq;
     this.loading = true;
     this.view.hideError();
-    this.view.showStatus(`Reading ${fileName}…`, "busy");
+    this.view.showStatus(options.sheet ? `Reading sheet “${options.sheet}” of ${fileName}…` : `Reading ${fileName}…`, "busy");
+    this.view.showLoadProgress(fileName, null);
     this.updateButtons();
     try {
       const bytes = await readBytes();
       if (seq !== this.loadSeq) return;
-      const inspection = await this.bridge.inspect(bytes.slice(0), fileName);
+      if (bytes.byteLength > MAX_FILE_BYTES) throw new Error(tooLargeMessage(fileName, bytes.byteLength));
+      const inspection = await this.bridge.inspect(bytes.slice(0), fileName, options, (event) => {
+        if (seq === this.loadSeq && event && event.kind === "parse") {
+          this.view.showLoadProgress(fileName, event.fraction);
+        }
+      });
       if (seq !== this.loadSeq) return;
       this.data = { bytes, fileName, inspection };
+      this.choices = { columnTypes: new Map(), exclude: new Set() };
       this.showData(inspection, sampleTarget);
-      this.view.showStatus(`Loaded ${fileName}`, "ready");
+      this.view.showStatus(inspection.sheet && (inspection.sheets || []).length > 1
+        ? `Loaded ${fileName} (sheet “${inspection.sheet}”)`
+        : `Loaded ${fileName}`, "ready");
     } catch (err) {
       if (seq !== this.loadSeq) return;
       this.reportError(err);
+      if (this.data) this.view.selectSheet(this.data.inspection.sheet);
+      const what = options.sheet ? `sheet “${options.sheet}” of ${fileName}` : fileName;
       this.view.showStatus(
-        this.data ? `Could not load ${fileName}; still using ${this.data.fileName}` : `Could not load ${fileName}`,
+        this.data ? `Could not load ${what}; still using ${this.describeData()}` : `Could not load ${what}`,
         "error",
       );
     } finally {
       if (seq === this.loadSeq) {
         this.loading = false;
+        this.view.hideLoadProgress();
         this.updateButtons();
       }
     }
+  }
+
+  describeData() {
+    const { fileName, inspection } = this.data;
+    return inspection.sheet && (inspection.sheets || []).length > 1 ? `${fileName} (sheet “${inspection.sheet}”)` : fileName;
   }
 
   showData(inspection, sampleTarget) {
@@ -173,20 +234,139 @@ export class Controller {
     this.chooseTarget(index);
   }
 
-  /** A new target resets the task to the one suggested for that column. */
+  columns() {
+    return (this.data && this.data.inspection.columns) || [];
+  }
+
+  /** The kind in use for column `index`: the person's choice, else the detected one. */
+  kindOf(index) {
+    const column = this.columns()[index];
+    if (!column) return undefined;
+    return this.choices.columnTypes.get(column.name) || column.kind;
+  }
+
+  /** What the view shows for every column: kind in use, detected kind, used, target. */
+  showColumnStates() {
+    const states = this.columns().map((column, index) => {
+      const kind = this.kindOf(index);
+      const isTarget = index === this.targetIndex;
+      return {
+        kind,
+        detectedKind: column.kind,
+        isTarget,
+        used: isTarget || (USED_KINDS.has(kind) && !this.choices.exclude.has(column.name)),
+      };
+    });
+    this.view.setColumnStates(states);
+  }
+
+  /** A new target resets the task to the one suggested for that column; it is always used. */
   chooseTarget(index) {
-    const columns = (this.data && this.data.inspection.columns) || [];
-    const column = columns[index];
+    const column = this.columns()[index];
+    this.targetIndex = index;
+    if (column) this.choices.exclude.delete(column.name);
     const task = column && TASKS.has(column.suggestedTask) ? column.suggestedTask : "classification";
-    this.view.showTarget(index, task);
+    this.view.showTarget(index, task, this.kindOf(index));
+    this.showColumnStates();
+    this.requestCheck();
+  }
+
+  chooseTask(task) {
+    if (!TASKS.has(task) || this.running) return;
+    this.view.setTask(task);
+    this.requestCheck();
+  }
+
+  /** The person changed a column's type; only changes from the detected kind are kept. */
+  setColumnKind(index, kind) {
+    const column = this.columns()[index];
+    if (!column || this.running) return;
+    if (kind === column.kind) this.choices.columnTypes.delete(column.name);
+    else this.choices.columnTypes.set(column.name, kind);
+    this.showColumnStates();
+    this.requestCheck();
+  }
+
+  /** The person ticked or unticked "Use" for a column (never the target). */
+  setColumnUsed(index, used) {
+    const column = this.columns()[index];
+    if (!column || this.running) return;
+    if (index === this.targetIndex) {
+      this.showColumnStates();
+      return;
+    }
+    if (used) this.choices.exclude.delete(column.name);
+    else this.choices.exclude.add(column.name);
+    this.showColumnStates();
+    this.requestCheck();
+  }
+
+  /** The choices part of RunSettings: sheet, changed kinds and left-out columns. */
+  choiceSettings(targetName) {
+    const settings = {};
+    const { inspection } = this.data;
+    if (typeof inspection.sheet === "string" && inspection.sheet) settings.sheet = inspection.sheet;
+    settings.columnTypes = Object.fromEntries(this.choices.columnTypes);
+    settings.exclude = [...this.choices.exclude].filter((name) => name !== targetName);
+    return settings;
+  }
+
+  // ---- checking the target -----------------------------------------------------------------
+
+  /** Ask for a target check with the current target, task and choices. */
+  requestCheck() {
+    const column = this.columns()[this.targetIndex];
+    if (!column) {
+      this.view.hideTargetCheck();
+      return;
+    }
+    this.checkWanted = true;
+    this.view.showTargetChecking(column.name);
+    if (!this.checkBusy) this.runChecks();
+  }
+
+  /** Runs checks one at a time; only the answer for the latest settings is shown. */
+  async runChecks() {
+    this.checkBusy = true;
+    try {
+      while (this.checkWanted && this.data) {
+        this.checkWanted = false;
+        const data = this.data;
+        const column = this.columns()[this.targetIndex];
+        if (!column) break;
+        const settings = {
+          target: column.name,
+          task: this.view.currentTask(),
+          timeBudgetS: DEFAULT_SETTINGS.timeBudgetS,
+          seed: DEFAULT_SETTINGS.seed,
+          folds: DEFAULT_SETTINGS.folds,
+          ...this.choiceSettings(column.name),
+        };
+        try {
+          const check = await this.bridge.checkTarget(data.bytes.slice(0), data.fileName, settings);
+          if (this.checkWanted || data !== this.data) continue;
+          this.view.showTargetCheck(check, column);
+        } catch (err) {
+          if (err && err.name === "Cancelled") {
+            // Stop ended the worker with this check queued: ask again on the fresh one.
+            this.checkWanted = true;
+            continue;
+          }
+          if (this.checkWanted || data !== this.data) continue;
+          this.view.showTargetCheckFailed(column.name);
+          this.reportError(err);
+        }
+      }
+    } finally {
+      this.checkBusy = false;
+    }
   }
 
   // ---- running -----------------------------------------------------------------------------
 
   /** Check the typed settings; return RunSettings or throw a message for the person. */
   settingsFrom({ targetIndex, task, timeBudget, seed }) {
-    const columns = this.data.inspection.columns || [];
-    const column = columns[targetIndex];
+    const column = this.columns()[targetIndex];
     if (!column) throw new Error("Choose the column to predict first.");
     if (!TASKS.has(task)) throw new Error("Choose classification or regression.");
     const budget = Number(String(timeBudget).trim());
@@ -197,7 +377,14 @@ export class Controller {
     if (String(seed).trim() === "" || !Number.isInteger(seedNumber) || seedNumber < 0 || seedNumber > MAX_SEED) {
       throw new Error(`The random seed must be a whole number from 0 to ${MAX_SEED}.`);
     }
-    return { target: column.name, task, timeBudgetS: budget, seed: seedNumber, folds: DEFAULT_SETTINGS.folds };
+    return {
+      target: column.name,
+      task,
+      timeBudgetS: budget,
+      seed: seedNumber,
+      folds: DEFAULT_SETTINGS.folds,
+      ...this.choiceSettings(column.name),
+    };
   }
 
   async start(values) {
@@ -281,7 +468,7 @@ export class Controller {
   }
 
   updateButtons() {
-    this.view.setRunState({ canStart: Boolean(this.data) && !this.loading, running: this.running });
+    this.view.setRunState({ canStart: Boolean(this.data) && !this.loading, running: this.running, loading: this.loading });
   }
 }
 

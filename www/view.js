@@ -12,11 +12,42 @@ const METRIC_HINTS = Object.freeze({
     "R² says how much of the variation in the column the model explains: 1.000 is perfect, 0 is no better than always guessing the average, and it can go below 0. Higher is better.",
 });
 
+/** Every kind the core reports, in the order the type menus list them. */
+export const KINDS = Object.freeze(["numeric", "boolean", "categorical", "datetime", "text", "identifier", "constant"]);
+
+/** Kinds the models use; the others are left out. */
+export const USED_KINDS = new Set(["numeric", "boolean", "categorical", "datetime"]);
+
+/** What the type menu says for each kind (plain words first). */
+const KIND_OPTIONS = Object.freeze({
+  numeric: "number (numeric)",
+  boolean: "yes/no (boolean)",
+  categorical: "category (categorical)",
+  datetime: "date/time (datetime)",
+  text: "text — not used",
+  identifier: "identifier — not used",
+  constant: "same in every row — not used",
+});
+
+/** Short plain names, for sentences. */
+const KIND_WORDS = Object.freeze({
+  numeric: "number",
+  boolean: "yes/no",
+  categorical: "category",
+  datetime: "date/time",
+  text: "text",
+  identifier: "identifier",
+  constant: "same in every row",
+});
+
 const KIND_HELP = Object.freeze({
   numeric: "numbers",
-  categorical: "categories (text labels)",
-  identifier: "an identifier: a different value in almost every row",
-  constant: "the same value in every row",
+  boolean: "two values, such as yes/no or 0/1",
+  categorical: "categories (labels)",
+  datetime: "dates or times (used through their year, month, weekday, …)",
+  text: "free text: not used by the models",
+  identifier: "an identifier: a different value in almost every row; not used by the models",
+  constant: "the same value in every row; not used by the models",
 });
 
 const TASK_NAMES = Object.freeze({ classification: "classification", regression: "regression" });
@@ -75,6 +106,128 @@ function plural(n, one, many) {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
+/** "240 MB", "3.4 MB", "812 KB" (1 MB = 1024 × 1024 bytes, as the limit is counted). */
+export function formatBytes(bytes) {
+  if (typeof bytes !== "number" || !Number.isFinite(bytes) || bytes < 0) return "?";
+  const KB = 1024;
+  const MB = KB * 1024;
+  const GB = MB * 1024;
+  if (bytes < KB) return `${bytes} bytes`;
+  if (bytes < MB) return `${Math.round(bytes / KB)} KB`;
+  if (bytes < GB) {
+    const mb = bytes / MB;
+    return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
+  }
+  return `${(bytes / GB).toFixed(1)} GB`;
+}
+
+/** A share 0..1 as a percentage: "20%", "0.2%", "<0.1%", "0%". */
+export function formatShare(share) {
+  if (typeof share !== "number" || !Number.isFinite(share)) return "—";
+  const pct = share * 100;
+  if (pct === 0) return "0%";
+  if (pct < 0.1) return "<0.1%";
+  if (pct < 10) return `${Number(pct.toFixed(1))}%`;
+  if (pct > 99 && pct < 100) return ">99%";
+  return `${Math.round(pct)}%`;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function svgEl(tag, attributes = {}) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  return node;
+}
+
+/** Whether a histogram's bars are ranges ("1 – 7.5") rather than single values. */
+function isRangeHistogram(kind, bars) {
+  return (kind === "numeric" || kind === "datetime") && bars.length > 0 &&
+    bars.every((bar) => String(bar.label).split(" – ").length === 2);
+}
+
+/** One line under a histogram: the range of values, or the most common one. */
+function histogramCaption(kind, bars) {
+  if (bars.length === 0) return "";
+  if (isRangeHistogram(kind, bars)) {
+    const from = String(bars[0].label).split(" – ")[0];
+    const to = String(bars[bars.length - 1].label).split(" – ")[1];
+    return from === to ? from : `${from} to ${to}`;
+  }
+  const total = bars.reduce((sum, bar) => sum + (Number(bar.count) || 0), 0);
+  const named = bars.filter((bar) => !/ others$/.test(String(bar.label)));
+  if (named.length === 0 || total === 0) return "";
+  const top = named.reduce((best, bar) => (bar.count > best.count ? bar : best), named[0]);
+  return `most common: ${top.label} (${formatShare(top.count / total)})`;
+}
+
+/**
+ * A small bar chart drawn with SVG rects (no inline styles: the page's CSP forbids them).
+ * Every bar has a <title>, shown on hover; a transparent full-height rect makes it easy to hit.
+ * Bars whose label is "N others" (the rest of many categories) are drawn lighter.
+ */
+export function histogramNode(name, kind, bars) {
+  const list = Array.isArray(bars) ? bars : [];
+  const max = list.reduce((m, bar) => Math.max(m, Number(bar.count) || 0), 0) || 1;
+  const W = 10;
+  const GAP = list.length > 8 ? 1.5 : 2;
+  const H = 40;
+  const total = list.reduce((sum, bar) => sum + (Number(bar.count) || 0), 0);
+  const svg = svgEl("svg", {
+    class: "histogram",
+    viewBox: `0 0 ${Math.max(list.length, 1) * W} ${H}`,
+    preserveAspectRatio: "none",
+    role: "img",
+    "aria-label": `${name}: ${list.map((bar) => `${bar.label}: ${bar.count}`).join(", ")}`,
+    "data-testid": "histogram",
+  });
+  list.forEach((bar, i) => {
+    const count = Number(bar.count) || 0;
+    const group = svgEl("g", { class: "bar-group" });
+    const title = svgEl("title");
+    const share = total > 0 ? ` (${formatShare(count / total)})` : "";
+    title.textContent = `${bar.label}: ${plural(count, "row", "rows")}${share}`;
+    group.append(title);
+    group.append(svgEl("rect", { class: "hit", x: i * W, y: 0, width: W, height: H }));
+    const h = count > 0 ? Math.max(1.5, (count / max) * H) : 0;
+    const other = / others$/.test(String(bar.label)) && !isRangeHistogram(kind, list);
+    group.append(svgEl("rect", {
+      class: other ? "bar is-other" : "bar",
+      x: i * W + GAP / 2,
+      y: H - h,
+      width: W - GAP,
+      height: h,
+    }));
+    svg.append(group);
+  });
+  // A few bars are drawn narrower than many, so two categories do not look like a wall.
+  const rem = Math.min(Math.max(list.length * 0.75, 2.5), 9);
+  svg.style.width = `${rem}rem`;
+  return svg;
+}
+
+/** Rows of a horizontal bar chart (label, bar, "count (share)"), for a .bar-list grid. */
+function barListNodes(bars) {
+  const total = bars.reduce((sum, bar) => sum + (Number(bar.count) || 0), 0) || 1;
+  const max = bars.reduce((m, bar) => Math.max(m, Number(bar.count) || 0), 0) || 1;
+  return bars.map((bar) => {
+    const count = Number(bar.count) || 0;
+    const row = el("div", "bar-row");
+    row.dataset.label = String(bar.label);
+    const label = el("span", "bar-label", String(bar.label));
+    label.title = String(bar.label);
+    row.append(label);
+    const track = el("span", "bar-track");
+    const fill = el("span", / others$/.test(String(bar.label)) ? "bar-fill is-other" : "bar-fill");
+    // Sized from JS: the CSP allows no style attributes in markup, but the CSSOM is fine.
+    fill.style.width = `${count > 0 ? Math.max((count / max) * 100, 0.5) : 0}%`;
+    track.append(fill);
+    row.append(track);
+    row.append(el("span", "bar-value", `${formatCount(count)} (${formatShare(count / total)})`));
+    return row;
+  });
+}
+
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -102,10 +255,22 @@ export class View {
     this.$fileInput = byId("file-input");
     this.$sampleSelect = byId("sample-select");
     this.$loadSample = byId("load-sample");
+    this.$fileLimit = byId("file-limit");
+    this.$loadProgress = byId("load-progress");
+    this.$loadBar = byId("load-bar");
+    this.$loadText = byId("load-text");
 
     this.$previewSection = byId("preview-section");
     this.$dataSummary = byId("data-summary");
+    this.$dataDuplicates = byId("data-duplicates");
+    this.$sheetField = byId("sheet-field");
+    this.$sheetSelect = byId("sheet-select");
+    this.$dataNotesBox = byId("data-notes-box");
     this.$dataNotes = byId("data-notes");
+    this.$dataWarningsBox = byId("data-warnings-box");
+    this.$dataWarnings = byId("data-warnings");
+    this.$profileBody = byId("profile-body");
+    this.$previewHint = byId("preview-hint");
     this.$previewTable = byId("preview-table");
     this.$previewHead = this.$previewTable.tHead;
     this.$previewBody = this.$previewTable.tBodies[0];
@@ -115,6 +280,18 @@ export class View {
     this.$targetHint = byId("target-hint");
     this.$taskSelect = byId("task-select");
     this.$taskHint = byId("task-hint");
+    this.$taskQuestion = byId("task-question");
+    this.$taskQuestionText = byId("task-question-text");
+    this.$answerClassification = byId("answer-classification");
+    this.$answerRegression = byId("answer-regression");
+    this.$targetCheck = byId("target-check");
+    this.$targetCheckStatus = byId("target-check-status");
+    this.$classCountsBox = byId("class-counts-box");
+    this.$classCounts = byId("class-counts");
+    this.$targetValuesBox = byId("target-values-box");
+    this.$targetValues = byId("target-values");
+    this.$targetWarningsBox = byId("target-warnings-box");
+    this.$targetWarnings = byId("target-warnings");
     this.$budgetInput = byId("budget-input");
     this.$seedInput = byId("seed-input");
     this.$start = byId("start-button");
@@ -143,6 +320,12 @@ export class View {
     this.loadingEnabled = true;
     this.columns = [];
     this.suggestedTask = null;
+    /** Per column of the profile: { tr, use, select, changed } (cached nodes). */
+    this.profileRows = [];
+    /** The last column states shown (see setColumnStates). */
+    this.columnStates = [];
+    /** Column choices and the sheet are locked while a search runs or data loads. */
+    this.choicesLocked = false;
 
     this.$errorDismiss.addEventListener("click", () => this.hideError());
     this.$taskSelect.addEventListener("change", () => this.renderTaskHint());
@@ -244,6 +427,29 @@ export class View {
     });
   }
 
+  /** Say in the drop zone how large a file may be. */
+  setFileLimit(bytes) {
+    this.$fileLimit.textContent = `Files up to ${formatBytes(bytes)}.`;
+  }
+
+  /** "Reading big.csv… 40%"; `fraction` null means not known yet (the bar just moves). */
+  showLoadProgress(fileName, fraction) {
+    this.$loadProgress.hidden = false;
+    if (typeof fraction === "number" && Number.isFinite(fraction)) {
+      const value = Math.min(Math.max(fraction, 0), 1);
+      this.$loadBar.value = value;
+      this.$loadText.textContent = `Reading ${fileName}… ${Math.round(value * 100)}%`;
+    } else {
+      this.$loadBar.removeAttribute("value");
+      this.$loadText.textContent = `Reading ${fileName}…`;
+    }
+  }
+
+  hideLoadProgress() {
+    this.$loadProgress.hidden = true;
+    this.$loadText.textContent = "";
+  }
+
   /** `handler(sampleId: string)`. */
   bindLoadSample(handler) {
     this.$loadSample.addEventListener("click", () => {
@@ -251,22 +457,149 @@ export class View {
     });
   }
 
-  // ---- preview and target ------------------------------------------------------------------
+  // ---- the data: summary, sheets, messages, column profile, preview -------------------------
 
-  /** Render an Inspection: summary line, and the preview table with kinds and missing counts. */
+  /** Render an Inspection: summary, sheet picker, notes and warnings, the profile, the preview. */
   showInspection(inspection) {
     const columns = inspection.columns || [];
     const preview = inspection.preview || [];
     this.columns = columns;
+    this.columnStates = [];
 
-    const shown = preview.length;
     this.$dataSummary.textContent =
-      `${inspection.fileName || "Your data"}: ${plural(inspection.nRows, "row", "rows")} × ${plural(inspection.nCols, "column", "columns")}` +
-      (shown && shown < inspection.nRows ? ` (first ${shown} shown)` : "");
+      `${inspection.fileName || "Your data"}: ${plural(inspection.nRows, "row", "rows")} × ${plural(inspection.nCols, "column", "columns")}`;
+    const duplicates = Number.isInteger(inspection.duplicateRows) ? inspection.duplicateRows : 0;
+    this.$dataDuplicates.dataset.count = String(duplicates);
+    this.$dataDuplicates.classList.toggle("has-duplicates", duplicates > 0);
+    this.$dataDuplicates.textContent = duplicates > 0
+      ? `${plural(duplicates, "row repeats", "rows repeat")} an earlier row exactly.`
+      : "No row is repeated (0 duplicated rows).";
 
-    const notes = Array.isArray(inspection.notes) ? inspection.notes : [];
-    this.$dataNotes.replaceChildren(...notes.map((note) => el("li", "", String(note))));
-    this.$dataNotes.hidden = notes.length === 0;
+    this.setSheets(inspection.sheets, inspection.sheet);
+    this.setMessages(this.$dataNotesBox, this.$dataNotes, inspection.notes);
+    this.setMessages(this.$dataWarningsBox, this.$dataWarnings, inspection.warnings);
+    this.renderProfile(columns);
+    this.renderPreview(columns, preview, inspection.nRows);
+
+    this.$previewSection.hidden = false;
+    this.$setupSection.hidden = false;
+  }
+
+  setMessages(box, list, messages) {
+    const items = Array.isArray(messages) ? messages : [];
+    list.replaceChildren(...items.map((message) => el("li", "", String(message))));
+    box.hidden = items.length === 0;
+  }
+
+  /** The sheet picker, shown for a workbook with more than one sheet. */
+  setSheets(sheets, current) {
+    const names = Array.isArray(sheets) ? sheets : [];
+    this.$sheetSelect.replaceChildren(...names.map((name) => {
+      const option = el("option", "", name);
+      option.value = name;
+      return option;
+    }));
+    if (current !== null && current !== undefined) this.$sheetSelect.value = current;
+    this.$sheetField.hidden = names.length <= 1;
+  }
+
+  /** Put the sheet picker back on `sheet` (after a sheet failed to load). */
+  selectSheet(sheet) {
+    if (sheet !== null && sheet !== undefined) this.$sheetSelect.value = sheet;
+  }
+
+  /** `handler(sheetName: string)`. */
+  bindSheetChange(handler) {
+    this.$sheetSelect.addEventListener("change", () => handler(this.$sheetSelect.value));
+  }
+
+  /** One row per column: use, name, type, empty cells, different values, values, format. */
+  renderProfile(columns) {
+    this.profileRows = [];
+    const fragment = document.createDocumentFragment();
+    columns.forEach((column, index) => {
+      const tr = el("tr");
+      tr.dataset.col = String(index);
+      tr.dataset.name = column.name;
+      tr.dataset.kind = column.kind;
+
+      const useCell = el("td", "use-col");
+      const use = el("input", "use-checkbox");
+      use.type = "checkbox";
+      use.checked = USED_KINDS.has(column.kind);
+      use.dataset.col = String(index);
+      use.dataset.testid = "use-column";
+      use.setAttribute("aria-label", `Use “${column.name}”`);
+      useCell.append(use);
+      tr.append(useCell);
+
+      const nameCell = el("th", "profile-name");
+      nameCell.scope = "row";
+      nameCell.append(el("span", "col-name", column.name));
+      const role = el("span", "col-role");
+      role.dataset.testid = "column-role";
+      nameCell.append(role);
+      tr.append(nameCell);
+
+      const kindCell = el("td", "profile-kind");
+      const select = el("select", "kind-select");
+      select.dataset.col = String(index);
+      select.dataset.testid = "kind-select";
+      select.setAttribute("aria-label", `Type of “${column.name}”`);
+      for (const kind of KINDS) {
+        if (kind === "constant" && column.kind !== "constant") continue;
+        const option = el("option", "", KIND_OPTIONS[kind]);
+        option.value = kind;
+        select.append(option);
+      }
+      select.value = column.kind;
+      kindCell.append(select);
+      const changed = el("span", "kind-changed");
+      changed.dataset.testid = "kind-changed";
+      kindCell.append(changed);
+      tr.append(kindCell);
+
+      const missingCell = el("td", "num profile-missing");
+      missingCell.dataset.testid = "missing-share";
+      const share = typeof column.missingShare === "number" ? column.missingShare : 0;
+      missingCell.append(el("span", "share", formatShare(share)));
+      if (column.missing > 0) missingCell.append(el("span", "count", ` (${formatCount(column.missing)})`));
+      missingCell.classList.toggle("has-missing", share > 0.5);
+      missingCell.classList.toggle("is-zero", !(column.missing > 0));
+      missingCell.title = `${plural(column.missing, "empty cell", "empty cells")}`;
+      tr.append(missingCell);
+
+      const distinct = el("td", "num profile-distinct", formatCount(column.distinct));
+      distinct.dataset.testid = "distinct";
+      tr.append(distinct);
+
+      const valuesCell = el("td", "profile-values");
+      const bars = Array.isArray(column.histogram) ? column.histogram : [];
+      if (bars.length > 0) {
+        valuesCell.append(histogramNode(column.name, column.kind, bars));
+        valuesCell.append(el("span", "histogram-caption", histogramCaption(column.kind, bars)));
+      } else {
+        valuesCell.append(el("span", "muted", column.kind === "identifier" || column.kind === "text" ? "all different" : "—"));
+      }
+      tr.append(valuesCell);
+
+      const format = el("td", "profile-format", column.format ? String(column.format) : "—");
+      format.dataset.testid = "format";
+      format.classList.toggle("muted", !column.format);
+      tr.append(format);
+
+      this.profileRows.push({ tr, use, useCell, select, changed, role });
+      fragment.append(tr);
+    });
+    this.$profileBody.replaceChildren(fragment);
+  }
+
+  /** The first rows, with each column's type and empty cells under its name. */
+  renderPreview(columns, preview, nRows) {
+    const shown = preview.length;
+    this.$previewHint.textContent =
+      (shown && shown < nRows ? `The first ${formatCount(shown)} of ${plural(nRows, "row", "rows")}. ` : "All rows. ") +
+      "Under each column name: the type of values, and how many cells are empty.";
 
     const headRow = el("tr");
     columns.forEach((column, index) => {
@@ -299,10 +632,77 @@ export class View {
       fragment.append(tr);
     }
     this.$previewBody.replaceChildren(fragment);
-
-    this.$previewSection.hidden = false;
-    this.$setupSection.hidden = false;
   }
+
+  /**
+   * Show the person's column choices. `states[i]` = { kind, detectedKind, used, isTarget }:
+   * the kind in use (detected or chosen), whether the models use the column, whether it is
+   * the column to predict.
+   */
+  setColumnStates(states) {
+    this.columnStates = states;
+    const heads = this.$previewHead.querySelectorAll("th");
+    states.forEach((state, index) => {
+      const row = this.profileRows[index];
+      if (!row) return;
+      const usable = USED_KINDS.has(state.kind);
+      row.tr.dataset.kind = state.kind;
+      row.tr.classList.toggle("is-target", state.isTarget);
+      row.tr.classList.toggle("is-unused", !state.used);
+      row.select.value = state.kind;
+      row.select.classList.toggle("is-changed", state.kind !== state.detectedKind);
+      row.changed.textContent = state.kind !== state.detectedKind ? `Changed by you (was ${KIND_WORDS[state.detectedKind] || state.detectedKind})` : "";
+      row.use.checked = state.used;
+      row.use.disabled = this.choicesLocked || state.isTarget || !usable;
+      row.useCell.title = state.isTarget
+        ? "The column to predict"
+        : !usable
+          ? `Not used: ${KIND_HELP[state.kind] || state.kind}. Change its type to use it.`
+          : state.used ? "Used by the models (untick to leave it out)" : "Left out by you";
+      row.role.textContent = state.isTarget ? "to predict" : !state.used ? "not used" : "";
+      row.role.classList.toggle("is-target", state.isTarget);
+      const th = heads[index];
+      if (th) {
+        th.classList.toggle("is-unused", !state.used);
+        const badge = th.querySelector(".kind");
+        if (badge) {
+          badge.className = `kind kind-${state.kind}`;
+          badge.textContent = state.kind;
+          badge.title = KIND_HELP[state.kind] || "";
+        }
+      }
+    });
+  }
+
+  /** Lock the column choices and the sheet while a search runs or data loads. */
+  setChoicesLocked(locked) {
+    this.choicesLocked = locked;
+    for (const row of this.profileRows) row.select.disabled = locked;
+    this.$sheetSelect.disabled = locked;
+    if (this.columnStates.length) this.setColumnStates(this.columnStates);
+  }
+
+  /** `handler(index: number, kind: string)` when a column's type is changed. */
+  bindColumnKindChange(handler) {
+    this.$profileBody.addEventListener("change", (event) => {
+      const target = event.target;
+      if (target instanceof HTMLSelectElement && target.classList.contains("kind-select")) {
+        handler(Number(target.dataset.col), target.value);
+      }
+    });
+  }
+
+  /** `handler(index: number, used: boolean)` when a column's "Use" box is ticked or not. */
+  bindColumnUseChange(handler) {
+    this.$profileBody.addEventListener("change", (event) => {
+      const target = event.target;
+      if (target instanceof HTMLInputElement && target.classList.contains("use-checkbox")) {
+        handler(Number(target.dataset.col), target.checked);
+      }
+    });
+  }
+
+  // ---- target and task -----------------------------------------------------------------------
 
   /** Fill the target list with column names and select `selectedIndex`. */
   setTargetOptions(columns, selectedIndex) {
@@ -315,8 +715,11 @@ export class View {
     this.$targetSelect.value = String(selectedIndex);
   }
 
-  /** Show which column is the target, what it looks like, and set the task to `task`. */
-  showTarget(index, task) {
+  /**
+   * Show which column is the target, what it looks like, and set the task to `task`.
+   * `kind` is the kind in use for the column (the person may have changed it).
+   */
+  showTarget(index, task, kind) {
     const column = this.columns[index];
     this.$targetSelect.value = String(index);
     for (const th of this.$previewHead.querySelectorAll("th")) {
@@ -326,15 +729,29 @@ export class View {
     this.$taskSelect.value = task;
     if (!column) {
       this.$targetHint.textContent = "";
+      this.$taskQuestion.hidden = true;
     } else {
       let text = `${plural(column.distinct, "different value", "different values")}, ${formatCount(column.missing)} missing.`;
-      if (column.kind === "identifier") {
+      const shown = kind || column.kind;
+      if (shown === "identifier") {
         text += " This looks like an identifier (almost every value is different), which is usually not something to predict.";
-      } else if (column.kind === "constant") {
+      } else if (shown === "constant") {
         text += " Every row has the same value, so there is nothing to predict.";
       }
       this.$targetHint.textContent = text;
+      this.$taskQuestionText.textContent = column.taskQuestion ? String(column.taskQuestion) : "";
+      this.$taskQuestion.hidden = !column.taskQuestion;
     }
+    this.renderTaskHint();
+  }
+
+  currentTask() {
+    return this.$taskSelect.value;
+  }
+
+  /** Set the task select (an answer to the task question). */
+  setTask(task) {
+    this.$taskSelect.value = task;
     this.renderTaskHint();
   }
 
@@ -349,11 +766,69 @@ export class View {
     } else {
       this.$taskHint.textContent = `${help} Changed by you (the suggestion was ${TASK_NAMES[suggested] || suggested}).`;
     }
+    this.$answerClassification.setAttribute("aria-pressed", String(task === "classification"));
+    this.$answerRegression.setAttribute("aria-pressed", String(task === "regression"));
   }
 
   /** `handler(index: number)` when the person picks another target column. */
   bindTargetChange(handler) {
     this.$targetSelect.addEventListener("change", () => handler(Number(this.$targetSelect.value)));
+  }
+
+  /** `handler(task: string)` when the task select changes or the task question is answered. */
+  bindTaskChange(handler) {
+    this.$taskSelect.addEventListener("change", () => handler(this.$taskSelect.value));
+    this.$answerClassification.addEventListener("click", () => handler("classification"));
+    this.$answerRegression.addEventListener("click", () => handler("regression"));
+  }
+
+  // ---- the target check ----------------------------------------------------------------------
+
+  /** A check is under way: say so, and dim what the last check showed. */
+  showTargetChecking(targetName) {
+    this.$targetCheck.hidden = false;
+    this.$targetCheck.classList.add("is-stale");
+    this.$targetCheck.dataset.state = "checking";
+    this.$targetCheckStatus.textContent = `Checking “${targetName}”…`;
+  }
+
+  /** Show a TargetCheck: rows per class (classification) or the values, missing rows, warnings. */
+  showTargetCheck(check, column) {
+    this.$targetCheck.hidden = false;
+    this.$targetCheck.classList.remove("is-stale");
+    this.$targetCheck.dataset.state = "done";
+    const missing = Number(check.missing) || 0;
+    this.$targetCheckStatus.textContent = missing > 0
+      ? `${plural(missing, "row has", "rows have")} no value in “${check.target}”; ${missing === 1 ? "it is" : "they are"} left out.`
+      : `Every row has a value in “${check.target}”.`;
+
+    const counts = Array.isArray(check.classCounts) ? check.classCounts : [];
+    const classification = check.task === "classification" && counts.length > 0;
+    this.$classCountsBox.hidden = !classification;
+    this.$classCounts.replaceChildren(...(classification ? barListNodes(counts) : []));
+
+    // For regression, the column's values as the profile counted them.
+    const bars = column && Array.isArray(column.histogram) ? column.histogram : [];
+    const showValues = check.task === "regression" && bars.length > 0;
+    this.$targetValuesBox.hidden = !showValues;
+    this.$targetValues.replaceChildren(...(showValues ? barListNodes(bars) : []));
+
+    this.setMessages(this.$targetWarningsBox, this.$targetWarnings, check.warnings);
+  }
+
+  /** The check could not be made (the error itself goes to the error box). */
+  showTargetCheckFailed(targetName) {
+    this.$targetCheck.hidden = false;
+    this.$targetCheck.classList.remove("is-stale");
+    this.$targetCheck.dataset.state = "failed";
+    this.$targetCheckStatus.textContent = `“${targetName}” could not be checked.`;
+    this.$classCountsBox.hidden = true;
+    this.$targetValuesBox.hidden = true;
+    this.setMessages(this.$targetWarningsBox, this.$targetWarnings, []);
+  }
+
+  hideTargetCheck() {
+    this.$targetCheck.hidden = true;
   }
 
   setSettingsDefaults({ timeBudgetS, seed }) {
@@ -379,14 +854,18 @@ export class View {
     this.$stop.addEventListener("click", () => handler());
   }
 
-  /** Start/Stop and the settings follow the run state. */
-  setRunState({ canStart, running }) {
+  /** Start/Stop, the settings and the column choices follow the run state. */
+  setRunState({ canStart, running, loading = false }) {
     this.$start.disabled = !canStart || running;
     this.$stop.disabled = !running;
-    for (const input of [this.$targetSelect, this.$taskSelect, this.$budgetInput, this.$seedInput]) {
+    for (const input of [
+      this.$targetSelect, this.$taskSelect, this.$budgetInput, this.$seedInput,
+      this.$answerClassification, this.$answerRegression,
+    ]) {
       input.disabled = running;
     }
     this.setLoadingEnabled(!running);
+    this.setChoicesLocked(running || loading);
   }
 
   /** Empty the run area for a new search scored with `metric`. */
