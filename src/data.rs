@@ -578,7 +578,7 @@ pub fn read_table(
         });
     }
     if is_workbook(bytes, file) {
-        return crate::workbook::read_workbook(bytes, file, options.sheet.as_deref());
+        return crate::workbook::read_workbook(bytes, file, options.sheet.as_deref(), progress);
     }
     let mut notes = Vec::new();
     let text = decode(bytes, file, &mut notes)?;
@@ -820,6 +820,14 @@ fn top_levels(cells: &TextColumn, shown: usize) -> Vec<Bar> {
     }
     let mut levels: Vec<(&str, usize)> = counts.into_iter().collect();
     levels.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    // a few numbers read best in their own order
+    if levels.len() <= shown && levels.iter().all(|l| parse_number(l.0).is_some()) {
+        levels.sort_by(|a, b| {
+            parse_number(a.0)
+                .unwrap_or(0.0)
+                .total_cmp(&parse_number(b.0).unwrap_or(0.0))
+        });
+    }
     let other: usize = levels.iter().skip(shown).map(|l| l.1).sum();
     let mut bars: Vec<Bar> = levels
         .iter()
@@ -995,20 +1003,31 @@ pub fn check_target(
                 codes.push(*index.entry(cells.get(r)).or_insert(n));
             }
             class_counts = top_levels(cells, 20);
-            if let (Some(first), Some(last)) = (
-                class_counts.first(),
-                class_counts.iter().rfind(|b| !b.label.ends_with(" others")),
-            ) {
-                let share = last.count as f64 / rows.len().max(1) as f64;
-                if class_counts.len() >= 2 && share <= 0.1 {
+            let mut totals = vec![0usize; index.len()];
+            codes.iter().for_each(|&k| totals[k] += 1);
+            let n = rows.len().max(1) as f64;
+            let labels: Vec<&str> = {
+                let mut l = vec![""; index.len()];
+                index.iter().for_each(|(name, &i)| l[i] = name);
+                l
+            };
+            if (2..=10).contains(&totals.len()) {
+                let (small, big) = (0..totals.len()).fold((0, 0), |(s, b), c| {
+                    (
+                        if totals[c] < totals[s] { c } else { s },
+                        if totals[c] > totals[b] { c } else { b },
+                    )
+                });
+                let share = totals[small] as f64 / n;
+                if share <= 0.1 {
                     warnings.push(format!(
                         "The classes are imbalanced: \"{}\" is {:.1}% of rows, \"{}\" {:.1}%. Always predicting \"{}\" already scores {:.1}% accuracy; compare models with that in mind.",
-                        last.label,
+                        labels[small],
                         share * 100.0,
-                        first.label,
-                        first.count as f64 / rows.len().max(1) as f64 * 100.0,
-                        first.label,
-                        first.count as f64 / rows.len().max(1) as f64 * 100.0
+                        labels[big],
+                        totals[big] as f64 / n * 100.0,
+                        labels[big],
+                        totals[big] as f64 / n * 100.0
                     ));
                 }
             }
@@ -1086,6 +1105,10 @@ pub fn check_target(
                 ));
             }
         }
+    }
+    // what the run itself would refuse, said now
+    if let Err(e) = crate::target::prepare_target(table, target, task) {
+        warnings.insert(0, format!("{e} {}", e.hint()));
     }
     TargetCheck {
         target: name.clone(),
@@ -1364,5 +1387,35 @@ mod tests {
             check.warnings
         );
         assert_eq!(check.class_counts[0].count, 90);
+    }
+
+    #[test]
+    fn target_checks_say_what_the_run_would_refuse() {
+        let t = read("x,name\n1,a\n2,b\n3,c\n4,d\n5,e\n6,f\n7,g\n8,h\n9,i\n10,j\n11,k\n").unwrap();
+        let check = check_target(&t, 1, Task::Regression, &detect_schema(&t));
+        assert!(
+            check.warnings[0].contains("\"a\", which is not a number"),
+            "{:?}",
+            check.warnings
+        );
+        // many classes of one row each: no imbalance warning, but the single-row classes
+        let check = check_target(&t, 1, Task::Classification, &detect_schema(&t));
+        assert_eq!(check.warnings.len(), 1, "{:?}", check.warnings);
+        assert!(
+            check.warnings[0].contains("occur on a single row"),
+            "{:?}",
+            check.warnings
+        );
+    }
+
+    #[test]
+    fn few_numbers_are_listed_in_their_order() {
+        let t = read("k,y\n3,a\n1,b\n3,a\n2,b\n3,a\n").unwrap();
+        let labels: Vec<String> = inspect(&t).columns[0]
+            .histogram
+            .iter()
+            .map(|b| b.label.clone())
+            .collect();
+        assert_eq!(labels, ["1", "2", "3"]);
     }
 }

@@ -181,6 +181,14 @@ impl Frame {
                 continue;
             }
             let (column, unreadable) = parse_column(&table.columns[c], &spec);
+            let present = table.columns[c].iter().filter(|v| !is_missing(v)).count();
+            if unreadable * 2 > present {
+                frame.notes.push(format!(
+                    "Column \"{name}\" was left out: {unreadable} of its {present} values could not be read as {}. Choose another type for it.",
+                    spec.kind.name()
+                ));
+                continue;
+            }
             if unreadable > 0 {
                 frame.notes.push(format!("Column \"{name}\": {unreadable} value(s) could not be read as {} and were treated as missing.", spec.kind.name()));
             }
@@ -900,6 +908,15 @@ mod tests {
         );
         let p = Pipeline::fit(&f, &[0, 1, 2, 3], None);
         assert_eq!(p.n_features(), 3);
+        // a kind that reads almost nothing leaves the column out, with a note
+        let (t, _) = frame("sex,y\nmale,1\nfemale,0\nmale,1\n7,0\n");
+        let choices = ColumnChoices {
+            column_types: BTreeMap::from([("sex".to_string(), ColumnKind::Numeric)]),
+            ..Default::default()
+        };
+        let f = Frame::with_choices(&t, 1, &choices);
+        assert!(f.columns.is_empty());
+        assert_eq!(f.notes, ["Column \"sex\" was left out: 3 of its 4 values could not be read as numeric. Choose another type for it."]);
     }
 
     #[test]

@@ -42,7 +42,12 @@ fn cell_text(cell: &Data) -> String {
 }
 
 /// Reads one sheet (the first by default) of a workbook.
-pub fn read_workbook(bytes: &[u8], file: &str, sheet: Option<&str>) -> Result<Table> {
+pub fn read_workbook(
+    bytes: &[u8],
+    file: &str,
+    sheet: Option<&str>,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Table> {
     let not_workbook = |detail: String| AutoMlError::NotText {
         file: file.into(),
         detail,
@@ -92,6 +97,7 @@ pub fn read_workbook(bytes: &[u8], file: &str, sheet: Option<&str>) -> Result<Ta
             file: format!("{file} (sheet \"{name}\")"),
         });
     }
+    progress(1.0);
     if sheets.len() > 1 {
         notes.push(format!("Read sheet \"{name}\" of {} sheets.", sheets.len()));
     }
