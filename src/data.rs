@@ -3,6 +3,7 @@
 //! column suggests as a target. Must not: fit anything, or know about JavaScript.
 
 use crate::error::{AutoMlError, Result};
+use crate::guard;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -198,7 +199,9 @@ fn detect_delimiter(text: &str) -> u8 {
 /// Reads delimited text (comma, semicolon, tab or pipe, detected from the header).
 pub fn read_csv(bytes: &[u8], file: &str) -> Result<Table> {
     let mut notes = Vec::new();
-    let text = decode(bytes, file, &mut notes)?;
+    let bytes = guard::transcode_utf16(bytes, file, &mut notes);
+    guard::check_bytes(&bytes, file)?;
+    let text = decode(&bytes, file, &mut notes)?;
     if text.trim().is_empty() {
         return Err(AutoMlError::EmptyFile { file: file.into() });
     }
@@ -214,26 +217,35 @@ pub fn read_csv(bytes: &[u8], file: &str) -> Result<Table> {
         detail: e.to_string(),
     };
     let header = reader.headers().map_err(csv_error)?.clone();
+    guard::check_header(&header, file)?;
     let mut names: Vec<String> = Vec::with_capacity(header.len());
+    let mut seen: HashSet<String> = HashSet::with_capacity(header.len());
+    let mut unnamed: Vec<usize> = Vec::new();
     for (i, raw) in header.iter().enumerate() {
         let name = raw.trim();
         let name = if name.is_empty() {
-            let generated = format!("column_{}", i + 1);
-            notes.push(format!(
-                "Column {} has no name; it is called \"{generated}\".",
-                i + 1
-            ));
-            generated
+            unnamed.push(i + 1);
+            format!("column_{}", i + 1)
         } else {
             name.to_string()
         };
-        if names.contains(&name) {
+        if !seen.insert(name.clone()) {
             return Err(AutoMlError::DuplicateColumn {
                 file: file.into(),
                 name,
             });
         }
         names.push(name);
+    }
+    match unnamed.as_slice() {
+        [] => {}
+        [one] => notes.push(format!(
+            "Column {one} has no name; it is called \"column_{one}\"."
+        )),
+        [first, .., last] => notes.push(format!(
+            "{} columns have no name (the first is column {first}, the last column {last}); each is called \"column_\" and its position.",
+            unnamed.len()
+        )),
     }
     let width = names.len();
     let mut columns: Vec<Vec<String>> = vec![Vec::new(); width];
@@ -245,6 +257,7 @@ pub fn read_csv(bytes: &[u8], file: &str) -> Result<Table> {
             Ok(true) => {}
             Err(e) => return Err(csv_error(e)),
         }
+        guard::check_record(&record, width, file)?;
         if record.iter().all(|f| f.trim().is_empty()) {
             blank += 1;
             continue;

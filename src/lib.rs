@@ -11,6 +11,7 @@
 pub mod cv;
 pub mod data;
 pub mod error;
+pub mod guard;
 pub mod metrics;
 pub mod models;
 pub mod preprocess;

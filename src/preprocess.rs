@@ -10,6 +10,11 @@ use std::collections::HashMap;
 /// Most one-hot columns made from one categorical column; rarer levels share the all-zero code.
 pub const MAX_ONE_HOT_LEVELS: usize = 30;
 
+/// Largest standardized value a numeric input may take: a million standard deviations. Values
+/// beyond it (an unseen value far outside the training range, or numbers near `f64::MAX` whose
+/// difference overflows) are clipped, so every input stays finite.
+pub const MAX_STANDARDIZED: f64 = 1e6;
+
 /// A dense row-major matrix of finite numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Matrix {
@@ -59,6 +64,8 @@ impl Frame {
         let mut names = Vec::new();
         let mut columns = Vec::new();
         let mut notes = Vec::new();
+        let mut identifiers: Vec<&str> = Vec::new();
+        let mut constants: Vec<&str> = Vec::new();
         for (c, cells) in table.columns.iter().enumerate() {
             if c == target {
                 continue;
@@ -73,7 +80,9 @@ impl Frame {
                             stats.infinite
                         ));
                     }
-                    columns.push(FrameColumn::Numeric(cells.iter().map(|s| parse_number(s)).collect()));
+                    columns.push(FrameColumn::Numeric(
+                        cells.iter().map(|s| parse_number(s)).collect(),
+                    ));
                     names.push(name.clone());
                 }
                 ColumnKind::Categorical => {
@@ -94,20 +103,52 @@ impl Frame {
                     columns.push(FrameColumn::Categorical { codes, levels });
                     names.push(name.clone());
                 }
-                ColumnKind::Identifier => notes.push(format!(
-                    "Column \"{name}\" was left out: it has a different value on almost every row, like a name or an ID."
-                )),
-                ColumnKind::Constant => notes.push(format!(
-                    "Column \"{name}\" was left out: it has a single value or none."
-                )),
+                ColumnKind::Identifier => identifiers.push(name),
+                ColumnKind::Constant => constants.push(name),
             }
         }
+        notes.extend(left_out_notes(
+            &identifiers,
+            "it has a different value on almost every row, like a name or an ID",
+            "they have a different value on almost every row, like names or IDs",
+        ));
+        notes.extend(left_out_notes(
+            &constants,
+            "it has a single value or none",
+            "they have a single value or none",
+        ));
         Frame {
             names,
             columns,
             notes,
         }
     }
+}
+
+/// Up to this many left-out columns get a note each; more get one note for them all, so a
+/// file with thousands of empty columns gets one short note, not thousands.
+const NOTES_PER_COLUMN_UP_TO: usize = 5;
+
+/// Notes for the columns left out for one reason (`one` says it of a single column, `many` of
+/// several).
+fn left_out_notes(columns: &[&str], one: &str, many: &str) -> Vec<String> {
+    if columns.len() <= NOTES_PER_COLUMN_UP_TO {
+        return columns
+            .iter()
+            .map(|name| format!("Column \"{name}\" was left out: {one}."))
+            .collect();
+    }
+    let shown: Vec<String> = columns
+        .iter()
+        .take(NOTES_PER_COLUMN_UP_TO)
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    vec![format!(
+        "{} columns were left out ({} and {} more): {many}.",
+        columns.len(),
+        shown.join(", "),
+        columns.len() - NOTES_PER_COLUMN_UP_TO
+    )]
 }
 
 /// One fitted step: how one frame column becomes one or more model inputs.
@@ -174,13 +215,27 @@ impl Pipeline {
                     let med = median(&mut present);
                     let n = rows.len().max(1) as f64;
                     let filled = |r: usize| values[r].unwrap_or(med);
-                    let mean = rows.iter().map(|&r| filled(r)).sum::<f64>() / n;
-                    let var = rows
+                    // Sums of values near f64::MAX overflow: compute on values divided by the
+                    // largest magnitude, then scale back (the standard deviation is at most it).
+                    let big = rows.iter().map(|&r| filled(r).abs()).fold(0.0, f64::max);
+                    let unit = if big > 0.0 && big.is_finite() {
+                        big
+                    } else {
+                        1.0
+                    };
+                    let mean_u = rows.iter().map(|&r| filled(r) / unit).sum::<f64>() / n;
+                    let var_u = rows
                         .iter()
-                        .map(|&r| (filled(r) - mean).powi(2))
+                        .map(|&r| (filled(r) / unit - mean_u).powi(2))
                         .sum::<f64>()
                         / n;
-                    let scale = if var.sqrt() > 1e-12 { var.sqrt() } else { 1.0 };
+                    let mean = mean_u * unit;
+                    let std = var_u.sqrt() * unit;
+                    let scale = if std > 1e-12 && std.is_finite() {
+                        std
+                    } else {
+                        1.0
+                    };
                     let indicator = missing > 0;
                     feature_names.push(name.clone());
                     if indicator {
@@ -255,7 +310,8 @@ impl Pipeline {
                 ) => {
                     for (i, &r) in rows.iter().enumerate() {
                         let v = values[r];
-                        data[i * cols + offset] = (v.unwrap_or(*median) - mean) / scale;
+                        let z = (v.unwrap_or(*median) - mean) / scale;
+                        data[i * cols + offset] = z.clamp(-MAX_STANDARDIZED, MAX_STANDARDIZED);
                         if *indicator {
                             data[i * cols + offset + 1] = if v.is_none() { 1.0 } else { 0.0 };
                         }
@@ -348,6 +404,37 @@ mod tests {
         let f = frame(&text);
         assert_eq!(f.names, ["v"]);
         assert_eq!(f.notes.len(), 2);
+    }
+
+    #[test]
+    fn many_left_out_columns_give_one_note() {
+        let mut text = format!("{}y\n", ",".repeat(12));
+        for i in 0..12 {
+            text.push_str(&format!("{}{}\n", ",".repeat(12), i % 2));
+        }
+        let f = frame(&text);
+        assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
+        assert!(
+            f.notes[0].starts_with("12 columns were left out"),
+            "{:?}",
+            f.notes
+        );
+        assert!(f.notes[0].contains("and 7 more"), "{:?}", f.notes);
+    }
+
+    /// Regression: values near f64::MAX made the mean overflow to infinity, and every model
+    /// then refused the non-finite inputs (tests/data/hostile/extreme_numbers_features.csv).
+    #[test]
+    fn numbers_near_the_largest_float_standardize_to_finite_inputs() {
+        let f = frame("a,b,y\n1.7976931348623157e308,1,0\n1.7976931348623157e308,2,1\n-1.7976931348623157e308,3,0\n1e308,4,1\n");
+        let p = Pipeline::fit(&f, &[0, 1, 2]);
+        let m = p.transform(&f, &[0, 1, 2, 3]);
+        assert!(m.data.iter().all(|v| v.is_finite()), "{:?}", m.data);
+        // An unseen value far outside a tiny training spread is clipped, not infinite.
+        let f = frame("a,y\n1,0\n1.00000000001,1\n1e300,0\n");
+        let p = Pipeline::fit(&f, &[0, 1]);
+        let m = p.transform(&f, &[2]);
+        assert_eq!(m.data, [MAX_STANDARDIZED]);
     }
 
     #[test]

@@ -44,6 +44,32 @@ impl From<AutoMlError> for CliError {
     }
 }
 
+impl CliError {
+    /// Says which file the error is about when the core's message does not already.
+    fn in_file(mut self, name: &str) -> CliError {
+        if !self.message.contains(name) {
+            self.message = format!("\"{name}\": {}", self.message);
+        }
+        self
+    }
+}
+
+/// Text from a file, made safe for a terminal: control characters (escape sequences that
+/// could clear the screen or retitle the window, line breaks inside a name) and bidirectional
+/// overrides are shown as `\u{..}` escapes instead of being obeyed.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn usage_error(message: impl Into<String>) -> CliError {
     CliError {
         message: message.into(),
@@ -133,19 +159,22 @@ fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
     let [path] = args else {
         return Err(usage_error("inspect needs exactly one data file."));
     };
-    let table = read_csv(&read_file(path)?, &file_name(path))?;
+    let name = file_name(path);
+    let table = read_csv(&read_file(path)?, &name).map_err(|e| CliError::from(e).in_file(&name))?;
     let ins = inspect(&table);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
         "{}: {} rows × {} columns",
-        ins.file_name, ins.n_rows, ins.n_cols
+        printable(&ins.file_name),
+        ins.n_rows,
+        ins.n_cols
     );
     for c in &ins.columns {
         let _ = writeln!(
             out,
             "  {:<28} {:<12} missing {:>6}  distinct {:>6}  as target: {}",
-            c.name,
+            printable(&c.name),
             format!("{:?}", c.kind).to_lowercase(),
             c.missing,
             c.distinct,
@@ -153,7 +182,7 @@ fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
         );
     }
     for note in &ins.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", printable(note));
     }
     Ok(())
 }
@@ -177,7 +206,9 @@ fn params_text(params: &serde_json::Map<String, serde_json::Value>) -> String {
 
 fn cmd_fit(args: &[String]) -> Result<(), CliError> {
     let fit = parse_fit(args)?;
-    let table = read_csv(&read_file(&fit.path)?, &file_name(&fit.path))?;
+    let name = file_name(&fit.path);
+    let in_file = |e: AutoMlError| CliError::from(e).in_file(&name);
+    let table = read_csv(&read_file(&fit.path)?, &name).map_err(in_file)?;
     let clock = SystemClock::new();
     let quiet = fit.quiet || fit.json;
     let mut observer = |event: &Progress| {
@@ -202,7 +233,7 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
         }
         Control::Continue
     };
-    let outcome = run_search(&table, &fit.settings, &clock, &mut observer)?;
+    let outcome = run_search(&table, &fit.settings, &clock, &mut observer).map_err(in_file)?;
     let r = &outcome.result;
     let mut out = std::io::stdout().lock();
     if fit.json {
@@ -216,7 +247,7 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
         "{} rows, {} model inputs, target \"{}\" ({}), {}-fold cross-validation, {:.1} s",
         r.n_rows,
         r.n_features,
-        r.target,
+        printable(&r.target),
         r.task.name(),
         r.folds,
         r.elapsed_s
@@ -262,7 +293,7 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
         b.refit_time_s
     );
     for note in &r.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", printable(note));
     }
     Ok(())
 }
@@ -286,7 +317,11 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}\nhint: {}", e.message, e.hint);
+            eprintln!(
+                "error: {}\nhint: {}",
+                printable(&e.message),
+                printable(&e.hint)
+            );
             ExitCode::from(2)
         }
     }
