@@ -263,7 +263,7 @@ export class Controller {
       } else if (err && err.fatal) {
         // The rows that arrived before the crash stay on the page; the data stays loaded.
         this.view.showStoppedProgress(this.liveRows.length);
-        this.reportError(err, this.view.leaderboardSize());
+        this.reportError(err, this.liveRows.length);
         this.view.showStatus(FATAL_STATUS[err.name] || "The search stopped: the engine failed", "error");
       } else {
         this.reportError(err);
