@@ -9,7 +9,8 @@
 // samples the page's JS heap (CDP Performance.getMetrics and performance.memory), the search
 // worker's wasm memory, the DOM size and the leaderboard, and the page's responsiveness: the
 // longest gap between animation frames and the longest delay of a 0 ms timer in that window,
-// and the time a real click on the page takes to reach its handler. It prints one line per
+// the time a real click on the page takes to reach its handler, the longest the page spent
+// handling one message from the worker, and the number of long tasks (over 50 ms). It prints one line per
 // sample and a summary (start, peak, end) as JSON at the end.
 import { chromium } from "playwright-core";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -81,6 +82,23 @@ await page.evaluate(() => {
   document.querySelector("h1").addEventListener("click", (event) => {
     probe.clickMs = performance.now() - event.timeStamp;
   });
+  // The page's own work per worker message (progress rows, the final result), and tasks that
+  // kept the main thread busy for over 50 ms.
+  probe.maxHandleMs = 0;
+  probe.longTasks = 0;
+  const bridge = window.__automl.bridge;
+  const handle = bridge.handle.bind(bridge);
+  bridge.handle = (msg) => {
+    const start = performance.now();
+    try {
+      return handle(msg);
+    } finally {
+      probe.maxHandleMs = Math.max(probe.maxHandleMs, performance.now() - start);
+    }
+  };
+  new PerformanceObserver((list) => {
+    probe.longTasks += list.getEntries().length;
+  }).observe({ type: "longtask" });
 });
 
 const deadline = Date.now() + minutes * 60_000;
@@ -112,9 +130,13 @@ async function measure() {
       maxFrameGapMs: p.maxFrameGapMs,
       maxTimerDelayMs: p.maxTimerDelayMs,
       clickHandlerMs: p.clickMs,
+      maxHandleMs: p.maxHandleMs,
+      longTasks: p.longTasks,
     };
     p.maxFrameGapMs = 0;
     p.maxTimerDelayMs = 0;
+    p.maxHandleMs = 0;
+    p.longTasks = 0;
     return out;
   });
   const row = {
@@ -129,6 +151,8 @@ async function measure() {
     maxTimerDelayMs: +inPage.maxTimerDelayMs.toFixed(1),
     clickHandlerMs: +inPage.clickHandlerMs.toFixed(1),
     clickRoundTripMs,
+    maxHandleMs: +inPage.maxHandleMs.toFixed(1),
+    longTasks: inPage.longTasks,
     progress: inPage.progress,
   };
   samples.push(row);
@@ -166,6 +190,8 @@ console.log(JSON.stringify({
   maxTimerDelayMs: Math.max(...series("maxTimerDelayMs")),
   maxClickHandlerMs: Math.max(...series("clickHandlerMs")),
   maxClickRoundTripMs: Math.max(...series("clickRoundTripMs")),
+  maxHandleMs: Math.max(...series("maxHandleMs")),
+  longTasks: series("longTasks").reduce((a, b) => a + b, 0),
 }));
 
 await context.close();
