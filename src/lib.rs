@@ -12,6 +12,7 @@ pub mod cells;
 pub mod cv;
 pub mod data;
 pub mod error;
+pub mod guard;
 pub mod metrics;
 pub mod models;
 pub mod preprocess;

@@ -652,7 +652,15 @@ pub fn run_search(
         notes.push(format!("{skipped} configuration(s) were skipped because they would not have finished within the budget."));
     }
 
-    rows.sort_by(|a, b| b.mean.total_cmp(&a.mean).then(a.trial.cmp(&b.trial)));
+    // A NaN score (a model that predicted non-finite values) ranks last, never first.
+    let key = |r: &LeaderboardRow| {
+        if r.mean.is_nan() {
+            f64::NEG_INFINITY
+        } else {
+            r.mean
+        }
+    };
+    rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.trial.cmp(&b.trial)));
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = i + 1;
     }
