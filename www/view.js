@@ -632,6 +632,7 @@ export class View {
   /** The first rows, with each column's type and empty cells under its name. */
   renderPreview(columns, preview, nRows) {
     const shown = preview.length;
+    const shownColumns = Math.min(columns.length, PREVIEW_COLUMNS);
     this.$previewHint.textContent =
       (shown && shown < nRows ? `The first ${formatCount(shown)} of ${plural(nRows, "row", "rows")}. ` : "All rows. ") +
       "Under each column name: the type of values, and how many cells are empty.";
