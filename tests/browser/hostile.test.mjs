@@ -39,7 +39,7 @@ async function corpus(name) {
 }
 
 test("damaged and binary files give a message that says what is wrong", async () => {
-  await refused("xlsx_renamed.csv", await corpus("xlsx_renamed.csv"), /ZIP archive .*save the sheet as CSV/);
+  await refused("xlsx_renamed.csv", await corpus("xlsx_renamed.csv"), /workbook but cannot be opened/);
   await refused("nul_bytes.csv", await corpus("nul_bytes.csv"), /NUL byte/);
   await refused("unbalanced_quotes.csv", await corpus("unbalanced_quotes.csv"), /double quote that is never closed/);
   await refused("only_newlines.csv", await corpus("only_newlines.csv"), /is empty/);
@@ -64,7 +64,7 @@ test("odd but usable files load, with notes instead of floods", async () => {
 
   await h.upload("empty_names_10000.csv", await corpus("empty_names_10000.csv"));
   await h.waitForText("status", /^Loaded empty_names_10000\.csv$/);
-  assert.match(await h.text("data-summary"), /12 rows × 10,002 columns \(first 10 rows and first 100 columns shown\)/);
+  assert.match(await h.text("data-summary"), /12 rows × 10,002 columns \(first 100 columns shown\)/);
   assert.equal(await page.locator(`${$("preview-table")} thead th`).count(), 100, "the preview shows 100 columns");
   assert.equal(await page.locator(`${$("data-notes")} li`).count(), 1, "one note for 10,000 unnamed columns");
   assert.equal(await page.locator(`${$("target-select")} option`).count(), 10_002, "every column can be the target");

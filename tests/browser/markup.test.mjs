@@ -43,7 +43,8 @@ test("names and cells holding HTML and script are shown as text, and nothing run
   // From here on, record every element added to the page and every policy violation.
   await page.evaluate(() => {
     window.__seen = { elements: [], violations: [] };
-    const made = new Set(["TR", "TH", "TD", "SPAN", "OPTION", "LI"]);
+    // what the page's own renderers make: tables, lists, the profile's controls and charts
+    const made = new Set(["TR", "TH", "TD", "SPAN", "OPTION", "LI", "INPUT", "SELECT", "DIV", "svg", "g", "rect", "title"]);
     new MutationObserver((records) => {
       for (const record of records) {
         for (const node of record.addedNodes) {
