@@ -11,6 +11,7 @@
 pub mod cells;
 pub mod cv;
 pub mod data;
+pub mod ensemble;
 pub mod error;
 pub mod metrics;
 pub mod models;
@@ -18,6 +19,7 @@ pub mod preprocess;
 pub mod rng;
 pub mod search;
 pub mod target;
+pub mod tuner;
 pub mod workbook;
 
 #[cfg(target_arch = "wasm32")]
