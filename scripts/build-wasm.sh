@@ -7,3 +7,10 @@ cargo build --release --lib --target wasm32-unknown-unknown
 wasm-bindgen --target web --no-typescript --out-dir www/pkg --out-name automl \
   target/wasm32-unknown-unknown/release/automl.wasm
 echo "[build] www/pkg/automl_bg.wasm: $(du -k www/pkg/automl_bg.wasm | cut -f1) KiB"
+# The build id: a hash of every file the page serves. The service worker (www/sw.js) imports
+# it and names its cache after it, so each build is cached apart and picked up on the next visit.
+build_id=$(cd www && find . -type f ! -path './pkg/build-id.js' -print0 | LC_ALL=C sort -z \
+  | xargs -0 sha256sum | sha256sum | cut -c1-16)
+printf '// Written by scripts/build-wasm.sh: the build the service worker caches.\nself.AUTOML_BUILD_ID = "%s";\n' \
+  "$build_id" > www/pkg/build-id.js
+echo "[build] www/pkg/build-id.js: $build_id"

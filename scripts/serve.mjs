@@ -4,17 +4,32 @@
 //   node scripts/serve.mjs [--port N]      serves www/ at http://127.0.0.1:N/
 //
 // The port defaults to $PORT or 8080; when that port is busy a free one is used instead.
-// Every response has `Cache-Control: no-store` and `X-Content-Type-Options: nosniff`; HTML
-// responses also carry the page's Content-Security-Policy.
+// Every response has `Cache-Control: no-store`, `X-Content-Type-Options: nosniff`,
+// `Referrer-Policy: no-referrer` and the Content-Security-Policy: the page's own (the same as
+// its meta tag) plus `frame-ancestors 'none'`, which only a header can carry. Scripts need it
+// too: a worker's and the service worker's policy come from their own script's response.
 import { createServer } from "node:http";
 import { open, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream";
 import { fileURLToPath } from "node:url";
 
+/**
+ * The policy of www/index.html's meta tag (tests/browser/privacy.test.mjs checks they agree):
+ * nothing is allowed by default; scripts, workers, styles, images, the manifest and
+ * connections only from this origin; WebAssembly may compile ('wasm-unsafe-eval'), but no
+ * inline script or style and no eval; no <base>, no form submissions; and no HTML may be built
+ * from strings: Trusted Types are required, and the one policy allowed ("automl",
+ * www/trusted-types.js) only vouches for the page's own worker scripts, so innerHTML and the
+ * like throw.
+ */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; " +
-  "img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; " +
+  "img-src 'self'; style-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; " +
+  "require-trusted-types-for 'script'; trusted-types automl";
+
+/** The header adds what a meta tag cannot express: no other site may frame the page. */
+export const CONTENT_SECURITY_POLICY_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
 export const MIME_TYPES = Object.freeze({
   ".html": "text/html; charset=utf-8",
@@ -39,13 +54,20 @@ function mimeType(filePath) {
   return MIME_TYPES[path.extname(filePath).toLowerCase()] || "application/octet-stream";
 }
 
+/** Headers on every response. */
+const SECURITY_HEADERS = Object.freeze({
+  "Cache-Control": "no-store",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "Content-Security-Policy": CONTENT_SECURITY_POLICY_HEADER,
+});
+
 function sendText(res, status, text, extraHeaders = {}) {
   const body = Buffer.from(`${text}\n`, "utf8");
   res.writeHead(status, {
     "Content-Type": "text/plain; charset=utf-8",
     "Content-Length": body.length,
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
+    ...SECURITY_HEADERS,
     ...extraHeaders,
   });
   res.end(res.req.method === "HEAD" ? undefined : body);
@@ -104,10 +126,8 @@ async function handle(root, req, res) {
   const headers = {
     "Content-Type": type,
     "Content-Length": found.size,
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
+    ...SECURITY_HEADERS,
   };
-  if (type.startsWith("text/html")) headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY;
   if (req.method === "HEAD") {
     res.writeHead(200, headers);
     res.end();

@@ -10,8 +10,60 @@ use crate::data::{
 use crate::error::AutoMlError;
 use crate::preprocess::schema_with_choices;
 use crate::search::{run_search as run, Clock, Control, Progress, SearchSettings};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
+
+/// Size of the last allocation the system allocator refused, 0 if none was. On wasm32 a
+/// refused allocation aborts (a trap indistinguishable from a panic's), so the worker reads
+/// this after a trap to tell "out of memory" from a crash.
+static FAILED_ALLOCATION: AtomicUsize = AtomicUsize::new(0);
+
+/// The system allocator, noting the size of any allocation it cannot satisfy.
+struct NotingAllocator;
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so the
+// `GlobalAlloc` contract holds exactly as it does for `System`.
+unsafe impl GlobalAlloc for NotingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if ptr.is_null() {
+            FAILED_ALLOCATION.store(layout.size(), Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if ptr.is_null() {
+            FAILED_ALLOCATION.store(layout.size(), Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if new.is_null() {
+            FAILED_ALLOCATION.store(new_size, Ordering::Relaxed);
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: NotingAllocator = NotingAllocator;
+
+/// Bytes of the last allocation that failed (0 if none did). Safe to call after a trap: it
+/// reads one number and touches no other state.
+#[wasm_bindgen]
+pub fn failed_allocation_bytes() -> f64 {
+    FAILED_ALLOCATION.load(Ordering::Relaxed) as f64
+}
 
 /// Installs the panic hook so a Rust panic is logged with its message before the trap.
 #[wasm_bindgen(start)]
@@ -103,6 +155,30 @@ impl Clock for DateClock {
     }
 }
 
+/// TEST-ONLY FAULT INJECTION. Two optional fields of `RunSettings` that make the core fail on
+/// purpose in the middle of a run, so the browser tests can check that the page survives a
+/// crash with its data and leaderboard. Nothing in a file can set them; the page sets them
+/// only through `window.__automl.injectFault` (see `www/app.js`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct FaultInjection {
+    /// After this many finished trials, fail as `fault_kind` says. By default, never.
+    fault_after_trials: Option<usize>,
+    /// "panic" (a Rust panic, the default) or "oom" (allocate until memory runs out).
+    fault_kind: Option<String>,
+}
+
+/// TEST-ONLY FAULT INJECTION: takes memory in 64 MiB blocks, never freed, until the allocator
+/// fails, which aborts exactly as a real out-of-memory does. The blocks are never written, so
+/// the operating system need not back them with real memory.
+fn exhaust_memory() -> ! {
+    loop {
+        let block: Vec<u8> = Vec::with_capacity(64 << 20);
+        std::hint::black_box(block.as_ptr());
+        std::mem::forget(block);
+    }
+}
+
 /// Runs a budgeted search on a file. `settings` is a `RunSettings` object; `on_progress` is
 /// called with each `Progress` event. Returns a `SearchResult` object.
 #[wasm_bindgen]
@@ -113,12 +189,24 @@ pub fn run_search(
     on_progress: &js_sys::Function,
 ) -> Result<JsValue, JsError> {
     let table = read(bytes, file_name, &settings, None)?;
+    let fault: FaultInjection =
+        serde_wasm_bindgen::from_value(settings.clone()).unwrap_or_default();
     let settings: SearchSettings = serde_wasm_bindgen::from_value(settings)
         .map_err(|e| JsError::new(&format!("The run settings are invalid: {e}.")))?;
+    let mut trials = 0usize;
     let mut observer = |event: &Progress| {
         if let Ok(value) = to_js(event) {
             // A throwing callback must not end the search; its error is the page's to report.
             let _ = on_progress.call1(&JsValue::NULL, &value);
+        }
+        if let (Progress::Trial { .. }, Some(after)) = (event, fault.fault_after_trials) {
+            trials += 1;
+            if trials >= after {
+                match fault.fault_kind.as_deref() {
+                    Some("oom") => exhaust_memory(),
+                    _ => panic!("test-only fault injection: faultAfterTrials = {after} reached"),
+                }
+            }
         }
         Control::Continue
     };

@@ -9,6 +9,7 @@ use crate::cells::{
     NumberFormat,
 };
 use crate::error::{AutoMlError, Result};
+use crate::guard;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -17,7 +18,7 @@ pub use crate::cells::parse_number;
 /// The largest file accepted, in bytes (the page holds the file, its text and its table).
 pub const MAX_FILE_BYTES: usize = 100 * 1024 * 1024;
 /// The most columns a file may have.
-pub const MAX_COLUMNS: usize = 10_000;
+pub const MAX_COLUMNS: usize = guard::MAX_COLUMNS;
 /// Rows shown in the preview.
 pub const PREVIEW_ROWS: usize = 10;
 
@@ -581,7 +582,9 @@ pub fn read_table(
         return crate::workbook::read_workbook(bytes, file, options.sheet.as_deref(), progress);
     }
     let mut notes = Vec::new();
-    let text = decode(bytes, file, &mut notes)?;
+    let bytes = guard::transcode_utf16(bytes, file, &mut notes);
+    guard::check_bytes(&bytes, file)?;
+    let text = decode(&bytes, file, &mut notes)?;
     if text.trim().is_empty() {
         return Err(AutoMlError::EmptyFile { file: file.into() });
     }
@@ -597,6 +600,7 @@ pub fn read_table(
         detail: e.to_string(),
     };
     let header = reader.headers().map_err(csv_error)?.clone();
+    guard::check_header(&header, file)?;
     let raw_names: Vec<String> = header.iter().map(str::to_string).collect();
     let names = clean_names(raw_names, file, &mut notes)?;
     let width = names.len();
@@ -611,6 +615,7 @@ pub fn read_table(
             Ok(true) => {}
             Err(e) => return Err(csv_error(e)),
         }
+        guard::check_record(&record, width, file)?;
         if record.iter().all(|f| f.trim().is_empty()) {
             blank += 1;
             continue;

@@ -26,6 +26,11 @@ pub const TARGET_SMOOTHING: f64 = 10.0;
 /// Folds for out-of-fold target encoding of training rows.
 pub const TARGET_FOLDS: usize = 5;
 
+/// Largest standardized value a numeric input may take: a million standard deviations. Values
+/// beyond it (an unseen value far outside the training range, or numbers near `f64::MAX` whose
+/// difference overflows) are clipped, so every input stays finite.
+pub const MAX_STANDARDIZED: f64 = 1e6;
+
 /// A dense row-major matrix of finite numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Matrix {
@@ -155,6 +160,8 @@ impl Frame {
             columns: Vec::new(),
             notes: Vec::new(),
         };
+        let (mut identifiers, mut constants, mut texts): (Vec<String>, Vec<String>, Vec<String>) =
+            (Vec::new(), Vec::new(), Vec::new());
         for (c, spec) in schema.into_iter().enumerate() {
             if c == target {
                 continue;
@@ -166,19 +173,20 @@ impl Frame {
                     .push(format!("Column \"{name}\" was left out, as you chose."));
                 continue;
             }
-            let why = match spec.kind {
+            match spec.kind {
                 ColumnKind::Identifier => {
-                    Some("it has a different value on almost every row, like a name or an ID")
+                    identifiers.push(name);
+                    continue;
                 }
-                ColumnKind::Constant => Some("it has a single value or none"),
-                ColumnKind::Text => Some("it holds free text, which the models here do not read"),
-                _ => None,
-            };
-            if let Some(why) = why {
-                frame
-                    .notes
-                    .push(format!("Column \"{name}\" was left out: {why}."));
-                continue;
+                ColumnKind::Constant => {
+                    constants.push(name);
+                    continue;
+                }
+                ColumnKind::Text => {
+                    texts.push(name);
+                    continue;
+                }
+                _ => {}
             }
             let (column, unreadable) = parse_column(&table.columns[c], &spec);
             let present = table.columns[c].iter().filter(|v| !is_missing(v)).count();
@@ -195,6 +203,21 @@ impl Frame {
             frame.specs.push(spec);
             frame.columns.push(column);
         }
+        frame.notes.extend(left_out_notes(
+            &identifiers.iter().map(String::as_str).collect::<Vec<_>>(),
+            "it has a different value on almost every row, like a name or an ID",
+            "they have a different value on almost every row, like names or IDs",
+        ));
+        frame.notes.extend(left_out_notes(
+            &constants.iter().map(String::as_str).collect::<Vec<_>>(),
+            "it has a single value or none",
+            "they have a single value or none",
+        ));
+        frame.notes.extend(left_out_notes(
+            &texts.iter().map(String::as_str).collect::<Vec<_>>(),
+            "it holds free text, which the models here do not read",
+            "they hold free text, which the models here do not read",
+        ));
         frame
     }
 
@@ -362,26 +385,61 @@ impl Scaled {
     fn fit(values: impl Iterator<Item = f64> + Clone) -> Scaled {
         let mut present: Vec<f64> = values.clone().filter(|v| v.is_finite()).collect();
         let fill = median(&mut present);
-        let n = values.clone().count().max(1) as f64;
-        let mean = values
-            .clone()
-            .map(|v| if v.is_finite() { v } else { fill })
-            .sum::<f64>()
-            / n;
-        let var = values
-            .map(|v| (if v.is_finite() { v } else { fill } - mean).powi(2))
-            .sum::<f64>()
-            / n;
+        let filled = values.map(move |v| if v.is_finite() { v } else { fill });
+        let n = filled.clone().count().max(1) as f64;
+        // sums of values near f64::MAX overflow: work on values divided by the largest
+        // magnitude, then scale back (the standard deviation is at most that magnitude)
+        let big = filled.clone().fold(0.0, |m: f64, v| m.max(v.abs()));
+        let unit = if big > 0.0 && big.is_finite() {
+            big
+        } else {
+            1.0
+        };
+        let mean_u = filled.clone().map(|v| v / unit).sum::<f64>() / n;
+        let var_u = filled.map(|v| (v / unit - mean_u).powi(2)).sum::<f64>() / n;
+        let std = var_u.sqrt() * unit;
         Scaled {
             fill,
-            mean,
-            scale: if var.sqrt() > 1e-12 { var.sqrt() } else { 1.0 },
+            mean: mean_u * unit,
+            scale: if std > 1e-12 && std.is_finite() {
+                std
+            } else {
+                1.0
+            },
         }
     }
 
     fn apply(&self, v: f64) -> f64 {
-        (if v.is_finite() { v } else { self.fill } - self.mean) / self.scale
+        let v = if v.is_finite() { v } else { self.fill };
+        // divided first, so that the difference of two huge numbers cannot overflow
+        (v / self.scale - self.mean / self.scale).clamp(-MAX_STANDARDIZED, MAX_STANDARDIZED)
     }
+}
+
+/// Up to this many left-out columns get a note each; more get one note for them all, so a
+/// file with thousands of empty columns gets one short note, not thousands.
+const NOTES_PER_COLUMN_UP_TO: usize = 5;
+
+/// Notes for the columns left out for one reason (`one` says it of a single column, `many` of
+/// several).
+fn left_out_notes(columns: &[&str], one: &str, many: &str) -> Vec<String> {
+    if columns.len() <= NOTES_PER_COLUMN_UP_TO {
+        return columns
+            .iter()
+            .map(|name| format!("Column \"{name}\" was left out: {one}."))
+            .collect();
+    }
+    let shown: Vec<String> = columns
+        .iter()
+        .take(NOTES_PER_COLUMN_UP_TO)
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    vec![format!(
+        "{} columns were left out ({} and {} more): {many}.",
+        columns.len(),
+        shown.join(", "),
+        columns.len() - NOTES_PER_COLUMN_UP_TO
+    )]
 }
 
 /// One fitted step: how one frame column becomes one or more model inputs.
@@ -917,6 +975,37 @@ mod tests {
         let f = Frame::with_choices(&t, 1, &choices);
         assert!(f.columns.is_empty());
         assert_eq!(f.notes, ["Column \"sex\" was left out: 3 of its 4 values could not be read as numeric. Choose another type for it."]);
+    }
+
+    #[test]
+    fn many_left_out_columns_give_one_note() {
+        let mut text = format!("{}y\n", ",".repeat(12));
+        for i in 0..12 {
+            text.push_str(&format!("{}{}\n", ",".repeat(12), i % 2));
+        }
+        let (_, f) = frame(&text);
+        assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
+        assert!(
+            f.notes[0].starts_with("12 columns were left out"),
+            "{:?}",
+            f.notes
+        );
+        assert!(f.notes[0].contains("and 7 more"), "{:?}", f.notes);
+    }
+
+    /// Regression: values near f64::MAX made the mean overflow to infinity, and every model
+    /// then refused the non-finite inputs (tests/data/hostile/extreme_numbers_features.csv).
+    #[test]
+    fn numbers_near_the_largest_float_standardize_to_finite_inputs() {
+        let (_, f) = frame("a,b,y\n1.7976931348623157e308,1,0\n1.7976931348623157e308,2,1\n-1.7976931348623157e308,3,0\n1e308,4,1\n");
+        let p = Pipeline::fit(&f, &[0, 1, 2], None);
+        let m = p.transform(&f, &[0, 1, 2, 3]);
+        assert!(m.data.iter().all(|v| v.is_finite()), "{:?}", m.data);
+        // An unseen value far outside a tiny training spread is clipped, not infinite.
+        let (_, f) = frame("a,y\n1,0\n1.00000000001,1\n1e300,0\n");
+        let p = Pipeline::fit(&f, &[0, 1], None);
+        let m = p.transform(&f, &[2]);
+        assert_eq!(m.data, [MAX_STANDARDIZED]);
     }
 
     #[test]

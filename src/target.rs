@@ -7,6 +7,10 @@ use crate::error::{AutoMlError, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Largest magnitude of a number to predict. Squared errors of larger values overflow, so
+/// every score would be NaN; such a column must be rescaled first.
+pub const MAX_TARGET_MAGNITUDE: f64 = 1e100;
+
 /// Most classes a classification target may have.
 pub const MAX_CLASSES: usize = 200;
 
@@ -50,18 +54,40 @@ pub struct PreparedTarget {
     pub notes: Vec<String>,
 }
 
+/// Whether a cell is a number too large for a float, or an explicit infinity.
+fn is_infinite_number(cell: &str) -> bool {
+    let c = cell.trim();
+    matches!(c.strip_prefix('+').unwrap_or(c).parse::<f64>(), Ok(v) if v.is_infinite())
+}
+
 /// Checks and encodes the column `column` for `task`.
 pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<PreparedTarget> {
     let name = &table.names[column];
     let cells = &table.columns[column];
-    let rows: Vec<usize> = (0..cells.len())
+    let present: Vec<usize> = (0..cells.len())
         .filter(|&r| !is_missing(cells.get(r)))
         .collect();
     let mut notes = Vec::new();
-    let dropped = cells.len() - rows.len();
+    let dropped = cells.len() - present.len();
     if dropped > 0 {
         notes.push(format!(
             "{dropped} row(s) with no value in the target \"{name}\" were left out."
+        ));
+    }
+    // An infinite number to predict ("Infinity", or 1e999, too large for a float) cannot be
+    // learned or scored: such rows are left out like missing ones, with their own note.
+    let rows: Vec<usize> = match task {
+        Task::Regression => present
+            .iter()
+            .copied()
+            .filter(|&r| !is_infinite_number(cells.get(r)))
+            .collect(),
+        Task::Classification => present.clone(),
+    };
+    if rows.len() < present.len() {
+        notes.push(format!(
+            "{} row(s) whose target \"{name}\" is infinite (such as \"Infinity\" or 1e999) were left out.",
+            present.len() - rows.len()
         ));
     }
     if rows.len() < 10 {
@@ -78,6 +104,17 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
             let mut values = Vec::with_capacity(rows.len());
             for &r in &rows {
                 match parse_number_as(cells.get(r), format) {
+                    Some(v) if v.abs() > MAX_TARGET_MAGNITUDE => {
+                        return Err(AutoMlError::BadTarget {
+                            column: name.clone(),
+                            detail: format!(
+                                "row {} holds {}, larger than the {MAX_TARGET_MAGNITUDE:e} a number to predict may reach",
+                                r + 1,
+                                cells.get(r)
+                            ),
+                            hint: "Rescale the column (for example, divide it by a power of ten) and load the file again.".into(),
+                        })
+                    }
                     Some(v) => values.push(v),
                     None => return Err(AutoMlError::BadTarget {
                         column: name.clone(),
@@ -192,6 +229,32 @@ mod tests {
         rows.push("b");
         let e = prepare_target(&table(&rows), 1, Task::Classification).unwrap_err();
         assert!(e.to_string().contains("\"b\""), "{e}");
+    }
+
+    #[test]
+    fn infinite_regression_targets_are_left_out_with_a_note() {
+        let mut rows = vec!["1.5", "2", "-0", "1e-400", "3", "4", "5", "6", "7", "8"];
+        rows.extend(["1e999", "Infinity", "-inf", "+1E400"]);
+        let p = prepare_target(&table(&rows), 1, Task::Regression).unwrap();
+        assert_eq!(p.rows.len(), 10);
+        assert!(p.notes[0].contains("4 row(s)"), "{:?}", p.notes);
+        let Target::Values(v) = &p.target else {
+            panic!()
+        };
+        assert!(v.iter().all(|x| x.is_finite()));
+    }
+
+    #[test]
+    fn huge_regression_targets_are_refused_with_the_limit() {
+        let mut rows = vec!["1.5"; 11];
+        rows[3] = "-1.7976931348623157e308";
+        let e = prepare_target(&table(&rows), 1, Task::Regression).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("row 4 holds -1.7976931348623157e308"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("1e100"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 // The controller: keeps the loaded data and the run state, turns view events into bridge
 // requests and bridge replies into view updates. It never touches the DOM itself.
-import { DEFAULT_SETTINGS, MAX_FILE_BYTES, WorkerBridge } from "./protocol.js";
+import { DEFAULT_SETTINGS, ERROR_NAMES, MAX_FILE_BYTES, WorkerBridge } from "./protocol.js";
+import { workerScriptURL } from "./trusted-types.js";
 import { USED_KINDS, View, formatBytes } from "./view.js";
 
 const METRIC_FOR_TASK = Object.freeze({ classification: "accuracy", regression: "r2" });
@@ -9,6 +10,11 @@ const MAX_BUDGET_S = 3600;
 const MAX_SEED = 4294967295;
 /** Rows kept in the leaderboard table; long runs can finish many thousands of trials. */
 const LEADERBOARD_LIMIT = 500;
+/** What a fatal error did to the run, for the status line. */
+const FATAL_STATUS = Object.freeze({
+  [ERROR_NAMES.OUT_OF_MEMORY]: "The search stopped: out of memory",
+  [ERROR_NAMES.ENGINE_CRASHED]: "The search stopped: the engine crashed",
+});
 
 /** A score that can be compared; failed trials (no mean) sort last. */
 function sortKey(row) {
@@ -62,6 +68,8 @@ export class Controller {
     this.loading = false;
     this.liveRows = [];
     this.engineVersion = null;
+    /** TEST-ONLY FAULT INJECTION: extra RunSettings for the next run only (see injectFault). */
+    this.nextRunFault = null;
   }
 
   init() {
@@ -85,13 +93,14 @@ export class Controller {
 
   // ---- engine ------------------------------------------------------------------------------
 
+  /** Start (or restart) the worker; `text` is the status to show meanwhile, or null for none. */
   async startEngine(text) {
-    this.view.showStatus(text, "loading");
+    if (text) this.view.showStatus(text, "loading");
     try {
       const ready = await this.bridge.start();
       this.engineVersion = ready && ready.version;
       this.view.setEngineVersion(this.engineVersion);
-      if (!this.running && !this.loading) {
+      if (text && !this.running && !this.loading) {
         this.view.showStatus(`Engine ready (version ${this.engineVersion})`, "ready");
       }
     } catch (err) {
@@ -104,21 +113,27 @@ export class Controller {
 
   workerLost(error) {
     this.reportError(error);
-    if (error && error.name === "EngineCrashed") {
+    if (error && (error.name === ERROR_NAMES.ENGINE_CRASHED || error.name === ERROR_NAMES.OUT_OF_MEMORY)) {
       // The module loaded fine before the trap, so a fresh worker will too: warm it up now.
-      setTimeout(() => this.startEngine("Restarting engine…"), 0);
+      // A run that crashed keeps its status line (what happened to the run) while it does.
+      const text = this.running ? null : "Restarting engine…";
+      setTimeout(() => this.startEngine(text), 0);
     } else {
       this.view.showStatus("The engine stopped working", "error");
     }
   }
 
-  reportError(err) {
+  /** Show `err`; `rowsKept` is how many leaderboard rows a failed run leaves on the page. */
+  reportError(err, rowsKept = 0) {
     let extra = "";
     if (err && err.fatal) {
       const kept = this.data ? ` Your data (${this.data.fileName}) is still loaded.` : "";
-      extra = err.name === "EngineCrashed"
-        ? `The engine was restarted.${kept}`
-        : `The engine was reset and starts again on your next try.${kept}`;
+      const rows = rowsKept > 0
+        ? ` The ${rowsKept === 1 ? "model" : `${rowsKept} models`} tried before it happened ${rowsKept === 1 ? "is" : "are"} kept below; press Start to search again.`
+        : "";
+      extra = err.name === ERROR_NAMES.ENGINE_CRASHED || err.name === ERROR_NAMES.OUT_OF_MEMORY
+        ? `The engine was restarted.${kept}${rows}`
+        : `The engine was reset and starts again on your next try.${kept}${rows}`;
     }
     this.view.showError(messageOf(err), extra);
   }
@@ -396,6 +411,10 @@ export class Controller {
       this.view.showError(messageOf(err));
       return;
     }
+    if (this.nextRunFault) {
+      settings = { ...settings, ...this.nextRunFault };
+      this.nextRunFault = null;
+    }
     const { bytes, fileName } = this.data;
     const seq = ++this.runSeq;
     this.running = true;
@@ -414,6 +433,11 @@ export class Controller {
       if (seq !== this.runSeq) return;
       if (err && err.name === "Cancelled") {
         this.view.showStatus("Stopped", "stopped");
+      } else if (err && err.fatal) {
+        // The rows that arrived before the crash stay on the page; the data stays loaded.
+        this.view.showStoppedProgress(this.liveRows.length);
+        this.reportError(err, this.liveRows.length);
+        this.view.showStatus(FATAL_STATUS[err.name] || "The search stopped: the engine failed", "error");
       } else {
         this.reportError(err);
         this.view.showStatus("The search failed", "error");
@@ -470,12 +494,62 @@ export class Controller {
   updateButtons() {
     this.view.setRunState({ canStart: Boolean(this.data) && !this.loading, running: this.running, loading: this.loading });
   }
+
+  /** TEST-ONLY FAULT INJECTION: `fault` ({ faultAfterTrials, faultKind }) joins the next run's settings. */
+  injectFault(fault) {
+    this.nextRunFault = { ...fault };
+  }
+}
+
+// ---- offline: the service worker -----------------------------------------------------------
+
+/**
+ * Registers `sw.js`, which keeps every file of the page in a cache named after the build so
+ * the page works offline. A new build installs in the background; the page then offers a
+ * reload (it never reloads by itself: that would drop the loaded data).
+ */
+async function registerServiceWorker(view) {
+  if (!("serviceWorker" in navigator)) return;
+  const container = navigator.serviceWorker;
+  let registration;
+  try {
+    registration = await container.register(workerScriptURL("sw.js"), { updateViaCache: "none" });
+  } catch {
+    // Not available here (a file:// URL, a private window, a browser setting): the page
+    // still works online, it only cannot start offline.
+    return;
+  }
+  let reloadWanted = false;
+  const offer = (waiting) => {
+    view.showUpdateReady(() => {
+      reloadWanted = true;
+      waiting.postMessage({ type: "activate-update" });
+    });
+  };
+  container.addEventListener("controllerchange", () => {
+    if (reloadWanted) window.location.reload();
+  });
+  if (registration.waiting && container.controller) offer(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const installing = registration.installing;
+    if (!installing) return;
+    installing.addEventListener("statechange", () => {
+      // Installed while an older version controls this page: a new build is ready.
+      if (installing.state === "installed" && container.controller) offer(installing);
+    });
+  });
+  // Look for a new build on every visit (offline, the check fails quietly).
+  registration.update().catch(() => {});
+  await container.ready;
+  view.setOfflineReady(true);
 }
 
 const view = new View();
 const bridge = new WorkerBridge();
 const controller = new Controller(view, bridge);
 controller.init();
+window.addEventListener("load", () => registerServiceWorker(view));
 
-// Fault injection for the browser tests only.
-window.__automl = { bridge };
+// TEST-ONLY FAULT INJECTION for the browser tests: the bridge (bridge.panic()) and faults
+// injected into the next run (injectFault({ faultAfterTrials: 2, faultKind: "panic" | "oom" })).
+window.__automl = { bridge, injectFault: (fault) => controller.injectFault(fault) };

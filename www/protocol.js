@@ -14,17 +14,23 @@
 //       Fault injection for tests: makes the Rust core panic (a wasm trap).
 //
 // Replies (worker -> page):
-//   { type: "ready", version }                 once, when the wasm module is loaded (no id)
-//   { id, type: "progress", event: Progress }  zero or more while a request runs
+//   { type: "ready", version, memoryBytes }    once, when the wasm module is loaded (no id)
+//   { id, type: "progress", event: Progress, memoryBytes }
+//       zero or more while a request runs; `memoryBytes` is the wasm memory's size then
 //   { id, type: "result", value }              the request's answer (Inspection or SearchResult)
 //   { id, type: "error", error: { name, message, fatal } }
-//       the request failed. `fatal` is true after a wasm trap (a Rust panic): the instance is
-//       unusable and the bridge replaces the worker.
+//       the request failed. `fatal` is true after a wasm trap: the instance is unusable and the
+//       bridge replaces the worker. `name` is one of ERROR_NAMES for a fatal error:
+//       "EngineCrashed" (a Rust panic or another trap) or "OutOfMemory" (an allocation the
+//       browser refused, told apart by the core's allocator; the message says so).
 //
 // Shapes (produced by the Rust core, see src/bindings.rs):
 //   RunSettings  = { target: string, task: "classification"|"regression",
 //                    timeBudgetS: number, seed: number, folds: number, sheet?: string,
-//                    columnTypes?: { [column]: Kind }, exclude?: string[] }
+//                    columnTypes?: { [column]: Kind }, exclude?: string[],
+//                    faultAfterTrials?: number, faultKind?: "panic"|"oom" }
+//       The last two are TEST-ONLY FAULT INJECTION: after that many trials the core panics or
+//       allocates until memory runs out. Only the browser tests set them (app.js injectFault).
 //   Kind         = "numeric"|"boolean"|"categorical"|"datetime"|"text"|"identifier"|"constant"
 //                  (text, identifier and constant columns are not used by the models)
 //   Inspection   = { fileName, nRows, nCols,
@@ -49,6 +55,8 @@
 //                    leaderboard: LeaderboardRow[] (best first),
 //                    best: { row: LeaderboardRow, refitTimeS }, notes: string[] }
 
+import { workerScriptURL } from "./trusted-types.js";
+
 /** Message type names, shared by both sides. */
 export const MSG = Object.freeze({
   INSPECT: "inspect",
@@ -63,6 +71,12 @@ export const MSG = Object.freeze({
 
 /** The largest file the page accepts (the same limit as the core's MAX_FILE_BYTES). */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+
+/** Names of the fatal errors a worker reports. */
+export const ERROR_NAMES = Object.freeze({
+  ENGINE_CRASHED: "EngineCrashed",
+  OUT_OF_MEMORY: "OutOfMemory",
+});
 
 /** Default run settings; the page's controls start from these. */
 export const DEFAULT_SETTINGS = Object.freeze({
@@ -92,13 +106,15 @@ export class WorkerBridge {
     this.ready = null;
     this.nextId = 1;
     this.pending = new Map();
+    /** The current worker's wasm memory in bytes, as last reported (null before "ready"). */
+    this.memoryBytes = null;
     /** Called with a WorkerError when a worker dies (trap or load failure). */
     this.onWorkerLost = () => {};
   }
 
   start() {
     if (this.worker) return this.ready;
-    const worker = new Worker(this.workerUrl, { type: "module" });
+    const worker = new Worker(workerScriptURL(this.workerUrl), { type: "module" });
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
@@ -120,6 +136,7 @@ export class WorkerBridge {
   }
 
   handle(msg) {
+    if (typeof msg.memoryBytes === "number") this.memoryBytes = msg.memoryBytes;
     if (msg.type === MSG.READY) {
       this.resolveReady(msg);
       return;
@@ -176,6 +193,7 @@ export class WorkerBridge {
   replace(error) {
     if (this.worker) this.worker.terminate();
     this.worker = null;
+    this.memoryBytes = null;
     if (this.rejectReady) this.rejectReady(error);
     this.ready = null;
     const pending = [...this.pending.values()];

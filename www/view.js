@@ -98,6 +98,17 @@ export function formatParams(params) {
   return entries.map(([name, value]) => `${name}=${formatParamValue(value)}`).join(", ");
 }
 
+/** Columns shown in the preview table; a wider file shows its first ones and says so. */
+const PREVIEW_COLUMNS = 100;
+/** Characters of a cell shown in the preview (the full text, up to TITLE_CHARS, on hover). */
+const CELL_CHARS = 200;
+const TITLE_CHARS = 2000;
+
+/** `text` cut to `max` characters, with an ellipsis when cut. */
+function clip(text, max) {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 function formatCount(n) {
   return typeof n === "number" && Number.isFinite(n) ? n.toLocaleString("en-US") : "?";
 }
@@ -317,6 +328,10 @@ export class View {
     this.$bestNotesBox = byId("best-notes-box");
     this.$bestNotes = byId("best-notes");
 
+    this.$updateNotice = byId("update-notice");
+    this.$updateReload = byId("update-reload");
+    this.$offlineNote = byId("offline-note");
+
     this.loadingEnabled = true;
     this.columns = [];
     this.suggestedTask = null;
@@ -329,6 +344,25 @@ export class View {
 
     this.$errorDismiss.addEventListener("click", () => this.hideError());
     this.$taskSelect.addEventListener("change", () => this.renderTaskHint());
+    this.onUpdateReload = null;
+    this.$updateReload.addEventListener("click", () => {
+      this.$updateReload.disabled = true;
+      if (this.onUpdateReload) this.onUpdateReload();
+    });
+  }
+
+  // ---- offline and updates -----------------------------------------------------------------
+
+  /** A new version is installed: offer to reload into it; `onReload()` when the person agrees. */
+  showUpdateReady(onReload) {
+    this.onUpdateReload = onReload;
+    this.$updateReload.disabled = false;
+    this.$updateNotice.hidden = false;
+  }
+
+  /** Say in the footer that the page now also works without a network. */
+  setOfflineReady(ready) {
+    this.$offlineNote.hidden = !ready;
   }
 
   // ---- status and errors -------------------------------------------------------------------
@@ -467,7 +501,8 @@ export class View {
     this.columnStates = [];
 
     this.$dataSummary.textContent =
-      `${inspection.fileName || "Your data"}: ${plural(inspection.nRows, "row", "rows")} × ${plural(inspection.nCols, "column", "columns")}`;
+      `${inspection.fileName || "Your data"}: ${plural(inspection.nRows, "row", "rows")} × ${plural(inspection.nCols, "column", "columns")}` +
+      (columns.length > PREVIEW_COLUMNS ? ` (first ${formatCount(PREVIEW_COLUMNS)} columns shown)` : "");
     const duplicates = Number.isInteger(inspection.duplicateRows) ? inspection.duplicateRows : 0;
     this.$dataDuplicates.dataset.count = String(duplicates);
     this.$dataDuplicates.classList.toggle("has-duplicates", duplicates > 0);
@@ -602,11 +637,14 @@ export class View {
       "Under each column name: the type of values, and how many cells are empty.";
 
     const headRow = el("tr");
-    columns.forEach((column, index) => {
+    columns.slice(0, shownColumns).forEach((column, index) => {
       const th = el("th");
       th.scope = "col";
       th.dataset.col = String(index);
-      th.append(el("span", "col-name", column.name));
+      const name = String(column.name);
+      const nameNode = el("span", "col-name", clip(name, CELL_CHARS));
+      if (name.length > CELL_CHARS) nameNode.title = clip(name, TITLE_CHARS);
+      th.append(nameNode);
       const meta = el("span", "col-meta");
       const kind = el("span", `kind kind-${column.kind}`, column.kind);
       kind.title = KIND_HELP[column.kind] || "";
@@ -622,11 +660,11 @@ export class View {
     const fragment = document.createDocumentFragment();
     for (const cells of preview) {
       const tr = el("tr");
-      for (let i = 0; i < columns.length; i += 1) {
+      for (let i = 0; i < shownColumns; i += 1) {
         const value = cells[i] === undefined || cells[i] === null ? "" : String(cells[i]);
-        const td = el("td", "", value === "" ? "empty" : value);
+        const td = el("td", "", value === "" ? "empty" : clip(value, CELL_CHARS));
         if (value === "") td.classList.add("is-missing");
-        else td.title = value;
+        else td.title = clip(value, TITLE_CHARS);
         tr.append(td);
       }
       fragment.append(tr);
@@ -706,12 +744,13 @@ export class View {
 
   /** Fill the target list with column names and select `selectedIndex`. */
   setTargetOptions(columns, selectedIndex) {
-    this.$targetSelect.replaceChildren();
+    const fragment = document.createDocumentFragment();
     columns.forEach((column, index) => {
-      const option = el("option", "", column.name);
+      const option = el("option", "", clip(String(column.name), CELL_CHARS));
       option.value = String(index);
-      this.$targetSelect.append(option);
+      fragment.append(option);
     });
+    this.$targetSelect.replaceChildren(fragment);
     this.$targetSelect.value = String(selectedIndex);
   }
 

@@ -1,11 +1,17 @@
 // The search worker: loads the wasm core once, then answers requests from `protocol.js`.
 // It installs its message handler at once and awaits the module inside it, so no request
 // sent before the module is ready is lost. It owns no state between requests.
-import init, { check_target, inspect, run_search, trigger_panic, version } from "./pkg/automl.js";
-import { MSG } from "./protocol.js";
+import init, { check_target, failed_allocation_bytes, inspect, run_search, trigger_panic, version } from "./pkg/automl.js";
+import { ERROR_NAMES, MSG } from "./protocol.js";
+
+/** The wasm instance's exports (its `memory` among them), once loaded. */
+let wasm = null;
 
 const loaded = init().then(
-  () => self.postMessage({ type: MSG.READY, version: version() }),
+  (exports) => {
+    wasm = exports;
+    self.postMessage({ type: MSG.READY, version: version(), memoryBytes: memoryBytes() });
+  },
   (err) => {
     // Rethrown outside the promise, so the worker's error event fires and the bridge
     // reports the failure instead of waiting for "ready" forever.
@@ -16,17 +22,58 @@ const loaded = init().then(
   },
 );
 
+/** Bytes of wasm memory the instance holds now (it only ever grows). */
+function memoryBytes() {
+  return wasm && wasm.memory ? wasm.memory.buffer.byteLength : 0;
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * Bytes of the allocation that failed, or 0. Read after a trap: on wasm32 an allocation the
+ * browser refuses aborts the instance with the same "unreachable" trap as a panic, and only
+ * the core's allocator knows which it was.
+ */
+function failedAllocation() {
+  try {
+    return wasm ? failed_allocation_bytes() : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Whether `err` means memory ran out: a refused wasm allocation, or the JS heap refusing. */
+function isOutOfMemory(err) {
+  if (err instanceof WebAssembly.RuntimeError) return failedAllocation() > 0;
+  const text = String(err && err.message ? err.message : err);
+  return (err instanceof RangeError && /memory|allocation|array buffer/i.test(text)) || /out of memory/i.test(text);
+}
+
 function errorReply(id, err) {
-  // A wasm trap (RuntimeError: unreachable) means a Rust panic: the instance is unusable.
-  const fatal = err instanceof WebAssembly.RuntimeError;
-  const message = fatal
-    ? `The search engine crashed (${err.message}). Try again; if it happens again with this file, please report it.`
-    : String(err && err.message ? err.message : err);
-  self.postMessage({
-    id,
-    type: MSG.ERROR,
-    error: { name: fatal ? "EngineCrashed" : (err && err.name) || "Error", message, fatal },
-  });
+  let error;
+  if (isOutOfMemory(err)) {
+    // The instance cannot be trusted after that: the bridge replaces the worker.
+    const wanted = failedAllocation();
+    const wantedText = wanted > 0 ? ` another ${Math.max(1, Math.round(wanted / MB))} MB` : " more memory";
+    error = {
+      name: ERROR_NAMES.OUT_OF_MEMORY,
+      message:
+        `The search ran out of memory: the browser would not give the engine${wantedText} ` +
+        `(it already held ${Math.round(memoryBytes() / MB)} MB). ` +
+        "Try a smaller file (fewer rows or columns) or a shorter search.",
+      fatal: true,
+    };
+  } else if (err instanceof WebAssembly.RuntimeError) {
+    // A wasm trap (RuntimeError: unreachable) means a Rust panic: the instance is unusable.
+    error = {
+      name: ERROR_NAMES.ENGINE_CRASHED,
+      message: `The search engine crashed (${err.message}). Try again; if it happens again with this file, please report it.`,
+      fatal: true,
+    };
+  } else {
+    error = { name: (err && err.name) || "Error", message: String(err && err.message ? err.message : err), fatal: false };
+  }
+  self.postMessage({ id, type: MSG.ERROR, error });
 }
 
 self.onmessage = async (event) => {
@@ -34,7 +81,7 @@ self.onmessage = async (event) => {
   try {
     await loaded;
     const onProgress = (progressEvent) =>
-      self.postMessage({ id: msg.id, type: MSG.PROGRESS, event: progressEvent });
+      self.postMessage({ id: msg.id, type: MSG.PROGRESS, event: progressEvent, memoryBytes: memoryBytes() });
     if (msg.type === MSG.INSPECT) {
       const value = inspect(new Uint8Array(msg.bytes), msg.fileName, msg.options, onProgress);
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });

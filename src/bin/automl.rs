@@ -56,6 +56,32 @@ impl From<AutoMlError> for CliError {
     }
 }
 
+impl CliError {
+    /// Says which file the error is about when the core's message does not already.
+    fn in_file(mut self, name: &str) -> CliError {
+        if !self.message.contains(name) {
+            self.message = format!("\"{name}\": {}", self.message);
+        }
+        self
+    }
+}
+
+/// Text from a file, made safe for a terminal: control characters (escape sequences that
+/// could clear the screen or retitle the window, line breaks inside a name) and bidirectional
+/// overrides are shown as `\u{..}` escapes instead of being obeyed.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn usage_error(message: impl Into<String>) -> CliError {
     CliError {
         message: message.into(),
@@ -228,7 +254,9 @@ fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
     let _ = writeln!(
         out,
         "{}{sheet_text}: {} rows × {} columns",
-        ins.file_name, ins.n_rows, ins.n_cols
+        printable(&ins.file_name),
+        ins.n_rows,
+        ins.n_cols
     );
     for c in &ins.columns {
         let ask = if c.task_question.is_some() {
@@ -239,7 +267,7 @@ fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
         let _ = writeln!(
             out,
             "  {:<28} {:<12} missing {:>6}  distinct {:>6}  as target: {}{ask}",
-            c.name,
+            printable(&c.name),
             c.kind.name(),
             c.missing,
             c.distinct,
@@ -247,7 +275,7 @@ fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
         );
     }
     for note in &ins.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", printable(note));
     }
     for warning in &ins.warnings {
         let _ = writeln!(out, "warning: {warning}");
@@ -297,6 +325,8 @@ fn params_text(params: &serde_json::Map<String, serde_json::Value>) -> String {
 
 fn cmd_fit(args: &[String]) -> Result<(), CliError> {
     let fit = parse_fit(args)?;
+    let name = file_name(&fit.path);
+    let in_file = |e: AutoMlError| CliError::from(e).in_file(&name);
     let table = load(&fit.path, fit.sheet.clone())?;
     let clock = SystemClock::new();
     let quiet = fit.quiet || fit.json;
@@ -322,7 +352,7 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
         }
         Control::Continue
     };
-    let outcome = run_search(&table, &fit.settings, &clock, &mut observer)?;
+    let outcome = run_search(&table, &fit.settings, &clock, &mut observer).map_err(in_file)?;
     let r = &outcome.result;
     let mut out = std::io::stdout().lock();
     if fit.json {
@@ -336,7 +366,7 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
         "{} rows, {} model inputs, target \"{}\" ({}), {}, {:.1} s",
         r.n_rows,
         r.n_features,
-        r.target,
+        printable(&r.target),
         r.task.name(),
         r.validation,
         r.elapsed_s
@@ -382,7 +412,7 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
         b.refit_time_s
     );
     for note in &r.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", printable(note));
     }
     Ok(())
 }
@@ -406,7 +436,11 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}\nhint: {}", e.message, e.hint);
+            eprintln!(
+                "error: {}\nhint: {}",
+                printable(&e.message),
+                printable(&e.hint)
+            );
             ExitCode::from(2)
         }
     }

@@ -5,7 +5,7 @@ import { request } from "node:http";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { CONTENT_SECURITY_POLICY, startServer } from "../../scripts/serve.mjs";
+import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER, startServer } from "../../scripts/serve.mjs";
 
 let root;
 let server;
@@ -69,12 +69,14 @@ test("serves files with the right MIME types and no caching", async () => {
   assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
 });
 
-test("HTML responses carry the Content-Security-Policy; others do not need it", async () => {
-  const html = await get("/");
-  assert.equal(html.headers["content-security-policy"], CONTENT_SECURITY_POLICY);
+test("every response carries the Content-Security-Policy (workers take theirs from their script)", async () => {
+  for (const urlPath of ["/", "/app.js", "/pkg/a.wasm", "/nope.js"]) {
+    const res = await get(urlPath);
+    assert.equal(res.headers["content-security-policy"], CONTENT_SECURITY_POLICY_HEADER, urlPath);
+    assert.equal(res.headers["referrer-policy"], "no-referrer", urlPath);
+  }
+  assert.equal(CONTENT_SECURITY_POLICY_HEADER, `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`);
   assert.match(CONTENT_SECURITY_POLICY, /script-src 'self' 'wasm-unsafe-eval'/);
-  const js = await get("/app.js");
-  assert.equal(js.headers["content-security-policy"], undefined);
 });
 
 test("missing files are 404 and path traversal is refused", async () => {

@@ -1,0 +1,113 @@
+// Faults lose nothing: a crash (Rust panic) or an out-of-memory in the middle of a search is
+// reported with a message, the worker is replaced, and the loaded data and the leaderboard rows
+// so far stay on the page, ready for another try without a reload; Stop takes effect within
+// 200 ms. The faults are injected through the test-only `faultAfterTrials` / `faultKind`
+// run settings (src/bindings.rs, window.__automl.injectFault).
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { $, launch, pageHelpers } from "./harness.mjs";
+
+let session;
+let page;
+
+before(async () => {
+  session = await launch();
+});
+after(async () => {
+  if (session) await session.close();
+});
+afterEach(async () => {
+  if (page) await page.close();
+  page = null;
+  session.assertNoProblems();
+});
+
+/** Injects `fault` into the next run, starts a long search and waits for the fatal error. */
+async function crashMidRun(h, fault) {
+  await page.evaluate((f) => window.__automl.injectFault(f), fault);
+  await page.locator($("budget-input")).fill("60");
+  await page.locator($("start")).click();
+  await page.locator($("error")).waitFor({ state: "visible", timeout: 60_000 });
+}
+
+/** After a fault: the data is still loaded, the rows stay, and a new search works. */
+async function assertRecovers(h, rowsBefore) {
+  assert.match(await h.text("data-summary"), /^iris\.csv: 150 rows × 5 columns/, "the data is still loaded");
+  assert.equal(await h.leaderboardRows(), rowsBefore, "the rows found before the fault are still shown");
+  assert.match(await h.text("progress-text"), new RegExp(`^Stopped after ${rowsBefore} models\\.$`));
+  assert.equal(await page.locator($("start")).isEnabled(), true, "Start is enabled again");
+  assert.equal(await page.locator($("stop")).isEnabled(), false);
+  await h.runAndWaitForBest(2);
+  assert.ok((await h.leaderboardRows()) >= 3, "the retry fills a new leaderboard");
+  assert.equal(await page.locator($("error")).isVisible(), false, "the retry clears the error");
+}
+
+test("a panic in the middle of a run: message, new worker, data and rows kept, retry works", async () => {
+  session.tolerateConsole = (text) => text.includes("panicked") && text.includes("test-only fault injection");
+  page = await session.newPage();
+  const h = pageHelpers(page, session);
+  await h.openApp();
+  await h.loadSample("iris");
+  const firstWorker = page.workers()[0];
+
+  await crashMidRun(h, { faultAfterTrials: 3, faultKind: "panic" });
+  assert.match(await h.text("error-message"), /The search engine crashed \(.*unreachable.*\)/);
+  assert.match(await h.text("error-extra"), /The engine was restarted\. Your data \(iris\.csv\) is still loaded\. The 3 models tried before it happened are kept below/);
+  assert.match(await h.text("status"), /^The search stopped: the engine crashed$/);
+  await assertRecovers(h, 3);
+  assert.ok(!page.workers().includes(firstWorker), "the crashed worker was replaced");
+});
+
+test("running out of memory in the middle of a run: a message that says so, and a retry works", async () => {
+  page = await session.newPage();
+  const h = pageHelpers(page, session);
+  await h.openApp();
+  await h.loadSample("iris");
+
+  await crashMidRun(h, { faultAfterTrials: 2, faultKind: "oom" });
+  const message = await h.text("error-message");
+  assert.match(message, /^The search ran out of memory: the browser would not give the engine another 64 MB \(it already held \d+ MB\)\./);
+  const held = Number(message.match(/already held (\d+) MB/)[1]);
+  assert.ok(held >= 1024, `the engine had taken all the memory it could (${held} MB)`);
+  assert.match(message, /Try a smaller file/);
+  assert.match(await h.text("status"), /^The search stopped: out of memory$/);
+  assert.match(await h.text("error-extra"), /The 2 models tried before it happened are kept below/);
+  await assertRecovers(h, 2);
+});
+
+test("Stop takes effect within 200 ms, even while trials stream in", async () => {
+  page = await session.newPage();
+  const h = pageHelpers(page, session);
+  await h.openApp();
+  const timings = [];
+  for (const sample of ["titanic", "iris"]) {
+    await h.loadSample(sample);
+    await page.locator($("budget-input")).fill("60");
+    await page.locator($("start")).click();
+    await page.locator(`${$("leaderboard-body")} tr`).nth(2).waitFor({ state: "attached", timeout: 30_000 });
+    // Measured in the page, from the click event to the moment the status says "Stopped" and
+    // Start is enabled again, so the test's own round trips do not count.
+    const measuring = page.evaluate(({ stop, status, start }) => new Promise((resolve) => {
+      const stopButton = document.querySelector(stop);
+      const startButton = document.querySelector(start);
+      const statusNode = document.querySelector(status);
+      stopButton.addEventListener("click", (event) => {
+        const clickedAt = event.timeStamp;
+        const done = () => /^Stopped$/.test(statusNode.textContent) && !startButton.disabled;
+        const check = () => {
+          if (done()) resolve(performance.now() - clickedAt);
+          else requestAnimationFrame(check);
+        };
+        // Checked once the click handlers ran, then on every frame until true.
+        setTimeout(check, 0);
+      }, { capture: true, once: true });
+    }), { stop: $("stop"), status: $("status"), start: $("start") });
+    await page.locator($("stop")).click();
+    const ms = await measuring;
+    timings.push(ms);
+    assert.ok(ms < 200, `${sample}: Stop took ${ms.toFixed(1)} ms`);
+    assert.ok((await h.leaderboardRows()) >= 3, "the rows are kept");
+    assert.match(await h.text("progress-text"), /^Stopped after \d+ models\.$/);
+  }
+  console.log(`Stop took ${timings.map((t) => `${t.toFixed(1)} ms`).join(", ")}`);
+});

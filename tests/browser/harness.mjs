@@ -1,0 +1,159 @@
+// Shared set-up of the browser tests added with issue 9 (privacy, offline, faults, hostile
+// files, markup): a static server on 127.0.0.1, Debian's Chromium with the same flags as
+// page.test.mjs, and a record of everything that went wrong or went over the network.
+// Not a test file itself (node --test only runs *.test.mjs).
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startServer } from "../../scripts/serve.mjs";
+
+export const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "www");
+export const HOSTILE = path.resolve(WWW, "..", "tests", "data", "hostile");
+
+/** The selector of a `data-testid`. */
+export const $ = (testId) => `[data-testid="${testId}"]`;
+
+export const CHROMIUM_ARGS = Object.freeze([
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+]);
+
+/**
+ * Serves `root` and opens a fresh Chromium profile. The returned session collects, across
+ * every page and worker of the context: `problems` (page errors, console errors not
+ * tolerated, crashes, dialogs, requests to another origin) and `requests` (every request, in
+ * order, as { url, method, postData, serviceWorker, resourceType }).
+ */
+export async function launch({ root = WWW, args = [] } = {}) {
+  assert.ok(
+    existsSync(path.join(root, "pkg", "automl.js")),
+    "www/pkg/automl.js is missing: build the wasm package first (bash scripts/build-wasm.sh).",
+  );
+  const server = await startServer({ root, port: 0 });
+  const origin = new URL(server.url).origin;
+  const userDataDir = await mkdtemp(path.join(os.tmpdir(), "automl-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [...CHROMIUM_ARGS, ...args],
+  });
+  const session = {
+    server,
+    origin,
+    context,
+    problems: [],
+    requests: [],
+    /** Console errors matching this predicate are expected (a test sets it). */
+    tolerateConsole: null,
+    /** Requests to another origin matching this predicate are expected (CSP tests). */
+    tolerateOffOrigin: null,
+  };
+  context.on("request", (request) => {
+    const url = new URL(request.url());
+    session.requests.push({
+      url: request.url(),
+      method: request.method(),
+      postData: request.postDataBuffer(),
+      serviceWorker: Boolean(request.serviceWorker()),
+      resourceType: request.resourceType(),
+    });
+    if (url.protocol === "data:" || url.protocol === "blob:") return;
+    if (url.origin !== origin && !(session.tolerateOffOrigin && session.tolerateOffOrigin(url))) {
+      session.problems.push(`request to another origin: ${request.url()}`);
+    }
+  });
+  context.on("console", (message) => {
+    if (message.type() !== "error") return;
+    const text = message.text();
+    if (session.tolerateConsole && session.tolerateConsole(text)) return;
+    const where = message.location();
+    session.problems.push(`console error: ${text}${where && where.url ? ` (${where.url}:${where.lineNumber})` : ""}`);
+  });
+  context.on("weberror", (webError) => session.problems.push(`uncaught error: ${webError.error().message}`));
+
+  session.newPage = async () => {
+    const page = await context.newPage();
+    page.on("pageerror", (error) => session.problems.push(`page error: ${error.message}`));
+    page.on("crash", () => session.problems.push("the page crashed"));
+    page.on("dialog", (dialog) => {
+      session.problems.push(`a dialog opened: ${dialog.type()} "${dialog.message()}"`);
+      dialog.dismiss().catch(() => {});
+    });
+    return page;
+  };
+  /** Fails the test if anything went wrong; clears the record for the next test. */
+  session.assertNoProblems = () => {
+    const found = session.problems.splice(0);
+    session.tolerateConsole = null;
+    session.tolerateOffOrigin = null;
+    assert.deepEqual(found, [], "no page errors, console errors, dialogs or off-origin requests");
+  };
+  session.close = async () => {
+    await context.close();
+    await server.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  };
+  return session;
+}
+
+/** Helpers bound to one page, as in page.test.mjs. */
+export function pageHelpers(page, session) {
+  const h = {
+    async text(testId) {
+      return (await page.locator($(testId)).textContent()) ?? "";
+    },
+    async waitForText(testId, pattern, timeout = 15_000) {
+      await page.waitForFunction(
+        ({ selector, source, flags }) => {
+          const node = document.querySelector(selector);
+          return Boolean(node) && new RegExp(source, flags).test(node.textContent);
+        },
+        { selector: $(testId), source: pattern.source, flags: pattern.flags },
+        { timeout },
+      );
+    },
+    async openApp(url = session.server.url) {
+      await page.goto(url);
+      await h.waitForText("status", /^Engine ready \(version .+\)$/, 30_000);
+    },
+    /** Waits until the service worker controls the page (its cache is then complete). */
+    async waitForOffline() {
+      await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, {
+        timeout: 30_000,
+      });
+      await page.locator($("offline-note")).waitFor({ state: "visible", timeout: 30_000 });
+    },
+    async loadSample(id) {
+      await page.waitForFunction((sel) => !document.querySelector(sel).disabled, $("sample-select"));
+      await page.locator($("sample-select")).selectOption(id);
+      await page.locator($("load-sample")).click();
+      await h.waitForText("status", /^Loaded /);
+      await page.locator($("preview-table")).waitFor({ state: "visible" });
+    },
+    async upload(name, buffer) {
+      await page.locator($("file-input")).setInputFiles({ name, mimeType: "text/csv", buffer });
+      await h.waitForText("status", /^(Loaded|Could not load) /, 30_000);
+    },
+    async leaderboardRows() {
+      return page.locator(`${$("leaderboard-body")} tr`).count();
+    },
+    async runAndWaitForBest(budgetS, timeout = 60_000) {
+      await page.locator($("budget-input")).fill(String(budgetS));
+      await page.locator($("start")).click();
+      await page.locator($("best-panel")).waitFor({ state: "visible", timeout });
+      await h.waitForText("status", /^Done/);
+    },
+  };
+  return h;
+}

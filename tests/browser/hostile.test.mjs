@@ -1,0 +1,79 @@
+// Hostile files on the page: a handful from tests/data/hostile/ plus the two huge cases made
+// here (120,000 columns; a 5 MB cell). Each gives a clear message in the error box (or loads,
+// when the file is usable), the engine never crashes, and the page stays usable.
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { $, HOSTILE, launch, pageHelpers } from "./harness.mjs";
+
+let session;
+let page;
+let h;
+
+before(async () => {
+  session = await launch();
+  page = await session.newPage();
+  h = pageHelpers(page, session);
+  await h.openApp();
+});
+after(async () => {
+  if (page) await page.close();
+  if (session) await session.close();
+});
+afterEach(() => session.assertNoProblems());
+
+async function refused(name, buffer, pattern) {
+  await h.upload(name, buffer);
+  assert.match(await h.text("status"), new RegExp(`^Could not load ${name.replace(/\./g, "\\.")}`));
+  await page.locator($("error")).waitFor({ state: "visible" });
+  const message = await h.text("error-message");
+  assert.match(message, pattern, `${name}: ${message}`);
+  assert.ok(message.includes(`"${name}"`), `${name}: the message names the file: ${message}`);
+  assert.doesNotMatch(message, /crash|panicked|unreachable/i, `${name}: not a crash`);
+  assert.equal(await page.locator($("error-extra")).isVisible(), false, "no engine restart was needed");
+}
+
+async function corpus(name) {
+  return readFile(path.join(HOSTILE, name));
+}
+
+test("damaged and binary files give a message that says what is wrong", async () => {
+  await refused("xlsx_renamed.csv", await corpus("xlsx_renamed.csv"), /ZIP archive .*save the sheet as CSV/);
+  await refused("nul_bytes.csv", await corpus("nul_bytes.csv"), /NUL byte/);
+  await refused("unbalanced_quotes.csv", await corpus("unbalanced_quotes.csv"), /double quote that is never closed/);
+  await refused("only_newlines.csv", await corpus("only_newlines.csv"), /is empty/);
+  await refused("random_bytes.csv", await corpus("random_bytes.csv"), /does not look like a CSV text file/);
+});
+
+test("huge files are refused with the limit named, quickly", async () => {
+  const started = Date.now();
+  const names = Array.from({ length: 120_000 }, (_, i) => `c${i}`);
+  await refused("wide.csv", Buffer.from(`${names.join(",")}\n${names.map(() => "1").join(",")}\n`), /120000 columns, more than the 16384/);
+  const rows = ["x,label", ...Array.from({ length: 12 }, (_, i) => `${i},${i % 2 ? "a" : "b"}`), `"${"9".repeat(5 << 20)}",a`];
+  await refused("bigcell.csv", Buffer.from(rows.join("\n")), /more than the 1048576 bytes \(1 MiB\) one field may hold/);
+  const seconds = (Date.now() - started) / 1000;
+  assert.ok(seconds < 20, `both took ${seconds} s`);
+});
+
+test("odd but usable files load, with notes instead of floods", async () => {
+  await h.upload("utf16le_bom.txt", await corpus("utf16le_bom.txt"));
+  await h.waitForText("status", /^Loaded utf16le_bom\.txt$/);
+  assert.match(await h.text("data-summary"), /24 rows × 3 columns/);
+  assert.match(await h.text("data-notes"), /is UTF-16 text \(little-endian\); it was converted/);
+
+  await h.upload("empty_names_10000.csv", await corpus("empty_names_10000.csv"));
+  await h.waitForText("status", /^Loaded empty_names_10000\.csv$/);
+  assert.match(await h.text("data-summary"), /12 rows × 10,002 columns \(first 10 rows and first 100 columns shown\)/);
+  assert.equal(await page.locator(`${$("preview-table")} thead th`).count(), 100, "the preview shows 100 columns");
+  assert.equal(await page.locator(`${$("data-notes")} li`).count(), 1, "one note for 10,000 unnamed columns");
+  assert.equal(await page.locator(`${$("target-select")} option`).count(), 10_002, "every column can be the target");
+  await h.runAndWaitForBest(2);
+  assert.ok((await page.locator(`${$("best-notes")} li`).count()) <= 4, "the notes stay short");
+
+  await h.upload("long_header_name.csv", await corpus("long_header_name.csv"));
+  await h.waitForText("status", /^Loaded long_header_name\.csv$/);
+  const head = await page.locator(`${$("preview-table")} thead th .col-name`).first().textContent();
+  assert.equal(head.length, 201, "a 60,000-character name is shown cut to 200 characters and an ellipsis");
+  assert.ok(head.endsWith("…"));
+});

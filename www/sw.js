@@ -1,0 +1,96 @@
+// The service worker: keeps every file of the page in one cache per build, so the page loads
+// and runs with no network after one visit, and never talks to any other origin.
+//
+// - The build id comes from pkg/build-id.js, which scripts/build-wasm.sh writes (a hash of
+//   every file in www/). The browser checks this script and its imports for changes on each
+//   visit (updateViaCache: "none"), so a new build installs a new worker with a new cache.
+// - install: every file in PRECACHE is fetched into the cache `automl-<build id>`, all or
+//   nothing. The new worker then waits: a page keeps the version it started with.
+// - The page offers "Reload to update" when a new version is waiting; it posts
+//   { type: "activate-update" }, the worker activates and the page reloads.
+// - activate: the caches of other builds are deleted; the first install also takes control
+//   of the page that registered it.
+// - fetch: GET requests for this origin are answered cache-first from this build's cache
+//   (any navigation gets the cached page), falling back to the network without caching.
+//   Everything else (another origin, another method) is not touched at all.
+/* global AUTOML_BUILD_ID */
+// The policy (see trusted-types.js) allows Trusted Types policy "automl" only; here it vouches
+// for the one script this worker imports.
+const scriptPolicy = self.trustedTypes
+  ? self.trustedTypes.createPolicy("automl", {
+      createScriptURL: (url) => {
+        if (url !== "pkg/build-id.js") throw new TypeError(`Not the build id script: ${url}`);
+        return url;
+      },
+    })
+  : { createScriptURL: (url) => url };
+importScripts(scriptPolicy.createScriptURL("pkg/build-id.js"));
+
+const BUILD_ID = typeof AUTOML_BUILD_ID === "string" && AUTOML_BUILD_ID ? AUTOML_BUILD_ID : "unversioned";
+const CACHE_PREFIX = "automl-";
+const CACHE = `${CACHE_PREFIX}${BUILD_ID}`;
+
+/** Every file the page can ask for, relative to this script. tests/browser/offline.test.mjs
+ * checks that it lists every file in www/ except the ones in NOT_CACHED there. */
+const PRECACHE = [
+  "./",
+  "index.html",
+  "style.css",
+  "app.js",
+  "view.js",
+  "protocol.js",
+  "trusted-types.js",
+  "worker.js",
+  "favicon.svg",
+  "manifest.webmanifest",
+  "icons/icon.svg",
+  "icons/maskable.svg",
+  "icons/icon-192.png",
+  "icons/icon-512.png",
+  "icons/maskable-512.png",
+  "pkg/automl.js",
+  "pkg/automl_bg.wasm",
+  "samples/samples.json",
+  "samples/iris.csv",
+  "samples/titanic.csv",
+  "samples/penguins.csv",
+  "samples/diabetes.csv",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      // "no-cache": revalidate with the server, never take a stale copy from the HTTP cache.
+      cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" }))),
+    ),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "activate-update") self.skipWaiting();
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(names.filter((n) => n.startsWith(CACHE_PREFIX) && n !== CACHE).map((n) => caches.delete(n))),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  event.respondWith(answer(request));
+});
+
+async function answer(request) {
+  const cache = await caches.open(CACHE);
+  const cached =
+    (await cache.match(request, { ignoreSearch: true })) ||
+    (request.mode === "navigate" ? await cache.match("./") : undefined);
+  return cached || fetch(request);
+}
