@@ -15,6 +15,7 @@ pub mod preprocess;
 pub mod rng;
 pub mod search;
 pub mod target;
+pub mod trees;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
