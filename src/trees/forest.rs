@@ -374,3 +374,173 @@ impl ForestClassifier {
         self.ensemble.trees()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::AutoMlError;
+
+    fn blobs(n: usize, seed: u64) -> (Matrix, Vec<u32>, Vec<f64>) {
+        let mut rng = Rng::new(seed);
+        let mut data = Vec::new();
+        let mut classes = Vec::new();
+        let mut values = Vec::new();
+        for i in 0..n {
+            let c = (i % 3) as u32;
+            let a = f64::from(c) * 2.0 + rng.next_f64() * 1.5;
+            let b = rng.next_f64();
+            data.extend([a, b, if i % 9 == 0 { f64::NAN } else { a - b }]);
+            classes.push(c);
+            values.push(3.0 * a + b);
+        }
+        (
+            Matrix {
+                rows: n,
+                cols: 3,
+                data,
+            },
+            classes,
+            values,
+        )
+    }
+
+    #[test]
+    fn leaves_hold_class_frequencies() {
+        let x = Matrix {
+            rows: 4,
+            cols: 1,
+            data: vec![1.0, 2.0, 3.0, 4.0],
+        };
+        // leaves of at least 4 rows: one leaf, the class shares
+        let params = ForestParams {
+            n_trees: 3,
+            bootstrap: false,
+            min_samples_leaf: 4,
+            ..ForestParams::default()
+        };
+        let m = ForestClassifier::fit(&x, &[0, 0, 0, 1], &params, 0).unwrap();
+        assert_eq!(m.predict_proba(&x).unwrap().row(0), [0.75, 0.25]);
+        // fully grown on every row: pure leaves
+        let params = ForestParams {
+            n_trees: 2,
+            bootstrap: false,
+            max_features: MaxFeatures::All,
+            ..ForestParams::default()
+        };
+        let m = ForestClassifier::fit(&x, &[0, 0, 0, 1], &params, 0).unwrap();
+        assert_eq!(
+            m.predict_proba(&x).unwrap().data,
+            [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0]
+        );
+        assert_eq!(m.trees()[0].thresholds(), [3.5]);
+        // n × Gini decrease: 4 × (1 - (3² + 1²) / 4²) - 0 - 0
+        assert_eq!(m.trees()[0].gains(), [1.5]);
+    }
+
+    #[test]
+    fn forests_fit_and_probabilities_sum_to_one() {
+        let (x, y, v) = blobs(300, 1);
+        for params in [ForestParams::default(), ForestParams::extra_trees()] {
+            let params = ForestParams {
+                n_trees: 20,
+                ..params
+            };
+            let m = ForestClassifier::fit(&x, &y, &params, 5).unwrap();
+            let p = m.predict_proba(&x).unwrap();
+            for r in 0..p.rows {
+                assert!((p.row(r).iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            }
+            let pred = m.predict(&x).unwrap();
+            let acc = pred.iter().zip(&y).filter(|(a, b)| a == b).count();
+            assert!(acc >= 290, "{:?}: {acc}/300", params.kind);
+            let imp = m.feature_importances();
+            assert!((imp.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            assert!(imp[1] < imp[0], "{imp:?}");
+            let r = ForestRegressor::fit(&x, &v, &params, 5).unwrap();
+            let pred = r.predict(&x).unwrap();
+            assert!(crate::metrics::r2(&v, &pred) > 0.9);
+        }
+    }
+
+    #[test]
+    fn extra_trees_thresholds_lie_within_the_values() {
+        let (x, y, _) = blobs(200, 2);
+        let params = ForestParams {
+            n_trees: 10,
+            ..ForestParams::extra_trees()
+        };
+        let m = ForestClassifier::fit(&x, &y, &params, 3).unwrap();
+        for t in m.trees() {
+            for (&f, &th) in t.features().iter().zip(t.thresholds()) {
+                let col = (0..x.rows)
+                    .map(|r| x.row(r)[f as usize])
+                    .filter(|v| !v.is_nan());
+                let (lo, hi) = col.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+                // f64::MAX: all values on one side, missing values on the other
+                let ok = (th >= lo && th < hi) || th == f64::MAX;
+                assert!(ok, "threshold {th} outside [{lo}, {hi})");
+            }
+        }
+    }
+
+    #[test]
+    fn a_seed_fixes_the_forest_and_serialization_round_trips() {
+        let (x, y, v) = blobs(150, 3);
+        let params = ForestParams {
+            n_trees: 8,
+            max_depth: Some(6),
+            ..ForestParams::default()
+        };
+        let a = ForestClassifier::fit(&x, &y, &params, 1).unwrap();
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(
+            json,
+            serde_json::to_string(&ForestClassifier::fit(&x, &y, &params, 1).unwrap()).unwrap()
+        );
+        assert_ne!(
+            json,
+            serde_json::to_string(&ForestClassifier::fit(&x, &y, &params, 2).unwrap()).unwrap()
+        );
+        let back: ForestClassifier = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back.predict_proba(&x).unwrap(),
+            a.predict_proba(&x).unwrap()
+        );
+        let r = ForestRegressor::fit(&x, &v, &ForestParams::extra_trees(), 1).unwrap();
+        let back: ForestRegressor =
+            serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back.predict(&x).unwrap(), r.predict(&x).unwrap());
+        assert!(a.trees().iter().all(|t| t.n_leaves() <= 64));
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        let (x, y, _) = blobs(30, 4);
+        for params in [
+            ForestParams {
+                n_trees: 0,
+                ..ForestParams::default()
+            },
+            ForestParams {
+                max_features: MaxFeatures::Fraction(0.0),
+                ..ForestParams::default()
+            },
+            ForestParams {
+                sample_fraction: 2.0,
+                ..ForestParams::default()
+            },
+            ForestParams {
+                min_samples_leaf: 0,
+                ..ForestParams::default()
+            },
+        ] {
+            let e = ForestClassifier::fit(&x, &y, &params, 0).unwrap_err();
+            assert!(matches!(e, AutoMlError::BadSetting { .. }), "{e}");
+        }
+        let p: ForestParams =
+            serde_json::from_str(r#"{"kind": "extra_trees", "max_features": {"fraction": 0.5}}"#)
+                .unwrap();
+        assert_eq!(p.kind, ForestKind::ExtraTrees);
+        assert_eq!(p.max_features, MaxFeatures::Fraction(0.5));
+    }
+}

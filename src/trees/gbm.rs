@@ -686,3 +686,296 @@ impl GbmClassifier {
         self.ensemble.trees()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(values: &[f64]) -> Matrix {
+        Matrix {
+            rows: values.len(),
+            cols: 1,
+            data: values.to_vec(),
+        }
+    }
+
+    /// One round, learning rate 1, two leaves, no minimum: a single exact split.
+    fn one_split() -> GbmParams {
+        GbmParams {
+            n_rounds: 1,
+            learning_rate: 1.0,
+            max_leaves: 2,
+            min_samples_leaf: 1,
+            min_child_weight: 0.0,
+            ..GbmParams::default()
+        }
+    }
+
+    fn noisy(n: usize, cols: usize, seed: u64) -> (Matrix, Vec<u32>) {
+        let mut rng = Rng::new(seed);
+        let mut data = Vec::with_capacity(n * cols);
+        let mut y = Vec::with_capacity(n);
+        for i in 0..n {
+            let row: Vec<f64> = (0..cols)
+                .map(|c| {
+                    if (i + c) % 11 == 0 {
+                        f64::NAN
+                    } else {
+                        rng.next_f64() * 4.0
+                    }
+                })
+                .collect();
+            let s = row[0].max(0.0) + row[1 % cols].min(4.0) + rng.next_f64();
+            y.push(if s < 3.0 {
+                0
+            } else if s < 5.0 {
+                1
+            } else {
+                2
+            });
+            data.extend(row);
+        }
+        (
+            Matrix {
+                rows: n,
+                cols,
+                data,
+            },
+            y,
+        )
+    }
+
+    #[test]
+    fn a_step_function_takes_one_exact_split() {
+        let x = column(&(0..10).map(f64::from).collect::<Vec<_>>());
+        let y: Vec<f64> = (0..10).map(|i| if i < 5 { 0.0 } else { 1.0 }).collect();
+        let m = GbmRegressor::fit(&x, &y, &one_split(), 0).unwrap();
+        let t = &m.trees()[0];
+        assert_eq!(t.features(), [0]);
+        assert_eq!(t.thresholds(), [4.5]);
+        // G_left = 5 × 0.5, H = 5 on each side, parent G = 0
+        assert_eq!(t.gains(), [2.5]);
+        assert_eq!(m.predict(&x).unwrap(), y);
+        assert_eq!(
+            m.predict(&column(&[4.4, 4.6, -100.0])).unwrap(),
+            [0.0, 1.0, 0.0]
+        );
+        assert_eq!(m.rounds(), 1);
+    }
+
+    #[test]
+    fn missing_values_go_to_the_side_that_fits_them() {
+        let x = column(&[1.0, 2.0, 3.0, 4.0, f64::NAN, f64::NAN]);
+        for (y, missing_left) in [
+            ([0.0, 0.0, 1.0, 1.0, 1.0, 1.0], false),
+            ([0.0, 0.0, 1.0, 1.0, 0.0, 0.0], true),
+        ] {
+            let m = GbmRegressor::fit(&x, &y, &one_split(), 0).unwrap();
+            let t = &m.trees()[0];
+            assert_eq!(
+                (t.thresholds(), t.missing_left()),
+                (&[2.5][..], &[missing_left][..])
+            );
+            assert_eq!(m.predict(&x).unwrap(), y);
+        }
+        // missing against everything else: every value goes left
+        let y = [0.0, 0.0, 0.0, 0.0, 1.0, 1.0];
+        let m = GbmRegressor::fit(&x, &y, &one_split(), 0).unwrap();
+        assert_eq!(m.trees()[0].thresholds(), [f64::MAX]);
+        assert_eq!(m.predict(&x).unwrap(), y);
+        // no missing value in training: a missing value follows the larger side
+        let x = column(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        let y = [0.0, 0.0, 1.0, 1.0, 1.0, 1.0];
+        let m = GbmRegressor::fit(&x, &y, &one_split(), 0).unwrap();
+        assert_eq!(m.predict(&column(&[f64::NAN])).unwrap(), [1.0]);
+    }
+
+    #[test]
+    fn importances_credit_the_informative_feature() {
+        let mut rng = Rng::new(9);
+        let mut data = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..40 {
+            data.push(rng.next_f64());
+            data.push(f64::from(i));
+            y.push(if i < 20 { 1.0 } else { 3.0 });
+        }
+        let x = Matrix {
+            rows: 40,
+            cols: 2,
+            data,
+        };
+        let m = GbmRegressor::fit(&x, &y, &one_split(), 0).unwrap();
+        assert_eq!(m.feature_importances(), [0.0, 1.0]);
+        let (x, y) = noisy(300, 4, 1);
+        let m = GbmClassifier::fit(&x, &y, &GbmParams::default(), 0).unwrap();
+        let imp = m.feature_importances();
+        assert!((imp.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        // the label depends on features 0 and 1 only
+        assert!(imp[0] + imp[1] > 0.8, "{imp:?}");
+    }
+
+    #[test]
+    fn probabilities_sum_to_one() {
+        let (x, y) = noisy(200, 3, 2);
+        let binary: Vec<u32> = y.iter().map(|&c| u32::from(c > 0)).collect();
+        for y in [&y, &binary] {
+            let m = GbmClassifier::fit(&x, y, &GbmParams::default(), 0).unwrap();
+            let p = m.predict_proba(&x).unwrap();
+            assert_eq!(p.cols, if y == &binary { 2 } else { 3 });
+            for r in 0..p.rows {
+                assert!((p.row(r).iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            }
+            let acc = m
+                .predict(&x)
+                .unwrap()
+                .iter()
+                .zip(y.iter())
+                .filter(|(a, b)| a == b)
+                .count();
+            assert!(acc as f64 / 200.0 > 0.9, "training accuracy {acc}/200");
+        }
+    }
+
+    #[test]
+    fn one_class_gives_certain_probabilities() {
+        let x = column(&[1.0, 2.0, 3.0]);
+        let m = GbmClassifier::fit(&x, &[0, 0, 0], &GbmParams::default(), 0).unwrap();
+        assert_eq!(m.predict_proba(&x).unwrap().data, [1.0, 1.0, 1.0]);
+        let m = GbmClassifier::fit(&x, &[1, 1, 1], &GbmParams::default(), 0).unwrap();
+        assert_eq!(m.predict(&x).unwrap(), [1, 1, 1]);
+        assert!(m.trees().is_empty());
+    }
+
+    #[test]
+    fn a_seed_fixes_the_model_and_serialization_round_trips() {
+        let (x, y) = noisy(300, 5, 3);
+        let params = GbmParams {
+            n_rounds: 20,
+            subsample: 0.7,
+            colsample_bytree: 0.6,
+            early_stopping_rounds: Some(5),
+            ..GbmParams::default()
+        };
+        let a = GbmClassifier::fit(&x, &y, &params, 42).unwrap();
+        let b = GbmClassifier::fit(&x, &y, &params, 42).unwrap();
+        let c = GbmClassifier::fit(&x, &y, &params, 43).unwrap();
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(json, serde_json::to_string(&b).unwrap());
+        assert_ne!(json, serde_json::to_string(&c).unwrap());
+        let back: GbmClassifier = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, a);
+        let pa = a.predict_proba(&x).unwrap();
+        let pb = back.predict_proba(&x).unwrap();
+        assert!(pa
+            .data
+            .iter()
+            .zip(&pb.data)
+            .all(|(u, v)| u.to_bits() == v.to_bits()));
+    }
+
+    #[test]
+    fn early_stopping_keeps_the_best_round() {
+        // labels unrelated to the inputs: the validation loss soon stops improving
+        let mut rng = Rng::new(4);
+        let x = Matrix {
+            rows: 400,
+            cols: 3,
+            data: (0..1200).map(|_| rng.next_f64()).collect(),
+        };
+        let y: Vec<f64> = (0..400).map(|_| rng.next_f64()).collect();
+        let params = GbmParams {
+            n_rounds: 300,
+            early_stopping_rounds: Some(5),
+            ..GbmParams::default()
+        };
+        let m = GbmRegressor::fit(&x, &y, &params, 0).unwrap();
+        assert!(m.rounds() < 50, "{} rounds", m.rounds());
+        assert_eq!(m.trees().len(), m.rounds());
+        let (x, y) = noisy(300, 3, 5);
+        let m = GbmClassifier::fit(&x, &y, &params, 0).unwrap();
+        assert!(m.rounds() < 300);
+        assert_eq!(m.trees().len(), 3 * m.rounds());
+    }
+
+    #[test]
+    fn bad_inputs_and_settings_are_errors() {
+        let x = column(&[1.0, 2.0, f64::INFINITY]);
+        let e = GbmRegressor::fit(&x, &[1.0, 2.0, 3.0], &GbmParams::default(), 0).unwrap_err();
+        assert!(e.to_string().contains("row 3 is infinite"), "{e}");
+        let x = column(&[1.0, 2.0, f64::NAN]);
+        assert!(GbmRegressor::fit(&x, &[1.0, 2.0], &GbmParams::default(), 0).is_err());
+        assert!(GbmRegressor::fit(&x, &[1.0, 2.0, f64::NAN], &GbmParams::default(), 0).is_err());
+        assert!(GbmClassifier::fit(&x, &[0, 1, 100_000], &GbmParams::default(), 0).is_err());
+        let empty = Matrix {
+            rows: 0,
+            cols: 1,
+            data: Vec::new(),
+        };
+        assert!(GbmRegressor::fit(&empty, &[], &GbmParams::default(), 0).is_err());
+        for params in [
+            GbmParams {
+                learning_rate: 0.0,
+                ..GbmParams::default()
+            },
+            GbmParams {
+                max_bins: 256,
+                ..GbmParams::default()
+            },
+            GbmParams {
+                subsample: 1.5,
+                ..GbmParams::default()
+            },
+            GbmParams {
+                max_leaves: 1,
+                ..GbmParams::default()
+            },
+            GbmParams {
+                lambda: f64::NAN,
+                ..GbmParams::default()
+            },
+            GbmParams {
+                early_stopping_rounds: Some(0),
+                ..GbmParams::default()
+            },
+        ] {
+            let e = params.validate().unwrap_err();
+            assert!(matches!(e, AutoMlError::BadSetting { .. }), "{e}");
+            assert!(GbmRegressor::fit(&x, &[1.0, 2.0, 3.0], &params, 0).is_err());
+        }
+        let m = GbmRegressor::fit(&x, &[1.0, 2.0, 3.0], &GbmParams::default(), 0).unwrap();
+        let wide = Matrix {
+            rows: 1,
+            cols: 2,
+            data: vec![1.0, 2.0],
+        };
+        assert!(m.predict(&wide).is_err());
+        assert!(m.predict(&column(&[f64::NEG_INFINITY])).is_err());
+        assert_eq!(m.predict(&column(&[])).unwrap(), Vec::<f64>::new());
+    }
+
+    #[test]
+    fn settings_read_from_partial_json_with_defaults() {
+        let p: GbmParams = serde_json::from_str(r#"{"n_rounds": 7, "max_depth": 3}"#).unwrap();
+        assert_eq!(
+            p,
+            GbmParams {
+                n_rounds: 7,
+                max_depth: Some(3),
+                ..GbmParams::default()
+            }
+        );
+        assert!(p.validate().is_ok());
+    }
+
+    #[test]
+    fn a_tampered_model_is_refused_when_read() {
+        let x = column(&(0..10).map(f64::from).collect::<Vec<_>>());
+        let y: Vec<f64> = (0..10).map(f64::from).collect();
+        let m = GbmRegressor::fit(&x, &y, &one_split(), 0).unwrap();
+        let mut v = serde_json::to_value(&m).unwrap();
+        v["ensemble"]["trees"][0]["left"][0] = serde_json::json!(5);
+        let e = serde_json::from_value::<GbmRegressor>(v).unwrap_err();
+        assert!(e.to_string().contains("malformed"), "{e}");
+    }
+}

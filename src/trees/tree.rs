@@ -760,3 +760,152 @@ impl Learner {
         best.found().then_some(best)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::preprocess::Matrix;
+
+    /// Rows with a 4-level one-hot category, a numeric column with missing values, and
+    /// integer gradients (so every sum is exact, whatever the order of additions).
+    fn sample() -> (Matrix, Vec<f64>, Vec<f64>) {
+        let mut rng = Rng::new(3);
+        let (n, cols) = (300, 5);
+        let mut data = Vec::with_capacity(n * cols);
+        let mut grad = Vec::with_capacity(n);
+        for i in 0..n {
+            let level = rng.below(5); // level 4: all zeros
+            for l in 0..4 {
+                data.push(f64::from(u8::from(level == l)));
+            }
+            let v = if i % 7 == 0 {
+                f64::NAN
+            } else {
+                rng.below(50) as f64
+            };
+            data.push(v);
+            let g = (level as f64) * 3.0 - if v.is_nan() { 4.0 } else { v / 10.0 }.floor();
+            grad.push(g + rng.below(3) as f64);
+        }
+        let hess = vec![1.0; n];
+        (
+            Matrix {
+                rows: n,
+                cols,
+                data,
+            },
+            grad,
+            hess,
+        )
+    }
+
+    fn config(max_leaves: usize) -> GrowConfig {
+        GrowConfig {
+            max_leaves,
+            max_depth: usize::MAX,
+            rules: SplitRules {
+                min_samples_leaf: 3.0,
+                min_child_weight: 0.0,
+                lambda: 1.0,
+                min_split_gain: 0.0,
+            },
+            features_per_node: None,
+            random_thresholds: false,
+        }
+    }
+
+    fn grow(data: &BinnedData, grad: &[f64], hess: &[f64], max_slots: Option<usize>) -> Grown {
+        let mut learner = Learner::new(data, 3);
+        if let Some(m) = max_slots {
+            learner.max_slots = m;
+        }
+        let stats = RowStats::Gradients { grad, hess };
+        let features: Vec<usize> = (0..data.features.len()).collect();
+        learner.grow(data, &stats, None, &features, &config(12), &mut Rng::new(1))
+    }
+
+    fn same(a: &Grown, b: &Grown) {
+        assert_eq!(a.tree, b.tree);
+        assert_eq!(a.leaves.len(), b.leaves.len());
+        for (x, y) in a.leaves.iter().zip(&b.leaves) {
+            assert_eq!((x.begin, x.len, &x.sums), (y.begin, y.len, &y.sums));
+        }
+    }
+
+    #[test]
+    fn bundled_features_grow_the_same_tree() {
+        let (x, grad, hess) = sample();
+        let rows: Vec<usize> = (0..x.rows).collect();
+        let bundled = BinnedData::new(&x, &rows, 255, true);
+        let plain = BinnedData::new(&x, &rows, 255, false);
+        assert!(bundled.groups.len() < plain.groups.len());
+        let a = grow(&bundled, &grad, &hess, None);
+        let b = grow(&plain, &grad, &hess, None);
+        assert_eq!(a.tree.n_leaves(), 12);
+        same(&a, &b);
+        // both the one-hot columns and the numeric one are used
+        assert!(a.tree.features().iter().any(|&f| f < 4));
+        assert!(a.tree.features().contains(&4));
+    }
+
+    #[test]
+    fn the_subtraction_trick_matches_building_every_leaf() {
+        let (x, grad, hess) = sample();
+        let rows: Vec<usize> = (0..x.rows).collect();
+        let data = BinnedData::new(&x, &rows, 255, true);
+        let with_pool = grow(&data, &grad, &hess, None);
+        let without = grow(&data, &grad, &hess, Some(0));
+        same(&with_pool, &without);
+    }
+
+    #[test]
+    fn leaves_partition_the_rows_and_hold_their_sums() {
+        let (x, grad, hess) = sample();
+        let rows: Vec<usize> = (0..x.rows).collect();
+        let data = BinnedData::new(&x, &rows, 255, true);
+        let mut learner = Learner::new(&data, 3);
+        let stats = RowStats::Gradients {
+            grad: &grad,
+            hess: &hess,
+        };
+        let features: Vec<usize> = (0..5).collect();
+        let grown = learner.grow(&data, &stats, None, &features, &config(8), &mut Rng::new(1));
+        let mut seen = vec![0; x.rows];
+        let mut tree = grown.tree.clone();
+        tree.set_values((0..grown.leaves.len()).map(|l| l as f64).collect(), 0, 1);
+        for (l, leaf) in grown.leaves.iter().enumerate() {
+            let rows = learner.leaf_rows(leaf);
+            assert!(rows.windows(2).all(|w| w[0] < w[1]), "rows stay in order");
+            let g: f64 = rows.iter().map(|&r| grad[r as usize]).sum();
+            assert_eq!(leaf.sums, [g, rows.len() as f64, rows.len() as f64]);
+            for &r in rows {
+                seen[r as usize] += 1;
+                // the raw thresholds send each training row to its leaf
+                assert_eq!(tree.leaf(x.row(r as usize)), l);
+            }
+        }
+        assert!(seen.iter().all(|&s| s == 1));
+        assert!(tree.check(5, 1).is_ok());
+    }
+
+    #[test]
+    fn malformed_trees_are_refused() {
+        let mut t = Tree::constant(vec![1.0], 0);
+        assert!(t.check(1, 1).is_ok());
+        t.feature.push(0);
+        assert!(t.check(1, 1).is_err(), "node arrays of different lengths");
+        t.threshold.push(0.5);
+        t.missing_left.push(false);
+        t.left.push(-1);
+        t.right.push(0); // points back to itself: a cycle
+        t.gain.push(1.0);
+        t.values = vec![1.0, 2.0];
+        assert!(t.check(1, 1).is_err());
+        t.right[0] = -2;
+        assert!(t.check(1, 1).is_ok());
+        assert!(t.check(0, 1).is_err(), "feature out of range");
+        assert!(t.check(1, 0).is_err(), "output out of range");
+        t.values[1] = f64::NAN;
+        assert!(t.check(1, 1).is_err());
+    }
+}
