@@ -17,6 +17,10 @@ pub const MAX_BINS: usize = 255;
 /// Most group codes a bundle may use (code 0, "every feature at its usual bin", included).
 const MAX_BUNDLE_CODES: usize = 256;
 
+/// Histogram entries reserved per group: every `u8` code has one, so a group's histogram is a
+/// fixed-size array that a code indexes without a bounds check.
+pub(crate) const GROUP_BINS: usize = 256;
+
 /// Features examined together when transposing the row-major input.
 const TRANSPOSE_BLOCK: usize = 16;
 
@@ -144,10 +148,25 @@ impl FeatureBins {
 pub(crate) struct Group {
     /// Distinct codes the column may hold (`0..n_codes`).
     pub n_codes: usize,
-    /// Position of code 0 in a histogram, in bins.
+    /// Position of code 0 in a histogram, in bins (`group × GROUP_BINS`).
     pub hist_offset: usize,
     /// The features coded in this column, ascending.
     pub features: Vec<usize>,
+    /// Whether one code holds at least `SKEWED_SHARE` of the rows (see `histogram::build_group`).
+    pub skewed: bool,
+}
+
+/// Share of the rows one code must hold for its group to count as skewed.
+const SKEWED_SHARE: f64 = 0.4;
+
+/// Whether one code holds at least `SKEWED_SHARE` of `codes`.
+fn is_skewed(codes: &[u8]) -> bool {
+    let mut counts = [0usize; 256];
+    for &c in codes {
+        counts[c as usize] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(0);
+    top as f64 >= SKEWED_SHARE * codes.len() as f64
 }
 
 /// The training rows, binned.
@@ -161,7 +180,7 @@ pub(crate) struct BinnedData {
     pub groups: Vec<Group>,
     /// `codes[g * n_rows + i]`: code of row `i` in group `g`.
     pub codes: Vec<u8>,
-    /// Bins in a full histogram (sum of every group's `n_codes`).
+    /// Bins in a full histogram (`GROUP_BINS` per group).
     pub total_codes: usize,
 }
 
@@ -222,8 +241,9 @@ impl BinnedData {
                     n_codes,
                     hist_offset,
                     features: members,
+                    skewed: is_skewed(&bin_codes[f]),
                 });
-                hist_offset += n_codes;
+                hist_offset += GROUP_BINS;
                 continue;
             }
             let start = codes.len();
@@ -254,12 +274,14 @@ impl BinnedData {
                 });
                 next_code += bins.len();
             }
+            let skewed = is_skewed(&codes[start..]);
             groups.push(Group {
                 n_codes: next_code,
                 hist_offset,
                 features: members,
+                skewed,
             });
-            hist_offset += next_code;
+            hist_offset += GROUP_BINS;
         }
         BinnedData {
             n_rows: n,
@@ -414,7 +436,7 @@ mod tests {
         assert_eq!(b.groups[0].features, [0, 1, 2]);
         assert_eq!(b.groups[0].n_codes, 4);
         assert_eq!(b.groups[1].features, [3]);
-        assert_eq!(b.total_codes, 4 + 13);
+        assert_eq!(b.total_codes, 2 * GROUP_BINS);
         for i in 0..12 {
             let code = b.group_codes(0)[i] as usize;
             for f in 0..3 {

@@ -221,11 +221,10 @@ impl ForestRegressor {
         check_values(params.family(), x, y)?;
         let mean = y.iter().sum::<f64>() / y.len() as f64;
         // centred targets keep the variance gains precise
-        let grad: Vec<f64> = y.iter().map(|v| mean - v).collect();
-        let hess = vec![1.0; y.len()];
+        let gh: Vec<[f64; 2]> = y.iter().map(|v| [mean - v, 1.0]).collect();
         let stats = RowStats::Gradients {
-            grad: &grad,
-            hess: &hess,
+            gh: &gh,
+            unit_hessian: true,
         };
         let mut ensemble = Ensemble::new(x.cols, vec![mean], 1.0 / params.n_trees as f64);
         grow_forest(x, &stats, params, false, seed, &mut ensemble, |s, out| {

@@ -282,38 +282,19 @@ fn base_scores(loss: Loss, part: &Part) -> Vec<f64> {
     }
 }
 
-/// Gradients and hessians of every output (output-major: `grad[k * n + i]`).
-fn gradients(
-    loss: Loss,
-    part: &Part,
-    scores: &[f64],
-    grad: &mut [f64],
-    hess: &mut [f64],
-    tmp: &mut [f64],
-) {
+/// `[gradient, hessian]` of every row for every output (output-major: `gh[k * n + i]`).
+fn gradients(loss: Loss, part: &Part, scores: &[f64], gh: &mut [[f64; 2]], tmp: &mut [f64]) {
     let n = part.len();
     match loss {
         Loss::Squared => {
-            for (((g, h), s), y) in grad
-                .iter_mut()
-                .zip(hess.iter_mut())
-                .zip(scores)
-                .zip(&part.values)
-            {
-                *g = s - y;
-                *h = 1.0;
+            for ((e, s), y) in gh.iter_mut().zip(scores).zip(&part.values) {
+                *e = [s - y, 1.0];
             }
         }
         Loss::Logistic => {
-            for (((g, h), s), y) in grad
-                .iter_mut()
-                .zip(hess.iter_mut())
-                .zip(scores)
-                .zip(&part.values)
-            {
+            for ((e, s), y) in gh.iter_mut().zip(scores).zip(&part.values) {
                 let p = sigmoid(*s);
-                *g = p - y;
-                *h = p * (1.0 - p);
+                *e = [p - y, p * (1.0 - p)];
             }
         }
         Loss::Softmax(k) => {
@@ -326,8 +307,7 @@ fn gradients(
                 let y = part.classes[i] as usize;
                 for c in 0..k {
                     let p = tmp[c];
-                    grad[c * n + i] = if c == y { p - 1.0 } else { p };
-                    hess[c * n + i] = factor * p * (1.0 - p);
+                    gh[c * n + i] = [if c == y { p - 1.0 } else { p }, factor * p * (1.0 - p)];
                 }
             }
         }
@@ -438,8 +418,7 @@ fn boost(
     let mut learner = Learner::new(&data, 3);
     let mut scores: Vec<f64> = base.iter().flat_map(|&b| vec![b; n]).collect();
     let mut valid_scores: Vec<f64> = base.iter().flat_map(|&b| vec![b; nv]).collect();
-    let mut grad = vec![0.0; n * k_out];
-    let mut hess = vec![0.0; n * k_out];
+    let mut gh = vec![[0.0; 2]; n * k_out];
     let mut tmp = vec![0.0; k_out];
     let mut in_bag = vec![true; n];
     let mut bag: Vec<u32> = Vec::with_capacity(n);
@@ -448,7 +427,7 @@ fn boost(
     let mut rounds = 0;
 
     for _ in 0..params.n_rounds {
-        gradients(loss, &train, &scores, &mut grad, &mut hess, &mut tmp);
+        gradients(loss, &train, &scores, &mut gh, &mut tmp);
         let sample = if params.subsample < 1.0 {
             bag.clear();
             for (i, b) in in_bag.iter_mut().enumerate() {
@@ -472,8 +451,8 @@ fn boost(
             }
             let features = sample_features(x.cols, params.colsample_bytree, &mut rng);
             let stats = RowStats::Gradients {
-                grad: &grad[k * n..(k + 1) * n],
-                hess: &hess[k * n..(k + 1) * n],
+                gh: &gh[k * n..(k + 1) * n],
+                unit_hessian: loss == Loss::Squared,
             };
             let grown = learner.grow(&data, &stats, sample, &features, &cfg, &mut rng);
             let mut tree = grown.tree;

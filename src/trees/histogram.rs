@@ -7,7 +7,7 @@
 //! row statistics gathered into contiguous arrays first, so the inner loop reads one code and
 //! one contiguous statistic per row. A larger sibling is the parent minus the smaller one.
 
-use super::binning::{BinnedData, FeatureBins};
+use super::binning::{BinnedData, FeatureBins, GROUP_BINS};
 use crate::rng::Rng;
 
 /// What each training row contributes to a histogram.
@@ -15,10 +15,10 @@ use crate::rng::Rng;
 pub(crate) enum RowStats<'a> {
     /// Gradient and hessian per row; histogram entries are `(Σg, Σh, n)`.
     Gradients {
-        /// Gradient per row.
-        grad: &'a [f64],
-        /// Hessian per row.
-        hess: &'a [f64],
+        /// `[gradient, hessian]` per row.
+        gh: &'a [[f64; 2]],
+        /// Every hessian is exactly 1 (squared error): `Σh` is then `n`, not accumulated.
+        unit_hessian: bool,
     },
     /// A class code per row; histogram entries are one count per class.
     Classes {
@@ -87,8 +87,7 @@ pub(crate) fn score(stats: &RowStats, sums: &[f64], lambda: f64) -> f64 {
 /// The statistics of a leaf's rows, gathered in row-list order.
 #[derive(Debug, Default)]
 pub(crate) struct Ordered {
-    g: Vec<f64>,
-    h: Vec<f64>,
+    gh: Vec<[f64; 2]>,
     c: Vec<u32>,
 }
 
@@ -96,11 +95,9 @@ impl Ordered {
     /// Gathers the statistics of `rows`.
     pub fn gather(&mut self, stats: &RowStats, rows: &[u32]) {
         match stats {
-            RowStats::Gradients { grad, hess } => {
-                self.g.clear();
-                self.h.clear();
-                self.g.extend(rows.iter().map(|&r| grad[r as usize]));
-                self.h.extend(rows.iter().map(|&r| hess[r as usize]));
+            RowStats::Gradients { gh, .. } => {
+                self.gh.clear();
+                self.gh.extend(rows.iter().map(|&r| gh[r as usize]));
             }
             RowStats::Classes { y, .. } => {
                 self.c.clear();
@@ -115,71 +112,212 @@ impl Ordered {
 pub(crate) enum Rows<'a> {
     /// Every row, in order (the root without sampling): no gather, no indirection.
     All,
-    /// A list of rows whose statistics were gathered into an [`Ordered`].
+    /// A list of rows whose statistics were gathered into an [`Ordered`]. Every row must be
+    /// below the number of rows of the codes it is built from (the learner checks this once
+    /// per tree): the hot loop reads codes without a bounds check.
     List(&'a [u32]),
 }
 
-/// Adds the rows' statistics into `out`, the histogram of one group (`n_codes × stride`),
-/// which the caller has zeroed.
-pub(crate) fn build_group(
+/// The code of row `r`. The caller guarantees `r < codes.len()` (see [`Rows::List`]).
+#[inline(always)]
+fn code_of(codes: &[u8], r: u32) -> u8 {
+    debug_assert!((r as usize) < codes.len());
+    // SAFETY: every row index the learner hands out is below the row count, which is
+    // `codes.len()`: `Learner::grow` checks the sample once, and partitions only permute it.
+    unsafe { *codes.get_unchecked(r as usize) }
+}
+
+/// Gradient histogram copies a large leaf is spread over (see [`build_group`]).
+const WAYS: usize = 4;
+
+/// Leaves with at least this many rows per code are built over [`WAYS`] copies.
+const ROWS_PER_CODE_FOR_WAYS: usize = 8;
+
+/// Scratch space for [`build_group`]: [`WAYS`] gradient histograms of one group.
+pub(crate) type Ways = Vec<[[f64; 3]; GROUP_BINS]>;
+
+/// A fresh [`Ways`] scratch.
+pub(crate) fn new_ways() -> Ways {
+    vec![[[0.0; 3]; GROUP_BINS]; WAYS]
+}
+
+/// Adds gradient statistics into [`WAYS`] histogram copies in turn, then sums them into
+/// `bins`: consecutive rows that fall in the same bin (sparse and one-hot features, where one
+/// bin holds most rows) no longer wait for each other's additions.
+fn build_ways<const UNIT_HESSIAN: bool>(
     codes: &[u8],
+    n_codes: usize,
+    rows: Rows,
+    gh: &[[f64; 2]],
+    ordered: &Ordered,
+    ways: &mut Ways,
+    bins: &mut [[f64; 3]; GROUP_BINS],
+) {
+    let Some([w0, w1, w2, w3]) = ways.get_mut(..WAYS) else {
+        return;
+    };
+    for w in [&mut *w0, &mut *w1, &mut *w2, &mut *w3] {
+        w[..n_codes].fill([0.0; 3]);
+    }
+    macro_rules! add {
+        ($w:expr, $c:expr, $g:expr, $h:expr) => {{
+            let e = &mut $w[$c as usize];
+            e[0] += $g;
+            if !UNIT_HESSIAN {
+                e[1] += $h;
+            }
+            e[2] += 1.0;
+        }};
+    }
+    match rows {
+        Rows::All => {
+            let (code_chunks, code_rest) = codes.as_chunks::<4>();
+            let (gh_chunks, gh_rest) = gh.as_chunks::<4>();
+            for (c, s) in code_chunks.iter().zip(gh_chunks) {
+                add!(w0, c[0], s[0][0], s[0][1]);
+                add!(w1, c[1], s[1][0], s[1][1]);
+                add!(w2, c[2], s[2][0], s[2][1]);
+                add!(w3, c[3], s[3][0], s[3][1]);
+            }
+            for (&c, &[g, h]) in code_rest.iter().zip(gh_rest) {
+                add!(w0, c, g, h);
+            }
+        }
+        Rows::List(rows) => {
+            let (row_chunks, row_rest) = rows.as_chunks::<4>();
+            let (gh_chunks, gh_rest) = ordered.gh.as_chunks::<4>();
+            for (r, s) in row_chunks.iter().zip(gh_chunks) {
+                add!(w0, code_of(codes, r[0]), s[0][0], s[0][1]);
+                add!(w1, code_of(codes, r[1]), s[1][0], s[1][1]);
+                add!(w2, code_of(codes, r[2]), s[2][0], s[2][1]);
+                add!(w3, code_of(codes, r[3]), s[3][0], s[3][1]);
+            }
+            for (&r, &[g, h]) in row_rest.iter().zip(gh_rest) {
+                add!(w0, code_of(codes, r), g, h);
+            }
+        }
+    }
+    for b in 0..n_codes {
+        for j in 0..3 {
+            bins[b][j] = (w0[b][j] + w1[b][j]) + (w2[b][j] + w3[b][j]);
+        }
+    }
+}
+
+/// Adds the rows' statistics into `out`, the histogram block of group `group`
+/// (`GROUP_BINS × stride` numbers), whose first `n_codes` entries the caller has zeroed.
+/// Large leaves of a `skewed` group (one code holds many rows) with gradient statistics are
+/// spread over the `ways` copies.
+pub(crate) fn build_group(
+    data: &BinnedData,
+    group: usize,
     rows: Rows,
     stats: &RowStats,
     ordered: &Ordered,
+    ways: &mut Ways,
     out: &mut [f64],
 ) {
-    match (stats, rows) {
-        (RowStats::Gradients { grad, hess }, Rows::All) => {
-            let (bins, _) = out.as_chunks_mut::<3>();
-            for ((&c, &g), &h) in codes.iter().zip(grad.iter()).zip(hess.iter()) {
-                let e = &mut bins[c as usize];
-                e[0] += g;
-                e[1] += h;
-                e[2] += 1.0;
+    let codes = data.group_codes(group);
+    let (n_codes, skewed) = (data.groups[group].n_codes, data.groups[group].skewed);
+    match stats {
+        RowStats::Gradients { gh, unit_hessian } => {
+            let (chunks, _) = out.as_chunks_mut::<3>();
+            let Ok(bins) = <&mut [[f64; 3]; GROUP_BINS]>::try_from(chunks) else {
+                return;
+            };
+            let n_rows = match rows {
+                Rows::All => codes.len(),
+                Rows::List(r) => r.len(),
+            };
+            if skewed && n_rows >= ROWS_PER_CODE_FOR_WAYS * n_codes {
+                if *unit_hessian {
+                    build_ways::<true>(codes, n_codes, rows, gh, ordered, ways, bins);
+                } else {
+                    build_ways::<false>(codes, n_codes, rows, gh, ordered, ways, bins);
+                }
+            } else {
+                match (rows, *unit_hessian) {
+                    (Rows::All, false) => {
+                        for (&c, &[g, h]) in codes.iter().zip(gh.iter()) {
+                            let e = &mut bins[c as usize];
+                            e[0] += g;
+                            e[1] += h;
+                            e[2] += 1.0;
+                        }
+                    }
+                    (Rows::All, true) => {
+                        for (&c, &[g, _]) in codes.iter().zip(gh.iter()) {
+                            let e = &mut bins[c as usize];
+                            e[0] += g;
+                            e[2] += 1.0;
+                        }
+                    }
+                    (Rows::List(rows), false) => {
+                        for (&r, &[g, h]) in rows.iter().zip(ordered.gh.iter()) {
+                            let e = &mut bins[code_of(codes, r) as usize];
+                            e[0] += g;
+                            e[1] += h;
+                            e[2] += 1.0;
+                        }
+                    }
+                    (Rows::List(rows), true) => {
+                        for (&r, &[g, _]) in rows.iter().zip(ordered.gh.iter()) {
+                            let e = &mut bins[code_of(codes, r) as usize];
+                            e[0] += g;
+                            e[2] += 1.0;
+                        }
+                    }
+                }
+            }
+            if *unit_hessian {
+                for e in bins.iter_mut().take(n_codes) {
+                    e[1] = e[2];
+                }
             }
         }
-        (RowStats::Gradients { .. }, Rows::List(rows)) => {
-            let (bins, _) = out.as_chunks_mut::<3>();
-            for ((&r, &g), &h) in rows.iter().zip(ordered.g.iter()).zip(ordered.h.iter()) {
-                let e = &mut bins[codes[r as usize] as usize];
-                e[0] += g;
-                e[1] += h;
-                e[2] += 1.0;
-            }
-        }
-        (RowStats::Classes { y, n_classes }, Rows::All) => {
-            for (&c, &k) in codes.iter().zip(y.iter()) {
-                out[c as usize * n_classes + k as usize] += 1.0;
-            }
-        }
-        (RowStats::Classes { n_classes, .. }, Rows::List(rows)) => {
-            for (&r, &k) in rows.iter().zip(ordered.c.iter()) {
-                out[codes[r as usize] as usize * n_classes + k as usize] += 1.0;
+        RowStats::Classes { y, n_classes } => {
+            let k = *n_classes;
+            match rows {
+                Rows::All => {
+                    for (&c, &class) in codes.iter().zip(y.iter()) {
+                        out[c as usize * k + class as usize] += 1.0;
+                    }
+                }
+                Rows::List(rows) => {
+                    for (&r, &class) in rows.iter().zip(ordered.c.iter()) {
+                        out[code_of(codes, r) as usize * k + class as usize] += 1.0;
+                    }
+                }
             }
         }
     }
 }
 
 /// The sums of the rows' statistics (a node's totals).
-pub(crate) fn totals(stats: &RowStats, rows: Rows, n_rows: usize) -> Vec<f64> {
+pub(crate) fn totals(stats: &RowStats, rows: Rows) -> Vec<f64> {
     let mut sums = vec![0.0; stats.stride()];
-    let all;
-    let rows = match rows {
-        Rows::All => {
-            all = (0..n_rows as u32).collect::<Vec<u32>>();
-            &all[..]
+    match (stats, rows) {
+        (RowStats::Gradients { gh, .. }, Rows::All) => {
+            for &[g, h] in gh.iter() {
+                sums[0] += g;
+                sums[1] += h;
+            }
+            sums[2] = gh.len() as f64;
         }
-        Rows::List(rows) => rows,
-    };
-    match stats {
-        RowStats::Gradients { grad, hess } => {
+        (RowStats::Gradients { gh, .. }, Rows::List(rows)) => {
             for &r in rows {
-                sums[0] += grad[r as usize];
-                sums[1] += hess[r as usize];
+                let [g, h] = gh[r as usize];
+                sums[0] += g;
+                sums[1] += h;
             }
             sums[2] = rows.len() as f64;
         }
-        RowStats::Classes { y, .. } => {
+        (RowStats::Classes { y, .. }, Rows::All) => {
+            for &c in y.iter() {
+                sums[c as usize] += 1.0;
+            }
+        }
+        (RowStats::Classes { y, .. }, Rows::List(rows)) => {
             for &r in rows {
                 sums[y[r as usize] as usize] += 1.0;
             }
@@ -280,6 +418,10 @@ pub(crate) fn search_feature(
 ) {
     let mapper = &data.features[f].mapper;
     let nb = mapper.n_bins();
+    if let (RowStats::Gradients { .. }, None) = (stats, &random) {
+        scan_gradients(hist, nb, node, parent, rules, f, best);
+        return;
+    }
     let stride = stats.stride();
     let bin_count = |b: usize| -> f64 {
         let e = &hist[b * stride..(b + 1) * stride];
@@ -327,9 +469,21 @@ pub(crate) fn search_feature(
                 continue;
             }
         }
-        // missing values right
+        // missing values right (with none in the node, missing values follow the larger side)
         if n_total - n_left > 0.0 {
-            try_split(stats, acc, None, node, parent, rules, f, t, false, best);
+            let default_left = missing == 0.0 && 2.0 * n_left >= n_total;
+            try_split(
+                stats,
+                acc,
+                None,
+                node,
+                parent,
+                rules,
+                f,
+                t,
+                default_left,
+                best,
+            );
         }
         // missing values left
         if missing > 0.0 && t < nb {
@@ -349,6 +503,75 @@ pub(crate) fn search_feature(
         if only.is_some() {
             break;
         }
+    }
+}
+
+/// The best threshold of one feature's gradient histogram (`(g, h, n)` per bin): the fast
+/// path of [`search_feature`]. Bins are added to the left side one by one; the size and
+/// hessian rules are checked before any division, and the scan stops once the right side is
+/// too small (it only shrinks).
+fn scan_gradients(
+    hist: &[f64],
+    nb: usize,
+    node: &[f64],
+    parent: f64,
+    rules: &SplitRules,
+    f: usize,
+    best: &mut Candidate,
+) {
+    let (bins, _) = hist.as_chunks::<3>();
+    let Some(bins) = bins.get(..nb + 1) else {
+        return;
+    };
+    let (tg, th, tn) = (node[0], node[1], node[2]);
+    let [mg, mh, mn] = bins[0];
+    let has_missing = mn > 0.0;
+    let (msl, mcw, lambda) = (rules.min_samples_leaf, rules.min_child_weight, rules.lambda);
+    let (mut lg, mut lh, mut ln) = (0.0, 0.0, 0.0);
+    // best of this feature: gain, bin, missing left, left sums
+    let mut found: Option<(f64, usize, bool, [f64; 3])> = None;
+    let mut best_gain = best.gain;
+    let mut consider = |g: f64, h: f64, n: f64, t: usize, missing_left: bool| {
+        let (rg, rh, rn) = (tg - g, th - h, tn - n);
+        let (dl, dr) = (h + lambda, rh + lambda);
+        if n < msl || rn < msl || h < mcw || rh < mcw || dl <= 0.0 || dr <= 0.0 {
+            return;
+        }
+        // children's score above `bar`, compared without dividing: most thresholds lose here
+        let bar = best_gain + parent;
+        if g * g * dr + rg * rg * dl <= bar * dl * dr {
+            return;
+        }
+        let children = g * g / dl + rg * rg / dr;
+        let gain = children - parent;
+        if gain > best_gain && gain > 1e-11 * children.abs().max(parent.abs()) {
+            best_gain = gain;
+            found = Some((gain, t, missing_left, [g, h, n]));
+        }
+    };
+    for (t, e) in bins.iter().enumerate().skip(1) {
+        if e[2] == 0.0 {
+            continue;
+        }
+        lg += e[0];
+        lh += e[1];
+        ln += e[2];
+        if tn - ln < msl {
+            break;
+        }
+        // with no missing value in the node, missing values follow the larger side
+        let default_left = !has_missing && 2.0 * ln >= tn;
+        consider(lg, lh, ln, t, default_left);
+        if has_missing && t < nb {
+            consider(lg + mg, lh + mh, ln + mn, t, true);
+        }
+    }
+    if let Some((gain, t, missing_left, left)) = found {
+        best.gain = gain;
+        best.feature = f;
+        best.bin = t as u8;
+        best.missing_left = missing_left;
+        best.left.copy_from_slice(&left);
     }
 }
 

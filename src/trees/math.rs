@@ -105,15 +105,21 @@ pub fn sigmoid(x: f64) -> f64 {
 /// Replaces scores by their softmax probabilities, in place (stable: the maximum is
 /// subtracted first). An empty slice is left alone.
 pub fn softmax_in_place(scores: &mut [f64]) {
-    let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut max = f64::NEG_INFINITY;
+    for &s in scores.iter() {
+        if s > max {
+            max = s;
+        }
+    }
     let mut sum = 0.0;
     for s in scores.iter_mut() {
         *s = exp(*s - max);
         sum += *s;
     }
     if sum > 0.0 {
+        let inv = 1.0 / sum;
         for s in scores.iter_mut() {
-            *s /= sum;
+            *s *= inv;
         }
     }
 }

@@ -7,10 +7,10 @@
 //! the larger is the parent minus the smaller (the subtraction trick). With features sampled
 //! per node (random forests) each child's sampled features are built directly instead.
 
-use super::binning::BinnedData;
+use super::binning::{BinnedData, GROUP_BINS};
 use super::histogram::{
-    build_group, count, feature_hist, score, search_feature, totals, Candidate, Ordered, RowStats,
-    Rows, SplitRules,
+    build_group, count, feature_hist, new_ways, score, search_feature, totals, Candidate, Ordered,
+    RowStats, Rows, SplitRules, Ways,
 };
 use crate::error::{AutoMlError, Result};
 use crate::rng::Rng;
@@ -254,12 +254,35 @@ impl Ord for Queued {
     }
 }
 
+/// Moves the rows of `seg` whose code `lut` sends left to its front, the others after them,
+/// both in their original order (branch-free: each row is written to both sides and only the
+/// matching side's cursor moves). Returns the number sent left. Every row must be below
+/// `codes.len()`.
+fn partition(codes: &[u8], lut: &[bool; 256], seg: &mut [u32], right: &mut Vec<u32>) -> usize {
+    right.clear();
+    right.resize(seg.len() + 1, 0);
+    let (mut n_left, mut n_right) = (0, 0);
+    for i in 0..seg.len() {
+        let r = seg[i];
+        debug_assert!((r as usize) < codes.len());
+        // SAFETY: every row index the learner hands out is below the row count (see `grow`).
+        let go_left = lut[unsafe { *codes.get_unchecked(r as usize) } as usize];
+        seg[n_left] = r;
+        right[n_right] = r;
+        n_left += usize::from(go_left);
+        n_right += usize::from(!go_left);
+    }
+    seg[n_left..].copy_from_slice(&right[..n_right]);
+    n_left
+}
+
 /// Reusable buffers for growing trees on one binned data set.
 #[derive(Debug)]
 pub(crate) struct Learner {
     indices: Vec<u32>,
     right_rows: Vec<u32>,
     ordered: Ordered,
+    ways: Ways,
     slots: Vec<Vec<f64>>,
     free_slots: Vec<usize>,
     max_slots: usize,
@@ -286,6 +309,7 @@ impl Learner {
             indices: Vec::new(),
             right_rows: Vec::new(),
             ordered: Ordered::default(),
+            ways: new_ways(),
             slots: Vec::new(),
             free_slots: Vec::new(),
             max_slots: (MAX_POOL_BYTES / hist_bytes).max(2),
@@ -331,7 +355,11 @@ impl Learner {
         self.free_slots.extend((0..self.slots.len()).rev());
         self.indices.clear();
         match sample {
-            Some(rows) => self.indices.extend_from_slice(rows),
+            // rows beyond the data cannot come from this crate's callers; dropping them keeps
+            // the invariant the histogram and partition loops rely on (every row < n_rows)
+            Some(rows) => self
+                .indices
+                .extend(rows.iter().copied().filter(|&r| (r as usize) < data.n_rows)),
             None => self.indices.extend(0..data.n_rows as u32),
         }
         let per_node = cfg.features_per_node.filter(|&m| m < features.len());
@@ -350,7 +378,7 @@ impl Learner {
         } else {
             Rows::List(&self.indices)
         };
-        let root_sums = totals(stats, root_rows, data.n_rows);
+        let root_sums = totals(stats, root_rows);
         let mut leaves = vec![Leaf {
             begin: 0,
             len: self.indices.len(),
@@ -438,19 +466,12 @@ impl Learner {
             }
             let codes = data.group_codes(fb.group);
             let (begin, len) = (leaves[l].begin, leaves[l].len);
-            let seg = &mut self.indices[begin..begin + len];
-            self.right_rows.clear();
-            let mut n_left = 0;
-            for i in 0..len {
-                let r = seg[i];
-                if lut[codes[r as usize] as usize] {
-                    seg[n_left] = r;
-                    n_left += 1;
-                } else {
-                    self.right_rows.push(r);
-                }
-            }
-            seg[n_left..].copy_from_slice(&self.right_rows);
+            let n_left = partition(
+                codes,
+                &lut,
+                &mut self.indices[begin..begin + len],
+                &mut self.right_rows,
+            );
 
             let right_sums: Vec<f64> = leaves[l]
                 .sums
@@ -700,10 +721,9 @@ impl Learner {
         let stride = self.stride;
         for &g in &self.groups {
             let grp = &data.groups[g];
-            let range = grp.hist_offset * stride..(grp.hist_offset + grp.n_codes) * stride;
-            let part = &mut out[range];
-            part.fill(0.0);
-            build_group(data.group_codes(g), rows, stats, &self.ordered, part);
+            let block = &mut out[grp.hist_offset * stride..(grp.hist_offset + GROUP_BINS) * stride];
+            block[..grp.n_codes * stride].fill(0.0);
+            build_group(data, g, rows, stats, &self.ordered, &mut self.ways, block);
         }
     }
 
@@ -819,7 +839,11 @@ mod tests {
         if let Some(m) = max_slots {
             learner.max_slots = m;
         }
-        let stats = RowStats::Gradients { grad, hess };
+        let gh: Vec<[f64; 2]> = grad.iter().zip(hess).map(|(&g, &h)| [g, h]).collect();
+        let stats = RowStats::Gradients {
+            gh: &gh,
+            unit_hessian: false,
+        };
         let features: Vec<usize> = (0..data.features.len()).collect();
         learner.grow(data, &stats, None, &features, &config(12), &mut Rng::new(1))
     }
@@ -864,9 +888,10 @@ mod tests {
         let rows: Vec<usize> = (0..x.rows).collect();
         let data = BinnedData::new(&x, &rows, 255, true);
         let mut learner = Learner::new(&data, 3);
+        let gh: Vec<[f64; 2]> = grad.iter().zip(&hess).map(|(&g, &h)| [g, h]).collect();
         let stats = RowStats::Gradients {
-            grad: &grad,
-            hess: &hess,
+            gh: &gh,
+            unit_hessian: true,
         };
         let features: Vec<usize> = (0..5).collect();
         let grown = learner.grow(&data, &stats, None, &features, &config(8), &mut Rng::new(1));
