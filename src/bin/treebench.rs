@@ -5,7 +5,9 @@
 //! Each fold's matrices are made with the crate's own preprocessing (fitted on the fold's
 //! training rows) and written to a work directory as raw little-endian f64, so that
 //! `bench/lightgbm_ref.py` and `bench/wasm_vs_native.mjs` train on exactly the same numbers.
-//! Times are medians of `--reps` fits; each fit includes binning. Not a test: run it by hand.
+//! Times are medians of `--reps` fits (default 5), one fit of each engine in turn per
+//! repetition so that all three see the same load; each fit includes binning. Not a test: run
+//! it by hand.
 
 use automl::metrics::{accuracy, r2};
 use automl::preprocess::{Frame, Matrix, Pipeline};
@@ -54,7 +56,7 @@ fn parse_args() -> Result<Args, String> {
         splits: PathBuf::new(),
         only: DEFAULT_DATASETS.iter().map(|s| s.to_string()).collect(),
         folds: vec![0],
-        reps: 3,
+        reps: 5,
         params: GbmParams {
             n_rounds: 100,
             max_leaves: 31,
@@ -209,51 +211,68 @@ fn median(values: &[f64]) -> f64 {
     }
 }
 
-/// The engine's fit times, test score (accuracy or R²), log loss (classes) and fingerprint.
-fn run_native(d: &FoldData, params: &GbmParams, reps: usize) -> Result<Value, String> {
-    let mut times = Vec::new();
-    let mut prints = Vec::new();
-    let classes = d.task != "regression";
-    let (mut score, mut log_loss) = (f64::NAN, f64::NAN);
-    for _ in 0..reps {
-        if classes {
-            let y: Vec<u32> = d.y_train.iter().map(|&v| v as u32).collect();
-            let start = Instant::now();
-            let m = GbmClassifier::fit(&d.x_train, &y, params, 0).map_err(|e| e.to_string())?;
-            times.push(start.elapsed().as_secs_f64());
-            prints.push(fingerprint(&m).map_err(|e| e.to_string())?);
-            let truth: Vec<u32> = d.y_test.iter().map(|&v| v as u32).collect();
-            score = accuracy(&truth, &m.predict(&d.x_test).map_err(|e| e.to_string())?);
-            let p = m.predict_proba(&d.x_test).map_err(|e| e.to_string())?;
-            log_loss = truth
-                .iter()
-                .enumerate()
-                .map(|(i, &c)| {
-                    -p.row(i)
-                        .get(c as usize)
-                        .copied()
-                        .unwrap_or(0.0)
-                        .clamp(1e-15, 1.0 - 1e-15)
-                        .ln()
-                })
-                .sum::<f64>()
-                / truth.len() as f64;
-        } else {
-            let start = Instant::now();
-            let m =
-                GbmRegressor::fit(&d.x_train, &d.y_train, params, 0).map_err(|e| e.to_string())?;
-            times.push(start.elapsed().as_secs_f64());
-            prints.push(fingerprint(&m).map_err(|e| e.to_string())?);
-            score = r2(&d.y_test, &m.predict(&d.x_test).map_err(|e| e.to_string())?);
-        }
+/// One fit of the engine: its time, test score (accuracy or R²), log loss (classes) and
+/// fingerprint.
+fn run_native(d: &FoldData, params: &GbmParams) -> Result<Value, String> {
+    let err = |e: automl::AutoMlError| e.to_string();
+    if d.task != "regression" {
+        let y: Vec<u32> = d.y_train.iter().map(|&v| v as u32).collect();
+        let start = Instant::now();
+        let m = GbmClassifier::fit(&d.x_train, &y, params, 0).map_err(err)?;
+        let seconds = start.elapsed().as_secs_f64();
+        let truth: Vec<u32> = d.y_test.iter().map(|&v| v as u32).collect();
+        let p = m.predict_proba(&d.x_test).map_err(err)?;
+        let pred: Vec<u32> = (0..p.rows)
+            .map(|i| {
+                let row = p.row(i);
+                (0..row.len()).fold(0, |b, k| if row[k] > row[b] { k } else { b }) as u32
+            })
+            .collect();
+        let log_loss = truth
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                let q = p.row(i).get(c as usize).copied().unwrap_or(0.0);
+                -q.clamp(1e-15, 1.0 - 1e-15).ln()
+            })
+            .sum::<f64>()
+            / truth.len() as f64;
+        Ok(json!({
+            "seconds": [seconds], "score": accuracy(&truth, &pred), "log_loss": log_loss,
+            "fingerprint": fingerprint(&m).map_err(err)?,
+        }))
+    } else {
+        let start = Instant::now();
+        let m = GbmRegressor::fit(&d.x_train, &d.y_train, params, 0).map_err(err)?;
+        let seconds = start.elapsed().as_secs_f64();
+        let score = r2(&d.y_test, &m.predict(&d.x_test).map_err(err)?);
+        Ok(json!({
+            "seconds": [seconds], "score": score, "fingerprint": fingerprint(&m).map_err(err)?,
+        }))
     }
-    let same = prints.windows(2).all(|w| w[0] == w[1]);
-    Ok(json!({
-        "seconds": times, "median_s": median(&times),
-        "min_s": times.iter().copied().fold(f64::INFINITY, f64::min),
-        "score": score, "log_loss": log_loss,
-        "fingerprint": prints.first(), "deterministic": same,
-    }))
+}
+
+/// Merges single-fit results: every time, their median and minimum, and the last score,
+/// log loss and fingerprint (`deterministic`: every fit gave the same fingerprint).
+fn summarize(runs: &[Value]) -> Value {
+    if runs.is_empty() {
+        return Value::Null;
+    }
+    if let Some(e) = runs.iter().find(|r| r.get("error").is_some()) {
+        return e.clone();
+    }
+    let times: Vec<f64> = runs
+        .iter()
+        .flat_map(|r| r["seconds"].as_array().cloned().unwrap_or_default())
+        .filter_map(|v| v.as_f64())
+        .collect();
+    let prints: Vec<&Value> = runs.iter().map(|r| &r["fingerprint"]).collect();
+    let mut out = runs[runs.len() - 1].clone();
+    out["seconds"] = json!(times);
+    out["median_s"] = json!(median(&times));
+    out["min_s"] = json!(times.iter().copied().fold(f64::INFINITY, f64::min));
+    out["deterministic"] = json!(prints.windows(2).all(|w| w[0] == w[1]));
+    out
 }
 
 /// Runs a helper that prints one JSON object on its last line of standard output.
@@ -323,43 +342,50 @@ fn main() -> ExitCode {
                 eprintln!("[treebench] {e}");
                 continue;
             }
-            let native =
-                run_native(&d, &args.params, args.reps).unwrap_or_else(|e| json!({ "error": e }));
+            // one fit of each engine per repetition, in turn, so that all three see the
+            // same conditions on a shared machine
+            let (mut native, mut lightgbm, mut wasm_result) = (Vec::new(), Vec::new(), Vec::new());
+            for _ in 0..args.reps {
+                native.push(run_native(&d, &args.params).unwrap_or_else(|e| json!({ "error": e })));
+                if args.lightgbm {
+                    let p = &args.params;
+                    lightgbm.push(
+                        run_helper(
+                            Command::new("python3")
+                                .arg(repo.join("bench/lightgbm_ref.py"))
+                                .arg("--data")
+                                .arg(&dir)
+                                .args(["--reps", "1"])
+                                .args(["--rounds", &p.n_rounds.to_string()])
+                                .args(["--leaves", &p.max_leaves.to_string()])
+                                .args(["--learning-rate", &p.learning_rate.to_string()])
+                                .args(["--max-bin", &p.max_bins.to_string()])
+                                .args(["--min-data-in-leaf", &p.min_samples_leaf.to_string()]),
+                        )
+                        .unwrap_or_else(|e| json!({ "error": e })),
+                    );
+                }
+                if wasm {
+                    wasm_result.push(
+                        run_helper(
+                            Command::new("node")
+                                .arg(repo.join("bench/wasm_vs_native.mjs"))
+                                .arg("--pkg")
+                                .arg(&args.wasm_dir)
+                                .arg("--data")
+                                .arg(&dir)
+                                .args(["--reps", "1"])
+                                .args(["--params", &params_json]),
+                        )
+                        .unwrap_or_else(|e| json!({ "error": e })),
+                    );
+                }
+            }
+            let native = summarize(&native);
+            let lightgbm = summarize(&lightgbm);
+            let wasm_result = summarize(&wasm_result);
             eprintln!("  engine   {native}");
-            let lightgbm = if args.lightgbm {
-                let p = &args.params;
-                run_helper(
-                    Command::new("python3")
-                        .arg(repo.join("bench/lightgbm_ref.py"))
-                        .arg("--data")
-                        .arg(&dir)
-                        .args(["--reps", &args.reps.to_string()])
-                        .args(["--rounds", &p.n_rounds.to_string()])
-                        .args(["--leaves", &p.max_leaves.to_string()])
-                        .args(["--learning-rate", &p.learning_rate.to_string()])
-                        .args(["--max-bin", &p.max_bins.to_string()])
-                        .args(["--min-data-in-leaf", &p.min_samples_leaf.to_string()]),
-                )
-                .unwrap_or_else(|e| json!({ "error": e }))
-            } else {
-                Value::Null
-            };
             eprintln!("  lightgbm {lightgbm}");
-            let wasm_result = if wasm {
-                run_helper(
-                    Command::new("node")
-                        .arg(repo.join("bench/wasm_vs_native.mjs"))
-                        .arg("--pkg")
-                        .arg(&args.wasm_dir)
-                        .arg("--data")
-                        .arg(&dir)
-                        .args(["--reps", &args.reps.to_string()])
-                        .args(["--params", &params_json]),
-                )
-                .unwrap_or_else(|e| json!({ "error": e }))
-            } else {
-                Value::Null
-            };
             eprintln!("  wasm     {wasm_result}");
             results.push(json!({
                 "dataset": name, "fold": fold, "task": d.task,

@@ -193,6 +193,7 @@ impl BinnedData {
         let mut mappers = Vec::with_capacity(p);
         let mut has_missing = Vec::with_capacity(p);
         let mut bin_codes: Vec<Vec<u8>> = Vec::with_capacity(p);
+        let mut counts: Vec<Vec<usize>> = Vec::with_capacity(p);
         let mut block = vec![0.0; n * TRANSPOSE_BLOCK.min(p.max(1))];
         let mut sorted = Vec::with_capacity(n);
         for start in (0..p).step_by(TRANSPOSE_BLOCK) {
@@ -210,12 +211,14 @@ impl BinnedData {
                 sorted.sort_unstable_by(f64::total_cmp);
                 let mapper = BinMapper::fit(&sorted, max_bins);
                 has_missing.push(sorted.len() < n);
-                bin_codes.push(column.iter().map(|&v| mapper.bin(v)).collect());
+                let feature_codes: Vec<u8> = column.iter().map(|&v| mapper.bin(v)).collect();
+                counts.push(bin_counts(&feature_codes, mapper.n_bins()));
+                bin_codes.push(feature_codes);
                 mappers.push(mapper);
             }
         }
         let plan = if bundle {
-            plan_bundles(&mappers, &bin_codes, n)
+            plan_bundles(&counts, &bin_codes, n)
         } else {
             (0..p).map(|f| vec![f]).collect()
         };
@@ -241,7 +244,9 @@ impl BinnedData {
                     n_codes,
                     hist_offset,
                     features: members,
-                    skewed: is_skewed(&bin_codes[f]),
+                    skewed: counts[f]
+                        .iter()
+                        .any(|&c| c as f64 >= SKEWED_SHARE * n as f64),
                 });
                 hist_offset += GROUP_BINS;
                 continue;
@@ -251,8 +256,8 @@ impl BinnedData {
             let column = &mut codes[start..];
             let mut next_code = 1;
             for &f in &members {
-                let counts = bin_counts(&bin_codes[f], features[f].mapper.n_bins());
-                let default_bin = most_frequent(&counts);
+                let counts = &counts[f];
+                let default_bin = most_frequent(counts);
                 let bins: Vec<u8> = (0..counts.len())
                     .filter(|&b| b != default_bin as usize && counts[b] > 0)
                     .map(|b| b as u8)
@@ -322,18 +327,18 @@ fn most_frequent(counts: &[usize]) -> u8 {
 /// bin) that never leave it on the same row share a code column while their codes fit in a
 /// byte. Greedy, densest first, as in LightGBM; every other feature keeps its own column.
 /// Groups are returned in order of their first feature.
-fn plan_bundles(mappers: &[BinMapper], bin_codes: &[Vec<u8>], n: usize) -> Vec<Vec<usize>> {
+fn plan_bundles(counts: &[Vec<usize>], bin_codes: &[Vec<u8>], n: usize) -> Vec<Vec<usize>> {
     struct Bundle {
         members: Vec<usize>,
         codes_used: usize,
         occupied: Vec<u64>,
     }
-    let p = mappers.len();
+    let p = counts.len();
     let mut candidates: Vec<(usize, Vec<u32>, usize)> = Vec::new();
     let mut alone: Vec<usize> = Vec::new();
     for f in 0..p {
-        let counts = bin_counts(&bin_codes[f], mappers[f].n_bins());
-        let default_bin = most_frequent(&counts);
+        let counts = &counts[f];
+        let default_bin = most_frequent(counts);
         let nnz = n - counts[default_bin as usize];
         let codes_needed = counts
             .iter()

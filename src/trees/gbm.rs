@@ -953,7 +953,7 @@ mod tests {
         let y: Vec<f64> = (0..10).map(f64::from).collect();
         let m = GbmRegressor::fit(&x, &y, &one_split(), 0).unwrap();
         let mut v = serde_json::to_value(&m).unwrap();
-        v["ensemble"]["trees"][0]["left"][0] = serde_json::json!(5);
+        v["ensemble"]["trees"][0]["children"][0][0] = serde_json::json!(5);
         let e = serde_json::from_value::<GbmRegressor>(v).unwrap_err();
         assert!(e.to_string().contains("malformed"), "{e}");
     }

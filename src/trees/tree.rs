@@ -23,16 +23,16 @@ use std::collections::BinaryHeap;
 const MAX_POOL_BYTES: usize = 256 << 20;
 
 /// One fitted tree. Internal node `i` sends a row left when its value of `feature[i]` is at
-/// most `threshold[i]` (a missing value, NaN, goes left when `missing_left[i]`); a child
-/// `c >= 0` is an internal node, `c < 0` is leaf `!c`. A tree with no internal node is the
+/// most `threshold[i]` (a missing value, NaN, goes left when `missing_left[i]`) to child
+/// `children[i][0]`, else to `children[i][1]`; a child `c >= 0` is an internal node, `c < 0`
+/// is leaf `!c`. A tree with no internal node is the
 /// single leaf 0. Each leaf holds `width` values, added to outputs `output..output + width`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tree {
     feature: Vec<u32>,
     threshold: Vec<f64>,
     missing_left: Vec<bool>,
-    left: Vec<i32>,
-    right: Vec<i32>,
+    children: Vec<[i32; 2]>,
     gain: Vec<f64>,
     values: Vec<f64>,
     output: u32,
@@ -46,8 +46,7 @@ impl Tree {
             feature: Vec::new(),
             threshold: Vec::new(),
             missing_left: Vec::new(),
-            left: Vec::new(),
-            right: Vec::new(),
+            children: Vec::new(),
             gain: Vec::new(),
             width: values.len() as u32,
             values,
@@ -102,16 +101,9 @@ impl Tree {
         let mut node = 0usize;
         loop {
             let v = row[self.feature[node] as usize];
-            let go_left = if v.is_nan() {
-                self.missing_left[node]
-            } else {
-                v <= self.threshold[node]
-            };
-            let next = if go_left {
-                self.left[node]
-            } else {
-                self.right[node]
-            };
+            // branch-free: a comparison with NaN is false
+            let go_left = (v <= self.threshold[node]) | (v.is_nan() & self.missing_left[node]);
+            let next = self.children[node][usize::from(!go_left)];
             if next < 0 {
                 return !next as usize;
             }
@@ -149,8 +141,7 @@ impl Tree {
         if [
             self.threshold.len(),
             self.missing_left.len(),
-            self.left.len(),
-            self.right.len(),
+            self.children.len(),
             self.gain.len(),
         ]
         .iter()
@@ -172,7 +163,7 @@ impl Tree {
             if self.feature[i] as usize >= n_features {
                 return bad("a split on a feature the model does not have");
             }
-            for c in [self.left[i], self.right[i]] {
+            for c in self.children[i] {
                 let ok = if c < 0 {
                     (!c as usize) < n_leaves
                 } else {
@@ -443,15 +434,10 @@ impl Learner {
             tree.feature.push(f as u32);
             tree.threshold.push(fb.mapper.threshold(split.bin as usize));
             tree.missing_left.push(split.missing_left);
-            tree.left.push(!(l as i32));
-            tree.right.push(!(leaves.len() as i32));
+            tree.children.push([!(l as i32), !(leaves.len() as i32)]);
             tree.gain.push(split.gain);
             if let Some((p, is_left)) = leaves[l].parent {
-                if is_left {
-                    tree.left[p] = node as i32;
-                } else {
-                    tree.right[p] = node as i32;
-                }
+                tree.children[p][usize::from(!is_left)] = node as i32;
             }
             // partition the leaf's rows, stably
             let mut lut = [false; 256];
@@ -921,12 +907,11 @@ mod tests {
         assert!(t.check(1, 1).is_err(), "node arrays of different lengths");
         t.threshold.push(0.5);
         t.missing_left.push(false);
-        t.left.push(-1);
-        t.right.push(0); // points back to itself: a cycle
+        t.children.push([-1, 0]); // the right child is the node itself: a cycle
         t.gain.push(1.0);
         t.values = vec![1.0, 2.0];
         assert!(t.check(1, 1).is_err());
-        t.right[0] = -2;
+        t.children[0][1] = -2;
         assert!(t.check(1, 1).is_ok());
         assert!(t.check(0, 1).is_err(), "feature out of range");
         assert!(t.check(1, 0).is_err(), "output out of range");
