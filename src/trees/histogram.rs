@@ -403,12 +403,15 @@ impl Candidate {
 /// `node` and score `parent`). Value bins `1..=t` go left, and missing values go to the side
 /// that scores better (both are tried when the node has any). With `random` (extra trees),
 /// one threshold drawn uniformly between the node's smallest and largest values is tried.
+/// `present`, when given, lists (ascending) the only bins that may be non-empty: the others
+/// are not read (small leaves, see `Learner::search_small`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn search_feature(
     stats: &RowStats,
     data: &BinnedData,
     f: usize,
     hist: &[f64],
+    present: Option<&[u8]>,
     node: &[f64],
     parent: f64,
     rules: &SplitRules,
@@ -416,59 +419,160 @@ pub(crate) fn search_feature(
     acc: &mut Vec<f64>,
     best: &mut Candidate,
 ) {
-    let mapper = &data.features[f].mapper;
-    let nb = mapper.n_bins();
-    if let (RowStats::Gradients { .. }, None) = (stats, &random) {
-        scan_gradients(hist, nb, node, parent, rules, f, best);
-        return;
+    let nb = data.features[f].mapper.n_bins();
+    let ctx = Scan {
+        stats,
+        data,
+        f,
+        hist,
+        node,
+        parent,
+        rules,
+    };
+    match present {
+        None => ctx.search(1..=nb, random, acc, best),
+        Some(p) => ctx.search(
+            p.iter().map(|&b| b as usize).filter(|&b| b > 0 && b <= nb),
+            random,
+            acc,
+            best,
+        ),
     }
-    let stride = stats.stride();
-    let bin_count = |b: usize| -> f64 {
-        let e = &hist[b * stride..(b + 1) * stride];
-        match stats {
+}
+
+/// One feature's split search: what [`search_feature`] was given.
+struct Scan<'a> {
+    stats: &'a RowStats<'a>,
+    data: &'a BinnedData,
+    f: usize,
+    hist: &'a [f64],
+    node: &'a [f64],
+    parent: f64,
+    rules: &'a SplitRules,
+}
+
+impl Scan<'_> {
+    fn entry(&self, b: usize) -> &[f64] {
+        let stride = self.stats.stride();
+        &self.hist[b * stride..(b + 1) * stride]
+    }
+
+    fn bin_count(&self, b: usize) -> f64 {
+        let e = self.entry(b);
+        match self.stats {
             RowStats::Gradients { .. } => e[2],
             RowStats::Classes { .. } => e.iter().sum(),
         }
-    };
-    let missing = bin_count(0);
-    // With random thresholds, the only threshold tried.
-    let only = match random {
-        None => None,
-        Some(rng) => {
-            let lo = (1..=nb).find(|&b| bin_count(b) > 0.0);
-            let hi = (1..=nb).rev().find(|&b| bin_count(b) > 0.0);
-            match (lo, hi) {
-                (Some(lo), Some(hi)) if lo < hi => {
-                    let a = mapper.threshold(lo);
-                    let b = mapper.threshold(hi - 1);
-                    let u = a + (b - a) * rng.next_f64();
-                    let t = lo + mapper.edges[lo - 1..hi - 1].partition_point(|&e| e < u);
-                    Some(t.min(hi - 1))
-                }
-                (Some(_), Some(_)) if missing > 0.0 => Some(nb),
-                _ => return,
-            }
+    }
+
+    /// Searches the value bins `bins` (ascending).
+    fn search<I: Iterator<Item = usize> + Clone>(
+        &self,
+        bins: I,
+        random: Option<&mut Rng>,
+        acc: &mut Vec<f64>,
+        best: &mut Candidate,
+    ) {
+        let nb = self.data.features[self.f].mapper.n_bins();
+        match (self.stats, random) {
+            (RowStats::Gradients { .. }, None) => scan_gradients(
+                self.hist,
+                bins,
+                nb,
+                self.node,
+                self.parent,
+                self.rules,
+                self.f,
+                best,
+            ),
+            (_, Some(rng)) => self.search_random(bins, rng, acc, best),
+            (_, None) => self.search_all(bins, acc, best),
         }
-    };
-    let n_total = count(stats, node);
-    acc.clear();
-    acc.resize(stride, 0.0);
-    let mut n_left = 0.0;
-    for t in 1..=nb {
-        let e = &hist[t * stride..(t + 1) * stride];
-        let n_bin = bin_count(t);
-        if n_bin == 0.0 && only != Some(t) {
-            continue;
-        }
-        for (a, v) in acc.iter_mut().zip(e) {
-            *a += v;
-        }
-        n_left += n_bin;
-        if let Some(o) = only {
-            if t < o {
+    }
+
+    /// Every threshold, for class counts.
+    fn search_all<I: Iterator<Item = usize>>(
+        &self,
+        bins: I,
+        acc: &mut Vec<f64>,
+        best: &mut Candidate,
+    ) {
+        let nb = self.data.features[self.f].mapper.n_bins();
+        let stride = self.stats.stride();
+        let missing = self.bin_count(0);
+        let n_total = count(self.stats, self.node);
+        acc.clear();
+        acc.resize(stride, 0.0);
+        let mut n_left = 0.0;
+        for t in bins {
+            let n_bin = self.bin_count(t);
+            if n_bin == 0.0 {
                 continue;
             }
+            for (a, v) in acc.iter_mut().zip(self.entry(t)) {
+                *a += v;
+            }
+            n_left += n_bin;
+            self.try_both(acc, t, nb, missing, n_left, n_total, best);
         }
+    }
+
+    /// Extra trees: one threshold drawn uniformly between the node's smallest and largest
+    /// values (a missing-against-values split when every value shares one bin).
+    fn search_random<I: Iterator<Item = usize> + Clone>(
+        &self,
+        bins: I,
+        rng: &mut Rng,
+        acc: &mut Vec<f64>,
+        best: &mut Candidate,
+    ) {
+        let mapper = &self.data.features[self.f].mapper;
+        let nb = mapper.n_bins();
+        let missing = self.bin_count(0);
+        let mut non_empty = bins.clone().filter(|&b| self.bin_count(b) > 0.0);
+        let lo = non_empty.next();
+        let hi = non_empty.last().or(lo);
+        let t = match (lo, hi) {
+            (Some(lo), Some(hi)) if lo < hi => {
+                let a = mapper.threshold(lo);
+                let b = mapper.threshold(hi - 1);
+                let u = a + (b - a) * rng.next_f64();
+                let t = lo + mapper.edges[lo - 1..hi - 1].partition_point(|&e| e < u);
+                t.min(hi - 1)
+            }
+            (Some(_), Some(_)) if missing > 0.0 => nb,
+            _ => return,
+        };
+        let stride = self.stats.stride();
+        acc.clear();
+        acc.resize(stride, 0.0);
+        let mut n_left = 0.0;
+        for b in bins.take_while(|&b| b <= t) {
+            for (a, v) in acc.iter_mut().zip(self.entry(b)) {
+                *a += v;
+            }
+            n_left += self.bin_count(b);
+        }
+        let n_total = count(self.stats, self.node);
+        self.try_both(acc, t, nb, missing, n_left, n_total, best);
+    }
+
+    /// Tries threshold `t` with the left sums `acc`, missing values right and (when the node
+    /// has any) left.
+    #[allow(clippy::too_many_arguments)]
+    fn try_both(
+        &self,
+        acc: &[f64],
+        t: usize,
+        nb: usize,
+        missing: f64,
+        n_left: f64,
+        n_total: f64,
+        best: &mut Candidate,
+    ) {
+        let stride = self.stats.stride();
+        let (stats, node, parent, rules, f) =
+            (self.stats, self.node, self.parent, self.rules, self.f);
         // missing values right (with none in the node, missing values follow the larger side)
         if n_total - n_left > 0.0 {
             let default_left = missing == 0.0 && 2.0 * n_left >= n_total;
@@ -485,23 +589,9 @@ pub(crate) fn search_feature(
                 best,
             );
         }
-        // missing values left
         if missing > 0.0 && t < nb {
-            try_split(
-                stats,
-                acc,
-                Some(&hist[..stride]),
-                node,
-                parent,
-                rules,
-                f,
-                t,
-                true,
-                best,
-            );
-        }
-        if only.is_some() {
-            break;
+            let m = &self.hist[..stride];
+            try_split(stats, acc, Some(m), node, parent, rules, f, t, true, best);
         }
     }
 }
@@ -510,8 +600,10 @@ pub(crate) fn search_feature(
 /// path of [`search_feature`]. Bins are added to the left side one by one; the size and
 /// hessian rules are checked before any division, and the scan stops once the right side is
 /// too small (it only shrinks).
-fn scan_gradients(
+#[allow(clippy::too_many_arguments)]
+fn scan_gradients<I: Iterator<Item = usize>>(
     hist: &[f64],
+    order: I,
     nb: usize,
     node: &[f64],
     parent: f64,
@@ -549,7 +641,8 @@ fn scan_gradients(
             found = Some((gain, t, missing_left, [g, h, n]));
         }
     };
-    for (t, e) in bins.iter().enumerate().skip(1) {
+    for t in order {
+        let Some(e) = bins.get(t) else { break };
         if e[2] == 0.0 {
             continue;
         }

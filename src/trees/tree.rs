@@ -267,6 +267,18 @@ fn partition(codes: &[u8], lut: &[bool; 256], seg: &mut [u32], right: &mut Vec<u
     n_left
 }
 
+/// Most rows of a leaf searched from its rows directly (only the bins they occupy, sorted)
+/// instead of through a histogram; see `small_leaf_rows`.
+const SMALL_LEAF: usize = 64;
+
+/// The largest leaf searched from its rows: a histogram costs about the codes of its groups to
+/// clear and scan, the rows about a few operations per row and feature, so rows win below a
+/// quarter of the mean codes per group (up to [`SMALL_LEAF`]).
+fn small_leaf_rows(data: &BinnedData) -> usize {
+    let codes: usize = data.groups.iter().map(|g| g.n_codes).sum();
+    (codes / data.groups.len().max(1) / 4).min(SMALL_LEAF)
+}
+
 /// Reusable buffers for growing trees on one binned data set.
 #[derive(Debug)]
 pub(crate) struct Learner {
@@ -282,6 +294,10 @@ pub(crate) struct Learner {
     acc: Vec<f64>,
     groups: Vec<usize>,
     node_features: Vec<usize>,
+    small_hist: Vec<f64>,
+    small_seen: Vec<bool>,
+    small_bins: Vec<u8>,
+    small_leaf: usize,
     stride: usize,
 }
 
@@ -309,6 +325,10 @@ impl Learner {
             acc: Vec::new(),
             groups: Vec::new(),
             node_features: Vec::new(),
+            small_hist: vec![0.0; GROUP_BINS * stride],
+            small_seen: vec![false; GROUP_BINS],
+            small_bins: Vec::new(),
+            small_leaf: small_leaf_rows(data),
             stride,
         }
     }
@@ -383,7 +403,10 @@ impl Learner {
         let mut heap = BinaryHeap::new();
         let mut stack = Vec::new();
         let depth_first = cfg.max_leaves == usize::MAX;
-        if self.can_split(stats, &leaves[0], cfg) {
+        if self.can_split(stats, &leaves[0], cfg) && leaves[0].len <= self.small_leaf {
+            leaves[0].best =
+                self.search_small(data, stats, &leaves[0], features, per_node, cfg, rng);
+        } else if self.can_split(stats, &leaves[0], cfg) {
             let slot = if per_node.is_none() {
                 self.alloc_slot(hist_len)
             } else {
@@ -549,8 +572,11 @@ impl Learner {
         rng: &mut Rng,
     ) {
         let hist_len = data.total_codes * self.stride;
-        let can_l = self.can_split(stats, &leaves[l], cfg);
-        let can_r = self.can_split(stats, &leaves[r], cfg);
+        let split_l = self.can_split(stats, &leaves[l], cfg);
+        let split_r = self.can_split(stats, &leaves[r], cfg);
+        // children that need a histogram (small leaves are searched from their rows)
+        let can_l = split_l && leaves[l].len > self.small_leaf;
+        let can_r = split_r && leaves[r].len > self.small_leaf;
         let (small, large) = if leaves[l].len <= leaves[r].len {
             (l, r)
         } else {
@@ -633,6 +659,101 @@ impl Learner {
                 }
             }
         }
+        for (child, split, hist) in [(l, split_l, can_l), (r, split_r, can_r)] {
+            if split && !hist {
+                leaves[child].best =
+                    self.search_small(data, stats, &leaves[child], features, per_node, cfg, rng);
+            }
+        }
+    }
+
+    /// Draws a node's features (all of `features` without `per_node`) into
+    /// `self.node_features`.
+    fn draw_node_features(&mut self, features: &[usize], per_node: Option<usize>, rng: &mut Rng) {
+        let node_features = &mut self.node_features;
+        node_features.clear();
+        node_features.extend_from_slice(features);
+        if let Some(m) = per_node {
+            for i in 0..m {
+                let j = i + rng.below(node_features.len() - i);
+                node_features.swap(i, j);
+            }
+            node_features.truncate(m);
+            node_features.sort_unstable();
+        }
+    }
+
+    /// Finds a small leaf's split from its rows: for each feature, the statistics of the bins
+    /// its rows occupy, scanned in bin order (the same splits a full histogram gives).
+    #[allow(clippy::too_many_arguments)]
+    fn search_small(
+        &mut self,
+        data: &BinnedData,
+        stats: &RowStats,
+        leaf: &Leaf,
+        features: &[usize],
+        per_node: Option<usize>,
+        cfg: &GrowConfig,
+        rng: &mut Rng,
+    ) -> Option<Candidate> {
+        self.draw_node_features(features, per_node, rng);
+        let node_features = std::mem::take(&mut self.node_features);
+        let mut hist = std::mem::take(&mut self.small_hist);
+        let mut bins = std::mem::take(&mut self.small_bins);
+        let stride = self.stride;
+        let rows = &self.indices[leaf.begin..leaf.begin + leaf.len];
+        let parent = score(stats, &leaf.sums, cfg.rules.lambda);
+        let mut best = Candidate::none(cfg.rules.min_split_gain, stride);
+        for &f in &node_features {
+            let fb = &data.features[f];
+            let codes = data.group_codes(fb.group);
+            bins.clear();
+            for &r in rows {
+                let b = fb.decode(codes[r as usize] as usize) as usize;
+                if !self.small_seen[b] {
+                    self.small_seen[b] = true;
+                    bins.push(b as u8);
+                }
+                let e = &mut hist[b * stride..(b + 1) * stride];
+                match stats {
+                    RowStats::Gradients { gh, .. } => {
+                        let [g, h] = gh[r as usize];
+                        e[0] += g;
+                        e[1] += h;
+                        e[2] += 1.0;
+                    }
+                    RowStats::Classes { y, .. } => e[y[r as usize] as usize] += 1.0,
+                }
+            }
+            bins.sort_unstable();
+            let random = if cfg.random_thresholds {
+                Some(&mut *rng)
+            } else {
+                None
+            };
+            search_feature(
+                stats,
+                data,
+                f,
+                &hist,
+                Some(&bins),
+                &leaf.sums,
+                parent,
+                &cfg.rules,
+                random,
+                &mut self.acc,
+                &mut best,
+            );
+            for &b in &bins {
+                let b = b as usize;
+                hist[b * stride..(b + 1) * stride].fill(0.0);
+                self.small_seen[b] = false;
+            }
+        }
+        self.small_hist = hist;
+        self.small_bins = bins;
+        self.node_features = node_features;
+        best.found().then_some(best)
     }
 
     /// Builds a leaf's histogram (into `slot`, or the scratch buffer) and finds its split.
@@ -651,16 +772,9 @@ impl Learner {
         rng: &mut Rng,
     ) -> Option<Candidate> {
         let mut tree_groups = Vec::new();
-        let mut node_features = std::mem::take(&mut self.node_features);
-        node_features.clear();
-        node_features.extend_from_slice(features);
-        if let Some(m) = per_node {
-            for i in 0..m {
-                let j = i + rng.below(node_features.len() - i);
-                node_features.swap(i, j);
-            }
-            node_features.truncate(m);
-            node_features.sort_unstable();
+        self.draw_node_features(features, per_node, rng);
+        let node_features = std::mem::take(&mut self.node_features);
+        if per_node.is_some() {
             tree_groups = std::mem::take(&mut self.groups);
             self.groups.clear();
             for &f in &node_features {
@@ -750,6 +864,7 @@ impl Learner {
                 data,
                 f,
                 fh,
+                None,
                 &leaf.sums,
                 parent,
                 &cfg.rules,
@@ -821,7 +936,18 @@ mod tests {
     }
 
     fn grow(data: &BinnedData, grad: &[f64], hess: &[f64], max_slots: Option<usize>) -> Grown {
+        grow_with(data, grad, hess, max_slots, small_leaf_rows(data))
+    }
+
+    fn grow_with(
+        data: &BinnedData,
+        grad: &[f64],
+        hess: &[f64],
+        max_slots: Option<usize>,
+        small_leaf: usize,
+    ) -> Grown {
         let mut learner = Learner::new(data, 3);
+        learner.small_leaf = small_leaf;
         if let Some(m) = max_slots {
             learner.max_slots = m;
         }
@@ -866,6 +992,17 @@ mod tests {
         let with_pool = grow(&data, &grad, &hess, None);
         let without = grow(&data, &grad, &hess, Some(0));
         same(&with_pool, &without);
+    }
+
+    #[test]
+    fn small_leaves_searched_from_their_rows_split_like_histograms() {
+        let (x, grad, hess) = sample();
+        let rows: Vec<usize> = (0..x.rows).collect();
+        let data = BinnedData::new(&x, &rows, 255, true);
+        let rows_only = grow_with(&data, &grad, &hess, None, usize::MAX);
+        let histograms = grow_with(&data, &grad, &hess, None, 0);
+        same(&rows_only, &histograms);
+        same(&rows_only, &grow(&data, &grad, &hess, None));
     }
 
     #[test]
