@@ -204,6 +204,84 @@ fn build_ways<const UNIT_HESSIAN: bool>(
     }
 }
 
+/// Whether [`build_group`] spreads group `group` over [`WAYS`] copies for `n_rows` rows.
+pub(crate) fn uses_ways(data: &BinnedData, group: usize, n_rows: usize) -> bool {
+    let g = &data.groups[group];
+    g.skewed && n_rows >= ROWS_PER_CODE_FOR_WAYS * g.n_codes
+}
+
+/// Adds gradient statistics of the rows into the histogram blocks of two groups in one pass
+/// (each row's index and statistics are read once for both). Neither group may use
+/// [`WAYS`] (see [`uses_ways`]); both blocks' first `n_codes` entries must be zeroed.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_pair(
+    data: &BinnedData,
+    groups: (usize, usize),
+    rows: Rows,
+    gh: &[[f64; 2]],
+    unit_hessian: bool,
+    ordered: &Ordered,
+    out_a: &mut [f64],
+    out_b: &mut [f64],
+) {
+    if unit_hessian {
+        pair::<true>(data, groups, rows, gh, ordered, out_a, out_b);
+    } else {
+        pair::<false>(data, groups, rows, gh, ordered, out_a, out_b);
+    }
+}
+
+fn pair<const UNIT_HESSIAN: bool>(
+    data: &BinnedData,
+    (ga, gb): (usize, usize),
+    rows: Rows,
+    gh: &[[f64; 2]],
+    ordered: &Ordered,
+    out_a: &mut [f64],
+    out_b: &mut [f64],
+) {
+    let (ca, cb) = (data.group_codes(ga), data.group_codes(gb));
+    let (chunks_a, _) = out_a.as_chunks_mut::<3>();
+    let (chunks_b, _) = out_b.as_chunks_mut::<3>();
+    let (Ok(a), Ok(b)) = (
+        <&mut [[f64; 3]; GROUP_BINS]>::try_from(chunks_a),
+        <&mut [[f64; 3]; GROUP_BINS]>::try_from(chunks_b),
+    ) else {
+        return;
+    };
+    macro_rules! add {
+        ($e:expr, $g:expr, $h:expr) => {{
+            let e = $e;
+            e[0] += $g;
+            if !UNIT_HESSIAN {
+                e[1] += $h;
+            }
+            e[2] += 1.0;
+        }};
+    }
+    match rows {
+        Rows::All => {
+            for ((&x, &y), &[g, h]) in ca.iter().zip(cb).zip(gh) {
+                add!(&mut a[x as usize], g, h);
+                add!(&mut b[y as usize], g, h);
+            }
+        }
+        Rows::List(rows) => {
+            for (&r, &[g, h]) in rows.iter().zip(&ordered.gh) {
+                add!(&mut a[code_of(ca, r) as usize], g, h);
+                add!(&mut b[code_of(cb, r) as usize], g, h);
+            }
+        }
+    }
+    if UNIT_HESSIAN {
+        for (bins, g) in [(a, ga), (b, gb)] {
+            for e in bins.iter_mut().take(data.groups[g].n_codes) {
+                e[1] = e[2];
+            }
+        }
+    }
+}
+
 /// Adds the rows' statistics into `out`, the histogram block of group `group`
 /// (`GROUP_BINS × stride` numbers), whose first `n_codes` entries the caller has zeroed.
 /// Large leaves of a `skewed` group (one code holds many rows) with gradient statistics are
@@ -218,7 +296,7 @@ pub(crate) fn build_group(
     out: &mut [f64],
 ) {
     let codes = data.group_codes(group);
-    let (n_codes, skewed) = (data.groups[group].n_codes, data.groups[group].skewed);
+    let n_codes = data.groups[group].n_codes;
     match stats {
         RowStats::Gradients { gh, unit_hessian } => {
             let (chunks, _) = out.as_chunks_mut::<3>();
@@ -229,7 +307,7 @@ pub(crate) fn build_group(
                 Rows::All => codes.len(),
                 Rows::List(r) => r.len(),
             };
-            if skewed && n_rows >= ROWS_PER_CODE_FOR_WAYS * n_codes {
+            if uses_ways(data, group, n_rows) {
                 if *unit_hessian {
                     build_ways::<true>(codes, n_codes, rows, gh, ordered, ways, bins);
                 } else {

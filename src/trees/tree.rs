@@ -9,8 +9,8 @@
 
 use super::binning::{BinnedData, GROUP_BINS};
 use super::histogram::{
-    build_group, count, feature_hist, new_ways, score, search_feature, totals, Candidate, Ordered,
-    RowStats, Rows, SplitRules, Ways,
+    build_group, build_pair, count, feature_hist, new_ways, score, search_feature, totals,
+    uses_ways, Candidate, Ordered, RowStats, Rows, SplitRules, Ways,
 };
 use crate::error::{AutoMlError, Result};
 use crate::rng::Rng;
@@ -819,10 +819,45 @@ impl Learner {
             None => &mut self.scratch,
         };
         let stride = self.stride;
+        let n_rows = match rows {
+            Rows::All => data.n_rows,
+            Rows::List(list) => list.len(),
+        };
+        // gradient groups without the 4-way build are built two per pass over the rows
+        let mut pending: Option<usize> = None;
         for &g in &self.groups {
             let grp = &data.groups[g];
-            let block = &mut out[grp.hist_offset * stride..(grp.hist_offset + GROUP_BINS) * stride];
-            block[..grp.n_codes * stride].fill(0.0);
+            let start = grp.hist_offset * stride;
+            out[start..start + grp.n_codes * stride].fill(0.0);
+            match stats {
+                RowStats::Gradients { gh, unit_hessian } if !uses_ways(data, g, n_rows) => {
+                    let Some(first) = pending.take() else {
+                        pending = Some(g);
+                        continue;
+                    };
+                    // groups are ascending, so `first`'s block lies before `g`'s
+                    let first_start = data.groups[first].hist_offset * stride;
+                    let (lo, hi) = out.split_at_mut(start);
+                    build_pair(
+                        data,
+                        (first, g),
+                        rows,
+                        gh,
+                        *unit_hessian,
+                        &self.ordered,
+                        &mut lo[first_start..first_start + GROUP_BINS * stride],
+                        &mut hi[..GROUP_BINS * stride],
+                    );
+                }
+                _ => {
+                    let block = &mut out[start..start + GROUP_BINS * stride];
+                    build_group(data, g, rows, stats, &self.ordered, &mut self.ways, block);
+                }
+            }
+        }
+        if let Some(g) = pending {
+            let start = data.groups[g].hist_offset * stride;
+            let block = &mut out[start..start + GROUP_BINS * stride];
             build_group(data, g, rows, stats, &self.ordered, &mut self.ways, block);
         }
     }
