@@ -465,6 +465,9 @@ fn print_table(results: &[Value], args: &Args) {
             same,
         );
     }
+    if args.folds.len() > 1 {
+        print_summary(results);
+    }
     let geo = |v: &[f64]| {
         if v.is_empty() {
             f64::NAN
@@ -477,4 +480,71 @@ fn print_table(results: &[Value], args: &Args) {
         geo(&ratios),
         geo(&wasm_ratios)
     );
+}
+
+/// One row per dataset over its folds: summed median fit times (and their ratios), mean
+/// scores and log losses, and whether wasm gave the native model on every fold.
+fn print_summary(results: &[Value]) {
+    println!("\nPer dataset, over its folds (times summed, scores averaged):\n");
+    println!(
+        "| dataset | folds | engine fit s | LightGBM fit s | engine / LightGBM | engine score \
+         | LightGBM score | Δ points | engine log loss | LightGBM log loss | wasm fit s \
+         | wasm / native | same model in wasm |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let mut names: Vec<&str> = Vec::new();
+    for r in results {
+        let name = r["dataset"].as_str().unwrap_or_default();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    for name in names {
+        let rows: Vec<&Value> = results.iter().filter(|r| r["dataset"] == name).collect();
+        let sum = |engine: &str, key: &str| -> Option<f64> {
+            rows.iter().map(|r| r[engine][key].as_f64()).sum()
+        };
+        let mean = |engine: &str, key: &str| sum(engine, key).map(|v| v / rows.len() as f64);
+        let (e, l, w) = (
+            sum("engine", "median_s"),
+            sum("lightgbm", "median_s"),
+            sum("wasm", "median_s"),
+        );
+        let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+            _ => "–".into(),
+        };
+        let num = |v: Option<f64>, d: usize| v.map_or("–".into(), |x| format!("{x:.d$}"));
+        let (se, sl) = (mean("engine", "score"), mean("lightgbm", "score"));
+        let same = rows.iter().all(|r| {
+            r["wasm"]["fingerprint"].is_string()
+                && r["wasm"]["fingerprint"] == r["engine"]["fingerprint"]
+        });
+        println!(
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            rows.len(),
+            num(e, 3),
+            num(l, 3),
+            ratio(e, l),
+            num(se.map(|v| v * 100.0), 2),
+            num(sl.map(|v| v * 100.0), 2),
+            match (se, sl) {
+                (Some(a), Some(b)) => format!("{:+.2}", (a - b) * 100.0),
+                _ => "–".into(),
+            },
+            num(mean("engine", "log_loss"), 4),
+            num(mean("lightgbm", "log_loss"), 4),
+            num(w, 3),
+            ratio(w, e),
+            if w.is_some() {
+                if same {
+                    "yes"
+                } else {
+                    "NO"
+                }
+            } else {
+                "–"
+            },
+        );
+    }
 }
