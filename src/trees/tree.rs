@@ -279,6 +279,25 @@ fn small_leaf_rows(data: &BinnedData) -> usize {
     (codes / data.groups.len().max(1) / 4).min(SMALL_LEAF)
 }
 
+/// The groups holding `features`, ascending and once each (`seen`: one `false` per group,
+/// left all `false`).
+fn collect_groups(data: &BinnedData, features: &[usize], seen: &mut [bool], out: &mut Vec<usize>) {
+    out.clear();
+    for &f in features {
+        let g = data.features[f].group;
+        if let Some(s) = seen.get_mut(g) {
+            if !*s {
+                *s = true;
+                out.push(g);
+            }
+        }
+    }
+    for &g in out.iter() {
+        seen[g] = false;
+    }
+    out.sort_unstable();
+}
+
 /// Reusable buffers for growing trees on one binned data set.
 #[derive(Debug)]
 pub(crate) struct Learner {
@@ -293,6 +312,7 @@ pub(crate) struct Learner {
     feature_scratch: Vec<f64>,
     acc: Vec<f64>,
     groups: Vec<usize>,
+    group_seen: Vec<bool>,
     node_features: Vec<usize>,
     small_hist: Vec<f64>,
     small_seen: Vec<bool>,
@@ -324,6 +344,7 @@ impl Learner {
             feature_scratch: Vec::new(),
             acc: Vec::new(),
             groups: Vec::new(),
+            group_seen: vec![false; data.groups.len()],
             node_features: Vec::new(),
             small_hist: vec![0.0; GROUP_BINS * stride],
             small_seen: vec![false; GROUP_BINS],
@@ -375,14 +396,7 @@ impl Learner {
         }
         let per_node = cfg.features_per_node.filter(|&m| m < features.len());
         // groups holding the tree's features, for the subtraction mode
-        self.groups.clear();
-        for &f in features {
-            let g = data.features[f].group;
-            if self.groups.last() != Some(&g) && !self.groups.contains(&g) {
-                self.groups.push(g);
-            }
-        }
-        self.groups.sort_unstable();
+        collect_groups(data, features, &mut self.group_seen, &mut self.groups);
 
         let root_rows = if sample.is_none() {
             Rows::All
@@ -776,14 +790,7 @@ impl Learner {
         let node_features = std::mem::take(&mut self.node_features);
         if per_node.is_some() {
             tree_groups = std::mem::take(&mut self.groups);
-            self.groups.clear();
-            for &f in &node_features {
-                let g = data.features[f].group;
-                if !self.groups.contains(&g) {
-                    self.groups.push(g);
-                }
-            }
-            self.groups.sort_unstable();
+            collect_groups(data, &node_features, &mut self.group_seen, &mut self.groups);
         }
         if all_rows {
             self.build_rows(data, stats, Rows::All, slot);
