@@ -20,6 +20,7 @@ pub mod preprocess;
 pub mod rng;
 pub mod search;
 pub mod target;
+pub mod trees;
 pub mod tuner;
 pub mod workbook;
 
