@@ -151,6 +151,7 @@ pub struct LeaderboardRow {
 }
 
 /// A progress event.
+#[allow(clippy::large_enum_variant)] // one event at a time; boxing the row would only add noise
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(
     tag = "kind",
@@ -310,11 +311,16 @@ pub fn portfolio(task: Task, n_inputs: usize) -> Vec<ModelSpec> {
             weights: KnnWeights::Distance,
             class_weight: cw,
         },
+        // a cheap boosting start, then the strong defaults of the tree ensembles
+        ModelSpec::low_cost(Family::GradientBoosting, classification),
+        ModelSpec::default_for(Family::GradientBoosting, classification),
         RandomForest {
             n_trees: 100,
             max_depth: 0,
             min_samples_leaf: 1,
+            max_features: "auto".into(),
         },
+        ModelSpec::default_for(Family::ExtraTrees, classification),
         Svm {
             c: 1.0,
             kernel: Kernel::Rbf,

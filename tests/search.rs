@@ -113,7 +113,12 @@ fn same_seed_and_trial_budget_give_the_same_leaderboard() {
             .collect::<Vec<_>>()
     };
     let a = run(5);
-    assert_eq!(a.len(), 14);
+    // 14 trials, and the ensemble when it scores better
+    assert!(a.len() == 14 || a.len() == 15, "{}", a.len());
+    assert_eq!(
+        a.iter().filter(|r| !r.1.starts_with("Ensemble")).count(),
+        14
+    );
     assert_eq!(a, run(5));
     assert_ne!(a, run(6));
 }

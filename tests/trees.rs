@@ -33,7 +33,7 @@ fn folds(file: &str, target: &str, task: Task) -> (Vec<Split>, Target) {
         .into_iter()
         .map(|f| {
             let rows = |p: &[usize]| p.iter().map(|&i| prepared.rows[i]).collect::<Vec<_>>();
-            let pipeline = Pipeline::fit(&frame, &rows(&f.train));
+            let pipeline = Pipeline::fit(&frame, &rows(&f.train), None);
             Split {
                 x_train: pipeline.transform(&frame, &rows(&f.train)),
                 x_test: pipeline.transform(&frame, &rows(&f.valid)),

@@ -159,7 +159,7 @@ fn load_fold(args: &Args, entry: &Value, fold: usize) -> Result<FoldData, String
     if train_rows.is_empty() || test_rows.is_empty() {
         return Err(format!("{name}: fold {fold} is missing or empty"));
     }
-    let pipeline = Pipeline::fit(&frame, &train_rows);
+    let pipeline = Pipeline::fit(&frame, &train_rows, None);
     let labels = |rows: &[usize]| -> Vec<f64> {
         rows.iter()
             .filter_map(|&r| position[r])
