@@ -214,6 +214,69 @@ pub fn run_search(
     to_js(&outcome.result)
 }
 
+/// Milliseconds from `performance.now()` where there is one (browsers, Node), else `Date.now()`.
+fn now_ms() -> f64 {
+    let perf = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"));
+    if let Ok(perf) = perf {
+        if let Ok(now) = js_sys::Reflect::get(&perf, &JsValue::from_str("now")) {
+            if let Some(now) = now.dyn_ref::<js_sys::Function>() {
+                if let Some(ms) = now.call0(&perf).ok().and_then(|v| v.as_f64()) {
+                    return ms;
+                }
+            }
+        }
+    }
+    js_sys::Date::now()
+}
+
+/// Benchmark entry, not used by the page: fits the tree engine's gradient boosting on `x`
+/// (`rows × cols`, row-major) and `y` (numbers for `task` "regression", else class codes)
+/// with `params_json` (a `GbmParams` object, seed 0) and returns
+/// `{"seconds": fit time, "fingerprint": model digest}` as JSON, for
+/// `bench/wasm_vs_native.mjs` to compare with the native build.
+#[wasm_bindgen]
+pub fn bench_gbm_fit(
+    x: &[f64],
+    rows: usize,
+    cols: usize,
+    y: &[f64],
+    task: &str,
+    params_json: &str,
+) -> Result<String, JsError> {
+    use crate::trees::{fingerprint, GbmClassifier, GbmParams, GbmRegressor};
+    let params: GbmParams = serde_json::from_str(params_json)
+        .map_err(|e| JsError::new(&format!("The parameters are invalid: {e}.")))?;
+    let x = crate::preprocess::Matrix {
+        rows,
+        cols,
+        data: x.to_vec(),
+    };
+    let (seconds, print) = if task == "regression" {
+        let start = now_ms();
+        let m = GbmRegressor::fit(&x, y, &params, 0).map_err(into_error)?;
+        (
+            (now_ms() - start) / 1000.0,
+            fingerprint(&m).map_err(into_error)?,
+        )
+    } else {
+        if y.iter()
+            .any(|&v| !(v >= 0.0 && v.fract() == 0.0 && v < 1e6))
+        {
+            return Err(JsError::new(
+                "Class labels must be small non-negative integers.",
+            ));
+        }
+        let codes: Vec<u32> = y.iter().map(|&v| v as u32).collect();
+        let start = now_ms();
+        let m = GbmClassifier::fit(&x, &codes, &params, 0).map_err(into_error)?;
+        (
+            (now_ms() - start) / 1000.0,
+            fingerprint(&m).map_err(into_error)?,
+        )
+    };
+    Ok(serde_json::json!({ "seconds": seconds, "fingerprint": print }).to_string())
+}
+
 /// Fault injection for tests: panics, which traps the wasm instance.
 #[wasm_bindgen]
 pub fn trigger_panic() {

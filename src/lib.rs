@@ -11,6 +11,7 @@
 pub mod cells;
 pub mod cv;
 pub mod data;
+pub mod ensemble;
 pub mod error;
 pub mod guard;
 pub mod metrics;
@@ -19,6 +20,8 @@ pub mod preprocess;
 pub mod rng;
 pub mod search;
 pub mod target;
+pub mod trees;
+pub mod tuner;
 pub mod workbook;
 
 #[cfg(target_arch = "wasm32")]

@@ -30,6 +30,9 @@ Options for fit:
   --seed N               seed of every random step (default: 42)
   --task TASK            classification or regression (default: detected)
   --folds K              cross-validation folds, 2 to 10 (default: 5)
+  --metric NAME          accuracy, balanced_accuracy, f1_macro, roc_auc, log_loss
+                         (classification); r2, rmse, mae (regression)
+  --no-ensemble          do not try an ensemble of the best models
   --type COLUMN=KIND     read COLUMN as numeric, boolean, categorical, datetime,
                          text or identifier (text and identifier are left out)
   --exclude COLUMN       leave COLUMN out (repeatable)
@@ -141,6 +144,13 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
             "--task" => settings.task = Some(Task::parse(value()?)?),
             "--json" => json = true,
             "--quiet" => quiet = true,
+            "--no-ensemble" => settings.ensemble = false,
+            "--metric" => {
+                let name = value()?.clone();
+                settings.metric = Some(automl::metrics::Metric::parse(&name).ok_or_else(|| {
+                    usage_error(format!("\"{name}\" is not a metric; use accuracy, balanced_accuracy, f1_macro, roc_auc, log_loss, r2, rmse or mae."))
+                })?);
+            }
             "--sheet" => sheet = Some(value()?.clone()),
             "--exclude" => settings.columns.exclude.push(value()?.clone()),
             "--type" => {
@@ -353,12 +363,12 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
     }
     let _ = writeln!(
         out,
-        "{} rows, {} model inputs, target \"{}\" ({}), {}-fold cross-validation, {:.1} s",
+        "{} rows, {} model inputs, target \"{}\" ({}), {}, {:.1} s",
         r.n_rows,
         r.n_features,
         printable(&r.target),
         r.task.name(),
-        r.folds,
+        r.validation,
         r.elapsed_s
     );
     let _ = writeln!(

@@ -20,24 +20,13 @@ pub mod svm;
 
 use crate::error::{AutoMlError, Result};
 use crate::preprocess::Matrix;
+use crate::trees::{
+    ForestClassifier, ForestKind, ForestParams, ForestRegressor, GbmClassifier, GbmParams,
+    GbmRegressor, MaxFeatures,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use smartcore::ensemble::random_forest_classifier::{
-    RandomForestClassifier, RandomForestClassifierParameters,
-};
-use smartcore::ensemble::random_forest_regressor::{
-    RandomForestRegressor, RandomForestRegressorParameters,
-};
-use smartcore::linalg::basic::matrix::DenseMatrix;
-use smartcore::tree::decision_tree_classifier::{
-    DecisionTreeClassifier, DecisionTreeClassifierParameters,
-};
-use smartcore::tree::decision_tree_regressor::{
-    DecisionTreeRegressor, DecisionTreeRegressorParameters,
-};
 use space::{choice, float, int, ParamDef};
-
-type Dense = DenseMatrix<f64>;
 
 /// What a model is asked to learn.
 #[derive(Debug, Clone, Copy)]
@@ -117,15 +106,19 @@ pub enum Family {
     Knn,
     /// Support vector machine.
     Svm,
-    /// A single CART tree (smartcore).
+    /// A single tree (the project's tree engine).
     DecisionTree,
-    /// Random forest (smartcore).
+    /// Random forest (the project's tree engine).
     RandomForest,
+    /// Extremely randomized trees (the project's tree engine).
+    ExtraTrees,
+    /// Histogram gradient boosting (the project's tree engine).
+    GradientBoosting,
 }
 
 impl Family {
     /// Every family.
-    pub const ALL: [Family; 12] = [
+    pub const ALL: [Family; 14] = [
         Family::Constant,
         Family::LogisticRegression,
         Family::GaussianNb,
@@ -138,6 +131,8 @@ impl Family {
         Family::Svm,
         Family::DecisionTree,
         Family::RandomForest,
+        Family::ExtraTrees,
+        Family::GradientBoosting,
     ];
 
     /// Machine name, as in serialized specs.
@@ -155,6 +150,8 @@ impl Family {
             Family::Svm => "svm",
             Family::DecisionTree => "decision_tree",
             Family::RandomForest => "random_forest",
+            Family::ExtraTrees => "extra_trees",
+            Family::GradientBoosting => "gradient_boosting",
         }
     }
 
@@ -173,6 +170,8 @@ impl Family {
             Family::Svm => "Support vector machine",
             Family::DecisionTree => "Decision tree",
             Family::RandomForest => "Random forest",
+            Family::ExtraTrees => "Extra trees",
+            Family::GradientBoosting => "Gradient boosting",
         }
     }
 
@@ -343,26 +342,20 @@ impl Family {
                     "Fewest training rows in a leaf.",
                 ),
             ],
-            Family::RandomForest => vec![
+            Family::RandomForest | Family::ExtraTrees => vec![
                 int("n_trees", 10, 500, true, 100, 20, "Trees."),
-                int(
-                    "max_depth",
-                    0,
-                    30,
-                    false,
-                    0,
-                    8,
-                    "Deepest level; 0 means unlimited.",
-                ),
-                int(
-                    "min_samples_leaf",
-                    1,
-                    20,
-                    true,
-                    1,
-                    2,
-                    "Fewest training rows in a leaf.",
-                ),
+                int("max_depth", 0, 30, false, 0, 8, "Deepest level; 0 means unlimited."),
+                int("min_samples_leaf", 1, 20, true, 1, 2, "Fewest training rows in a leaf."),
+                choice("max_features", &["auto", "sqrt", "half", "all"], "auto", "auto", "Inputs tried at each split: auto is the square root for classes, all for numbers."),
+            ],
+            Family::GradientBoosting => vec![
+                int("n_rounds", 10, 1000, true, 100, 20, "Boosting rounds (trees per class)."),
+                float("learning_rate", 0.005, 0.5, true, 0.1, 0.1, "Shrinkage of each tree's contribution."),
+                int("max_leaves", 4, 256, true, 31, 8, "Most leaves per tree."),
+                int("min_samples_leaf", 1, 100, true, 20, 20, "Fewest training rows in a leaf."),
+                float("subsample", 0.5, 1.0, false, 1.0, 1.0, "Share of rows each tree sees."),
+                float("colsample", 0.3, 1.0, false, 1.0, 1.0, "Share of inputs each tree sees."),
+                float("lambda", 0.0, 10.0, false, 0.0, 0.0, "L2 penalty on leaf values."),
             ],
         };
         if classification
@@ -473,7 +466,148 @@ pub enum ModelSpec {
         max_depth: u16,
         /// Fewest rows in a leaf. Default 1.
         min_samples_leaf: usize,
+        /// Inputs tried per split: "auto", "sqrt", "half" or "all". Default auto.
+        #[serde(default = "default_max_features")]
+        max_features: String,
     },
+    /// Extremely randomized trees.
+    ExtraTrees {
+        /// Trees. Default 100.
+        n_trees: u16,
+        /// Deepest level, 0 = unlimited. Default 0.
+        max_depth: u16,
+        /// Fewest rows in a leaf. Default 1.
+        min_samples_leaf: usize,
+        /// Inputs tried per split. Default auto.
+        #[serde(default = "default_max_features")]
+        max_features: String,
+    },
+    /// Histogram gradient boosting.
+    GradientBoosting {
+        /// Rounds. Default 100.
+        n_rounds: usize,
+        /// Learning rate. Default 0.1.
+        learning_rate: f64,
+        /// Leaves per tree. Default 31.
+        max_leaves: usize,
+        /// Fewest rows in a leaf. Default 20.
+        min_samples_leaf: usize,
+        /// Row share per tree. Default 1.
+        subsample: f64,
+        /// Input share per tree. Default 1.
+        colsample: f64,
+        /// L2 penalty on leaves. Default 0.
+        lambda: f64,
+    },
+}
+
+fn default_max_features() -> String {
+    "auto".into()
+}
+
+fn max_features(name: &str) -> MaxFeatures {
+    match name {
+        "sqrt" => MaxFeatures::Sqrt,
+        "half" => MaxFeatures::Fraction(0.5),
+        "all" => MaxFeatures::All,
+        _ => MaxFeatures::Auto,
+    }
+}
+
+fn forest_params(
+    kind: ForestKind,
+    n_trees: u16,
+    max_depth: u16,
+    min_samples_leaf: usize,
+    features: &str,
+) -> ForestParams {
+    let base = if kind == ForestKind::ExtraTrees {
+        ForestParams::extra_trees()
+    } else {
+        ForestParams::default()
+    };
+    ForestParams {
+        n_trees: n_trees as usize,
+        max_depth: (max_depth > 0).then_some(max_depth as usize),
+        min_samples_leaf,
+        max_features: max_features(features),
+        ..base
+    }
+}
+
+impl ModelSpec {
+    fn tree_params(&self) -> Option<Result<TreeParams>> {
+        let forest = |p: ForestParams| Some(p.validate().map(|_| TreeParams::Forest(p)));
+        match self {
+            // one unbootstrapped tree over every input
+            ModelSpec::DecisionTree {
+                max_depth,
+                min_samples_leaf,
+            } => forest(ForestParams {
+                n_trees: 1,
+                bootstrap: false,
+                max_features: MaxFeatures::All,
+                ..forest_params(
+                    ForestKind::RandomForest,
+                    1,
+                    *max_depth,
+                    *min_samples_leaf,
+                    "all",
+                )
+            }),
+            ModelSpec::RandomForest {
+                n_trees,
+                max_depth,
+                min_samples_leaf,
+                max_features,
+            } => forest(forest_params(
+                ForestKind::RandomForest,
+                *n_trees,
+                *max_depth,
+                *min_samples_leaf,
+                max_features,
+            )),
+            ModelSpec::ExtraTrees {
+                n_trees,
+                max_depth,
+                min_samples_leaf,
+                max_features,
+            } => forest(forest_params(
+                ForestKind::ExtraTrees,
+                *n_trees,
+                *max_depth,
+                *min_samples_leaf,
+                max_features,
+            )),
+            ModelSpec::GradientBoosting {
+                n_rounds,
+                learning_rate,
+                max_leaves,
+                min_samples_leaf,
+                subsample,
+                colsample,
+                lambda,
+            } => {
+                let p = GbmParams {
+                    n_rounds: *n_rounds,
+                    learning_rate: *learning_rate,
+                    max_leaves: *max_leaves,
+                    min_samples_leaf: *min_samples_leaf,
+                    subsample: *subsample,
+                    colsample_bytree: *colsample,
+                    lambda: *lambda,
+                    ..GbmParams::default()
+                };
+                Some(p.validate().map(|_| TreeParams::Gbm(p)))
+            }
+            _ => None,
+        }
+    }
+}
+
+enum TreeParams {
+    Forest(ForestParams),
+    Gbm(GbmParams),
 }
 
 fn default_epsilon() -> f64 {
@@ -507,6 +641,8 @@ impl ModelSpec {
             ModelSpec::Svm { .. } => Family::Svm,
             ModelSpec::DecisionTree { .. } => Family::DecisionTree,
             ModelSpec::RandomForest { .. } => Family::RandomForest,
+            ModelSpec::ExtraTrees { .. } => Family::ExtraTrees,
+            ModelSpec::GradientBoosting { .. } => Family::GradientBoosting,
         }
     }
 
@@ -624,7 +760,13 @@ impl ModelSpec {
                 4.0 * 150.0 * m * d + n * d * p
             }
             ModelSpec::DecisionTree { .. } => tree,
-            ModelSpec::RandomForest { n_trees, .. } => *n_trees as f64 * tree * p.sqrt() / p * 1.5,
+            ModelSpec::RandomForest { n_trees, .. } | ModelSpec::ExtraTrees { n_trees, .. } => {
+                *n_trees as f64 * n * p.sqrt() * 2.0 + n * p
+            }
+            // histograms: every round passes over rows × inputs once (the binning once more)
+            ModelSpec::GradientBoosting { n_rounds, .. } => {
+                *n_rounds as f64 * n * p * 0.15 + n * p * 3.0
+            }
         }
     }
 
@@ -784,41 +926,24 @@ impl ModelSpec {
                     seed,
                 ))
             }
-            ModelSpec::DecisionTree {
-                max_depth,
-                min_samples_leaf,
-            } => {
-                let params = DecisionTreeClassifierParameters {
-                    max_depth: depth(*max_depth),
-                    min_samples_leaf: *min_samples_leaf,
-                    min_samples_split: 2,
-                    seed: Some(seed),
-                    ..Default::default()
-                };
-                let dense = to_dense(x, family)?;
-                let m = guard(family, || {
-                    DecisionTreeClassifier::fit(&dense, &y.to_vec(), params)
-                        .map_err(|e| smart_error(family, e))
-                })?;
-                Inner::TreeClassifier(Box::new(m))
-            }
-            ModelSpec::RandomForest {
-                n_trees,
-                max_depth,
-                min_samples_leaf,
-            } => {
-                let mut params = RandomForestClassifierParameters::default()
-                    .with_n_trees(*n_trees)
-                    .with_min_samples_leaf(*min_samples_leaf)
-                    .with_seed(seed);
-                params.max_depth = depth(*max_depth);
-                let dense = to_dense(x, family)?;
-                let m = guard(family, || {
-                    RandomForestClassifier::fit(&dense, &y.to_vec(), params)
-                        .map_err(|e| smart_error(family, e))
-                })?;
-                Inner::ForestClassifier(Box::new(m))
-            }
+            ModelSpec::DecisionTree { .. }
+            | ModelSpec::RandomForest { .. }
+            | ModelSpec::ExtraTrees { .. }
+            | ModelSpec::GradientBoosting { .. } => match self.tree_params() {
+                Some(Ok(TreeParams::Forest(p))) => {
+                    Inner::ForestClassifier(Box::new(ForestClassifier::fit(x, y, &p, seed)?))
+                }
+                Some(Ok(TreeParams::Gbm(p))) => {
+                    Inner::GbmClassifier(Box::new(GbmClassifier::fit(x, y, &p, seed)?))
+                }
+                Some(Err(e)) => return Err(e),
+                None => {
+                    return Err(AutoMlError::Model {
+                        family: family.into(),
+                        detail: "it has no tree settings".into(),
+                    })
+                }
+            },
             ModelSpec::Constant => Inner::ConstantClasses(class_priors(y, n_classes)),
             _ => {
                 return Err(AutoMlError::Model {
@@ -864,40 +989,24 @@ impl ModelSpec {
                 };
                 Inner::Svm(svm::Svm::fit_regressor(x, y, &ones, p, seed))
             }
-            ModelSpec::DecisionTree {
-                max_depth,
-                min_samples_leaf,
-            } => {
-                let params = DecisionTreeRegressorParameters {
-                    max_depth: depth(*max_depth),
-                    min_samples_leaf: *min_samples_leaf,
-                    min_samples_split: 2,
-                    seed: Some(seed),
-                };
-                let dense = to_dense(x, family)?;
-                let m = guard(family, || {
-                    DecisionTreeRegressor::fit(&dense, &y.to_vec(), params)
-                        .map_err(|e| smart_error(family, e))
-                })?;
-                Inner::TreeRegressor(Box::new(m))
-            }
-            ModelSpec::RandomForest {
-                n_trees,
-                max_depth,
-                min_samples_leaf,
-            } => {
-                let mut params = RandomForestRegressorParameters::default()
-                    .with_n_trees(*n_trees as usize)
-                    .with_min_samples_leaf(*min_samples_leaf)
-                    .with_seed(seed);
-                params.max_depth = depth(*max_depth);
-                let dense = to_dense(x, family)?;
-                let m = guard(family, || {
-                    RandomForestRegressor::fit(&dense, &y.to_vec(), params)
-                        .map_err(|e| smart_error(family, e))
-                })?;
-                Inner::ForestRegressor(Box::new(m))
-            }
+            ModelSpec::DecisionTree { .. }
+            | ModelSpec::RandomForest { .. }
+            | ModelSpec::ExtraTrees { .. }
+            | ModelSpec::GradientBoosting { .. } => match self.tree_params() {
+                Some(Ok(TreeParams::Forest(p))) => {
+                    Inner::ForestRegressor(Box::new(ForestRegressor::fit(x, y, &p, seed)?))
+                }
+                Some(Ok(TreeParams::Gbm(p))) => {
+                    Inner::GbmRegressor(Box::new(GbmRegressor::fit(x, y, &p, seed)?))
+                }
+                Some(Err(e)) => return Err(e),
+                None => {
+                    return Err(AutoMlError::Model {
+                        family: family.into(),
+                        detail: "it has no tree settings".into(),
+                    })
+                }
+            },
             _ => {
                 return Err(AutoMlError::Model {
                     family: family.into(),
@@ -905,21 +1014,6 @@ impl ModelSpec {
                 })
             }
         })
-    }
-}
-
-fn depth(d: u16) -> Option<u16> {
-    if d == 0 {
-        None
-    } else {
-        Some(d)
-    }
-}
-
-fn smart_error(family: &str, e: smartcore::error::Failed) -> AutoMlError {
-    AutoMlError::Model {
-        family: family.into(),
-        detail: e.to_string(),
     }
 }
 
@@ -948,26 +1042,6 @@ fn class_priors(y: &[u32], n_classes: usize) -> Vec<f64> {
     let n = y.len().max(1) as f64;
     p.iter_mut().for_each(|v| *v /= n);
     p
-}
-
-/// Runs a smartcore call; natively a panic inside it becomes an error. In wasm a panic aborts,
-/// which is why every input is validated before this point.
-fn guard<T>(family: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-            Ok(result) => result,
-            Err(_) => Err(AutoMlError::Model {
-                family: family.into(),
-                detail: "the model library failed internally".into(),
-            }),
-        }
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        let _ = family;
-        f()
-    }
 }
 
 fn validate_inputs(family: &str, x: &Matrix, n_labels: usize) -> Result<()> {
@@ -999,10 +1073,6 @@ fn validate_inputs(family: &str, x: &Matrix, n_labels: usize) -> Result<()> {
     Ok(())
 }
 
-fn to_dense(x: &Matrix, family: &str) -> Result<Dense> {
-    DenseMatrix::new(x.rows, x.cols, x.data.clone(), false).map_err(|e| smart_error(family, e))
-}
-
 #[derive(Debug, Serialize, Deserialize)]
 enum Inner {
     ConstantClasses(Vec<f64>),
@@ -1013,10 +1083,10 @@ enum Inner {
     CategoricalNb(naive_bayes::CategoricalNb),
     Knn(knn::Knn),
     Svm(svm::Svm),
-    TreeClassifier(Box<DecisionTreeClassifier<f64, u32, Dense, Vec<u32>>>),
-    TreeRegressor(Box<DecisionTreeRegressor<f64, f64, Dense, Vec<f64>>>),
-    ForestClassifier(Box<RandomForestClassifier<f64, u32, Dense, Vec<u32>>>),
-    ForestRegressor(Box<RandomForestRegressor<f64, f64, Dense, Vec<f64>>>),
+    ForestClassifier(Box<ForestClassifier>),
+    ForestRegressor(Box<ForestRegressor>),
+    GbmClassifier(Box<GbmClassifier>),
+    GbmRegressor(Box<GbmRegressor>),
 }
 
 /// A fitted model: serializable, predicts rows with the number of inputs it was fitted on.
@@ -1028,6 +1098,18 @@ pub struct FittedModel {
     /// Classes (0 for regression).
     n_classes: usize,
     inner: Inner,
+}
+
+/// Probabilities over the classes seen in training (`0..=max`), widened to all `k` classes.
+fn pad_classes(p: Matrix, k: usize) -> Vec<f64> {
+    if p.cols == k {
+        return p.data;
+    }
+    let mut out = vec![0.0; p.rows * k];
+    for r in 0..p.rows {
+        out[r * k..r * k + p.cols.min(k)].copy_from_slice(&p.row(r)[..p.cols.min(k)]);
+    }
+    out
 }
 
 fn argmax_rows(proba: &Matrix) -> Vec<u32> {
@@ -1087,8 +1169,8 @@ impl FittedModel {
             Inner::CategoricalNb(m) => m.predict_proba(x),
             Inner::Knn(m) => m.predict_proba(x).unwrap_or_default(),
             Inner::Svm(m) => m.predict_proba(x).unwrap_or_default(),
-            // smartcore's trees give only hard votes; the project's tree engine replaces them
-            Inner::TreeClassifier(_) | Inner::ForestClassifier(_) => return Ok(None),
+            Inner::ForestClassifier(m) => pad_classes(m.predict_proba(x)?, k),
+            Inner::GbmClassifier(m) => pad_classes(m.predict_proba(x)?, k),
             _ => Vec::new(),
         };
         if data.len() != x.rows * k {
@@ -1112,21 +1194,6 @@ impl FittedModel {
             if x.rows == 0 {
                 return Ok(Prediction::Classes(Vec::new()));
             }
-            match &self.inner {
-                Inner::TreeClassifier(m) => {
-                    let dense = to_dense(x, family)?;
-                    return Ok(Prediction::Classes(guard(family, || {
-                        m.predict(&dense).map_err(|e| smart_error(family, e))
-                    })?));
-                }
-                Inner::ForestClassifier(m) => {
-                    let dense = to_dense(x, family)?;
-                    return Ok(Prediction::Classes(guard(family, || {
-                        m.predict(&dense).map_err(|e| smart_error(family, e))
-                    })?));
-                }
-                _ => {}
-            }
             let proba = self.predict_proba(x)?.unwrap_or(Matrix {
                 rows: 0,
                 cols: 0,
@@ -1142,18 +1209,8 @@ impl FittedModel {
             Inner::Linear(m) => m.predict(x),
             Inner::Knn(m) => m.predict_values(x).unwrap_or_default(),
             Inner::Svm(m) => m.predict_values(x).unwrap_or_default(),
-            Inner::TreeRegressor(m) => {
-                let dense = to_dense(x, family)?;
-                guard(family, || {
-                    m.predict(&dense).map_err(|e| smart_error(family, e))
-                })?
-            }
-            Inner::ForestRegressor(m) => {
-                let dense = to_dense(x, family)?;
-                guard(family, || {
-                    m.predict(&dense).map_err(|e| smart_error(family, e))
-                })?
-            }
+            Inner::ForestRegressor(m) => m.predict(x)?,
+            Inner::GbmRegressor(m) => m.predict(x)?,
             _ => Vec::new(),
         };
         if values.len() != x.rows {

@@ -63,6 +63,42 @@ impl ParamDef {
         }
     }
 
+    /// The position in [0, 1] of a value in the range (inverse of [`ParamDef::sample`]).
+    pub fn encode(&self, value: &Value) -> f64 {
+        let unit = |v: f64, low: f64, high: f64, log: bool| {
+            let u = if log && low > 0.0 {
+                (v.ln() - low.ln()) / (high.ln() - low.ln())
+            } else {
+                (v - low) / (high - low)
+            };
+            if u.is_finite() {
+                u.clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        };
+        match &self.kind {
+            ParamKind::Float { low, high, log } => {
+                unit(value.as_f64().unwrap_or(*low), *low, *high, *log)
+            }
+            ParamKind::Int { low, high, log } => {
+                // the middle of the integer's cell, so that sample(encode(v)) == v
+                let (l, h) = (*low as f64, *high as f64 + 1.0);
+                let v = value.as_f64().unwrap_or(l) + 0.5;
+                let u = if *log && *low > 0 {
+                    (v.ln() - l.ln()) / (h.ln() - l.ln())
+                } else {
+                    (v - l) / (h - l)
+                };
+                u.clamp(0.0, 1.0)
+            }
+            ParamKind::Choice { values } => {
+                let i = values.iter().position(|v| v == value).unwrap_or(0);
+                (i as f64 + 0.5) / values.len() as f64
+            }
+        }
+    }
+
     /// A value drawn from the range with `u` uniform in [0, 1).
     pub fn sample(&self, u: f64) -> Value {
         match &self.kind {

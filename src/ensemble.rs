@@ -1,0 +1,228 @@
+//! Greedy ensemble selection with replacement (Caruana et al. 2004, as in auto-sklearn and
+//! AutoGluon) over the candidates' out-of-fold predictions, and the fitted model a run ends
+//! with: one model, or a weighted average of several.
+
+use crate::error::{AutoMlError, Result};
+use crate::metrics::{Metric, Predicted, Truth};
+use crate::models::{FittedModel, Prediction};
+use crate::preprocess::Matrix;
+use serde::{Deserialize, Serialize};
+
+/// Rounds of greedy selection.
+pub const ROUNDS: usize = 25;
+
+/// The truth of each validation split, for scoring out-of-fold predictions.
+#[derive(Debug, Clone)]
+pub enum SplitTruth {
+    /// Class codes per split, and the number of classes.
+    Classes(Vec<Vec<u32>>, usize),
+    /// Values per split.
+    Values(Vec<Vec<f64>>),
+}
+
+impl SplitTruth {
+    /// The metric's score (higher is better) of `preds` on split `s`.
+    pub fn score(&self, metric: Metric, s: usize, preds: &[f64]) -> f64 {
+        match self {
+            SplitTruth::Classes(y, k) => metric.score(
+                Truth::Classes(&y[s]),
+                &Predicted::Classes {
+                    proba: preds,
+                    n_classes: *k,
+                },
+            ),
+            SplitTruth::Values(y) => metric.score(Truth::Values(&y[s]), &Predicted::Values(preds)),
+        }
+    }
+
+    /// Number of splits.
+    pub fn splits(&self) -> usize {
+        match self {
+            SplitTruth::Classes(y, _) => y.len(),
+            SplitTruth::Values(y) => y.len(),
+        }
+    }
+}
+
+/// The chosen members (indices into the candidates) with their weights, and the ensemble's
+/// score on each split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    /// (candidate, weight), weights summing to 1, by candidate.
+    pub weights: Vec<(usize, f64)>,
+    /// Score per split (higher is better).
+    pub split_scores: Vec<f64>,
+}
+
+/// Greedy selection with replacement: each round adds the candidate that most improves the
+/// mean split score of the running average; the best round's ensemble is kept.
+/// `candidates[c][s]` holds candidate `c`'s predictions on split `s`.
+pub fn select(
+    candidates: &[&Vec<Vec<f64>>],
+    truth: &SplitTruth,
+    metric: Metric,
+) -> Option<Selection> {
+    let n_splits = truth.splits();
+    if candidates.len() < 2 || candidates.iter().any(|c| c.len() != n_splits) {
+        return None;
+    }
+    let mut sum: Vec<Vec<f64>> = candidates[0].iter().map(|p| vec![0.0; p.len()]).collect();
+    let mut counts = vec![0usize; candidates.len()];
+    let mut best: Option<(f64, Vec<usize>, Vec<f64>)> = None;
+    let mut avg: Vec<f64> = Vec::new();
+    for round in 0..ROUNDS {
+        let mut choice: Option<(f64, usize, Vec<f64>)> = None;
+        for (c, cand) in candidates.iter().enumerate() {
+            let mut scores = Vec::with_capacity(n_splits);
+            for s in 0..n_splits {
+                avg.clear();
+                avg.extend(
+                    sum[s]
+                        .iter()
+                        .zip(&cand[s])
+                        .map(|(a, b)| (a + b) / (round + 1) as f64),
+                );
+                scores.push(truth.score(metric, s, &avg));
+            }
+            let mean = scores.iter().sum::<f64>() / n_splits as f64;
+            if mean.is_finite() && choice.as_ref().is_none_or(|(m, _, _)| mean > *m) {
+                choice = Some((mean, c, scores));
+            }
+        }
+        let (mean, c, scores) = choice?;
+        counts[c] += 1;
+        for s in 0..n_splits {
+            sum[s]
+                .iter_mut()
+                .zip(&candidates[c][s])
+                .for_each(|(a, b)| *a += b);
+        }
+        if best.as_ref().is_none_or(|(m, _, _)| mean > *m) {
+            best = Some((mean, counts.clone(), scores));
+        }
+    }
+    let (_, counts, split_scores) = best?;
+    let total: usize = counts.iter().sum();
+    let weights: Vec<(usize, f64)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| n > 0)
+        .map(|(c, &n)| (c, n as f64 / total as f64))
+        .collect();
+    (weights.len() >= 2).then_some(Selection {
+        weights,
+        split_scores,
+    })
+}
+
+/// The model a run ends with.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum FinalModel {
+    /// One fitted model.
+    Single(FittedModel),
+    /// A weighted average of fitted models' probabilities (or values).
+    Ensemble(Vec<(f64, FittedModel)>),
+}
+
+impl FinalModel {
+    /// Class probabilities (`None` for regression or a member without probabilities).
+    pub fn predict_proba(&self, x: &Matrix) -> Result<Option<Matrix>> {
+        match self {
+            FinalModel::Single(m) => m.predict_proba(x),
+            FinalModel::Ensemble(members) => {
+                let mut total: Option<Matrix> = None;
+                for (w, m) in members {
+                    let Some(p) = m.predict_proba(x)? else {
+                        return Ok(None);
+                    };
+                    match &mut total {
+                        None => {
+                            total = Some(Matrix {
+                                rows: p.rows,
+                                cols: p.cols,
+                                data: p.data.iter().map(|v| w * v).collect(),
+                            })
+                        }
+                        Some(t) => t
+                            .data
+                            .iter_mut()
+                            .zip(&p.data)
+                            .for_each(|(a, b)| *a += w * b),
+                    }
+                }
+                Ok(total)
+            }
+        }
+    }
+
+    /// Predictions: the most probable class, or a value.
+    pub fn predict(&self, x: &Matrix) -> Result<Prediction> {
+        match self {
+            FinalModel::Single(m) => m.predict(x),
+            FinalModel::Ensemble(members) => {
+                let first = members.first().ok_or_else(|| AutoMlError::Model {
+                    family: "ensemble".into(),
+                    detail: "it has no members".into(),
+                })?;
+                if first.1.n_classes() > 0 {
+                    let p = self.predict_proba(x)?.ok_or_else(|| AutoMlError::Model {
+                        family: "ensemble".into(),
+                        detail: "a member gives no probabilities".into(),
+                    })?;
+                    Ok(Prediction::Classes(
+                        (0..p.rows)
+                            .map(|r| {
+                                let row = p.row(r);
+                                (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b })
+                                    as u32
+                            })
+                            .collect(),
+                    ))
+                } else {
+                    let mut values = vec![0.0; x.rows];
+                    for (w, m) in members {
+                        let Prediction::Values(v) = m.predict(x)? else {
+                            return Err(AutoMlError::Model {
+                                family: "ensemble".into(),
+                                detail: "a member predicts classes".into(),
+                            });
+                        };
+                        values.iter_mut().zip(&v).for_each(|(a, b)| *a += w * b);
+                    }
+                    Ok(Prediction::Values(values))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_complementary_models_beat_either() {
+        // truth 0,1,0,1; model A is right on rows 0-1 and unsure after; model B the reverse
+        let truth = SplitTruth::Values(vec![vec![0.0, 1.0, 0.0, 1.0]]);
+        let a = vec![vec![0.0, 1.0, 0.5, 0.5]];
+        let b = vec![vec![0.5, 0.5, 0.0, 1.0]];
+        let bad = vec![vec![1.0, 0.0, 1.0, 0.0]];
+        let sel = select(&[&a, &b, &bad], &truth, Metric::R2).unwrap();
+        assert_eq!(sel.weights.iter().map(|w| w.0).collect::<Vec<_>>(), [0, 1]);
+        let single = truth.score(Metric::R2, 0, &a[0]);
+        assert!(
+            sel.split_scores[0] > single,
+            "{:?} vs {single}",
+            sel.split_scores
+        );
+        assert!((sel.weights.iter().map(|w| w.1).sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn one_dominant_model_is_no_ensemble() {
+        let truth = SplitTruth::Classes(vec![vec![0, 1]], 2);
+        let good = vec![vec![1.0, 0.0, 0.0, 1.0]];
+        let worse = vec![vec![0.4, 0.6, 0.6, 0.4]];
+        assert_eq!(select(&[&good, &worse], &truth, Metric::LogLoss), None);
+    }
+}

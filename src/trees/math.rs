@@ -1,0 +1,244 @@
+//! Portable elementary functions for the tree engine: `exp` and `ln` written with plain IEEE
+//! arithmetic, so that a fit gives bit-identical models natively and in wasm32 (where
+//! `f64::exp` and `f64::ln` come from a different libm than glibc's), plus the sigmoid and
+//! softmax built on them.
+//! `ln` is the classic fdlibm algorithm (as in musl); `exp` is table-driven (64 powers of
+//! 2^(1/64) and a degree-5 polynomial), with no division. Both are within one ulp.
+
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+
+/// `ln 2 / 64` in two parts: the high part has 33 significant bits, so `k × LN2_64_HI` is
+/// exact for every `|k| < 2^17`.
+const LN2_64_HI: f64 = f64::from_bits(0x3f86_2e42_fef0_0000);
+const LN2_64_LO: f64 = f64::from_bits(0x3d74_73de_6af2_78ed);
+/// `64 / ln 2`.
+const INV_LN2_64: f64 = f64::from_bits(0x4057_1547_652b_82fe);
+/// Adding and subtracting `1.5 × 2^52` rounds a float below `2^51` to the nearest integer.
+const ROUND_SHIFT: f64 = 6_755_399_441_055_744.0;
+
+/// `2^(j / 64)` for `j` in `0..64`, correctly rounded.
+const EXP2_TABLE: [f64; 64] = [
+    f64::from_bits(0x3ff0_0000_0000_0000),
+    f64::from_bits(0x3ff0_2c9a_3e77_8061),
+    f64::from_bits(0x3ff0_59b0_d315_8574),
+    f64::from_bits(0x3ff0_8745_1875_9bc8),
+    f64::from_bits(0x3ff0_b558_6cf9_890f),
+    f64::from_bits(0x3ff0_e3ec_32d3_d1a2),
+    f64::from_bits(0x3ff1_1301_d012_5b51),
+    f64::from_bits(0x3ff1_429a_aea9_2de0),
+    f64::from_bits(0x3ff1_72b8_3c7d_517b),
+    f64::from_bits(0x3ff1_a35b_eb6f_cb75),
+    f64::from_bits(0x3ff1_d487_3168_b9aa),
+    f64::from_bits(0x3ff2_063b_8862_8cd6),
+    f64::from_bits(0x3ff2_387a_6e75_6238),
+    f64::from_bits(0x3ff2_6b45_65e2_7cdd),
+    f64::from_bits(0x3ff2_9e9d_f51f_dee1),
+    f64::from_bits(0x3ff2_d285_a6e4_030b),
+    f64::from_bits(0x3ff3_06fe_0a31_b715),
+    f64::from_bits(0x3ff3_3c08_b264_16ff),
+    f64::from_bits(0x3ff3_71a7_373a_a9cb),
+    f64::from_bits(0x3ff3_a7db_34e5_9ff7),
+    f64::from_bits(0x3ff3_dea6_4c12_3422),
+    f64::from_bits(0x3ff4_160a_21f7_2e2a),
+    f64::from_bits(0x3ff4_4e08_6061_892d),
+    f64::from_bits(0x3ff4_86a2_b5c1_3cd0),
+    f64::from_bits(0x3ff4_bfda_d536_2a27),
+    f64::from_bits(0x3ff4_f9b2_769d_2ca7),
+    f64::from_bits(0x3ff5_342b_569d_4f82),
+    f64::from_bits(0x3ff5_6f47_36b5_27da),
+    f64::from_bits(0x3ff5_ab07_dd48_5429),
+    f64::from_bits(0x3ff5_e76f_15ad_2148),
+    f64::from_bits(0x3ff6_247e_b03a_5585),
+    f64::from_bits(0x3ff6_6238_8255_2225),
+    f64::from_bits(0x3ff6_a09e_667f_3bcd),
+    f64::from_bits(0x3ff6_dfb2_3c65_1a2f),
+    f64::from_bits(0x3ff7_1f75_e8ec_5f74),
+    f64::from_bits(0x3ff7_5feb_5642_67c9),
+    f64::from_bits(0x3ff7_a114_73eb_0187),
+    f64::from_bits(0x3ff7_e2f3_36cf_4e62),
+    f64::from_bits(0x3ff8_2589_994c_ce13),
+    f64::from_bits(0x3ff8_68d9_9b44_92ed),
+    f64::from_bits(0x3ff8_ace5_422a_a0db),
+    f64::from_bits(0x3ff8_f1ae_9915_7736),
+    f64::from_bits(0x3ff9_3737_b0cd_c5e5),
+    f64::from_bits(0x3ff9_7d82_9fde_4e50),
+    f64::from_bits(0x3ff9_c491_82a3_f090),
+    f64::from_bits(0x3ffa_0c66_7b5d_e565),
+    f64::from_bits(0x3ffa_5503_b23e_255d),
+    f64::from_bits(0x3ffa_9e6b_5579_fdbf),
+    f64::from_bits(0x3ffa_e89f_995a_d3ad),
+    f64::from_bits(0x3ffb_33a2_b84f_15fb),
+    f64::from_bits(0x3ffb_7f76_f2fb_5e47),
+    f64::from_bits(0x3ffb_cc1e_904b_c1d2),
+    f64::from_bits(0x3ffc_199b_dd85_529c),
+    f64::from_bits(0x3ffc_67f1_2e57_d14b),
+    f64::from_bits(0x3ffc_b720_dcef_9069),
+    f64::from_bits(0x3ffd_072d_4a07_897c),
+    f64::from_bits(0x3ffd_5818_dcfb_a487),
+    f64::from_bits(0x3ffd_a9e6_03db_3285),
+    f64::from_bits(0x3ffd_fc97_337b_9b5f),
+    f64::from_bits(0x3ffe_502e_e78b_3ff6),
+    f64::from_bits(0x3ffe_a4af_a2a4_90da),
+    f64::from_bits(0x3ffe_fa1b_ee61_5a27),
+    f64::from_bits(0x3fff_5076_5b6e_4540),
+    f64::from_bits(0x3fff_a7c1_819e_90d8),
+];
+
+/// `2^k` for `k` in the normal range `-1022..=1023`.
+fn pow2(k: i32) -> f64 {
+    f64::from_bits(((0x3ff + k) as u64) << 52)
+}
+
+/// `e^x`, within one ulp (checked against the platform libm in the tests). Arguments beyond ±708 are clamped (the result saturates near 3e-308
+/// or 3e307), NaN gives NaN. Identical on every platform: only IEEE additions and
+/// multiplications, no division, no library call.
+pub fn exp(x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    let x = x.clamp(-708.0, 708.0);
+    // x = (64 m + j) ln2 / 64 + r, |r| <= ln2 / 128
+    let kf = (x * INV_LN2_64 + ROUND_SHIFT) - ROUND_SHIFT;
+    let k = kf as i32;
+    let r = (x - kf * LN2_64_HI) - kf * LN2_64_LO;
+    // e^r - 1, then t e^r as t + t (e^r - 1): one rounding on top of the table's
+    let q = r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0)))));
+    let t = EXP2_TABLE[(k & 63) as usize];
+    (t + t * q) * pow2(k >> 6)
+}
+
+/// Natural logarithm. `ln(0)` is `-inf`, negative numbers and NaN give NaN.
+/// Identical on every platform.
+pub fn ln(x: f64) -> f64 {
+    const LG1: f64 = f64::from_bits(0x3FE5_5555_5555_5593);
+    const LG2: f64 = f64::from_bits(0x3FD9_9999_9997_FA04);
+    const LG3: f64 = f64::from_bits(0x3FD2_4924_9422_9359);
+    const LG4: f64 = f64::from_bits(0x3FCC_71C5_1D8E_78AF);
+    const LG5: f64 = f64::from_bits(0x3FC7_4664_96CB_03DE);
+    const LG6: f64 = f64::from_bits(0x3FC3_9A09_D078_C69F);
+    const LG7: f64 = f64::from_bits(0x3FC2_F112_DF3E_5244);
+    if x.is_nan() || x < 0.0 {
+        return f64::NAN;
+    }
+    if x == 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if x.is_infinite() {
+        return x;
+    }
+    let mut bits = x.to_bits();
+    let mut k: i32 = 0;
+    if bits >> 52 == 0 {
+        // subnormal: scale up by 2^54
+        k -= 54;
+        bits = (x * f64::from_bits(0x4350_0000_0000_0000)).to_bits();
+    }
+    let mut hx = (bits >> 32) as u32;
+    // reduce x into [sqrt(2)/2, sqrt(2)]
+    hx = hx.wrapping_add(0x3ff0_0000 - 0x3fe6_a09e);
+    k += (hx >> 20) as i32 - 0x3ff;
+    hx = (hx & 0x000f_ffff) + 0x3fe6_a09e;
+    let m = f64::from_bits((u64::from(hx) << 32) | (bits & 0xffff_ffff));
+    let f = m - 1.0;
+    let hfsq = 0.5 * f * f;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2 + w * (LG4 + w * LG6));
+    let t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+    let r = t2 + t1;
+    let dk = f64::from(k);
+    s * (hfsq + r) + dk * LN2_LO - hfsq + f + dk * LN2_HI
+}
+
+/// The logistic function `1 / (1 + e^-x)`.
+pub fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + exp(-x))
+}
+
+/// Replaces scores by their softmax probabilities, in place (stable: the maximum is
+/// subtracted first). An empty slice is left alone.
+pub fn softmax_in_place(scores: &mut [f64]) {
+    let mut max = f64::NEG_INFINITY;
+    for &s in scores.iter() {
+        if s > max {
+            max = s;
+        }
+    }
+    let mut sum = 0.0;
+    for s in scores.iter_mut() {
+        *s = exp(*s - max);
+        sum += *s;
+    }
+    if sum > 0.0 {
+        let inv = 1.0 / sum;
+        for s in scores.iter_mut() {
+            *s *= inv;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    fn ulps(a: f64, b: f64) -> u64 {
+        (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
+    }
+
+    #[test]
+    fn exp_matches_std_within_one_ulp() {
+        let mut rng = Rng::new(5);
+        for i in 0..200_000 {
+            let x = if i % 2 == 0 {
+                (rng.next_f64() - 0.5) * 1400.0
+            } else {
+                (rng.next_f64() - 0.5) * 10.0
+            };
+            assert!(
+                ulps(exp(x), x.exp()) <= 1,
+                "exp({x}) = {} vs {}",
+                exp(x),
+                x.exp()
+            );
+        }
+        assert_eq!(exp(0.0), 1.0);
+        assert_eq!(exp(1e-12), 1.0 + 1e-12);
+        assert_eq!(exp(1.0), std::f64::consts::E);
+        assert!(exp(f64::NAN).is_nan());
+        assert!(exp(-1e9) < 1e-300 && exp(1e9) > 1e300 && exp(1e9).is_finite());
+    }
+
+    #[test]
+    fn ln_matches_std_within_one_ulp() {
+        let mut rng = Rng::new(6);
+        for i in 0..200_000 {
+            let x = if i % 2 == 0 {
+                exp((rng.next_f64() - 0.5) * 1400.0)
+            } else {
+                rng.next_f64() * 4.0
+            };
+            assert!(
+                ulps(ln(x), x.ln()) <= 1,
+                "ln({x}) = {} vs {}",
+                ln(x),
+                x.ln()
+            );
+        }
+        assert_eq!(ln(1.0), 0.0);
+        assert_eq!(ln(0.0), f64::NEG_INFINITY);
+        assert!(ln(-1.0).is_nan());
+        assert_eq!(ln(5e-324), (5e-324f64).ln());
+    }
+
+    #[test]
+    fn softmax_sums_to_one_and_survives_large_scores() {
+        let mut s = [1000.0, 1000.0, -1000.0];
+        softmax_in_place(&mut s);
+        assert_eq!(&s[..2], [0.5, 0.5]);
+        assert!(s[2] < 1e-300);
+        assert_eq!(sigmoid(0.0), 0.5);
+    }
+}
