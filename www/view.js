@@ -95,6 +95,10 @@ function formatParamValue(value) {
 export function formatParams(params) {
   const entries = params && typeof params === "object" ? Object.entries(params) : [];
   if (entries.length === 0) return "defaults";
+  // an ensemble lists its members: "Gradient boosting (trial 81) × 0.86, ..."
+  if (Array.isArray(params.members)) {
+    return params.members.map((m) => `${m.model} (trial ${m.trial}) × ${m.weight}`).join(", ");
+  }
   return entries.map(([name, value]) => `${name}=${formatParamValue(value)}`).join(", ");
 }
 
