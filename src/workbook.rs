@@ -41,8 +41,32 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// Reads one sheet (the first by default) of a workbook.
+/// Reads one sheet (the first by default) of a workbook. A damaged workbook can make calamine
+/// panic in debug builds (arithmetic overflow found by fuzzing; release builds wrap and report
+/// an error): natively the panic is caught and reported as a damaged file.
 pub fn read_workbook(
+    bytes: &[u8],
+    file: &str,
+    sheet: Option<&str>,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Table> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook_inner(bytes, file, sheet, progress))) {
+            Ok(result) => result,
+            Err(_) => Err(AutoMlError::NotText {
+                file: file.into(),
+                detail: "it looks like an Excel or OpenDocument workbook but is damaged; open it in its program and save it again as .xlsx or CSV".into(),
+            }),
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        read_workbook_inner(bytes, file, sheet, progress)
+    }
+}
+
+fn read_workbook_inner(
     bytes: &[u8],
     file: &str,
     sheet: Option<&str>,
