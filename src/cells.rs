@@ -86,6 +86,19 @@ fn ungroup(int_part: &str, sep: char, out: &mut String) -> bool {
     true
 }
 
+/// Finishes a number whose integer digits are in `digits`: appends the fraction digits, if
+/// any (they must be digits), and reads the result as a plain number.
+fn with_fraction(mut digits: String, frac: Option<&str>) -> Option<f64> {
+    if let Some(f) = frac {
+        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.push('.');
+        digits.push_str(f);
+    }
+    plain(&digits)
+}
+
 /// A cell's value as a finite number written in `format`.
 pub fn parse_number_as(cell: &str, format: NumberFormat) -> Option<f64> {
     let c = cell.trim();
@@ -103,14 +116,7 @@ pub fn parse_number_as(cell: &str, format: NumberFormat) -> Option<f64> {
             if !ungroup(int_part, ',', &mut s) {
                 return None;
             }
-            if let Some(f) = frac {
-                if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                s.push('.');
-                s.push_str(f);
-            }
-            plain(&s)
+            with_fraction(s, frac)
         }
         NumberFormat::DecimalComma => {
             let (int_part, frac) = match c.split_once(',') {
@@ -128,14 +134,7 @@ pub fn parse_number_as(cell: &str, format: NumberFormat) -> Option<f64> {
                 }
                 s.push_str(int_part);
             }
-            if let Some(f) = frac {
-                if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                s.push('.');
-                s.push_str(f);
-            }
-            plain(&s)
+            with_fraction(s, frac)
         }
         NumberFormat::ThousandsSpace => {
             let is_space = |ch: char| ch == ' ' || ch == '\u{a0}' || ch == '\u{202f}';
@@ -154,14 +153,7 @@ pub fn parse_number_as(cell: &str, format: NumberFormat) -> Option<f64> {
             if !ungroup(int_part, ' ', &mut s) {
                 return None;
             }
-            if let Some(f) = frac {
-                if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                s.push('.');
-                s.push_str(f);
-            }
-            plain(&s)
+            with_fraction(s, frac)
         }
     }
 }
