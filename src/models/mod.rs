@@ -536,17 +536,16 @@ fn forest_params(
 }
 
 impl ModelSpec {
-    fn tree_params(&self) -> Option<Result<TreeParams>> {
-        let forest = |p: ForestParams| Some(p.validate().map(|_| TreeParams::Forest(p)));
+    /// The tree engine's settings for a tree family (an error for any other family).
+    fn tree_params(&self) -> Result<TreeParams> {
+        let forest = |p: ForestParams| p.validate().map(|_| TreeParams::Forest(p));
         match self {
             // one unbootstrapped tree over every input
             ModelSpec::DecisionTree {
                 max_depth,
                 min_samples_leaf,
             } => forest(ForestParams {
-                n_trees: 1,
                 bootstrap: false,
-                max_features: MaxFeatures::All,
                 ..forest_params(
                     ForestKind::RandomForest,
                     1,
@@ -598,9 +597,12 @@ impl ModelSpec {
                     lambda: *lambda,
                     ..GbmParams::default()
                 };
-                Some(p.validate().map(|_| TreeParams::Gbm(p)))
+                p.validate().map(|_| TreeParams::Gbm(p))
             }
-            _ => None,
+            _ => Err(AutoMlError::Model {
+                family: self.family().name().into(),
+                detail: "it has no tree settings".into(),
+            }),
         }
     }
 }
@@ -929,19 +931,12 @@ impl ModelSpec {
             ModelSpec::DecisionTree { .. }
             | ModelSpec::RandomForest { .. }
             | ModelSpec::ExtraTrees { .. }
-            | ModelSpec::GradientBoosting { .. } => match self.tree_params() {
-                Some(Ok(TreeParams::Forest(p))) => {
+            | ModelSpec::GradientBoosting { .. } => match self.tree_params()? {
+                TreeParams::Forest(p) => {
                     Inner::ForestClassifier(Box::new(ForestClassifier::fit(x, y, &p, seed)?))
                 }
-                Some(Ok(TreeParams::Gbm(p))) => {
+                TreeParams::Gbm(p) => {
                     Inner::GbmClassifier(Box::new(GbmClassifier::fit(x, y, &p, seed)?))
-                }
-                Some(Err(e)) => return Err(e),
-                None => {
-                    return Err(AutoMlError::Model {
-                        family: family.into(),
-                        detail: "it has no tree settings".into(),
-                    })
                 }
             },
             ModelSpec::Constant => Inner::ConstantClasses(class_priors(y, n_classes)),
@@ -992,19 +987,12 @@ impl ModelSpec {
             ModelSpec::DecisionTree { .. }
             | ModelSpec::RandomForest { .. }
             | ModelSpec::ExtraTrees { .. }
-            | ModelSpec::GradientBoosting { .. } => match self.tree_params() {
-                Some(Ok(TreeParams::Forest(p))) => {
+            | ModelSpec::GradientBoosting { .. } => match self.tree_params()? {
+                TreeParams::Forest(p) => {
                     Inner::ForestRegressor(Box::new(ForestRegressor::fit(x, y, &p, seed)?))
                 }
-                Some(Ok(TreeParams::Gbm(p))) => {
+                TreeParams::Gbm(p) => {
                     Inner::GbmRegressor(Box::new(GbmRegressor::fit(x, y, &p, seed)?))
-                }
-                Some(Err(e)) => return Err(e),
-                None => {
-                    return Err(AutoMlError::Model {
-                        family: family.into(),
-                        detail: "it has no tree settings".into(),
-                    })
                 }
             },
             _ => {
