@@ -14,6 +14,7 @@ const NOT_CACHED = new Set([
   "sw.js", // the browser keeps the service worker itself
   "pkg/build-id.js", // imported by sw.js, kept by the browser with it
   "samples/SOURCES.md", // documentation the page never loads
+  "vendor/d3.LICENSE", // the charting library's licence, beside its copy
 ]);
 
 async function listFiles(dir, prefix = "") {
