@@ -18,7 +18,8 @@
 //               band?: { points: [{ x, lo, hi }], className? }, markers?: boolean,
 //               xLabel, yLabel, xType?: "linear"|"time", xDomain?, yDomain?, width?, height? })
 //   scatterChart({ title, points: [{ x, y, className?, title? }], xLabel, yLabel,
-//                  diagonal?: boolean (y = x), hline?: number, lines?: (same as series) })
+//                  diagonal?: boolean (y = x), hline?: number, lines?: (same as series),
+//                  xDomain?, yDomain? })
 //   barChart({ title, bars: [{ label, value, error?, className?, title? }],
 //              horizontal?: boolean, valueLabel, categoryLabel?, valueDomain? })
 //   heatmap({ title, rowLabels, colLabels, values: number[][], text?: string[][],
@@ -167,7 +168,8 @@ export function scatterChart(options) {
   }
   lines.forEach((s, i) => {
     g.append("path").attr("class", `line series-${i} ${s.className || ""}`.trim()).attr("data-series", s.name || "")
-      .attr("fill", "none").attr("d", d3.line().x((p) => x(p.x)).y((p) => y(p.y)).defined(finitePoint)(s.points));
+      .attr("fill", "none")
+      .attr("d", d3.line().x((p) => x(p.x)).y((p) => y(p.y)).defined(finitePoint).curve(s.step ? d3.curveStepAfter : d3.curveLinear)(s.points));
   });
   const radius = shown.length > 2000 ? 1.6 : shown.length > 300 ? 2.4 : 3.5;
   const dots = g.append("g").attr("class", "points");
