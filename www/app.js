@@ -567,4 +567,11 @@ window.addEventListener("load", () => registerServiceWorker(view));
 
 // TEST-ONLY FAULT INJECTION for the browser tests: the bridge (bridge.panic()) and faults
 // injected into the next run (injectFault({ faultAfterTrials: 2, faultKind: "panic" | "oom" })).
-window.__automl = { bridge, results, injectFault: (fault) => controller.injectFault(fault) };
+// Also for the tests: `runSettings` joins the next run's settings the same way (such as
+// { timeBudgetS: null, maxTrials: 12 }, a deterministic trial budget), and the results views.
+window.__automl = {
+  bridge,
+  results,
+  injectFault: (fault) => controller.injectFault(fault),
+  runSettings: (extra) => controller.injectFault(extra),
+};

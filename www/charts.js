@@ -275,8 +275,9 @@ export function heatmap(options) {
   g.append("g").attr("class", "axis axis-y")
     .call(d3.axisLeft(y).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(rowLabels[i], 22)));
   axisLabels(g, w, h, m, xLabel, yLabel);
-  // Drawn at about its natural size, not stretched to the container (CSSOM, allowed by the CSP).
-  svg.node().style.maxWidth = `${Math.round(naturalWidth * 1.25)}px`;
+  // Drawn at about its natural size, not stretched to the container (charts.css lets a chart
+  // with a width attribute keep it, up to the container's width).
+  svg.attr("width", Math.round(naturalWidth * 1.25));
   return svg.node();
 }
 

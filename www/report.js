@@ -2,9 +2,9 @@
 // seed, leaderboard, best model, and the page's own SVG plots with their CSS inline). It has
 // no script and loads nothing: its own Content-Security-Policy allows inline styles only.
 //
-// It is built as a separate HTML document with DOM calls (textContent for every piece of user
-// text, imported nodes for the SVG charts) and serialized by the browser, which escapes text;
-// nothing is ever concatenated into markup.
+// Its body is built in a separate HTML document with DOM calls (textContent for every piece of
+// user text, imported nodes for the SVG charts) and serialized by the browser, which escapes
+// text; the head around it is constant text of this module (and the page's charts.css).
 import { formatParams, formatScore, formatNumber, formatSeconds, metricName } from "./view.js";
 
 const REPORT_CSS = `
@@ -32,13 +32,6 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
     parent.append(node);
     return node;
   };
-  const head = doc.head;
-  const charset = doc.createElement("meta");
-  charset.setAttribute("charset", "utf-8");
-  head.prepend(charset);
-  add(head, "meta", null, { "http-equiv": "Content-Security-Policy", content: "default-src 'none'; style-src 'unsafe-inline'" });
-  add(head, "meta", null, { name: "viewport", content: "width=device-width, initial-scale=1" });
-  add(head, "style", `${REPORT_CSS}\n${chartCss || ""}`);
   const body = doc.body;
 
   const table = (parent, header, rows, numeric = new Set()) => {
@@ -121,5 +114,23 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
     for (const t of tables) add(body, "div", null, { class: "table-wrap" }).append(doc.importNode(t, true));
     for (const svg of charts) add(body, "figure").append(doc.importNode(svg, true));
   }
-  return `<!doctype html>\n${doc.documentElement.outerHTML}\n`;
+  // The head is this module's constant text plus the title, escaped by the DOM (a <style>
+  // element cannot be made in a document of this page: its CSP forbids inline styles).
+  const title = doc.createElement("title");
+  title.textContent = `AutoML report: ${result.target}`;
+  const css = `${REPORT_CSS}\n${chartCss || ""}`.replace(/<\//g, "<\\/");
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    title.outerHTML,
+    `<style>${css}</style>`,
+    "</head>",
+    doc.body.outerHTML,
+    "</html>",
+    "",
+  ].join("\n");
 }
