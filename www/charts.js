@@ -30,8 +30,10 @@ import "./vendor/d3.min.js";
 /** The D3 namespace (the UMD bundle sets globalThis.d3). */
 export const d3 = globalThis.d3;
 
-const DEFAULT_WIDTH = 560;
-const DEFAULT_HEIGHT = 340;
+/** On a phone a chart is drawn narrower, so that its text is not scaled down as much. */
+const NARROW = typeof window !== "undefined" && window.innerWidth < 640;
+const DEFAULT_WIDTH = NARROW ? 400 : 560;
+const DEFAULT_HEIGHT = NARROW ? 300 : 340;
 const MARGIN = Object.freeze({ top: 34, right: 18, bottom: 50, left: 62 });
 
 /** A chart's frame: the <svg>, its inner group, the plotting area's size. */
@@ -93,7 +95,9 @@ function finitePoint(p) {
 /** Lines (and optional markers, a shaded band) over a numeric or time x axis. */
 export function lineChart(options) {
   const { series = [], band = null, markers = false, xLabel = "", yLabel = "", xType = "linear" } = options;
-  const { svg, g, w, h, m } = frame("line", options);
+  // A legend gets its own line under the title.
+  const withLegend = series.length > 1;
+  const { svg, g, w, h, m } = frame("line", withLegend ? { ...options, margin: { top: 52, ...(options.margin || {}) } } : options);
   const allPoints = series.flatMap((s) => s.points.filter(finitePoint));
   const xs = allPoints.map((p) => (p.x instanceof Date ? p.x.getTime() : p.x));
   const ys = allPoints.map((p) => p.y);
@@ -125,7 +129,7 @@ export function lineChart(options) {
       }
     }
   });
-  if (series.length > 1) legend(svg, series.map((s, i) => ({ name: s.name, className: `series-${i} ${s.className || ""}`.trim() })), w + m.left);
+  if (withLegend) legend(svg, series.map((s, i) => ({ name: s.name, className: `series-${i} ${s.className || ""}`.trim() })), w + m.left);
   axisLabels(g, w, h, m, xLabel, yLabel);
   return svg.node();
 }
@@ -137,7 +141,7 @@ function legend(svg, items, right) {
   for (const item of [...items].reverse()) {
     const width = 26 + String(item.name).length * 7;
     xPos -= width;
-    const it = lg.append("g").attr("class", "legend-item").attr("transform", `translate(${xPos},14)`);
+    const it = lg.append("g").attr("class", "legend-item").attr("transform", `translate(${xPos},38)`);
     it.append("line").attr("class", `line ${item.className}`).attr("x1", 0).attr("x2", 16).attr("y1", 0).attr("y2", 0);
     it.append("text").attr("x", 20).attr("y", 4).text(item.name);
   }

@@ -107,6 +107,26 @@ test("regression fixture: one mark per row, residuals, summary", async () => {
   assert.equal(await page.locator($("classification-diagnostics")).isVisible(), false);
 });
 
+test("a phone-sized screen: the results fit its width, nothing scrolls sideways", async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp();
+  await showFixture("results-binary");
+  await showFixture("results-regression");
+  await showFixture("results-binary");
+  const layout = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+    charts: [...document.querySelectorAll("svg.chart")].filter((s) => s.getBoundingClientRect().width > 0)
+      .map((s) => Math.ceil(s.getBoundingClientRect().right)),
+    fonts: [...document.querySelectorAll("svg.chart .tick text")].map((t) => t.getBoundingClientRect().height).filter((h) => h > 0),
+  }));
+  assert.ok(layout.page <= layout.viewport, `no sideways scroll: ${layout.page} > ${layout.viewport}`);
+  assert.ok(layout.charts.length >= 6, `charts shown: ${layout.charts.length}`);
+  for (const right of layout.charts) assert.ok(right <= layout.viewport, `a chart ends at ${right}, past ${layout.viewport}`);
+  assert.ok(layout.fonts.length > 20, "tick labels drawn");
+  for (const h of layout.fonts) assert.ok(h >= 10, `tick labels stay readable: ${h}px`);
+});
+
 // ---- part 2: real searches -------------------------------------------------------------------
 
 /** Run a seeded search of at most `trials` trials (no time limit) and wait until it is done. */
