@@ -3,7 +3,8 @@
 // 1. www/ holds only this project's files, none refers to another origin, and the wasm
 //    engine imports no function that could make a request.
 // 2. The page's Content-Security-Policy is strict, and the meta tag and the server agree.
-// 3. A whole session (load, every sample, upload, drop, searches, Stop, a bad file, a crash,
+// 3. A whole session (load, every sample, upload, drop, searches, predictions on a file and
+//    their CSV, what-if, model download and upload, the report, Stop, a bad file, a crash,
 //    offline caching) is recorded request by request: every one is a GET without a body or
 //    query string, to this origin, for a static file that exists in www/.
 // 4. A script that tries to send data elsewhere (fetch, XHR, beacon, WebSocket, EventSource,
@@ -180,6 +181,23 @@ test("a whole session only ever GETs this origin's static files, with no data in
   }, { selector: $("drop-zone"), csv: rows.join("\n") });
   await h.waitForText("status", /^Loaded dropped\.csv$/);
   await h.runAndWaitForBest(2);
+
+  // The results of that run: predictions on the private file and their CSV, the model file
+  // downloaded and loaded back, what-if edits, and the report.
+  const download = async (testId) => {
+    const [file] = await Promise.all([page.waitForEvent("download"), page.locator($(testId)).click()]);
+    return file.path();
+  };
+  await page.locator($("model-info")).waitFor({ state: "visible", timeout: 30_000 });
+  await page.locator($("predict-input")).setInputFiles({ name: "private-new.csv", mimeType: "text/csv", buffer: Buffer.from(`${rows.join("\n")}\n`) });
+  await h.waitForText("predict-status", /rows of private-new\.csv predicted/, 30_000);
+  await download("download-predictions");
+  await page.locator('[data-testid="whatif-form"] input[data-column="code"]').fill(`${secret}-edited`);
+  await page.locator(`${$("whatif-contributions")} svg.chart`).waitFor({ timeout: 15_000 });
+  const modelPath = await download("download-model");
+  await page.locator($("model-input")).setInputFiles(modelPath);
+  await h.waitForText("model-source", /the file /, 15_000);
+  await download("download-report");
 
   // A long search, stopped; a bad file; a crash and its recovery; the error box dismissed.
   await page.locator($("budget-input")).fill("30");

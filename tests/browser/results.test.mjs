@@ -191,3 +191,159 @@ test("titanic: live search curve, sorting by clicks and keys, row details, repor
   assert.match(html, /891 rows × 12 columns/);
   assert.ok(html.includes(await page.locator(`${$("leaderboard-body")} td.model .model-label`).first().textContent()));
 });
+
+// ---- part 3: diagnostics, explanations, model file, predictions and what-if from the engine --
+
+/** The first `n` data lines of a sample (with its header), as CSV text. */
+async function sampleHead(name, n) {
+  const text = await readFile(path.join(here, "..", "..", "www", "samples", `${name}.csv`), "utf8");
+  return `${text.split(/\r?\n/).slice(0, n + 1).join("\n")}\n`;
+}
+
+/** A minimal CSV reader for the downloads (quoted fields, doubled quotes, CRLF). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 1; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(field); field = ""; } else if (c === "\n") { row.push(field); rows.push(row); row = []; field = ""; } else if (c !== "\r") field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+async function downloadText(testId) {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator($(testId)).click()]);
+  return { name: download.suggestedFilename(), path: await download.path(), text: await readFile(await download.path(), "utf8") };
+}
+
+/** Predict `csv` (named `name`) with the current model; the table's rows as shown. */
+async function predictCsv(name, csv) {
+  await page.locator($("predict-input")).setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+  await waitForText("predict-status", new RegExp(`rows of ${name.replace(/\./g, "\\.")} predicted`), 30_000);
+  return page.locator(`${$("predictions-table")} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+}
+
+test("titanic (binary): drawn from the engine's out-of-fold predictions; predict, what-if, model round trip", async () => {
+  await openApp();
+  await loadSample("titanic");
+  await runTrials(10);
+  await page.locator($("results-section")).waitFor({ state: "visible", timeout: 30_000 });
+
+  const cells = (await matrixCells()).map(Number);
+  assert.equal(cells.length, 4);
+  assert.equal(cells.reduce((a, b) => a + b, 0), 891, "every row predicted once, out of fold");
+  const auc = Number((await page.locator(`${$("roc-curve")} text.chart-title`).textContent()).match(/AUC (\d\.\d{3})/)[1]);
+  assert.ok(auc > 0.75 && auc <= 1, `ROC AUC ${auc}`);
+  assert.ok((await page.locator(`${$("roc-curve")} path.line[data-series="model"]`).getAttribute("d")).length > 50);
+  const slider = page.locator($("threshold-input"));
+  await slider.focus();
+  for (let i = 0; i < 25; i += 1) await slider.press("ArrowRight");
+  const moved = (await matrixCells()).map(Number);
+  assert.equal(moved.reduce((a, b) => a + b, 0), 891);
+  assert.notDeepEqual(moved, cells, "a threshold of 0.75 changes the matrix");
+  assert.ok(moved[1] + moved[3] < cells[1] + cells[3], "fewer rows called survivors at a higher threshold");
+
+  const columns = ["PassengerId", "Survived", "Pclass", "Name", "Sex", "Age", "SibSp", "Parch", "Ticket", "Fare", "Cabin", "Embarked"];
+  const named = await page.locator(`${$("importance")} g.bar`).evaluateAll((gs) => gs.map((g) => g.dataset.label));
+  assert.ok(named.length >= 3, `importance bars: ${named}`);
+  for (const name of named) assert.ok(columns.includes(name), `importance bar named by a real column: ${name}`);
+  assert.ok((await page.locator(`${$("partial-dependence")} svg.chart`).count()) >= 1, "partial dependence drawn");
+
+  // The model: what it is, and predictions on a file.
+  await page.locator($("model-info")).waitFor({ state: "visible", timeout: 30_000 });
+  assert.match(await browser.text("model-target"), /Survived/);
+  assert.match(await browser.text("model-created"), /\S/);
+  const csv = await sampleHead("titanic", 30);
+  const shown = await predictCsv("new-passengers.csv", csv);
+  assert.equal(shown.length, 30);
+  const predictions = await downloadText("download-predictions");
+  assert.equal(predictions.name, "new-passengers-predictions.csv");
+  const parsed = parseCsv(predictions.text);
+  assert.equal(parsed.length, 31, "a header and 30 rows");
+  for (let i = 0; i < 30; i += 1) {
+    assert.equal(parsed[i + 1][1], shown[i][1], `row ${i + 1}: the CSV and the table agree`);
+    const p = Number(parsed[i + 1][3]);
+    assert.ok(p >= 0 && p <= 1, `a probability: ${parsed[i + 1][3]}`);
+  }
+
+  // What if: start from row 1 of the new file (a man in third class), make him a woman in first.
+  await page.locator($("whatif-row")).selectOption({ label: "Row 1 of new-passengers.csv" });
+  await page.locator(`${$("whatif-contributions")} svg.chart`).waitFor({ timeout: 15_000 });
+  const before = await page.locator($("whatif-probabilities")).textContent();
+  assert.match(await browser.text("whatif-method"), /\S/, "the method is named");
+  await page.locator('[data-testid="whatif-form"] input[data-column="Sex"]').fill("female");
+  await page.locator('[data-testid="whatif-form"] input[data-column="Pclass"]').fill("1");
+  await page.waitForFunction(({ sel, old }) => document.querySelector(sel).textContent !== old, { sel: $("whatif-probabilities"), old: before }, { timeout: 15_000 });
+  const labels = await page.locator(`${$("whatif-contributions")} g.bar`).evaluateAll((gs) => gs.map((g) => g.dataset.label));
+  assert.ok(labels.some((l) => l === "Sex = female"), `contributions name the edited value: ${labels}`);
+
+  // Download the model, load it back, and predict the same file: the same CSV.
+  const model = await downloadText("download-model");
+  assert.ok(model.text.length > 100, "a model file");
+  await page.locator($("model-input")).setInputFiles(model.path);
+  await waitForText("model-source", new RegExp(model.name.replace(/\./g, "\\.")), 15_000);
+  await predictCsv("new-passengers.csv", csv);
+  const again = await downloadText("download-predictions");
+  assert.equal(again.text, predictions.text, "the loaded model predicts exactly the same");
+});
+
+test("a loaded model predicts without a search; a file missing a column gets a message naming it", async () => {
+  await openApp();
+  await loadSample("iris");
+  await runTrials(6);
+  await page.locator($("model-info")).waitFor({ state: "visible", timeout: 30_000 });
+  const model = await downloadText("download-model");
+  await page.reload();
+  await browser.waitForText("status", /^Engine ready/, 30_000);
+  assert.equal(await page.locator($("predict-area")).isVisible(), false, "no model yet");
+  await page.locator($("model-input")).setInputFiles(model.path);
+  await page.locator($("predict-area")).waitFor({ state: "visible", timeout: 15_000 });
+  assert.match(await browser.text("model-target"), /target/);
+  const rows = await predictCsv("flowers.csv", await sampleHead("iris", 5));
+  assert.equal(rows.length, 5);
+  assert.deepEqual(rows.map((r) => r[1]), ["setosa", "setosa", "setosa", "setosa", "setosa"]);
+  const csv = (await sampleHead("iris", 5)).split("\n").map((line) => line.split(",").slice(1).join(",")).join("\n");
+  await page.locator($("predict-input")).setInputFiles({ name: "short.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+  await page.locator($("error")).waitFor({ state: "visible", timeout: 15_000 });
+  assert.match(await browser.text("error-message"), /sepal length \(cm\)/, "the missing column is named");
+  // A file that is not a model file is refused with a message.
+  await page.locator($("error-dismiss")).click();
+  await page.locator($("model-input")).setInputFiles({ name: "notes.automl", mimeType: "application/octet-stream", buffer: Buffer.from("not a model") });
+  await page.locator($("error")).waitFor({ state: "visible", timeout: 15_000 });
+  assert.match(await browser.text("error-message"), /model/i);
+});
+
+test("iris (multiclass) and diabetes (regression) from the engine", async () => {
+  await openApp();
+  await loadSample("iris");
+  await runTrials(8);
+  await page.locator($("results-section")).waitFor({ state: "visible", timeout: 30_000 });
+  const cells = (await matrixCells()).map(Number);
+  assert.equal(cells.length, 9);
+  assert.equal(cells.reduce((a, b) => a + b, 0), 150);
+  assert.ok(cells[0] + cells[4] + cells[8] >= 135, `mostly on the diagonal: ${cells}`);
+  assert.deepEqual(await texts(`${$("class-table-body")} tr th`), ["setosa", "versicolor", "virginica"]);
+  assert.equal(await page.locator($("binary-curves")).isVisible(), false);
+
+  await loadSample("diabetes");
+  assert.equal(await page.locator($("results-section")).isVisible(), false, "new data hides the old results");
+  await runTrials(8);
+  await page.locator($("regression-diagnostics")).waitFor({ state: "visible", timeout: 30_000 });
+  assert.equal(await page.locator(`${$("predicted-actual")} circle.mark`).count(), 442, "one mark per row");
+  assert.equal(await page.locator(`${$("residuals-predicted")} circle.mark`).count(), 442);
+  const r2 = Number((await browser.text("regression-summary")).match(/R² (-?\d\.\d{3})/)[1]);
+  assert.ok(r2 > 0.3, `out-of-fold R² ${r2}`);
+  const names = await page.locator(`${$("importance")} g.bar`).evaluateAll((gs) => gs.map((g) => g.dataset.label));
+  for (const name of names) assert.ok(["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"].includes(name), name);
+  const report = await downloadText("download-report");
+  assert.doesNotMatch(report.text, /<script/i);
+  assert.match(report.text, /data-chart="scatter"/);
+  assert.match(report.text, /data-chart="histogram"/);
+  assert.match(report.text, /data-chart="bar"/, "importance in the report");
+});
