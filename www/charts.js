@@ -1,4 +1,4 @@
-// Charts: small helpers over D3 (https://d3js.org, installed through npm and copied into
+// Charts: small helpers over D3 (the npm package `d3`, installed through npm and copied into
 // www/vendor/ by scripts/build-wasm.sh) that return an <svg> element to append anywhere.
 //
 // Every chart is plain SVG built with DOM calls: no inline styles (the page's CSP allows none;
