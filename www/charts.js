@@ -25,6 +25,7 @@
 //   heatmap({ title, rowLabels, colLabels, values: number[][], text?: string[][],
 //             xLabel, yLabel, max? })
 //   histogram({ title, values: number[], bins?: number, xLabel, yLabel? })
+//   marker(svg, { x, y, className?, title? })  one movable point on a line or scatter chart
 import "./vendor/d3.min.js";
 
 /** The D3 namespace (the UMD bundle sets globalThis.d3). */
@@ -131,7 +132,30 @@ export function lineChart(options) {
   });
   if (withLegend) legend(svg, series.map((s, i) => ({ name: s.name, className: `series-${i} ${s.className || ""}`.trim() })), w + m.left);
   axisLabels(g, w, h, m, xLabel, yLabel);
-  return svg.node();
+  return withScales(svg.node(), x, y);
+}
+
+/** The chart's scales stay on the element (a JS property, not markup), for `marker`. */
+function withScales(node, x, y) {
+  node.chartScales = { x, y };
+  return node;
+}
+
+/**
+ * Put (or move) the one marker point of class `className` at data coordinates (x, y) on a
+ * chart made by lineChart or scatterChart, with a tooltip `title`.
+ */
+export function marker(svgNode, { x, y, className = "threshold-marker", title = "" }) {
+  const scales = svgNode.chartScales;
+  if (!scales || !Number.isFinite(x) || !Number.isFinite(y)) return;
+  const plot = d3.select(svgNode).select("g.plot");
+  let dot = plot.select(`circle.${className}`);
+  if (dot.empty()) {
+    dot = plot.append("circle").attr("class", className).attr("r", 6);
+    dot.append("title");
+  }
+  dot.attr("cx", scales.x(x)).attr("cy", scales.y(y));
+  dot.select("title").text(title);
 }
 
 /** A legend in the top right corner: a short line and the series name. */
@@ -183,7 +207,7 @@ export function scatterChart(options) {
     if (p.title) c.append("title").text(p.title);
   }
   axisLabels(g, w, h, m, xLabel, yLabel);
-  return svg.node();
+  return withScales(svg.node(), x, y);
 }
 
 /** Bars with optional error bars (± error), horizontal (names on the left) or vertical. */

@@ -5,7 +5,7 @@
 // Like view.js it renders user text with textContent only and draws with charts.js; unlike
 // view.js it also asks the worker for predictions and explanations (through the bridge the
 // controller hands it), since those requests belong to these views alone.
-import { barChart, heatmap, histogram, lineChart, scatterChart, formatValue } from "./charts.js";
+import { barChart, heatmap, histogram, lineChart, marker, scatterChart, formatValue } from "./charts.js";
 import {
   calibrationBins, confusionMatrix, foldBars, perClassMetrics, prCurve, predictAtThreshold, regressionSummary,
   residuals, rocCurve, rowNormalize, searchCurve, sortRows, summary, toCsv,
@@ -460,6 +460,14 @@ export class Results {
     });
     chart.dataset.counts = JSON.stringify(counts);
     this.$matrix.replaceChildren(chart);
+    if (this.binary) {
+      // The threshold's point on the ROC curve: its false and true positive rates.
+      const [[tn, fp], [fn, tp]] = counts;
+      const roc = this.$roc.querySelector("svg.chart");
+      if (roc && tn + fp > 0 && tp + fn > 0) {
+        marker(roc, { x: fp / (tn + fp), y: tp / (tp + fn), title: `threshold ${this.threshold.toFixed(2)}` });
+      }
+    }
     const metrics = perClassMetrics(counts, classes);
     const s = summary(counts, metrics);
     this.$classSummary.textContent = `${s.total} rows predicted out of fold: accuracy ${s.accuracy.toFixed(3)}, macro F1 ${s.f1.toFixed(3)}` +
@@ -561,6 +569,7 @@ export class Results {
 
   /** Use `modelFile` (Uint8Array): ask what it is, show it, enable predict and what-if. */
   async setModel(modelFile, source) {
+    if (typeof this.bridge.modelInfo !== "function") throw new Error("This version of the engine cannot read model files.");
     const info = await this.bridge.modelInfo(modelFile);
     this.modelFile = modelFile;
     this.modelInfo = info;

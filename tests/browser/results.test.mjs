@@ -55,6 +55,9 @@ test("binary fixture: confusion matrix, threshold control, per-class table, ROC 
   for (let i = 0; i < 15; i += 1) await slider.press("ArrowLeft");
   assert.equal(await browser.text("threshold-value"), "0.35");
   assert.deepEqual(await matrixCells(), ["2", "1", "0", "3"]);
+  // The threshold's operating point on the ROC curve moved to (1/3, 1).
+  const point = page.locator(`${$("roc-curve")} circle.threshold-marker`);
+  assert.match(await point.locator("title").textContent(), /threshold 0\.35/);
   assert.match(await browser.text("class-summary"), /accuracy 0\.833.*threshold 0\.35/);
 
   // Row-normalized shares of each actual class.
