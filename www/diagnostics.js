@@ -213,9 +213,50 @@ export function csvField(value) {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** CSV text from a header and rows of values, CRLF line ends. */
-export function toCsv(header, rows) {
-  return [header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
+/** CSV text from a header and rows of values; `\n` line ends, as the command line writes. */
+export function toCsv(header, rows, eol = "\n") {
+  return [header, ...rows].map((r) => r.map(csvField).join(",")).join(eol) + eol;
+}
+
+/** A number written out in plain decimals ("1e-7" -> "0.0000001", "1e+21" -> "1000…0"). */
+function plainDecimal(text) {
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!m) return text;
+  const [, sign, lead, frac = "", exp] = m;
+  const digits = lead + frac;
+  const point = 1 + Number(exp);
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${"0".repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/** A probability as Rust's `f64` Display writes it (shortest round trip, never an exponent). */
+export function rustFloat(v) {
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  return plainDecimal(String(v));
+}
+
+/** A predicted number as serde_json writes it (whole numbers keep ".0", exponents as "1e-7"). */
+export function jsonFloat(v) {
+  if (!Number.isFinite(v)) return "null";
+  const text = String(v).replace("e+", "e");
+  return /^-?\d+$/.test(text) ? `${text}.0` : text;
+}
+
+/**
+ * Predictions as the command line's `automl predict` writes them: `row` (1-based),
+ * `prediction`, and per class `probability_<class>`.
+ */
+export function predictionsCsv(reply) {
+  const classes = (reply.classes || []).map(String);
+  const header = ["row", "prediction", ...classes.map((c) => `probability_${c}`)];
+  const rows = (reply.rows || []).map((r, i) => [
+    String(i + 1),
+    typeof r.prediction === "number" ? jsonFloat(r.prediction) : String(r.prediction ?? ""),
+    ...(Array.isArray(r.probabilities) ? r.probabilities.map(rustFloat) : []),
+  ]);
+  return toCsv(header, rows);
 }
 
 /** Fold scores as bars: "fold 1", "fold 2", … (repeats numbered on), with the mean. */

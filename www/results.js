@@ -7,8 +7,8 @@
 // controller hands it), since those requests belong to these views alone.
 import { barChart, heatmap, histogram, lineChart, marker, scatterChart, formatValue } from "./charts.js";
 import {
-  calibrationBins, confusionMatrix, foldBars, perClassMetrics, prCurve, predictAtThreshold, regressionSummary,
-  residuals, rocCurve, rowNormalize, searchCurve, sortRows, summary, toCsv,
+  calibrationBins, confusionMatrix, foldBars, perClassMetrics, prCurve, predictAtThreshold, predictionsCsv,
+  regressionSummary, residuals, rocCurve, rowNormalize, searchCurve, sortRows, summary,
 } from "./diagnostics.js";
 import { buildReport } from "./report.js";
 import { formatNumber, formatParams, formatScore, formatSeconds, metricName } from "./view.js";
@@ -639,12 +639,12 @@ export class Results {
     }
   }
 
-  /** Header and rows of the predictions (all of them, for the CSV). */
+  /** Header and rows of the predictions table (probabilities as shares of 1). */
   predictionTable() {
     const { reply } = this.prediction;
     const classes = (reply.classes || []).map(String);
     const withProbabilities = classes.length > 0 && reply.rows.some((r) => Array.isArray(r.probabilities));
-    const header = ["row", `predicted ${this.modelInfo.target}`, ...(withProbabilities ? classes.map((c) => `probability ${c}`) : [])];
+    const header = ["Row", `Predicted ${this.modelInfo.target}`, ...(withProbabilities ? classes.map((c) => `P(${c})`) : [])];
     const rows = reply.rows.map((r, i) => [
       i + 1,
       r.prediction,
@@ -660,7 +660,7 @@ export class Results {
       (rows.length > PREDICTION_ROWS ? ` (the first ${PREDICTION_ROWS} shown; the CSV has them all).` : ".");
     const notes = [...(reply.notes || [])];
     for (const u of reply.unseen || []) {
-      if (u && typeof u === "object") notes.push(`${u.column}: ${u.count} values not seen in training (${(u.values || []).slice(0, 5).join(", ")})`);
+      if (u && typeof u === "object") notes.push(`“${u.column}”: ${u.count} ${u.count === 1 ? "cell has a value" : "cells have values"} the model never saw in training.`);
       else notes.push(String(u));
     }
     this.$predictNotes.replaceChildren(...notes.map((n) => el("li", "", String(n))));
@@ -674,7 +674,7 @@ export class Results {
     const fragment = document.createDocumentFragment();
     for (const r of rows.slice(0, PREDICTION_ROWS)) {
       const tr = el("tr");
-      tr.append(...r.map((v, i) => el("td", i === 0 || i > 1 ? "num" : "prediction", typeof v === "number" && i > 0 ? formatValue(v) : String(v))));
+      tr.append(...r.map((v, i) => el("td", i === 0 || i > 1 ? "num" : "prediction", typeof v === "number" && i > 1 ? v.toFixed(3) : String(v))));
       fragment.append(tr);
     }
     this.$predictions.tBodies[0].replaceChildren(fragment);
@@ -684,9 +684,9 @@ export class Results {
 
   downloadPredictions() {
     if (!this.prediction) return;
-    const { header, rows } = this.predictionTable();
     const base = safeFileName(this.prediction.fileName.replace(/\.[^.]*$/, ""), "data");
-    download(`${base}-predictions.csv`, new Blob([toCsv(header, rows)], { type: "text/csv" }));
+    // The same bytes as `automl predict MODEL DATA --out FILE` writes.
+    download(`${base}-predictions.csv`, new Blob([predictionsCsv(this.prediction.reply)], { type: "text/csv" }));
   }
 
   // ---- what if -------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  calibrationBins, confusionMatrix, csvField, perClassMetrics, prCurve, predictAtThreshold, regressionSummary,
+  calibrationBins, confusionMatrix, csvField, jsonFloat, predictionsCsv, rustFloat, perClassMetrics, prCurve, predictAtThreshold, regressionSummary,
   residuals, rocCurve, rowNormalize, searchCurve, sortRows, summary, toCsv,
 } from "../../www/diagnostics.js";
 
@@ -106,5 +106,23 @@ test("CSV fields are quoted only when needed, quotes doubled", () => {
   assert.equal(csvField('say "hi", then go'), '"say ""hi"", then go"');
   assert.equal(csvField("two\nlines"), '"two\nlines"');
   assert.equal(csvField(null), "");
-  assert.equal(toCsv(["a", "b"], [[1, "x,y"]]), 'a,b\r\n1,"x,y"\r\n');
+  assert.equal(toCsv(["a", "b"], [[1, "x,y"]]), 'a,b\n1,"x,y"\n');
+});
+
+test("numbers written as the command line writes them (Rust Display, serde_json)", () => {
+  assert.equal(rustFloat(1), "1");
+  assert.equal(rustFloat(0.25), "0.25");
+  assert.equal(rustFloat(1e-7), "0.0000001");
+  assert.equal(rustFloat(1.5e-10), "0.00000000015");
+  assert.equal(rustFloat(2.5e21), "2500000000000000000000");
+  assert.equal(rustFloat(-3.25e-7), "-0.000000325");
+  assert.equal(jsonFloat(151), "151.0");
+  assert.equal(jsonFloat(151.25), "151.25");
+  assert.equal(jsonFloat(1e-7), "1e-7");
+  assert.equal(jsonFloat(1.5e21), "1.5e21");
+  assert.equal(
+    predictionsCsv({ classes: ["no", "yes, sure"], rows: [{ prediction: "no", probabilities: [0.75, 0.25] }, { prediction: "yes, sure", probabilities: [1e-7, 0.9999999] }] }),
+    'row,prediction,probability_no,"probability_yes, sure"\n1,no,0.75,0.25\n2,"yes, sure",0.0000001,0.9999999\n',
+  );
+  assert.equal(predictionsCsv({ classes: [], rows: [{ prediction: 151 }, { prediction: 2.5 }] }), "row,prediction\n1,151.0\n2,2.5\n");
 });
