@@ -8,10 +8,12 @@
 // results views and checks exact numbers. Part 2 runs real seeded searches on the samples.
 import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { $, useBrowser } from "./helpers.mjs";
+import { $, ROOT, useBrowser } from "./helpers.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = async (name) => JSON.parse(await readFile(path.join(here, "fixtures", `${name}.json`), "utf8"));
@@ -294,6 +296,17 @@ test("titanic (binary): drawn from the engine's out-of-fold predictions; predict
   await predictCsv("new-passengers.csv", csv);
   const again = await downloadText("download-predictions");
   assert.equal(again.text, predictions.text, "the loaded model predicts exactly the same");
+
+  // The command line reads the same model file and writes the same predictions, byte for byte.
+  const dir = await mkdtemp(path.join(os.tmpdir(), "automl-predict-"));
+  try {
+    await writeFile(path.join(dir, "new-passengers.csv"), csv);
+    execFileSync("cargo", ["run", "--release", "--quiet", "--bin", "automl", "--", "predict", model.path,
+      path.join(dir, "new-passengers.csv"), "--out", path.join(dir, "cli.csv")], { cwd: ROOT, stdio: "pipe" });
+    assert.equal(await readFile(path.join(dir, "cli.csv"), "utf8"), predictions.text, "automl predict agrees with the page");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test("a loaded model predicts without a search; a file missing a column gets a message naming it", async () => {
