@@ -162,8 +162,24 @@ impl ModelFile {
         settings: &SearchSettings,
         outcome: &SearchOutcome,
     ) -> Result<ModelFile> {
-        let r = &outcome.result;
-        let pipeline = outcome.model.pipeline.clone();
+        Self::build(
+            table,
+            settings,
+            &outcome.result,
+            outcome.model.pipeline.clone(),
+            move_model(outcome),
+        )
+    }
+
+    /// The model file of `pipeline` and `model`, fitted on `table` by a run that reported
+    /// `r` (its target, task, metric, classes and best row are recorded).
+    pub fn build(
+        table: &Table,
+        settings: &SearchSettings,
+        r: &crate::search::SearchResult,
+        pipeline: Pipeline,
+        model: FinalModel,
+    ) -> Result<ModelFile> {
         let target_col = table.column_index(&r.target)?;
         let prepared = prepare_target(table, target_col, r.task)?;
         // background rows, as text, for the pipeline's columns
@@ -185,7 +201,7 @@ impl ModelFile {
             })
             .collect();
         let mut covers = Vec::new();
-        if let FinalModel::Single(m) = &outcome.model.model {
+        if let FinalModel::Single(m) = &model {
             if let Some(parts) = m.tree_parts() {
                 let frame = Frame::for_schema(table, &pipeline.specs)?;
                 let x = pipeline.transform(&frame, &prepared.rows);
@@ -204,7 +220,7 @@ impl ModelFile {
             validation: r.validation.clone(),
             settings: settings.clone(),
             pipeline,
-            model: move_model(outcome),
+            model,
             background,
             covers,
         })
