@@ -763,7 +763,8 @@ impl CoveredTree<'_> {
         }
         let split = self.tree.features()[node] as usize;
         let v = x[split];
-        let left = v <= self.tree.thresholds()[node] || (v.is_nan() && self.tree.missing_left()[node]);
+        let left =
+            v <= self.tree.thresholds()[node] || (v.is_nan() && self.tree.missing_left()[node]);
         let [l, r] = self.tree.children()[node];
         let (hot, cold) = if left { (l, r) } else { (r, l) };
         let (hot, cold) = (self.node_of(hot), self.node_of(cold));
@@ -779,8 +780,26 @@ impl CoveredTree<'_> {
             depth -= 1;
             path.truncate(depth + 1);
         }
-        self.recurse(x, phi, hot, &path, depth + 1, hot_zero * in_zero, in_one, split as i64);
-        self.recurse(x, phi, cold, &path, depth + 1, cold_zero * in_zero, 0.0, split as i64);
+        self.recurse(
+            x,
+            phi,
+            hot,
+            &path,
+            depth + 1,
+            hot_zero * in_zero,
+            in_one,
+            split as i64,
+        );
+        self.recurse(
+            x,
+            phi,
+            cold,
+            &path,
+            depth + 1,
+            cold_zero * in_zero,
+            0.0,
+            split as i64,
+        );
     }
 }
 
@@ -881,8 +900,13 @@ pub fn explain_row(
         _ => None,
     };
     let (base, effects, output, method) = if let Some(parts) = tree {
-        let (phi, expected) =
-            tree_shap(parts.trees, &model.covers, parts.base, parts.scale, x.row(0));
+        let (phi, expected) = tree_shap(
+            parts.trees,
+            &model.covers,
+            parts.base,
+            parts.scale,
+            x.row(0),
+        );
         let outputs = parts.base.len();
         let owner = crate::model_file::input_columns(&model.pipeline);
         let mut by_column = vec![vec![0.0; outputs]; specs.len()];
@@ -995,7 +1019,12 @@ fn sampling_shapley(
     }
     let table = Table {
         file: "explanation".into(),
-        names: model.pipeline.specs.iter().map(|s| s.name.clone()).collect(),
+        names: model
+            .pipeline
+            .specs
+            .iter()
+            .map(|s| s.name.clone())
+            .collect(),
         columns,
         notes: Vec::new(),
         sheets: Vec::new(),
@@ -1008,7 +1037,9 @@ fn sampling_shapley(
     let mut base = vec![0.0; width];
     let mut effects = vec![vec![0.0; width]; p];
     for (s, order) in orders.iter().enumerate() {
-        let at = |step: usize| &out[(s * per_sample + step) * width..(s * per_sample + step + 1) * width];
+        let at = |step: usize| {
+            &out[(s * per_sample + step) * width..(s * per_sample + step + 1) * width]
+        };
         for j in 0..width {
             base[j] += at(0)[j];
         }
@@ -1056,8 +1087,7 @@ mod tests {
                 cover[c as usize]
             }
         };
-        (cov(l) * expect(t, cover, x, known, l) + cov(r) * expect(t, cover, x, known, r))
-            / cover[n]
+        (cov(l) * expect(t, cover, x, known, l) + cov(r) * expect(t, cover, x, known, r)) / cover[n]
     }
 
     /// Shapley values by enumerating every subset of the features.
