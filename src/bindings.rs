@@ -8,10 +8,12 @@ use crate::data::{
     suggested_task, ReadOptions, Table,
 };
 use crate::error::AutoMlError;
+use crate::model_file::{fnv1a64, load as load_model, ModelFile};
 use crate::preprocess::schema_with_choices;
 use crate::search::{run_search as run, Clock, Control, Progress, SearchSettings};
 use serde::{Deserialize, Serialize};
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
 
@@ -210,8 +212,142 @@ pub fn run_search(
         }
         Control::Continue
     };
-    let outcome = run(&table, &settings, &DateClock, &mut observer).map_err(into_error)?;
+    let mut outcome = run(&table, &settings, &DateClock, &mut observer).map_err(into_error)?;
+    // the explain phase and the model file: a failure here must not lose the run's result
+    match crate::explain::diagnose(&table, &settings, &outcome, &DateClock, &mut observer) {
+        Ok(d) => outcome.result.diagnostics = Some(d),
+        Err(e) => outcome
+            .result
+            .notes
+            .push(format!("The explanations could not be computed: {e}")),
+    }
+    let file = ModelFile::from_run(&table, &settings, &outcome).and_then(|m| {
+        let bytes = m.to_bytes()?;
+        Ok((bytes, m))
+    });
+    match file {
+        Ok((bytes, model)) => {
+            let key = fnv1a64(&bytes);
+            LAST_MODEL_FILE.with(|f| *f.borrow_mut() = bytes);
+            MODEL_CACHE.with(|c| *c.borrow_mut() = Some((key, std::rc::Rc::new(model))));
+        }
+        Err(e) => {
+            LAST_MODEL_FILE.with(|f| f.borrow_mut().clear());
+            outcome
+                .result
+                .notes
+                .push(format!("The model file could not be made: {e}"));
+        }
+    }
     to_js(&outcome.result)
+}
+
+thread_local! {
+    /// The model file of the last run (empty if none), taken by `take_model_file`.
+    static LAST_MODEL_FILE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The last model used, keyed by the FNV-1a hash of its file's bytes, so what-if calls on
+    /// the same model do not parse it again.
+    static MODEL_CACHE: std::cell::RefCell<Option<(u64, std::rc::Rc<ModelFile>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The model file of the last `run_search` (a `Uint8Array`; empty if it could not be made),
+/// handed over once: a second call returns an empty array.
+#[wasm_bindgen]
+pub fn take_model_file() -> Vec<u8> {
+    LAST_MODEL_FILE.with(|f| std::mem::take(&mut *f.borrow_mut()))
+}
+
+/// The model in `bytes`, from the cache when it is the last one used.
+fn model_of(bytes: &[u8]) -> Result<std::rc::Rc<ModelFile>, JsError> {
+    let key = fnv1a64(bytes);
+    if let Some(m) = MODEL_CACHE.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, m)| m.clone())
+    }) {
+        return Ok(m);
+    }
+    let model = std::rc::Rc::new(load_model(bytes, "the model file").map_err(into_error)?);
+    MODEL_CACHE.with(|c| *c.borrow_mut() = Some((key, model.clone())));
+    Ok(model)
+}
+
+/// What a model file holds (see `ModelInfo` in `www/protocol.js`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ModelInfo<'a> {
+    target: &'a str,
+    task: crate::data::Task,
+    metric: crate::metrics::Metric,
+    classes: &'a [String],
+    columns: Vec<crate::model_file::ModelColumn>,
+    created_with: &'a str,
+    format_version: u32,
+    best: &'a serde_json::Value,
+    settings: &'a SearchSettings,
+    validation: &'a str,
+}
+
+/// Describes a model file: target, task, metric, classes, input columns, version, the best
+/// leaderboard row and the run's settings. Fails with a clear message on a foreign, damaged
+/// or newer file.
+#[wasm_bindgen]
+pub fn model_info(model: &[u8]) -> Result<JsValue, JsError> {
+    let m = model_of(model)?;
+    to_js(&ModelInfo {
+        target: &m.target,
+        task: m.task,
+        metric: m.metric,
+        classes: &m.classes,
+        columns: m.columns(),
+        created_with: &m.created_with,
+        format_version: m.format_version,
+        best: &m.best,
+        settings: &m.settings,
+        validation: &m.validation,
+    })
+}
+
+/// Predicts every row of a data file with a saved model (see `Predictions` in
+/// `www/protocol.js`). `options` is `{ sheet }` or undefined.
+#[wasm_bindgen]
+pub fn predict(
+    model: &[u8],
+    bytes: &[u8],
+    file_name: &str,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    let m = model_of(model)?;
+    let table = read(bytes, file_name, &options, None)?;
+    to_js(&m.predict_table(&table).map_err(into_error)?)
+}
+
+fn rows_of(rows: JsValue) -> Result<Vec<BTreeMap<String, String>>, JsError> {
+    serde_wasm_bindgen::from_value(rows).map_err(|e| {
+        JsError::new(&format!(
+            "The rows are invalid: {e}. Give each row as {{ column: text }}."
+        ))
+    })
+}
+
+/// Predicts rows given as `[{ column: text }]` (the what-if form; same reply as `predict`).
+#[wasm_bindgen]
+pub fn predict_rows(model: &[u8], rows: JsValue) -> Result<JsValue, JsError> {
+    let m = model_of(model)?;
+    to_js(&m.predict_rows(&rows_of(rows)?).map_err(into_error)?)
+}
+
+/// Explains one row `{ column: text }` (see `RowExplanation` in `www/protocol.js`).
+#[wasm_bindgen]
+pub fn explain_row(model: &[u8], row: JsValue) -> Result<JsValue, JsError> {
+    let m = model_of(model)?;
+    let row: BTreeMap<String, String> = serde_wasm_bindgen::from_value(row).map_err(|e| {
+        JsError::new(&format!(
+            "The row is invalid: {e}. Give it as {{ column: text }}."
+        ))
+    })?;
+    to_js(&crate::explain::explain_row(&m, &row).map_err(into_error)?)
 }
 
 /// Milliseconds from `performance.now()` where there is one (browsers, Node), else `Date.now()`.

@@ -116,6 +116,22 @@ pub enum AutoMlError {
         /// The budget in seconds.
         budget_s: f64,
     },
+    /// New data lacks columns the model was trained with.
+    MissingColumns {
+        /// The new file's name.
+        file: String,
+        /// Every missing column.
+        names: Vec<String>,
+    },
+    /// A model file cannot be used: foreign, damaged, or from a newer version.
+    ModelFile {
+        /// The model file's name.
+        file: String,
+        /// Why.
+        detail: String,
+        /// What to do.
+        hint: String,
+    },
 }
 
 impl AutoMlError {
@@ -137,6 +153,8 @@ impl AutoMlError {
             Self::BadSetting { .. } => "Change the setting to a value in the allowed range.".into(),
             Self::Model { .. } => "Try another seed or a larger budget; if it keeps happening with this file, report it with the file.".into(),
             Self::BudgetTooSmall { .. } => "Increase the time budget.".into(),
+            Self::MissingColumns { .. } => "Load a file with the same columns as the training data (extra columns are fine).".into(),
+            Self::ModelFile { hint, .. } => hint.clone(),
         }
     }
 }
@@ -219,6 +237,23 @@ impl fmt::Display for AutoMlError {
                 f,
                 "A time budget of {budget_s} s is too small to evaluate any model."
             ),
+            Self::MissingColumns { file, names } => {
+                let shown: Vec<String> =
+                    names.iter().take(12).map(|n| format!("\"{n}\"")).collect();
+                let more = if names.len() > 12 { ", …" } else { "" };
+                write!(
+                    f,
+                    "The file \"{file}\" lacks {} column(s) the model needs: {}{more}.",
+                    names.len(),
+                    shown.join(", ")
+                )
+            }
+            Self::ModelFile { file, detail, .. } => {
+                write!(
+                    f,
+                    "The file \"{file}\" cannot be used as a model: {detail}."
+                )
+            }
         }
     }
 }

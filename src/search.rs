@@ -223,6 +223,9 @@ pub struct SearchResult {
     pub notes: Vec<String>,
     /// Class labels (classification only).
     pub classes: Vec<String>,
+    /// What the page and the report show about the winner, computed after the search by
+    /// [`crate::explain::diagnose`] (`None` until then).
+    pub diagnostics: Option<crate::explain::Diagnostics>,
 }
 
 /// The refitted winner with its preprocessing, ready to predict new rows.
@@ -252,6 +255,24 @@ impl BestModel {
     }
 }
 
+/// The winner's out-of-fold predictions: for each validation split, the table rows it
+/// predicted and the predictions (rows × classes probabilities, row-major, in class order;
+/// or one value per row for regression). Repeated k-fold gives several splits per row.
+#[derive(Debug, Clone, Default)]
+pub struct OutOfFold {
+    /// One entry per validation split, in the order the splits were scored.
+    pub splits: Vec<SplitPredictions>,
+}
+
+/// The predictions of one validation split.
+#[derive(Debug, Clone, Default)]
+pub struct SplitPredictions {
+    /// Table rows (0-based data rows) of the split, parallel to the predictions.
+    pub rows: Vec<usize>,
+    /// Probabilities (`rows × classes`, row-major) or one value per row.
+    pub predictions: Vec<f64>,
+}
+
 /// A run's report and its fitted model.
 #[derive(Debug)]
 pub struct SearchOutcome {
@@ -259,6 +280,8 @@ pub struct SearchOutcome {
     pub result: SearchResult,
     /// The model.
     pub model: BestModel,
+    /// The winner's out-of-fold predictions (for an ensemble, its blended ones).
+    pub oof: OutOfFold,
 }
 
 /// Rows × inputs above which candidates are scored on one holdout split instead of k folds.
@@ -606,6 +629,8 @@ pub fn run_search(
     let mut rows: Vec<LeaderboardRow> = Vec::new();
     // out-of-fold predictions of the best trials, for the ensemble: (score, trial index, preds)
     let mut kept: Vec<(f64, usize, Vec<Vec<f64>>)> = Vec::new();
+    // out-of-fold predictions of the best single trial so far: (score, preds)
+    let mut best_oof: Option<(f64, Vec<Vec<f64>>)> = None;
     // seconds per cost unit, per family, measured (time budget only)
     let mut rate: Vec<(&'static str, f64)> = Vec::new();
     let mut failed: Vec<&'static str> = Vec::new();
@@ -712,6 +737,9 @@ pub fn run_search(
                 fit_time_s
             },
         );
+        if score.is_finite() && best_oof.as_ref().is_none_or(|b| score > b.0) {
+            best_oof = Some((score, preds.clone()));
+        }
         if score.is_finite() && averageable {
             kept.push((score, rows.len(), preds));
             kept.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -769,6 +797,7 @@ pub fn run_search(
 
     // the ensemble: a leaderboard row like the others, chosen only if it scores better
     let mut ensemble: Option<(LeaderboardRow, Vec<(f64, usize)>)> = None;
+    let mut ensemble_oof: Vec<Vec<f64>> = Vec::new();
     let best_single = rows
         .iter()
         .map(|r| r.score)
@@ -822,6 +851,18 @@ pub fn run_search(
                     score,
                 };
                 ensemble = Some((row, members));
+                ensemble_oof = (0..n_splits)
+                    .map(|s| {
+                        let mut blend = vec![0.0; kept[0].2[s].len()];
+                        for &(c, w) in &sel.weights {
+                            blend
+                                .iter_mut()
+                                .zip(&kept[c].2[s])
+                                .for_each(|(a, b)| *a += w * b);
+                        }
+                        blend
+                    })
+                    .collect();
             } else if score > best_single {
                 notes.push("An ensemble would have scored better, but refitting its members would not fit in the budget.".into());
             }
@@ -867,6 +908,21 @@ pub fn run_search(
         }
     };
     let refit_time_s = clock.now_s() - refit_start;
+    let winner_oof = if ensemble.is_some() {
+        ensemble_oof
+    } else {
+        best_oof.map(|b| b.1).unwrap_or_default()
+    };
+    let oof = OutOfFold {
+        splits: winner_oof
+            .into_iter()
+            .zip(&fold_data)
+            .map(|(predictions, f)| SplitPredictions {
+                rows: table_rows(&f.valid),
+                predictions,
+            })
+            .collect(),
+    };
     if let Some((row, _)) = ensemble {
         rows.push(row);
     }
@@ -901,10 +957,12 @@ pub fn run_search(
         },
         notes,
         classes,
+        diagnostics: None,
     };
     Ok(SearchOutcome {
         result,
         model: BestModel { pipeline, model },
+        oof,
     })
 }
 

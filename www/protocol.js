@@ -10,6 +10,18 @@
 //       Class counts and warnings (leakage, imbalance) for the chosen target and task.
 //   { id, type: "run", bytes: ArrayBuffer, fileName: string, settings: RunSettings }
 //       Run a budgeted search. `bytes` is transferred.
+//   { id, type: "predict", modelFile: Uint8Array, bytes: ArrayBuffer, fileName, options: { sheet?: string } }
+//       Predict every row of a data file with a saved model. `bytes` is transferred; the model
+//       file is copied (the worker caches the last model by its checksum, so sending the same
+//       file again is fast). Reply value: Predictions.
+//   { id, type: "predictRows", modelFile: Uint8Array, rows: [{ [column]: string }] }
+//       Predict rows typed by a person (the what-if form). A column left out of a row is
+//       missing in it. Reply value: Predictions.
+//   { id, type: "explainRow", modelFile: Uint8Array, row: { [column]: string } }
+//       How each column moved one row's prediction. Reply value: RowExplanation.
+//   { id, type: "modelInfo", modelFile: Uint8Array }
+//       What a model file holds. Reply value: ModelInfo. A foreign, damaged or newer file gives
+//       an error reply (not fatal) whose message says which.
 //   { id, type: "panic" }
 //       Fault injection for tests: makes the Rust core panic (a wasm trap).
 //
@@ -17,7 +29,10 @@
 //   { type: "ready", version, memoryBytes }    once, when the wasm module is loaded (no id)
 //   { id, type: "progress", event: Progress, memoryBytes }
 //       zero or more while a request runs; `memoryBytes` is the wasm memory's size then
-//   { id, type: "result", value }              the request's answer (Inspection or SearchResult)
+//   { id, type: "result", value }              the request's answer (Inspection, SearchResult, ...)
+//   { id, type: "result", value, modelFile }   the answer to "run": `modelFile` is the versioned
+//       model file (Uint8Array, transferred; empty if it could not be made, with a note in
+//       value.notes). The bridge's run() resolves to the SearchResult with `modelFile` added.
 //   { id, type: "error", error: { name, message, fatal } }
 //       the request failed. `fatal` is true after a wasm trap: the instance is unusable and the
 //       bridge replaces the worker. `name` is one of ERROR_NAMES for a fatal error:
@@ -49,11 +64,47 @@
 //                      metric: "accuracy"|"r2", mean, std, foldScores: number[], fitTimeS }
 //   Progress     = { kind: "trial", elapsedS, budgetS, trialsDone, row: LeaderboardRow,
 //                    bestSoFar: number }
-//                | { kind: "phase", phase: "search"|"refit", elapsedS, budgetS }
+//                | { kind: "phase", phase: "search"|"ensemble"|"refit"|"explain", elapsedS, budgetS }
+//       "explain" comes after the refit: the diagnostics below are computed then.
 //   SearchResult = { target, task, metric, nRows, nFeatures, folds, elapsedS, budgetS,
 //                    classes: string[] (class labels; empty for regression),
 //                    leaderboard: LeaderboardRow[] (best first),
-//                    best: { row: LeaderboardRow, refitTimeS }, notes: string[] }
+//                    best: { row: LeaderboardRow, refitTimeS }, notes: string[],
+//                    validation: string, diagnostics: Diagnostics|null }
+//   Diagnostics  = {
+//       outOfFold: { rows: number[] (0-based data rows, header not counted, ascending),
+//                    actual: (string|number)[], predicted: (string|number)[],
+//                    probabilities: number[][] | null (per row, in class order) },
+//           one entry per row predicted in the first repeat of the validation splits (every
+//           row with a target for k-fold; only the holdout rows for a holdout), each predicted
+//           by a model that never saw it; for an ensemble, its blended predictions
+//       importance: { method: string, heldOut: string, repeats: number,
+//                     features: [{ column, mean, std }] (best first) },
+//           permutation importance: the drop of the run's metric (positive = worse without the
+//           column) on the first split's held-out rows, the winner refitted on the other rows;
+//           features empty when it was skipped (a note in diagnostics.notes says why)
+//       partialDependence: [{ column, kind: "numeric"|"categorical",
+//                             points: [{ x: number|string, y: number[] }] }],
+//           for the (up to 5) most important columns: y = mean probability per class (class
+//           order) or [mean value], the final model over a sample of at most 500 rows
+//       seconds: number, notes: string[] }
+//   Predictions  = { columns: string[] (the model's input columns),
+//                    rows: [{ prediction: string|number, probabilities?: number[] }] (one per
+//                    data row, in order; probabilities in class order, classification only),
+//                    classes: string[], unseen: [{ column, count }] (unseen category levels),
+//                    notes: string[] (columns ignored, unseen levels, unreadable values) }
+//       A data file lacking model columns gives an error naming every missing column.
+//   RowExplanation = { prediction: string|number, probabilities: number[]|null,
+//                      base: number[] (per class, or [value]),
+//                      contributions: [{ column, value: string, effect: number[] }]
+//                          (largest first; base + sum of effects = the explained output),
+//                      output: "probability"|"log-odds"|"value", method: string }
+//       Single tree models (decision tree, random forest, extra trees, gradient boosting): exact
+//       TreeSHAP (gradient boosting classifiers in log-odds); other models and ensembles: a
+//       seeded sampling estimate of Shapley values against background training rows.
+//   ModelInfo    = { target, task, metric, classes: string[], columns: [{ name, kind: Kind }],
+//                    createdWith: string, formatVersion: number, best: LeaderboardRow,
+//                    settings: RunSettings, validation: string }
 
 import { workerScriptURL } from "./trusted-types.js";
 
@@ -62,6 +113,10 @@ export const MSG = Object.freeze({
   INSPECT: "inspect",
   CHECK_TARGET: "checkTarget",
   RUN: "run",
+  PREDICT: "predict",
+  PREDICT_ROWS: "predictRows",
+  EXPLAIN_ROW: "explainRow",
+  MODEL_INFO: "modelInfo",
   PANIC: "panic",
   READY: "ready",
   PROGRESS: "progress",
@@ -147,7 +202,7 @@ export class WorkerBridge {
       entry.onProgress(msg.event);
     } else if (msg.type === MSG.RESULT) {
       this.pending.delete(msg.id);
-      entry.resolve(msg.value);
+      entry.resolve(msg.modelFile !== undefined ? Object.assign(msg.value, { modelFile: msg.modelFile }) : msg.value);
     } else if (msg.type === MSG.ERROR) {
       this.pending.delete(msg.id);
       const error = new WorkerError(msg.error);
@@ -178,6 +233,26 @@ export class WorkerBridge {
   /** Run a search. `bytes` is transferred; pass a copy if you still need it. */
   run(bytes, fileName, settings, onProgress) {
     return this.request(MSG.RUN, { bytes, fileName, settings }, [bytes], onProgress);
+  }
+
+  /** Predict a data file with a model file (Uint8Array, copied). `bytes` is transferred. */
+  predict(modelFile, bytes, fileName, options = {}) {
+    return this.request(MSG.PREDICT, { modelFile, bytes, fileName, options }, [bytes]);
+  }
+
+  /** Predict rows `[{ column: text }]` with a model file (the what-if form). */
+  predictRows(modelFile, rows) {
+    return this.request(MSG.PREDICT_ROWS, { modelFile, rows });
+  }
+
+  /** How each column moved one row's prediction (`row` is `{ column: text }`). */
+  explainRow(modelFile, row) {
+    return this.request(MSG.EXPLAIN_ROW, { modelFile, row });
+  }
+
+  /** What a model file holds; rejects with a clear message for a foreign or damaged file. */
+  modelInfo(modelFile) {
+    return this.request(MSG.MODEL_INFO, { modelFile });
   }
 
   /** Fault injection for tests: the core panics; the reply is a fatal error. */

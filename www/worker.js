@@ -1,7 +1,11 @@
 // The search worker: loads the wasm core once, then answers requests from `protocol.js`.
 // It installs its message handler at once and awaits the module inside it, so no request
-// sent before the module is ready is lost. It owns no state between requests.
-import init, { check_target, failed_allocation_bytes, inspect, run_search, trigger_panic, version } from "./pkg/automl.js";
+// sent before the module is ready is lost. Its one state between requests is the core's cache
+// of the last model used (keyed by the model file's checksum), which keeps what-if calls fast.
+import init, {
+  check_target, explain_row, failed_allocation_bytes, inspect, model_info, predict, predict_rows, run_search,
+  take_model_file, trigger_panic, version,
+} from "./pkg/automl.js";
 import { ERROR_NAMES, MSG } from "./protocol.js";
 
 /** The wasm instance's exports (its `memory` among them), once loaded. */
@@ -90,6 +94,19 @@ self.onmessage = async (event) => {
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.RUN) {
       const value = run_search(new Uint8Array(msg.bytes), msg.fileName, msg.settings, onProgress);
+      const modelFile = take_model_file();
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value, modelFile }, [modelFile.buffer]);
+    } else if (msg.type === MSG.PREDICT) {
+      const value = predict(msg.modelFile, new Uint8Array(msg.bytes), msg.fileName, msg.options);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.PREDICT_ROWS) {
+      const value = predict_rows(msg.modelFile, msg.rows);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.EXPLAIN_ROW) {
+      const value = explain_row(msg.modelFile, msg.row);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.MODEL_INFO) {
+      const value = model_info(msg.modelFile);
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.PANIC) {
       trigger_panic();

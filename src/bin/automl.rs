@@ -4,6 +4,7 @@
 //! automl fit DATA.csv --target COLUMN [--time-budget SECONDS] [--seed N] [--task TASK]
 //!                     [--max-trials N] [--folds K] [--json] [--quiet]
 //! automl inspect DATA.csv
+//! automl predict MODEL.automl DATA.csv [--out PREDICTIONS.csv]
 //! ```
 //! Errors go to standard error with exit code 2 and a hint; nothing here panics on user data.
 
@@ -21,6 +22,11 @@ Usage:
   automl fit DATA.csv --target COLUMN [options]   search models and print the leaderboard
   automl inspect DATA.csv [--target COLUMN [--task TASK]] [--sheet NAME]
                                                   show the columns, their kinds and warnings
+  automl predict MODEL.automl DATA.csv [--out FILE.csv] [--sheet NAME]
+                                                  predict new rows with a saved model: CSV with
+                                                  a row number (1 = first data row), the
+                                                  prediction and, for classes, one
+                                                  probability_<class> column per class
 
 Options for fit:
   --target COLUMN        the column to predict (default: the last column)
@@ -38,6 +44,8 @@ Options for fit:
   --exclude COLUMN       leave COLUMN out (repeatable)
   --sheet NAME           the sheet to read from an Excel or OpenDocument workbook
   --json                 print the result as JSON instead of a table
+  --model-out FILE       save the fitted model (preprocessing and model) to FILE
+  --no-explain           skip the explanations computed after the search
   --quiet                do not print each trial as it finishes
 ";
 
@@ -91,6 +99,8 @@ fn usage_error(message: impl Into<String>) -> CliError {
 
 struct FitArgs {
     path: String,
+    model_out: Option<String>,
+    explain: bool,
     sheet: Option<String>,
     settings: SearchSettings,
     json: bool,
@@ -124,6 +134,8 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
     let mut sheet = None;
     let (mut json, mut quiet) = (false, false);
     let mut time_given = false;
+    let mut model_out = None;
+    let mut explain = true;
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
@@ -152,6 +164,8 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
                 })?);
             }
             "--sheet" => sheet = Some(value()?.clone()),
+            "--model-out" => model_out = Some(value()?.clone()),
+            "--no-explain" => explain = false,
             "--exclude" => settings.columns.exclude.push(value()?.clone()),
             "--type" => {
                 let spec = value()?.clone();
@@ -185,6 +199,8 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
     })?;
     Ok(FitArgs {
         path,
+        model_out,
+        explain,
         sheet,
         settings,
         json,
@@ -352,7 +368,24 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
         }
         Control::Continue
     };
-    let outcome = run_search(&table, &fit.settings, &clock, &mut observer).map_err(in_file)?;
+    let mut outcome = run_search(&table, &fit.settings, &clock, &mut observer).map_err(in_file)?;
+    if fit.explain {
+        let d = automl::explain::diagnose(&table, &fit.settings, &outcome, &clock, &mut observer)
+            .map_err(in_file)?;
+        outcome.result.diagnostics = Some(d);
+    }
+    if let Some(path) = &fit.model_out {
+        let bytes = automl::model_file::ModelFile::from_run(&table, &fit.settings, &outcome)
+            .and_then(|m| m.to_bytes())
+            .map_err(in_file)?;
+        std::fs::write(path, bytes).map_err(|e| CliError {
+            message: format!("Cannot write the model to \"{path}\": {e}."),
+            hint: "Check that the folder exists and is writable.".into(),
+        })?;
+        if !quiet {
+            eprintln!("model saved to {}", printable(path));
+        }
+    }
     let r = &outcome.result;
     let mut out = std::io::stdout().lock();
     if fit.json {
@@ -411,8 +444,78 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
         r.n_rows,
         b.refit_time_s
     );
+    if let Some(d) = &r.diagnostics {
+        if !d.importance.features.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nPermutation importance ({} drop on {}):",
+                r.metric.name(),
+                d.importance.held_out
+            );
+            for f in d.importance.features.iter().take(10) {
+                let _ = writeln!(
+                    out,
+                    "  {:<28} {:>9.4} ± {:.4}",
+                    printable(&f.column),
+                    f.mean,
+                    f.std
+                );
+            }
+        }
+        for note in &d.notes {
+            let _ = writeln!(out, "note: {}", printable(note));
+        }
+    }
     for note in &r.notes {
         let _ = writeln!(out, "note: {}", printable(note));
+    }
+    Ok(())
+}
+
+fn cmd_predict(args: &[String]) -> Result<(), CliError> {
+    let (mut files, mut out_path, mut sheet) = (Vec::new(), None, None);
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let mut value = || -> Result<String, CliError> {
+            i += 1;
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
+        };
+        match arg {
+            "--out" => out_path = Some(value()?),
+            "--sheet" => sheet = Some(value()?),
+            flag if flag.starts_with("--") => {
+                return Err(usage_error(format!("Unknown option {flag}.")))
+            }
+            file => files.push(file.to_string()),
+        }
+        i += 1;
+    }
+    let [model_path, data_path] = files.as_slice() else {
+        return Err(usage_error(
+            "predict needs a model file and a data file, e.g. `automl predict model.automl new.csv`.",
+        ));
+    };
+    let model = automl::model_file::load(&read_file(model_path)?, &file_name(model_path))?;
+    let table = load(data_path, sheet)?;
+    let name = file_name(data_path);
+    let predictions = model
+        .predict_table(&table)
+        .map_err(|e| CliError::from(e).in_file(&name))?;
+    for note in &predictions.notes {
+        eprintln!("note: {}", printable(note));
+    }
+    let csv = automl::model_file::predictions_csv(&predictions);
+    match out_path {
+        Some(path) => std::fs::write(&path, csv).map_err(|e| CliError {
+            message: format!("Cannot write the predictions to \"{path}\": {e}."),
+            hint: "Check that the folder exists and is writable.".into(),
+        })?,
+        None => {
+            let _ = std::io::stdout().lock().write_all(csv.as_bytes());
+        }
     }
     Ok(())
 }
@@ -422,6 +525,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("fit") => cmd_fit(&args[1..]),
         Some("inspect") => cmd_inspect(&args[1..]),
+        Some("predict") => cmd_predict(&args[1..]),
         Some("--help" | "-h" | "help") => {
             print!("{USAGE}");
             Ok(())

@@ -1115,7 +1115,56 @@ fn argmax_rows(proba: &Matrix) -> Vec<u32> {
         .collect()
 }
 
+/// How a tree model's raw outputs (base + scale × the sum of its trees' leaf values) become
+/// its predictions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TreeLink {
+    /// The raw outputs are the predictions (a value, or class probabilities up to rounding).
+    Identity,
+    /// One raw output, the log-odds of the second class.
+    Logistic,
+    /// One raw output per class, turned into probabilities by softmax.
+    Softmax,
+}
+
+/// A tree-engine model's trees and how their sum becomes the prediction.
+#[derive(Debug, Clone, Copy)]
+pub struct TreeParts<'a> {
+    /// The trees.
+    pub trees: &'a [crate::trees::Tree],
+    /// Base score of each raw output.
+    pub base: &'a [f64],
+    /// Factor on the sum of leaf values.
+    pub scale: f64,
+    /// How raw outputs become predictions.
+    pub link: TreeLink,
+}
+
 impl FittedModel {
+    /// The trees of a tree-engine model (decision tree, forests, gradient boosting), or `None`.
+    pub fn tree_parts(&self) -> Option<TreeParts<'_>> {
+        let (e, link) = match &self.inner {
+            Inner::ForestClassifier(m) => (m.ensemble(), TreeLink::Identity),
+            Inner::ForestRegressor(m) => (m.ensemble(), TreeLink::Identity),
+            Inner::GbmRegressor(m) => (m.ensemble(), TreeLink::Identity),
+            Inner::GbmClassifier(m) => (
+                m.ensemble(),
+                match m.n_classes() {
+                    0 | 1 => return None,
+                    2 => TreeLink::Logistic,
+                    _ => TreeLink::Softmax,
+                },
+            ),
+            _ => return None,
+        };
+        Some(TreeParts {
+            trees: e.trees(),
+            base: e.base(),
+            scale: e.scale(),
+            link,
+        })
+    }
+
     /// Inputs expected.
     pub fn n_features(&self) -> usize {
         self.n_features

@@ -278,6 +278,11 @@ impl ForestRegressor {
     pub fn trees(&self) -> &[Tree] {
         self.ensemble.trees()
     }
+
+    /// The trees with their base scores and scale, for explanations.
+    pub(crate) fn ensemble(&self) -> &super::Ensemble {
+        &self.ensemble
+    }
 }
 
 /// A forest for classes: probabilities are the mean of the trees' leaf class frequencies.
@@ -371,6 +376,11 @@ impl ForestClassifier {
     /// The trees.
     pub fn trees(&self) -> &[Tree] {
         self.ensemble.trees()
+    }
+
+    /// The trees with their base scores and scale, for explanations.
+    pub(crate) fn ensemble(&self) -> &super::Ensemble {
+        &self.ensemble
     }
 }
 

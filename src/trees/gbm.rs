@@ -562,6 +562,11 @@ impl GbmRegressor {
     pub fn trees(&self) -> &[Tree] {
         self.ensemble.trees()
     }
+
+    /// The trees with their base scores and scale, for explanations.
+    pub(crate) fn ensemble(&self) -> &Ensemble {
+        &self.ensemble
+    }
 }
 
 /// Gradient boosting for classes: log loss for two classes, softmax for more.
@@ -663,6 +668,11 @@ impl GbmClassifier {
     /// The trees, in boosting order (with more than two classes, one per class per round).
     pub fn trees(&self) -> &[Tree] {
         self.ensemble.trees()
+    }
+
+    /// The trees with their base scores and scale, for explanations.
+    pub(crate) fn ensemble(&self) -> &Ensemble {
+        &self.ensemble
     }
 }
 

@@ -202,6 +202,16 @@ impl Ensemble {
         self.n_outputs
     }
 
+    /// The base scores added to every output.
+    pub fn base(&self) -> &[f64] {
+        &self.base
+    }
+
+    /// The factor on the sum of leaf values (1: none).
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+
     /// Checks that `x` can be predicted: its width, its size, no infinity.
     pub fn check_input(&self, family: &str, x: &Matrix) -> Result<()> {
         if x.cols != self.n_features {

@@ -86,6 +86,12 @@ impl Tree {
         &self.missing_left
     }
 
+    /// Children of each internal node: `[left, right]`, `c >= 0` an internal node, `c < 0` the
+    /// leaf `!c`.
+    pub fn children(&self) -> &[[i32; 2]] {
+        &self.children
+    }
+
     /// Gain of each internal node's split.
     pub fn gains(&self) -> &[f64] {
         &self.gain

@@ -1,0 +1,655 @@
+//! The model file: one versioned file holding the fitted preprocessing (with the column schema
+//! new data must follow), the final model, and what a person needs to know about it.
+//!
+//! Layout: a text header, a blank line, then a JSON body.
+//!
+//! ```text
+//! AUTOML-MODEL 1
+//! created-with automl 0.1.0
+//! body-bytes 123456
+//! body-fnv1a64 0123456789abcdef
+//!
+//! {"formatVersion":1, ...}
+//! ```
+//!
+//! The first line names the format and its version; `body-bytes` and `body-fnv1a64` (the
+//! 64-bit FNV-1a hash of the body's bytes, in hex) let [`load`] tell a truncated or damaged
+//! file from a good one before reading the body. Numbers are written so that they read back
+//! bit for bit (`serde_json`'s `float_roundtrip`), so predictions after a save and a load are
+//! identical.
+
+use crate::data::{ColumnKind, Table, Task, TextColumn};
+use crate::ensemble::FinalModel;
+use crate::error::{AutoMlError, Result};
+use crate::metrics::Metric;
+use crate::models::Prediction;
+use crate::preprocess::{Frame, Pipeline, Step};
+use crate::rng::Rng;
+use crate::search::{SearchOutcome, SearchSettings};
+use crate::target::prepare_target;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The first word of every model file.
+pub const MAGIC: &str = "AUTOML-MODEL";
+/// The format version this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Largest model file read, in bytes.
+pub const MAX_MODEL_BYTES: usize = 512 << 20;
+
+/// One input column of the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelColumn {
+    /// Header name.
+    pub name: String,
+    /// How it is read.
+    pub kind: ColumnKind,
+}
+
+/// Everything a model file holds.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelFile {
+    /// The format version it was written in.
+    pub format_version: u32,
+    /// The tool and version that wrote it, e.g. "automl 0.1.0".
+    pub created_with: String,
+    /// The column the model predicts.
+    pub target: String,
+    /// The task.
+    pub task: Task,
+    /// The metric the run ranked models by.
+    pub metric: Metric,
+    /// Class labels, in class order (classification only).
+    pub classes: Vec<String>,
+    /// The winner's leaderboard row, as the run reported it.
+    pub best: Value,
+    /// How the winner was validated, in words.
+    pub validation: String,
+    /// The run's settings (the seed among them).
+    pub settings: SearchSettings,
+    /// The preprocessing fitted on all rows; its `specs` are the columns new data must have.
+    pub pipeline: Pipeline,
+    /// The final model.
+    pub model: FinalModel,
+    /// Up to [`crate::explain::BACKGROUND_ROWS`] training rows (cells of the input columns, as
+    /// text), the background that per-row explanations of non-tree models compare against.
+    pub background: Vec<Vec<String>>,
+    /// For a single tree-engine model: how many training rows reached each node of each tree
+    /// (internal nodes, then leaves), for TreeSHAP. Empty otherwise.
+    pub covers: Vec<Vec<u32>>,
+}
+
+/// The 64-bit FNV-1a hash of `bytes`.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn step_width(step: &Step) -> usize {
+    match step {
+        Step::Numeric { indicator, .. } => 1 + usize::from(*indicator),
+        Step::Date {
+            parts, indicator, ..
+        } => parts.len() + usize::from(*indicator),
+        Step::OneHot { levels, .. } => levels.len(),
+        Step::Encoded { prior, .. } => 1 + prior.len(),
+    }
+}
+
+/// The frame column a step reads.
+pub fn step_column(step: &Step) -> usize {
+    match step {
+        Step::Numeric { column, .. }
+        | Step::Date { column, .. }
+        | Step::OneHot { column, .. }
+        | Step::Encoded { column, .. } => *column,
+    }
+}
+
+/// For each model input, the pipeline column (index into `pipeline.specs`) it comes from.
+pub fn input_columns(pipeline: &Pipeline) -> Vec<usize> {
+    let mut out = Vec::with_capacity(pipeline.n_features());
+    for step in &pipeline.steps {
+        out.extend(std::iter::repeat_n(step_column(step), step_width(step)));
+    }
+    out
+}
+
+fn members(model: &FinalModel) -> Vec<&crate::models::FittedModel> {
+    match model {
+        FinalModel::Single(m) => vec![m],
+        FinalModel::Ensemble(ms) => ms.iter().map(|(_, m)| m).collect(),
+    }
+}
+
+/// Node counts of `tree` for the rows of `x`: internal nodes, then leaves.
+fn tree_covers(tree: &crate::trees::Tree, x: &crate::preprocess::Matrix) -> Vec<u32> {
+    let m = tree.features().len();
+    let mut counts = vec![0u32; 2 * m + 1];
+    for r in 0..x.rows {
+        let row = x.row(r);
+        if m == 0 {
+            counts[0] = counts[0].saturating_add(1);
+            continue;
+        }
+        let mut node = 0usize;
+        loop {
+            counts[node] = counts[node].saturating_add(1);
+            let v = row[tree.features()[node] as usize];
+            let left = v <= tree.thresholds()[node] || (v.is_nan() && tree.missing_left()[node]);
+            let next = tree.children()[node][usize::from(!left)];
+            if next < 0 {
+                let leaf = !next as usize;
+                counts[m + leaf] = counts[m + leaf].saturating_add(1);
+                break;
+            }
+            node = next as usize;
+        }
+    }
+    counts
+}
+
+impl ModelFile {
+    /// The model file of a finished run on `table` with `settings`.
+    pub fn from_run(
+        table: &Table,
+        settings: &SearchSettings,
+        outcome: &SearchOutcome,
+    ) -> Result<ModelFile> {
+        Self::build(
+            table,
+            settings,
+            &outcome.result,
+            outcome.model.pipeline.clone(),
+            move_model(outcome),
+        )
+    }
+
+    /// The model file of `pipeline` and `model`, fitted on `table` by a run that reported
+    /// `r` (its target, task, metric, classes and best row are recorded).
+    pub fn build(
+        table: &Table,
+        settings: &SearchSettings,
+        r: &crate::search::SearchResult,
+        pipeline: Pipeline,
+        model: FinalModel,
+    ) -> Result<ModelFile> {
+        let target_col = table.column_index(&r.target)?;
+        let prepared = prepare_target(table, target_col, r.task)?;
+        // background rows, as text, for the pipeline's columns
+        let cols: Vec<usize> = pipeline
+            .specs
+            .iter()
+            .map(|s| table.column_index(&s.name))
+            .collect::<Result<_>>()?;
+        let mut order: Vec<usize> = prepared.rows.clone();
+        Rng::new(settings.seed ^ 0xBAC6_0000).shuffle(&mut order);
+        order.truncate(crate::explain::BACKGROUND_ROWS);
+        order.sort_unstable();
+        let background = order
+            .iter()
+            .map(|&row| {
+                cols.iter()
+                    .map(|&c| table.columns[c].get(row).to_string())
+                    .collect()
+            })
+            .collect();
+        let mut covers = Vec::new();
+        if let FinalModel::Single(m) = &model {
+            if let Some(parts) = m.tree_parts() {
+                let frame = Frame::for_schema(table, &pipeline.specs)?;
+                let x = pipeline.transform(&frame, &prepared.rows);
+                covers = parts.trees.iter().map(|t| tree_covers(t, &x)).collect();
+            }
+        }
+        let best = serde_json::to_value(&r.best.row).unwrap_or(Value::Null);
+        Ok(ModelFile {
+            format_version: FORMAT_VERSION,
+            created_with: format!("automl {}", crate::VERSION),
+            target: r.target.clone(),
+            task: r.task,
+            metric: r.metric,
+            classes: r.classes.clone(),
+            best,
+            validation: r.validation.clone(),
+            settings: settings.clone(),
+            pipeline,
+            model,
+            background,
+            covers,
+        })
+    }
+
+    /// The input columns new data must have.
+    pub fn columns(&self) -> Vec<ModelColumn> {
+        self.pipeline
+            .specs
+            .iter()
+            .map(|s| ModelColumn {
+                name: s.name.clone(),
+                kind: s.kind,
+            })
+            .collect()
+    }
+
+    /// Number of classes (0 for regression).
+    pub fn n_classes(&self) -> usize {
+        if self.task == Task::Classification {
+            self.classes.len()
+        } else {
+            0
+        }
+    }
+
+    /// The file's bytes: header and JSON body.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let body = serde_json::to_vec(self).map_err(|e| AutoMlError::Model {
+            family: "model file".into(),
+            detail: format!("it could not be written: {e}"),
+        })?;
+        let mut out = format!(
+            "{MAGIC} {FORMAT_VERSION}\ncreated-with {}\nbody-bytes {}\nbody-fnv1a64 {:016x}\n\n",
+            self.created_with,
+            body.len(),
+            fnv1a64(&body)
+        )
+        .into_bytes();
+        out.extend_from_slice(&body);
+        Ok(out)
+    }
+
+    /// Checks that the parts fit together, so predicting with a loaded model cannot fail in
+    /// an unexpected way.
+    fn check(&self, file: &str) -> Result<()> {
+        let bad = |detail: String| damaged(file, &detail);
+        let p = &self.pipeline;
+        let width: usize = p.steps.iter().map(step_width).sum();
+        if width != p.feature_names.len() {
+            return Err(bad(format!(
+                "its preprocessing produces {width} inputs but names {}",
+                p.feature_names.len()
+            )));
+        }
+        if p.steps.iter().any(|s| step_column(s) >= p.specs.len()) {
+            return Err(bad(
+                "a preprocessing step reads a column it does not list".into()
+            ));
+        }
+        if p.specs.is_empty() {
+            return Err(bad("it lists no input columns".into()));
+        }
+        let k = self.n_classes();
+        if self.task == Task::Classification && self.classes.is_empty() {
+            return Err(bad("a classification model without classes".into()));
+        }
+        for m in members(&self.model) {
+            if m.n_features() != p.n_features() {
+                return Err(bad(format!(
+                    "its model expects {} inputs but its preprocessing gives {}",
+                    m.n_features(),
+                    p.n_features()
+                )));
+            }
+            if m.n_classes() != k {
+                return Err(bad(format!(
+                    "its model has {} classes but the file lists {k}",
+                    m.n_classes()
+                )));
+            }
+        }
+        if members(&self.model).is_empty() {
+            return Err(bad("its ensemble has no members".into()));
+        }
+        if self.background.iter().any(|r| r.len() != p.specs.len()) {
+            return Err(bad("a background row has the wrong number of cells".into()));
+        }
+        if !self.covers.is_empty() {
+            let trees = match &self.model {
+                FinalModel::Single(m) => m.tree_parts().map(|t| t.trees),
+                FinalModel::Ensemble(_) => None,
+            };
+            let ok = trees.is_some_and(|t| {
+                t.len() == self.covers.len()
+                    && t.iter()
+                        .zip(&self.covers)
+                        .all(|(t, c)| c.len() == 2 * t.features().len() + 1)
+            });
+            if !ok {
+                return Err(bad("its tree statistics do not match its trees".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// A model read from the JSON body alone (no header), checked. For tools and fuzzing; files
+    /// are read with [`load`].
+    pub fn from_json(body: &[u8], file: &str) -> Result<ModelFile> {
+        let model: ModelFile = serde_json::from_slice(body).map_err(|e| {
+            damaged(
+                file,
+                &format!("its contents are not a model this version can read ({e})"),
+            )
+        })?;
+        if model.format_version != FORMAT_VERSION {
+            return Err(newer(file, model.format_version, &model.created_with));
+        }
+        model.check(file)?;
+        Ok(model)
+    }
+}
+
+fn move_model(outcome: &SearchOutcome) -> FinalModel {
+    // FinalModel is not Clone (fitted models can be large); a JSON round trip copies it
+    // exactly (floats round-trip bit for bit).
+    serde_json::to_vec(&outcome.model.model)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(FinalModel::Ensemble(Vec::new()))
+}
+
+fn model_error(file: &str, detail: String, hint: &str) -> AutoMlError {
+    AutoMlError::ModelFile {
+        file: file.into(),
+        detail,
+        hint: hint.into(),
+    }
+}
+
+fn damaged(file: &str, detail: &str) -> AutoMlError {
+    model_error(
+        file,
+        format!("it is damaged: {detail}"),
+        "Download or save the model file again from the run that made it; a copy that was cut short or edited cannot be used.",
+    )
+}
+
+fn newer(file: &str, version: u32, created_with: &str) -> AutoMlError {
+    model_error(
+        file,
+        format!("it was made by {created_with} in model format {version}, but this version (automl {}) reads format {FORMAT_VERSION} at most", crate::VERSION),
+        "Use a newer version of automl to read it, or fit the model again with this one.",
+    )
+}
+
+/// Reads a model file's bytes: checks the header, length and checksum, then the body.
+/// `file` names the file in messages.
+pub fn load(bytes: &[u8], file: &str) -> Result<ModelFile> {
+    let foreign = |what: &str| {
+        model_error(
+            file,
+            format!("it is not a model file ({what})"),
+            "Choose a file saved with `automl fit --model-out` or the page's \"Download model\" button.",
+        )
+    };
+    if bytes.is_empty() {
+        return Err(foreign("it is empty"));
+    }
+    if bytes.len() > MAX_MODEL_BYTES {
+        return Err(foreign(&format!(
+            "it is {} MB, more than any model file",
+            bytes.len() >> 20
+        )));
+    }
+    if !bytes.starts_with(MAGIC.as_bytes()) {
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        let what = match first {
+            Some(b'{') | Some(b'[') => {
+                "it is JSON, but a model file starts with the line \"AUTOML-MODEL\"".to_string()
+            }
+            _ if bytes.starts_with(b"PK") => {
+                "it looks like a zip archive or a workbook".to_string()
+            }
+            _ if std::str::from_utf8(&bytes[..bytes.len().min(1024)]).is_err() => {
+                "it is binary data".to_string()
+            }
+            _ => "it does not start with the line \"AUTOML-MODEL\"; is it a data file?".to_string(),
+        };
+        return Err(foreign(&what));
+    }
+    // the header: lines up to the first empty one
+    let header_end = bytes
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .ok_or_else(|| damaged(file, "its header is incomplete (the file was cut short)"))?;
+    let header = std::str::from_utf8(&bytes[..header_end])
+        .map_err(|_| damaged(file, "its header is not text"))?;
+    let body = &bytes[header_end + 2..];
+    let mut lines = header.lines();
+    let first = lines.next().unwrap_or_default();
+    let version: u32 = first
+        .strip_prefix(MAGIC)
+        .map(str::trim)
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| damaged(file, "its first line does not give a format version"))?;
+    let mut fields: BTreeMap<&str, &str> = BTreeMap::new();
+    for line in lines {
+        if let Some((k, v)) = line.split_once(' ') {
+            fields.insert(k, v.trim());
+        }
+    }
+    let created_with = fields
+        .get("created-with")
+        .copied()
+        .unwrap_or("an unknown version");
+    if version > FORMAT_VERSION || version == 0 {
+        return Err(newer(file, version, created_with));
+    }
+    let length: usize = fields
+        .get("body-bytes")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| damaged(file, "its header has no body length"))?;
+    let sum = fields
+        .get("body-fnv1a64")
+        .and_then(|v| u64::from_str_radix(v, 16).ok())
+        .ok_or_else(|| damaged(file, "its header has no checksum"))?;
+    if body.len() < length {
+        return Err(damaged(
+            file,
+            &format!(
+                "it was cut short ({} of {length} bytes of the model are there)",
+                body.len()
+            ),
+        ));
+    }
+    if body.len() > length {
+        return Err(damaged(
+            file,
+            &format!(
+                "it has {} bytes more than its header says",
+                body.len() - length
+            ),
+        ));
+    }
+    if fnv1a64(body) != sum {
+        return Err(damaged(
+            file,
+            "its checksum does not match its contents (bytes were changed)",
+        ));
+    }
+    ModelFile::from_json(body, file)
+}
+
+/// The checksum a model file's header gives (the cache key of a loaded model), if readable.
+pub fn checksum_of(bytes: &[u8]) -> Option<u64> {
+    let head = &bytes[..bytes.len().min(512)];
+    let text = std::str::from_utf8(head).ok().or_else(|| {
+        let end = head.windows(2).position(|w| w == b"\n\n")?;
+        std::str::from_utf8(&head[..end]).ok()
+    })?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("body-fnv1a64 "))
+        .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+}
+
+/// One predicted row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PredictedRow {
+    /// The class label (text) or value.
+    pub prediction: Value,
+    /// Class probabilities in class order (classification only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probabilities: Option<Vec<f64>>,
+}
+
+/// Unseen category levels met in one column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnseenLevels {
+    /// The column.
+    pub column: String,
+    /// Cells with a level the model never saw.
+    pub count: usize,
+}
+
+/// Predictions for new rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Predictions {
+    /// The model's input columns, as found in the data.
+    pub columns: Vec<String>,
+    /// One entry per data row, in order.
+    pub rows: Vec<PredictedRow>,
+    /// Class labels (empty for regression).
+    pub classes: Vec<String>,
+    /// Unseen category levels, per column.
+    pub unseen: Vec<UnseenLevels>,
+    /// Notes: columns ignored, unseen levels, unreadable values.
+    pub notes: Vec<String>,
+}
+
+impl ModelFile {
+    /// Predicts every row of `table`. Every input column must be present (an error names all
+    /// that are missing); extra columns are ignored with a note.
+    pub fn predict_table(&self, table: &Table) -> Result<Predictions> {
+        let missing: Vec<String> = self
+            .pipeline
+            .specs
+            .iter()
+            .filter(|s| !table.names.contains(&s.name))
+            .map(|s| s.name.clone())
+            .collect();
+        if !missing.is_empty() {
+            return Err(AutoMlError::MissingColumns {
+                file: table.file.clone(),
+                names: missing,
+            });
+        }
+        let mut notes = table.notes.clone();
+        let extra: Vec<&String> = table
+            .names
+            .iter()
+            .filter(|n| **n != self.target && !self.pipeline.specs.iter().any(|s| &s.name == *n))
+            .collect();
+        if !extra.is_empty() {
+            let shown: Vec<String> = extra.iter().take(5).map(|n| format!("\"{n}\"")).collect();
+            let more = if extra.len() > 5 {
+                format!(" and {} more", extra.len() - 5)
+            } else {
+                String::new()
+            };
+            notes.push(format!(
+                "{} column(s) the model does not use were ignored: {}{more}.",
+                extra.len(),
+                shown.join(", ")
+            ));
+        }
+        let frame = Frame::for_schema(table, &self.pipeline.specs)?;
+        notes.extend(frame.notes.iter().cloned());
+        let rows: Vec<usize> = (0..table.n_rows()).collect();
+        let (x, unseen) = self.pipeline.transform_report(&frame, &rows);
+        let unseen: Vec<UnseenLevels> = unseen
+            .into_iter()
+            .map(|(column, count)| UnseenLevels { column, count })
+            .collect();
+        for u in &unseen {
+            notes.push(format!(
+                "Column \"{}\": {} value(s) were not seen in training; they were treated as an unknown level.",
+                u.column, u.count
+            ));
+        }
+        let k = self.n_classes();
+        let prediction = self.model.predict(&x)?;
+        let proba = if k > 0 {
+            self.model.predict_proba(&x)?
+        } else {
+            None
+        };
+        let out = match prediction {
+            Prediction::Classes(c) => c
+                .iter()
+                .enumerate()
+                .map(|(r, &code)| PredictedRow {
+                    prediction: Value::from(
+                        self.classes.get(code as usize).cloned().unwrap_or_default(),
+                    ),
+                    probabilities: proba.as_ref().map(|p| p.row(r).to_vec()),
+                })
+                .collect(),
+            Prediction::Values(v) => v
+                .into_iter()
+                .map(|value| PredictedRow {
+                    prediction: Value::from(value),
+                    probabilities: None,
+                })
+                .collect(),
+        };
+        Ok(Predictions {
+            columns: self.pipeline.specs.iter().map(|s| s.name.clone()).collect(),
+            rows: out,
+            classes: self.classes.clone(),
+            unseen,
+            notes,
+        })
+    }
+
+    /// A table of the model's input columns from rows given as column → cell text (a
+    /// column not given is missing in that row).
+    pub fn table_of_rows(&self, rows: &[BTreeMap<String, String>]) -> Table {
+        let mut columns = vec![TextColumn::default(); self.pipeline.specs.len()];
+        for row in rows {
+            for (c, spec) in self.pipeline.specs.iter().enumerate() {
+                columns[c].push(row.get(&spec.name).map_or("", String::as_str));
+            }
+        }
+        Table {
+            file: "the rows given".into(),
+            names: self.pipeline.specs.iter().map(|s| s.name.clone()).collect(),
+            columns,
+            notes: Vec::new(),
+            sheets: Vec::new(),
+            sheet: None,
+        }
+    }
+
+    /// Predicts rows given as column → cell text.
+    pub fn predict_rows(&self, rows: &[BTreeMap<String, String>]) -> Result<Predictions> {
+        self.predict_table(&self.table_of_rows(rows))
+    }
+}
+
+/// Predictions as CSV: a 1-based `row` number (data rows, the header not counted), the
+/// `prediction`, and for classification one `probability_<class>` column per class.
+pub fn predictions_csv(p: &Predictions) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["row".to_string(), "prediction".to_string()];
+    header.extend(p.classes.iter().map(|c| format!("probability_{c}")));
+    let _ = w.write_record(&header);
+    for (i, r) in p.rows.iter().enumerate() {
+        let mut rec = vec![
+            (i + 1).to_string(),
+            match &r.prediction {
+                Value::String(s) => s.clone(),
+                v => v.to_string(),
+            },
+        ];
+        if let Some(probs) = &r.probabilities {
+            rec.extend(probs.iter().map(|v| v.to_string()));
+        }
+        let _ = w.write_record(&rec);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
