@@ -466,6 +466,7 @@ export class Controller {
     } else if (event.kind === "phase") {
       this.view.showPhase(event.phase, event.elapsedS, event.budgetS);
       if (event.phase === "refit") this.view.showStatus("Refitting the best model on all rows…", "busy");
+      if (event.phase === "explain") this.view.showStatus("Explaining the best model…", "busy");
     }
   }
 
