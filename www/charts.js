@@ -216,7 +216,10 @@ export function barChart(options) {
   const longest = bars.reduce((n, b) => Math.max(n, String(b.label).length), 0);
   const left = horizontal ? Math.min(220, 16 + longest * 7.2) : MARGIN.left;
   const height = options.height || (horizontal ? Math.max(140, 64 + bars.length * 26) : DEFAULT_HEIGHT);
-  const { svg, g, w, h, m } = frame("bar", { ...options, height, margin: { left, ...(options.margin || {}) } });
+  // Many category names under vertical bars are written slanted, with room below for them.
+  const slanted = !horizontal && bars.length > 6;
+  const bottom = slanted ? Math.min(110, 40 + longest * 5) : MARGIN.bottom;
+  const { svg, g, w, h, m } = frame("bar", { ...options, height: height + (slanted ? bottom - MARGIN.bottom : 0), margin: { left, bottom, ...(options.margin || {}) } });
   const lows = bars.map((b) => Math.min(0, b.value - (b.error || 0)));
   const highs = bars.map((b) => Math.max(0, b.value + (b.error || 0)));
   const value = d3.scaleLinear().domain(options.valueDomain || [d3.min(lows) ?? 0, d3.max(highs) || 1]).nice();
@@ -232,8 +235,9 @@ export function barChart(options) {
     value.range([h, 0]);
     band.range([0, w]);
     g.append("g").attr("class", "grid").call(d3.axisLeft(value).ticks(5).tickSize(-w).tickFormat(() => ""));
-    g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`)
-      .call(d3.axisBottom(band).tickFormat((i) => clipLabel(bars[i].label, 14)));
+    const xAxis = g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`)
+      .call(d3.axisBottom(band).tickFormat((i) => clipLabel(bars[i].label, slanted ? 16 : 14)));
+    if (slanted) xAxis.selectAll(".tick text").attr("transform", "rotate(-40)").attr("text-anchor", "end").attr("dx", "-0.4em").attr("dy", "0.6em");
     g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(value).ticks(5));
   }
   const zero = value(0);
