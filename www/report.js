@@ -78,9 +78,10 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
     ["Column to predict", result.target],
     ["Task", result.task],
     ["Metric", metricName(result.metric)],
-    ["Time budget", `${s.timeBudgetS ?? result.budgetS} s`],
+    ["Time budget", typeof s.timeBudgetS === "number" ? `${s.timeBudgetS} s` : "no time limit"],
+    ...(typeof s.maxTrials === "number" ? [["Trial budget", `at most ${s.maxTrials} trials`]] : []),
     ["Random seed", String(s.seed ?? "—")],
-    ["Folds", String(result.folds ?? s.folds ?? "—")],
+    ["Validation", result.validation ? String(result.validation) : `${result.folds ?? s.folds ?? "?"} splits`],
     ["Columns left out", (s.exclude || []).join(", ") || "none"],
     ["Types changed", Object.entries(s.columnTypes || {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"],
   ]);
