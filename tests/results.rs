@@ -1,5 +1,6 @@
 //! Results a person uses after a run: out-of-fold predictions, diagnostics, the model file
 //! (round trip, damaged and foreign files) and per-row explanations, on real data with seeds.
+#![allow(clippy::needless_range_loop)]
 
 use automl::ensemble::FinalModel;
 use automl::explain::{diagnose, explain_row};
