@@ -192,3 +192,105 @@ fn inspect_lists_columns_and_kinds() {
         "{out}"
     );
 }
+
+#[test]
+fn fit_model_out_then_predict_gives_the_in_process_predictions() {
+    let dir = std::env::temp_dir().join(format!("automl-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("titanic.automl");
+    let model = model.to_str().unwrap();
+    let (code, _, err) = automl(&[
+        "fit",
+        "tests/data/titanic.csv",
+        "--target",
+        "Survived",
+        "--max-trials",
+        "6",
+        "--quiet",
+        "--model-out",
+        model,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = automl(&["predict", model, "tests/data/titanic.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("note: 2 column(s) the model does not use were ignored"),
+        "{err}"
+    );
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("row,prediction,probability_0,probability_1")
+    );
+    // the same deterministic run, in this process
+    let path = format!("{}/tests/data/titanic.csv", env!("CARGO_MANIFEST_DIR"));
+    let table = automl::read_csv(&std::fs::read(path).unwrap(), "titanic.csv").unwrap();
+    let settings = automl::SearchSettings {
+        target: Some("Survived".into()),
+        time_budget_s: None,
+        max_trials: Some(6),
+        ..Default::default()
+    };
+    let outcome = automl::run_search(
+        &table,
+        &settings,
+        &automl::search::SystemClock::new(),
+        &mut |_: &automl::Progress| automl::Control::Continue,
+    )
+    .unwrap();
+    let (_, proba, _) = outcome.model.predict_table(&table).unwrap();
+    let proba = proba.unwrap();
+    let mut n = 0;
+    for (r, line) in lines.enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f[0], (r + 1).to_string());
+        let p1: f64 = f[3].parse().unwrap();
+        assert_eq!(p1.to_bits(), proba.row(r)[1].to_bits(), "row {}", r + 1);
+        let class = if proba.row(r)[1] > proba.row(r)[0] {
+            "1"
+        } else {
+            "0"
+        };
+        assert_eq!(f[1], class);
+        n += 1;
+    }
+    assert_eq!(n, 891);
+    // --out writes the same CSV to a file
+    let csv = dir.join("p.csv");
+    let (code, stdout, _) = automl(&[
+        "predict",
+        model,
+        "tests/data/titanic.csv",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), out);
+    // a file lacking model columns: every missing column named, exit 2
+    let (code, _, err) = automl(&["predict", model, "tests/data/iris.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("lacks 9 column(s) the model needs") && err.contains("\"Pclass\""),
+        "{err}"
+    );
+    // a damaged model file and a foreign one: exit 2 and the reason
+    let mut bytes = std::fs::read(model).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x20;
+    let damaged = dir.join("damaged.automl");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let (code, _, err) = automl(&[
+        "predict",
+        damaged.to_str().unwrap(),
+        "tests/data/titanic.csv",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("\"damaged.automl\" cannot be used as a model: it is damaged: its checksum does not match"), "{err}");
+    let (code, _, err) = automl(&["predict", "tests/data/iris.csv", "tests/data/titanic.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("\"iris.csv\" cannot be used as a model: it is not a model file"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
