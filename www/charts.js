@@ -130,7 +130,7 @@ export function lineChart(options) {
       }
     }
   });
-  if (withLegend) legend(svg, series.map((s, i) => ({ name: s.name, className: `series-${i} ${s.className || ""}`.trim() })), w + m.left);
+  if (withLegend) legend(svg, series.map((s, i) => ({ name: s.name, className: `series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim() })), w + m.left);
   axisLabels(g, w, h, m, xLabel, yLabel);
   return withScales(svg.node(), x, y);
 }
@@ -161,10 +161,10 @@ export function marker(svgNode, { x, y, className = "threshold-marker", title = 
 /** A legend in the top right corner: a short line and the series name. */
 function legend(svg, items, right) {
   const lg = svg.append("g").attr("class", "legend");
-  let xPos = right;
-  for (const item of [...items].reverse()) {
-    const width = 26 + String(item.name).length * 7;
-    xPos -= width;
+  const widths = items.map((item) => 26 + String(item.name).length * 7);
+  let xPos = right - widths.reduce((a, b) => a + b, 0);
+  for (const [i, item] of items.entries()) {
+    if (i > 0) xPos += widths[i - 1];
     const it = lg.append("g").attr("class", "legend-item").attr("transform", `translate(${xPos},38)`);
     it.append("line").attr("class", `line ${item.className}`).attr("x1", 0).attr("x2", 16).attr("y1", 0).attr("y2", 0);
     it.append("text").attr("x", 20).attr("y", 4).text(item.name);

@@ -132,6 +132,60 @@ test("a phone-sized screen: the results fit its width, nothing scrolls sideways"
   for (const h of layout.fonts) assert.ok(h >= 10, `tick labels stay readable: ${h}px`);
 });
 
+test("charts.js: what each helper draws, with no inline style and user text as text", async () => {
+  await openApp();
+  const drawn = await page.evaluate(async () => {
+    const c = await import("./charts.js");
+    const day = 86_400_000;
+    const line = c.lineChart({
+      title: "forecast <i>x</i>",
+      xType: "time",
+      series: [
+        { name: "history", points: [0, 1, 2].map((i) => ({ x: new Date(i * day), y: i })) },
+        { name: "forecast", points: [2, 3].map((i) => ({ x: new Date(i * day), y: i })), dashed: true },
+      ],
+      band: { points: [2, 3].map((i) => ({ x: new Date(i * day), lo: i - 1, hi: i + 1 })) },
+      xLabel: "date",
+      yLabel: "value",
+    });
+    const bars = c.barChart({ title: "b", bars: [{ label: "a", value: 2, error: 0.5 }, { label: "<b>", value: -1 }] });
+    const heat = c.heatmap({ title: "h", rowLabels: ["x", "y"], colLabels: ["x", "y"], values: [[1, 2], [3, 4]] });
+    const hist = c.histogram({ title: "h", values: [1, 2, 2, 3, 10] });
+    const nodes = [line, bars, heat, hist];
+    document.body.append(...nodes);
+    const out = {
+      lines: [...line.querySelectorAll("path.line")].map((p) => p.dataset.series),
+      dashed: line.querySelectorAll("path.line.dashed").length,
+      band: line.querySelectorAll("path.band").length,
+      legend: [...line.querySelectorAll(".legend text")].map((t) => t.textContent),
+      title: line.querySelector("text.chart-title").textContent,
+      axisLabels: [...line.querySelectorAll("text.axis-label")].map((t) => t.textContent),
+      barValues: [...bars.querySelectorAll("rect.mark")].map((r) => r.dataset.value),
+      errorBars: bars.querySelectorAll(".error-bar").length,
+      heatCells: [...heat.querySelectorAll("text.cell-label")].map((t) => t.textContent),
+      histRows: [...hist.querySelectorAll("rect.mark")].reduce((s, r) => s + Number(r.dataset.value), 0),
+      styled: nodes.reduce((n, node) => n + node.querySelectorAll("[style], style").length, 0),
+      madeFromText: nodes.reduce((n, node) => n + node.querySelectorAll("i, b").length, 0),
+    };
+    for (const node of nodes) node.remove();
+    return out;
+  });
+  assert.deepEqual(drawn, {
+    lines: ["history", "forecast"],
+    dashed: 1,
+    band: 1,
+    legend: ["history", "forecast"],
+    title: "forecast <i>x</i>",
+    axisLabels: ["date", "value"],
+    barValues: ["2", "-1"],
+    errorBars: 1,
+    heatCells: ["1", "2", "3", "4"],
+    histRows: 5,
+    styled: 0,
+    madeFromText: 0,
+  });
+});
+
 // ---- part 2: real searches -------------------------------------------------------------------
 
 /** Run a seeded search of at most `trials` trials (no time limit) and wait until it is done. */
