@@ -20,10 +20,14 @@ dd { margin: 0; }
 figure { margin: 1rem 0; }
 .meta { color: #555; }
 .table-wrap { overflow-x: auto; }
+svg.histogram { display: block; height: 2.25rem; width: 8rem; }
+svg.histogram .bar { fill: #1f5fbf; }
+svg.histogram .bar.is-other { fill: #9db7e0; }
+svg.histogram .hit { fill: transparent; }
 `;
 
 /** Everything the report shows. */
-export function buildReport({ result, settings, inspection, fileName, engineVersion, chartCss, sections }) {
+export function buildReport({ result, settings, inspection, fileName, engineVersion, chartCss, sections, profileCharts = new Map() }) {
   const doc = document.implementation.createHTMLDocument(`AutoML report: ${result.target}`);
   const add = (parent, tag, text, attrs = {}) => {
     const node = doc.createElement(tag);
@@ -89,8 +93,13 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   if (inspection) {
     add(body, "h2", "Data");
     add(body, "p", `${inspection.nRows} rows × ${inspection.nCols} columns${inspection.duplicateRows ? `, ${inspection.duplicateRows} duplicated rows` : ""}.`);
-    table(body, ["Column", "Type", "Empty cells", "Different values"],
-      (inspection.columns || []).map((c) => [c.name, c.kind, String(c.missing), String(c.distinct)]), new Set([2, 3]));
+    const profile = table(body, ["Column", "Type", "Empty cells", "Different values", "Values"],
+      (inspection.columns || []).map((c) => [c.name, c.kind, String(c.missing), String(c.distinct), ""]), new Set([2, 3]));
+    // Each column's small histogram, as the page's profile drew it.
+    [...profile.tBodies[0].rows].forEach((tr, i) => {
+      const svg = profileCharts.get((inspection.columns || [])[i].name);
+      if (svg) tr.cells[4].append(doc.importNode(svg, true));
+    });
     const warnings = [...(inspection.warnings || []), ...(inspection.notes || [])];
     if (warnings.length) {
       const ul = add(body, "ul");

@@ -248,6 +248,7 @@ test("titanic: live search curve, sorting by clicks and keys, row details, repor
   assert.match(html, /<svg[^>]*data-chart="scatter"/, "the search curve is in it");
   assert.match(html, /Random seed<\/dt><dd>7<\/dd>/);
   assert.match(html, /891 rows × 12 columns/);
+  assert.ok((html.match(/<svg[^>]*class="histogram"/g) || []).length >= 8, "the profile's histograms are in it");
   assert.ok(html.includes(await page.locator(`${$("leaderboard-body")} td.model .model-label`).first().textContent()));
 });
 
