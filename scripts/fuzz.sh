@@ -2,6 +2,7 @@
 # Runs one cargo-fuzz target (fuzz/fuzz_targets/TARGET.rs) for SECONDS (default 600).
 #   bash scripts/fuzz.sh read 600          read_csv + inspect on arbitrary bytes
 #   bash scripts/fuzz.sh preprocess 600    read + Frame + Pipeline fit/transform
+#   bash scripts/fuzz.sh model 600         model file load (framed and bare JSON) + predict + explain
 # The corpus starts from the test files (tests/data, tests/data/hostile) and grows in
 # fuzz/corpus/TARGET/ (not in git). A crash stops the run and leaves its input in
 # fuzz/artifacts/TARGET/; after fixing it, copy that input to fuzz/regressions/TARGET/, where
@@ -34,6 +35,13 @@ corpus="fuzz/corpus/$target"
 mkdir -p "$corpus"
 # Seeds: every test file under 64 KiB (libFuzzer ignores the rest of a longer one anyway).
 find tests/data -maxdepth 2 -type f -size -64k ! -name '*.md' ! -name '*.mjs' -exec cp -n {} "$corpus/" \;
+if [ "$target" = model ]; then
+  # a real model file, its bare JSON body, and the damaged ones
+  find tests/data/model tests/data/hostile/models -type f -exec cp -n {} "$corpus/" \;
+  for f in tests/data/model/*.automl; do
+    sed '1,/^$/d' "$f" > "$corpus/$(basename "$f" .automl).json"
+  done
+fi
 
 echo "[fuzz] $target for $seconds s (corpus $corpus)"
 exec cargo "${toolchain[@]}" fuzz run "$target" "$corpus" -- \
