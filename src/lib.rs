@@ -13,6 +13,7 @@ pub mod cv;
 pub mod data;
 pub mod ensemble;
 pub mod error;
+pub mod forecast;
 pub mod guard;
 pub mod metrics;
 pub mod models;
