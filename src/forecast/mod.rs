@@ -914,3 +914,6 @@ fn csv_field(s: &str) -> String {
         s.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests;

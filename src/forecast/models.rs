@@ -133,11 +133,19 @@ impl ForecastSpec {
                 lags,
                 transform,
                 trend,
-                ..
+                window,
             } => {
                 let l = match learner {
-                    Learner::Ridge { .. } => "Ridge",
-                    Learner::Boosting { .. } => "Boosting",
+                    Learner::Ridge { alpha } => format!("Ridge (alpha={})", short_number(*alpha)),
+                    Learner::Boosting {
+                        rounds,
+                        leaves,
+                        learning_rate,
+                        ..
+                    } => format!(
+                        "Boosting ({rounds} rounds, {leaves} leaves, rate {})",
+                        short_number(*learning_rate)
+                    ),
                 };
                 let t = match transform {
                     Transform::None => "",
@@ -145,7 +153,16 @@ impl ForecastSpec {
                     Transform::SeasonalDifference => ", seasonally differenced",
                 };
                 let tr = if *trend { ", trend" } else { "" };
-                format!("{l} on lags (p={lags}{t}{tr})")
+                let w = if *window > 0 {
+                    format!(", last {window} values")
+                } else {
+                    String::new()
+                };
+                if *lags == 0 {
+                    format!("{l} on calendar{tr}{t}{w}")
+                } else {
+                    format!("{l} on lags 1-{lags}{t}{tr}{w}")
+                }
             }
         }
     }
@@ -166,6 +183,16 @@ impl ForecastSpec {
             ForecastSpec::Regression { .. } => 3,
             _ => 0,
         }
+    }
+}
+
+fn short_number(v: f64) -> String {
+    let text = format!("{v:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "0" || text == "-0" {
+        format!("{v:.1e}")
+    } else {
+        text.to_string()
     }
 }
 

@@ -340,7 +340,7 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         }
     }
     if duplicates > 0 {
-        if duplicates * 2 > rows.len() {
+        if duplicates * 2 >= rows.len() {
             return Err(bad(
                 &options.date,
                 format!(
