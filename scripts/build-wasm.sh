@@ -7,6 +7,12 @@ cargo build --release --lib --target wasm32-unknown-unknown
 wasm-bindgen --target web --no-typescript --out-dir www/pkg --out-name automl \
   target/wasm32-unknown-unknown/release/automl.wasm
 echo "[build] www/pkg/automl_bg.wasm: $(du -k www/pkg/automl_bg.wasm | cut -f1) KiB"
+# The charting library (D3, an npm devDependency) is copied into the page's own files: the page
+# loads nothing from another origin. www/vendor/ is not in git; this copy is its only source.
+[ -f node_modules/d3/dist/d3.min.js ] || npm ci --no-audit --no-fund
+mkdir -p www/vendor
+cp node_modules/d3/dist/d3.min.js www/vendor/d3.min.js
+cp node_modules/d3/LICENSE www/vendor/d3.LICENSE
 # The build id: a hash of every file the page serves. The service worker (www/sw.js) imports
 # it and names its cache after it, so each build is cached apart and picked up on the next visit.
 build_id=$(cd www && find . -type f ! -path './pkg/build-id.js' -print0 | LC_ALL=C sort -z \

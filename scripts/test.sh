@@ -18,6 +18,7 @@ export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 cargo test --release --target wasm32-unknown-unknown --test wasm --test conformance
 
-echo "== 3/3 browser tests of the page"
+echo "== 3/3 page: unit tests of the page's pure modules, then browser tests of the page"
+node --test tests/unit/
 bash scripts/build-wasm.sh
 node --test --test-concurrency=1 tests/browser/

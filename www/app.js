@@ -3,6 +3,7 @@
 import { DEFAULT_SETTINGS, ERROR_NAMES, MAX_FILE_BYTES, WorkerBridge } from "./protocol.js";
 import { workerScriptURL } from "./trusted-types.js";
 import { USED_KINDS, View, formatBytes } from "./view.js";
+import { Results } from "./results.js";
 
 const METRIC_FOR_TASK = Object.freeze({ classification: "accuracy", regression: "r2" });
 const TASKS = new Set(["classification", "regression"]);
@@ -50,9 +51,11 @@ function messageOf(err) {
 }
 
 export class Controller {
-  constructor(view, bridge) {
+  constructor(view, bridge, results = null) {
     this.view = view;
     this.bridge = bridge;
+    /** The results views (results.js): search curve, diagnostics, model, predictions, report. */
+    this.results = results;
     this.samples = [];
     /** The loaded data: { bytes: ArrayBuffer, fileName, inspection } or null. */
     this.data = null;
@@ -242,6 +245,7 @@ export class Controller {
   showData(inspection, sampleTarget) {
     const columns = inspection.columns || [];
     this.view.hideRun();
+    if (this.results) this.results.clearRun();
     this.view.showInspection(inspection);
     let index = sampleTarget ? columns.findIndex((c) => c.name === sampleTarget) : -1;
     if (index < 0) index = Number.isInteger(inspection.defaultTarget) ? inspection.defaultTarget : columns.length - 1;
@@ -421,6 +425,7 @@ export class Controller {
     this.liveRows = [];
     this.view.hideError();
     this.view.resetRun(METRIC_FOR_TASK[settings.task], settings.timeBudgetS);
+    if (this.results) this.results.startRun(settings);
     this.view.showStatus(`Searching for the best model to predict “${settings.target}”…`, "busy");
     this.updateButtons();
     try {
@@ -428,7 +433,7 @@ export class Controller {
         if (seq === this.runSeq) this.progress(event);
       });
       if (seq !== this.runSeq) return;
-      this.finish(result);
+      this.finish(result, settings);
     } catch (err) {
       if (seq !== this.runSeq) return;
       if (err && err.name === "Cancelled") {
@@ -446,6 +451,7 @@ export class Controller {
       if (seq === this.runSeq) {
         this.running = false;
         this.updateButtons();
+        if (this.results) this.results.runEnded();
       }
     }
   }
@@ -456,18 +462,20 @@ export class Controller {
       const index = insertSorted(this.liveRows, event.row);
       this.view.insertLeaderboardRow(event.row, index, LEADERBOARD_LIMIT, this.liveRows.length);
       this.view.showTrialProgress(event);
+      if (this.results) this.results.addTrial(event);
     } else if (event.kind === "phase") {
       this.view.showPhase(event.phase, event.elapsedS, event.budgetS);
       if (event.phase === "refit") this.view.showStatus("Refitting the best model on all rows…", "busy");
     }
   }
 
-  finish(result) {
+  finish(result, settings) {
     const leaderboard = Array.isArray(result.leaderboard) ? result.leaderboard : [];
     this.view.showLeaderboard(leaderboard, result.metric, LEADERBOARD_LIMIT);
     this.view.showFinished(result.elapsedS, result.budgetS, leaderboard.length);
     this.view.showBest(result);
     this.view.showStatus(`Done: ${leaderboard.length} models tried`, "done");
+    if (this.results) this.results.showResult(result, settings);
   }
 
   stop() {
@@ -479,6 +487,7 @@ export class Controller {
     this.view.showStoppedProgress(this.liveRows.length);
     this.view.showStatus("Stopped", "stopped");
     this.updateButtons();
+    if (this.results) this.results.runEnded();
     // The bridge starts a fresh worker lazily; warm it up so the next Start is quick.
     this.warmUp();
   }
@@ -546,10 +555,23 @@ async function registerServiceWorker(view) {
 
 const view = new View();
 const bridge = new WorkerBridge();
-const controller = new Controller(view, bridge);
+let controller = null;
+const results = new Results(bridge, {
+  showError: (message) => view.showError(message),
+  context: () => (controller && controller.data ? { inspection: controller.data.inspection, fileName: controller.data.fileName } : null),
+  engineVersion: () => controller && controller.engineVersion,
+});
+controller = new Controller(view, bridge, results);
 controller.init();
 window.addEventListener("load", () => registerServiceWorker(view));
 
 // TEST-ONLY FAULT INJECTION for the browser tests: the bridge (bridge.panic()) and faults
 // injected into the next run (injectFault({ faultAfterTrials: 2, faultKind: "panic" | "oom" })).
-window.__automl = { bridge, injectFault: (fault) => controller.injectFault(fault) };
+// Also for the tests: `runSettings` joins the next run's settings the same way (such as
+// { timeBudgetS: null, maxTrials: 12 }, a deterministic trial budget), and the results views.
+window.__automl = {
+  bridge,
+  results,
+  injectFault: (fault) => controller.injectFault(fault),
+  runSettings: (extra) => controller.injectFault(extra),
+};

@@ -978,6 +978,8 @@ export class View {
     const failed = typeof row.mean !== "number" || !Number.isFinite(row.mean);
     tr.classList.toggle("is-failed", failed);
     if (row.trial !== undefined) tr.dataset.trial = String(row.trial);
+    // Focusable, so the keyboard can open its details (results.js: Enter or Space).
+    tr.tabIndex = 0;
     tr.append(el("td", "num rank", String(rank)));
     const model = el("td", "model");
     model.append(el("span", "model-label", row.label || row.family || "model"));

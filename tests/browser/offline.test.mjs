@@ -14,6 +14,7 @@ const NOT_CACHED = new Set([
   "sw.js", // the browser keeps the service worker itself
   "pkg/build-id.js", // imported by sw.js, kept by the browser with it
   "samples/SOURCES.md", // documentation the page never loads
+  "vendor/d3.LICENSE", // the charting library's licence, beside its copy
 ]);
 
 async function listFiles(dir, prefix = "") {
@@ -108,6 +109,7 @@ test("offline after one visit: reload, load a sample and run a search", async ()
   assert.match(await h.text("data-summary"), /^penguins\.csv: 344 rows/);
   await h.runAndWaitForBest(2);
   assert.ok((await h.leaderboardRows()) >= 3, "a leaderboard, offline");
+  assert.ok((await page.locator('[data-testid="search-curve"] svg.chart circle.mark').count()) >= 3, "the search curve (D3 from the cache), offline");
   const fromNetwork = responses.filter((r) => !r.fromServiceWorker()).map((r) => r.url());
   assert.deepEqual(fromNetwork, [], "every response came from the service worker's cache");
 });

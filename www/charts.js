@@ -1,0 +1,347 @@
+// Charts: small helpers over D3 (the npm package `d3`, installed through npm and copied into
+// www/vendor/ by scripts/build-wasm.sh) that return an <svg> element to append anywhere.
+//
+// Every chart is plain SVG built with DOM calls: no inline styles (the page's CSP allows none;
+// colours and fonts come from charts.css through class names, data-driven colours are SVG
+// presentation attributes), no innerHTML, no eval. The SVG has a viewBox and scales with its
+// container (charts.css). The same element can be serialized into the HTML report.
+//
+// What is drawn is easy to read back (the browser tests do):
+//   svg.chart[data-chart=KIND]      the chart; its <title> and aria-label say what it shows
+//   .mark                           one per data item: circle (point), rect (bar, cell)
+//   path.line[data-series=NAME]     one per line series
+//   text.axis-label                 the axis names; .tick text the tick labels
+//   text.cell-label                 the number written in a heatmap cell
+//
+// API (each returns an SVGSVGElement):
+//   lineChart({ title, series: [{ name, points: [{ x, y }], className?, dashed?, step? }],
+//               band?: { points: [{ x, lo, hi }], className? }, markers?: boolean,
+//               xLabel, yLabel, xType?: "linear"|"time", xDomain?, yDomain?, width?, height? })
+//   scatterChart({ title, points: [{ x, y, className?, title? }], xLabel, yLabel,
+//                  diagonal?: boolean (y = x), hline?: number, lines?: (same as series),
+//                  xDomain?, yDomain? })
+//   barChart({ title, bars: [{ label, value, error?, className?, title? }],
+//              horizontal?: boolean, valueLabel, categoryLabel?, valueDomain? })
+//   heatmap({ title, rowLabels, colLabels, values: number[][], text?: string[][],
+//             xLabel, yLabel, max? })
+//   histogram({ title, values: number[], bins?: number, xLabel, yLabel? })
+//   marker(svg, { x, y, className?, title? })  one movable point on a line or scatter chart
+import "./vendor/d3.min.js";
+
+/** The D3 namespace (the UMD bundle sets globalThis.d3). */
+export const d3 = globalThis.d3;
+
+/** On a phone a chart is drawn narrower, so that its text is not scaled down as much. */
+const NARROW = typeof window !== "undefined" && window.innerWidth < 640;
+const DEFAULT_WIDTH = NARROW ? 400 : 560;
+const DEFAULT_HEIGHT = NARROW ? 300 : 340;
+const MARGIN = Object.freeze({ top: 34, right: 18, bottom: 50, left: 62 });
+
+/** A chart's frame: the <svg>, its inner group, the plotting area's size. */
+function frame(kind, { title = "", width = DEFAULT_WIDTH, height = DEFAULT_HEIGHT, margin = {} } = {}) {
+  const m = { ...MARGIN, ...margin };
+  const svg = d3.create("svg")
+    .attr("class", `chart chart-${kind}`)
+    .attr("data-chart", kind)
+    .attr("viewBox", `0 0 ${width} ${height}`)
+    .attr("role", "img")
+    .attr("aria-label", title)
+    .attr("xmlns", "http://www.w3.org/2000/svg");
+  svg.append("title").text(title);
+  if (title) {
+    svg.append("text").attr("class", "chart-title").attr("x", m.left).attr("y", 20).text(title);
+  }
+  const g = svg.append("g").attr("class", "plot").attr("transform", `translate(${m.left},${m.top})`);
+  return { svg, g, w: width - m.left - m.right, h: height - m.top - m.bottom, m };
+}
+
+/** Axis names under the x axis and beside the y axis. */
+function axisLabels(g, w, h, m, xLabel, yLabel) {
+  if (xLabel) {
+    g.append("text").attr("class", "axis-label axis-label-x").attr("x", w / 2).attr("y", h + m.bottom - 10)
+      .attr("text-anchor", "middle").text(xLabel);
+  }
+  if (yLabel) {
+    g.append("text").attr("class", "axis-label axis-label-y").attr("transform", "rotate(-90)")
+      .attr("x", -h / 2).attr("y", -m.left + 16).attr("text-anchor", "middle").text(yLabel);
+  }
+}
+
+/** [lo, hi] padded so that points do not sit on the frame; a single value gets a unit range. */
+function paddedExtent(values, pad = 0.04) {
+  const finite = values.filter((v) => typeof v === "number" && Number.isFinite(v));
+  if (finite.length === 0) return [0, 1];
+  let [lo, hi] = d3.extent(finite);
+  if (lo === hi) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  const d = (hi - lo) * pad;
+  return [lo - d, hi + d];
+}
+
+function drawAxes(g, x, y, w, h, { xTicks = 6, yTicks = 5, grid = true } = {}) {
+  if (grid) {
+    g.append("g").attr("class", "grid").call(d3.axisLeft(y).ticks(yTicks).tickSize(-w).tickFormat(() => ""));
+  }
+  g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`).call(d3.axisBottom(x).ticks(xTicks));
+  g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(y).ticks(yTicks));
+}
+
+function finitePoint(p) {
+  const x = p.x instanceof Date ? p.x.getTime() : p.x;
+  return Number.isFinite(x) && Number.isFinite(p.y);
+}
+
+/** Lines (and optional markers, a shaded band) over a numeric or time x axis. */
+export function lineChart(options) {
+  const { series = [], band = null, markers = false, xLabel = "", yLabel = "", xType = "linear" } = options;
+  // A legend gets its own line under the title.
+  const withLegend = series.length > 1;
+  const { svg, g, w, h, m } = frame("line", withLegend ? { ...options, margin: { top: 52, ...(options.margin || {}) } } : options);
+  const allPoints = series.flatMap((s) => s.points.filter(finitePoint));
+  const xs = allPoints.map((p) => (p.x instanceof Date ? p.x.getTime() : p.x));
+  const ys = allPoints.map((p) => p.y);
+  if (band) for (const p of band.points) ys.push(p.lo, p.hi), xs.push(p.x instanceof Date ? p.x.getTime() : p.x);
+  const x = (xType === "time" ? d3.scaleUtc() : d3.scaleLinear())
+    .domain(options.xDomain || (xType === "time" ? d3.extent(xs).map((t) => new Date(t)) : paddedExtent(xs, 0)))
+    .range([0, w]);
+  const y = d3.scaleLinear().domain(options.yDomain || paddedExtent(ys)).nice().range([h, 0]);
+  drawAxes(g, x, y, w, h);
+  if (band && band.points.length) {
+    const area = d3.area().x((p) => x(p.x)).y0((p) => y(p.lo)).y1((p) => y(p.hi))
+      .defined((p) => Number.isFinite(p.lo) && Number.isFinite(p.hi));
+    g.append("path").attr("class", `band ${band.className || ""}`.trim()).attr("d", area(band.points));
+  }
+  series.forEach((s, i) => {
+    const line = d3.line().x((p) => x(p.x)).y((p) => y(p.y)).defined(finitePoint);
+    if (s.step) line.curve(d3.curveStepAfter);
+    g.append("path")
+      .attr("class", `line series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim())
+      .attr("data-series", s.name || `series ${i + 1}`)
+      .attr("fill", "none")
+      .attr("d", line(s.points));
+    if (markers || s.markers) {
+      const dots = g.append("g").attr("class", `markers series-${i}`);
+      for (const p of s.points.filter(finitePoint)) {
+        const c = dots.append("circle").attr("class", `mark ${p.className || ""}`.trim())
+          .attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", 3.5);
+        if (p.title) c.append("title").text(p.title);
+      }
+    }
+  });
+  if (withLegend) legend(svg, series.map((s, i) => ({ name: s.name, className: `series-${i} ${s.className || ""}`.trim() })), w + m.left);
+  axisLabels(g, w, h, m, xLabel, yLabel);
+  return withScales(svg.node(), x, y);
+}
+
+/** The chart's scales stay on the element (a JS property, not markup), for `marker`. */
+function withScales(node, x, y) {
+  node.chartScales = { x, y };
+  return node;
+}
+
+/**
+ * Put (or move) the one marker point of class `className` at data coordinates (x, y) on a
+ * chart made by lineChart or scatterChart, with a tooltip `title`.
+ */
+export function marker(svgNode, { x, y, className = "threshold-marker", title = "" }) {
+  const scales = svgNode.chartScales;
+  if (!scales || !Number.isFinite(x) || !Number.isFinite(y)) return;
+  const plot = d3.select(svgNode).select("g.plot");
+  let dot = plot.select(`circle.${className}`);
+  if (dot.empty()) {
+    dot = plot.append("circle").attr("class", className).attr("r", 6);
+    dot.append("title");
+  }
+  dot.attr("cx", scales.x(x)).attr("cy", scales.y(y));
+  dot.select("title").text(title);
+}
+
+/** A legend in the top right corner: a short line and the series name. */
+function legend(svg, items, right) {
+  const lg = svg.append("g").attr("class", "legend");
+  let xPos = right;
+  for (const item of [...items].reverse()) {
+    const width = 26 + String(item.name).length * 7;
+    xPos -= width;
+    const it = lg.append("g").attr("class", "legend-item").attr("transform", `translate(${xPos},38)`);
+    it.append("line").attr("class", `line ${item.className}`).attr("x1", 0).attr("x2", 16).attr("y1", 0).attr("y2", 0);
+    it.append("text").attr("x", 20).attr("y", 4).text(item.name);
+  }
+}
+
+/** Points, with an optional y = x diagonal, a horizontal reference line and extra lines. */
+export function scatterChart(options) {
+  const { points = [], xLabel = "", yLabel = "", diagonal = false, hline = null, lines = [] } = options;
+  const { svg, g, w, h, m } = frame("scatter", options);
+  const shown = points.filter(finitePoint);
+  let xs = shown.map((p) => p.x);
+  let ys = shown.map((p) => p.y);
+  for (const s of lines) for (const p of s.points) xs.push(p.x), ys.push(p.y);
+  if (diagonal) {
+    const both = [...xs, ...ys];
+    xs = both;
+    ys = both;
+  }
+  const x = d3.scaleLinear().domain(options.xDomain || paddedExtent(xs)).nice().range([0, w]);
+  const y = d3.scaleLinear().domain(options.yDomain || paddedExtent(ys)).nice().range([h, 0]);
+  drawAxes(g, x, y, w, h);
+  if (diagonal) {
+    const [lo, hi] = x.domain();
+    g.append("line").attr("class", "reference").attr("x1", x(lo)).attr("y1", y(lo)).attr("x2", x(hi)).attr("y2", y(hi));
+  }
+  if (typeof hline === "number") {
+    g.append("line").attr("class", "reference").attr("x1", 0).attr("x2", w).attr("y1", y(hline)).attr("y2", y(hline));
+  }
+  lines.forEach((s, i) => {
+    g.append("path").attr("class", `line series-${i} ${s.className || ""}`.trim()).attr("data-series", s.name || "")
+      .attr("fill", "none")
+      .attr("d", d3.line().x((p) => x(p.x)).y((p) => y(p.y)).defined(finitePoint).curve(s.step ? d3.curveStepAfter : d3.curveLinear)(s.points));
+  });
+  const radius = shown.length > 2000 ? 1.6 : shown.length > 300 ? 2.4 : 3.5;
+  const dots = g.append("g").attr("class", "points");
+  for (const p of shown) {
+    const c = dots.append("circle").attr("class", `mark ${p.className || ""}`.trim())
+      .attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", radius);
+    if (p.title) c.append("title").text(p.title);
+  }
+  axisLabels(g, w, h, m, xLabel, yLabel);
+  return withScales(svg.node(), x, y);
+}
+
+/** Bars with optional error bars (± error), horizontal (names on the left) or vertical. */
+export function barChart(options) {
+  const { bars = [], horizontal = false, valueLabel = "", categoryLabel = "" } = options;
+  const longest = bars.reduce((n, b) => Math.max(n, String(b.label).length), 0);
+  const left = horizontal ? Math.min(220, 16 + longest * 7.2) : MARGIN.left;
+  const height = options.height || (horizontal ? Math.max(140, 64 + bars.length * 26) : DEFAULT_HEIGHT);
+  const { svg, g, w, h, m } = frame("bar", { ...options, height, margin: { left, ...(options.margin || {}) } });
+  const lows = bars.map((b) => Math.min(0, b.value - (b.error || 0)));
+  const highs = bars.map((b) => Math.max(0, b.value + (b.error || 0)));
+  const value = d3.scaleLinear().domain(options.valueDomain || [d3.min(lows) ?? 0, d3.max(highs) || 1]).nice();
+  const band = d3.scaleBand().domain(bars.map((b, i) => i)).padding(0.2);
+  if (horizontal) {
+    value.range([0, w]);
+    band.range([0, h]);
+    g.append("g").attr("class", "grid").attr("transform", `translate(0,${h})`)
+      .call(d3.axisBottom(value).ticks(5).tickSize(-h).tickFormat(() => ""));
+    g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`).call(d3.axisBottom(value).ticks(5));
+    g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(band).tickFormat((i) => clipLabel(bars[i].label, 30)));
+  } else {
+    value.range([h, 0]);
+    band.range([0, w]);
+    g.append("g").attr("class", "grid").call(d3.axisLeft(value).ticks(5).tickSize(-w).tickFormat(() => ""));
+    g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`)
+      .call(d3.axisBottom(band).tickFormat((i) => clipLabel(bars[i].label, 14)));
+    g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(value).ticks(5));
+  }
+  const zero = value(0);
+  const marks = g.append("g").attr("class", "bars");
+  bars.forEach((b, i) => {
+    const v = value(b.value);
+    const group = marks.append("g").attr("class", "bar").attr("data-label", String(b.label));
+    group.append("title").text(b.title || `${b.label}: ${formatValue(b.value)}${b.error ? ` ± ${formatValue(b.error)}` : ""}`);
+    const rect = group.append("rect").attr("class", `mark ${b.className || ""}`.trim()).attr("data-value", String(b.value));
+    if (horizontal) {
+      rect.attr("x", Math.min(zero, v)).attr("y", band(i)).attr("width", Math.abs(v - zero)).attr("height", band.bandwidth());
+    } else {
+      rect.attr("x", band(i)).attr("y", Math.min(zero, v)).attr("width", band.bandwidth()).attr("height", Math.abs(v - zero));
+    }
+    if (b.error) {
+      const lo = value(b.value - b.error);
+      const hi = value(b.value + b.error);
+      const mid = band(i) + band.bandwidth() / 2;
+      const cap = Math.min(6, band.bandwidth() / 3);
+      const eb = group.append("g").attr("class", "error-bar");
+      if (horizontal) {
+        eb.append("line").attr("x1", lo).attr("x2", hi).attr("y1", mid).attr("y2", mid);
+        eb.append("line").attr("x1", lo).attr("x2", lo).attr("y1", mid - cap).attr("y2", mid + cap);
+        eb.append("line").attr("x1", hi).attr("x2", hi).attr("y1", mid - cap).attr("y2", mid + cap);
+      } else {
+        eb.append("line").attr("y1", lo).attr("y2", hi).attr("x1", mid).attr("x2", mid);
+        eb.append("line").attr("y1", lo).attr("y2", lo).attr("x1", mid - cap).attr("x2", mid + cap);
+        eb.append("line").attr("y1", hi).attr("y2", hi).attr("x1", mid - cap).attr("x2", mid + cap);
+      }
+    }
+  });
+  if (horizontal) axisLabels(g, w, h, m, valueLabel, categoryLabel);
+  else axisLabels(g, w, h, m, categoryLabel, valueLabel);
+  return svg.node();
+}
+
+/** A grid of cells coloured by value (0..max), each with its number written in it. */
+export function heatmap(options) {
+  const { rowLabels = [], colLabels = [], values = [], text = null, xLabel = "", yLabel = "" } = options;
+  const longest = rowLabels.reduce((n, l) => Math.max(n, String(l).length), 0);
+  const left = Math.min(180, 40 + longest * 7.5);
+  const cell = Math.max(28, Math.min(64, 360 / Math.max(rowLabels.length, colLabels.length, 1)));
+  const width = options.width || left + colLabels.length * cell + 24;
+  const naturalWidth = width;
+  const height = options.height || 34 + rowLabels.length * cell + 62;
+  const { svg, g, w, h, m } = frame("heatmap", { ...options, width, height, margin: { left, bottom: 62, right: 24 } });
+  const x = d3.scaleBand().domain(colLabels.map((_, i) => i)).range([0, w]);
+  const y = d3.scaleBand().domain(rowLabels.map((_, i) => i)).range([0, h]);
+  const max = options.max ?? (d3.max(values.flat()) || 1);
+  const colour = d3.scaleSequential(d3.interpolateBlues).domain([0, max]);
+  const cells = g.append("g").attr("class", "cells");
+  values.forEach((row, r) => {
+    row.forEach((v, c) => {
+      const cg = cells.append("g").attr("class", "cell").attr("data-row", String(r)).attr("data-col", String(c));
+      const label = text ? text[r][c] : formatValue(v);
+      cg.append("title").text(`${rowLabels[r]} → ${colLabels[c]}: ${label}`);
+      cg.append("rect").attr("class", "mark").attr("x", x(c)).attr("y", y(r))
+        .attr("width", x.bandwidth()).attr("height", y.bandwidth()).attr("fill", colour(Math.max(0, v)))
+        .attr("data-value", String(v));
+      cg.append("text").attr("class", `cell-label${v > max * 0.55 ? " on-dark" : ""}`)
+        .attr("x", x(c) + x.bandwidth() / 2).attr("y", y(r) + y.bandwidth() / 2).attr("dy", "0.35em")
+        .attr("text-anchor", "middle").text(label);
+    });
+  });
+  g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`)
+    .call(d3.axisBottom(x).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(colLabels[i], 12)));
+  g.append("g").attr("class", "axis axis-y")
+    .call(d3.axisLeft(y).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(rowLabels[i], 22)));
+  axisLabels(g, w, h, m, xLabel, yLabel);
+  // Drawn at about its natural size, not stretched to the container (charts.css lets a chart
+  // with a width attribute keep it, up to the container's width).
+  svg.attr("width", Math.round(naturalWidth * 1.25));
+  return svg.node();
+}
+
+/** A histogram of numbers in equal-width bins. */
+export function histogram(options) {
+  const { values = [], bins = 20, xLabel = "", yLabel = "rows" } = options;
+  const { svg, g, w, h, m } = frame("histogram", options);
+  const finite = values.filter(Number.isFinite);
+  const [lo, hi] = paddedExtent(finite, 0);
+  const x = d3.scaleLinear().domain([lo, hi]).nice(bins).range([0, w]);
+  const [d0, d1] = x.domain();
+  // Thresholds strictly inside the domain, so the largest value falls in the last bin.
+  const binned = d3.bin().domain([d0, d1]).thresholds(x.ticks(bins).filter((t) => t > d0 && t < d1))(finite);
+  const y = d3.scaleLinear().domain([0, d3.max(binned, (b) => b.length) || 1]).nice().range([h, 0]);
+  drawAxes(g, x, y, w, h);
+  const marks = g.append("g").attr("class", "bars");
+  for (const b of binned) {
+    const group = marks.append("g").attr("class", "bar");
+    group.append("title").text(`${formatValue(b.x0)} to ${formatValue(b.x1)}: ${b.length}`);
+    group.append("rect").attr("class", "mark").attr("data-value", String(b.length))
+      .attr("x", x(b.x0) + 0.5).attr("width", Math.max(0, x(b.x1) - x(b.x0) - 1))
+      .attr("y", y(b.length)).attr("height", h - y(b.length));
+  }
+  axisLabels(g, w, h, m, xLabel, yLabel);
+  return svg.node();
+}
+
+/** A number for a label: at most 4 significant digits. */
+export function formatValue(v) {
+  if (typeof v !== "number") return String(v);
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(4)));
+}
+
+function clipLabel(label, max) {
+  const text = String(label);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,136 @@
+// The downloadable report: one self-contained HTML file of a run (data profile, settings,
+// seed, leaderboard, best model, and the page's own SVG plots with their CSS inline). It has
+// no script and loads nothing: its own Content-Security-Policy allows inline styles only.
+//
+// Its body is built in a separate HTML document with DOM calls (textContent for every piece of
+// user text, imported nodes for the SVG charts) and serialized by the browser, which escapes
+// text; the head around it is constant text of this module (and the page's charts.css).
+import { formatParams, formatScore, formatNumber, formatSeconds, metricName } from "./view.js";
+
+const REPORT_CSS = `
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24; margin: 0 auto; padding: 1rem; max-width: 60rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #d5dae0; padding-bottom: 0.2rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+th, td { border-bottom: 1px solid #e3e6ea; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
+dt { font-weight: 600; }
+dd { margin: 0; }
+figure { margin: 1rem 0; }
+.meta { color: #555; }
+.table-wrap { overflow-x: auto; }
+`;
+
+/** Everything the report shows. */
+export function buildReport({ result, settings, inspection, fileName, engineVersion, chartCss, sections }) {
+  const doc = document.implementation.createHTMLDocument(`AutoML report: ${result.target}`);
+  const add = (parent, tag, text, attrs = {}) => {
+    const node = doc.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    parent.append(node);
+    return node;
+  };
+  const body = doc.body;
+
+  const table = (parent, header, rows, numeric = new Set()) => {
+    const wrap = add(parent, "div", null, { class: "table-wrap" });
+    const t = add(wrap, "table");
+    const tr = add(add(t, "thead"), "tr");
+    header.forEach((h, i) => add(tr, "th", h, numeric.has(i) ? { class: "num", scope: "col" } : { scope: "col" }));
+    const tbody = add(t, "tbody");
+    for (const row of rows) {
+      const r = add(tbody, "tr");
+      row.forEach((v, i) => add(r, "td", v, numeric.has(i) ? { class: "num" } : {}));
+    }
+    return t;
+  };
+  const facts = (parent, pairs) => {
+    const dl = add(parent, "dl");
+    for (const [k, v] of pairs) {
+      add(dl, "dt", k);
+      add(dl, "dd", v);
+    }
+  };
+
+  add(body, "h1", `Predicting “${result.target}”`);
+  add(body, "p", `AutoML report, ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC · engine ${engineVersion || "?"} · made in the browser; the data never left it.`, { class: "meta" });
+
+  const best = (result.best && result.best.row) || {};
+  add(body, "h2", "Best model");
+  facts(body, [
+    ["Model", best.label || best.family || "—"],
+    ["Settings", formatParams(best.params)],
+    [`Cross-validated ${metricName(result.metric)}`, formatScore(best.mean, best.std)],
+    ["Data used", `${result.nRows} rows, ${result.nFeatures} input columns · ${result.task}`],
+    ["Total time", `${formatSeconds(result.elapsedS)} s (budget ${formatSeconds(result.budgetS)} s)`],
+  ]);
+  if (Array.isArray(result.notes) && result.notes.length) {
+    const ul = add(body, "ul");
+    for (const n of result.notes) add(ul, "li", n);
+  }
+
+  add(body, "h2", "Settings");
+  const s = settings || {};
+  facts(body, [
+    ["File", fileName || "—"],
+    ["Column to predict", result.target],
+    ["Task", result.task],
+    ["Metric", metricName(result.metric)],
+    ["Time budget", `${s.timeBudgetS ?? result.budgetS} s`],
+    ["Random seed", String(s.seed ?? "—")],
+    ["Folds", String(result.folds ?? s.folds ?? "—")],
+    ["Columns left out", (s.exclude || []).join(", ") || "none"],
+    ["Types changed", Object.entries(s.columnTypes || {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"],
+  ]);
+
+  if (inspection) {
+    add(body, "h2", "Data");
+    add(body, "p", `${inspection.nRows} rows × ${inspection.nCols} columns${inspection.duplicateRows ? `, ${inspection.duplicateRows} duplicated rows` : ""}.`);
+    table(body, ["Column", "Type", "Empty cells", "Different values"],
+      (inspection.columns || []).map((c) => [c.name, c.kind, String(c.missing), String(c.distinct)]), new Set([2, 3]));
+    const warnings = [...(inspection.warnings || []), ...(inspection.notes || [])];
+    if (warnings.length) {
+      const ul = add(body, "ul");
+      for (const w of warnings) add(ul, "li", w);
+    }
+  }
+
+  add(body, "h2", "Leaderboard");
+  const rows = (result.leaderboard || []).slice(0, 50);
+  table(body, ["Rank", "Model", "Settings", `${metricName(result.metric)} (mean ± std)`, "Fit time (s)"],
+    rows.map((r, i) => [String(r.rank ?? i + 1), r.label || r.family || "", formatParams(r.params), formatScore(r.mean, r.std), formatNumber(r.fitTimeS)]),
+    new Set([0, 3, 4]));
+  if ((result.leaderboard || []).length > rows.length) add(body, "p", `The best ${rows.length} of ${result.leaderboard.length} models.`, { class: "meta" });
+
+  for (const section of sections || []) {
+    const charts = (section.charts || []).filter(Boolean);
+    const tables = (section.tables || []).filter(Boolean);
+    const text = (section.text || []).filter(Boolean);
+    if (!charts.length && !tables.length) continue;
+    add(body, "h2", section.title);
+    for (const t of text) add(body, "p", t);
+    for (const t of tables) add(body, "div", null, { class: "table-wrap" }).append(doc.importNode(t, true));
+    for (const svg of charts) add(body, "figure").append(doc.importNode(svg, true));
+  }
+  // The head is this module's constant text plus the title, escaped by the DOM (a <style>
+  // element cannot be made in a document of this page: its CSP forbids inline styles).
+  const title = doc.createElement("title");
+  title.textContent = `AutoML report: ${result.target}`;
+  const css = `${REPORT_CSS}\n${chartCss || ""}`.replace(/<\//g, "<\\/");
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    title.outerHTML,
+    `<style>${css}</style>`,
+    "</head>",
+    doc.body.outerHTML,
+    "</html>",
+    "",
+  ].join("\n");
+}
