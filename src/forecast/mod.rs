@@ -66,6 +66,7 @@ impl Default for ForecastSettings {
 
 /// Forecast accuracy measures.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct Scores {
     /// Mean absolute scaled error (by the in-sample seasonal naive MAE).
     pub mase: f64,
@@ -127,6 +128,7 @@ pub fn score(actual: &[f64], forecast: &[f64], scale: f64) -> Scores {
 
 /// One row of the backtest leaderboard.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TrialRow {
     /// Rank by mean backtest MASE (1 = best); set when the search ends.
     pub rank: usize,
@@ -144,6 +146,7 @@ pub struct TrialRow {
 
 /// A forecast step with its intervals.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ForecastPoint {
     /// The step's date, as text.
     pub time: String,
@@ -161,6 +164,7 @@ pub struct ForecastPoint {
 
 /// The winner's forecast of one backtest window.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BacktestWindow {
     /// Dates of the window.
     pub times: Vec<String>,
@@ -174,6 +178,7 @@ pub struct BacktestWindow {
 
 /// A member of the chosen forecaster and its weight.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Member {
     /// The model's name.
     pub label: String,
@@ -185,6 +190,7 @@ pub struct Member {
 
 /// Everything a forecasting run produces.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ForecastResult {
     /// The target column.
     pub target: String,
@@ -872,6 +878,37 @@ fn row_of(e: &Evaluated) -> TrialRow {
         scores: e.scores,
         time_s: e.time_s,
     }
+}
+
+/// What the page needs to offer a forecast before running one.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeriesInfo {
+    /// Detected frequency.
+    pub frequency: Frequency,
+    /// The frequency's default horizon.
+    pub default_horizon: usize,
+    /// Values in the history (gaps filled).
+    pub n: usize,
+    /// Seasonal periods found.
+    pub periods: Vec<usize>,
+    /// Future rows the file gives (with known covariates), if any.
+    pub future_rows: usize,
+    /// Notes on the data.
+    pub notes: Vec<String>,
+}
+
+/// Reads the series and describes it (frequency, default horizon, seasonality, notes).
+pub fn series_info(table: &Table, options: &SeriesOptions) -> Result<SeriesInfo> {
+    let s = series_from_table(table, options)?;
+    Ok(SeriesInfo {
+        frequency: s.frequency,
+        default_horizon: s.frequency.default_horizon(),
+        n: s.len(),
+        periods: s.periods.clone(),
+        future_rows: s.future_times.len(),
+        notes: s.notes.clone(),
+    })
 }
 
 /// Reads the series from `table` and runs [`run_series`].

@@ -185,7 +185,8 @@ impl Series {
 }
 
 /// How to read a series from a table.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct SeriesOptions {
     /// The numeric target column.
     pub target: String,
