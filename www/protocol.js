@@ -10,6 +10,11 @@
 //       Class counts and warnings (leakage, imbalance) for the chosen target and task.
 //   { id, type: "run", bytes: ArrayBuffer, fileName: string, settings: RunSettings }
 //       Run a budgeted search. `bytes` is transferred.
+//   { id, type: "forecastInfo", bytes: ArrayBuffer, fileName: string, settings: ForecastSettings }
+//       Read the series a date column and a numeric target make: SeriesInfo.
+//   { id, type: "forecast", bytes: ArrayBuffer, fileName: string, settings: ForecastSettings }
+//       Backtest forecasting models within the budget and forecast `horizon` steps:
+//       ForecastResult. Progress events: { kind: "forecastTrial", row: ForecastRow }.
 //   { id, type: "panic" }
 //       Fault injection for tests: makes the Rust core panic (a wasm trap).
 //
@@ -55,6 +60,23 @@
 //                    leaderboard: LeaderboardRow[] (best first),
 //                    best: { row: LeaderboardRow, refitTimeS }, notes: string[] }
 
+// Forecasting shapes (src/forecast/mod.rs):
+//   ForecastSettings = { target: string, date: string, id?: string, horizon?: number,
+//                        timeBudgetS?: number, seed?: number, sheet?: string }
+//   SeriesInfo   = { frequency: "hourly"|"daily"|"weekly"|"monthly"|"quarterly"|"yearly",
+//                    defaultHorizon, n, periods: number[], futureRows, notes: string[] }
+//   Scores       = { mase, smape (%), mae, rmse }   (mean over the backtest windows)
+//   ForecastRow  = { rank, trial, label, model: object, scores: Scores, timeS }
+//   ForecastResult = { target, dateColumn, frequency, periods, n, horizon, origins,
+//                      backtestHorizon, leaderboard: ForecastRow[] (best first),
+//                      best: [{ label, model, weight }], bestLabel, bestScores: Scores,
+//                      historyTimes: string[], history: number[],
+//                      forecast: [{ time, value, lo80, hi80, lo95, hi95 }],
+//                      backtests: [{ times: string[], forecast: number[], actual: number[],
+//                                    scores: Scores }],
+//                      intervals: string, intervalCoverage: [number, number],
+//                      notes: string[], trials, elapsedS, seed }
+
 import { workerScriptURL } from "./trusted-types.js";
 
 /** Message type names, shared by both sides. */
@@ -63,6 +85,8 @@ export const MSG = Object.freeze({
   CHECK_TARGET: "checkTarget",
   RUN: "run",
   PANIC: "panic",
+  FORECAST_INFO: "forecastInfo",
+  FORECAST: "forecast",
   READY: "ready",
   PROGRESS: "progress",
   RESULT: "result",
@@ -178,6 +202,16 @@ export class WorkerBridge {
   /** Run a search. `bytes` is transferred; pass a copy if you still need it. */
   run(bytes, fileName, settings, onProgress) {
     return this.request(MSG.RUN, { bytes, fileName, settings }, [bytes], onProgress);
+  }
+
+  /** Describe the series of a date column and a target (SeriesInfo). `bytes` is transferred. */
+  forecastInfo(bytes, fileName, settings) {
+    return this.request(MSG.FORECAST_INFO, { bytes, fileName, settings }, [bytes]);
+  }
+
+  /** Forecast a series (ForecastResult). `bytes` is transferred. */
+  forecast(bytes, fileName, settings, onProgress) {
+    return this.request(MSG.FORECAST, { bytes, fileName, settings }, [bytes], onProgress);
   }
 
   /** Fault injection for tests: the core panics; the reply is a fatal error. */

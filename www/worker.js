@@ -1,7 +1,7 @@
 // The search worker: loads the wasm core once, then answers requests from `protocol.js`.
 // It installs its message handler at once and awaits the module inside it, so no request
 // sent before the module is ready is lost. It owns no state between requests.
-import init, { check_target, failed_allocation_bytes, inspect, run_search, trigger_panic, version } from "./pkg/automl.js";
+import init, { check_target, failed_allocation_bytes, forecast, forecast_info, inspect, run_search, trigger_panic, version } from "./pkg/automl.js";
 import { ERROR_NAMES, MSG } from "./protocol.js";
 
 /** The wasm instance's exports (its `memory` among them), once loaded. */
@@ -90,6 +90,12 @@ self.onmessage = async (event) => {
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.RUN) {
       const value = run_search(new Uint8Array(msg.bytes), msg.fileName, msg.settings, onProgress);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.FORECAST_INFO) {
+      const value = forecast_info(new Uint8Array(msg.bytes), msg.fileName, msg.settings);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.FORECAST) {
+      const value = forecast(new Uint8Array(msg.bytes), msg.fileName, msg.settings, onProgress);
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.PANIC) {
       trigger_panic();

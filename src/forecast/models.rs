@@ -153,7 +153,7 @@ impl ForecastSpec {
                     Transform::SeasonalDifference => ", seasonally differenced",
                 };
                 let tr = if *trend { ", trend" } else { "" };
-                let w = if *window > 0 {
+                let w = if *window > 0 && *window < 5000 {
                     format!(", last {window} values")
                 } else {
                     String::new()
