@@ -39,7 +39,10 @@ fn forecast_prints_leaderboard_and_forecast_and_writes_the_csv() {
     assert!(out.contains("rank  model"), "{out}");
     assert!(out.contains("   1  "), "{out}");
     assert!(out.contains("Forecast by "), "{out}");
-    assert!(out.contains("1961-01-01") && out.contains("1962-06-01") && !out.contains("1962-07-01"), "{out}");
+    assert!(
+        out.contains("1961-01-01") && out.contains("1962-06-01") && !out.contains("1962-07-01"),
+        "{out}"
+    );
     assert!(err.contains("trial   1"), "{err}");
     let csv = std::fs::read_to_string(&out_csv).unwrap();
     let _ = std::fs::remove_file(&out_csv);
@@ -55,7 +58,14 @@ fn forecast_prints_leaderboard_and_forecast_and_writes_the_csv() {
 #[test]
 fn forecast_json_is_deterministic_with_a_trial_budget() {
     let args = [
-        "fit", "www/samples/co2.csv", "--target", "co2", "--date", "date", "--max-trials", "12",
+        "fit",
+        "www/samples/co2.csv",
+        "--target",
+        "co2",
+        "--date",
+        "date",
+        "--max-trials",
+        "12",
         "--json",
     ];
     let (code, a, err) = automl(&args);
@@ -84,17 +94,37 @@ fn forecast_json_is_deterministic_with_a_trial_budget() {
 #[test]
 fn forecast_errors_exit_2_with_a_hint() {
     let (code, _, err) = automl(&[
-        "fit", "www/samples/co2.csv", "--target", "co2", "--date", "co2",
+        "fit",
+        "www/samples/co2.csv",
+        "--target",
+        "co2",
+        "--date",
+        "co2",
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("same column"), "{err}");
     let (code, _, err) = automl(&[
-        "fit", "tests/data/iris.csv", "--target", "target", "--date", "sepal length (cm)",
+        "fit",
+        "tests/data/iris.csv",
+        "--target",
+        "target",
+        "--date",
+        "sepal length (cm)",
     ]);
     assert_eq!(code, 2);
-    assert!(err.contains("does not hold dates") && err.contains("hint:"), "{err}");
+    assert!(
+        err.contains("does not hold dates") && err.contains("hint:"),
+        "{err}"
+    );
     let (code, _, err) = automl(&[
-        "fit", "www/samples/co2.csv", "--target", "co2", "--date", "date", "--horizon", "0",
+        "fit",
+        "www/samples/co2.csv",
+        "--target",
+        "co2",
+        "--date",
+        "date",
+        "--horizon",
+        "0",
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("horizon"), "{err}");

@@ -24,8 +24,12 @@ fn setting(name: &str, detail: String) -> AutoMlError {
 fn read_json(path: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| setting("--datasets", format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| setting("--datasets", format!("{} is not valid JSON: {e}", path.display())))
+    serde_json::from_str(&text).map_err(|e| {
+        setting(
+            "--datasets",
+            format!("{} is not valid JSON: {e}", path.display()),
+        )
+    })
 }
 
 /// The `timeseries` entries of `datasets/index.json`.
@@ -47,11 +51,19 @@ fn range(split: &Value, key: &str) -> Result<(usize, usize)> {
         .get(key)
         .and_then(Value::as_array)
         .filter(|a| a.len() == 2)
-        .ok_or_else(|| setting("--splits", format!("the split has no \"{key}\" [start, end) range")))?;
+        .ok_or_else(|| {
+            setting(
+                "--splits",
+                format!("the split has no \"{key}\" [start, end) range"),
+            )
+        })?;
     let get = |i: usize| r[i].as_u64().map(|v| v as usize);
     match (get(0), get(1)) {
         (Some(a), Some(b)) if a <= b => Ok((a, b)),
-        _ => Err(setting("--splits", format!("the \"{key}\" range is not [start, end)"))),
+        _ => Err(setting(
+            "--splits",
+            format!("the \"{key}\" range is not [start, end)"),
+        )),
     }
 }
 
@@ -78,7 +90,10 @@ pub fn bench_series(
         .get("time_column")
         .and_then(Value::as_str)
         .ok_or_else(|| setting("--datasets", format!("{name} has no time_column")))?;
-    let season = entry.get("season_length").and_then(Value::as_u64).unwrap_or(1) as usize;
+    let season = entry
+        .get("season_length")
+        .and_then(Value::as_u64)
+        .unwrap_or(1) as usize;
     let path = datasets.join(file);
     let bytes = std::fs::read(&path)
         .map_err(|e| setting("--datasets", format!("cannot read {}: {e}", path.display())))?;
@@ -87,7 +102,13 @@ pub fn bench_series(
     let (a, b) = range(&split, "train")?;
     let (c, d) = range(&split, "test")?;
     if b > table.n_rows() || d > table.n_rows() || a >= b || c >= d || b != c {
-        return Err(setting("--splits", format!("{name}: the split does not fit the file's {} rows", table.n_rows())));
+        return Err(setting(
+            "--splits",
+            format!(
+                "{name}: the split does not fit the file's {} rows",
+                table.n_rows()
+            ),
+        ));
     }
     let t0 = clock.now_s();
     let t_col = table.column_index(target)?;
@@ -108,8 +129,12 @@ pub fn bench_series(
         file: file.to_string(),
         names: vec![date.to_string(), target.to_string()],
         columns: vec![
-            (a..b).map(|r| table.columns[d_col].get(r)).collect::<TextColumn>(),
-            (a..b).map(|r| table.columns[t_col].get(r)).collect::<TextColumn>(),
+            (a..b)
+                .map(|r| table.columns[d_col].get(r))
+                .collect::<TextColumn>(),
+            (a..b)
+                .map(|r| table.columns[t_col].get(r))
+                .collect::<TextColumn>(),
         ],
         notes: Vec::new(),
         sheets: Vec::new(),
@@ -159,6 +184,16 @@ pub fn bench_series(
     let wall = clock.now_s() - t0;
     let forecast: Vec<f64> = result.forecast.iter().map(|p| p.value).collect();
     let scale = mase_scale(&train, season);
+    // share of the test values inside the 80% and 95% intervals
+    let (mut in80, mut in95, mut known) = (0usize, 0usize, 0usize);
+    for (p, a) in result.forecast.iter().zip(&actual) {
+        if a.is_finite() {
+            known += 1;
+            in80 += usize::from(p.lo80 <= *a && *a <= p.hi80);
+            in95 += usize::from(p.lo95 <= *a && *a <= p.hi95);
+        }
+    }
+    let known = known.max(1) as f64;
     let s = score(&actual, &forecast, scale);
     let metric = |v: f64| json!({ "mean": v, "std": 0.0, "n": 1 });
     Ok(json!({
@@ -184,6 +219,8 @@ pub fn bench_series(
             "periods": result.periods,
             "trials": result.trials,
             "mase_scale": scale,
+            "coverage_80": in80 as f64 / known,
+            "coverage_95": in95 as f64 / known,
         }],
     }))
 }

@@ -84,7 +84,11 @@ impl Model<'_> {
     /// Runs the recursion; returns the mean squared one-step error and the final states.
     fn run(&self, alpha: f64, beta: f64, gamma: f64, phi: f64) -> (f64, f64, f64, Vec<f64>) {
         let y = self.y;
-        let m = if self.seasonal == Seasonal::None { 1 } else { self.m };
+        let m = if self.seasonal == Seasonal::None {
+            1
+        } else {
+            self.m
+        };
         let mul = self.seasonal == Seasonal::Multiplicative;
         let first = &y[..m.min(y.len())];
         let mut level = first.iter().sum::<f64>() / first.len() as f64;
@@ -148,7 +152,11 @@ impl Model<'_> {
 /// `None` when the data cannot carry the model (too short, or non-positive values for a
 /// multiplicative season).
 pub fn fit(y: &[f64], trend: Trend, seasonal: Seasonal, m: usize) -> Option<EtsFit> {
-    let need = if seasonal == Seasonal::None { 3 } else { 2 * m + 2 };
+    let need = if seasonal == Seasonal::None {
+        3
+    } else {
+        2 * m + 2
+    };
     if y.len() < need || (seasonal != Seasonal::None && m < 2) {
         return None;
     }
@@ -295,7 +303,9 @@ pub fn nelder_mead(
             } else {
                 let x0 = simplex[0].0.clone();
                 for k in 1..=n {
-                    let x: Vec<f64> = (0..n).map(|j| x0[j] + 0.5 * (simplex[k].0[j] - x0[j])).collect();
+                    let x: Vec<f64> = (0..n)
+                        .map(|j| x0[j] + 0.5 * (simplex[k].0[j] - x0[j]))
+                        .collect();
                     let v = eval(&x);
                     simplex[k] = (x, v);
                 }

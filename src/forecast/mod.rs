@@ -392,7 +392,7 @@ pub fn candidates(series: &Series, h: usize) -> Vec<ForecastSpec> {
         }
     }
     let m = series.season();
-    let short = (m.max(2)).min(24);
+    let short = m.clamp(2, 24);
     let ridge = |alpha: f64| Learner::Ridge { alpha };
     // trend + season, no lags: a direct forecast of any length
     for window in [0usize, 4 * m.max(4), 10 * m.max(4)] {
@@ -406,7 +406,11 @@ pub fn candidates(series: &Series, h: usize) -> Vec<ForecastSpec> {
             });
         }
     }
-    for transform in [Transform::None, Transform::Difference, Transform::SeasonalDifference] {
+    for transform in [
+        Transform::None,
+        Transform::Difference,
+        Transform::SeasonalDifference,
+    ] {
         if transform == Transform::SeasonalDifference && periods.is_empty() {
             continue;
         }
@@ -425,7 +429,11 @@ pub fn candidates(series: &Series, h: usize) -> Vec<ForecastSpec> {
         min_leaf: 10,
     };
     let _ = h;
-    for transform in [Transform::None, Transform::Difference, Transform::SeasonalDifference] {
+    for transform in [
+        Transform::None,
+        Transform::Difference,
+        Transform::SeasonalDifference,
+    ] {
         if transform == Transform::SeasonalDifference && periods.is_empty() {
             continue;
         }
@@ -514,11 +522,14 @@ pub fn run_series(
     let n = series.len();
     let m = series.season();
     let min_train = (2 * m + 2).max(20);
-    let plan = plan(n, h, settings.origins.max(1), min_train).ok_or_else(|| AutoMlError::BadTarget {
-        column: series.target.clone(),
-        detail: format!("the series has only {n} values, too few to backtest a forecast"),
-        hint: "A forecast needs a history: at least a few dozen values, more for seasonal data.".into(),
-    })?;
+    let plan =
+        plan(n, h, settings.origins.max(1), min_train).ok_or_else(|| AutoMlError::BadTarget {
+            column: series.target.clone(),
+            detail: format!("the series has only {n} values, too few to backtest a forecast"),
+            hint:
+                "A forecast needs a history: at least a few dozen values, more for seasonal data."
+                    .into(),
+        })?;
     let budget = settings.time_budget_s;
     let over = |spent: f64| budget.is_some_and(|b| spent >= b);
     let frames: Vec<Frame<'_>> = plan
@@ -558,7 +569,8 @@ pub fn run_series(
                 .filter(|e| matches!(e.spec, ForecastSpec::Regression { .. }))
                 .collect();
             best_reg.sort_by(|a, b| a.scores.mase.total_cmp(&b.scores.mase));
-            let parents: Vec<ForecastSpec> = best_reg.iter().take(3).map(|e| e.spec.clone()).collect();
+            let parents: Vec<ForecastSpec> =
+                best_reg.iter().take(3).map(|e| e.spec.clone()).collect();
             if parents.is_empty() {
                 break;
             }
@@ -629,7 +641,12 @@ pub fn run_series(
             budget_s: budget.unwrap_or(0.0),
         });
     }
-    evaluated.sort_by(|a, b| a.scores.mase.total_cmp(&b.scores.mase).then(a.trial.cmp(&b.trial)));
+    evaluated.sort_by(|a, b| {
+        a.scores
+            .mase
+            .total_cmp(&b.scores.mase)
+            .then(a.trial.cmp(&b.trial))
+    });
     let mut leaderboard: Vec<TrialRow> = evaluated.iter().map(row_of).collect();
     // ensemble: inverse-MASE weighted mean of the best three, kept when it backtests better
     let mut members: Vec<(ForecastSpec, f64)> = vec![(evaluated[0].spec.clone(), 1.0)];
@@ -644,7 +661,12 @@ pub fn run_series(
         let mut all = Vec::new();
         for k in 0..plan.origins.len() {
             let f: Vec<f64> = (0..plan.h)
-                .map(|j| top.iter().zip(&weights).map(|(e, w)| w * e.forecasts[k][j]).sum())
+                .map(|j| {
+                    top.iter()
+                        .zip(&weights)
+                        .map(|(e, w)| w * e.forecasts[k][j])
+                        .sum()
+                })
                 .collect();
             let o = plan.origins[k];
             all.push(score(&series.values[o..o + plan.h], &f, scales[k]));
@@ -653,7 +675,10 @@ pub fn run_series(
         let s = mean_scores(&all);
         let label = format!(
             "Ensemble of {}",
-            top.iter().map(|e| e.spec.label()).collect::<Vec<_>>().join(" + ")
+            top.iter()
+                .map(|e| e.spec.label())
+                .collect::<Vec<_>>()
+                .join(" + ")
         );
         let row = TrialRow {
             rank: 0,
@@ -667,7 +692,11 @@ pub fn run_series(
             time_s: 0.0,
         };
         if s.mase < best_scores.mase {
-            members = top.iter().zip(&weights).map(|(e, w)| (e.spec.clone(), *w)).collect();
+            members = top
+                .iter()
+                .zip(&weights)
+                .map(|(e, w)| (e.spec.clone(), *w))
+                .collect();
             best_scores = s;
             best_forecasts = fc;
             notes.push("An ensemble of the best three models backtests better than any one of them and is used.".into());
@@ -742,7 +771,13 @@ pub fn run_series(
     let best_label = if best.len() == 1 {
         best[0].label.clone()
     } else {
-        format!("Ensemble of {}", best.iter().map(|b| b.label.clone()).collect::<Vec<_>>().join(" + "))
+        format!(
+            "Ensemble of {}",
+            best.iter()
+                .map(|b| b.label.clone())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        )
     };
     Ok(ForecastResult {
         target: series.target.clone(),
@@ -805,9 +840,10 @@ fn calibration_errors(
     let t0 = clock.now_s();
     for o in origins {
         let used = clock.now_s() - t0;
-        if settings.time_budget_s.is_some_and(|b| {
-            used > 0.1 * b || clock.now_s() - start > 1.1 * b
-        }) {
+        if settings
+            .time_budget_s
+            .is_some_and(|b| used > 0.1 * b || clock.now_s() - start > 1.1 * b)
+        {
             break;
         }
         let mut f = Frame::new(series, 0);
@@ -857,7 +893,10 @@ pub fn interval_widths(errors: &[Vec<f64>], h: usize) -> (Vec<f64>, Vec<f64>, (f
         q80.push(a);
         q95.push(b);
     }
-    let (a, b) = (q80.last().copied().unwrap_or(0.0), q95.last().copied().unwrap_or(0.0));
+    let (a, b) = (
+        q80.last().copied().unwrap_or(0.0),
+        q95.last().copied().unwrap_or(0.0),
+    );
     for j in bh..h {
         let f = ((j + 1) as f64 / bh.max(1) as f64).sqrt();
         q80.push(a * f);

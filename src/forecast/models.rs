@@ -388,7 +388,10 @@ fn regression(
     };
     let n = y.len();
     if ctx.times.len() < n + h || ctx.covariates.iter().any(|c| c.len() < n + h) {
-        return Err(fail(spec, "the forecast period's dates or covariates are missing"));
+        return Err(fail(
+            spec,
+            "the forecast period's dates or covariates are missing",
+        ));
     }
     let m = ctx.periods.first().copied().unwrap_or(1);
     let d = match transform {
@@ -400,7 +403,15 @@ fn regression(
     // z[t] = y[t] - y[t-d] (NaN before d)
     let mut yy: Vec<f64> = y.to_vec();
     let mut z: Vec<f64> = (0..n)
-        .map(|t| if d == 0 { y[t] } else if t >= d { y[t] - y[t - d] } else { f64::NAN })
+        .map(|t| {
+            if d == 0 {
+                y[t]
+            } else if t >= d {
+                y[t] - y[t - d]
+            } else {
+                f64::NAN
+            }
+        })
         .collect();
     let mut lag_set: Vec<usize> = (1..=*lags).collect();
     let mut windows = Vec::new();
@@ -461,11 +472,7 @@ fn regression(
     if cols == 0 {
         return Err(fail(spec, "no inputs"));
     }
-    let x = Matrix {
-        rows,
-        cols,
-        data,
-    };
+    let x = Matrix { rows, cols, data };
     let fitted = match learner {
         Learner::Ridge { alpha } => {
             let mut mean = vec![0.0; cols];

@@ -85,7 +85,9 @@ impl Frequency {
             Frequency::Hourly => return slot as f64 * 3600.0,
             Frequency::Daily => slot,
             Frequency::Weekly => origin_days + slot * 7,
-            Frequency::Monthly => days_from_civil(slot.div_euclid(12), slot.rem_euclid(12) as u32 + 1, 1),
+            Frequency::Monthly => {
+                days_from_civil(slot.div_euclid(12), slot.rem_euclid(12) as u32 + 1, 1)
+            }
             Frequency::Quarterly => {
                 days_from_civil(slot.div_euclid(4), slot.rem_euclid(4) as u32 * 3 + 1, 1)
             }
@@ -249,7 +251,10 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     if !target_stats.numeric {
         return Err(bad(
             &options.target,
-            format!("the column \"{}\" of \"{file}\" is not numeric", options.target),
+            format!(
+                "the column \"{}\" of \"{file}\" is not numeric",
+                options.target
+            ),
             "Forecasting needs a numeric target: choose a column of numbers.",
         ));
     }
@@ -267,7 +272,11 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         let Some(dt) = parse_date_as(cell, format) else {
             return Err(bad(
                 &options.date,
-                format!("row {} of \"{file}\" has the date \"{cell}\", which is not {}", r + 2, format.describe()),
+                format!(
+                    "row {} of \"{file}\" has the date \"{cell}\", which is not {}",
+                    r + 2,
+                    format.describe()
+                ),
                 "Fix or delete that row so every date is written the same way.",
             ));
         };
@@ -286,7 +295,10 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     let Some(last_known) = last_known else {
         return Err(bad(
             &options.target,
-            format!("the column \"{}\" of \"{file}\" has no numbers", options.target),
+            format!(
+                "the column \"{}\" of \"{file}\" has no numbers",
+                options.target
+            ),
             "Choose a column with values to forecast.",
         ));
     };
@@ -328,7 +340,11 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         if slots.last() == Some(&s) {
             duplicates += 1;
             if first_dup.is_none() {
-                first_dup = Some(format!("row {}, \"{}\"", r + 2, table.columns[d_col].get(r)));
+                first_dup = Some(format!(
+                    "row {}, \"{}\"",
+                    r + 2,
+                    table.columns[d_col].get(r)
+                ));
             }
             let last = sums.len() - 1;
             if v.is_finite() {
@@ -364,7 +380,10 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     if len > 2_000_000 {
         return Err(bad(
             &options.date,
-            format!("the dates span {len} {} steps, too many to forecast here", frequency.name()),
+            format!(
+                "the dates span {len} {} steps, too many to forecast here",
+                frequency.name()
+            ),
             "Aggregate the data to a coarser frequency.",
         ));
     }
@@ -472,7 +491,11 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         notes.push(format!(
             "Used as known covariates for the {} future rows of the file: {}.",
             future_times.len(),
-            covariates.iter().map(|c| format!("\"{}\"", c.0)).collect::<Vec<_>>().join(", ")
+            covariates
+                .iter()
+                .map(|c| format!("\"{}\"", c.0))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     let mut series = Series {
@@ -498,7 +521,9 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
 /// Fills non-finite values by linear interpolation between known neighbours; the ends take
 /// the nearest known value. Leaves an all-missing slice unchanged.
 pub fn interpolate(values: &mut [f64]) {
-    let known: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_finite()).collect();
+    let known: Vec<usize> = (0..values.len())
+        .filter(|&i| values[i].is_finite())
+        .collect();
     let (Some(&first), Some(&last)) = (known.first(), known.last()) else {
         return;
     };
@@ -531,7 +556,11 @@ pub fn format_time(seconds: f64, with_time: bool) -> String {
     let (y, m, d) = civil_from_days(days);
     if with_time {
         let secs = (seconds - days as f64 * 86_400.0).round() as i64;
-        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, (secs % 3600) / 60)
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+            secs / 3600,
+            (secs % 3600) / 60
+        )
     } else {
         format!("{y:04}-{m:02}-{d:02}")
     }
@@ -590,10 +619,9 @@ pub fn detect_periods(series: &mut Series) {
         let acf: Vec<f64> = (0..=max_lag + 1).map(|l| autocorrelation(x, l)).collect();
         let mut best: Option<(usize, f64)> = None;
         for l in 3..=max_lag {
-            if acf[l] > acf[l - 1] && acf[l] >= acf[l + 1] && acf[l] >= THRESHOLD {
-                if best.is_none_or(|b| acf[l] > b.1) {
-                    best = Some((l, acf[l]));
-                }
+            let peak = acf[l] > acf[l - 1] && acf[l] >= acf[l + 1] && acf[l] >= THRESHOLD;
+            if peak && best.is_none_or(|b| acf[l] > b.1) {
+                best = Some((l, acf[l]));
             }
         }
         if let Some((l, r)) = best {
@@ -604,16 +632,26 @@ pub fn detect_periods(series: &mut Series) {
         }
     }
     series.notes.push(if periods.is_empty() {
-        format!("{} data; no seasonal period found.", capitalize(series.frequency.name()))
+        format!(
+            "{} data; no seasonal period found.",
+            capitalize(series.frequency.name())
+        )
     } else {
         format!(
             "{} data; seasonal period{} {} (autocorrelation {}).",
             capitalize(series.frequency.name()),
             if periods.len() > 1 { "s" } else { "" },
-            periods.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" and "),
             periods
                 .iter()
-                .map(|p| format!("{:.2}", checks.iter().find(|c| c.0 == *p).map_or(0.0, |c| c.1)))
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(" and "),
+            periods
+                .iter()
+                .map(|p| format!(
+                    "{:.2}",
+                    checks.iter().find(|c| c.0 == *p).map_or(0.0, |c| c.1)
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         )

@@ -39,7 +39,14 @@ fn benchmark_forecasts_are_exact() {
     assert!((d[0] - (7.0 + 6.0 / 7.0)).abs() < 1e-12 && (d[1] - (7.0 + 12.0 / 7.0)).abs() < 1e-12);
     assert_eq!(fc(ForecastSpec::Mean { window: 4 }, &y, 1), vec![6.5]);
     assert_eq!(
-        fc(ForecastSpec::SeasonalMean { period: 4, seasons: 2 }, &y, 4),
+        fc(
+            ForecastSpec::SeasonalMean {
+                period: 4,
+                seasons: 2
+            },
+            &y,
+            4
+        ),
         vec![3.0, 4.0, 6.0, 5.0]
     );
 }
@@ -69,7 +76,11 @@ fn holt_winters_recovers_clean_seasonal_series() {
     let fit = ets::fit(&y, Trend::Additive, Seasonal::Additive, 4).unwrap();
     let f = fit.forecast(8);
     for (k, v) in f.iter().enumerate() {
-        assert!((v - truth(48 + k)).abs() < 0.05, "step {k}: {v} vs {}", truth(48 + k));
+        assert!(
+            (v - truth(48 + k)).abs() < 0.05,
+            "step {k}: {v} vs {}",
+            truth(48 + k)
+        );
     }
     let factors = [1.2, 0.9, 0.8, 1.1];
     let mul = |t: usize| (50.0 + 2.0 * t as f64) * factors[t % 4];
@@ -80,7 +91,13 @@ fn holt_winters_recovers_clean_seasonal_series() {
         assert!((v / want - 1.0).abs() < 0.01, "step {k}: {v} vs {want}");
     }
     // multiplicative needs positive data
-    assert!(ets::fit(&[1.0, -1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0], Trend::None, Seasonal::Multiplicative, 2).is_none());
+    assert!(ets::fit(
+        &[1.0, -1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        Trend::None,
+        Seasonal::Multiplicative,
+        2
+    )
+    .is_none());
 }
 
 #[test]
@@ -114,16 +131,23 @@ fn csv_of(dates: &[String]) -> String {
 
 #[test]
 fn frequency_is_detected() {
-    let hourly: Vec<String> = (0..30).map(|i| format!("2024-01-{:02} {:02}:00", 1 + i / 24, i % 24)).collect();
+    let hourly: Vec<String> = (0..30)
+        .map(|i| format!("2024-01-{:02} {:02}:00", 1 + i / 24, i % 24))
+        .collect();
     let daily: Vec<String> = (0..30).map(|i| format!("2024-01-{:02}", i + 1)).collect();
     let weekly: Vec<String> = (0..30)
         .map(|i| {
-            let (y, m, d) = crate::cells::civil_from_days(crate::cells::days_from_civil(2024, 1, 6) + 7 * i);
+            let (y, m, d) =
+                crate::cells::civil_from_days(crate::cells::days_from_civil(2024, 1, 6) + 7 * i);
             format!("{y}-{m:02}-{d:02}")
         })
         .collect();
-    let monthly: Vec<String> = (0..30).map(|i| format!("{}-{:02}-01", 2020 + i / 12, i % 12 + 1)).collect();
-    let quarterly: Vec<String> = (0..30).map(|i| format!("{}-{:02}-01", 2000 + i / 4, 3 * (i % 4) + 1)).collect();
+    let monthly: Vec<String> = (0..30)
+        .map(|i| format!("{}-{:02}-01", 2020 + i / 12, i % 12 + 1))
+        .collect();
+    let quarterly: Vec<String> = (0..30)
+        .map(|i| format!("{}-{:02}-01", 2000 + i / 4, 3 * (i % 4) + 1))
+        .collect();
     let yearly: Vec<String> = (0..30).map(|i| format!("{}-01-01", 1990 + i)).collect();
     for (dates, want) in [
         (hourly, Frequency::Hourly),
@@ -136,7 +160,11 @@ fn frequency_is_detected() {
         let s = series_of(&csv_of(&dates)).unwrap();
         assert_eq!(s.frequency, want, "{:?}", &dates[..2]);
         assert_eq!(s.len(), 30);
-        assert!(s.notes.iter().all(|n| !n.contains("missing")), "{:?}", s.notes);
+        assert!(
+            s.notes.iter().all(|n| !n.contains("missing")),
+            "{:?}",
+            s.notes
+        );
     }
     // a year column named "year"
     let s = series_of("date,y\n1,2\n").err();
@@ -147,7 +175,11 @@ fn frequency_is_detected() {
     }
     let s = series_from_table(
         &table(&text),
-        &SeriesOptions { target: "y".into(), date: "year".into(), id: None },
+        &SeriesOptions {
+            target: "y".into(),
+            date: "year".into(),
+            id: None,
+        },
     )
     .unwrap();
     assert_eq!(s.frequency, Frequency::Yearly);
@@ -159,7 +191,10 @@ fn duplicates_are_averaged_and_gaps_interpolated_with_notes() {
     let s = series_of(text).unwrap();
     assert_eq!(s.frequency, Frequency::Daily);
     assert_eq!(s.values, vec![1.0, 3.0, 4.0, 6.0, 8.0, 10.0, 12.0, 13.0]);
-    assert_eq!(s.filled, vec![false, false, false, true, false, true, false, false]);
+    assert_eq!(
+        s.filled,
+        vec![false, false, false, true, false, true, false, false]
+    );
     let notes = s.notes.join("\n");
     assert!(notes.contains("1 rows repeat the date of an earlier row (first at row 4, \"2024-01-02\"): values on the same daily date were averaged."), "{notes}");
     assert!(notes.contains("1 daily dates are missing between the first and the last (first gap at 2024-01-04): they were filled by linear interpolation"), "{notes}");
@@ -171,12 +206,26 @@ fn several_series_are_refused_with_a_clear_message() {
     let text = "date,store,y\n2024-01-01,a,1\n2024-01-01,b,2\n2024-01-02,a,3\n2024-01-02,b,4\n2024-01-03,a,3\n2024-01-03,b,4\n2024-01-04,a,3\n2024-01-04,b,4\n";
     let e = series_from_table(
         &table(text),
-        &SeriesOptions { target: "y".into(), date: "date".into(), id: Some("store".into()) },
+        &SeriesOptions {
+            target: "y".into(),
+            date: "date".into(),
+            id: Some("store".into()),
+        },
     )
     .unwrap_err();
-    assert!(e.to_string().contains("holds 2 series keyed by \"store\" (\"a\", \"b\")"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("holds 2 series keyed by \"store\" (\"a\", \"b\")"),
+        "{e}"
+    );
     // without the id column the repeated dates are caught too
-    let e = series_of(&text.replace(",store", "").replace(",a,", ",").replace(",b,", ",")).unwrap_err();
+    let e = series_of(
+        &text
+            .replace(",store", "")
+            .replace(",a,", ",")
+            .replace(",b,", ","),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("looks like several series"), "{e}");
 }
 
@@ -184,11 +233,22 @@ fn several_series_are_refused_with_a_clear_message() {
 fn covariates_need_known_future_values() {
     let mut text = String::from("date,x,y\n");
     for i in 0..30 {
-        text.push_str(&format!("2024-01-{:02},{},{}\n", i + 1, i % 3, 2 * (i % 3) + 1));
+        text.push_str(&format!(
+            "2024-01-{:02},{},{}\n",
+            i + 1,
+            i % 3,
+            2 * (i % 3) + 1
+        ));
     }
     let s = series_of(&text).unwrap();
     assert!(s.covariates.is_empty());
-    assert!(s.notes.iter().any(|n| n.contains("Other columns (\"x\") are left out")), "{:?}", s.notes);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("Other columns (\"x\") are left out")),
+        "{:?}",
+        s.notes
+    );
     text.push_str("2024-01-31,0,\n2024-02-01,1,\n");
     let s = series_of(&text).unwrap();
     assert_eq!(s.covariates.len(), 1);
@@ -211,7 +271,8 @@ fn covariates_need_known_future_values() {
 fn monthly_seasonality_is_found() {
     let mut text = String::from("date,y\n");
     for i in 0..72 {
-        let v = 100.0 + i as f64 + 20.0 * (2.0 * std::f64::consts::PI * (i % 12) as f64 / 12.0).sin();
+        let v =
+            100.0 + i as f64 + 20.0 * (2.0 * std::f64::consts::PI * (i % 12) as f64 / 12.0).sin();
         text.push_str(&format!("{}-{:02},{v}\n", 2000 + i / 12, i % 12 + 1));
     }
     let s = series_of(&text).unwrap();
@@ -223,7 +284,8 @@ fn monthly_seasonality_is_found() {
 fn search_is_deterministic_with_a_trial_budget_and_backtests_are_honest() {
     let mut text = String::from("date,y\n");
     for i in 0..96 {
-        let v = 100.0 + 2.0 * i as f64 + 15.0 * ((i % 12) as f64 - 5.5).abs() + ((i * 37 % 11) as f64);
+        let v =
+            100.0 + 2.0 * i as f64 + 15.0 * ((i % 12) as f64 - 5.5).abs() + ((i * 37 % 11) as f64);
         text.push_str(&format!("{}-{:02}-01,{v}\n", 2000 + i / 12, i % 12 + 1));
     }
     let s = series_of(&text).unwrap();
@@ -238,14 +300,29 @@ fn search_is_deterministic_with_a_trial_budget_and_backtests_are_honest() {
     let a = run_series(&s, &settings, &Zero, &mut |_| {}).unwrap();
     let b = run_series(&s, &settings, &Zero, &mut |_| {}).unwrap();
     assert_eq!(a.trials, 40);
-    let labels = |r: &ForecastResult| r.leaderboard.iter().map(|x| (x.label.clone(), x.scores.mase.to_bits())).collect::<Vec<_>>();
+    let labels = |r: &ForecastResult| {
+        r.leaderboard
+            .iter()
+            .map(|x| (x.label.clone(), x.scores.mase.to_bits()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(labels(&a), labels(&b));
     assert_eq!(a.forecast.len(), 12);
     assert_eq!(a.origins, 3);
     assert_eq!(a.forecast[0].time, "2008-01-01");
     // a seasonal trending series: the winner beats the naive forecast clearly
-    let naive = a.leaderboard.iter().find(|r| r.label == "Naive").unwrap().scores.mase;
-    assert!(a.best_scores.mase < 0.5 * naive, "{} vs naive {naive}", a.best_scores.mase);
+    let naive = a
+        .leaderboard
+        .iter()
+        .find(|r| r.label == "Naive")
+        .unwrap()
+        .scores
+        .mase;
+    assert!(
+        a.best_scores.mase < 0.5 * naive,
+        "{} vs naive {naive}",
+        a.best_scores.mase
+    );
     // intervals nest and widen
     for p in &a.forecast {
         assert!(p.lo95 <= p.lo80 && p.lo80 <= p.value && p.value <= p.hi80 && p.hi80 <= p.hi95);

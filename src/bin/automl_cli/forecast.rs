@@ -60,7 +60,9 @@ pub fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
     }
     if let Some(b) = settings.time_budget_s {
         if !(b > 0.0 && b.is_finite()) {
-            return Err(usage_error("--time-budget needs a positive number of seconds."));
+            return Err(usage_error(
+                "--time-budget needs a positive number of seconds.",
+            ));
         }
     }
     let path = path.ok_or_else(|| usage_error("fit needs a data file."))?;
@@ -133,7 +135,11 @@ fn print_result(out: &mut impl Write, r: &ForecastResult) {
         );
     }
     if r.leaderboard.len() > SHOWN {
-        let _ = writeln!(out, "   … {} more (use --json to see all)", r.leaderboard.len() - SHOWN);
+        let _ = writeln!(
+            out,
+            "   … {} more (use --json to see all)",
+            r.leaderboard.len() - SHOWN
+        );
     }
     let _ = writeln!(
         out,
@@ -210,12 +216,17 @@ pub fn cmd_bench_ts(args: &[String]) -> Result<(), CliError> {
     let mut summary = Vec::new();
     let mut out = std::io::stdout().lock();
     for entry in entries {
-        let name = entry.get("name").and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let name = entry
+            .get("name")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
         if !only.is_empty() && !only.contains(&name) {
             continue;
         }
         let clock = SystemClock::new();
-        let result = forecast::bench::bench_series(&datasets, &splits, &entry, budget, seed, &clock)?;
+        let result =
+            forecast::bench::bench_series(&datasets, &splits, &entry, budget, seed, &clock)?;
         let path = out_dir.join(format!("{name}.json"));
         let text = serde_json::to_string_pretty(&result).unwrap_or_default();
         std::fs::write(&path, text).map_err(|e| CliError {
