@@ -468,7 +468,7 @@ fn mutate(spec: &ForecastSpec, rng: &mut Rng, max_lags: usize) -> Option<Forecas
     };
     let learner = match learner {
         Learner::Ridge { alpha } => Learner::Ridge {
-            alpha: alpha * [0.1, 0.3, 3.0, 10.0][rng.below(4)],
+            alpha: (alpha * [0.1, 0.3, 3.0, 10.0][rng.below(4)]).clamp(1e-4, 1e4),
         },
         Learner::Boosting {
             rounds,
@@ -531,7 +531,8 @@ pub fn run_series(
                     .into(),
         })?;
     let budget = settings.time_budget_s;
-    let over = |spent: f64| budget.is_some_and(|b| spent >= b);
+    // the search stops at 85% of the budget: the final fit and the intervals use the rest
+    let over = |spent: f64| budget.is_some_and(|b| spent >= 0.85 * b);
     let frames: Vec<Frame<'_>> = plan
         .origins
         .iter()
@@ -589,7 +590,7 @@ pub fn run_series(
         // skip a model whose cost class already proved too slow for the time left
         let class = spec.cost_class() as usize;
         if let Some(b) = budget {
-            if cost[class] > 0.0 && spent + cost[class] > b {
+            if cost[class] > 0.0 && spent + cost[class] > 0.85 * b {
                 skipped += 1;
                 continue;
             }
