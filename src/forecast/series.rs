@@ -240,14 +240,34 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         notes.push(format!("The id column \"{id}\" holds one series."));
     }
     let date_stats = classify(&options.date, &table.columns[d_col]);
-    let Some(format) = date_stats.date_format else {
+    // a column of one repeated date is "constant" to the profile, but still dates
+    let date_format = date_stats.date_format.or_else(|| {
+        crate::cells::DateFormat::ALL.into_iter().find(|&f| {
+            let mut cells = table.columns[d_col]
+                .iter()
+                .filter(|c| !is_missing(c))
+                .peekable();
+            cells.peek().is_some() && cells.all(|c| parse_date_as(c, f).is_some())
+        })
+    });
+    let Some(format) = date_format else {
         return Err(bad(
             &options.date,
             format!("the column \"{}\" of \"{file}\" does not hold dates the reader understands", options.date),
             "Choose a column of dates such as 2024-03-05, 2024-03, 05/03/2024 or a year column named \"year\".",
         ));
     };
-    let target_stats = classify(&options.target, &table.columns[t_col]);
+    let mut target_stats = classify(&options.target, &table.columns[t_col]);
+    // a constant column of numbers is still a series (its forecast is that number)
+    if !target_stats.numeric
+        && table.columns[t_col]
+            .iter()
+            .filter(|c| !is_missing(c))
+            .all(|c| crate::cells::parse_number(c).is_some())
+    {
+        target_stats.numeric = true;
+        target_stats.number_format = crate::cells::NumberFormat::Plain;
+    }
     if !target_stats.numeric {
         return Err(bad(
             &options.target,
@@ -303,6 +323,14 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         ));
     };
     let future_rows: Vec<(f64, f64, usize)> = rows.split_off(last_known + 1);
+    if !future_rows.is_empty() {
+        notes.push(format!(
+            "{} rows after the last value of \"{}\" have no value: the history ends at {}, and those rows only count as the forecast period (for covariates).",
+            future_rows.len(),
+            options.target,
+            format_time(rows[last_known].0, rows[last_known].0 % 86_400.0 != 0.0)
+        ));
+    }
     // frequency from the median step between distinct times
     let mut steps: Vec<f64> = rows
         .windows(2)
