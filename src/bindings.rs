@@ -413,6 +413,76 @@ pub fn bench_gbm_fit(
     Ok(serde_json::json!({ "seconds": seconds, "fingerprint": print }).to_string())
 }
 
+/// The page's forecast settings (`ForecastSettings` in `www/protocol.js`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ForecastRunSettings {
+    target: String,
+    date: String,
+    id: Option<String>,
+    horizon: Option<usize>,
+    time_budget_s: Option<f64>,
+    seed: Option<u64>,
+}
+
+impl ForecastRunSettings {
+    fn parse(settings: JsValue) -> Result<ForecastRunSettings, JsError> {
+        serde_wasm_bindgen::from_value(settings)
+            .map_err(|e| JsError::new(&format!("The forecast settings are invalid: {e}.")))
+    }
+
+    fn series(&self) -> crate::forecast::SeriesOptions {
+        crate::forecast::SeriesOptions {
+            target: self.target.clone(),
+            date: self.date.clone(),
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// Describes the series a date column and a target make (`SeriesInfo` in `www/protocol.js`):
+/// frequency, default horizon, seasonal periods, notes.
+#[wasm_bindgen]
+pub fn forecast_info(bytes: &[u8], file_name: &str, settings: JsValue) -> Result<JsValue, JsError> {
+    let table = read(bytes, file_name, &settings, None)?;
+    let s = ForecastRunSettings::parse(settings)?;
+    to_js(&crate::forecast::series_info(&table, &s.series()).map_err(into_error)?)
+}
+
+/// Forecasts a series (`ForecastResult` in `www/protocol.js`); `on_progress` gets
+/// `{ kind: "forecastTrial", row: ForecastRow }` as each model's backtests finish.
+#[wasm_bindgen]
+pub fn forecast(
+    bytes: &[u8],
+    file_name: &str,
+    settings: JsValue,
+    on_progress: &js_sys::Function,
+) -> Result<JsValue, JsError> {
+    let table = read(bytes, file_name, &settings, None)?;
+    let s = ForecastRunSettings::parse(settings)?;
+    let defaults = crate::forecast::ForecastSettings::default();
+    let settings = crate::forecast::ForecastSettings {
+        target: s.target.clone(),
+        date: s.date.clone(),
+        id: s.id.clone(),
+        horizon: s.horizon,
+        time_budget_s: s.time_budget_s.or(defaults.time_budget_s),
+        seed: s.seed.unwrap_or(defaults.seed),
+        ..defaults
+    };
+    let mut observer = |row: &crate::forecast::TrialRow| {
+        if let Ok(row) = to_js(row) {
+            let event = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&event, &"kind".into(), &"forecastTrial".into());
+            let _ = js_sys::Reflect::set(&event, &"row".into(), &row);
+            let _ = on_progress.call1(&JsValue::NULL, &event);
+        }
+    };
+    let result = crate::forecast::run_forecast(&table, &settings, &DateClock, &mut observer)
+        .map_err(into_error)?;
+    to_js(&result)
+}
+
 /// Fault injection for tests: panics, which traps the wasm instance.
 #[wasm_bindgen]
 pub fn trigger_panic() {

@@ -14,6 +14,7 @@ pub mod data;
 pub mod ensemble;
 pub mod error;
 pub mod explain;
+pub mod forecast;
 pub mod guard;
 pub mod metrics;
 pub mod model_file;

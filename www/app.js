@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS, ERROR_NAMES, MAX_FILE_BYTES, WorkerBridge } from "./p
 import { workerScriptURL } from "./trusted-types.js";
 import { USED_KINDS, View, formatBytes } from "./view.js";
 import { Results } from "./results.js";
+import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 
 const METRIC_FOR_TASK = Object.freeze({ classification: "accuracy", regression: "r2" });
 const TASKS = new Set(["classification", "regression"]);
@@ -56,6 +57,8 @@ export class Controller {
     this.bridge = bridge;
     /** The results views (results.js): search curve, diagnostics, model, predictions, report. */
     this.results = results;
+    /** The forecasting task (forecast.js): its settings and results on the page. */
+    this.forecast = typeof document !== "undefined" && document.getElementById("forecast-section") ? new ForecastPanel(this) : null;
     this.samples = [];
     /** The loaded data: { bytes: ArrayBuffer, fileName, inspection } or null. */
     this.data = null;
@@ -247,6 +250,7 @@ export class Controller {
     this.view.hideRun();
     if (this.results) this.results.clearRun();
     this.view.showInspection(inspection);
+    if (this.forecast) this.forecast.dataLoaded(inspection);
     let index = sampleTarget ? columns.findIndex((c) => c.name === sampleTarget) : -1;
     if (index < 0) index = Number.isInteger(inspection.defaultTarget) ? inspection.defaultTarget : columns.length - 1;
     this.view.setTargetOptions(columns, index);
@@ -286,11 +290,13 @@ export class Controller {
     if (column) this.choices.exclude.delete(column.name);
     const task = column && TASKS.has(column.suggestedTask) ? column.suggestedTask : "classification";
     this.view.showTarget(index, task, this.kindOf(index));
+    if (this.forecast) this.forecast.targetChosen(index);
     this.showColumnStates();
     this.requestCheck();
   }
 
   chooseTask(task) {
+    if (this.forecast && !this.running) this.forecast.taskChosen(task);
     if (!TASKS.has(task) || this.running) return;
     this.view.setTask(task);
     this.requestCheck();
@@ -335,7 +341,7 @@ export class Controller {
   /** Ask for a target check with the current target, task and choices. */
   requestCheck() {
     const column = this.columns()[this.targetIndex];
-    if (!column) {
+    if (!column || (this.forecast && this.forecast.isActive())) {
       this.view.hideTargetCheck();
       return;
     }
@@ -408,6 +414,12 @@ export class Controller {
 
   async start(values) {
     if (this.running || this.loading || !this.data) return;
+    if (this.forecast && values.task === FORECAST_TASK) {
+      if (this.results) this.results.clearRun();
+      await this.forecast.start(values);
+      return;
+    }
+    if (this.forecast) this.forecast.hideResults();
     let settings;
     try {
       settings = this.settingsFrom(values);

@@ -22,6 +22,11 @@
 //   { id, type: "modelInfo", modelFile: Uint8Array }
 //       What a model file holds. Reply value: ModelInfo. A foreign, damaged or newer file gives
 //       an error reply (not fatal) whose message says which.
+//   { id, type: "forecastInfo", bytes: ArrayBuffer, fileName: string, settings: ForecastSettings }
+//       Read the series a date column and a numeric target make: SeriesInfo.
+//   { id, type: "forecast", bytes: ArrayBuffer, fileName: string, settings: ForecastSettings }
+//       Backtest forecasting models within the budget and forecast `horizon` steps:
+//       ForecastResult. Progress events: { kind: "forecastTrial", row: ForecastRow }.
 //   { id, type: "panic" }
 //       Fault injection for tests: makes the Rust core panic (a wasm trap).
 //
@@ -106,6 +111,23 @@
 //                    createdWith: string, formatVersion: number, best: LeaderboardRow,
 //                    settings: RunSettings, validation: string }
 
+// Forecasting shapes (src/forecast/mod.rs):
+//   ForecastSettings = { target: string, date: string, id?: string, horizon?: number,
+//                        timeBudgetS?: number, seed?: number, sheet?: string }
+//   SeriesInfo   = { frequency: "hourly"|"daily"|"weekly"|"monthly"|"quarterly"|"yearly",
+//                    defaultHorizon, n, periods: number[], futureRows, notes: string[] }
+//   Scores       = { mase, smape (%), mae, rmse }   (mean over the backtest windows)
+//   ForecastRow  = { rank, trial, label, model: object, scores: Scores, timeS }
+//   ForecastResult = { target, dateColumn, frequency, periods, n, horizon, origins,
+//                      backtestHorizon, leaderboard: ForecastRow[] (best first),
+//                      best: [{ label, model, weight }], bestLabel, bestScores: Scores,
+//                      historyTimes: string[], history: number[],
+//                      forecast: [{ time, value, lo80, hi80, lo95, hi95 }],
+//                      backtests: [{ times: string[], forecast: number[], actual: number[],
+//                                    scores: Scores }],
+//                      intervals: string, intervalCoverage: [number, number],
+//                      notes: string[], trials, elapsedS, seed }
+
 import { workerScriptURL } from "./trusted-types.js";
 
 /** Message type names, shared by both sides. */
@@ -118,6 +140,8 @@ export const MSG = Object.freeze({
   EXPLAIN_ROW: "explainRow",
   MODEL_INFO: "modelInfo",
   PANIC: "panic",
+  FORECAST_INFO: "forecastInfo",
+  FORECAST: "forecast",
   READY: "ready",
   PROGRESS: "progress",
   RESULT: "result",
@@ -253,6 +277,16 @@ export class WorkerBridge {
   /** What a model file holds; rejects with a clear message for a foreign or damaged file. */
   modelInfo(modelFile) {
     return this.request(MSG.MODEL_INFO, { modelFile });
+  }
+
+  /** Describe the series of a date column and a target (SeriesInfo). `bytes` is transferred. */
+  forecastInfo(bytes, fileName, settings) {
+    return this.request(MSG.FORECAST_INFO, { bytes, fileName, settings }, [bytes]);
+  }
+
+  /** Forecast a series (ForecastResult). `bytes` is transferred. */
+  forecast(bytes, fileName, settings, onProgress) {
+    return this.request(MSG.FORECAST, { bytes, fileName, settings }, [bytes], onProgress);
   }
 
   /** Fault injection for tests: the core panics; the reply is a fatal error. */

@@ -61,6 +61,9 @@ const PRECACHE = [
   "samples/titanic.csv",
   "samples/penguins.csv",
   "samples/diabetes.csv",
+  "samples/airline_passengers.csv",
+  "samples/co2.csv",
+  "forecast.js",
 ];
 
 self.addEventListener("install", (event) => {

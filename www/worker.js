@@ -3,7 +3,7 @@
 // sent before the module is ready is lost. Its one state between requests is the core's cache
 // of the last model used (keyed by the model file's checksum), which keeps what-if calls fast.
 import init, {
-  check_target, explain_row, failed_allocation_bytes, inspect, model_info, predict, predict_rows, run_search,
+  check_target, explain_row, failed_allocation_bytes, forecast, forecast_info, inspect, model_info, predict, predict_rows, run_search,
   take_model_file, trigger_panic, version,
 } from "./pkg/automl.js";
 import { ERROR_NAMES, MSG } from "./protocol.js";
@@ -107,6 +107,12 @@ self.onmessage = async (event) => {
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.MODEL_INFO) {
       const value = model_info(msg.modelFile);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.FORECAST_INFO) {
+      const value = forecast_info(new Uint8Array(msg.bytes), msg.fileName, msg.settings);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.FORECAST) {
+      const value = forecast(new Uint8Array(msg.bytes), msg.fileName, msg.settings, onProgress);
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.PANIC) {
       trigger_panic();

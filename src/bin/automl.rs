@@ -17,6 +17,9 @@ use automl::{
 use std::io::Write;
 use std::process::ExitCode;
 
+#[path = "automl_cli/forecast.rs"]
+mod forecast_cli;
+
 const USAGE: &str = "\
 Usage:
   automl fit DATA.csv --target COLUMN [options]   search models and print the leaderboard
@@ -27,6 +30,12 @@ Usage:
                                                   a row number (1 = first data row), the
                                                   prediction and, for classes, one
                                                   probability_<class> column per class
+  automl fit DATA.csv --target COLUMN --date COLUMN [--horizon H] [--time-budget S]
+             [--id COLUMN] [--seed N] [--max-trials N] [--json] [--out FORECAST.csv]
+                                                  forecast a time series: backtest leaderboard
+                                                  and the forecast with 80%/95% intervals
+  automl bench-ts --datasets DIR --splits DIR --time-budget S --out DIR [--only A,B]
+                                                  the benchmark collection's time series
 
 Options for fit:
   --target COLUMN        the column to predict (default: the last column)
@@ -523,7 +532,9 @@ fn cmd_predict(args: &[String]) -> Result<(), CliError> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("fit") if args.iter().any(|a| a == "--date") => forecast_cli::cmd_forecast(&args[1..]),
         Some("fit") => cmd_fit(&args[1..]),
+        Some("bench-ts") => forecast_cli::cmd_bench_ts(&args[1..]),
         Some("inspect") => cmd_inspect(&args[1..]),
         Some("predict") => cmd_predict(&args[1..]),
         Some("--help" | "-h" | "help") => {

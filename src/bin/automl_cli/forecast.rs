@@ -1,0 +1,255 @@
+//! The command line's forecasting: `automl fit DATA --target COLUMN --date COLUMN` and the
+//! time-series benchmark `automl bench-ts`.
+
+use super::{file_name, load, parse_number, printable, usage_error, CliError};
+use automl::forecast::{self, ForecastResult, ForecastSettings};
+use automl::search::SystemClock;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// `automl fit DATA --target COLUMN --date COLUMN [--horizon H] [--time-budget S] [--id COLUMN]
+/// [--seed N] [--max-trials N] [--json] [--out FILE.csv] [--quiet] [--sheet NAME]`.
+pub fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
+    let mut path = None;
+    let mut settings = ForecastSettings::default();
+    let (mut json, mut quiet, mut out_file, mut sheet) = (false, false, None, None);
+    let mut time_given = false;
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let mut value = || -> Result<String, CliError> {
+            i += 1;
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
+        };
+        match arg {
+            "--target" => settings.target = value()?,
+            "--date" => settings.date = value()?,
+            "--id" => settings.id = Some(value()?),
+            "--horizon" => settings.horizon = Some(parse_number("--horizon", &value()?)?),
+            "--time-budget" => {
+                settings.time_budget_s = Some(parse_number("--time-budget", &value()?)?);
+                time_given = true;
+            }
+            "--max-trials" => settings.max_trials = Some(parse_number("--max-trials", &value()?)?),
+            "--seed" => settings.seed = parse_number("--seed", &value()?)?,
+            "--origins" => settings.origins = parse_number("--origins", &value()?)?,
+            "--no-ensemble" => settings.ensemble = false,
+            "--json" => json = true,
+            "--quiet" => quiet = true,
+            "--out" => out_file = Some(value()?),
+            "--sheet" => sheet = Some(value()?),
+            flag if flag.starts_with("--") => {
+                return Err(usage_error(format!(
+                    "Unknown option {flag} for a forecast (fit with --date)."
+                )))
+            }
+            file => {
+                if path.replace(file.to_string()).is_some() {
+                    return Err(usage_error(format!(
+                        "Only one data file can be given; \"{file}\" is a second one."
+                    )));
+                }
+            }
+        }
+        i += 1;
+    }
+    if settings.max_trials.is_some() && !time_given {
+        settings.time_budget_s = None;
+    }
+    if let Some(b) = settings.time_budget_s {
+        if !(b > 0.0 && b.is_finite()) {
+            return Err(usage_error(
+                "--time-budget needs a positive number of seconds.",
+            ));
+        }
+    }
+    let path = path.ok_or_else(|| usage_error("fit needs a data file."))?;
+    if settings.target.is_empty() {
+        return Err(usage_error(
+            "A forecast needs --target COLUMN (the numeric column to forecast) with --date.",
+        ));
+    }
+    let name = file_name(&path);
+    let table = load(&path, sheet)?;
+    let clock = SystemClock::new();
+    let show = !(quiet || json);
+    let mut observer = |row: &forecast::TrialRow| {
+        if show {
+            eprintln!(
+                "trial {:>3}  {:<44} MASE {:.4}  ({:.2} s)",
+                row.trial, row.label, row.scores.mase, row.time_s
+            );
+        }
+    };
+    let result = forecast::run_forecast(&table, &settings, &clock, &mut observer)
+        .map_err(|e| CliError::from(e).in_file(&name))?;
+    if let Some(out) = &out_file {
+        std::fs::write(out, forecast::forecast_csv(&result)).map_err(|e| CliError {
+            message: format!("Cannot write \"{out}\": {e}."),
+            hint: "Check that the folder exists and is writable.".into(),
+        })?;
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        let text = serde_json::to_string_pretty(&result)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        let _ = writeln!(out, "{text}");
+        return Ok(());
+    }
+    print_result(&mut out, &result);
+    Ok(())
+}
+
+fn print_result(out: &mut impl Write, r: &ForecastResult) {
+    let _ = writeln!(
+        out,
+        "{} {} values of \"{}\" by \"{}\", horizon {}, {} backtest windows of {} steps, {} models in {:.1} s",
+        r.n,
+        r.frequency.name(),
+        printable(&r.target),
+        printable(&r.date_column),
+        r.horizon,
+        r.origins,
+        r.backtest_horizon,
+        r.trials,
+        r.elapsed_s
+    );
+    let _ = writeln!(
+        out,
+        "\n{:>4}  {:<58} {:>8} {:>8} {:>12} {:>12}",
+        "rank", "model", "MASE", "sMAPE %", "MAE", "RMSE"
+    );
+    const SHOWN: usize = 20;
+    for row in r.leaderboard.iter().take(SHOWN) {
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<58} {:>8.4} {:>8.2} {:>12.4} {:>12.4}",
+            row.rank,
+            truncate(&row.label, 58),
+            row.scores.mase,
+            row.scores.smape,
+            row.scores.mae,
+            row.scores.rmse
+        );
+    }
+    if r.leaderboard.len() > SHOWN {
+        let _ = writeln!(
+            out,
+            "   … {} more (use --json to see all)",
+            r.leaderboard.len() - SHOWN
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nForecast by {} (backtest MASE {:.4}); intervals 80% and 95%:",
+        r.best_label, r.best_scores.mase
+    );
+    let _ = writeln!(
+        out,
+        "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "date", "forecast", "lo80", "hi80", "lo95", "hi95"
+    );
+    for p in &r.forecast {
+        let _ = writeln!(
+            out,
+            "{:<18} {:>12.4} {:>12.4} {:>12.4} {:>12.4} {:>12.4}",
+            p.time, p.value, p.lo80, p.hi80, p.lo95, p.hi95
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nIntervals: {} Calibration errors inside: {:.0}% (80%), {:.0}% (95%).",
+        r.intervals,
+        100.0 * r.interval_coverage.0,
+        100.0 * r.interval_coverage.1
+    );
+    for note in &r.notes {
+        let _ = writeln!(out, "note: {}", printable(note));
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}
+
+/// `automl bench-ts --datasets DIR --splits DIR --time-budget S --out DIR [--only NAME,...]
+/// [--seed N]`: the collection's time series, one result file per dataset and a summary.
+pub fn cmd_bench_ts(args: &[String]) -> Result<(), CliError> {
+    let (mut datasets, mut splits, mut out_dir) = (None, None, None);
+    let mut budget = 10.0f64;
+    let mut seed = 42u64;
+    let mut only: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let mut value = || -> Result<String, CliError> {
+            i += 1;
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
+        };
+        match arg {
+            "--datasets" => datasets = Some(PathBuf::from(value()?)),
+            "--splits" => splits = Some(PathBuf::from(value()?)),
+            "--out" => out_dir = Some(PathBuf::from(value()?)),
+            "--time-budget" => budget = parse_number("--time-budget", &value()?)?,
+            "--seed" => seed = parse_number("--seed", &value()?)?,
+            "--only" => only.extend(value()?.split(',').map(|s| s.trim().to_string())),
+            other => return Err(usage_error(format!("Unknown option {other} for bench-ts."))),
+        }
+        i += 1;
+    }
+    let datasets = datasets.ok_or_else(|| usage_error("bench-ts needs --datasets DIR."))?;
+    let splits = splits.ok_or_else(|| usage_error("bench-ts needs --splits DIR."))?;
+    let out_dir = out_dir.ok_or_else(|| usage_error("bench-ts needs --out DIR."))?;
+    std::fs::create_dir_all(&out_dir).map_err(|e| CliError {
+        message: format!("Cannot create \"{}\": {e}.", out_dir.display()),
+        hint: "Choose a writable folder.".into(),
+    })?;
+    let entries = forecast::bench::timeseries_entries(&datasets)?;
+    let mut summary = Vec::new();
+    let mut out = std::io::stdout().lock();
+    for entry in entries {
+        let name = entry
+            .get("name")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        if !only.is_empty() && !only.contains(&name) {
+            continue;
+        }
+        let clock = SystemClock::new();
+        let result =
+            forecast::bench::bench_series(&datasets, &splits, &entry, budget, seed, &clock)?;
+        let path = out_dir.join(format!("{name}.json"));
+        let text = serde_json::to_string_pretty(&result).unwrap_or_default();
+        std::fs::write(&path, text).map_err(|e| CliError {
+            message: format!("Cannot write \"{}\": {e}.", path.display()),
+            hint: "Choose a writable folder.".into(),
+        })?;
+        let fold = &result["folds"][0];
+        let _ = writeln!(
+            out,
+            "{:<24} MASE {:>7.4}  sMAPE {:>7.2}  {:>6.1} s  {}",
+            name,
+            fold["metrics"]["mase"].as_f64().unwrap_or(f64::NAN),
+            fold["metrics"]["smape"].as_f64().unwrap_or(f64::NAN),
+            fold["wall_time_s"].as_f64().unwrap_or(f64::NAN),
+            fold["model"].as_str().unwrap_or("")
+        );
+        summary.push(result);
+    }
+    let mean = summary
+        .iter()
+        .filter_map(|r| r["folds"][0]["metrics"]["mase"].as_f64())
+        .sum::<f64>()
+        / summary.len().max(1) as f64;
+    let _ = writeln!(out, "mean MASE over {} series: {mean:.4}", summary.len());
+    Ok(())
+}

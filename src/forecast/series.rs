@@ -1,0 +1,696 @@
+//! A time series from a table: the date column read with the table's own date parsing, the
+//! frequency detected from the steps between dates, duplicate timestamps averaged, gaps and
+//! missing values filled by linear interpolation (each with a note), and the seasonal periods
+//! found from the frequency and checked by autocorrelation.
+
+use crate::cells::{civil_from_days, days_from_civil, is_missing, parse_date_as, parse_number_as};
+use crate::data::{classify, ColumnKind, Table};
+use crate::error::{AutoMlError, Result};
+use serde::Serialize;
+
+/// How often the series has a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Frequency {
+    /// One value per hour.
+    Hourly,
+    /// One value per day.
+    Daily,
+    /// One value per week.
+    Weekly,
+    /// One value per month.
+    Monthly,
+    /// One value per quarter.
+    Quarterly,
+    /// One value per year.
+    Yearly,
+}
+
+impl Frequency {
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Frequency::Hourly => "hourly",
+            Frequency::Daily => "daily",
+            Frequency::Weekly => "weekly",
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::Yearly => "yearly",
+        }
+    }
+
+    /// The horizon used when the person does not set one: two days, two weeks, a quarter of a
+    /// year, a year, two years, five years.
+    pub fn default_horizon(self) -> usize {
+        match self {
+            Frequency::Hourly => 48,
+            Frequency::Daily => 14,
+            Frequency::Weekly => 13,
+            Frequency::Monthly => 12,
+            Frequency::Quarterly => 8,
+            Frequency::Yearly => 5,
+        }
+    }
+
+    /// Seasonal periods the calendar suggests, most usual first.
+    pub fn calendar_periods(self) -> &'static [usize] {
+        match self {
+            Frequency::Hourly => &[24, 168],
+            Frequency::Daily => &[7, 365],
+            Frequency::Weekly => &[52],
+            Frequency::Monthly => &[12],
+            Frequency::Quarterly => &[4],
+            Frequency::Yearly => &[],
+        }
+    }
+
+    /// The integer slot of a timestamp (seconds) on this frequency's grid. Weeks count from
+    /// `origin_days` (the first date), so a week may start on any weekday.
+    pub fn slot(self, seconds: f64, origin_days: i64) -> i64 {
+        let days = (seconds / 86_400.0).floor() as i64;
+        let (y, m, _) = civil_from_days(days);
+        match self {
+            Frequency::Hourly => (seconds / 3600.0).round() as i64,
+            Frequency::Daily => days,
+            Frequency::Weekly => (days - origin_days + 3).div_euclid(7),
+            Frequency::Monthly => y * 12 + m as i64 - 1,
+            Frequency::Quarterly => y * 4 + (m as i64 - 1) / 3,
+            Frequency::Yearly => y,
+        }
+    }
+
+    /// The timestamp (seconds) of a slot, the inverse of [`Frequency::slot`].
+    pub fn slot_start(self, slot: i64, origin_days: i64) -> f64 {
+        let days = match self {
+            Frequency::Hourly => return slot as f64 * 3600.0,
+            Frequency::Daily => slot,
+            Frequency::Weekly => origin_days + slot * 7,
+            Frequency::Monthly => {
+                days_from_civil(slot.div_euclid(12), slot.rem_euclid(12) as u32 + 1, 1)
+            }
+            Frequency::Quarterly => {
+                days_from_civil(slot.div_euclid(4), slot.rem_euclid(4) as u32 * 3 + 1, 1)
+            }
+            Frequency::Yearly => days_from_civil(slot, 1, 1),
+        };
+        days as f64 * 86_400.0
+    }
+
+    /// The frequency whose usual step is closest to `step_days`, if any is close.
+    pub fn from_step_days(step_days: f64) -> Option<Frequency> {
+        let hours = step_days * 24.0;
+        if (0.9..=1.1).contains(&hours) {
+            Some(Frequency::Hourly)
+        } else if (0.9..=1.1).contains(&step_days) {
+            Some(Frequency::Daily)
+        } else if (6.5..=7.5).contains(&step_days) {
+            Some(Frequency::Weekly)
+        } else if (27.5..=31.5).contains(&step_days) {
+            Some(Frequency::Monthly)
+        } else if (88.0..=93.0).contains(&step_days) {
+            Some(Frequency::Quarterly)
+        } else if (360.0..=367.0).contains(&step_days) {
+            Some(Frequency::Yearly)
+        } else {
+            None
+        }
+    }
+}
+
+/// A regular series ready for modelling.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    /// The target column.
+    pub target: String,
+    /// The date column.
+    pub date_column: String,
+    /// The detected frequency.
+    pub frequency: Frequency,
+    /// First day of the grid (for weekly slots).
+    pub origin_days: i64,
+    /// Grid slot of each value (consecutive).
+    pub slots: Vec<i64>,
+    /// Timestamps (seconds since 1970) of each value.
+    pub times: Vec<f64>,
+    /// Values, every one finite (gaps and missing values filled).
+    pub values: Vec<f64>,
+    /// Which values were filled in rather than read.
+    pub filled: Vec<bool>,
+    /// Whether the dates carry a time of day.
+    pub has_time: bool,
+    /// Seasonal periods found (the first is the main one); empty when none.
+    pub periods: Vec<usize>,
+    /// Autocorrelation at each period tried, for the report.
+    pub period_checks: Vec<(usize, f64)>,
+    /// Known covariates: name and values on the history grid followed by the forecast period.
+    pub covariates: Vec<(String, Vec<f64>)>,
+    /// Rows after the history with dates but no target: the forecast period given by the file.
+    pub future_times: Vec<f64>,
+    /// What was done to the data, for people.
+    pub notes: Vec<String>,
+}
+
+impl Series {
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether there are no values.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The main seasonal period (1 when none).
+    pub fn season(&self) -> usize {
+        self.periods.first().copied().unwrap_or(1)
+    }
+
+    /// Timestamps of the `h` steps after the history.
+    pub fn future(&self, h: usize) -> Vec<f64> {
+        let last = self.slots.last().copied().unwrap_or(0);
+        (1..=h as i64)
+            .map(|k| self.frequency.slot_start(last + k, self.origin_days))
+            .collect()
+    }
+
+    /// The first `n` values as a series of their own (for backtests and the benchmark).
+    pub fn head(&self, n: usize) -> Series {
+        let n = n.min(self.len());
+        let mut s = self.clone();
+        s.slots.truncate(n);
+        s.times.truncate(n);
+        s.values.truncate(n);
+        s.filled.truncate(n);
+        s
+    }
+}
+
+/// How to read a series from a table.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SeriesOptions {
+    /// The numeric target column.
+    pub target: String,
+    /// The date or time column.
+    pub date: String,
+    /// A column naming the series when the file holds several.
+    pub id: Option<String>,
+}
+
+fn bad(column: &str, detail: String, hint: &str) -> AutoMlError {
+    AutoMlError::BadTarget {
+        column: column.to_string(),
+        detail,
+        hint: hint.to_string(),
+    }
+}
+
+/// Reads one regular series from `table`: see the module comment for what is done to it.
+pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Series> {
+    let t_col = table.column_index(&options.target)?;
+    let d_col = table.column_index(&options.date)?;
+    if t_col == d_col {
+        return Err(bad(
+            &options.target,
+            "the target and the date are the same column".into(),
+            "Choose a date column and a different numeric column to forecast.",
+        ));
+    }
+    let file = &table.file;
+    let mut notes = Vec::new();
+    if let Some(id) = &options.id {
+        let i_col = table.column_index(id)?;
+        let mut ids: Vec<&str> = table.columns[i_col].iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() > 1 {
+            let shown: Vec<String> = ids.iter().take(3).map(|s| format!("\"{s}\"")).collect();
+            return Err(bad(
+                id,
+                format!(
+                    "the file \"{file}\" holds {} series keyed by \"{id}\" ({}{}); one series is forecast at a time",
+                    ids.len(),
+                    shown.join(", "),
+                    if ids.len() > 3 { ", ..." } else { "" }
+                ),
+                "Keep the rows of one series (filter the file on that column) and forecast each series separately.",
+            ));
+        }
+        notes.push(format!("The id column \"{id}\" holds one series."));
+    }
+    let date_stats = classify(&options.date, &table.columns[d_col]);
+    // a column of one repeated date is "constant" to the profile, but still dates
+    let date_format = date_stats.date_format.or_else(|| {
+        crate::cells::DateFormat::ALL.into_iter().find(|&f| {
+            let mut cells = table.columns[d_col]
+                .iter()
+                .filter(|c| !is_missing(c))
+                .peekable();
+            cells.peek().is_some() && cells.all(|c| parse_date_as(c, f).is_some())
+        })
+    });
+    let Some(format) = date_format else {
+        return Err(bad(
+            &options.date,
+            format!("the column \"{}\" of \"{file}\" does not hold dates the reader understands", options.date),
+            "Choose a column of dates such as 2024-03-05, 2024-03, 05/03/2024 or a year column named \"year\".",
+        ));
+    };
+    let mut target_stats = classify(&options.target, &table.columns[t_col]);
+    // a constant column of numbers is still a series (its forecast is that number)
+    if !target_stats.numeric
+        && table.columns[t_col]
+            .iter()
+            .filter(|c| !is_missing(c))
+            .all(|c| crate::cells::parse_number(c).is_some())
+    {
+        target_stats.numeric = true;
+        target_stats.number_format = crate::cells::NumberFormat::Plain;
+    }
+    if !target_stats.numeric {
+        return Err(bad(
+            &options.target,
+            format!(
+                "the column \"{}\" of \"{file}\" is not numeric",
+                options.target
+            ),
+            "Forecasting needs a numeric target: choose a column of numbers.",
+        ));
+    }
+    // rows: (time, value or NaN)
+    let n = table.n_rows();
+    let mut rows: Vec<(f64, f64, usize)> = Vec::with_capacity(n);
+    let mut has_time = false;
+    let mut bad_dates = 0;
+    for r in 0..n {
+        let cell = table.columns[d_col].get(r);
+        if is_missing(cell) {
+            bad_dates += 1;
+            continue;
+        }
+        let Some(dt) = parse_date_as(cell, format) else {
+            return Err(bad(
+                &options.date,
+                format!(
+                    "row {} of \"{file}\" has the date \"{cell}\", which is not {}",
+                    r + 2,
+                    format.describe()
+                ),
+                "Fix or delete that row so every date is written the same way.",
+            ));
+        };
+        has_time |= dt.has_time;
+        let v = parse_number_as(table.columns[t_col].get(r), target_stats.number_format)
+            .filter(|v| v.is_finite())
+            .unwrap_or(f64::NAN);
+        rows.push((dt.seconds, v, r));
+    }
+    if bad_dates > 0 {
+        notes.push(format!("{bad_dates} rows without a date were left out."));
+    }
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+    // the forecast period the file may already give: trailing rows with dates but no target
+    let last_known = rows.iter().rposition(|r| r.1.is_finite());
+    let Some(last_known) = last_known else {
+        return Err(bad(
+            &options.target,
+            format!(
+                "the column \"{}\" of \"{file}\" has no numbers",
+                options.target
+            ),
+            "Choose a column with values to forecast.",
+        ));
+    };
+    let future_rows: Vec<(f64, f64, usize)> = rows.split_off(last_known + 1);
+    if !future_rows.is_empty() {
+        notes.push(format!(
+            "{} rows after the last value of \"{}\" have no value: the history ends at {}, and those rows only count as the forecast period (for covariates).",
+            future_rows.len(),
+            options.target,
+            format_time(rows[last_known].0, rows[last_known].0 % 86_400.0 != 0.0)
+        ));
+    }
+    // frequency from the median step between distinct times
+    let mut steps: Vec<f64> = rows
+        .windows(2)
+        .map(|w| (w[1].0 - w[0].0) / 86_400.0)
+        .filter(|s| *s > 0.0)
+        .collect();
+    if steps.len() < 3 {
+        return Err(bad(
+            &options.date,
+            format!("\"{file}\" has fewer than 4 distinct dates with a value"),
+            "A forecast needs a history: at least a dozen dated values, more for seasonal data.",
+        ));
+    }
+    steps.sort_by(f64::total_cmp);
+    let median = steps[steps.len() / 2];
+    let frequency = Frequency::from_step_days(median).ok_or_else(|| {
+        bad(
+            &options.date,
+            format!(
+                "the dates in \"{}\" are {} apart (median step), which is not hourly, daily, weekly, monthly, quarterly or yearly",
+                options.date,
+                describe_days(median)
+            ),
+            "Aggregate the data to one of those frequencies (for example one row per day) and load it again.",
+        )
+    })?;
+    let origin_days = (rows[0].0 / 86_400.0).floor() as i64;
+    // group by slot: duplicates averaged
+    let mut slots: Vec<i64> = Vec::new();
+    let mut sums: Vec<(f64, usize)> = Vec::new();
+    let mut duplicates = 0usize;
+    let mut first_dup: Option<String> = None;
+    for &(t, v, r) in &rows {
+        let s = frequency.slot(t, origin_days);
+        if slots.last() == Some(&s) {
+            duplicates += 1;
+            if first_dup.is_none() {
+                first_dup = Some(format!(
+                    "row {}, \"{}\"",
+                    r + 2,
+                    table.columns[d_col].get(r)
+                ));
+            }
+            let last = sums.len() - 1;
+            if v.is_finite() {
+                sums[last].0 += v;
+                sums[last].1 += 1;
+            }
+        } else {
+            slots.push(s);
+            sums.push(if v.is_finite() { (v, 1) } else { (0.0, 0) });
+        }
+    }
+    if duplicates > 0 {
+        if duplicates * 2 >= rows.len() {
+            return Err(bad(
+                &options.date,
+                format!(
+                    "{duplicates} of the {} rows of \"{file}\" repeat a {} date: the file looks like several series, or a finer frequency than the dates show",
+                    rows.len(),
+                    frequency.name()
+                ),
+                "If a column names the series, forecast one series at a time (filter on it, or give it with --id to be told how many there are).",
+            ));
+        }
+        notes.push(format!(
+            "{duplicates} rows repeat the date of an earlier row (first at {}): values on the same {} date were averaged.",
+            first_dup.unwrap_or_default(),
+            frequency.name()
+        ));
+    }
+    // regular grid from the first to the last slot; gaps and missing values interpolated
+    let (s0, s1) = (slots[0], *slots.last().unwrap_or(&slots[0]));
+    let len = (s1 - s0 + 1) as usize;
+    if len > 2_000_000 {
+        return Err(bad(
+            &options.date,
+            format!(
+                "the dates span {len} {} steps, too many to forecast here",
+                frequency.name()
+            ),
+            "Aggregate the data to a coarser frequency.",
+        ));
+    }
+    let mut values = vec![f64::NAN; len];
+    for (s, (sum, count)) in slots.iter().zip(&sums) {
+        if *count > 0 {
+            values[(s - s0) as usize] = sum / *count as f64;
+        }
+    }
+    let gaps = len - slots.len();
+    let missing = slots.len() - sums.iter().filter(|c| c.1 > 0).count();
+    let filled: Vec<bool> = values.iter().map(|v| !v.is_finite()).collect();
+    interpolate(&mut values);
+    if gaps > 0 {
+        let first = (0..len).find(|&i| slots.binary_search(&(s0 + i as i64)).is_err());
+        notes.push(format!(
+            "{gaps} {} dates are missing between the first and the last (first gap at {}): they were filled by linear interpolation between their neighbours.",
+            frequency.name(),
+            first.map(|i| format_time(frequency.slot_start(s0 + i as i64, origin_days), has_time)).unwrap_or_default()
+        ));
+    }
+    if missing > 0 {
+        notes.push(format!(
+            "{missing} dates have no value for \"{}\": they were filled by linear interpolation (the first and last known values are carried to the ends).",
+            options.target
+        ));
+    }
+    let slots_all: Vec<i64> = (s0..=s1).collect();
+    let times: Vec<f64> = slots_all
+        .iter()
+        .map(|&s| frequency.slot_start(s, origin_days))
+        .collect();
+    let future_times: Vec<f64> = {
+        let mut f: Vec<i64> = future_rows
+            .iter()
+            .map(|r| frequency.slot(r.0, origin_days))
+            .filter(|&s| s > s1)
+            .collect();
+        f.dedup();
+        // only a contiguous run right after the history counts as the forecast period
+        let mut out = Vec::new();
+        for (k, s) in f.iter().enumerate() {
+            if *s != s1 + 1 + k as i64 {
+                break;
+            }
+            out.push(frequency.slot_start(*s, origin_days));
+        }
+        out
+    };
+    // covariates: other numeric columns, used only when known for the forecast period
+    let mut covariates = Vec::new();
+    let mut left_out = Vec::new();
+    for (c, name) in table.names.iter().enumerate() {
+        if c == t_col || c == d_col || options.id.as_deref() == Some(name.as_str()) {
+            continue;
+        }
+        let st = classify(name, &table.columns[c]);
+        if !(st.numeric && matches!(st.kind, ColumnKind::Numeric | ColumnKind::Boolean)) {
+            continue;
+        }
+        let read = |r: usize| {
+            parse_number_as(table.columns[c].get(r), st.number_format)
+                .filter(|v| v.is_finite())
+                .unwrap_or(f64::NAN)
+        };
+        let known_future: Vec<f64> = future_rows
+            .iter()
+            .take(future_times.len())
+            .map(|r| read(r.2))
+            .collect();
+        if future_times.is_empty() || known_future.iter().any(|v| !v.is_finite()) {
+            left_out.push(name.clone());
+            continue;
+        }
+        let mut hist = vec![f64::NAN; len];
+        let mut counts = vec![0usize; len];
+        for &(t, _, r) in &rows {
+            let i = (frequency.slot(t, origin_days) - s0) as usize;
+            let v = read(r);
+            if v.is_finite() {
+                hist[i] = if counts[i] == 0 { v } else { hist[i] + v };
+                counts[i] += 1;
+            }
+        }
+        for i in 0..len {
+            if counts[i] > 1 {
+                hist[i] /= counts[i] as f64;
+            }
+        }
+        if hist.iter().all(|v| !v.is_finite()) {
+            continue;
+        }
+        interpolate(&mut hist);
+        hist.extend(known_future);
+        covariates.push((name.clone(), hist));
+    }
+    if !left_out.is_empty() {
+        notes.push(format!(
+            "Other columns ({}) are left out: their values for the forecast period are not in the file. To use a column, add rows after the last value with the future dates, that column filled and \"{}\" empty.",
+            left_out.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", "),
+            options.target
+        ));
+    }
+    if !covariates.is_empty() {
+        notes.push(format!(
+            "Used as known covariates for the {} future rows of the file: {}.",
+            future_times.len(),
+            covariates
+                .iter()
+                .map(|c| format!("\"{}\"", c.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let mut series = Series {
+        target: options.target.clone(),
+        date_column: options.date.clone(),
+        frequency,
+        origin_days,
+        slots: slots_all,
+        times,
+        values,
+        filled,
+        has_time,
+        periods: Vec::new(),
+        period_checks: Vec::new(),
+        covariates,
+        future_times,
+        notes,
+    };
+    detect_periods(&mut series);
+    Ok(series)
+}
+
+/// Fills non-finite values by linear interpolation between known neighbours; the ends take
+/// the nearest known value. Leaves an all-missing slice unchanged.
+pub fn interpolate(values: &mut [f64]) {
+    let known: Vec<usize> = (0..values.len())
+        .filter(|&i| values[i].is_finite())
+        .collect();
+    let (Some(&first), Some(&last)) = (known.first(), known.last()) else {
+        return;
+    };
+    for i in 0..first {
+        values[i] = values[first];
+    }
+    for i in last + 1..values.len() {
+        values[i] = values[last];
+    }
+    for w in known.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        for i in a + 1..b {
+            let f = (i - a) as f64 / (b - a) as f64;
+            values[i] = values[a] + f * (values[b] - values[a]);
+        }
+    }
+}
+
+fn describe_days(days: f64) -> String {
+    if days < 1.0 {
+        format!("{:.0} minutes", days * 1440.0)
+    } else {
+        format!("{days:.1} days")
+    }
+}
+
+/// A timestamp as text: `2024-03-05` or `2024-03-05 14:00`.
+pub fn format_time(seconds: f64, with_time: bool) -> String {
+    let days = (seconds / 86_400.0).floor() as i64;
+    let (y, m, d) = civil_from_days(days);
+    if with_time {
+        let secs = (seconds - days as f64 * 86_400.0).round() as i64;
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+            secs / 3600,
+            (secs % 3600) / 60
+        )
+    } else {
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
+/// Autocorrelation of `x` at `lag` after removing a least-squares line.
+pub fn autocorrelation(x: &[f64], lag: usize) -> f64 {
+    let n = x.len();
+    if lag == 0 || lag + 2 >= n {
+        return 0.0;
+    }
+    let tm = (n as f64 - 1.0) / 2.0;
+    let mean = x.iter().sum::<f64>() / n as f64;
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for (i, v) in x.iter().enumerate() {
+        sxy += (i as f64 - tm) * (v - mean);
+        sxx += (i as f64 - tm).powi(2);
+    }
+    let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+    let r: Vec<f64> = x
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v - mean - slope * (i as f64 - tm))
+        .collect();
+    let var: f64 = r.iter().map(|v| v * v).sum();
+    if var <= 0.0 {
+        return 0.0;
+    }
+    let cov: f64 = (lag..n).map(|i| r[i] * r[i - lag]).sum();
+    cov / var
+}
+
+/// Finds seasonal periods: the calendar's periods for the frequency kept when the series has
+/// at least two full periods and its detrended autocorrelation there is at least 0.2 and above
+/// the value half a period away; for yearly data (no calendar period) the strongest
+/// autocorrelation peak between 3 and a third of the length, if at least 0.2, is a cycle.
+pub fn detect_periods(series: &mut Series) {
+    const THRESHOLD: f64 = 0.2;
+    let x = &series.values;
+    let n = x.len();
+    let mut periods = Vec::new();
+    let mut checks = Vec::new();
+    for &m in series.frequency.calendar_periods() {
+        if n < 2 * m + 2 {
+            continue;
+        }
+        let r = autocorrelation(x, m);
+        let half = autocorrelation(x, (m / 2).max(1));
+        checks.push((m, r));
+        if r >= THRESHOLD && r > half {
+            periods.push(m);
+        }
+    }
+    if series.frequency == Frequency::Yearly || (periods.is_empty() && n >= 12) {
+        let max_lag = (n / 3).min(60);
+        let acf: Vec<f64> = (0..=max_lag + 1).map(|l| autocorrelation(x, l)).collect();
+        let mut best: Option<(usize, f64)> = None;
+        for l in 3..=max_lag {
+            let peak = acf[l] > acf[l - 1] && acf[l] >= acf[l + 1] && acf[l] >= THRESHOLD;
+            if peak && best.is_none_or(|b| acf[l] > b.1) {
+                best = Some((l, acf[l]));
+            }
+        }
+        if let Some((l, r)) = best {
+            checks.push((l, r));
+            if !periods.contains(&l) {
+                periods.push(l);
+            }
+        }
+    }
+    series.notes.push(if periods.is_empty() {
+        format!(
+            "{} data; no seasonal period found.",
+            capitalize(series.frequency.name())
+        )
+    } else {
+        format!(
+            "{} data; seasonal period{} {} (autocorrelation {}).",
+            capitalize(series.frequency.name()),
+            if periods.len() > 1 { "s" } else { "" },
+            periods
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(" and "),
+            periods
+                .iter()
+                .map(|p| format!(
+                    "{:.2}",
+                    checks.iter().find(|c| c.0 == *p).map_or(0.0, |c| c.1)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
+    series.periods = periods;
+    series.period_checks = checks;
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}

@@ -1,0 +1,383 @@
+// The forecasting task on the page: offered when the file has a date/time column and the
+// target is numeric (chosen for the person when the file looks like a series), a date column
+// and a horizon control (the frequency's default), and the run's results: the backtest
+// leaderboard, one plot with history, forecast and 95% interval band (backtest forecasts
+// overlaid on request), a forecast table and "Download forecast (CSV)".
+//
+// It builds its own elements inside #forecast-settings and #forecast-section (index.html) with
+// DOM calls; user text is always set as text. It talks to the worker only through the
+// controller's WorkerBridge (protocol.js: forecastInfo, forecast).
+import { lineChart } from "./charts.js";
+import { download } from "./results.js";
+
+export const FORECAST_TASK = "forecast";
+const MAX_HORIZON = 10000;
+const LEADERBOARD_SHOWN = 30;
+
+function el(tag, { className, text, testid, attrs } = {}, children = []) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  if (testid) node.dataset.testid = testid;
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+/** "2024-03-05" or "2024-03-05 14:00" (as the engine writes them) as a UTC Date. */
+export function parseTime(text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?$/.exec(String(text));
+  if (!m) return new Date(NaN);
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0)));
+}
+
+function csvField(text) {
+  const s = String(text);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The forecast as CSV, the same columns as `automl fit --date ... --out`. */
+export function forecastCsv(result) {
+  const lines = [`${csvField(result.dateColumn)},forecast,lo80,hi80,lo95,hi95`];
+  for (const p of result.forecast) lines.push([p.time, p.value, p.lo80, p.hi80, p.lo95, p.hi95].join(","));
+  return `${lines.join("\n")}\n`;
+}
+
+function fmt(v, digits = 4) {
+  if (typeof v !== "number" || !Number.isFinite(v)) return "–";
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return v.toExponential(3);
+  return Number(v.toFixed(digits)).toString();
+}
+
+/** Whether a file looks like a series: a date column with (almost) a different date per row. */
+export function looksLikeSeries(inspection, targetIndex) {
+  const columns = inspection.columns || [];
+  const target = columns[targetIndex];
+  if (!target || target.kind !== "numeric") return false;
+  return columns.some((c, i) => i !== targetIndex && c.kind === "datetime" && c.distinct >= 0.8 * inspection.nRows)
+    && columns.length <= 6;
+}
+
+export class ForecastPanel {
+  /** `app` is the controller: its bridge, data, run state and buttons are shared. */
+  constructor(app) {
+    this.app = app;
+    this.result = null;
+    this.rows = [];
+    this.info = null;
+    this.infoSeq = 0;
+    this.$settings = document.getElementById("forecast-settings");
+    this.$section = document.getElementById("forecast-section");
+    this.$taskSelect = document.getElementById("task-select");
+    this.$taskHint = document.getElementById("task-hint");
+    this.build();
+  }
+
+  build() {
+    this.$option = el("option", { text: "Forecast (time series)", attrs: { value: FORECAST_TASK } });
+    this.$date = el("select", { testid: "forecast-date", attrs: { id: "forecast-date" } });
+    this.$horizon = el("input", {
+      testid: "forecast-horizon",
+      attrs: { id: "forecast-horizon", type: "number", min: "1", max: String(MAX_HORIZON), step: "1", inputmode: "numeric" },
+    });
+    this.$info = el("p", { className: "hint", testid: "forecast-info" });
+    this.$settings.append(el("div", { className: "settings-grid" }, [
+      el("div", { className: "field" }, [
+        el("label", { className: "field-label", text: "Date or time column", attrs: { for: "forecast-date" } }),
+        this.$date,
+        this.$info,
+      ]),
+      el("div", { className: "field" }, [
+        el("label", { className: "field-label", text: "Steps to forecast (horizon)", attrs: { for: "forecast-horizon" } }),
+        this.$horizon,
+        el("p", { className: "hint", text: "How far ahead, in steps of the series (months for monthly data)." }),
+      ]),
+    ]));
+    this.$date.addEventListener("change", () => this.requestInfo());
+
+    this.$progress = el("p", { className: "progress-text", testid: "forecast-progress" });
+    this.$best = el("p", { className: "summary", testid: "forecast-best" });
+    this.$chart = el("div", { className: "forecast-chart", testid: "forecast-chart" });
+    this.$backtestToggle = el("input", { testid: "forecast-show-backtests", attrs: { type: "checkbox", id: "forecast-show-backtests" } });
+    this.$backtestToggle.addEventListener("change", () => this.drawChart());
+    this.$download = el("button", {
+      className: "button button-secondary",
+      text: "Download forecast (CSV)",
+      testid: "forecast-download",
+      attrs: { type: "button" },
+    });
+    this.$download.addEventListener("click", () => this.downloadCsv());
+    this.$table = el("tbody", { testid: "forecast-table-body" });
+    this.$leaderboard = el("tbody", { testid: "forecast-leaderboard-body" });
+    this.$more = el("p", { className: "hint", testid: "forecast-leaderboard-more" });
+    this.$notes = el("ul", { testid: "forecast-notes" });
+    this.$intervals = el("p", { className: "hint", testid: "forecast-intervals" });
+    this.$results = el("div", { testid: "forecast-results", attrs: { hidden: "" } }, [
+      this.$best,
+      this.$chart,
+      el("div", { className: "inline-controls" }, [
+        el("label", { className: "check-label", attrs: { for: "forecast-show-backtests" } }, [
+          this.$backtestToggle,
+          document.createTextNode(" Show the backtests (what the chosen model forecast from earlier points)"),
+        ]),
+        this.$download,
+      ]),
+      this.$intervals,
+      el("h3", { className: "sub-title", text: "Forecast" }),
+      el("div", { className: "table-scroll" }, [
+        el("table", { className: "data-table", testid: "forecast-table" }, [
+          el("thead", {}, [el("tr", {}, ["Date", "Forecast", "80% from", "80% to", "95% from", "95% to"].map((h, i) =>
+            el("th", { text: h, className: i > 0 ? "num" : undefined, attrs: { scope: "col" } })))]),
+          this.$table,
+        ]),
+      ]),
+      el("div", { className: "message-box message-notes" }, [el("h3", { className: "message-title", text: "Notes" }), this.$notes]),
+    ]);
+    this.$section.append(
+      el("h2", { attrs: { id: "step-forecast" } }, [el("span", { className: "step", text: "4" }), document.createTextNode(" Forecast")]),
+      this.$progress,
+      this.$results,
+      el("h3", { className: "sub-title", text: "Models tried (backtests)" }),
+      el("p", {
+        className: "hint",
+        text: "Each model was fitted on the history before several cut-off points and forecast the steps after each; ranked by MASE (error relative to the seasonal naive forecast's in-sample error; below 1 is better than it).",
+      }),
+      el("div", { className: "table-scroll" }, [
+        el("table", { className: "data-table leaderboard", testid: "forecast-leaderboard" }, [
+          el("thead", {}, [el("tr", {}, ["Rank", "Model", "MASE", "sMAPE (%)", "MAE", "RMSE"].map((h, i) =>
+            el("th", { text: h, className: i === 1 ? undefined : "num", attrs: { scope: "col" } })))]),
+          this.$leaderboard,
+        ]),
+      ]),
+      this.$more,
+    );
+  }
+
+  // ---- hooks called by the controller ------------------------------------------------------
+
+  /** A file was loaded: offer the task when it has a date column. */
+  dataLoaded(inspection) {
+    this.hideResults();
+    const columns = inspection.columns || [];
+    this.dateColumns = columns.filter((c) => c.kind === "datetime").map((c) => c.name);
+    this.$date.replaceChildren(...this.dateColumns.map((name) => el("option", { text: name, attrs: { value: name } })));
+    if (this.dateColumns.length > 0) {
+      if (!this.$option.isConnected) this.$taskSelect.append(this.$option);
+    } else {
+      this.$option.remove();
+    }
+    this.info = null;
+    this.$horizon.value = "";
+    this.$settings.hidden = true;
+  }
+
+  /** The target changed (the view has set the suggested task): suggest a forecast for a series. */
+  targetChosen(index) {
+    const inspection = this.app.data && this.app.data.inspection;
+    if (inspection && this.dateColumns && this.dateColumns.length && looksLikeSeries(inspection, index)) {
+      this.$taskSelect.value = FORECAST_TASK;
+      this.taskChosen(FORECAST_TASK);
+      this.$taskHint.textContent = "Forecast future values from the dates. Suggested: the file looks like a time series.";
+    } else {
+      this.taskChosen(this.$taskSelect.value);
+    }
+  }
+
+  /** The task select changed: show or hide the forecast settings. */
+  taskChosen(task) {
+    const on = task === FORECAST_TASK;
+    this.$settings.hidden = !on;
+    if (on) {
+      this.$taskHint.textContent = "Forecast future values from the dates.";
+      this.requestInfo();
+    }
+  }
+
+  isActive() {
+    return this.$taskSelect.value === FORECAST_TASK;
+  }
+
+  /** Frequency and default horizon of the chosen date column and target. */
+  async requestInfo() {
+    const { app } = this;
+    const column = app.columns()[app.targetIndex];
+    if (!app.data || !column || !this.$date.value) return;
+    const seq = ++this.infoSeq;
+    this.$info.textContent = "Reading the series…";
+    try {
+      const info = await app.bridge.forecastInfo(app.data.bytes.slice(0), app.data.fileName, this.baseSettings(column.name));
+      if (seq !== this.infoSeq) return;
+      this.info = info;
+      const periods = info.periods.length ? `, seasonal period ${info.periods.join(" and ")}` : ", no seasonality found";
+      this.$info.textContent = `${info.n} ${info.frequency} values${periods}.`;
+      this.$horizon.value = String(info.defaultHorizon);
+      this.$horizon.placeholder = String(info.defaultHorizon);
+    } catch (err) {
+      if (seq !== this.infoSeq) return;
+      this.info = null;
+      this.$info.textContent = err && err.message ? err.message : String(err);
+    }
+  }
+
+  baseSettings(target) {
+    const settings = { target, date: this.$date.value };
+    const sheet = this.app.data.inspection.sheet;
+    if (typeof sheet === "string" && sheet) settings.sheet = sheet;
+    return settings;
+  }
+
+  /** Check the typed settings; ForecastSettings or a thrown message. */
+  settingsFrom(values) {
+    const column = this.app.columns()[values.targetIndex];
+    if (!column) throw new Error("Choose the column to forecast first.");
+    if (!this.$date.value) throw new Error("Choose the date or time column.");
+    if (column.name === this.$date.value) throw new Error("The column to forecast and the date column must differ.");
+    const text = String(this.$horizon.value).trim();
+    const horizon = Number(text);
+    if (text !== "" && (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON)) {
+      throw new Error(`The horizon must be a whole number of steps from 1 to ${MAX_HORIZON}.`);
+    }
+    const budget = Number(String(values.timeBudget).trim());
+    if (!Number.isFinite(budget) || budget < 1 || budget > 3600) throw new Error("The time to search must be a number of seconds from 1 to 3600.");
+    const seed = Number(String(values.seed).trim());
+    if (!Number.isInteger(seed) || seed < 0) throw new Error("The random seed must be a whole number from 0.");
+    const settings = { ...this.baseSettings(column.name), timeBudgetS: budget, seed };
+    if (text !== "") settings.horizon = horizon;
+    return settings;
+  }
+
+  /** Run a forecast (called by the controller's start when the task is "forecast"). */
+  async start(values) {
+    const { app } = this;
+    let settings;
+    try {
+      settings = this.settingsFrom(values);
+    } catch (err) {
+      app.view.showError(err.message);
+      return;
+    }
+    const seq = ++app.runSeq;
+    app.running = true;
+    app.view.hideError();
+    app.view.hideRun();
+    this.rows = [];
+    this.$leaderboard.replaceChildren();
+    this.hideResults();
+    this.$section.hidden = false;
+    this.$progress.textContent = `Backtesting models for up to ${settings.timeBudgetS} s…`;
+    app.view.showStatus(`Forecasting “${settings.target}”…`, "busy");
+    app.updateButtons();
+    try {
+      const result = await app.bridge.forecast(app.data.bytes.slice(0), app.data.fileName, settings, (event) => {
+        if (seq === app.runSeq && event && event.kind === "forecastTrial") this.addRow(event.row);
+      });
+      if (seq !== app.runSeq) return;
+      this.show(result);
+      app.view.showStatus(`Done: forecast of ${result.horizon} steps, ${result.trials} models tried`, "done");
+    } catch (err) {
+      if (seq !== app.runSeq) return;
+      if (err && err.name === "Cancelled") {
+        app.view.showStatus("Stopped", "stopped");
+      } else {
+        app.reportError(err);
+        this.$progress.textContent = "The forecast failed.";
+        app.view.showStatus("The forecast failed", "error");
+      }
+    } finally {
+      if (seq === app.runSeq) {
+        app.running = false;
+        app.updateButtons();
+      }
+    }
+  }
+
+  addRow(row) {
+    this.rows.push(row);
+    this.rows.sort((a, b) => a.scores.mase - b.scores.mase);
+    this.$progress.textContent = `${this.rows.length} models backtested; best MASE so far ${fmt(this.rows[0].scores.mase)}.`;
+    this.renderLeaderboard(this.rows.map((r, i) => ({ ...r, rank: i + 1 })));
+  }
+
+  /** The best rows, and the benchmarks (naive, seasonal naive) wherever they rank. */
+  renderLeaderboard(rows) {
+    const shown = rows.filter((r, i) => i < LEADERBOARD_SHOWN || /^(Naive|Seasonal naive)/.test(r.label));
+    this.$more.textContent = shown.length < rows.length
+      ? `Showing the best ${LEADERBOARD_SHOWN} of ${rows.length} and the naive benchmarks.`
+      : "";
+    this.$leaderboard.replaceChildren(...shown.map((r) => el("tr", {}, [
+      el("td", { className: "num", text: String(r.rank) }),
+      el("td", { text: r.label }),
+      el("td", { className: "num", text: fmt(r.scores.mase) }),
+      el("td", { className: "num", text: fmt(r.scores.smape, 2) }),
+      el("td", { className: "num", text: fmt(r.scores.mae) }),
+      el("td", { className: "num", text: fmt(r.scores.rmse) }),
+    ])));
+  }
+
+  show(result) {
+    this.result = result;
+    this.renderLeaderboard(result.leaderboard);
+    this.$progress.textContent = `${result.trials} models backtested on ${result.origins} windows of ${result.backtestHorizon} steps in ${fmt(result.elapsedS, 1)} s.`;
+    this.$best.textContent = `Forecast of ${result.horizon} ${result.frequency} steps by ${result.bestLabel} (backtest MASE ${fmt(result.bestScores.mase)}, sMAPE ${fmt(result.bestScores.smape, 2)}%).`;
+    this.$intervals.textContent = `${result.intervals} Backtest errors inside them: ${Math.round(100 * result.intervalCoverage[0])}% and ${Math.round(100 * result.intervalCoverage[1])}%. The shaded band is the 95% interval.`;
+    this.$table.replaceChildren(...result.forecast.map((p) => el("tr", {}, [
+      el("td", { text: p.time }),
+      ...[p.value, p.lo80, p.hi80, p.lo95, p.hi95].map((v) => el("td", { className: "num", text: fmt(v) })),
+    ])));
+    this.$notes.replaceChildren(...result.notes.map((n) => el("li", { text: n })));
+    this.$backtestToggle.checked = false;
+    this.$results.hidden = false;
+    this.drawChart();
+  }
+
+  drawChart() {
+    const r = this.result;
+    if (!r) return;
+    const history = r.historyTimes.map((t, i) => ({ x: parseTime(t), y: r.history[i] }));
+    const last = history[history.length - 1];
+    const forecast = [last, ...r.forecast.map((p) => ({ x: parseTime(p.time), y: p.value }))];
+    const series = [
+      { name: "History", points: history, className: "forecast-history" },
+      { name: "Forecast", points: forecast, className: "forecast-forecast" },
+    ];
+    if (this.$backtestToggle.checked) {
+      r.backtests.forEach((b, i) => {
+        series.push({
+          name: `Backtest ${i + 1}`,
+          points: b.times.map((t, j) => ({ x: parseTime(t), y: b.forecast[j] })),
+          className: "forecast-backtest",
+          dashed: true,
+        });
+      });
+    }
+    const band = {
+      className: "forecast-band",
+      points: [{ x: last.x, lo: last.y, hi: last.y }, ...r.forecast.map((p) => ({ x: parseTime(p.time), lo: p.lo95, hi: p.hi95 }))],
+    };
+    const svg = lineChart({
+      title: `${r.target}: history and forecast (95% interval)`,
+      series,
+      band,
+      xType: "time",
+      xLabel: r.dateColumn,
+      yLabel: r.target,
+      width: 720,
+      height: 360,
+    });
+    this.$chart.replaceChildren(svg);
+  }
+
+  downloadCsv() {
+    if (!this.result) return;
+    const base = String(this.result.target).replace(/[^\w.-]+/g, "_") || "series";
+    download(`${base}-forecast.csv`, new Blob([forecastCsv(this.result)], { type: "text/csv" }));
+  }
+
+  hideResults() {
+    this.result = null;
+    this.$results.hidden = true;
+    this.$section.hidden = true;
+    this.$chart.replaceChildren();
+  }
+}
