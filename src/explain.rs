@@ -1135,12 +1135,24 @@ mod tests {
     #[test]
     fn tree_shap_of_two_levels_matches_hand_computed_values() {
         let (t, counts) = two_level();
-        let (phi, base) = tree_shap(std::slice::from_ref(&t), std::slice::from_ref(&counts), &[0.0], 1.0, &[1.0, 1.0]);
+        let (phi, base) = tree_shap(
+            std::slice::from_ref(&t),
+            std::slice::from_ref(&counts),
+            &[0.0],
+            1.0,
+            &[1.0, 1.0],
+        );
         // v() = 7.5, v(0) = 15, v(1) = 10, v(0,1) = 20
         assert_eq!(base, [7.5]);
         assert_eq!(phi, [8.75, 3.75]);
         for x in [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [f64::NAN, 1.0]] {
-            let (phi, base) = tree_shap(std::slice::from_ref(&t), std::slice::from_ref(&counts), &[0.0], 1.0, &x);
+            let (phi, base) = tree_shap(
+                std::slice::from_ref(&t),
+                std::slice::from_ref(&counts),
+                &[0.0],
+                1.0,
+                &x,
+            );
             let raw = t.leaf_values(t.leaf(&x))[0];
             assert!((phi.iter().sum::<f64>() + base[0] - raw).abs() < 1e-12);
         }
@@ -1163,7 +1175,13 @@ mod tests {
             [0.9, 0.9, 0.1],
             [0.9, 0.1, 0.9],
         ] {
-            let (phi, base) = tree_shap(std::slice::from_ref(&t), std::slice::from_ref(&counts), &[0.5], 2.0, &x);
+            let (phi, base) = tree_shap(
+                std::slice::from_ref(&t),
+                std::slice::from_ref(&counts),
+                &[0.5],
+                2.0,
+                &x,
+            );
             let exact = brute_force(&t, &counts, &x);
             for (a, b) in phi.iter().zip(&exact) {
                 assert!((a - 2.0 * b).abs() < 1e-12, "{phi:?} vs {exact:?}");

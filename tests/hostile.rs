@@ -302,20 +302,53 @@ fn fuzz_regressions_do_not_panic() {
 
 /// Damaged and foreign model files in `tests/data/hostile/models/` and the message each gives.
 const MODEL_CORPUS: &[(&str, &str)] = &[
-    ("binary.automl", "it is not a model file (it is binary data)"),
-    ("csv_renamed.automl", "does not start with the line \"AUTOML-MODEL\""),
+    (
+        "binary.automl",
+        "it is not a model file (it is binary data)",
+    ),
+    (
+        "csv_renamed.automl",
+        "does not start with the line \"AUTOML-MODEL\"",
+    ),
     ("empty.automl", "it is not a model file (it is empty)"),
-    ("extra_bytes.automl", "it has 24 bytes more than its header says"),
-    ("flipped_bit.automl", "its checksum does not match its contents"),
-    ("inconsistent_classes.automl", "its model has 3 classes but the file lists 2"),
-    ("inconsistent_inputs.automl", "its preprocessing produces 4 inputs but names 3"),
-    ("json_not_a_model.automl", "it is JSON, but a model file starts with the line"),
-    ("newer_format.automl", "made by automl 9.0.0 in model format 99"),
+    (
+        "extra_bytes.automl",
+        "it has 24 bytes more than its header says",
+    ),
+    (
+        "flipped_bit.automl",
+        "its checksum does not match its contents",
+    ),
+    (
+        "inconsistent_classes.automl",
+        "its model has 3 classes but the file lists 2",
+    ),
+    (
+        "inconsistent_inputs.automl",
+        "its preprocessing produces 4 inputs but names 3",
+    ),
+    (
+        "json_not_a_model.automl",
+        "it is JSON, but a model file starts with the line",
+    ),
+    (
+        "newer_format.automl",
+        "made by automl 9.0.0 in model format 99",
+    ),
     ("no_checksum.automl", "its header has no checksum"),
-    ("step_out_of_range.automl", "a preprocessing step reads a column it does not list"),
-    ("truncated_body.automl", "it was cut short (2906 of 3606 bytes"),
+    (
+        "step_out_of_range.automl",
+        "a preprocessing step reads a column it does not list",
+    ),
+    (
+        "truncated_body.automl",
+        "it was cut short (2906 of 3606 bytes",
+    ),
     ("truncated_header.automl", "its header is incomplete"),
-    ("wrong_kind_body.automl", "its contents are not a model this version can read"),
+    (
+        "wrong_kind_body.automl",
+        "its contents are not a model this version can read",
+    ),
     ("zip_archive.automl", "it looks like a zip archive"),
 ];
 
@@ -324,21 +357,37 @@ fn damaged_model_files_are_refused_with_their_reason() {
     let dir = root().join("tests/data/hostile/models");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("the model corpus folder")
-        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     let listed: Vec<&str> = MODEL_CORPUS.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, listed, "tests/data/hostile/models/ and MODEL_CORPUS agree");
+    assert_eq!(
+        names, listed,
+        "tests/data/hostile/models/ and MODEL_CORPUS agree"
+    );
     for (name, expected) in MODEL_CORPUS {
         let path = dir.join(name);
         let bytes = std::fs::read(&path).unwrap();
-        let e = automl::model_file::load(&bytes, name).err().unwrap_or_else(|| panic!("{name} loaded"));
+        let e = automl::model_file::load(&bytes, name)
+            .err()
+            .unwrap_or_else(|| panic!("{name} loaded"));
         let message = e.to_string();
         assert!(message.contains(expected), "{name}: {message}");
-        assert!(message.contains(&format!("\"{name}\" cannot be used as a model")), "{name}: {message}");
+        assert!(
+            message.contains(&format!("\"{name}\" cannot be used as a model")),
+            "{name}: {message}"
+        );
         let (code, _, err) = automl(&["predict", path.to_str().unwrap(), "tests/data/iris.csv"]);
         assert_eq!(code, 2, "{name}: {err}");
-        assert!(err.contains(expected) && err.contains("hint: "), "{name}: {err}");
+        assert!(
+            err.contains(expected) && err.contains("hint: "),
+            "{name}: {err}"
+        );
     }
     // the intact file they were made from predicts
     let good = root().join("tests/data/model/iris.automl");

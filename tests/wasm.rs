@@ -2,7 +2,10 @@
 //! worker of headless Chromium (see scripts/test.sh). Native builds skip this file.
 #![cfg(target_arch = "wasm32")]
 
-use automl::bindings::{check_target, inspect, run_search, version};
+use automl::bindings::{
+    check_target, explain_row, inspect, model_info, predict, predict_rows, run_search,
+    take_model_file, version,
+};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -13,6 +16,8 @@ wasm_bindgen_test_configure!(run_in_dedicated_worker);
 const IRIS: &[u8] = include_bytes!("data/iris.csv");
 const DIABETES: &[u8] = include_bytes!("data/diabetes.csv");
 const WORKBOOK: &[u8] = include_bytes!("data/two_sheets.xlsx");
+const IRIS_MODEL: &[u8] = include_bytes!("data/model/iris.automl");
+const IRIS_PREDICTIONS: &str = include_str!("data/model/iris_predictions.csv");
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap()
@@ -226,4 +231,155 @@ fn parse_progress_reaches_the_callback() {
     let last = events.get(events.length() - 1);
     assert_eq!(get(&last, "kind").as_string().unwrap(), "parse");
     assert_eq!(num(&last, "fraction"), 1.0);
+}
+
+/// Probabilities of every row of a `Predictions` object, as bits.
+fn probability_bits(p: &JsValue) -> Vec<Vec<u64>> {
+    let rows: Array = get(p, "rows").dyn_into().unwrap();
+    rows.iter()
+        .map(|r| {
+            let probs: Array = get(&r, "probabilities").dyn_into().unwrap();
+            probs
+                .iter()
+                .map(|v| v.as_f64().unwrap().to_bits())
+                .collect()
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn a_native_model_file_predicts_bit_for_bit_in_wasm() {
+    // iris.automl and its predictions were written by the native `automl fit` / `predict`
+    let p = predict(IRIS_MODEL, IRIS, "iris.csv", JsValue::UNDEFINED)
+        .map_err(error_message)
+        .unwrap();
+    let wasm = probability_bits(&p);
+    let native: Vec<Vec<u64>> = IRIS_PREDICTIONS
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .skip(2)
+                .map(|v| v.parse::<f64>().unwrap().to_bits())
+                .collect()
+        })
+        .collect();
+    assert_eq!(wasm.len(), 150);
+    assert_eq!(wasm, native);
+    let first: Array = get(&p, "rows").dyn_into().unwrap();
+    assert_eq!(
+        get(&first.get(0), "prediction").as_string().unwrap(),
+        "setosa"
+    );
+    let info = model_info(IRIS_MODEL).map_err(error_message).unwrap();
+    assert_eq!(get(&info, "target").as_string().unwrap(), "target");
+    assert_eq!(num(&info, "formatVersion"), 1.0);
+    let columns: Array = get(&info, "columns").dyn_into().unwrap();
+    assert_eq!(columns.length(), 4);
+}
+
+#[wasm_bindgen_test]
+fn the_run_gives_a_model_file_and_diagnostics_that_round_trip() {
+    let s = settings(&[
+        ("target", "target".into()),
+        ("maxTrials", 4.into()),
+        ("seed", 3.into()),
+    ]);
+    Reflect::set(&s, &"timeBudgetS".into(), &JsValue::NULL).unwrap();
+    let phases = Array::new();
+    let push = Closure::<dyn Fn(JsValue)>::new({
+        let phases = phases.clone();
+        move |e: JsValue| {
+            if get(&e, "kind").as_string().as_deref() == Some("phase") {
+                phases.push(&get(&e, "phase"));
+            }
+        }
+    });
+    let result = run_search(IRIS, "iris.csv", s, push.as_ref().unchecked_ref())
+        .map_err(error_message)
+        .unwrap();
+    assert_eq!(
+        phases.get(phases.length() - 1).as_string().unwrap(),
+        "explain"
+    );
+    let d = get(&result, "diagnostics");
+    let oof = get(&d, "outOfFold");
+    assert_eq!(Array::from(&get(&oof, "rows")).length(), 150);
+    let features: Array = get(&get(&d, "importance"), "features").dyn_into().unwrap();
+    assert_eq!(features.length(), 4);
+    let model = take_model_file();
+    assert!(model.starts_with(b"AUTOML-MODEL 1\n"));
+    assert!(take_model_file().is_empty(), "handed over once");
+    // predictions from the cached model, then (after another model evicts it) parsed again
+    let cached = probability_bits(
+        &predict(&model, IRIS, "iris.csv", JsValue::UNDEFINED)
+            .map_err(error_message)
+            .unwrap(),
+    );
+    model_info(IRIS_MODEL).map_err(error_message).unwrap();
+    let parsed = probability_bits(
+        &predict(&model, IRIS, "iris.csv", JsValue::UNDEFINED)
+            .map_err(error_message)
+            .unwrap(),
+    );
+    assert_eq!(cached, parsed);
+    // what-if: one row typed in, and its explanation adds up to its probabilities
+    let row = settings(&[
+        ("sepal length (cm)", "6.3".into()),
+        ("sepal width (cm)", "3.3".into()),
+        ("petal length (cm)", "6.0".into()),
+        ("petal width (cm)", "2.5".into()),
+    ]);
+    let rows = Array::of1(&row);
+    let p = predict_rows(&model, rows.into())
+        .map_err(error_message)
+        .unwrap();
+    let one: Array = get(&p, "rows").dyn_into().unwrap();
+    assert_eq!(
+        get(&one.get(0), "prediction").as_string().unwrap(),
+        "virginica"
+    );
+    let e = explain_row(&model, row).map_err(error_message).unwrap();
+    let probs: Vec<f64> = Array::from(&get(&e, "probabilities"))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let base: Vec<f64> = Array::from(&get(&e, "base"))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let contributions = Array::from(&get(&e, "contributions"));
+    assert_eq!(contributions.length(), 4);
+    for c in 0..3 {
+        let mut total = base[c];
+        for item in contributions.iter() {
+            total += Array::from(&get(&item, "effect"))
+                .get(c as u32)
+                .as_f64()
+                .unwrap();
+        }
+        assert!(
+            (total - probs[c]).abs() < 1e-9,
+            "class {c}: {total} vs {}",
+            probs[c]
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn bad_model_files_get_a_clear_message() {
+    let msg = error_message(model_info(b"sepal,petal\n1,2\n").unwrap_err());
+    assert!(
+        msg.contains("\"the model file\" cannot be used as a model: it is not a model file"),
+        "{msg}"
+    );
+    let mut damaged = IRIS_MODEL.to_vec();
+    let at = damaged.len() - 10;
+    damaged[at] ^= 1;
+    let msg = error_message(predict(&damaged, IRIS, "iris.csv", JsValue::UNDEFINED).unwrap_err());
+    assert!(msg.contains("checksum does not match"), "{msg}");
+    let msg = error_message(
+        predict(IRIS_MODEL, b"a,b\n1,2\n", "new.csv", JsValue::UNDEFINED).unwrap_err(),
+    );
+    assert!(msg.contains("\"new.csv\" lacks 4 column(s)"), "{msg}");
 }

@@ -23,7 +23,7 @@ fn softmax_in_place(z: &mut [f64]) {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for v in z.iter_mut() {
-        *v = (*v - max).exp();
+        *v = crate::trees::math::exp(*v - max);
         sum += *v;
     }
     for v in z.iter_mut() {
@@ -33,9 +33,9 @@ fn softmax_in_place(z: &mut [f64]) {
 
 fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+        1.0 / (1.0 + crate::trees::math::exp(-z))
     } else {
-        let e = z.exp();
+        let e = crate::trees::math::exp(z);
         e / (1.0 + e)
     }
 }

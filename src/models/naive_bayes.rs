@@ -19,7 +19,7 @@ fn normalize_log(row: &mut [f64]) {
     let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for v in row.iter_mut() {
-        *v = (*v - max).exp();
+        *v = crate::trees::math::exp(*v - max);
         sum += *v;
     }
     for v in row.iter_mut() {
@@ -103,7 +103,7 @@ impl GaussianNb {
                 for j in 0..p {
                     let v = self.var[c * p + j];
                     ll -= 0.5
-                        * ((2.0 * std::f64::consts::PI * v).ln()
+                        * (crate::trees::math::ln(2.0 * std::f64::consts::PI * v)
                             + (row[j] - self.mean[c * p + j]).powi(2) / v);
                 }
                 o[c] = ll;

@@ -175,10 +175,10 @@ fn fit_platt(f: &[f64], label: &[bool]) -> (f64, f64) {
 fn platt(ab: (f64, f64), f: f64) -> f64 {
     let z = ab.0 * f + ab.1;
     if z >= 0.0 {
-        let e = (-z).exp();
+        let e = crate::trees::math::exp(-z);
         e / (1.0 + e)
     } else {
-        1.0 / (1.0 + z.exp())
+        1.0 / (1.0 + crate::trees::math::exp(z))
     }
 }
 

@@ -14,7 +14,7 @@ mod binning;
 pub mod forest;
 pub mod gbm;
 mod histogram;
-mod math;
+pub(crate) mod math;
 mod tree;
 
 pub use binning::MAX_BINS;
