@@ -143,8 +143,9 @@ pub struct LeaderboardRow {
     /// Seconds spent fitting and scoring all splits.
     pub fit_time_s: f64,
     /// Training rows per split when the trial was fitted on a sample of them (progressive
-    /// sampling, see [`SearchSession`]); `None` when it was fitted on all of them. Sampled
-    /// rows rank after the others: their scores are not comparable.
+    /// sampling, see [`SearchSession`]); `None` when it was fitted on all of them. A sampled
+    /// score is usually an underestimate (more rows rarely hurt); a sampled winner is refitted
+    /// on all rows like any other.
     pub sample_rows: Option<usize>,
     /// The configuration itself (the best member's, for the ensemble).
     #[serde(skip)]
@@ -173,8 +174,7 @@ pub enum Progress {
         trials_done: usize,
         /// The trial's row.
         row: LeaderboardRow,
-        /// Best mean value of the metric so far (of the trials fitted on all rows, once
-        /// there is one).
+        /// Best mean value of the metric so far.
         best_so_far: f64,
         /// Seconds left of the time budget (0 when there is none).
         time_left_s: f64,
@@ -563,7 +563,7 @@ impl Plan {
         let train = splits.first().map_or(0, |f| f.train.len());
         let sample_rows = (train > SAMPLE_ABOVE_ROWS).then(|| sample_size(train));
         if let Some(m) = sample_rows {
-            notes.push(format!("With {train} training rows per split, costly configurations were first scored on a sample of {m} of them; only the promising ones were scored on all rows (their rows rank first)."));
+            notes.push(format!("With {train} training rows per split, costly configurations were first scored on a sample of {m} of them; only the promising ones were scored on all rows."));
         }
         Ok(Plan {
             settings: settings.clone(),
@@ -617,6 +617,14 @@ impl Plan {
             x_train,
             train: f.train.clone(),
             sample,
+        }
+    }
+
+    /// Classes of the target (0 for regression).
+    fn classes(&self) -> usize {
+        match &self.prepared.target {
+            Target::Classes { labels, .. } => labels.len(),
+            Target::Values(_) => 0,
         }
     }
 
@@ -743,6 +751,8 @@ struct CostModel<'a> {
     inputs: usize,
     n_splits: usize,
     sample_rows: Option<usize>,
+    /// Classes (0 for regression).
+    classes: usize,
     /// Seconds per cost unit, per family, measured (time budget only).
     rate: &'a [(&'static str, f64)],
     failed: &'a [&'static str],
@@ -780,11 +790,25 @@ impl CostModel<'_> {
             return f64::INFINITY;
         }
         let any_rate = self.rate.iter().map(|r| r.1).fold(0.0, f64::max);
+        // a family not timed yet: the slowest rate measured, times the classes for the
+        // families that fit one model per class (their cost units leave the classes out)
+        let per_class = matches!(
+            spec,
+            ModelSpec::LogisticRegression { .. }
+                | ModelSpec::GradientBoosting { .. }
+                | ModelSpec::Svm { .. }
+        );
+        let untimed = any_rate
+            * if per_class {
+                self.classes.max(1) as f64
+            } else {
+                1.0
+            };
         let r = self
             .rate
             .iter()
             .find(|(f, _)| *f == spec.family_name())
-            .map_or(any_rate, |r| r.1);
+            .map_or(untimed, |r| r.1);
         r * self.units(spec, sampled)
     }
 }
@@ -821,8 +845,8 @@ pub struct SearchSession<'c> {
     rows: Vec<LeaderboardRow>,
     /// Out-of-fold predictions of the best trials, for the ensemble: (score, row index, preds).
     kept: Vec<(f64, usize, Vec<Vec<f64>>)>,
-    /// The leading row's standing and out-of-fold predictions.
-    best_oof: Option<((bool, f64), Vec<Vec<f64>>)>,
+    /// Out-of-fold predictions of the best rows, any kind: (score, row index, preds).
+    oof_cache: Vec<(f64, usize, Vec<Vec<f64>>)>,
     /// Seconds per cost unit, per family, measured (time budget only).
     rate: Vec<(&'static str, f64)>,
     failed: Vec<&'static str>,
@@ -874,7 +898,7 @@ impl<'c> SearchSession<'c> {
             tuner,
             rows: Vec::new(),
             kept: Vec::new(),
-            best_oof: None,
+            oof_cache: Vec::new(),
             rate: Vec::new(),
             failed: Vec::new(),
             notes,
@@ -943,6 +967,7 @@ impl<'c> SearchSession<'c> {
             inputs: self.inputs,
             n_splits: self.n_splits(),
             sample_rows: self.local.plan.sample_rows,
+            classes: self.local.plan.classes(),
             rate: &self.rate,
             failed: &self.failed,
         }
@@ -955,10 +980,6 @@ impl<'c> SearchSession<'c> {
             Some(m) => per_split * self.train_rows as f64 / m.max(1) as f64,
             None => per_split,
         }
-    }
-
-    fn standing(row: &LeaderboardRow) -> (bool, f64) {
-        (row.sample_rows.is_none(), row.score)
     }
 
     fn trial(&self, spec: ModelSpec, sampled: bool) -> Trial {
@@ -984,12 +1005,14 @@ impl<'c> SearchSession<'c> {
             .map(|r| r.score)
             .fold(f64::NEG_INFINITY, f64::max);
         let spent = self.elapsed();
-        // a trial must leave room for the final refit (about one fit of the best on all rows)
+        // a trial must leave room for the final refit of the best so far (about one fit on all
+        // rows), and a trial on all rows for its own refit, should it become the best
         let reserve = self
             .rows
             .iter()
-            .map(|r| self.refit_seconds(r) * 1.5)
-            .fold(0.0, f64::max);
+            .max_by(|a, b| a.score.total_cmp(&b.score).then(b.trial.cmp(&a.trial)))
+            .map_or(0.0, |r| self.refit_seconds(r) * 1.5);
+        let own_refit = 1.0 + 1.5 * self.parallel as f64 / self.n_splits().max(1) as f64;
         let remaining = self.settings().time_budget_s.map(|b| b - spent - reserve);
         if remaining.is_some_and(|r| r <= 0.0) && !self.rows.is_empty() {
             self.over = true;
@@ -997,7 +1020,7 @@ impl<'c> SearchSession<'c> {
         }
         if let Some(p) = self.promotion.take() {
             let fits = deterministic
-                || remaining.is_none_or(|r| self.costs().seconds(&p.spec, false) <= r);
+                || remaining.is_none_or(|r| self.costs().seconds(&p.spec, false) * own_refit <= r);
             if fits {
                 self.promoted = Some(p.cost);
                 return Some(self.trial(p.spec, false));
@@ -1009,6 +1032,7 @@ impl<'c> SearchSession<'c> {
             inputs: self.inputs,
             n_splits: self.local.n_splits(),
             sample_rows: self.local.plan.sample_rows,
+            classes: self.local.plan.classes(),
             rate: &self.rate,
             failed: &self.failed,
         };
@@ -1021,7 +1045,8 @@ impl<'c> SearchSession<'c> {
                 .propose(best_score, None, &|s| costs.units(s, costs.sampled(s)))
         } else {
             self.tuner.propose(best_score, remaining, &|s| {
-                costs.seconds(s, costs.sampled(s))
+                let sampled = costs.sampled(s);
+                costs.seconds(s, sampled) * if sampled { 1.0 } else { own_refit }
             })
         };
         let Some(spec) = proposal else {
@@ -1153,14 +1178,10 @@ impl<'c> SearchSession<'c> {
             spec: trial.spec.clone(),
             score,
         };
-        let standing = Self::standing(&row);
-        if self
-            .best_oof
-            .as_ref()
-            .is_none_or(|(s, _)| standing.0 > s.0 || (standing.0 == s.0 && standing.1 > s.1))
-        {
-            self.best_oof = Some((standing, preds));
-        }
+        self.oof_cache.push((score, self.rows.len(), preds));
+        self.oof_cache
+            .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.oof_cache.truncate(ENSEMBLE_CANDIDATES);
         self.rows.push(row.clone());
         let best_so_far = metric.value_of_score(self.best_score());
         Some(Progress::Trial {
@@ -1173,13 +1194,10 @@ impl<'c> SearchSession<'c> {
         })
     }
 
-    /// The best score (higher is better) of the rows on all training rows, or of every row
-    /// while there is none.
+    /// The best score so far (higher is better).
     fn best_score(&self) -> f64 {
-        let full = self.rows.iter().any(|r| r.sample_rows.is_none());
         self.rows
             .iter()
-            .filter(|r| !full || r.sample_rows.is_none())
             .map(|r| r.score)
             .fold(f64::NEG_INFINITY, f64::max)
     }
@@ -1201,7 +1219,7 @@ impl<'c> SearchSession<'c> {
             tuner,
             mut rows,
             kept,
-            best_oof,
+            oof_cache,
             failed,
             mut notes,
             ..
@@ -1243,10 +1261,8 @@ impl<'c> SearchSession<'c> {
 
         // the ensemble: a leaderboard row like the others, chosen only if it scores better
         let mut ensemble: Option<(LeaderboardRow, Vec<(f64, usize)>, Vec<Vec<f64>>)> = None;
-        let any_full = rows.iter().any(|r| r.sample_rows.is_none());
         let best_single = rows
             .iter()
-            .filter(|r| !any_full || r.sample_rows.is_none())
             .map(|r| r.score)
             .fold(f64::NEG_INFINITY, f64::max);
         if settings.ensemble && kept.len() >= 2 {
@@ -1343,33 +1359,46 @@ impl<'c> SearchSession<'c> {
                 (row, FinalModel::Ensemble(fitted), blend)
             }
             None => {
-                let best = rows
+                // the best row whose refit fits what is left of the budget (a sampled winner's
+                // refit costs more than its trial); the cheapest to refit if none does
+                let mut order: Vec<usize> = (0..rows.len()).collect();
+                order.sort_by(|&a, &b| {
+                    rows[b]
+                        .score
+                        .total_cmp(&rows[a].score)
+                        .then(rows[a].trial.cmp(&rows[b].trial))
+                });
+                let left = budget.map(|b| b * 1.05 - (clock.now_s() - start));
+                let chosen = order
                     .iter()
-                    .max_by(|a, b| {
-                        let (sa, sb) = (Self::standing(a), Self::standing(b));
-                        sa.0.cmp(&sb.0)
-                            .then(sa.1.total_cmp(&sb.1))
-                            .then(b.trial.cmp(&a.trial))
-                    })
-                    .cloned()
-                    .unwrap_or_else(|| rows[0].clone());
+                    .copied()
+                    .find(|&i| left.is_none_or(|l| refit_seconds(&rows[i]) <= l))
+                    .unwrap_or_else(|| {
+                        order
+                            .iter()
+                            .copied()
+                            .min_by(|&a, &b| {
+                                refit_seconds(&rows[a]).total_cmp(&refit_seconds(&rows[b]))
+                            })
+                            .unwrap_or(0)
+                    });
+                if chosen != order[0] {
+                    notes.push(format!("The best model ({}, trial {}) could not have been refitted on all rows within the budget, so the best one that could ({}, trial {}) was.", rows[order[0]].label, rows[order[0]].trial, rows[chosen].label, rows[chosen].trial));
+                }
+                let best = rows[chosen].clone();
                 let m =
                     best.spec
                         .fit(&x_all, y_all.labels(), mix_seed(settings.seed, best.trial))?;
-                (
-                    best,
-                    FinalModel::Single(m),
-                    best_oof.map(|b| b.1).unwrap_or_default(),
-                )
+                let oof = oof_cache
+                    .into_iter()
+                    .find(|c| c.1 == chosen)
+                    .map(|c| c.2)
+                    .unwrap_or_default();
+                (best, FinalModel::Single(m), oof)
             }
         };
         let refit_time_s = clock.now_s() - refit_start;
-        rows.sort_by(|a, b| {
-            let (sa, sb) = (Self::standing(a), Self::standing(b));
-            sb.0.cmp(&sa.0)
-                .then(sb.1.total_cmp(&sa.1))
-                .then(a.trial.cmp(&b.trial))
-        });
+        rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial)));
         for (i, r) in rows.iter_mut().enumerate() {
             r.rank = i + 1;
         }
