@@ -1360,7 +1360,8 @@ impl<'c> SearchSession<'c> {
             }
             None => {
                 // the best row whose refit fits what is left of the budget (a sampled winner's
-                // refit costs more than its trial); the cheapest to refit if none does
+                // refit costs more than its trial, so it must fit what is left); the cheapest
+                // to refit if none does
                 let mut order: Vec<usize> = (0..rows.len()).collect();
                 order.sort_by(|&a, &b| {
                     rows[b]
@@ -1372,7 +1373,11 @@ impl<'c> SearchSession<'c> {
                 let chosen = order
                     .iter()
                     .copied()
-                    .find(|&i| left.is_none_or(|l| refit_seconds(&rows[i]) <= l))
+                    .find(|&i| {
+                        // a trial on all rows left room for its refit when it ran
+                        rows[i].sample_rows.is_none()
+                            || left.is_none_or(|l| refit_seconds(&rows[i]) <= l)
+                    })
                     .unwrap_or_else(|| {
                         order
                             .iter()
