@@ -307,7 +307,7 @@ impl LeadSession {
                 }
             }
         }
-        match self.session.next() {
+        match self.session.next_trial() {
             Some(trial) => serde_json::to_string(&trial).map(Some).map_err(|e| {
                 JsError::new(&format!(
                     "Internal error: a trial could not be written: {e}."

@@ -599,7 +599,7 @@ impl Plan {
                 &self.prepared.target,
                 &f.train,
                 m,
-                mix_seed(self.settings.seed ^ 0x5A3F_1E, s),
+                mix_seed(self.settings.seed ^ 0x005A_3F1E, s),
             );
             let mut data = Vec::with_capacity(picked.len() * x_train.cols);
             for &i in &picked {
@@ -789,7 +789,12 @@ impl CostModel<'_> {
         if self.failed.contains(&spec.family_name()) {
             return f64::INFINITY;
         }
-        let any_rate = self.rate.iter().map(|r| r.1).fold(0.0, f64::max);
+        let any_rate = self
+            .rate
+            .iter()
+            .filter(|r| r.0 != "constant")
+            .map(|r| r.1)
+            .fold(0.0, f64::max);
         // a family not timed yet: the slowest rate measured, times the classes for the
         // families that fit one model per class (their cost units leave the classes out)
         let per_class = matches!(
@@ -813,6 +818,10 @@ impl CostModel<'_> {
     }
 }
 
+/// The chosen ensemble: its row, its members (weight, row index) and its blended out-of-fold
+/// predictions.
+type EnsembleChoice = (LeaderboardRow, Vec<(f64, usize)>, Vec<Vec<f64>>);
+
 /// A sampled trial promoted to all rows: its configuration, sampled score and cost so far.
 struct Promotion {
     spec: ModelSpec,
@@ -820,7 +829,7 @@ struct Promotion {
     cost: f64,
 }
 
-/// A search as an ask/tell session, so the splits of a trial can run anywhere: `next()` gives
+/// A search as an ask/tell session, so the splits of a trial can run anywhere: `next_trial()` gives
 /// the next [`Trial`] (or `None` when the search is over), any worker evaluates its splits
 /// ([`SearchSession::evaluate_split`] for the splits of worker 0, [`SplitWorker`] for the
 /// others), `tell()` takes every split's predictions and returns the progress event, and
@@ -994,7 +1003,7 @@ impl<'c> SearchSession<'c> {
 
     /// The next trial to evaluate, or `None` when the search is over (trial budget reached,
     /// time budget spent, nothing left that fits, or stopped).
-    pub fn next(&mut self) -> Option<Trial> {
+    pub fn next_trial(&mut self) -> Option<Trial> {
         if self.over || self.rows.len() >= self.settings().max_trials.unwrap_or(usize::MAX) {
             return None;
         }
@@ -1039,8 +1048,9 @@ impl<'c> SearchSession<'c> {
         let proposal = if deterministic {
             self.tuner
                 .propose(best_score, None, &|s| costs.static_cost(s))
-        } else if self.rows.is_empty() {
-            // nothing timed yet: the first (cheapest) trial always runs
+        } else if self.rate.iter().all(|r| r.0 == "constant") {
+            // nothing timed yet (the baseline's time is mostly fixed overhead and says nothing
+            // per cost unit): the cheapest trial runs
             self.tuner
                 .propose(best_score, None, &|s| costs.units(s, costs.sampled(s)))
         } else {
@@ -1057,7 +1067,7 @@ impl<'c> SearchSession<'c> {
         Some(self.trial(spec, sampled))
     }
 
-    /// Ends the search after the current trial (an observer asked to stop): `next()` returns
+    /// Ends the search after the current trial (an observer asked to stop): `next_trial()` returns
     /// `None` from now on.
     pub fn stop(&mut self) {
         self.over = true;
@@ -1260,7 +1270,7 @@ impl<'c> SearchSession<'c> {
         };
 
         // the ensemble: a leaderboard row like the others, chosen only if it scores better
-        let mut ensemble: Option<(LeaderboardRow, Vec<(f64, usize)>, Vec<Vec<f64>>)> = None;
+        let mut ensemble: Option<EnsembleChoice> = None;
         let best_single = rows
             .iter()
             .map(|r| r.score)
@@ -1500,7 +1510,7 @@ pub fn run_search(
     let _ = observer.on_progress(&session.phase("search"));
     let threads = worker_threads().min(session.n_splits()).max(1);
     let splits: Vec<usize> = (0..session.n_splits()).collect();
-    while let Some(trial) = session.next() {
+    while let Some(trial) = session.next_trial() {
         let trial_start = clock.now_s();
         let local = session.local();
         let run_one = |&s: &usize| local.evaluate_split(&trial, s);

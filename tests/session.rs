@@ -39,7 +39,7 @@ fn pooled(table: &Table, settings: &SearchSettings, workers: usize) -> SearchOut
         let own = other.own_splits();
         assert!(own.iter().all(|s| s % workers == w + 1), "{own:?}");
     }
-    while let Some(trial) = session.next() {
+    while let Some(trial) = session.next_trial() {
         let mut outputs = Vec::new();
         let mut failure = None;
         for s in 0..session.n_splits() {
