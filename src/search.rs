@@ -1016,9 +1016,13 @@ impl<'c> SearchSession<'c> {
         let spent = self.elapsed();
         // a trial must leave room for the final refit of the best so far (about one fit on all
         // rows), and a trial on all rows for its own refit, should it become the best
+        // (a sampled best is refitted at the end only if that fits what is left, so the room
+        // kept is for the best trial on all rows, the fallback)
+        let any_full = self.rows.iter().any(|r| r.sample_rows.is_none());
         let reserve = self
             .rows
             .iter()
+            .filter(|r| !any_full || r.sample_rows.is_none())
             .max_by(|a, b| a.score.total_cmp(&b.score).then(b.trial.cmp(&a.trial)))
             .map_or(0.0, |r| self.refit_seconds(r) * 1.5);
         let own_refit = 1.0 + 1.5 * self.parallel as f64 / self.n_splits().max(1) as f64;
