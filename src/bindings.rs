@@ -338,6 +338,13 @@ impl LeadSession {
         self.session.may_continue()
     }
 
+    /// Whether `count` more splits of `trial` may start: the cost model predicts they finish
+    /// within the budget.
+    pub fn may_start_splits(&self, trial: &str, count: usize) -> Result<bool, JsError> {
+        Ok(self.session.may_continue()
+            && self.session.may_start_splits(&parse_trial(trial)?, count))
+    }
+
     /// Takes a trial's result: `outputs` is an array of `{ predictions, averageable }` in split
     /// order, or `error` the first split's failure; `seconds` the trial's wall-clock time.
     /// Returns the `Progress` event of its leaderboard row, or undefined for a failed trial.

@@ -970,6 +970,17 @@ impl<'c> SearchSession<'c> {
             .is_none_or(|b| self.rows.is_empty() || self.elapsed() <= b)
     }
 
+    /// Whether `count` more splits of `trial` may start: the cost model predicts they finish
+    /// within the budget (always, before the first trial is done or without a time budget).
+    pub fn may_start_splits(&self, trial: &Trial, count: usize) -> bool {
+        self.settings().time_budget_s.is_none_or(|b| {
+            let per_split =
+                self.costs().seconds(&trial.spec, trial.sampled) / self.n_splits().max(1) as f64;
+            let batches = count.div_ceil(self.parallel.max(1)) as f64;
+            self.rows.is_empty() || self.elapsed() + per_split * self.parallel as f64 * batches <= b
+        })
+    }
+
     fn costs(&self) -> CostModel<'_> {
         CostModel {
             train_rows: self.train_rows,
@@ -1522,7 +1533,9 @@ pub fn run_search(
         let mut failure = None;
         let mut abandoned = false;
         for chunk in splits.chunks(threads) {
-            if !outputs.is_empty() && !session.may_continue() {
+            if !outputs.is_empty()
+                && !(session.may_continue() && session.may_start_splits(&trial, chunk.len()))
+            {
                 abandoned = true;
                 break;
             }

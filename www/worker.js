@@ -128,7 +128,17 @@ async function runLead(msg, onProgress) {
         remote = new Promise((resolve) => waiting.set(number, resolve));
         self.postMessage({ id: msg.id, type: MSG.SPLIT_JOBS, number, trial, splits: others });
       }
-      const local = evaluateSplits((t, s) => session.evaluate_split(t, s), trial, own);
+      // Never start a split the cost model predicts cannot finish within the budget: the
+      // trial is then abandoned and the search ends (the other workers' answer is ignored).
+      const local = [];
+      for (const split of own) {
+        if (local.length > 0 && !session.may_start_splits(trial, 1)) break;
+        local.push(...evaluateSplits((t, s) => session.evaluate_split(t, s), trial, [split]));
+      }
+      if (local.length < own.length) {
+        waiting.delete(number);
+        break;
+      }
       const results = [...local, ...(await remote)].sort((a, b) => a.split - b.split);
       const failed = results.find((r) => r.error !== undefined);
       const event = session.tell(
