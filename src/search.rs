@@ -472,6 +472,11 @@ pub const PROMOTE_ETA: usize = 3;
 /// the training inputs (the baseline and naive Bayes are never sampled: sampling saves nothing).
 pub const SAMPLE_ABOVE_PASSES: f64 = 10.0;
 
+/// How much more a family not timed yet may cost than its cost units and the slowest measured
+/// rate predict: cost units compare families only roughly, and the first trial of a family
+/// that takes three times its prediction would overrun the budget.
+pub const UNTIMED_MARGIN: f64 = 3.0;
+
 /// Rows of each split's training sample: a quarter of the training rows, at least 5,000 and
 /// at most 20,000.
 pub fn sample_size(train_rows: usize) -> usize {
@@ -795,8 +800,9 @@ impl CostModel<'_> {
             .filter(|r| r.0 != "constant")
             .map(|r| r.1)
             .fold(0.0, f64::max);
-        // a family not timed yet: the slowest rate measured, times the classes for the
-        // families that fit one model per class (their cost units leave the classes out)
+        // a family not timed yet: the slowest rate measured, with a margin (cost units compare
+        // families only roughly), times the classes for the families that fit one model per
+        // class (their cost units leave the classes out)
         let per_class = matches!(
             spec,
             ModelSpec::LogisticRegression { .. }
@@ -804,6 +810,7 @@ impl CostModel<'_> {
                 | ModelSpec::Svm { .. }
         );
         let untimed = any_rate
+            * UNTIMED_MARGIN
             * if per_class {
                 self.classes.max(1) as f64
             } else {
@@ -1027,15 +1034,30 @@ impl<'c> SearchSession<'c> {
         let spent = self.elapsed();
         // a trial must leave room for the final refit of the best so far (about one fit on all
         // rows), and a trial on all rows for its own refit, should it become the best
-        // (a sampled best is refitted at the end only if that fits what is left, so the room
-        // kept is for the best trial on all rows, the fallback)
-        let any_full = self.rows.iter().any(|r| r.sample_rows.is_none());
-        let reserve = self
+        // (the room kept is for the best trial on all rows, the fallback; and for the best
+        // sampled trial better than it whose refit on all rows still fits the budget)
+        let best_of = |full_only: bool| {
+            self.rows
+                .iter()
+                .filter(|r| !full_only || r.sample_rows.is_none())
+                .max_by(|a, b| a.score.total_cmp(&b.score).then(b.trial.cmp(&a.trial)))
+        };
+        let mut reserve = best_of(true).map_or(0.0, |r| self.refit_seconds(r) * 1.5);
+        let floor = best_of(true).map_or(f64::NEG_INFINITY, |r| r.score);
+        let budget = self.settings().time_budget_s.unwrap_or(f64::INFINITY);
+        let mut better: Vec<&LeaderboardRow> = self
             .rows
             .iter()
-            .filter(|r| !any_full || r.sample_rows.is_none())
-            .max_by(|a, b| a.score.total_cmp(&b.score).then(b.trial.cmp(&a.trial)))
-            .map_or(0.0, |r| self.refit_seconds(r) * 1.5);
+            .filter(|r| r.sample_rows.is_some() && r.score > floor)
+            .collect();
+        better.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial)));
+        if let Some(r) = better
+            .iter()
+            .map(|r| self.refit_seconds(r) * 1.5)
+            .find(|&r| spent + r <= budget * 1.05)
+        {
+            reserve = reserve.max(r);
+        }
         let own_refit = 1.0 + 1.5 * self.parallel as f64 / self.n_splits().max(1) as f64;
         let remaining = self.settings().time_budget_s.map(|b| b - spent - reserve);
         if remaining.is_some_and(|r| r <= 0.0) && !self.rows.is_empty() {
