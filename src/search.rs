@@ -1555,9 +1555,8 @@ pub fn run_search(
         let mut failure = None;
         let mut abandoned = false;
         for chunk in splits.chunks(threads) {
-            if !outputs.is_empty()
-                && !(session.may_continue() && session.may_start_splits(&trial, chunk.len()))
-            {
+            let may_start = session.may_continue() && session.may_start_splits(&trial, chunk.len());
+            if !outputs.is_empty() && !may_start {
                 abandoned = true;
                 break;
             }
