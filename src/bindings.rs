@@ -10,7 +10,10 @@ use crate::data::{
 use crate::error::AutoMlError;
 use crate::model_file::{fnv1a64, load as load_model, ModelFile};
 use crate::preprocess::schema_with_choices;
-use crate::search::{run_search as run, Clock, Control, Progress, SearchSettings};
+use crate::search::{
+    run_search as run, Clock, Control, Progress, SearchSession, SearchSettings, SplitOutput,
+    SplitWorker, Trial,
+};
 use serde::{Deserialize, Serialize};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
@@ -212,16 +215,27 @@ pub fn run_search(
         }
         Control::Continue
     };
-    let mut outcome = run(&table, &settings, &DateClock, &mut observer).map_err(into_error)?;
-    // the explain phase and the model file: a failure here must not lose the run's result
-    match crate::explain::diagnose(&table, &settings, &outcome, &DateClock, &mut observer) {
+    let outcome = run(&table, &settings, &DateClock, &mut observer).map_err(into_error)?;
+    finish_run(&table, &settings, outcome, &mut observer)
+}
+
+/// After a search: the explain phase (diagnostics) and the model file, kept for
+/// `take_model_file` and as the cached model. A failure here must not lose the run's result:
+/// it becomes a note.
+fn finish_run(
+    table: &Table,
+    settings: &SearchSettings,
+    mut outcome: crate::search::SearchOutcome,
+    observer: &mut dyn crate::search::Observer,
+) -> Result<JsValue, JsError> {
+    match crate::explain::diagnose(table, settings, &outcome, &DateClock, observer) {
         Ok(d) => outcome.result.diagnostics = Some(d),
         Err(e) => outcome
             .result
             .notes
             .push(format!("The explanations could not be computed: {e}")),
     }
-    let file = ModelFile::from_run(&table, &settings, &outcome).and_then(|m| {
+    let file = ModelFile::from_run(table, settings, &outcome).and_then(|m| {
         let bytes = m.to_bytes()?;
         Ok((bytes, m))
     });
@@ -348,6 +362,237 @@ pub fn explain_row(model: &[u8], row: JsValue) -> Result<JsValue, JsError> {
         ))
     })?;
     to_js(&crate::explain::explain_row(&m, &row).map_err(into_error)?)
+}
+
+/// The clock of every session: `Date.now()`.
+static DATE_CLOCK: DateClock = DateClock;
+
+fn read_settings(settings: JsValue) -> Result<SearchSettings, JsError> {
+    serde_wasm_bindgen::from_value(settings)
+        .map_err(|e| JsError::new(&format!("The run settings are invalid: {e}.")))
+}
+
+fn parse_trial(trial: &str) -> Result<Trial, JsError> {
+    serde_json::from_str(trial)
+        .map_err(|e| JsError::new(&format!("Internal error: a trial could not be read: {e}.")))
+}
+
+/// A split's output as `{ predictions: Float64Array, averageable: boolean }`.
+fn output_to_js(output: &SplitOutput) -> JsValue {
+    let object = js_sys::Object::new();
+    let predictions = js_sys::Float64Array::from(&output.predictions[..]);
+    let _ = js_sys::Reflect::set(&object, &"predictions".into(), &predictions);
+    let _ = js_sys::Reflect::set(&object, &"averageable".into(), &output.averageable.into());
+    object.into()
+}
+
+fn output_from_js(value: &JsValue) -> Result<SplitOutput, JsError> {
+    let bad = || JsError::new("Internal error: a split's predictions are missing.");
+    let predictions = js_sys::Reflect::get(value, &"predictions".into()).map_err(|_| bad())?;
+    let predictions = predictions
+        .dyn_ref::<js_sys::Float64Array>()
+        .ok_or_else(bad)?
+        .to_vec();
+    let averageable = js_sys::Reflect::get(value, &"averageable".into())
+        .map_err(|_| bad())?
+        .as_bool()
+        .unwrap_or(false);
+    Ok(SplitOutput {
+        predictions,
+        averageable,
+    })
+}
+
+/// The lead of a run on a pool of workers (see `www/worker.js`): owns the search session
+/// (tuner, leaderboard, ensemble, refit) and the fold data of the splits `s % workers == 0`;
+/// hands out trials as JSON text and takes every split's predictions back.
+#[wasm_bindgen]
+pub struct LeadSession {
+    session: SearchSession<'static>,
+    fault: FaultInjection,
+    /// The file's table and the run's settings, for the explain phase and the model file.
+    table: Table,
+    settings: SearchSettings,
+}
+
+#[wasm_bindgen]
+impl LeadSession {
+    /// Reads the file and prepares the run for a pool of `workers` (`settings` is a
+    /// `RunSettings` object). Time counts from now.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        bytes: &[u8],
+        file_name: &str,
+        settings: JsValue,
+        workers: usize,
+    ) -> Result<LeadSession, JsError> {
+        let table = read(bytes, file_name, &settings, None)?;
+        let fault: FaultInjection =
+            serde_wasm_bindgen::from_value(settings.clone()).unwrap_or_default();
+        let settings = read_settings(settings)?;
+        let session =
+            SearchSession::new(&table, &settings, &DATE_CLOCK, workers).map_err(into_error)?;
+        Ok(LeadSession {
+            session,
+            fault,
+            table,
+            settings,
+        })
+    }
+
+    /// Validation splits per trial.
+    pub fn splits(&self) -> usize {
+        self.session.n_splits()
+    }
+
+    /// A `Progress` phase event stamped now ("search", "ensemble" or "refit").
+    pub fn phase(&self, name: &str) -> Result<JsValue, JsError> {
+        to_js(&self.session.phase(name))
+    }
+
+    /// The next trial as JSON text (opaque to JavaScript: its seed is a 64-bit integer), or
+    /// undefined when the search is over. TEST-ONLY FAULT INJECTION happens here: once
+    /// `faultAfterTrials` trials are told, this fails as `faultKind` says.
+    pub fn next_trial(&mut self) -> Result<Option<String>, JsError> {
+        if let Some(after) = self.fault.fault_after_trials {
+            if self.session.trials_done() >= after {
+                match self.fault.fault_kind.as_deref() {
+                    Some("oom") => exhaust_memory(),
+                    _ => panic!("test-only fault injection: faultAfterTrials = {after} reached"),
+                }
+            }
+        }
+        match self.session.next_trial() {
+            Some(trial) => serde_json::to_string(&trial).map(Some).map_err(|e| {
+                JsError::new(&format!(
+                    "Internal error: a trial could not be written: {e}."
+                ))
+            }),
+            None => Ok(None),
+        }
+    }
+
+    /// The trial's number (its leaderboard row's `trial`).
+    pub fn trial_number(trial: &str) -> Result<usize, JsError> {
+        Ok(parse_trial(trial)?.number)
+    }
+
+    /// Evaluates `trial` on split `split` (one of this worker's): `{ predictions, averageable }`.
+    /// A model that cannot be fitted on this data is an ordinary (not fatal) error.
+    pub fn evaluate_split(&self, trial: &str, split: usize) -> Result<JsValue, JsError> {
+        let trial = parse_trial(trial)?;
+        let output = self
+            .session
+            .evaluate_split(&trial, split)
+            .map_err(into_error)?;
+        Ok(output_to_js(&output))
+    }
+
+    /// Whether the splits of a started trial may go on (false once the budget is spent).
+    pub fn may_continue(&self) -> bool {
+        self.session.may_continue()
+    }
+
+    /// Whether `count` more splits of `trial` may start: the cost model predicts they finish
+    /// within the budget.
+    pub fn may_start_splits(&self, trial: &str, count: usize) -> Result<bool, JsError> {
+        Ok(self.session.may_continue()
+            && self.session.may_start_splits(&parse_trial(trial)?, count))
+    }
+
+    /// Takes a trial's result: `outputs` is an array of `{ predictions, averageable }` in split
+    /// order, or `error` the first split's failure; `seconds` the trial's wall-clock time.
+    /// Returns the `Progress` event of its leaderboard row, or undefined for a failed trial.
+    pub fn tell(
+        &mut self,
+        trial: &str,
+        outputs: js_sys::Array,
+        error: Option<String>,
+        seconds: f64,
+    ) -> Result<JsValue, JsError> {
+        let trial = parse_trial(trial)?;
+        let result = match error {
+            Some(e) => Err(e),
+            None => Ok(outputs
+                .iter()
+                .map(|v| output_from_js(&v))
+                .collect::<Result<Vec<_>, _>>()?),
+        };
+        let Some(event) = self.session.tell(&trial, result, seconds) else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        to_js(&event)
+    }
+
+    /// Ends the search after the current trial.
+    pub fn stop(&mut self) {
+        self.session.stop();
+    }
+
+    /// Builds the ensemble, refits the winner and explains it; `on_progress` gets the phase
+    /// events. Returns the `SearchResult` (with its diagnostics); the model file waits for
+    /// `take_model_file`.
+    pub fn finish(self, on_progress: &js_sys::Function) -> Result<JsValue, JsError> {
+        let mut observer = |event: &Progress| {
+            if let Ok(value) = to_js(event) {
+                let _ = on_progress.call1(&JsValue::NULL, &value);
+            }
+            Control::Continue
+        };
+        let LeadSession {
+            session,
+            table,
+            settings,
+            ..
+        } = self;
+        let outcome = session.finish(&mut observer).map_err(into_error)?;
+        finish_run(&table, &settings, outcome, &mut observer)
+    }
+}
+
+/// A pool worker's share of a run: the fold data of the splits `s % workers == worker`, and
+/// their evaluation for the trials the lead hands out.
+#[wasm_bindgen]
+pub struct SplitJobs {
+    worker: SplitWorker,
+}
+
+#[wasm_bindgen]
+impl SplitJobs {
+    /// Reads the file and prepares worker `worker` of `workers` (`settings` is the run's
+    /// `RunSettings`, the same the lead got).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        bytes: &[u8],
+        file_name: &str,
+        settings: JsValue,
+        worker: usize,
+        workers: usize,
+    ) -> Result<SplitJobs, JsError> {
+        let table = read(bytes, file_name, &settings, None)?;
+        let settings = read_settings(settings)?;
+        let worker = SplitWorker::new(&table, &settings, worker, workers).map_err(into_error)?;
+        Ok(SplitJobs { worker })
+    }
+
+    /// The splits this worker prepared.
+    pub fn own_splits(&self) -> Vec<u32> {
+        self.worker
+            .own_splits()
+            .into_iter()
+            .map(|s| s as u32)
+            .collect()
+    }
+
+    /// Evaluates `trial` (JSON text from the lead) on split `split`: `{ predictions, averageable }`.
+    pub fn evaluate_split(&self, trial: &str, split: usize) -> Result<JsValue, JsError> {
+        let trial = parse_trial(trial)?;
+        let output = self
+            .worker
+            .evaluate_split(&trial, split)
+            .map_err(into_error)?;
+        Ok(output_to_js(&output))
+    }
 }
 
 /// Milliseconds from `performance.now()` where there is one (browsers, Node), else `Date.now()`.

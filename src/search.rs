@@ -142,6 +142,11 @@ pub struct LeaderboardRow {
     pub fold_scores: Vec<f64>,
     /// Seconds spent fitting and scoring all splits.
     pub fit_time_s: f64,
+    /// Training rows per split when the trial was fitted on a sample of them (progressive
+    /// sampling, see [`SearchSession`]); `None` when it was fitted on all of them. A sampled
+    /// score is usually an underestimate (more rows rarely hurt); a sampled winner is refitted
+    /// on all rows like any other.
+    pub sample_rows: Option<usize>,
     /// The configuration itself (the best member's, for the ensemble).
     #[serde(skip)]
     pub spec: ModelSpec,
@@ -171,6 +176,8 @@ pub enum Progress {
         row: LeaderboardRow,
         /// Best mean value of the metric so far.
         best_so_far: f64,
+        /// Seconds left of the time budget (0 when there is none).
+        time_left_s: f64,
     },
     /// The run moved to a new phase: "search", "ensemble" or "refit".
     Phase {
@@ -180,6 +187,8 @@ pub enum Progress {
         elapsed_s: f64,
         /// The time budget (0 when there is none).
         budget_s: f64,
+        /// Seconds left of the time budget (0 when there is none).
+        time_left_s: f64,
     },
 }
 
@@ -255,24 +264,6 @@ impl BestModel {
     }
 }
 
-/// The winner's out-of-fold predictions: for each validation split, the table rows it
-/// predicted and the predictions (rows × classes probabilities, row-major, in class order;
-/// or one value per row for regression). Repeated k-fold gives several splits per row.
-#[derive(Debug, Clone, Default)]
-pub struct OutOfFold {
-    /// One entry per validation split, in the order the splits were scored.
-    pub splits: Vec<SplitPredictions>,
-}
-
-/// The predictions of one validation split.
-#[derive(Debug, Clone, Default)]
-pub struct SplitPredictions {
-    /// Table rows (0-based data rows) of the split, parallel to the predictions.
-    pub rows: Vec<usize>,
-    /// Probabilities (`rows × classes`, row-major) or one value per row.
-    pub predictions: Vec<f64>,
-}
-
 /// A run's report and its fitted model.
 #[derive(Debug)]
 pub struct SearchOutcome {
@@ -280,8 +271,26 @@ pub struct SearchOutcome {
     pub result: SearchResult,
     /// The model.
     pub model: BestModel,
-    /// The winner's out-of-fold predictions (for an ensemble, its blended ones).
+    /// The winner's out-of-fold predictions (the ensemble's blend when it wins).
     pub oof: OutOfFold,
+}
+
+/// The winner's out-of-fold predictions: for each validation split, the table rows it
+/// predicted and the predictions (rows × classes probabilities, row-major, in class order;
+/// or one value per row for regression). Repeated k-fold gives several splits per row.
+#[derive(Debug, Clone, Default)]
+pub struct OutOfFold {
+    /// One entry per validation split, in split order.
+    pub splits: Vec<SplitPredictions>,
+}
+
+/// One validation split's predictions.
+#[derive(Debug, Clone, Default)]
+pub struct SplitPredictions {
+    /// Table rows predicted (0-based data rows of the table), ascending.
+    pub rows: Vec<usize>,
+    /// Probabilities (`rows × classes`, row-major) or one value per row.
+    pub predictions: Vec<f64>,
 }
 
 /// Rows × inputs above which candidates are scored on one holdout split instead of k folds.
@@ -295,7 +304,9 @@ struct FoldData {
     x_train: Matrix,
     x_valid: Matrix,
     train: Vec<usize>,
-    valid: Vec<usize>,
+    /// The seeded sample of the training rows (its inputs and positions), when progressive
+    /// sampling applies.
+    sample: Option<(Matrix, Vec<usize>)>,
 }
 
 /// The configurations tried first, for each task: the baseline and strong defaults of every
@@ -453,36 +464,1044 @@ fn flatten(model: &FittedModel, x: &Matrix) -> Result<(Vec<f64>, bool)> {
     }
 }
 
-/// Fits `spec` on each split and predicts its validation rows. Splits run on worker threads
-/// natively (each split's fit is independent and seeded, so the result does not depend on the
-/// number of threads); `keep_going()` is asked between batches of splits.
-fn evaluate(
-    spec: &ModelSpec,
-    folds: &[FoldData],
-    target: &Target,
-    seed: u64,
-    keep_going: &dyn Fn() -> bool,
-) -> Result<Option<(Vec<Vec<f64>>, bool)>> {
-    let run_one = |fd: &FoldData| -> Result<(Vec<f64>, bool)> {
-        let y = Labelled::of(target, &fd.train);
-        let model = spec.fit(&fd.x_train, y.labels(), seed)?;
-        flatten(&model, &fd.x_valid)
-    };
-    let threads = worker_threads().min(folds.len()).max(1);
-    let mut out: Vec<Vec<f64>> = Vec::with_capacity(folds.len());
-    let mut averageable = true;
-    for chunk in folds.chunks(threads) {
-        if !out.is_empty() && !keep_going() {
-            return Ok(None);
+/// Training rows per split above which progressive sampling applies: costly configurations
+/// are first fitted on a seeded sample of each split's training rows (see [`SearchSession`]).
+pub const SAMPLE_ABOVE_ROWS: usize = 10_000;
+/// The reduction factor of the sampling rung: a sampled trial is promoted to all rows when it
+/// ranks in the best 1/`PROMOTE_ETA` of the sampled trials so far (asynchronous successive
+/// halving), or beats every trial fitted on all rows.
+pub const PROMOTE_ETA: usize = 3;
+/// A configuration is sampled when one fit on all rows costs more than this many passes over
+/// the training inputs (the baseline and naive Bayes are never sampled: sampling saves nothing).
+pub const SAMPLE_ABOVE_PASSES: f64 = 10.0;
+
+/// How much more a family not timed yet may cost than its cost units and the slowest measured
+/// rate predict: cost units compare families only roughly, and the first trial of a family
+/// that takes three times its prediction would overrun the budget.
+pub const UNTIMED_MARGIN: f64 = 3.0;
+
+/// Rows of each split's training sample: a quarter of the training rows, at least 5,000 and
+/// at most 20,000.
+pub fn sample_size(train_rows: usize) -> usize {
+    (train_rows / 4).clamp(5_000, 20_000).min(train_rows)
+}
+
+/// One trial to evaluate: a configuration, the seed of its fits, its number, and whether it is
+/// fitted on the sample of each split's training rows. Serializable, so a lead can hand it to
+/// other workers (the seed is a `u64`: pass it as JSON text, not as a JavaScript number).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trial {
+    /// Order in which the trial runs, from 1; its leaderboard row carries it.
+    pub number: usize,
+    /// The configuration.
+    pub spec: ModelSpec,
+    /// Seed of its fits (the same on every split).
+    pub seed: u64,
+    /// Whether it is fitted on the seeded sample of each split's training rows.
+    pub sampled: bool,
+}
+
+/// One split's validation predictions for a trial.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SplitOutput {
+    /// Probabilities (`rows × classes`, row-major) or values, for the split's validation rows.
+    pub predictions: Vec<f64>,
+    /// Whether they can be averaged (false for hard class votes, given one-hot).
+    pub averageable: bool,
+}
+
+/// What a run decides before its first trial, the same on every worker: target, features,
+/// metric, validation splits, sampling.
+struct Plan {
+    settings: SearchSettings,
+    target_name: String,
+    task: Task,
+    metric: Metric,
+    prepared: crate::target::PreparedTarget,
+    frame: Frame,
+    splits: Vec<Fold>,
+    validation: String,
+    notes: Vec<String>,
+    /// Rows of each split's training sample, when progressive sampling applies.
+    sample_rows: Option<usize>,
+}
+
+impl Plan {
+    fn new(table: &Table, settings: &SearchSettings) -> Result<Plan> {
+        let target_col = match &settings.target {
+            Some(name) => table.column_index(name)?,
+            None => table.names.len().saturating_sub(1),
+        };
+        let target_name = table.names[target_col].clone();
+        let task = settings.task.unwrap_or_else(|| {
+            suggested_task(&classify(
+                &table.names[target_col],
+                &table.columns[target_col],
+            ))
+            .0
+        });
+        check_settings(settings, task)?;
+        settings.columns.check(table)?;
+        let prepared = prepare_target(table, target_col, task)?;
+        let frame = Frame::with_choices(table, target_col, &settings.columns);
+        if frame.columns.is_empty() {
+            return Err(AutoMlError::NoFeatures {
+                target: target_name,
+            });
         }
-        let results = run_parallel(chunk, &run_one);
-        for r in results {
-            let (preds, ok) = r?;
-            averageable &= ok;
-            out.push(preds);
+        let mut notes = table.notes.clone();
+        notes.extend(prepared.notes.iter().cloned());
+        notes.extend(frame.notes.iter().cloned());
+        let schema = crate::preprocess::schema_with_choices(table, &settings.columns);
+        notes.extend(crate::data::check_target(table, target_col, task, &schema).warnings);
+        let metric = settings.metric.unwrap_or(match task {
+            Task::Classification => Metric::Accuracy,
+            Task::Regression => Metric::R2,
+        });
+        let n = prepared.rows.len();
+        let (splits, validation) = plan_splits(
+            &prepared.target,
+            n,
+            frame.columns.len(),
+            settings,
+            &mut notes,
+        );
+        let train = splits.first().map_or(0, |f| f.train.len());
+        let sample_rows = (train > SAMPLE_ABOVE_ROWS).then(|| sample_size(train));
+        if let Some(m) = sample_rows {
+            notes.push(format!("With {train} training rows per split, costly configurations were first scored on a sample of {m} of them; only the promising ones were scored on all rows."));
+        }
+        Ok(Plan {
+            settings: settings.clone(),
+            target_name,
+            task,
+            metric,
+            prepared,
+            frame,
+            splits,
+            validation,
+            notes,
+            sample_rows,
+        })
+    }
+
+    /// Learns split `s`'s preprocessing on its training rows and transforms both sides.
+    fn fold_data(&self, s: usize) -> FoldData {
+        let f = &self.splits[s];
+        let table_rows = |positions: &[usize]| -> Vec<usize> {
+            positions.iter().map(|&p| self.prepared.rows[p]).collect()
+        };
+        let train_rows = table_rows(&f.train);
+        let valid_rows = table_rows(&f.valid);
+        let y_train = Labelled::of(&self.prepared.target, &f.train);
+        let (pipeline, x_train) = Pipeline::fit_transform(
+            &self.frame,
+            &train_rows,
+            Some(y_train.view()),
+            self.settings.seed,
+        );
+        let sample = self.sample_rows.map(|m| {
+            let picked = sample_indices(
+                &self.prepared.target,
+                &f.train,
+                m,
+                mix_seed(self.settings.seed ^ 0x005A_3F1E, s),
+            );
+            let mut data = Vec::with_capacity(picked.len() * x_train.cols);
+            for &i in &picked {
+                data.extend_from_slice(&x_train.data[i * x_train.cols..(i + 1) * x_train.cols]);
+            }
+            let x = Matrix {
+                rows: picked.len(),
+                cols: x_train.cols,
+                data,
+            };
+            (x, picked.iter().map(|&i| f.train[i]).collect())
+        });
+        FoldData {
+            x_valid: pipeline.transform(&self.frame, &valid_rows),
+            x_train,
+            train: f.train.clone(),
+            sample,
         }
     }
-    Ok(Some((out, averageable)))
+
+    /// Classes of the target (0 for regression).
+    fn classes(&self) -> usize {
+        match &self.prepared.target {
+            Target::Classes { labels, .. } => labels.len(),
+            Target::Values(_) => 0,
+        }
+    }
+
+    /// The truth of every validation split (cheap: no preprocessing).
+    fn truth(&self) -> SplitTruth {
+        match &self.prepared.target {
+            Target::Classes { y, labels } => SplitTruth::Classes(
+                self.splits
+                    .iter()
+                    .map(|f| f.valid.iter().map(|&i| y[i]).collect())
+                    .collect(),
+                labels.len(),
+            ),
+            Target::Values(v) => SplitTruth::Values(
+                self.splits
+                    .iter()
+                    .map(|f| f.valid.iter().map(|&i| v[i]).collect())
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Indices into `train` of a seeded sample of about `m` of them, ascending; stratified by class
+/// (every class keeps at least two rows, or all it has).
+fn sample_indices(target: &Target, train: &[usize], m: usize, seed: u64) -> Vec<usize> {
+    let mut rng = Rng::new(seed);
+    let mut out = match target {
+        Target::Classes { y, labels } => {
+            let mut groups: Vec<Vec<usize>> = vec![Vec::new(); labels.len()];
+            for (i, &p) in train.iter().enumerate() {
+                groups[y[p] as usize].push(i);
+            }
+            let mut out = Vec::with_capacity(m + labels.len());
+            for g in groups.iter_mut().filter(|g| !g.is_empty()) {
+                rng.shuffle(g);
+                let take = (g.len() * m).div_ceil(train.len()).max(2).min(g.len());
+                out.extend_from_slice(&g[..take]);
+            }
+            out
+        }
+        Target::Values(_) => {
+            let mut all: Vec<usize> = (0..train.len()).collect();
+            rng.shuffle(&mut all);
+            all.truncate(m);
+            all
+        }
+    };
+    out.sort_unstable();
+    out
+}
+
+/// The part of a search any worker can run: the fold data of the splits assigned to it, and
+/// the evaluation of one trial on one of them. Split `s` belongs to worker `s % workers`, so the
+/// memory is spread over the workers and who computes what is fixed in advance.
+pub struct SplitWorker {
+    plan: Plan,
+    folds: Vec<Option<FoldData>>,
+}
+
+impl SplitWorker {
+    /// Worker `worker` of `workers`: reads the plan (the same on every worker) and learns the
+    /// preprocessing of its own splits only.
+    pub fn new(
+        table: &Table,
+        settings: &SearchSettings,
+        worker: usize,
+        workers: usize,
+    ) -> Result<SplitWorker> {
+        Ok(Self::with_plan(
+            Plan::new(table, settings)?,
+            worker,
+            workers,
+        ))
+    }
+
+    fn with_plan(plan: Plan, worker: usize, workers: usize) -> SplitWorker {
+        let workers = workers.max(1);
+        let folds = (0..plan.splits.len())
+            .map(|s| (s % workers == worker).then(|| plan.fold_data(s)))
+            .collect();
+        SplitWorker { plan, folds }
+    }
+
+    /// Number of validation splits of the run (all workers', not only this one's).
+    pub fn n_splits(&self) -> usize {
+        self.folds.len()
+    }
+
+    /// The splits this worker prepared.
+    pub fn own_splits(&self) -> Vec<usize> {
+        (0..self.folds.len())
+            .filter(|&s| self.folds[s].is_some())
+            .collect()
+    }
+
+    /// Fits the trial's configuration on split `split`'s training rows (or their sample) and
+    /// predicts its validation rows. Errors if the split is not this worker's, or if the model
+    /// cannot be fitted on this data.
+    pub fn evaluate_split(&self, trial: &Trial, split: usize) -> Result<SplitOutput> {
+        let Some(Some(fd)) = self.folds.get(split) else {
+            return Err(AutoMlError::BadSetting {
+                name: "split".into(),
+                detail: format!("split {split} was not prepared by this worker"),
+            });
+        };
+        let (x, positions) = match (&fd.sample, trial.sampled) {
+            (Some((x, p)), true) => (x, p),
+            _ => (&fd.x_train, &fd.train),
+        };
+        let y = Labelled::of(&self.plan.prepared.target, positions);
+        let model = trial.spec.fit(x, y.labels(), trial.seed)?;
+        let (predictions, averageable) = flatten(&model, &fd.x_valid)?;
+        Ok(SplitOutput {
+            predictions,
+            averageable,
+        })
+    }
+}
+
+/// What the search knows of the cost of a trial: the data's size and the measured rates.
+struct CostModel<'a> {
+    train_rows: usize,
+    inputs: usize,
+    n_splits: usize,
+    sample_rows: Option<usize>,
+    /// Classes (0 for regression).
+    classes: usize,
+    /// Seconds per cost unit, per family, measured (time budget only).
+    rate: &'a [(&'static str, f64)],
+    failed: &'a [&'static str],
+}
+
+impl CostModel<'_> {
+    /// Whether `spec` runs on the training sample first.
+    fn sampled(&self, spec: &ModelSpec) -> bool {
+        self.sample_rows.is_some()
+            && spec.cost_units(self.train_rows, self.inputs)
+                > SAMPLE_ABOVE_PASSES * (self.train_rows * self.inputs.max(1)) as f64
+    }
+
+    /// Cost units of a trial over all splits.
+    fn units(&self, spec: &ModelSpec, sampled: bool) -> f64 {
+        let rows = match (sampled, self.sample_rows) {
+            (true, Some(m)) => m,
+            _ => self.train_rows,
+        };
+        spec.cost_units(rows, self.inputs) * self.n_splits as f64
+    }
+
+    /// Cost units of `spec`'s next trial, infinite for a family that failed.
+    fn static_cost(&self, spec: &ModelSpec) -> f64 {
+        if self.failed.contains(&spec.family_name()) {
+            f64::INFINITY
+        } else {
+            self.units(spec, self.sampled(spec))
+        }
+    }
+
+    /// Predicted seconds of a trial, from the measured rates.
+    fn seconds(&self, spec: &ModelSpec, sampled: bool) -> f64 {
+        if self.failed.contains(&spec.family_name()) {
+            return f64::INFINITY;
+        }
+        let any_rate = self
+            .rate
+            .iter()
+            .filter(|r| r.0 != "constant")
+            .map(|r| r.1)
+            .fold(0.0, f64::max);
+        // a family not timed yet: the slowest rate measured, with a margin (cost units compare
+        // families only roughly), times the classes for the families that fit one model per
+        // class (their cost units leave the classes out)
+        let per_class = matches!(
+            spec,
+            ModelSpec::LogisticRegression { .. }
+                | ModelSpec::GradientBoosting { .. }
+                | ModelSpec::Svm { .. }
+        );
+        let untimed = any_rate
+            * UNTIMED_MARGIN
+            * if per_class {
+                self.classes.max(1) as f64
+            } else {
+                1.0
+            };
+        let r = self
+            .rate
+            .iter()
+            .find(|(f, _)| *f == spec.family_name())
+            .map_or(untimed, |r| r.1);
+        r * self.units(spec, sampled)
+    }
+}
+
+/// The chosen ensemble: its row, its members (weight, row index) and its blended out-of-fold
+/// predictions.
+type EnsembleChoice = (LeaderboardRow, Vec<(f64, usize)>, Vec<Vec<f64>>);
+
+/// A sampled trial promoted to all rows: its configuration, sampled score and cost so far.
+struct Promotion {
+    spec: ModelSpec,
+    score: f64,
+    cost: f64,
+}
+
+/// A search as an ask/tell session, so the splits of a trial can run anywhere: `next_trial()` gives
+/// the next [`Trial`] (or `None` when the search is over), any worker evaluates its splits
+/// ([`SearchSession::evaluate_split`] for the splits of worker 0, [`SplitWorker`] for the
+/// others), `tell()` takes every split's predictions and returns the progress event, and
+/// `finish()` builds the ensemble and refits the winner. Trials are sequential and every
+/// split's fit is seeded, so the leaderboard does not depend on who evaluated what.
+///
+/// Progressive sampling: when a split has more than [`SAMPLE_ABOVE_ROWS`] training rows, a
+/// costly configuration (see [`SAMPLE_ABOVE_PASSES`]) first runs as a trial on a seeded,
+/// stratified sample of [`sample_size`] rows of each split's training rows; it runs again on
+/// all rows, as the next trial, only when its sampled score ranks in the best
+/// 1/[`PROMOTE_ETA`] of the sampled trials so far or beats every trial on all rows.
+pub struct SearchSession<'c> {
+    local: SplitWorker,
+    clock: &'c dyn Clock,
+    start: f64,
+    /// Splits evaluated at once (for the refit estimates).
+    parallel: usize,
+    truth: SplitTruth,
+    train_rows: usize,
+    inputs: usize,
+    tuner: Tuner,
+    rows: Vec<LeaderboardRow>,
+    /// Out-of-fold predictions of the best trials, for the ensemble: (score, row index, preds).
+    kept: Vec<(f64, usize, Vec<Vec<f64>>)>,
+    /// Out-of-fold predictions of the best rows, any kind: (score, row index, preds).
+    oof_cache: Vec<(f64, usize, Vec<Vec<f64>>)>,
+    /// Seconds per cost unit, per family, measured (time budget only).
+    rate: Vec<(&'static str, f64)>,
+    failed: Vec<&'static str>,
+    notes: Vec<String>,
+    sampled_scores: Vec<f64>,
+    promotion: Option<Promotion>,
+    /// The sampled cost of the promotion now running on all rows.
+    promoted: Option<f64>,
+    over: bool,
+}
+
+impl<'c> SearchSession<'c> {
+    /// Starts a search on `table`: prepares the target, the splits, and the fold data of
+    /// worker 0 of `workers` (all of it when `workers` is 1). Time counts from now on `clock`.
+    pub fn new(
+        table: &Table,
+        settings: &SearchSettings,
+        clock: &'c dyn Clock,
+        workers: usize,
+    ) -> Result<SearchSession<'c>> {
+        let start = clock.now_s();
+        let plan = Plan::new(table, settings)?;
+        let truth = plan.truth();
+        let notes = plan.notes.clone();
+        let local = SplitWorker::with_plan(plan, 0, workers);
+        let (train_rows, inputs) = local.folds[0]
+            .as_ref()
+            .map_or((0, 0), |f| (f.x_train.rows, f.x_train.cols));
+        let task = local.plan.task;
+        let families = Family::for_task(task == Task::Classification);
+        let tuner = Tuner::new(
+            task,
+            &families,
+            portfolio(task, inputs),
+            settings.seed,
+            settings.time_budget_s.is_none(),
+        );
+        let parallel = workers
+            .max(worker_threads())
+            .clamp(1, local.n_splits().max(1));
+        Ok(SearchSession {
+            local,
+            clock,
+            start,
+            parallel,
+            truth,
+            train_rows,
+            inputs,
+            tuner,
+            rows: Vec::new(),
+            kept: Vec::new(),
+            oof_cache: Vec::new(),
+            rate: Vec::new(),
+            failed: Vec::new(),
+            notes,
+            sampled_scores: Vec::new(),
+            promotion: None,
+            promoted: None,
+            over: false,
+        })
+    }
+
+    fn settings(&self) -> &SearchSettings {
+        &self.local.plan.settings
+    }
+
+    fn deterministic(&self) -> bool {
+        self.settings().time_budget_s.is_none()
+    }
+
+    /// Seconds since the session started.
+    pub fn elapsed(&self) -> f64 {
+        self.clock.now_s() - self.start
+    }
+
+    fn time_left(&self) -> f64 {
+        self.settings()
+            .time_budget_s
+            .map_or(0.0, |b| (b - self.elapsed()).max(0.0))
+    }
+
+    /// Number of validation splits each trial is evaluated on.
+    pub fn n_splits(&self) -> usize {
+        self.local.n_splits()
+    }
+
+    /// The fold data of worker 0, which [`SearchSession::evaluate_split`] uses.
+    pub fn local(&self) -> &SplitWorker {
+        &self.local
+    }
+
+    /// Evaluates `trial` on split `split`, which must be one of worker 0's.
+    pub fn evaluate_split(&self, trial: &Trial, split: usize) -> Result<SplitOutput> {
+        self.local.evaluate_split(trial, split)
+    }
+
+    /// A phase event ("search", "ensemble" or "refit") stamped now.
+    pub fn phase(&self, phase: &str) -> Progress {
+        Progress::Phase {
+            phase: phase.into(),
+            elapsed_s: self.elapsed(),
+            budget_s: self.settings().time_budget_s.unwrap_or(0.0),
+            time_left_s: self.time_left(),
+        }
+    }
+
+    /// Whether the splits of a started trial may go on: false once the time budget is spent
+    /// (the first trial always finishes).
+    pub fn may_continue(&self) -> bool {
+        self.settings()
+            .time_budget_s
+            .is_none_or(|b| self.rows.is_empty() || self.elapsed() <= b)
+    }
+
+    /// Whether `count` more splits of `trial` may start: the cost model predicts they finish
+    /// within the budget (always, before the first trial is done or without a time budget).
+    pub fn may_start_splits(&self, trial: &Trial, count: usize) -> bool {
+        self.settings().time_budget_s.is_none_or(|b| {
+            let per_split =
+                self.costs().seconds(&trial.spec, trial.sampled) / self.n_splits().max(1) as f64;
+            let batches = count.div_ceil(self.parallel.max(1)) as f64;
+            self.rows.is_empty() || self.elapsed() + per_split * self.parallel as f64 * batches <= b
+        })
+    }
+
+    fn costs(&self) -> CostModel<'_> {
+        CostModel {
+            train_rows: self.train_rows,
+            inputs: self.inputs,
+            n_splits: self.n_splits(),
+            sample_rows: self.local.plan.sample_rows,
+            classes: self.local.plan.classes(),
+            rate: &self.rate,
+            failed: &self.failed,
+        }
+    }
+
+    /// Seconds one fit of a row's configuration on all rows would take, about.
+    fn refit_seconds(&self, row: &LeaderboardRow) -> f64 {
+        let per_split = row.fit_time_s * self.parallel as f64 / self.n_splits().max(1) as f64;
+        match row.sample_rows {
+            Some(m) => per_split * self.train_rows as f64 / m.max(1) as f64,
+            None => per_split,
+        }
+    }
+
+    fn trial(&self, spec: ModelSpec, sampled: bool) -> Trial {
+        let number = self.rows.len() + 1;
+        Trial {
+            number,
+            spec,
+            seed: mix_seed(self.settings().seed, number),
+            sampled,
+        }
+    }
+
+    /// The next trial to evaluate, or `None` when the search is over (trial budget reached,
+    /// time budget spent, nothing left that fits, or stopped).
+    pub fn next_trial(&mut self) -> Option<Trial> {
+        if self.over || self.rows.len() >= self.settings().max_trials.unwrap_or(usize::MAX) {
+            return None;
+        }
+        let deterministic = self.deterministic();
+        let best_score = self
+            .rows
+            .iter()
+            .map(|r| r.score)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let spent = self.elapsed();
+        // a trial must leave room for the final refit of the best so far (about one fit on all
+        // rows), and a trial on all rows for its own refit, should it become the best
+        // (the room kept is for the best trial on all rows, the fallback; and for the best
+        // sampled trial better than it whose refit on all rows still fits the budget)
+        let best_of = |full_only: bool| {
+            self.rows
+                .iter()
+                .filter(|r| !full_only || r.sample_rows.is_none())
+                .max_by(|a, b| a.score.total_cmp(&b.score).then(b.trial.cmp(&a.trial)))
+        };
+        let mut reserve = best_of(true).map_or(0.0, |r| self.refit_seconds(r) * 1.5);
+        let floor = best_of(true).map_or(f64::NEG_INFINITY, |r| r.score);
+        let budget = self.settings().time_budget_s.unwrap_or(f64::INFINITY);
+        let mut better: Vec<&LeaderboardRow> = self
+            .rows
+            .iter()
+            .filter(|r| r.sample_rows.is_some() && r.score > floor)
+            .collect();
+        better.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial)));
+        if let Some(r) = better
+            .iter()
+            .map(|r| self.refit_seconds(r) * 1.5)
+            .find(|&r| spent + r <= budget * 1.05)
+        {
+            reserve = reserve.max(r);
+        }
+        let own_refit = 1.0 + 1.5 * self.parallel as f64 / self.n_splits().max(1) as f64;
+        let remaining = self.settings().time_budget_s.map(|b| b - spent - reserve);
+        if remaining.is_some_and(|r| r <= 0.0) && !self.rows.is_empty() {
+            self.over = true;
+            return None;
+        }
+        if let Some(p) = self.promotion.take() {
+            let fits = deterministic
+                || remaining.is_none_or(|r| self.costs().seconds(&p.spec, false) * own_refit <= r);
+            if fits {
+                self.promoted = Some(p.cost);
+                return Some(self.trial(p.spec, false));
+            }
+            self.tuner.report(p.score, p.cost);
+        }
+        let costs = CostModel {
+            train_rows: self.train_rows,
+            inputs: self.inputs,
+            n_splits: self.local.n_splits(),
+            sample_rows: self.local.plan.sample_rows,
+            classes: self.local.plan.classes(),
+            rate: &self.rate,
+            failed: &self.failed,
+        };
+        let proposal = if deterministic {
+            self.tuner
+                .propose(best_score, None, &|s| costs.static_cost(s))
+        } else if self.rate.iter().all(|r| r.0 == "constant") {
+            // nothing timed yet (the baseline's time is mostly fixed overhead and says nothing
+            // per cost unit): the cheapest trial runs
+            self.tuner
+                .propose(best_score, None, &|s| costs.units(s, costs.sampled(s)))
+        } else {
+            self.tuner.propose(best_score, remaining, &|s| {
+                let sampled = costs.sampled(s);
+                costs.seconds(s, sampled) * if sampled { 1.0 } else { own_refit }
+            })
+        };
+        let Some(spec) = proposal else {
+            self.over = true;
+            return None;
+        };
+        let sampled = self.costs().sampled(&spec);
+        Some(self.trial(spec, sampled))
+    }
+
+    /// Ends the search after the current trial (an observer asked to stop): `next_trial()` returns
+    /// `None` from now on.
+    pub fn stop(&mut self) {
+        self.over = true;
+    }
+
+    /// Takes a trial's result: every split's predictions in split order, or the reason it
+    /// failed (a family that fails is noted and not proposed again), and the wall-clock
+    /// seconds it took. Returns the progress event of its new leaderboard row (`None` for a
+    /// failed trial).
+    pub fn tell(
+        &mut self,
+        trial: &Trial,
+        outputs: std::result::Result<Vec<SplitOutput>, String>,
+        seconds: f64,
+    ) -> Option<Progress> {
+        let deterministic = self.deterministic();
+        let units = self.costs().units(&trial.spec, trial.sampled);
+        let earlier_cost = if trial.sampled {
+            0.0
+        } else {
+            self.promoted.take().unwrap_or(0.0)
+        };
+        let cost = if deterministic { units } else { seconds } + earlier_cost;
+        let n_splits = self.n_splits();
+        let outputs = match outputs {
+            Ok(o) if o.len() != n_splits => {
+                Err(format!("{} of {n_splits} splits were evaluated", o.len()))
+            }
+            other => other,
+        };
+        let outputs = match outputs {
+            Ok(o) => o,
+            Err(e) => {
+                // one family failing on this data must not end the search: note it, go on
+                if !self.failed.contains(&trial.spec.family_name()) {
+                    self.failed.push(trial.spec.family_name());
+                    self.notes.push(format!(
+                        "{} could not be used on this data: {e}",
+                        trial.spec.label()
+                    ));
+                }
+                self.tuner.report(f64::NEG_INFINITY, cost);
+                return None;
+            }
+        };
+        let metric = self.local.plan.metric;
+        if !deterministic {
+            let observed = seconds / units.max(1e-9);
+            match self
+                .rate
+                .iter_mut()
+                .find(|(f, _)| *f == trial.spec.family_name())
+            {
+                Some(entry) => entry.1 = 0.5 * entry.1 + 0.5 * observed,
+                None => self.rate.push((trial.spec.family_name(), observed)),
+            }
+        }
+        let averageable = outputs.iter().all(|o| o.averageable);
+        let preds: Vec<Vec<f64>> = outputs.into_iter().map(|o| o.predictions).collect();
+        let fold_values: Vec<f64> = preds
+            .iter()
+            .enumerate()
+            .map(|(s, p)| metric.value_of_score(self.truth.score(metric, s, p)))
+            .collect();
+        let (mean, std) = mean_std(&fold_values);
+        let score = metric.value_of_score(mean);
+        let score = if score.is_finite() {
+            score
+        } else {
+            f64::NEG_INFINITY
+        };
+        let best_full = self
+            .rows
+            .iter()
+            .filter(|r| r.sample_rows.is_none())
+            .map(|r| r.score)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if trial.sampled {
+            self.sampled_scores.push(score);
+            let better = self.sampled_scores.iter().filter(|&&s| s > score).count();
+            let top = self.sampled_scores.len().div_ceil(PROMOTE_ETA);
+            if score.is_finite() && (better < top || score > best_full) {
+                self.promotion = Some(Promotion {
+                    spec: trial.spec.clone(),
+                    score,
+                    cost,
+                });
+            } else {
+                self.tuner.report(score, cost);
+            }
+        } else {
+            self.tuner.report(score, cost);
+            if score.is_finite() && averageable {
+                self.kept.push((score, self.rows.len(), preds.clone()));
+                self.kept
+                    .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                self.kept.truncate(ENSEMBLE_CANDIDATES);
+            }
+        }
+        let classification = self.local.plan.task == Task::Classification;
+        let row = LeaderboardRow {
+            rank: 0,
+            trial: trial.number,
+            family: trial.spec.family_name().into(),
+            label: trial.spec.label().into(),
+            params: trial.spec.params(classification),
+            metric,
+            higher_is_better: metric.higher_is_better(),
+            mean,
+            std,
+            fold_scores: fold_values,
+            fit_time_s: seconds,
+            sample_rows: if trial.sampled {
+                self.local.plan.sample_rows
+            } else {
+                None
+            },
+            spec: trial.spec.clone(),
+            score,
+        };
+        self.oof_cache.push((score, self.rows.len(), preds));
+        self.oof_cache
+            .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.oof_cache.truncate(ENSEMBLE_CANDIDATES);
+        self.rows.push(row.clone());
+        let best_so_far = metric.value_of_score(self.best_score());
+        Some(Progress::Trial {
+            elapsed_s: self.elapsed(),
+            budget_s: self.settings().time_budget_s.unwrap_or(0.0),
+            trials_done: self.rows.len(),
+            row,
+            best_so_far,
+            time_left_s: self.time_left(),
+        })
+    }
+
+    /// The best score so far (higher is better).
+    fn best_score(&self) -> f64 {
+        self.rows
+            .iter()
+            .map(|r| r.score)
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// Trials finished so far.
+    pub fn trials_done(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Ends the search: builds the ensemble (a leaderboard row like the others, chosen only if
+    /// it scores better), refits the winner on all rows, and reports the phases to `observer`.
+    pub fn finish(self, observer: &mut dyn Observer) -> Result<SearchOutcome> {
+        let SearchSession {
+            local,
+            clock,
+            start,
+            parallel,
+            truth,
+            tuner,
+            mut rows,
+            kept,
+            oof_cache,
+            failed,
+            mut notes,
+            ..
+        } = self;
+        let plan = local.plan;
+        let elapsed = || clock.now_s() - start;
+        let settings = &plan.settings;
+        let budget = settings.time_budget_s;
+        let budget_s = budget.unwrap_or(0.0);
+        let time_left = || budget.map_or(0.0, |b| (b - elapsed()).max(0.0));
+        let phase = |name: &str| Progress::Phase {
+            phase: name.into(),
+            elapsed_s: elapsed(),
+            budget_s,
+            time_left_s: time_left(),
+        };
+        let metric = plan.metric;
+        let n_splits = plan.splits.len();
+        if tuner.skipped > 0 {
+            notes.push(format!("{} configuration(s) were skipped because they would not have finished within the budget.", tuner.skipped));
+        }
+        if rows.is_empty() {
+            return Err(if failed.is_empty() {
+                AutoMlError::BudgetTooSmall { budget_s }
+            } else {
+                AutoMlError::Model {
+                    family: "every model".into(),
+                    detail: notes.last().cloned().unwrap_or_default(),
+                }
+            });
+        }
+        let refit_seconds = |row: &LeaderboardRow| {
+            let per_split = row.fit_time_s * parallel as f64 / n_splits.max(1) as f64;
+            match row.sample_rows {
+                Some(m) => per_split * plan.splits[0].train.len() as f64 / m.max(1) as f64,
+                None => per_split,
+            }
+        };
+
+        // the ensemble: a leaderboard row like the others, chosen only if it scores better
+        let mut ensemble: Option<EnsembleChoice> = None;
+        let best_single = rows
+            .iter()
+            .map(|r| r.score)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if settings.ensemble && kept.len() >= 2 {
+            let _ = observer.on_progress(&phase("ensemble"));
+            let candidates: Vec<&Vec<Vec<f64>>> = kept.iter().map(|k| &k.2).collect();
+            if let Some(sel) = select(&candidates, &truth, metric) {
+                let fold_values: Vec<f64> = sel
+                    .split_scores
+                    .iter()
+                    .map(|&s| metric.value_of_score(s))
+                    .collect();
+                let (mean, std) = mean_std(&fold_values);
+                let score = metric.value_of_score(mean);
+                let members: Vec<(f64, usize)> =
+                    sel.weights.iter().map(|&(c, w)| (w, kept[c].1)).collect();
+                let refit_estimate: f64 = members
+                    .iter()
+                    .map(|&(_, i)| refit_seconds(&rows[i]) * 1.3)
+                    .sum();
+                let affordable = budget.is_none_or(|b| elapsed() + refit_estimate <= b * 1.02);
+                if score > best_single && affordable {
+                    let mut params = serde_json::Map::new();
+                    let list: Vec<serde_json::Value> = members
+                        .iter()
+                        .map(|&(w, i)| serde_json::json!({ "trial": rows[i].trial, "model": rows[i].label, "weight": (w * 1000.0).round() / 1000.0 }))
+                        .collect();
+                    params.insert("members".into(), serde_json::Value::Array(list));
+                    let best_member = members
+                        .iter()
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map_or(0, |m| m.1);
+                    // the blend of the members' out-of-fold predictions
+                    let blend: Vec<Vec<f64>> = (0..n_splits)
+                        .map(|s| {
+                            let mut sum = vec![0.0; kept[sel.weights[0].0].2[s].len()];
+                            for &(c, w) in &sel.weights {
+                                sum.iter_mut()
+                                    .zip(&kept[c].2[s])
+                                    .for_each(|(a, b)| *a += w * b);
+                            }
+                            sum
+                        })
+                        .collect();
+                    let row = LeaderboardRow {
+                        rank: 0,
+                        trial: rows.len() + 1,
+                        family: "ensemble".into(),
+                        label: format!("Ensemble of {} models", members.len()),
+                        params,
+                        metric,
+                        higher_is_better: metric.higher_is_better(),
+                        mean,
+                        std,
+                        fold_scores: fold_values,
+                        fit_time_s: 0.0,
+                        sample_rows: None,
+                        spec: rows[best_member].spec.clone(),
+                        score,
+                    };
+                    ensemble = Some((row, members, blend));
+                } else if score > best_single {
+                    notes.push("An ensemble would have scored better, but refitting its members would not fit in the budget.".into());
+                }
+            }
+        }
+
+        // refit the winner on all rows
+        let _ = observer.on_progress(&phase("refit"));
+        let refit_start = clock.now_s();
+        let prepared = &plan.prepared;
+        let n = prepared.rows.len();
+        let all: Vec<usize> = (0..n).collect();
+        let y_all = Labelled::of(&prepared.target, &all);
+        let (pipeline, x_all) = Pipeline::fit_transform(
+            &plan.frame,
+            &prepared.rows,
+            Some(y_all.view()),
+            settings.seed,
+        );
+        let (best_row, model, oof) = match ensemble.take() {
+            Some((row, members, blend)) => {
+                let mut fitted = Vec::with_capacity(members.len());
+                for &(w, i) in &members {
+                    fitted.push((
+                        w,
+                        rows[i].spec.fit(
+                            &x_all,
+                            y_all.labels(),
+                            mix_seed(settings.seed, rows[i].trial),
+                        )?,
+                    ));
+                }
+                rows.push(row.clone());
+                (row, FinalModel::Ensemble(fitted), blend)
+            }
+            None => {
+                // the best row whose refit fits what is left of the budget (a sampled winner's
+                // refit costs more than its trial, so it must fit what is left); the cheapest
+                // to refit if none does
+                let mut order: Vec<usize> = (0..rows.len()).collect();
+                order.sort_by(|&a, &b| {
+                    rows[b]
+                        .score
+                        .total_cmp(&rows[a].score)
+                        .then(rows[a].trial.cmp(&rows[b].trial))
+                });
+                let left = budget.map(|b| b * 1.05 - (clock.now_s() - start));
+                let chosen = order
+                    .iter()
+                    .copied()
+                    .find(|&i| {
+                        // a trial on all rows left room for its refit when it ran
+                        rows[i].sample_rows.is_none()
+                            || left.is_none_or(|l| refit_seconds(&rows[i]) <= l)
+                    })
+                    .unwrap_or_else(|| {
+                        order
+                            .iter()
+                            .copied()
+                            .min_by(|&a, &b| {
+                                refit_seconds(&rows[a]).total_cmp(&refit_seconds(&rows[b]))
+                            })
+                            .unwrap_or(0)
+                    });
+                if chosen != order[0] {
+                    notes.push(format!("The best model ({}, trial {}) could not have been refitted on all rows within the budget, so the best one that could ({}, trial {}) was.", rows[order[0]].label, rows[order[0]].trial, rows[chosen].label, rows[chosen].trial));
+                }
+                let best = rows[chosen].clone();
+                let m =
+                    best.spec
+                        .fit(&x_all, y_all.labels(), mix_seed(settings.seed, best.trial))?;
+                let oof = oof_cache
+                    .into_iter()
+                    .find(|c| c.1 == chosen)
+                    .map(|c| c.2)
+                    .unwrap_or_default();
+                (best, FinalModel::Single(m), oof)
+            }
+        };
+        let refit_time_s = clock.now_s() - refit_start;
+        rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial)));
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.rank = i + 1;
+        }
+        let best_row = rows
+            .iter()
+            .find(|r| r.trial == best_row.trial)
+            .cloned()
+            .unwrap_or(best_row);
+        let oof = OutOfFold {
+            splits: plan
+                .splits
+                .iter()
+                .zip(oof)
+                .map(|(f, predictions)| SplitPredictions {
+                    rows: f.valid.iter().map(|&p| prepared.rows[p]).collect(),
+                    predictions,
+                })
+                .collect(),
+        };
+        let classes = match &prepared.target {
+            Target::Classes { labels, .. } => labels.clone(),
+            Target::Values(_) => Vec::new(),
+        };
+        let result = SearchResult {
+            target: plan.target_name.clone(),
+            task: plan.task,
+            metric,
+            n_rows: n,
+            n_features: pipeline.n_features(),
+            folds: n_splits,
+            validation: plan.validation.clone(),
+            elapsed_s: elapsed(),
+            budget_s,
+            leaderboard: rows,
+            best: BestSummary {
+                row: best_row,
+                refit_time_s,
+            },
+            notes,
+            classes,
+            diagnostics: None,
+        };
+        Ok(SearchOutcome {
+            result,
+            model: BestModel { pipeline, model },
+            oof,
+        })
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -519,451 +1538,60 @@ fn run_parallel<T, R>(items: &[T], f: &dyn Fn(&T) -> R) -> Vec<R> {
     items.iter().map(f).collect()
 }
 
-/// Runs a search on `table` as `settings` say, reporting progress to `observer`.
+/// Runs a search on `table` as `settings` say, reporting progress to `observer`: the native
+/// driver of a [`SearchSession`], the splits of each trial on threads (batches of as many
+/// splits as there are cores; the time budget is checked between batches).
 pub fn run_search(
     table: &Table,
     settings: &SearchSettings,
     clock: &dyn Clock,
     observer: &mut dyn Observer,
 ) -> Result<SearchOutcome> {
-    let start = clock.now_s();
-    let elapsed = || clock.now_s() - start;
-    let budget = settings.time_budget_s;
-    let budget_s = budget.unwrap_or(0.0);
-    let deterministic = budget.is_none();
-    let target_col = match &settings.target {
-        Some(name) => table.column_index(name)?,
-        None => table.names.len().saturating_sub(1),
-    };
-    let target_name = table.names[target_col].clone();
-    let task = settings.task.unwrap_or_else(|| {
-        suggested_task(&classify(
-            &table.names[target_col],
-            &table.columns[target_col],
-        ))
-        .0
-    });
-    check_settings(settings, task)?;
-    settings.columns.check(table)?;
-    let prepared = prepare_target(table, target_col, task)?;
-    let frame = Frame::with_choices(table, target_col, &settings.columns);
-    if frame.columns.is_empty() {
-        return Err(AutoMlError::NoFeatures {
-            target: target_name,
-        });
-    }
-    let mut notes = table.notes.clone();
-    notes.extend(prepared.notes.iter().cloned());
-    notes.extend(frame.notes.iter().cloned());
-    let schema = crate::preprocess::schema_with_choices(table, &settings.columns);
-    notes.extend(crate::data::check_target(table, target_col, task, &schema).warnings);
-    let metric = settings.metric.unwrap_or(match task {
-        Task::Classification => Metric::Accuracy,
-        Task::Regression => Metric::R2,
-    });
-
-    // how candidates are validated
-    let n = prepared.rows.len();
-    let (splits, validation) = plan_splits(
-        &prepared.target,
-        n,
-        frame.columns.len(),
-        settings,
-        &mut notes,
-    );
-
-    // preprocessing is learned inside each split, once, and shared by all trials
-    let table_rows = |positions: &[usize]| -> Vec<usize> {
-        positions.iter().map(|&p| prepared.rows[p]).collect()
-    };
-    let fold_data: Vec<FoldData> = splits
-        .into_iter()
-        .map(|f| {
-            let train_rows = table_rows(&f.train);
-            let valid_rows = table_rows(&f.valid);
-            let y_train = Labelled::of(&prepared.target, &f.train);
-            let (pipeline, x_train) =
-                Pipeline::fit_transform(&frame, &train_rows, Some(y_train.view()), settings.seed);
-            FoldData {
-                x_train,
-                x_valid: pipeline.transform(&frame, &valid_rows),
-                train: f.train,
-                valid: f.valid,
-            }
-        })
-        .collect();
-    let truth = match &prepared.target {
-        Target::Classes { y, labels } => SplitTruth::Classes(
-            fold_data
-                .iter()
-                .map(|f| f.valid.iter().map(|&i| y[i]).collect())
-                .collect(),
-            labels.len(),
-        ),
-        Target::Values(v) => SplitTruth::Values(
-            fold_data
-                .iter()
-                .map(|f| f.valid.iter().map(|&i| v[i]).collect())
-                .collect(),
-        ),
-    };
-    let value_of = |s: usize, preds: &[f64]| metric.value_of_score(truth.score(metric, s, preds));
-    let (train_rows, inputs) = (fold_data[0].x_train.rows, fold_data[0].x_train.cols);
-    let n_splits = fold_data.len();
-
-    let classification = task == Task::Classification;
-    let families = Family::for_task(classification);
-    let mut tuner = Tuner::new(
-        task,
-        &families,
-        portfolio(task, inputs),
-        settings.seed,
-        deterministic,
-    );
-    let _ = observer.on_progress(&Progress::Phase {
-        phase: "search".into(),
-        elapsed_s: elapsed(),
-        budget_s,
-    });
-
-    let mut rows: Vec<LeaderboardRow> = Vec::new();
-    // out-of-fold predictions of the best trials, for the ensemble: (score, trial index, preds)
-    let mut kept: Vec<(f64, usize, Vec<Vec<f64>>)> = Vec::new();
-    // out-of-fold predictions of the best single trial so far: (score, preds)
-    let mut best_oof: Option<(f64, Vec<Vec<f64>>)> = None;
-    // seconds per cost unit, per family, measured (time budget only)
-    let mut rate: Vec<(&'static str, f64)> = Vec::new();
-    let mut failed: Vec<&'static str> = Vec::new();
-    let max_trials = settings.max_trials.unwrap_or(usize::MAX);
-    let units = |spec: &ModelSpec| spec.cost_units(train_rows, inputs) * n_splits as f64;
-    while rows.len() < max_trials {
-        let best_score = rows
-            .iter()
-            .map(|r| r.score)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let spent = elapsed();
-        // a trial must leave room for the final refit (about one split's fit of the best)
-        let reserve = rows
-            .iter()
-            .map(|r| r.fit_time_s / n_splits as f64 * 1.5)
-            .fold(0.0, f64::max);
-        let remaining = budget.map(|b| b - spent - reserve);
-        if remaining.is_some_and(|r| r <= 0.0) && !rows.is_empty() {
-            break;
-        }
-        let any_rate = rate.iter().map(|r| r.1).fold(0.0, f64::max);
-        let seconds = |spec: &ModelSpec| {
-            if failed.contains(&spec.family_name()) {
-                return f64::INFINITY;
-            }
-            let r = rate
-                .iter()
-                .find(|(f, _)| *f == spec.family_name())
-                .map_or(any_rate, |r| r.1);
-            r * units(spec)
-        };
-        let proposal = if deterministic {
-            let static_cost = |spec: &ModelSpec| {
-                if failed.contains(&spec.family_name()) {
-                    f64::INFINITY
-                } else {
-                    units(spec)
-                }
-            };
-            tuner.propose(best_score, None, &static_cost)
-        } else if rows.is_empty() {
-            // nothing timed yet: the first (cheapest) trial always runs
-            tuner.propose(best_score, None, &|s| units(s))
-        } else {
-            tuner.propose(best_score, remaining, &seconds)
-        };
-        let Some(spec) = proposal else { break };
-        let trial_no = rows.len() + 1;
+    let mut session = SearchSession::new(table, settings, clock, 1)?;
+    let _ = observer.on_progress(&session.phase("search"));
+    let threads = worker_threads().min(session.n_splits()).max(1);
+    let splits: Vec<usize> = (0..session.n_splits()).collect();
+    while let Some(trial) = session.next_trial() {
         let trial_start = clock.now_s();
-        let keep_going = || budget.is_none_or(|b| rows.is_empty() || elapsed() <= b);
-        let (preds, averageable) = match evaluate(
-            &spec,
-            &fold_data,
-            &prepared.target,
-            mix_seed(settings.seed, trial_no),
-            &keep_going,
-        ) {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(e) => {
-                // one family failing on this data must not end the search: note it, go on
-                if !failed.contains(&spec.family_name()) {
-                    failed.push(spec.family_name());
-                    notes.push(format!(
-                        "{} could not be used on this data: {e}",
-                        spec.label()
-                    ));
+        let local = session.local();
+        let run_one = |&s: &usize| local.evaluate_split(&trial, s);
+        let mut outputs = Vec::with_capacity(splits.len());
+        let mut failure = None;
+        let mut abandoned = false;
+        for chunk in splits.chunks(threads) {
+            let may_start = session.may_continue() && session.may_start_splits(&trial, chunk.len());
+            if !outputs.is_empty() && !may_start {
+                abandoned = true;
+                break;
+            }
+            for r in run_parallel(chunk, &run_one) {
+                match r {
+                    Ok(o) => outputs.push(o),
+                    Err(e) => {
+                        failure = Some(e.to_string());
+                        break;
+                    }
                 }
-                tuner.report(
-                    f64::NEG_INFINITY,
-                    if deterministic {
-                        units(&spec)
-                    } else {
-                        clock.now_s() - trial_start
-                    },
-                );
-                continue;
             }
-        };
-        let fit_time_s = clock.now_s() - trial_start;
-        if !deterministic {
-            let observed = fit_time_s / units(&spec).max(1e-9);
-            match rate.iter_mut().find(|(f, _)| *f == spec.family_name()) {
-                Some(entry) => entry.1 = 0.5 * entry.1 + 0.5 * observed,
-                None => rate.push((spec.family_name(), observed)),
+            if failure.is_some() {
+                break;
             }
         }
-        let fold_values: Vec<f64> = preds
-            .iter()
-            .enumerate()
-            .map(|(s, p)| value_of(s, p))
-            .collect();
-        let (mean, std) = mean_std(&fold_values);
-        let score = metric.value_of_score(mean);
-        tuner.report(
-            if score.is_finite() {
-                score
-            } else {
-                f64::NEG_INFINITY
-            },
-            if deterministic {
-                units(&spec)
-            } else {
-                fit_time_s
-            },
-        );
-        if score.is_finite() && best_oof.as_ref().is_none_or(|b| score > b.0) {
-            best_oof = Some((score, preds.clone()));
-        }
-        if score.is_finite() && averageable {
-            kept.push((score, rows.len(), preds));
-            kept.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            kept.truncate(ENSEMBLE_CANDIDATES);
-        }
-        let row = LeaderboardRow {
-            rank: 0,
-            trial: trial_no,
-            family: spec.family_name().into(),
-            label: spec.label().into(),
-            params: spec.params(classification),
-            metric,
-            higher_is_better: metric.higher_is_better(),
-            mean,
-            std,
-            fold_scores: fold_values,
-            fit_time_s,
-            spec,
-            score: if score.is_finite() {
-                score
-            } else {
-                f64::NEG_INFINITY
-            },
-        };
-        rows.push(row.clone());
-        let best_so_far = metric.value_of_score(
-            rows.iter()
-                .map(|r| r.score)
-                .fold(f64::NEG_INFINITY, f64::max),
-        );
-        let event = Progress::Trial {
-            elapsed_s: elapsed(),
-            budget_s,
-            trials_done: rows.len(),
-            row,
-            best_so_far,
-        };
-        if observer.on_progress(&event) == Control::Stop {
+        if abandoned {
             break;
         }
-    }
-    if tuner.skipped > 0 {
-        notes.push(format!("{} configuration(s) were skipped because they would not have finished within the budget.", tuner.skipped));
-    }
-    if rows.is_empty() {
-        return Err(if failed.is_empty() {
-            AutoMlError::BudgetTooSmall { budget_s }
-        } else {
-            AutoMlError::Model {
-                family: "every model".into(),
-                detail: notes.last().cloned().unwrap_or_default(),
-            }
-        });
-    }
-
-    // the ensemble: a leaderboard row like the others, chosen only if it scores better
-    let mut ensemble: Option<(LeaderboardRow, Vec<(f64, usize)>)> = None;
-    let mut ensemble_oof: Vec<Vec<f64>> = Vec::new();
-    let best_single = rows
-        .iter()
-        .map(|r| r.score)
-        .fold(f64::NEG_INFINITY, f64::max);
-    if settings.ensemble && kept.len() >= 2 {
-        let _ = observer.on_progress(&Progress::Phase {
-            phase: "ensemble".into(),
-            elapsed_s: elapsed(),
-            budget_s,
-        });
-        let candidates: Vec<&Vec<Vec<f64>>> = kept.iter().map(|k| &k.2).collect();
-        if let Some(sel) = select(&candidates, &truth, metric) {
-            let fold_values: Vec<f64> = sel
-                .split_scores
-                .iter()
-                .map(|&s| metric.value_of_score(s))
-                .collect();
-            let (mean, std) = mean_std(&fold_values);
-            let score = metric.value_of_score(mean);
-            let members: Vec<(f64, usize)> =
-                sel.weights.iter().map(|&(c, w)| (w, kept[c].1)).collect();
-            let refit_estimate: f64 = members
-                .iter()
-                .map(|&(_, i)| rows[i].fit_time_s / n_splits as f64 * 1.3)
-                .sum();
-            let affordable = budget.is_none_or(|b| elapsed() + refit_estimate <= b * 1.02);
-            if score > best_single && affordable {
-                let mut params = serde_json::Map::new();
-                let list: Vec<serde_json::Value> = members
-                    .iter()
-                    .map(|&(w, i)| serde_json::json!({ "trial": rows[i].trial, "model": rows[i].label, "weight": (w * 1000.0).round() / 1000.0 }))
-                    .collect();
-                params.insert("members".into(), serde_json::Value::Array(list));
-                let best_member = members
-                    .iter()
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map_or(0, |m| m.1);
-                let row = LeaderboardRow {
-                    rank: 0,
-                    trial: rows.len() + 1,
-                    family: "ensemble".into(),
-                    label: format!("Ensemble of {} models", members.len()),
-                    params,
-                    metric,
-                    higher_is_better: metric.higher_is_better(),
-                    mean,
-                    std,
-                    fold_scores: fold_values,
-                    fit_time_s: 0.0,
-                    spec: rows[best_member].spec.clone(),
-                    score,
-                };
-                ensemble = Some((row, members));
-                ensemble_oof = (0..n_splits)
-                    .map(|s| {
-                        let mut blend = vec![0.0; kept[0].2[s].len()];
-                        for &(c, w) in &sel.weights {
-                            blend
-                                .iter_mut()
-                                .zip(&kept[c].2[s])
-                                .for_each(|(a, b)| *a += w * b);
-                        }
-                        blend
-                    })
-                    .collect();
-            } else if score > best_single {
-                notes.push("An ensemble would have scored better, but refitting its members would not fit in the budget.".into());
+        let result = match failure {
+            Some(e) => Err(e),
+            None => Ok(outputs),
+        };
+        let seconds = clock.now_s() - trial_start;
+        if let Some(event) = session.tell(&trial, result, seconds) {
+            if observer.on_progress(&event) == Control::Stop {
+                session.stop();
             }
         }
     }
-
-    // refit the winner on all rows
-    let _ = observer.on_progress(&Progress::Phase {
-        phase: "refit".into(),
-        elapsed_s: elapsed(),
-        budget_s,
-    });
-    let refit_start = clock.now_s();
-    let all: Vec<usize> = (0..n).collect();
-    let y_all = Labelled::of(&prepared.target, &all);
-    let (pipeline, x_all) =
-        Pipeline::fit_transform(&frame, &prepared.rows, Some(y_all.view()), settings.seed);
-    let (best_row, model) = match &ensemble {
-        Some((row, members)) => {
-            let mut fitted = Vec::with_capacity(members.len());
-            for &(w, i) in members {
-                fitted.push((
-                    w,
-                    rows[i].spec.fit(
-                        &x_all,
-                        y_all.labels(),
-                        mix_seed(settings.seed, rows[i].trial),
-                    )?,
-                ));
-            }
-            (row.clone(), FinalModel::Ensemble(fitted))
-        }
-        None => {
-            let best = rows
-                .iter()
-                .max_by(|a, b| a.score.total_cmp(&b.score).then(b.trial.cmp(&a.trial)))
-                .cloned()
-                .unwrap_or_else(|| rows[0].clone());
-            let m = best
-                .spec
-                .fit(&x_all, y_all.labels(), mix_seed(settings.seed, best.trial))?;
-            (best, FinalModel::Single(m))
-        }
-    };
-    let refit_time_s = clock.now_s() - refit_start;
-    let winner_oof = if ensemble.is_some() {
-        ensemble_oof
-    } else {
-        best_oof.map(|b| b.1).unwrap_or_default()
-    };
-    let oof = OutOfFold {
-        splits: winner_oof
-            .into_iter()
-            .zip(&fold_data)
-            .map(|(predictions, f)| SplitPredictions {
-                rows: table_rows(&f.valid),
-                predictions,
-            })
-            .collect(),
-    };
-    if let Some((row, _)) = ensemble {
-        rows.push(row);
-    }
-    rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial)));
-    for (i, r) in rows.iter_mut().enumerate() {
-        r.rank = i + 1;
-    }
-    let best_row = rows
-        .iter()
-        .find(|r| r.trial == best_row.trial)
-        .cloned()
-        .unwrap_or(best_row);
-
-    let classes = match &prepared.target {
-        Target::Classes { labels, .. } => labels.clone(),
-        Target::Values(_) => Vec::new(),
-    };
-    let result = SearchResult {
-        target: target_name,
-        task,
-        metric,
-        n_rows: n,
-        n_features: pipeline.n_features(),
-        folds: n_splits,
-        validation,
-        elapsed_s: elapsed(),
-        budget_s,
-        leaderboard: rows,
-        best: BestSummary {
-            row: best_row,
-            refit_time_s,
-        },
-        notes,
-        classes,
-        diagnostics: None,
-    };
-    Ok(SearchOutcome {
-        result,
-        model: BestModel { pipeline, model },
-        oof,
-    })
+    session.finish(observer)
 }
 
 /// The validation splits and their description: a stratified (classification) or shuffled

@@ -4,7 +4,7 @@
 
 use automl::bindings::{
     check_target, explain_row, inspect, model_info, predict, predict_rows, run_search,
-    take_model_file, version,
+    take_model_file, version, LeadSession, SplitJobs,
 };
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
@@ -382,4 +382,79 @@ fn bad_model_files_get_a_clear_message() {
         predict(IRIS_MODEL, b"a,b\n1,2\n", "new.csv", JsValue::UNDEFINED).unwrap_err(),
     );
     assert!(msg.contains("\"new.csv\" lacks 4 column(s)"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn a_lead_and_a_pool_worker_give_run_searchs_leaderboard() {
+    let s = || {
+        settings(&[
+            ("target", "target".into()),
+            ("maxTrials", 8.into()),
+            ("timeBudgetS", JsValue::NULL),
+            ("seed", 3.into()),
+        ])
+    };
+    let board = |result: &JsValue| {
+        let rows: Array = get(result, "leaderboard").dyn_into().unwrap();
+        rows.iter()
+            .map(|row| {
+                (
+                    num(&row, "trial"),
+                    get(&row, "label").as_string().unwrap(),
+                    js_sys::JSON::stringify(&get(&row, "params"))
+                        .unwrap()
+                        .as_string()
+                        .unwrap(),
+                    js_sys::JSON::stringify(&get(&row, "foldScores"))
+                        .unwrap()
+                        .as_string()
+                        .unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut lead = LeadSession::new(IRIS, "iris.csv", s(), 2)
+        .map_err(error_message)
+        .unwrap();
+    let other = SplitJobs::new(IRIS, "iris.csv", s(), 1, 2)
+        .map_err(error_message)
+        .unwrap();
+    // 150 rows: 5 folds repeated 3 times; the pool worker holds the odd splits
+    assert_eq!(lead.splits(), 15);
+    assert_eq!(other.own_splits(), vec![1, 3, 5, 7, 9, 11, 13]);
+    let mut events = 0;
+    while let Some(trial) = lead.next_trial().map_err(error_message).unwrap() {
+        let outputs = Array::new();
+        for split in 0..lead.splits() {
+            let output = if split % 2 == 0 {
+                lead.evaluate_split(&trial, split)
+            } else {
+                other.evaluate_split(&trial, split)
+            };
+            outputs.push(&output.map_err(error_message).unwrap());
+        }
+        let event = lead
+            .tell(&trial, outputs, None, 0.01)
+            .map_err(error_message)
+            .unwrap();
+        if !event.is_undefined() {
+            assert_eq!(get(&event, "kind").as_string().unwrap(), "trial");
+            events += 1;
+        }
+    }
+    assert_eq!(events, 8);
+    let pooled = lead.finish(&noop()).map_err(error_message).unwrap();
+    let single = run_search(IRIS, "iris.csv", s(), &noop())
+        .map_err(error_message)
+        .unwrap();
+    assert_eq!(board(&pooled), board(&single));
+    // a split of another worker is refused with a message, not a crash
+    let other_split = SplitJobs::new(IRIS, "iris.csv", s(), 1, 2).unwrap();
+    let mut lead = LeadSession::new(IRIS, "iris.csv", s(), 2).unwrap();
+    let trial = lead.next_trial().unwrap().unwrap();
+    let msg = error_message(other_split.evaluate_split(&trial, 0).unwrap_err());
+    assert!(
+        msg.contains("split 0 was not prepared by this worker"),
+        "{msg}"
+    );
 }

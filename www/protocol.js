@@ -1,6 +1,24 @@
 // The worker protocol: the one place that defines every message between the page and the
-// search worker, and the one class (`WorkerBridge`) that touches a `Worker`.
+// search workers, and the one class (`WorkerBridge`) that touches a `Worker`.
 // The worker side (`worker.js`) imports the names below; nothing else posts messages.
+//
+// The pool: the page runs `workers` search workers (navigator.hardwareConcurrency, capped at
+// 8, at least 1; the page's `?workers=N` URL parameter overrides it, for tests). The wasm
+// module is compiled ONCE on the page (WebAssembly.compileStreaming of pkg/automl_bg.wasm)
+// and the compiled WebAssembly.Module is posted to every worker, which instantiates it.
+// Worker 0 is the lead: it answers "inspect", "checkTarget" and "panic", and owns the search
+// session of a "run" (tuner, leaderboard, ensemble, refit). The splits of each trial are dealt
+// out to all workers, the lead included: split s belongs to worker s % workers, and each worker
+// prepares the fold data of its own splits only. Trials are sequential and every split's fit
+// is seeded, so a run's leaderboard does not depend on the number of workers. A fatal error in
+// any worker, or Stop, terminates every worker; the next request starts a fresh pool (the
+// compiled module is kept).
+//
+// Page -> worker, no reply:
+//   { type: "init", module: WebAssembly.Module }
+//       First message to every worker: instantiate this module, then reply "ready".
+//   { type: "splitResults", number, results: SplitResult[] }   (page -> lead)
+//       The other workers' predictions for the lead's trial `number` (its "splitJobs").
 //
 // Requests (page -> worker), each with a numeric `id` that every reply to it echoes:
 //   { id, type: "inspect", bytes: ArrayBuffer, fileName: string, options: { sheet?: string } }
@@ -8,8 +26,17 @@
 //       `bytes` is transferred, not copied. Progress events: { kind: "parse", fraction }.
 //   { id, type: "checkTarget", bytes: ArrayBuffer, fileName: string, settings: RunSettings }
 //       Class counts and warnings (leakage, imbalance) for the chosen target and task.
-//   { id, type: "run", bytes: ArrayBuffer, fileName: string, settings: RunSettings }
-//       Run a budgeted search. `bytes` is transferred.
+//   { id, type: "run", bytes: ArrayBuffer, fileName: string, settings: RunSettings,
+//     workers: number }                                                    (lead only)
+//       Run a budgeted search on a pool of `workers`. `bytes` is transferred. Besides progress
+//       and the result, the lead sends "splitJobs" for the splits of other workers.
+//   { id, type: "prepare", bytes, fileName, settings: RunSettings, worker, workers }
+//       (pool workers 1..workers-1, at the start of a run) Parse the same file and prepare the
+//       fold data of the splits s with s % workers == worker. Result: { splits: number[] }.
+//   { id, type: "evaluate", trial: string, splits: number[] }
+//       Evaluate the trial (opaque JSON text from the lead) on these splits of this worker.
+//       Result: SplitResult[] (prediction buffers transferred).
+//   { id, type: "release" }   drop the prepared fold data (after a run). Result: null.
 //   { id, type: "predict", modelFile: Uint8Array, bytes: ArrayBuffer, fileName, options: { sheet?: string } }
 //       Predict every row of a data file with a saved model. `bytes` is transferred; the model
 //       file is copied (the worker caches the last model by its checksum, so sending the same
@@ -34,23 +61,30 @@
 //   { type: "ready", version, memoryBytes }    once, when the wasm module is loaded (no id)
 //   { id, type: "progress", event: Progress, memoryBytes }
 //       zero or more while a request runs; `memoryBytes` is the wasm memory's size then
+//   { id, type: "splitJobs", number, trial: string, splits: number[] }     (lead, during a run)
+//       Evaluate trial `number` on these splits: the page sends "evaluate" to each split's
+//       worker and answers the lead with one "splitResults" holding all of them.
 //   { id, type: "result", value }              the request's answer (Inspection, SearchResult, ...)
 //   { id, type: "result", value, modelFile }   the answer to "run": `modelFile` is the versioned
 //       model file (Uint8Array, transferred; empty if it could not be made, with a note in
 //       value.notes). The bridge's run() resolves to the SearchResult with `modelFile` added.
 //   { id, type: "error", error: { name, message, fatal } }
 //       the request failed. `fatal` is true after a wasm trap: the instance is unusable and the
-//       bridge replaces the worker. `name` is one of ERROR_NAMES for a fatal error:
+//       bridge replaces the workers. `name` is one of ERROR_NAMES for a fatal error:
 //       "EngineCrashed" (a Rust panic or another trap) or "OutOfMemory" (an allocation the
 //       browser refused, told apart by the core's allocator; the message says so).
 //
 // Shapes (produced by the Rust core, see src/bindings.rs):
 //   RunSettings  = { target: string, task: "classification"|"regression",
 //                    timeBudgetS: number, seed: number, folds: number, sheet?: string,
+//                    maxTrials?: number (a trial budget; with timeBudgetS: null, deterministic),
 //                    columnTypes?: { [column]: Kind }, exclude?: string[],
 //                    faultAfterTrials?: number, faultKind?: "panic"|"oom" }
-//       The last two are TEST-ONLY FAULT INJECTION: after that many trials the core panics or
-//       allocates until memory runs out. Only the browser tests set them (app.js injectFault).
+//       The last two are TEST-ONLY FAULT INJECTION: once that many trials are done the lead's
+//       core panics or allocates until memory runs out. Only the browser tests set them
+//       (app.js injectFault).
+//   SplitResult  = { split, predictions: Float64Array, averageable: boolean } | { split, error: string }
+//       (`error`: the model could not be fitted on this data; the trial is recorded as failed)
 //   Kind         = "numeric"|"boolean"|"categorical"|"datetime"|"text"|"identifier"|"constant"
 //                  (text, identifier and constant columns are not used by the models)
 //   Inspection   = { fileName, nRows, nCols,
@@ -66,10 +100,14 @@
 //   TargetCheck  = { target, task, classCounts: [{ label, count }], missing: number,
 //                    warnings: string[] (leakage, class imbalance) }
 //   LeaderboardRow = { rank, trial, family, label, params: {name: value},
-//                      metric: "accuracy"|"r2", mean, std, foldScores: number[], fitTimeS }
-//   Progress     = { kind: "trial", elapsedS, budgetS, trialsDone, row: LeaderboardRow,
-//                    bestSoFar: number }
-//                | { kind: "phase", phase: "search"|"ensemble"|"refit"|"explain", elapsedS, budgetS }
+//                      metric: "accuracy"|"r2"|…, mean, std, foldScores: number[], fitTimeS,
+//                      sampleRows: number|null (fitted on a sample of that many training rows
+//                      per split: progressive sampling of large data) }
+//   Progress     = { kind: "trial", elapsedS, budgetS, timeLeftS, trialsDone,
+//                    row: LeaderboardRow, bestSoFar: number }
+//                | { kind: "phase", phase: "search"|"ensemble"|"refit"|"explain", elapsedS, budgetS,
+//                    timeLeftS }
+//       timeLeftS: seconds left of the time budget (0 when there is none).
 //       "explain" comes after the refit: the diagnostics below are computed then.
 //   SearchResult = { target, task, metric, nRows, nFeatures, folds, elapsedS, budgetS,
 //                    classes: string[] (class labels; empty for regression),
@@ -142,6 +180,12 @@ export const MSG = Object.freeze({
   PANIC: "panic",
   FORECAST_INFO: "forecastInfo",
   FORECAST: "forecast",
+  PREPARE: "prepare",
+  EVALUATE: "evaluate",
+  RELEASE: "release",
+  INIT: "init",
+  SPLIT_JOBS: "splitJobs",
+  SPLIT_RESULTS: "splitResults",
   READY: "ready",
   PROGRESS: "progress",
   RESULT: "result",
@@ -173,28 +217,26 @@ export class WorkerError extends Error {
   }
 }
 
-/**
- * The only code that touches a `Worker`. Requests return promises; progress events go to the
- * `onProgress` callback given with the request. `cancel()` terminates the worker (a busy wasm
- * call cannot read messages), rejects every pending request, and starts a fresh worker lazily.
- */
-export class WorkerBridge {
-  constructor(workerUrl = new URL("./worker.js", import.meta.url)) {
-    this.workerUrl = workerUrl;
-    this.worker = null;
-    this.ready = null;
-    this.nextId = 1;
-    this.pending = new Map();
-    /** The current worker's wasm memory in bytes, as last reported (null before "ready"). */
-    this.memoryBytes = null;
-    /** Called with a WorkerError when a worker dies (trap or load failure). */
-    this.onWorkerLost = () => {};
-  }
+/** The largest pool of workers the page starts. */
+export const MAX_WORKERS = 8;
 
-  start() {
-    if (this.worker) return this.ready;
-    const worker = new Worker(workerScriptURL(this.workerUrl), { type: "module" });
-    this.worker = worker;
+/**
+ * Workers for this page: `?workers=N` in the page's URL if given (1 to MAX_WORKERS; a test
+ * hook), else one per logical core, capped at MAX_WORKERS.
+ */
+export function poolSize(search = (typeof location !== "undefined" ? location.search : ""), cores = (typeof navigator !== "undefined" ? navigator.hardwareConcurrency : 1)) {
+  const asked = Number(new URLSearchParams(search).get("workers"));
+  const n = Number.isInteger(asked) && asked >= 1 ? asked : (cores || 1);
+  return Math.max(1, Math.min(MAX_WORKERS, Math.floor(n)));
+}
+
+/** One worker of the pool and its pending requests. */
+class PoolWorker {
+  constructor(bridge, index) {
+    this.bridge = bridge;
+    this.index = index;
+    this.worker = new Worker(workerScriptURL(bridge.workerUrl), { type: "module" });
+    this.pending = new Map();
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -202,20 +244,19 @@ export class WorkerBridge {
     // Nobody may be awaiting `ready` when a worker dies; the error reaches callers through
     // their own pending requests, so an unobserved rejection here is not a page error.
     this.ready.catch(() => {});
-    worker.onmessage = (event) => this.handle(event.data);
-    worker.onerror = (event) => {
+    this.worker.onmessage = (event) => this.handle(event.data);
+    this.worker.onerror = (event) => {
       event.preventDefault();
-      this.replace(new WorkerError({
+      bridge.replace(new WorkerError({
         name: "WorkerFailed",
         message: `The search worker failed: ${event.message || "it could not be loaded"}. Reload the page and try again.`,
         fatal: true,
       }));
     };
-    return this.ready;
   }
 
   handle(msg) {
-    if (typeof msg.memoryBytes === "number") this.memoryBytes = msg.memoryBytes;
+    if (typeof msg.memoryBytes === "number" && this.index === 0) this.bridge.memoryBytes = msg.memoryBytes;
     if (msg.type === MSG.READY) {
       this.resolveReady(msg);
       return;
@@ -224,24 +265,101 @@ export class WorkerBridge {
     if (!entry) return;
     if (msg.type === MSG.PROGRESS) {
       entry.onProgress(msg.event);
+    } else if (msg.type === MSG.SPLIT_JOBS) {
+      entry.onJobs(msg);
     } else if (msg.type === MSG.RESULT) {
       this.pending.delete(msg.id);
       entry.resolve(msg.modelFile !== undefined ? Object.assign(msg.value, { modelFile: msg.modelFile }) : msg.value);
     } else if (msg.type === MSG.ERROR) {
       this.pending.delete(msg.id);
       const error = new WorkerError(msg.error);
-      if (error.fatal) this.replace(error);
+      if (error.fatal) this.bridge.replace(error);
       entry.reject(error);
     }
   }
 
-  async request(type, payload = {}, transfer = [], onProgress = () => {}) {
-    await this.start();
-    const id = this.nextId++;
+  async request(type, payload = {}, transfer = [], onProgress = () => {}, onJobs = () => {}) {
+    await this.ready;
+    const id = this.bridge.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      this.pending.set(id, { resolve, reject, onProgress, onJobs });
       this.worker.postMessage({ id, type, ...payload }, transfer);
     });
+  }
+
+  post(message, transfer = []) {
+    this.worker.postMessage(message, transfer);
+  }
+
+  /** Terminates the worker and rejects its pending requests with `error`. */
+  kill(error) {
+    this.worker.terminate();
+    this.rejectReady(error);
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const entry of pending) entry.reject(error);
+  }
+}
+
+/**
+ * The only code that touches a `Worker`: a pool of `size` search workers sharing one compiled
+ * wasm module. Requests return promises; progress events go to the `onProgress` callback given
+ * with the request. `cancel()` terminates every worker (a busy wasm call cannot read
+ * messages), rejects every pending request, and a fresh pool starts lazily.
+ */
+export class WorkerBridge {
+  constructor(workerUrl = new URL("./worker.js", import.meta.url), { size = poolSize() } = {}) {
+    this.workerUrl = workerUrl;
+    this.wasmUrl = new URL("./pkg/automl_bg.wasm", workerUrl);
+    /** Workers in the pool. */
+    this.size = Math.max(1, Math.min(MAX_WORKERS, size | 0 || 1));
+    this.pool = null;
+    this.ready = null;
+    this.module = null;
+    this.nextId = 1;
+    /** The lead worker's wasm memory in bytes, as last reported (null before "ready"). */
+    this.memoryBytes = null;
+    /** Called with a WorkerError when a worker dies (trap or load failure). */
+    this.onWorkerLost = () => {};
+  }
+
+  /** Compiles the wasm module once per page; every worker of every pool gets this one. */
+  compile() {
+    if (!this.module) {
+      this.module = WebAssembly.compileStreaming(fetch(this.wasmUrl));
+      // a failed compile is retried by the next start
+      this.module.catch(() => {
+        this.module = null;
+      });
+    }
+    return this.module;
+  }
+
+  /** Starts the pool (if needed); resolves with the lead's "ready" message. */
+  start() {
+    if (this.pool) return this.ready;
+    const pool = Array.from({ length: this.size }, (_, i) => new PoolWorker(this, i));
+    this.pool = pool;
+    this.compile().then(
+      (module) => {
+        for (const w of pool) w.post({ type: MSG.INIT, module });
+      },
+      (err) => {
+        if (this.pool !== pool) return;
+        this.replace(new WorkerError({
+          name: "WorkerFailed",
+          message: `The search engine could not be loaded: ${err && err.message ? err.message : err}. Reload the page and try again.`,
+          fatal: true,
+        }));
+      },
+    );
+    this.ready = pool[0].ready;
+    return this.ready;
+  }
+
+  async request(type, payload = {}, transfer = [], onProgress = () => {}) {
+    await this.start();
+    return this.pool[0].request(type, payload, transfer, onProgress);
   }
 
   /** Parse and describe a file. `bytes` is an ArrayBuffer that is transferred (detached). */
@@ -254,9 +372,54 @@ export class WorkerBridge {
     return this.request(MSG.CHECK_TARGET, { bytes, fileName, settings }, [bytes]);
   }
 
-  /** Run a search. `bytes` is transferred; pass a copy if you still need it. */
-  run(bytes, fileName, settings, onProgress) {
-    return this.request(MSG.RUN, { bytes, fileName, settings }, [bytes], onProgress);
+  /**
+   * Run a search on the whole pool. `bytes` is transferred; pass a copy if you still need it.
+   * The other workers get copies; the lead's "splitJobs" are relayed to them.
+   */
+  async run(bytes, fileName, settings, onProgress) {
+    await this.start();
+    const pool = this.pool;
+    const workers = pool.length;
+    await Promise.all(pool.map((w) => w.ready));
+    const helpers = pool.slice(1).map((w, i) =>
+      w.request(MSG.PREPARE, { bytes: bytes.slice(0), fileName, settings, worker: i + 1, workers }));
+    let failed = null;
+    const fail = (err) => {
+      if (!failed) failed = err;
+    };
+    helpers.forEach((p) => p.catch(fail));
+    const relay = async (job) => {
+      try {
+        await Promise.all(helpers);
+        const byWorker = new Map();
+        for (const split of job.splits) {
+          const w = split % workers;
+          if (!byWorker.has(w)) byWorker.set(w, []);
+          byWorker.get(w).push(split);
+        }
+        const parts = await Promise.all([...byWorker].map(([w, splits]) =>
+          pool[w].request(MSG.EVALUATE, { trial: job.trial, splits })));
+        const results = parts.flat();
+        if (this.pool !== pool) return;
+        pool[0].post({ type: MSG.SPLIT_RESULTS, number: job.number, results },
+          results.filter((r) => r.predictions).map((r) => r.predictions.buffer));
+      } catch (err) {
+        fail(err);
+        // the lead waits for these predictions: a failure elsewhere ends the run
+        if (this.pool === pool && !(err && err.fatal)) {
+          this.replace(new WorkerError({ name: err.name, message: err.message, fatal: false }));
+        }
+      }
+    };
+    try {
+      return await pool[0].request(MSG.RUN, { bytes, fileName, settings, workers }, [bytes], onProgress, relay);
+    } catch (err) {
+      throw failed && err && err.name === failed.name ? failed : err;
+    } finally {
+      if (this.pool === pool) {
+        for (const w of pool.slice(1)) w.request(MSG.RELEASE).catch(() => {});
+      }
+    }
   }
 
   /** Predict a data file with a model file (Uint8Array, copied). `bytes` is transferred. */
@@ -294,20 +457,18 @@ export class WorkerBridge {
     return this.request(MSG.PANIC);
   }
 
-  /** Stop whatever runs now: terminate the worker; the next request starts a fresh one. */
+  /** Stop whatever runs now: terminate every worker; the next request starts a fresh pool. */
   cancel(reason = "Stopped.") {
     this.replace(new WorkerError({ name: "Cancelled", message: reason, fatal: false }));
   }
 
   replace(error) {
-    if (this.worker) this.worker.terminate();
-    this.worker = null;
-    this.memoryBytes = null;
-    if (this.rejectReady) this.rejectReady(error);
+    const pool = this.pool;
+    this.pool = null;
     this.ready = null;
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const entry of pending) entry.reject(error);
+    this.memoryBytes = null;
+    if (!pool) return;
+    for (const w of pool) w.kill(error);
     if (error.fatal) this.onWorkerLost(error);
   }
 }

@@ -947,12 +947,13 @@ export class View {
     this.$progressText.textContent = text;
   }
 
-  /** A trial finished: "Trials: n · best so far: x · 3.2 s of 10 s". */
-  showTrialProgress({ trialsDone, bestSoFar, elapsedS, budgetS }) {
+  /** A trial finished: "Trials: n · best so far: x · 3.2 s of 10 s · 6.8 s left". */
+  showTrialProgress({ trialsDone, bestSoFar, elapsedS, budgetS, timeLeftS }) {
+    const left = budgetS > 0 && typeof timeLeftS === "number" ? ` · ${formatSeconds(timeLeftS)} s left` : "";
     this.showProgress(
       elapsedS,
       budgetS,
-      `Trials: ${formatCount(trialsDone)} · best so far: ${formatNumber(bestSoFar)} · ${formatSeconds(elapsedS)} s of ${formatSeconds(budgetS)} s`,
+      `Trials: ${formatCount(trialsDone)} · best so far: ${formatNumber(bestSoFar)} · ${formatSeconds(elapsedS)} s of ${formatSeconds(budgetS)} s${left}`,
     );
   }
 

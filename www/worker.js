@@ -1,17 +1,24 @@
-// The search worker: loads the wasm core once, then answers requests from `protocol.js`.
-// It installs its message handler at once and awaits the module inside it, so no request
-// sent before the module is ready is lost. Its one state between requests is the core's cache
-// of the last model used (keyed by the model file's checksum), which keeps what-if calls fast.
+// A search worker of the pool: instantiates the wasm module the page compiled (sent in the
+// "init" message), then answers requests from `protocol.js`. It installs its message handler
+// at once and awaits the module inside it, so no request sent before the module is ready is
+// lost. Worker 0 (the lead) runs the search session of a "run"; every worker (the lead too)
+// evaluates the splits of each trial assigned to it (split s belongs to worker s % workers).
+// The lead's one state between requests is the core's cache of the last model used (keyed by
+// the model file's checksum), which keeps what-if calls fast.
 import init, {
-  check_target, explain_row, failed_allocation_bytes, forecast, forecast_info, inspect, model_info, predict, predict_rows, run_search,
-  take_model_file, trigger_panic, version,
+  LeadSession, SplitJobs, check_target, explain_row, failed_allocation_bytes, forecast, forecast_info, inspect,
+  model_info, predict, predict_rows, take_model_file, trigger_panic, version,
 } from "./pkg/automl.js";
 import { ERROR_NAMES, MSG } from "./protocol.js";
 
 /** The wasm instance's exports (its `memory` among them), once loaded. */
 let wasm = null;
+let gotModule;
+const moduleGiven = new Promise((resolve) => {
+  gotModule = resolve;
+});
 
-const loaded = init().then(
+const loaded = moduleGiven.then((module) => init({ module_or_path: module })).then(
   (exports) => {
     wasm = exports;
     self.postMessage({ type: MSG.READY, version: version(), memoryBytes: memoryBytes() });
@@ -53,6 +60,11 @@ function isOutOfMemory(err) {
   return (err instanceof RangeError && /memory|allocation|array buffer/i.test(text)) || /out of memory/i.test(text);
 }
 
+/** Whether `err` is a trap (or memory ran out): the instance cannot be used any more. */
+function isFatal(err) {
+  return err instanceof WebAssembly.RuntimeError || isOutOfMemory(err);
+}
+
 function errorReply(id, err) {
   let error;
   if (isOutOfMemory(err)) {
@@ -80,8 +92,94 @@ function errorReply(id, err) {
   self.postMessage({ id, type: MSG.ERROR, error });
 }
 
+/** This worker's share of the current run (SplitJobs), if it is a pool worker of one. */
+let jobs = null;
+/** The lead's wait for the other workers' predictions: trial number -> resolve. */
+const waiting = new Map();
+
+/** Evaluates `trial` on `splits` with `evaluate(trial, split)`; model failures are per split. */
+function evaluateSplits(evaluate, trial, splits) {
+  const results = [];
+  for (const split of splits) {
+    try {
+      const output = evaluate(trial, split);
+      results.push({ split, predictions: output.predictions, averageable: output.averageable });
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      results.push({ split, error: String(err && err.message ? err.message : err) });
+    }
+  }
+  return results;
+}
+
+/** The lead's run: the ask/tell loop over trials, splits dealt out through the page. */
+async function runLead(msg, onProgress) {
+  const workers = Math.max(1, msg.workers | 0);
+  const session = new LeadSession(new Uint8Array(msg.bytes), msg.fileName, msg.settings, workers);
+  let finished = false;
+  try {
+    onProgress(session.phase("search"));
+    const n = session.splits();
+    const all = Array.from({ length: n }, (_, s) => s);
+    const own = all.filter((s) => s % workers === 0);
+    const others = all.filter((s) => s % workers !== 0);
+    for (;;) {
+      const trial = session.next_trial();
+      if (trial === undefined) break;
+      const number = LeadSession.trial_number(trial);
+      const started = Date.now();
+      let remote = Promise.resolve([]);
+      if (others.length > 0) {
+        remote = new Promise((resolve) => waiting.set(number, resolve));
+        self.postMessage({ id: msg.id, type: MSG.SPLIT_JOBS, number, trial, splits: others });
+      }
+      // Never start a split the cost model predicts cannot finish within the budget: the
+      // trial is then abandoned and the search ends (the other workers' answer is ignored).
+      const local = [];
+      for (const split of own) {
+        if (local.length > 0 && !session.may_start_splits(trial, 1)) break;
+        local.push(...evaluateSplits((t, s) => session.evaluate_split(t, s), trial, [split]));
+      }
+      if (local.length < own.length) {
+        waiting.delete(number);
+        break;
+      }
+      const results = [...local, ...(await remote)].sort((a, b) => a.split - b.split);
+      const failed = results.find((r) => r.error !== undefined);
+      const event = session.tell(
+        trial,
+        failed ? [] : results.map((r) => ({ predictions: r.predictions, averageable: r.averageable })),
+        failed ? failed.error : undefined,
+        (Date.now() - started) / 1000,
+      );
+      if (event !== undefined) onProgress(event);
+    }
+    finished = true;
+    return session.finish(onProgress);
+  } finally {
+    // finish() consumed the session; free it otherwise (an error, or a trap mid-run)
+    if (!finished) {
+      try {
+        session.free();
+      } catch {
+        // a trapped instance cannot free anything; the bridge replaces the worker
+      }
+    }
+  }
+}
+
 self.onmessage = async (event) => {
   const msg = event.data;
+  if (msg.type === MSG.INIT) {
+    gotModule(msg.module);
+    return;
+  }
+  if (msg.type === MSG.SPLIT_RESULTS) {
+    const resolve = waiting.get(msg.number);
+    waiting.delete(msg.number);
+    if (resolve) resolve(msg.results);
+    return;
+  }
   try {
     await loaded;
     const onProgress = (progressEvent) =>
@@ -93,7 +191,7 @@ self.onmessage = async (event) => {
       const value = check_target(new Uint8Array(msg.bytes), msg.fileName, msg.settings);
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.RUN) {
-      const value = run_search(new Uint8Array(msg.bytes), msg.fileName, msg.settings, onProgress);
+      const value = await runLead(msg, onProgress);
       const modelFile = take_model_file();
       self.postMessage({ id: msg.id, type: MSG.RESULT, value, modelFile }, [modelFile.buffer]);
     } else if (msg.type === MSG.PREDICT) {
@@ -114,6 +212,20 @@ self.onmessage = async (event) => {
     } else if (msg.type === MSG.FORECAST) {
       const value = forecast(new Uint8Array(msg.bytes), msg.fileName, msg.settings, onProgress);
       self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.PREPARE) {
+      if (jobs) jobs.free();
+      jobs = null;
+      jobs = new SplitJobs(new Uint8Array(msg.bytes), msg.fileName, msg.settings, msg.worker, msg.workers);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value: { splits: Array.from(jobs.own_splits()) }, memoryBytes: memoryBytes() });
+    } else if (msg.type === MSG.EVALUATE) {
+      if (!jobs) throw new Error("Internal error: split jobs arrived before the worker was prepared.");
+      const results = evaluateSplits((t, s) => jobs.evaluate_split(t, s), msg.trial, msg.splits);
+      const transfer = results.filter((r) => r.predictions).map((r) => r.predictions.buffer);
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value: results, memoryBytes: memoryBytes() }, transfer);
+    } else if (msg.type === MSG.RELEASE) {
+      if (jobs) jobs.free();
+      jobs = null;
+      self.postMessage({ id: msg.id, type: MSG.RESULT, value: null });
     } else if (msg.type === MSG.PANIC) {
       trigger_panic();
     } else {

@@ -48,7 +48,15 @@ test("iris: preview, detected target and task, a 5 s search finds an accurate mo
   await page.locator($("start")).click();
   assert.equal(await page.locator($("start")).isDisabled(), true, "Start is disabled while running");
   assert.equal(await page.locator($("stop")).isEnabled(), true, "Stop is enabled while running");
-  await waitForText("progress-text", /^Trials: \d+ · best so far: \d\.\d{3} · \d+(\.\d)? s of 5 s$/, 20_000);
+  // progress shows trials finished, the best score so far, and the time used and left
+  const progressShape = /^Trials: \d+ · best so far: \d\.\d{3} · (\d+(?:\.\d)?) s of 5 s · (\d+(?:\.\d)?) s left$/;
+  const progressText = await page.locator($("progress-text")).evaluate((node, shape) => new Promise((resolve) => {
+    const re = new RegExp(shape);
+    const check = () => (re.test(node.textContent) ? resolve(node.textContent) : requestAnimationFrame(check));
+    check();
+  }), progressShape.source);
+  const [, used, left] = progressText.match(progressShape);
+  assert.ok(Math.abs(Number(used) + Number(left) - 5) <= 0.15, `time used (${used} s) and left (${left} s) add up to the budget`);
   assert.match(await text("score-header"), /accuracy/);
 
   await page.locator($("best-panel")).waitFor({ state: "visible", timeout: 60_000 });

@@ -1,0 +1,200 @@
+//! The ask/tell search session: the splits of a trial can run on any number of workers
+//! without changing the leaderboard; progressive sampling on large data stays deterministic;
+//! the winner's out-of-fold predictions come with the outcome.
+
+use automl::search::{
+    run_search, Control, Progress, SearchOutcome, SearchSession, SearchSettings, SplitWorker,
+    SystemClock,
+};
+use automl::{read_csv, Table};
+
+fn table(name: &str) -> Table {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    read_csv(&std::fs::read(&path).unwrap(), name).unwrap()
+}
+
+fn trials(target: &str, n: usize, seed: u64) -> SearchSettings {
+    SearchSettings {
+        target: Some(target.into()),
+        time_budget_s: None,
+        max_trials: Some(n),
+        seed,
+        ..Default::default()
+    }
+}
+
+fn quiet(_: &Progress) -> Control {
+    Control::Continue
+}
+
+/// Drives a session the way the page's pool does: split `s` runs on worker `s % workers`
+/// (worker 0 is the session itself, the others are separate `SplitWorker`s).
+fn pooled(table: &Table, settings: &SearchSettings, workers: usize) -> SearchOutcome {
+    let clock = SystemClock::new();
+    let mut session = SearchSession::new(table, settings, &clock, workers).unwrap();
+    let others: Vec<SplitWorker> = (1..workers)
+        .map(|w| SplitWorker::new(table, settings, w, workers).unwrap())
+        .collect();
+    for (w, other) in others.iter().enumerate() {
+        let own = other.own_splits();
+        assert!(own.iter().all(|s| s % workers == w + 1), "{own:?}");
+    }
+    while let Some(trial) = session.next_trial() {
+        let mut outputs = Vec::new();
+        let mut failure = None;
+        for s in 0..session.n_splits() {
+            let out = match s % workers {
+                0 => session.evaluate_split(&trial, s),
+                w => others[w - 1].evaluate_split(&trial, s),
+            };
+            match out {
+                Ok(o) => outputs.push(o),
+                Err(e) => {
+                    failure = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        let result = failure.map_or(Ok(outputs), Err);
+        let _ = session.tell(&trial, result, 0.01);
+    }
+    session.finish(&mut quiet).unwrap()
+}
+
+type Row = (usize, String, String, Vec<f64>, Option<usize>);
+
+fn rows(out: &SearchOutcome) -> Vec<Row> {
+    out.result
+        .leaderboard
+        .iter()
+        .map(|r| {
+            (
+                r.trial,
+                r.label.clone(),
+                serde_json::to_string(&r.params).unwrap(),
+                r.fold_scores.clone(),
+                r.sample_rows,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn one_and_three_workers_give_the_same_leaderboard_as_run_search() {
+    let t = table("titanic.csv");
+    let settings = trials("Survived", 14, 5);
+    let one = pooled(&t, &settings, 1);
+    let three = pooled(&t, &settings, 3);
+    let native = run_search(&t, &settings, &SystemClock::new(), &mut quiet).unwrap();
+    assert!(rows(&one).len() >= 14);
+    assert_eq!(rows(&one), rows(&three));
+    assert_eq!(rows(&one), rows(&native));
+    assert_eq!(one.result.best.row.trial, three.result.best.row.trial);
+}
+
+/// A synthetic classification table of `n` rows: two informative numbers, one noise column
+/// and a category.
+fn large_table(n: usize) -> Table {
+    let mut csv = String::from("a,b,noise,kind,label\n");
+    let mut state = 12345u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for _ in 0..n {
+        let (a, b, noise) = (next() * 4.0 - 2.0, next() * 4.0 - 2.0, next());
+        let kind = ["x", "y", "z"][(next() * 3.0) as usize % 3];
+        let flip = next() < 0.1;
+        let positive = (a * a + b > 1.0) != flip;
+        csv.push_str(&format!(
+            "{a:.4},{b:.4},{noise:.4},{kind},{}\n",
+            if positive { "yes" } else { "no" }
+        ));
+    }
+    read_csv(csv.as_bytes(), "large.csv").unwrap()
+}
+
+#[test]
+fn progressive_sampling_is_deterministic_whatever_the_workers() {
+    let t = large_table(14_000);
+    let settings = trials("label", 16, 3);
+    let one = pooled(&t, &settings, 1);
+    let again = run_search(&t, &settings, &SystemClock::new(), &mut quiet).unwrap();
+    let three = pooled(&t, &settings, 3);
+    assert_eq!(rows(&one), rows(&again));
+    assert_eq!(rows(&one), rows(&three));
+    let lb = &one.result.leaderboard;
+    // 11,200 training rows per split: costly configurations start on a sample of 5,000
+    let sampled: Vec<_> = lb.iter().filter(|r| r.sample_rows.is_some()).collect();
+    assert!(!sampled.is_empty(), "some trials ran on the sample");
+    assert!(sampled.iter().all(|r| r.sample_rows == Some(5_000)));
+    // a promoted configuration runs again on all rows as the next trial
+    let promoted = sampled.iter().any(|s| {
+        lb.iter().any(|r| {
+            r.trial == s.trial + 1
+                && r.sample_rows.is_none()
+                && r.params == s.params
+                && r.label == s.label
+        })
+    });
+    assert!(
+        promoted,
+        "at least one sampled trial was promoted to all rows"
+    );
+    // cheap families are never sampled
+    assert!(lb
+        .iter()
+        .filter(|r| r.family == "constant" || r.family.ends_with("nb"))
+        .all(|r| r.sample_rows.is_none()));
+    assert!(
+        one.result.best.row.mean > 0.8,
+        "{}",
+        one.result.best.row.mean
+    );
+}
+
+#[test]
+fn the_outcome_holds_the_winners_out_of_fold_predictions() {
+    let t = table("iris.csv");
+    let out = run_search(
+        &t,
+        &SearchSettings {
+            ensemble: false,
+            ..trials("target", 8, 1)
+        },
+        &SystemClock::new(),
+        &mut quiet,
+    )
+    .unwrap();
+    let best = &out.result.best.row;
+    let classes = &out.result.classes;
+    assert_eq!(classes.len(), 3);
+    // 150 rows: 5-fold repeated 3 times; every row predicted once per repeat
+    assert_eq!(out.oof.splits.len(), 15);
+    let mut seen = vec![0; 150];
+    for split in &out.oof.splits {
+        assert_eq!(split.predictions.len(), split.rows.len() * 3);
+        split.rows.iter().for_each(|&r| seen[r] += 1);
+    }
+    assert!(seen.iter().all(|&c| c == 3), "{seen:?}");
+    // the predictions reproduce the winner's fold scores
+    let target = t.names.iter().position(|n| n == "target").unwrap();
+    for (split, &score) in out.oof.splits.iter().zip(&best.fold_scores) {
+        let right = split
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|&(i, &r)| {
+                let p = &split.predictions[i * 3..i * 3 + 3];
+                let k = (0..3)
+                    .max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a)))
+                    .unwrap();
+                classes[k] == t.columns[target].get(r)
+            })
+            .count();
+        let accuracy = right as f64 / split.rows.len() as f64;
+        assert!((accuracy - score).abs() < 1e-9, "{accuracy} vs {score}");
+    }
+}
