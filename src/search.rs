@@ -553,6 +553,7 @@ pub fn run_search(
     let table_rows = |positions: &[usize]| -> Vec<usize> {
         positions.iter().map(|&p| prepared.rows[p]).collect()
     };
+    let prep_start = clock.now_s();
     let fold_data: Vec<FoldData> = splits
         .into_iter()
         .map(|f| {
@@ -587,6 +588,8 @@ pub fn run_search(
     let value_of = |s: usize, preds: &[f64]| metric.value_of_score(truth.score(metric, s, preds));
     let (train_rows, inputs) = (fold_data[0].x_train.rows, fold_data[0].x_train.cols);
     let n_splits = fold_data.len();
+    // the final refit also fits the preprocessing on all rows: about one split's share
+    let prep_split_s = (clock.now_s() - prep_start) / n_splits.max(1) as f64;
 
     let classification = task == Task::Classification;
     let families = Family::for_task(classification);
@@ -621,12 +624,18 @@ pub fn run_search(
         let reserve = rows
             .iter()
             .map(|r| r.fit_time_s / n_splits as f64 * 1.5)
-            .fold(0.0, f64::max);
+            .fold(0.0, f64::max)
+            + prep_split_s * 1.5;
         let remaining = budget.map(|b| b - spent - reserve);
         if remaining.is_some_and(|r| r <= 0.0) && !rows.is_empty() {
             break;
         }
-        let any_rate = rate.iter().map(|r| r.1).fold(0.0, f64::max);
+        // the constant's time is all overhead: it says nothing of other families' rates
+        let any_rate = rate
+            .iter()
+            .filter(|r| r.0 != "constant")
+            .map(|r| r.1)
+            .fold(0.0, f64::max);
         let seconds = |spec: &ModelSpec| {
             if failed.contains(&spec.family_name()) {
                 return f64::INFINITY;
@@ -655,7 +664,8 @@ pub fn run_search(
         let Some(spec) = proposal else { break };
         let trial_no = rows.len() + 1;
         let trial_start = clock.now_s();
-        let keep_going = || budget.is_none_or(|b| rows.is_empty() || elapsed() <= b);
+        // abandon a trial between splits once the refit would no longer fit
+        let keep_going = || budget.is_none_or(|b| rows.is_empty() || elapsed() + reserve <= b);
         let (preds, averageable) = match evaluate(
             &spec,
             &fold_data,
@@ -794,7 +804,8 @@ pub fn run_search(
                 .iter()
                 .map(|&(_, i)| rows[i].fit_time_s / n_splits as f64 * 1.3)
                 .sum();
-            let affordable = budget.is_none_or(|b| elapsed() + refit_estimate <= b * 1.02);
+            let affordable =
+                budget.is_none_or(|b| elapsed() + refit_estimate + prep_split_s * 1.5 <= b);
             if score > best_single && affordable {
                 let mut params = serde_json::Map::new();
                 let list: Vec<serde_json::Value> = members
