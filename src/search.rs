@@ -263,6 +263,9 @@ pub struct SearchOutcome {
 
 /// Rows × inputs above which candidates are scored on one holdout split instead of k folds.
 pub const HOLDOUT_CELLS: usize = 2_000_000;
+/// With a time budget, rows × inputs per second of budget above which a holdout is used too:
+/// k-fold on such data leaves time for too few trials (250,000 cells at 10 s).
+pub const HOLDOUT_CELLS_PER_SECOND: f64 = 25_000.0;
 /// Rows below which k-fold cross-validation is repeated three times with different shuffles.
 pub const REPEAT_BELOW_ROWS: usize = 500;
 /// Trials whose out-of-fold predictions are kept as ensemble candidates.
@@ -613,7 +616,13 @@ pub fn run_search(
     let mut rate: Vec<(&'static str, f64)> = Vec::new();
     let mut failed: Vec<&'static str> = Vec::new();
     let max_trials = settings.max_trials.unwrap_or(usize::MAX);
-    let units = |spec: &ModelSpec| spec.cost_units(train_rows, inputs) * n_splits as f64;
+    let n_classes = match &prepared.target {
+        Target::Classes { labels, .. } => labels.len(),
+        Target::Values(_) => 0,
+    };
+    let units = |spec: &ModelSpec| {
+        spec.cost_units(train_rows, inputs) * spec.class_factor(n_classes) * n_splits as f64
+    };
     while rows.len() < max_trials {
         let best_score = rows
             .iter()
@@ -920,7 +929,8 @@ pub fn run_search(
 }
 
 /// The validation splits and their description: a stratified (classification) or shuffled
-/// holdout of 20% when rows × inputs exceed [`HOLDOUT_CELLS`]; k-fold repeated three times
+/// holdout of 20% when rows × inputs exceed [`HOLDOUT_CELLS`], or [`HOLDOUT_CELLS_PER_SECOND`]
+/// times the time budget; k-fold repeated three times
 /// below [`REPEAT_BELOW_ROWS`] rows; k-fold otherwise (k lowered to the smallest class).
 fn plan_splits(
     target: &Target,
@@ -943,7 +953,11 @@ fn plan_splits(
         Target::Classes { y, .. } => stratified_kfold(y, k, seed),
         Target::Values(_) => kfold(n, k, seed),
     };
-    if n.saturating_mul(columns.max(1)) > HOLDOUT_CELLS {
+    let cells = n.saturating_mul(columns.max(1));
+    let limit = settings.time_budget_s.map_or(HOLDOUT_CELLS, |b| {
+        HOLDOUT_CELLS.min((HOLDOUT_CELLS_PER_SECOND * b) as usize)
+    });
+    if cells > limit {
         // one fold of a 5-fold split is a stratified 20% holdout
         let k5 = match target {
             Target::Classes { y, .. } => stratified_kfold(y, 5, settings.seed),

@@ -772,6 +772,25 @@ impl ModelSpec {
         }
     }
 
+    /// How much more a fit costs with `n_classes` classes (0 for regression) than
+    /// [`ModelSpec::cost_units`] says: boosting grows one tree per class and round, the
+    /// multinomial logistic regression and the SVM's one-vs-rest fit one weight vector per
+    /// class; the others barely notice.
+    pub fn class_factor(&self, n_classes: usize) -> f64 {
+        let k = n_classes as f64;
+        match self {
+            _ if n_classes <= 2 => 1.0,
+            ModelSpec::GradientBoosting { .. }
+            | ModelSpec::LogisticRegression { .. }
+            | ModelSpec::Svm { .. } => k,
+            ModelSpec::GaussianNb { .. } | ModelSpec::CategoricalNb { .. } => 1.0 + k / 4.0,
+            ModelSpec::RandomForest { .. }
+            | ModelSpec::ExtraTrees { .. }
+            | ModelSpec::DecisionTree { .. } => 1.0 + k / 10.0,
+            _ => 1.0,
+        }
+    }
+
     /// Checks the hyperparameters against the family's space.
     pub fn validate(&self, classification: bool) -> Result<()> {
         let family = self.family();
