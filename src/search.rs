@@ -649,11 +649,14 @@ pub fn run_search(
             if failed.contains(&spec.family_name()) {
                 return f64::INFINITY;
             }
+            // a family not timed yet is priced from another's rate, with a margin for the
+            // error of that guess (a fit on one holdout split cannot be abandoned midway)
             let r = rate
                 .iter()
                 .find(|(f, _)| *f == spec.family_name())
-                .map_or(any_rate, |r| r.1);
-            r * units(spec)
+                .map_or(any_rate * 2.0, |r| r.1);
+            // a trial that wins must also be refitted on all rows: about one split's fit
+            r * units(spec) * (1.0 + 1.5 / n_splits as f64)
         };
         let proposal = if deterministic {
             let static_cost = |spec: &ModelSpec| {
