@@ -54,8 +54,20 @@ pub struct Selection {
     pub split_scores: Vec<f64>,
 }
 
+/// The metric that breaks ties of `metric`: log loss for the metrics of hard labels
+/// (accuracy, balanced accuracy, macro F1), whose values tie often on small validation
+/// sets; none otherwise.
+fn tie_breaker(metric: Metric) -> Option<Metric> {
+    matches!(
+        metric,
+        Metric::Accuracy | Metric::BalancedAccuracy | Metric::F1Macro
+    )
+    .then_some(Metric::LogLoss)
+}
+
 /// Greedy selection with replacement: each round adds the candidate that most improves the
-/// mean split score of the running average; the best round's ensemble is kept.
+/// mean split score of the running average (among equals, the one with the better log loss,
+/// for metrics of hard labels); the best round's ensemble is kept.
 /// `candidates[c][s]` holds candidate `c`'s predictions on split `s`.
 pub fn select(
     candidates: &[&Vec<Vec<f64>>],
@@ -70,10 +82,13 @@ pub fn select(
     let mut counts = vec![0usize; candidates.len()];
     let mut best: Option<(f64, Vec<usize>, Vec<f64>)> = None;
     let mut avg: Vec<f64> = Vec::new();
+    let second = tie_breaker(metric).filter(|_| matches!(truth, SplitTruth::Classes(..)));
     for round in 0..ROUNDS {
         let mut choice: Option<(f64, usize, Vec<f64>)> = None;
+        let mut choice_second = f64::NEG_INFINITY;
         for (c, cand) in candidates.iter().enumerate() {
             let mut scores = Vec::with_capacity(n_splits);
+            let mut tie = 0.0;
             for s in 0..n_splits {
                 avg.clear();
                 avg.extend(
@@ -83,10 +98,17 @@ pub fn select(
                         .map(|(a, b)| (a + b) / (round + 1) as f64),
                 );
                 scores.push(truth.score(metric, s, &avg));
+                if let Some(m2) = second {
+                    tie += truth.score(m2, s, &avg);
+                }
             }
             let mean = scores.iter().sum::<f64>() / n_splits as f64;
-            if mean.is_finite() && choice.as_ref().is_none_or(|(m, _, _)| mean > *m) {
+            let better = choice.as_ref().is_none_or(|(m, _, _)| {
+                mean > *m || (mean == *m && second.is_some() && tie > choice_second)
+            });
+            if mean.is_finite() && better {
                 choice = Some((mean, c, scores));
+                choice_second = tie;
             }
         }
         let (mean, c, scores) = choice?;
@@ -216,6 +238,14 @@ mod tests {
             sel.split_scores
         );
         assert!((sel.weights.iter().map(|w| w.1).sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn hard_label_metrics_break_ties_by_log_loss() {
+        assert_eq!(tie_breaker(Metric::Accuracy), Some(Metric::LogLoss));
+        assert_eq!(tie_breaker(Metric::F1Macro), Some(Metric::LogLoss));
+        assert_eq!(tie_breaker(Metric::LogLoss), None);
+        assert_eq!(tie_breaker(Metric::R2), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 // Numerical loops index several parallel arrays at once; iterator chains would hide that.
 #![allow(clippy::needless_range_loop)]
 
+pub mod bench;
 pub mod cells;
 pub mod cv;
 pub mod data;

@@ -295,6 +295,9 @@ pub struct SplitPredictions {
 
 /// Rows × inputs above which candidates are scored on one holdout split instead of k folds.
 pub const HOLDOUT_CELLS: usize = 2_000_000;
+/// With a time budget, rows × inputs per second of budget above which a holdout is used too:
+/// k-fold on such data leaves time for too few trials (250,000 cells at 10 s).
+pub const HOLDOUT_CELLS_PER_SECOND: f64 = 25_000.0;
 /// Rows below which k-fold cross-validation is repeated three times with different shuffles.
 pub const REPEAT_BELOW_ROWS: usize = 500;
 /// Trials whose out-of-fold predictions are kept as ensemble candidates.
@@ -780,7 +783,7 @@ impl CostModel<'_> {
             (true, Some(m)) => m,
             _ => self.train_rows,
         };
-        spec.cost_units(rows, self.inputs) * self.n_splits as f64
+        spec.cost_units(rows, self.inputs) * spec.class_factor(self.classes) * self.n_splits as f64
     }
 
     /// Cost units of `spec`'s next trial, infinite for a family that failed.
@@ -804,21 +807,8 @@ impl CostModel<'_> {
             .map(|r| r.1)
             .fold(0.0, f64::max);
         // a family not timed yet: the slowest rate measured, with a margin (cost units compare
-        // families only roughly), times the classes for the families that fit one model per
-        // class (their cost units leave the classes out)
-        let per_class = matches!(
-            spec,
-            ModelSpec::LogisticRegression { .. }
-                | ModelSpec::GradientBoosting { .. }
-                | ModelSpec::Svm { .. }
-        );
-        let untimed = any_rate
-            * UNTIMED_MARGIN
-            * if per_class {
-                self.classes.max(1) as f64
-            } else {
-                1.0
-            };
+        // families only roughly; `units` already counts the classes of per-class fits)
+        let untimed = any_rate * UNTIMED_MARGIN;
         let r = self
             .rate
             .iter()
@@ -1618,7 +1608,11 @@ fn plan_splits(
         Target::Classes { y, .. } => stratified_kfold(y, k, seed),
         Target::Values(_) => kfold(n, k, seed),
     };
-    if n.saturating_mul(columns.max(1)) > HOLDOUT_CELLS {
+    let cells = n.saturating_mul(columns.max(1));
+    let limit = settings.time_budget_s.map_or(HOLDOUT_CELLS, |b| {
+        HOLDOUT_CELLS.min((HOLDOUT_CELLS_PER_SECOND * b) as usize)
+    });
+    if cells > limit {
         // one fold of a 5-fold split is a stratified 20% holdout
         let k5 = match target {
             Target::Classes { y, .. } => stratified_kfold(y, 5, settings.seed),

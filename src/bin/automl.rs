@@ -5,6 +5,7 @@
 //!                     [--max-trials N] [--folds K] [--json] [--quiet]
 //! automl inspect DATA.csv
 //! automl predict MODEL.automl DATA.csv [--out PREDICTIONS.csv]
+//! automl bench --datasets DIR --splits DIR --time-budget SECONDS --out DIR [--only A,B] [--seed N]
 //! ```
 //! Errors go to standard error with exit code 2 and a hint; nothing here panics on user data.
 
@@ -36,6 +37,10 @@ Usage:
                                                   and the forecast with 80%/95% intervals
   automl bench-ts --datasets DIR --splits DIR --time-budget S --out DIR [--only A,B]
                                                   the benchmark collection's time series
+  automl bench --datasets DIR --splits DIR --time-budget SECONDS --out DIR
+               [--only NAME,...] [--seed N]
+                                                  run the search on each fold of the benchmark
+                                                  collection and write OUT/NAME.json per dataset
 
 Options for fit:
   --target COLUMN        the column to predict (default: the last column)
@@ -481,6 +486,121 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// `automl bench`: each tabular dataset of `DIR/index.json`, each outer fold of its split
+/// file, through `automl::bench`; one result file per dataset.
+fn cmd_bench(args: &[String]) -> Result<(), CliError> {
+    let (mut datasets, mut splits, mut out) = (None, None, None);
+    let (mut budget, mut seed, mut only) = (10.0f64, 42u64, Vec::<String>::new());
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let mut value = || -> Result<String, CliError> {
+            i += 1;
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
+        };
+        match arg {
+            "--datasets" => datasets = Some(value()?),
+            "--splits" => splits = Some(value()?),
+            "--out" => out = Some(value()?),
+            "--time-budget" => budget = parse_number("--time-budget", &value()?)?,
+            "--seed" => seed = parse_number("--seed", &value()?)?,
+            "--only" => only = value()?.split(',').map(|s| s.trim().to_string()).collect(),
+            other => return Err(usage_error(format!("Unknown option {other}."))),
+        }
+        i += 1;
+    }
+    let need = |v: Option<String>, flag: &str| {
+        v.ok_or_else(|| usage_error(format!("bench needs {flag} DIR.")))
+    };
+    let (datasets, splits, out) = (
+        std::path::PathBuf::from(need(datasets, "--datasets")?),
+        std::path::PathBuf::from(need(splits, "--splits")?),
+        std::path::PathBuf::from(need(out, "--out")?),
+    );
+    let text = |path: &std::path::Path| -> Result<String, CliError> {
+        let p = path.to_string_lossy().into_owned();
+        String::from_utf8(read_file(&p)?).map_err(|_| CliError {
+            message: format!("\"{p}\" is not UTF-8 text."),
+            hint: "Give the benchmark collection's JSON files.".into(),
+        })
+    };
+    let index_path = datasets.join("index.json");
+    let index = automl::bench::parse_index(&text(&index_path)?)
+        .map_err(|e| CliError::from(e).in_file(&index_path.to_string_lossy()))?;
+    for name in &only {
+        if !index.iter().any(|d| &d.name == name) {
+            return Err(usage_error(format!(
+                "--only: no dataset \"{name}\" in the index."
+            )));
+        }
+    }
+    std::fs::create_dir_all(&out).map_err(|e| CliError {
+        message: format!("Cannot create \"{}\": {e}.", out.display()),
+        hint: "Choose a folder you can write to.".into(),
+    })?;
+    let mut failures = 0;
+    for ds in index
+        .iter()
+        .filter(|d| only.is_empty() || only.contains(&d.name))
+    {
+        if ds.search_task().is_none() {
+            println!(
+                "{}: {} task, skipped (time series are benchmarked by the forecast module)",
+                ds.name, ds.task
+            );
+            continue;
+        }
+        let csv = datasets.join(&ds.file);
+        let table = load(&csv.to_string_lossy(), None)?;
+        let split_path = splits.join(format!("{}.json", ds.name));
+        let folds = automl::bench::parse_splits(&text(&split_path)?, table.n_rows())
+            .map_err(|e| CliError::from(e).in_file(&split_path.to_string_lossy()))?;
+        let settings = automl::bench::fold_settings(ds, budget, seed);
+        let mut reports = Vec::new();
+        for (f, fold) in folds.iter().enumerate() {
+            let clock = SystemClock::new();
+            match automl::bench::run_fold(&table, ds, f, fold, &settings, &clock) {
+                Ok(r) => {
+                    let main = if ds.task == "regression" {
+                        "r2"
+                    } else {
+                        "balanced_accuracy"
+                    };
+                    println!(
+                        "{} fold {f}: {main} {:.4}, {:.2} s, {} trials, best {}",
+                        ds.name,
+                        r.metrics.get(main).copied().unwrap_or(f64::NAN),
+                        r.wall_time_s,
+                        r.trials,
+                        r.best_model
+                    );
+                    reports.push(r);
+                }
+                Err(e) => {
+                    failures += 1;
+                    eprintln!("{} fold {f}: error: {e}", ds.name);
+                }
+            }
+        }
+        let report = automl::bench::summarize(ds, budget, reports);
+        let path = out.join(format!("{}.json", ds.name));
+        let body = serde_json::to_string_pretty(&report).unwrap_or_default();
+        std::fs::write(&path, body + "\n").map_err(|e| CliError {
+            message: format!("Cannot write \"{}\": {e}.", path.display()),
+            hint: "Choose a folder you can write to.".into(),
+        })?;
+    }
+    if failures > 0 {
+        return Err(CliError {
+            message: format!("{failures} fold(s) failed (see above)."),
+            hint: "The result files hold the folds that ran.".into(),
+        });
+    }
+    Ok(())
+}
+
 fn cmd_predict(args: &[String]) -> Result<(), CliError> {
     let (mut files, mut out_path, mut sheet) = (Vec::new(), None, None);
     let mut i = 0;
@@ -537,6 +657,7 @@ fn main() -> ExitCode {
         Some("bench-ts") => forecast_cli::cmd_bench_ts(&args[1..]),
         Some("inspect") => cmd_inspect(&args[1..]),
         Some("predict") => cmd_predict(&args[1..]),
+        Some("bench") => cmd_bench(&args[1..]),
         Some("--help" | "-h" | "help") => {
             print!("{USAGE}");
             Ok(())

@@ -749,7 +749,8 @@ impl ModelSpec {
             ModelSpec::GaussianNb { .. } | ModelSpec::CategoricalNb { .. } => 3.0 * n * p,
             ModelSpec::LinearRegression | ModelSpec::Ridge { .. } => n * p * p.min(n) + p * p * p,
             ModelSpec::Lasso { .. } | ModelSpec::ElasticNet { .. } => 20.0 * n * p,
-            ModelSpec::LogisticRegression { .. } => 60.0 * n * p,
+            // L-BFGS: up to 300 iterations of a pass over rows × inputs, often a hundred
+            ModelSpec::LogisticRegression { .. } => 300.0 * n * p,
             // prediction dominates: every validation row against every kept training row
             ModelSpec::Knn { .. } => 0.25 * n * n.min(knn::MAX_TRAIN_ROWS as f64) * p,
             ModelSpec::Svm { kernel, .. } => {
@@ -766,9 +767,31 @@ impl ModelSpec {
                 *n_trees as f64 * n * p.sqrt() * 2.0 + n * p
             }
             // histograms: every round passes over rows × inputs once (the binning once more)
-            ModelSpec::GradientBoosting { n_rounds, .. } => {
-                *n_rounds as f64 * n * p * 0.15 + n * p * 3.0
-            }
+            // (and finding the splits of each leaf adds a little per leaf)
+            ModelSpec::GradientBoosting {
+                n_rounds,
+                max_leaves,
+                ..
+            } => *n_rounds as f64 * n * p * 0.15 * (1.0 + *max_leaves as f64 / 64.0) + n * p * 3.0,
+        }
+    }
+
+    /// How much more a fit costs with `n_classes` classes (0 for regression) than
+    /// [`ModelSpec::cost_units`] says: boosting grows one tree per class and round, the
+    /// multinomial logistic regression and the SVM's one-vs-rest fit one weight vector per
+    /// class; the others barely notice.
+    pub fn class_factor(&self, n_classes: usize) -> f64 {
+        let k = n_classes as f64;
+        match self {
+            _ if n_classes <= 2 => 1.0,
+            ModelSpec::GradientBoosting { .. }
+            | ModelSpec::LogisticRegression { .. }
+            | ModelSpec::Svm { .. } => k,
+            ModelSpec::GaussianNb { .. } | ModelSpec::CategoricalNb { .. } => 1.0 + k / 4.0,
+            ModelSpec::RandomForest { .. }
+            | ModelSpec::ExtraTrees { .. }
+            | ModelSpec::DecisionTree { .. } => 1.0 + k / 10.0,
+            _ => 1.0,
         }
     }
 
