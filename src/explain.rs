@@ -11,8 +11,8 @@
 //!   columns; a seeded sampling estimate of Shapley values over the original columns against a
 //!   background sample of training rows for every other model and for ensembles.
 //!
-//! Cost is bounded (see [`ExplainLimits`]): the diagnostics take at most about a fifth of the
-//! run's time budget on top of it.
+//! Cost is bounded (see [`ExplainLimits`]): about a fifth of the run's time budget at most, on
+//! top of it (one more fit of the winner, capped at a tenth, and the shuffles and curves).
 
 use crate::data::{Table, Task, TextColumn};
 use crate::ensemble::FinalModel;
@@ -49,21 +49,21 @@ pub const SHAPLEY_EVALUATIONS: usize = 20_000;
 /// deterministic).
 #[derive(Debug, Clone, Copy)]
 pub struct ExplainLimits {
-    /// Share of the budget for permutation importance (default 0.1).
+    /// Share of the budget for permutation importance's shuffles (default 0.05).
     pub importance_share: f64,
-    /// Share of the budget for partial dependence (default 0.05).
+    /// Share of the budget for partial dependence (default 0.03).
     pub dependence_share: f64,
     /// Importance is skipped when the final refit alone took more than this share of the
-    /// budget (default 0.2), since it needs one more fit of the winner.
+    /// budget (default 0.1), since it needs one more fit of the winner.
     pub refit_share: f64,
 }
 
 impl Default for ExplainLimits {
     fn default() -> Self {
         Self {
-            importance_share: 0.1,
-            dependence_share: 0.05,
-            refit_share: 0.2,
+            importance_share: 0.05,
+            dependence_share: 0.03,
+            refit_share: 0.1,
         }
     }
 }

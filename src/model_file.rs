@@ -296,6 +296,7 @@ impl ModelFile {
                     p.n_features()
                 )));
             }
+            m.check_parts().map_err(|e| bad(e.to_string()))?;
             if m.n_classes() != k {
                 return Err(bad(format!(
                     "its model has {} classes but the file lists {k}",

@@ -295,7 +295,32 @@ fn fuzz_regressions_do_not_panic() {
         {
             let bytes = std::fs::read(input.path()).expect("a regression input");
             let name = input.file_name().to_string_lossy().into_owned();
-            let _ = through_library(&name, &bytes);
+            if target.file_name() == "model" {
+                through_model_file(&name, &bytes);
+            } else {
+                let _ = through_library(&name, &bytes);
+            }
+        }
+    }
+}
+
+/// Loads `bytes` as a model file (framed, then as a bare JSON body); a model that loads
+/// predicts and explains a row. No panic; a refusal is a model-file error with a hint.
+fn through_model_file(name: &str, bytes: &[u8]) {
+    use automl::model_file::{load, ModelFile};
+    for loaded in [load(bytes, name), ModelFile::from_json(bytes, name)] {
+        match loaded {
+            Ok(model) => {
+                let row: std::collections::BTreeMap<String, String> = model
+                    .pipeline
+                    .specs
+                    .iter()
+                    .map(|s| (s.name.clone(), "1".to_string()))
+                    .collect();
+                let _ = model.predict_rows(std::slice::from_ref(&row));
+                let _ = automl::explain::explain_row(&model, &row);
+            }
+            Err(e) => assert!(!e.hint().is_empty(), "{name}: {e}"),
         }
     }
 }

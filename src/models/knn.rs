@@ -30,6 +30,23 @@ pub struct Knn {
 }
 
 impl Knn {
+    /// Whether the parts fit `n_features` inputs and `n_classes` classes (a loaded model).
+    pub(crate) fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        let n = self.x.rows;
+        let targets = match &self.y {
+            KnnTargets::Classes(y, k) => {
+                *k == n_classes && y.len() == n && y.iter().all(|&c| (c as usize) < *k)
+            }
+            KnnTargets::Values(v) => n_classes == 0 && v.len() == n,
+        };
+        self.k >= 1
+            && n >= 1
+            && self.x.cols == n_features
+            && Some(self.x.data.len()) == n.checked_mul(n_features)
+            && self.row_weight.len() == n
+            && targets
+    }
+
     /// Keeps the training rows (sampled down to [`MAX_TRAIN_ROWS`] with `seed`).
     pub fn fit(
         x: &Matrix,

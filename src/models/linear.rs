@@ -17,6 +17,11 @@ pub struct LinearRegressor {
 }
 
 impl LinearRegressor {
+    /// Whether the parts fit `n_features` inputs (a loaded model).
+    pub(crate) fn fits(&self, n_features: usize) -> bool {
+        self.coef.len() == n_features
+    }
+
     /// Predictions for every row.
     pub fn predict(&self, x: &Matrix) -> Vec<f64> {
         (0..x.rows)

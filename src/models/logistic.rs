@@ -41,6 +41,15 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 impl LinearClassifier {
+    /// Whether the parts fit `n_features` inputs and `n_classes` classes (a loaded model).
+    pub(crate) fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        let g = if n_classes == 2 { 1 } else { n_classes };
+        self.n_classes == n_classes
+            && self.cols == n_features
+            && self.intercept.len() == g
+            && self.coef.len() == g * self.cols
+    }
+
     fn groups(&self) -> usize {
         self.intercept.len()
     }

@@ -1188,6 +1188,34 @@ impl FittedModel {
         })
     }
 
+    /// Checks that a deserialized model's parts fit together (its inputs, classes and
+    /// internal sizes), so that predicting with a loaded model file cannot index out of range.
+    pub fn check_parts(&self) -> Result<()> {
+        let (p, k) = (self.n_features, self.n_classes);
+        let ok = match &self.inner {
+            Inner::ConstantClasses(probs) => probs.len() == k,
+            Inner::ConstantValue(_) => k == 0,
+            Inner::Logistic(m) => m.fits(p, k),
+            Inner::Linear(m) => k == 0 && m.fits(p),
+            Inner::GaussianNb(m) => m.fits(p, k),
+            Inner::CategoricalNb(m) => m.fits(p, k),
+            Inner::Knn(m) => m.fits(p, k),
+            Inner::Svm(m) => m.fits(p, k),
+            Inner::ForestClassifier(m) => k > 0 && m.n_features() == p && m.n_classes() <= k,
+            Inner::GbmClassifier(m) => k > 0 && m.n_features() == p && m.n_classes() <= k,
+            Inner::ForestRegressor(m) => k == 0 && m.n_features() == p,
+            Inner::GbmRegressor(m) => k == 0 && m.n_features() == p,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(AutoMlError::Model {
+                family: self.spec.family_name().into(),
+                detail: "the saved model's parts do not fit together".into(),
+            })
+        }
+    }
+
     /// Inputs expected.
     pub fn n_features(&self) -> usize {
         self.n_features

@@ -38,6 +38,15 @@ pub struct GaussianNb {
 }
 
 impl GaussianNb {
+    /// Whether the parts fit `n_features` inputs and `n_classes` classes (a loaded model).
+    pub(crate) fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        self.n_classes == n_classes
+            && self.cols == n_features
+            && self.log_prior.len() == n_classes
+            && self.mean.len() == n_classes * n_features
+            && self.var.len() == n_classes * n_features
+    }
+
     /// Fits; `var_smoothing` × the largest input variance is added to every variance.
     pub fn fit(
         x: &Matrix,
@@ -130,6 +139,19 @@ fn bin_of(edges: &[f64], v: f64) -> usize {
 }
 
 impl CategoricalNb {
+    /// Whether the parts fit `n_features` inputs and `n_classes` classes (a loaded model).
+    pub(crate) fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        self.n_classes == n_classes
+            && self.log_prior.len() == n_classes
+            && self.edges.len() == n_features
+            && self.log_prob.len() == n_features
+            && self
+                .edges
+                .iter()
+                .zip(&self.log_prob)
+                .all(|(e, p)| Some(p.len()) == (e.len() + 1).checked_mul(n_classes))
+    }
+
     /// Fits with at most `n_bins` bins per input and additive smoothing `alpha`.
     pub fn fit(
         x: &Matrix,

@@ -235,6 +235,30 @@ fn subset(x: &Matrix, rows: &[usize]) -> Matrix {
 }
 
 impl Svm {
+    /// Whether the parts fit `n_features` inputs and `n_classes` classes (a loaded model).
+    pub(crate) fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        let dim = match &self.map {
+            FeatureMap::Linear => n_features,
+            FeatureMap::Rff { w, b, cols } => {
+                if *cols != n_features || Some(w.len()) != b.len().checked_mul(*cols) {
+                    return false;
+                }
+                b.len()
+            }
+        };
+        match &self.heads {
+            Heads::Classes {
+                n_classes: k,
+                heads,
+            } => {
+                *k == n_classes
+                    && heads.len() == if *k == 2 { 1 } else { *k }
+                    && heads.iter().all(|(h, _)| h.w.len() == dim)
+            }
+            Heads::Values { head, .. } => n_classes == 0 && head.w.len() == dim,
+        }
+    }
+
     /// Fits a classifier on class codes.
     pub fn fit_classifier(
         x: &Matrix,
