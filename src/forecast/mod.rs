@@ -10,7 +10,6 @@
 //! through a [`Clock`] and every random choice derives from the seed: with a trial budget and no
 //! time budget the leaderboard is the same on every run.
 
-#[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
 pub mod ets;
 pub mod models;
