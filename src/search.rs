@@ -620,9 +620,8 @@ pub fn run_search(
         Target::Classes { labels, .. } => labels.len(),
         Target::Values(_) => 0,
     };
-    let units = |spec: &ModelSpec| {
-        spec.cost_units(train_rows, inputs) * spec.class_factor(n_classes) * n_splits as f64
-    };
+    let units =
+        |spec: &ModelSpec| spec.task_cost_units(train_rows, inputs, n_classes) * n_splits as f64;
     while rows.len() < max_trials {
         let best_score = rows
             .iter()
