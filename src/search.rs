@@ -710,7 +710,8 @@ pub fn run_search(
         if !deterministic {
             let observed = fit_time_s / units(&spec).max(1e-9);
             match rate.iter_mut().find(|(f, _)| *f == spec.family_name()) {
-                Some(entry) => entry.1 = 0.5 * entry.1 + 0.5 * observed,
+                // slower at once (the machine got busier), faster only gradually
+                Some(entry) => entry.1 = observed.max(0.5 * entry.1 + 0.5 * observed),
                 None => rate.push((spec.family_name(), observed)),
             }
         }
