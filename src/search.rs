@@ -783,7 +783,7 @@ impl CostModel<'_> {
             (true, Some(m)) => m,
             _ => self.train_rows,
         };
-        spec.cost_units(rows, self.inputs) * spec.class_factor(self.classes) * self.n_splits as f64
+        spec.task_cost_units(rows, self.inputs, self.classes) * self.n_splits as f64
     }
 
     /// Cost units of `spec`'s next trial, infinite for a family that failed.
@@ -1151,7 +1151,9 @@ impl<'c> SearchSession<'c> {
                 .iter_mut()
                 .find(|(f, _)| *f == trial.spec.family_name())
             {
-                Some(entry) => entry.1 = 0.5 * entry.1 + 0.5 * observed,
+                // up at once when a trial runs slower than predicted (the machine got busier),
+                // down only gradually
+                Some(entry) => entry.1 = observed.max(0.5 * entry.1 + 0.5 * observed),
                 None => self.rate.push((trial.spec.family_name(), observed)),
             }
         }

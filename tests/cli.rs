@@ -294,3 +294,75 @@ fn fit_model_out_then_predict_gives_the_in_process_predictions() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bench_writes_one_result_file_per_tabular_dataset() {
+    let dir = std::env::temp_dir().join(format!("automl-bench-test-{}", std::process::id()));
+    let (data, splits, out) = (dir.join("data"), dir.join("splits"), dir.join("out"));
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&splits).unwrap();
+    let iris = std::fs::read_to_string("tests/data/iris.csv").unwrap();
+    std::fs::write(data.join("iris.csv"), &iris).unwrap();
+    std::fs::write(
+        data.join("index.json"),
+        r#"{"datasets": [
+            {"name": "iris", "file": "iris.csv", "task": "multiclass", "target": "target"},
+            {"name": "series", "file": "series.csv", "task": "timeseries", "target": "v"}]}"#,
+    )
+    .unwrap();
+    // two folds: even rows test / odd rows train, and the other way round
+    let n = iris.lines().count() - 1;
+    let half = |parity: usize| -> Vec<usize> { (0..n).filter(|r| r % 2 == parity).collect() };
+    let folds = serde_json::json!({ "folds": [
+        { "train": half(1), "test": half(0) },
+        { "train": half(0), "test": half(1) },
+    ]});
+    std::fs::write(splits.join("iris.json"), folds.to_string()).unwrap();
+    let (code, stdout, err) = automl(&[
+        "bench",
+        "--datasets",
+        data.to_str().unwrap(),
+        "--splits",
+        splits.to_str().unwrap(),
+        "--time-budget",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("series: timeseries task, skipped"),
+        "{stdout}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("iris.json")).unwrap()).unwrap();
+    assert_eq!(report["tool"], "automl-wasm native 1s");
+    assert_eq!(report["folds"].as_array().unwrap().len(), 2);
+    assert_eq!(report["folds"][0]["n_test"], 75);
+    assert_eq!(report["summary"]["balanced_accuracy"]["n"], 2.0);
+    assert!(
+        report["summary"]["balanced_accuracy"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 0.85
+    );
+    for fold in report["folds"].as_array().unwrap() {
+        assert!(fold["wall_time_s"].as_f64().unwrap() <= 1.5, "{fold}");
+        assert!(fold["metrics"]["roc_auc_ovr_macro"].as_f64().unwrap() > 0.9);
+    }
+    // an unknown --only name is refused
+    let (code, _, err) = automl(&[
+        "bench",
+        "--datasets",
+        data.to_str().unwrap(),
+        "--splits",
+        splits.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--only",
+        "nope",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no dataset \"nope\""), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -487,7 +487,8 @@ fn cmd_fit(args: &[String]) -> Result<(), CliError> {
 }
 
 /// `automl bench`: each tabular dataset of `DIR/index.json`, each outer fold of its split
-/// file, through `automl::bench`; one result file per dataset.
+/// file, through `automl::bench`; then the time series through the forecasting benchmark
+/// (`automl bench-ts`); one result file per dataset.
 fn cmd_bench(args: &[String]) -> Result<(), CliError> {
     let (mut datasets, mut splits, mut out) = (None, None, None);
     let (mut budget, mut seed, mut only) = (10.0f64, 42u64, Vec::<String>::new());
@@ -541,15 +542,14 @@ fn cmd_bench(args: &[String]) -> Result<(), CliError> {
         hint: "Choose a folder you can write to.".into(),
     })?;
     let mut failures = 0;
+    let mut series = Vec::new();
     for ds in index
         .iter()
         .filter(|d| only.is_empty() || only.contains(&d.name))
     {
         if ds.search_task().is_none() {
-            println!(
-                "{}: {} task, skipped (time series are benchmarked by the forecast module)",
-                ds.name, ds.task
-            );
+            // time series go to the forecasting benchmark below
+            series.push(ds.name.clone());
             continue;
         }
         let csv = datasets.join(&ds.file);
@@ -591,6 +591,27 @@ fn cmd_bench(args: &[String]) -> Result<(), CliError> {
             message: format!("Cannot write \"{}\": {e}.", path.display()),
             hint: "Choose a folder you can write to.".into(),
         })?;
+    }
+    if !series.is_empty() {
+        // the time series: the last 20% forecast from the training end (src/forecast/bench.rs)
+        let ts_args: Vec<String> = [
+            "--datasets",
+            &datasets.to_string_lossy(),
+            "--splits",
+            &splits.to_string_lossy(),
+            "--out",
+            &out.to_string_lossy(),
+            "--time-budget",
+            &budget.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--only",
+            &series.join(","),
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        forecast_cli::cmd_bench_ts(&ts_args)?;
     }
     if failures > 0 {
         return Err(CliError {

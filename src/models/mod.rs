@@ -795,6 +795,29 @@ impl ModelSpec {
         }
     }
 
+    /// [`ModelSpec::cost_units`] for a task with `n_classes` classes (0 for regression):
+    /// with the [`ModelSpec::class_factor`], and for forests of regression trees, which grow
+    /// deeper (leaves of one row) and try every input at each split under "auto", the inputs
+    /// tried and a depth factor of 3.
+    pub fn task_cost_units(&self, rows: usize, cols: usize, n_classes: usize) -> f64 {
+        let base = self.cost_units(rows, cols) * self.class_factor(n_classes);
+        let root_p = (cols.max(1) as f64).sqrt();
+        match self {
+            ModelSpec::RandomForest { max_features, .. }
+            | ModelSpec::ExtraTrees { max_features, .. }
+                if n_classes == 0 =>
+            {
+                let tried = match max_features.as_str() {
+                    "sqrt" => 1.0,
+                    "half" => root_p / 2.0,
+                    _ => root_p,
+                };
+                base * tried * 3.0
+            }
+            _ => base,
+        }
+    }
+
     /// Checks the hyperparameters against the family's space.
     pub fn validate(&self, classification: bool) -> Result<()> {
         let family = self.family();
