@@ -324,6 +324,10 @@ test("sheets: a workbook with two sheets offers both, and the second one's colum
   assert.match(await text("data-summary"), /40 rows × 4 columns/);
   assert.equal(await page.locator($("sheet-select")).inputValue(), "second");
   assert.equal((await selectedText("target-select")).trim(), "target");
+  // a different date on every row and a numeric target: the page suggests a forecast; the
+  // person asks for regression instead
+  assert.equal(await page.locator($("task-select")).inputValue(), "forecast");
+  await page.locator($("task-select")).selectOption("regression");
   await waitForCheck();
 
   const sent = await sentRequests();
