@@ -61,7 +61,12 @@ impl FeatureMap {
                 for r in 0..x.rows {
                     let row = x.row(r);
                     for j in 0..d {
-                        data.push(scale * (dot(&w[j * cols..(j + 1) * cols], row) + b[j]).cos());
+                        data.push(
+                            scale
+                                * crate::trees::math::cos(
+                                    dot(&w[j * cols..(j + 1) * cols], row) + b[j],
+                                ),
+                        );
                     }
                 }
                 Matrix {
