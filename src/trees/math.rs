@@ -159,9 +159,9 @@ pub fn ln(x: f64) -> f64 {
 /// deterministic rather than accurate. Used by the SVM's random Fourier features, so a model
 /// file predicts bit for bit the same in wasm and natively.
 pub fn cos(x: f64) -> f64 {
-    const PIO2_1: f64 = 1.570_796_326_734_125_614_17; // first 33 bits of pi/2
-    const PIO2_2: f64 = 6.077_100_506_303_965_976_60e-11; // next 33 bits
-    const PIO2_3: f64 = 2.022_266_248_795_950_631_54e-21; // the rest
+    const PIO2_1: f64 = f64::from_bits(0x3FF9_21FB_5440_0000); // first 33 bits of pi/2
+    const PIO2_2: f64 = f64::from_bits(0x3DD0_B461_1A60_0000); // next 33 bits
+    const PIO2_3: f64 = f64::from_bits(0x3BA3_198A_2E03_7073); // the rest
     if !x.is_finite() {
         return f64::NAN;
     }
@@ -182,12 +182,12 @@ pub fn cos(x: f64) -> f64 {
 
 /// `cos(r)` for `|r| <= pi/4` (fdlibm's polynomial).
 fn cos_kernel(r: f64) -> f64 {
-    const C1: f64 = 4.166_666_666_666_660_190_37e-02;
-    const C2: f64 = -1.388_888_888_887_410_957_49e-03;
-    const C3: f64 = 2.480_158_728_947_672_941_78e-05;
-    const C4: f64 = -2.755_731_435_139_066_330_35e-07;
-    const C5: f64 = 2.087_572_321_298_174_827_90e-09;
-    const C6: f64 = -1.135_964_755_778_819_482_65e-11;
+    const C1: f64 = f64::from_bits(0x3FA5_5555_5555_554C); // 4.16666666666666019037e-02
+    const C2: f64 = f64::from_bits(0xBF56_C16C_16C1_5177); // -1.38888888888741095749e-03
+    const C3: f64 = f64::from_bits(0x3EFA_01A0_19CB_1590); // 2.48015872894767294178e-05
+    const C4: f64 = f64::from_bits(0xBE92_7E4F_809C_52AD); // -2.75573143513906633035e-07
+    const C5: f64 = f64::from_bits(0x3E21_EE9E_BDB4_B1C4); // 2.08757232129817482790e-09
+    const C6: f64 = f64::from_bits(0xBDA8_FAE9_BE88_38D4); // -1.13596475577881948265e-11
     let z = r * r;
     let w = z * z;
     let p = z * (C1 + z * (C2 + z * C3)) + w * w * (C4 + z * (C5 + z * C6));
@@ -198,12 +198,12 @@ fn cos_kernel(r: f64) -> f64 {
 
 /// `sin(r)` for `|r| <= pi/4` (fdlibm's polynomial).
 fn sin_kernel(r: f64) -> f64 {
-    const S1: f64 = -1.666_666_666_666_663_243_48e-01;
-    const S2: f64 = 8.333_333_333_322_489_461_24e-03;
-    const S3: f64 = -1.984_126_982_985_794_931_34e-04;
-    const S4: f64 = 2.755_731_370_707_006_767_89e-06;
-    const S5: f64 = -2.505_076_025_340_686_341_95e-08;
-    const S6: f64 = 1.589_690_995_211_550_102_21e-10;
+    const S1: f64 = f64::from_bits(0xBFC5_5555_5555_5549); // -1.66666666666666324348e-01
+    const S2: f64 = f64::from_bits(0x3F81_1111_1110_F8A6); // 8.33333333332248946124e-03
+    const S3: f64 = f64::from_bits(0xBF2A_01A0_19C1_61D5); // -1.98412698298579493134e-04
+    const S4: f64 = f64::from_bits(0x3EC7_1DE3_57B1_FE7D); // 2.75573137070700676789e-06
+    const S5: f64 = f64::from_bits(0xBE5A_E5E6_8A2B_9CEB); // -2.50507602534068634195e-08
+    const S6: f64 = f64::from_bits(0x3DE5_D93A_5ACF_D57C); // 1.58969099521155010221e-10
     let z = r * r;
     let w = z * z;
     let p = S2 + z * (S3 + z * S4) + z * w * (S5 + z * S6);
