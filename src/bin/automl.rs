@@ -104,6 +104,15 @@ fn printable(text: &str) -> String {
     out
 }
 
+/// The value after the flag at `args[*i]`, moving `i` onto it; a usage error naming the flag
+/// when the value is missing.
+fn flag_value<'a>(args: &'a [String], i: &mut usize) -> Result<&'a String, CliError> {
+    let flag = &args[*i];
+    *i += 1;
+    args.get(*i)
+        .ok_or_else(|| usage_error(format!("{flag} needs a value.")))
+}
+
 fn usage_error(message: impl Into<String>) -> CliError {
     CliError {
         message: message.into(),
@@ -153,11 +162,7 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
-        let mut value = || -> Result<&String, CliError> {
-            i += 1;
-            args.get(i)
-                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
-        };
+        let mut value = || flag_value(args, &mut i);
         match arg {
             "--target" => settings.target = Some(value()?.clone()),
             "--time-budget" => {
@@ -251,12 +256,7 @@ fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
-        let mut value = || -> Result<String, CliError> {
-            i += 1;
-            args.get(i)
-                .cloned()
-                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
-        };
+        let mut value = || flag_value(args, &mut i).cloned();
         match arg {
             "--sheet" => sheet = Some(value()?),
             "--target" => target = Some(value()?),
@@ -495,12 +495,7 @@ fn cmd_bench(args: &[String]) -> Result<(), CliError> {
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
-        let mut value = || -> Result<String, CliError> {
-            i += 1;
-            args.get(i)
-                .cloned()
-                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
-        };
+        let mut value = || flag_value(args, &mut i).cloned();
         match arg {
             "--datasets" => datasets = Some(value()?),
             "--splits" => splits = Some(value()?),
@@ -594,24 +589,7 @@ fn cmd_bench(args: &[String]) -> Result<(), CliError> {
     }
     if !series.is_empty() {
         // the time series: the last 20% forecast from the training end (src/forecast/bench.rs)
-        let ts_args: Vec<String> = [
-            "--datasets",
-            &datasets.to_string_lossy(),
-            "--splits",
-            &splits.to_string_lossy(),
-            "--out",
-            &out.to_string_lossy(),
-            "--time-budget",
-            &budget.to_string(),
-            "--seed",
-            &seed.to_string(),
-            "--only",
-            &series.join(","),
-        ]
-        .iter()
-        .map(|a| a.to_string())
-        .collect();
-        forecast_cli::cmd_bench_ts(&ts_args)?;
+        forecast_cli::bench_series_into(&datasets, &splits, &out, &series, budget, seed)?;
     }
     if failures > 0 {
         return Err(CliError {
@@ -627,12 +605,7 @@ fn cmd_predict(args: &[String]) -> Result<(), CliError> {
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
-        let mut value = || -> Result<String, CliError> {
-            i += 1;
-            args.get(i)
-                .cloned()
-                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
-        };
+        let mut value = || flag_value(args, &mut i).cloned();
         match arg {
             "--out" => out_path = Some(value()?),
             "--sheet" => sheet = Some(value()?),

@@ -1,11 +1,11 @@
 //! The command line's forecasting: `automl fit DATA --target COLUMN --date COLUMN` and the
 //! time-series benchmark `automl bench-ts`.
 
-use super::{file_name, load, parse_number, printable, usage_error, CliError};
+use super::{file_name, flag_value, load, parse_number, printable, usage_error, CliError};
 use automl::forecast::{self, ForecastResult, ForecastSettings};
 use automl::search::SystemClock;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `automl fit DATA --target COLUMN --date COLUMN [--horizon H] [--time-budget S] [--id COLUMN]
 /// [--seed N] [--max-trials N] [--json] [--out FILE.csv] [--quiet] [--sheet NAME]`.
@@ -17,12 +17,7 @@ pub fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
-        let mut value = || -> Result<String, CliError> {
-            i += 1;
-            args.get(i)
-                .cloned()
-                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
-        };
+        let mut value = || flag_value(args, &mut i).cloned();
         match arg {
             "--target" => settings.target = value()?,
             "--date" => settings.date = value()?,
@@ -188,12 +183,7 @@ pub fn cmd_bench_ts(args: &[String]) -> Result<(), CliError> {
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
-        let mut value = || -> Result<String, CliError> {
-            i += 1;
-            args.get(i)
-                .cloned()
-                .ok_or_else(|| usage_error(format!("{arg} needs a value.")))
-        };
+        let mut value = || flag_value(args, &mut i).cloned();
         match arg {
             "--datasets" => datasets = Some(PathBuf::from(value()?)),
             "--splits" => splits = Some(PathBuf::from(value()?)),
@@ -208,11 +198,25 @@ pub fn cmd_bench_ts(args: &[String]) -> Result<(), CliError> {
     let datasets = datasets.ok_or_else(|| usage_error("bench-ts needs --datasets DIR."))?;
     let splits = splits.ok_or_else(|| usage_error("bench-ts needs --splits DIR."))?;
     let out_dir = out_dir.ok_or_else(|| usage_error("bench-ts needs --out DIR."))?;
-    std::fs::create_dir_all(&out_dir).map_err(|e| CliError {
+    bench_series_into(&datasets, &splits, &out_dir, &only, budget, seed)
+}
+
+/// Benchmarks the collection's time series (those named in `only`, or all) into `out_dir`:
+/// one result file per series, a line per series and the mean MASE on standard output.
+/// `automl bench` calls it for the time series of its index.
+pub fn bench_series_into(
+    datasets: &Path,
+    splits: &Path,
+    out_dir: &Path,
+    only: &[String],
+    budget: f64,
+    seed: u64,
+) -> Result<(), CliError> {
+    std::fs::create_dir_all(out_dir).map_err(|e| CliError {
         message: format!("Cannot create \"{}\": {e}.", out_dir.display()),
         hint: "Choose a writable folder.".into(),
     })?;
-    let entries = forecast::bench::timeseries_entries(&datasets)?;
+    let entries = forecast::bench::timeseries_entries(datasets)?;
     let mut summary = Vec::new();
     let mut out = std::io::stdout().lock();
     for entry in entries {
@@ -225,8 +229,7 @@ pub fn cmd_bench_ts(args: &[String]) -> Result<(), CliError> {
             continue;
         }
         let clock = SystemClock::new();
-        let result =
-            forecast::bench::bench_series(&datasets, &splits, &entry, budget, seed, &clock)?;
+        let result = forecast::bench::bench_series(datasets, splits, &entry, budget, seed, &clock)?;
         let path = out_dir.join(format!("{name}.json"));
         let text = serde_json::to_string_pretty(&result).unwrap_or_default();
         std::fs::write(&path, text).map_err(|e| CliError {
