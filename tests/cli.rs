@@ -1,19 +1,7 @@
 //! Tests of the `automl` command line: output on success, exit code 2 and a message on bad input.
 
-use std::process::Command;
-
-fn automl(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_automl"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run automl");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+mod common;
+use common::automl;
 
 #[test]
 fn fit_prints_the_leaderboard_and_the_best_model() {

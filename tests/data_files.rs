@@ -1,18 +1,17 @@
 //! Integration tests of data understanding through the public API: workbooks, formats,
 //! column choices, schemas for new data, and a large file.
 
+mod common;
+use common::quiet;
+
 use automl::data::{detect_schema, ColumnKind};
 use automl::preprocess::{ColumnChoices, Frame, Pipeline};
-use automl::search::{run_search, Control, Progress, SearchSettings, SystemClock};
+use automl::search::{run_search, SearchSettings, SystemClock};
 use automl::{inspect, read_csv, read_table, AutoMlError, ReadOptions};
 use std::collections::BTreeMap;
 
 fn data(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
-fn quiet(_: &Progress) -> Control {
-    Control::Continue
 }
 
 #[test]

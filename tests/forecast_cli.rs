@@ -1,20 +1,8 @@
 //! The command line's forecasting: `automl fit --date` prints the backtest leaderboard and the
 //! forecast with intervals, writes the forecast CSV, and refuses bad input with exit code 2.
 
-use std::process::Command;
-
-fn automl(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_automl"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run automl");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+mod common;
+use common::automl;
 
 #[test]
 fn forecast_prints_leaderboard_and_forecast_and_writes_the_csv() {

@@ -2,6 +2,9 @@
 //! (round trip, damaged and foreign files) and per-row explanations, on real data with seeds.
 #![allow(clippy::needless_range_loop)]
 
+mod common;
+use common::table;
+
 use automl::ensemble::FinalModel;
 use automl::explain::{diagnose, explain_row};
 use automl::model_file::{load, ModelFile};
@@ -10,11 +13,6 @@ use automl::preprocess::{Frame, Pipeline, TargetView};
 use automl::search::{run_search, Control, Progress, SearchOutcome, SearchSettings, SystemClock};
 use automl::{read_csv, AutoMlError, Table};
 use std::collections::BTreeMap;
-
-fn table(name: &str) -> Table {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    read_csv(&std::fs::read(&path).unwrap(), name).unwrap()
-}
 
 fn trials(target: &str, n: usize, ensemble: bool) -> SearchSettings {
     SearchSettings {

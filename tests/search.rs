@@ -1,28 +1,12 @@
 //! Integration tests of the search through the public API, on real data with seeded splits.
 
+mod common;
+use common::{quiet, table, trials};
+
 use automl::search::{run_search, Clock, Control, Progress, SearchSettings, SystemClock};
-use automl::{read_csv, Table, Task};
+use automl::Task;
 use std::cell::Cell;
 use std::rc::Rc;
-
-fn table(name: &str) -> Table {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    read_csv(&std::fs::read(&path).unwrap(), name).unwrap()
-}
-
-fn trials(target: &str, n: usize, seed: u64) -> SearchSettings {
-    SearchSettings {
-        target: Some(target.into()),
-        time_budget_s: None,
-        max_trials: Some(n),
-        seed,
-        ..Default::default()
-    }
-}
-
-fn quiet(_: &Progress) -> Control {
-    Control::Continue
-}
 
 #[test]
 fn iris_reaches_high_cross_validated_accuracy() {

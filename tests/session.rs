@@ -2,30 +2,13 @@
 //! without changing the leaderboard; progressive sampling on large data stays deterministic;
 //! the winner's out-of-fold predictions come with the outcome.
 
+mod common;
+use common::{quiet, table, trials};
+
 use automl::search::{
-    run_search, Control, Progress, SearchOutcome, SearchSession, SearchSettings, SplitWorker,
-    SystemClock,
+    run_search, SearchOutcome, SearchSession, SearchSettings, SplitWorker, SystemClock,
 };
 use automl::{read_csv, Table};
-
-fn table(name: &str) -> Table {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    read_csv(&std::fs::read(&path).unwrap(), name).unwrap()
-}
-
-fn trials(target: &str, n: usize, seed: u64) -> SearchSettings {
-    SearchSettings {
-        target: Some(target.into()),
-        time_budget_s: None,
-        max_trials: Some(n),
-        seed,
-        ..Default::default()
-    }
-}
-
-fn quiet(_: &Progress) -> Control {
-    Control::Continue
-}
 
 /// Drives a session the way the page's pool does: split `s` runs on worker `s % workers`
 /// (worker 0 is the session itself, the others are separate `SplitWorker`s).
