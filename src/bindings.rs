@@ -173,6 +173,20 @@ struct FaultInjection {
     fault_kind: Option<String>,
 }
 
+impl FaultInjection {
+    /// Fails as `fault_kind` says once `trials_done` reaches `fault_after_trials`.
+    fn check(&self, trials_done: usize) {
+        if let Some(after) = self.fault_after_trials {
+            if trials_done >= after {
+                match self.fault_kind.as_deref() {
+                    Some("oom") => exhaust_memory(),
+                    _ => panic!("test-only fault injection: faultAfterTrials = {after} reached"),
+                }
+            }
+        }
+    }
+}
+
 /// TEST-ONLY FAULT INJECTION: takes memory in 64 MiB blocks, never freed, until the allocator
 /// fails, which aborts exactly as a real out-of-memory does. The blocks are never written, so
 /// the operating system need not back them with real memory.
@@ -204,14 +218,9 @@ pub fn run_search(
             // A throwing callback must not end the search; its error is the page's to report.
             let _ = on_progress.call1(&JsValue::NULL, &value);
         }
-        if let (Progress::Trial { .. }, Some(after)) = (event, fault.fault_after_trials) {
+        if let Progress::Trial { .. } = event {
             trials += 1;
-            if trials >= after {
-                match fault.fault_kind.as_deref() {
-                    Some("oom") => exhaust_memory(),
-                    _ => panic!("test-only fault injection: faultAfterTrials = {after} reached"),
-                }
-            }
+            fault.check(trials);
         }
         Control::Continue
     };
@@ -454,14 +463,7 @@ impl LeadSession {
     /// undefined when the search is over. TEST-ONLY FAULT INJECTION happens here: once
     /// `faultAfterTrials` trials are told, this fails as `faultKind` says.
     pub fn next_trial(&mut self) -> Result<Option<String>, JsError> {
-        if let Some(after) = self.fault.fault_after_trials {
-            if self.session.trials_done() >= after {
-                match self.fault.fault_kind.as_deref() {
-                    Some("oom") => exhaust_memory(),
-                    _ => panic!("test-only fault injection: faultAfterTrials = {after} reached"),
-                }
-            }
-        }
+        self.fault.check(self.session.trials_done());
         match self.session.next_trial() {
             Some(trial) => serde_json::to_string(&trial).map(Some).map_err(|e| {
                 JsError::new(&format!(
