@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const icons = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "www", "icons");
 const renders = [
@@ -14,10 +14,7 @@ const renders = [
   ["maskable.svg", "maskable-512.png", 512],
 ];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu"],
-});
+const browser = await launchChromium();
 try {
   for (const [source, target, size] of renders) {
     const svg = await readFile(path.join(icons, source), "utf8");

@@ -12,12 +12,9 @@
 // the time a real click on the page takes to reach its handler, the longest the page spent
 // handling one message from the worker, and the number of long tasks (over 50 ms). It prints one line per
 // sample and a summary (start, peak, end) as JSON at the end.
-import { chromium } from "playwright-core";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer } from "./serve.mjs";
+import { openServedProfile } from "./chromium.mjs";
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,23 +27,10 @@ const everyS = Number(option("every", "30"));
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "www");
 const MB = 1024 * 1024;
 
-const server = await startServer({ root, port: 0 });
-const profile = await mkdtemp(path.join(os.tmpdir(), "automl-soak-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-  headless: true,
-  viewport: { width: 1280, height: 900 },
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-precise-memory-info",
-  ],
+const { server, context, close } = await openServedProfile({
+  root,
+  args: ["--enable-precise-memory-info"],
+  prefix: "automl-soak-",
 });
 const page = await context.newPage();
 page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
@@ -86,12 +70,14 @@ await page.evaluate(() => {
   // kept the main thread busy for over 50 ms.
   probe.maxHandleMs = 0;
   probe.longTasks = 0;
-  const bridge = window.__automl.bridge;
-  const handle = bridge.handle.bind(bridge);
-  bridge.handle = (msg) => {
+  // Every worker of every pool (the bridge replaces its pool after Stop or a fault) hands its
+  // messages to PoolWorker.prototype.handle; the pool exists once a file has been inspected.
+  const proto = Object.getPrototypeOf(window.__automl.bridge.pool[0]);
+  const handle = proto.handle;
+  proto.handle = function (msg) {
     const start = performance.now();
     try {
-      return handle(msg);
+      return handle.call(this, msg);
     } finally {
       probe.maxHandleMs = Math.max(probe.maxHandleMs, performance.now() - start);
     }
@@ -194,6 +180,4 @@ console.log(JSON.stringify({
   longTasks: series("longTasks").reduce((a, b) => a + b, 0),
 }));
 
-await context.close();
-await server.close();
-await rm(profile, { recursive: true, force: true });
+await close();

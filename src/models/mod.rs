@@ -905,6 +905,28 @@ impl ModelSpec {
         })
     }
 
+    /// The support vector machine's settings (for either task; `epsilon` only matters in
+    /// regression, the class weights only in classification).
+    fn svm_params(&self) -> Result<svm::SvmParams> {
+        match self {
+            ModelSpec::Svm {
+                c,
+                kernel,
+                gamma,
+                epsilon,
+                ..
+            } => Ok(svm::SvmParams {
+                c: *c,
+                gamma: (*kernel == Kernel::Rbf).then_some(*gamma),
+                epsilon: *epsilon,
+            }),
+            _ => Err(AutoMlError::Model {
+                family: self.family().name().into(),
+                detail: "it is not a support vector machine".into(),
+            }),
+        }
+    }
+
     fn fit_classifier(&self, x: &Matrix, y: &[u32], n_classes: usize, seed: u64) -> Result<Inner> {
         let family = self.family().name();
         let weights = |cw: &ClassWeight| class_weights(y, n_classes, *cw);
@@ -953,27 +975,14 @@ impl ModelSpec {
                 *w == KnnWeights::Distance,
                 seed,
             )),
-            ModelSpec::Svm {
-                c,
-                kernel,
-                gamma,
-                epsilon,
-                class_weight,
-            } => {
-                let p = svm::SvmParams {
-                    c: *c,
-                    gamma: (*kernel == Kernel::Rbf).then_some(*gamma),
-                    epsilon: *epsilon,
-                };
-                Inner::Svm(svm::Svm::fit_classifier(
-                    x,
-                    y,
-                    n_classes,
-                    &weights(class_weight),
-                    p,
-                    seed,
-                ))
-            }
+            ModelSpec::Svm { class_weight, .. } => Inner::Svm(svm::Svm::fit_classifier(
+                x,
+                y,
+                n_classes,
+                &weights(class_weight),
+                self.svm_params()?,
+                seed,
+            )),
             ModelSpec::DecisionTree { .. }
             | ModelSpec::RandomForest { .. }
             | ModelSpec::ExtraTrees { .. }
@@ -1016,20 +1025,13 @@ impl ModelSpec {
                 *weights == KnnWeights::Distance,
                 seed,
             )),
-            ModelSpec::Svm {
-                c,
-                kernel,
-                gamma,
-                epsilon,
-                ..
-            } => {
-                let p = svm::SvmParams {
-                    c: *c,
-                    gamma: (*kernel == Kernel::Rbf).then_some(*gamma),
-                    epsilon: *epsilon,
-                };
-                Inner::Svm(svm::Svm::fit_regressor(x, y, &ones, p, seed))
-            }
+            ModelSpec::Svm { .. } => Inner::Svm(svm::Svm::fit_regressor(
+                x,
+                y,
+                &ones,
+                self.svm_params()?,
+                seed,
+            )),
             ModelSpec::DecisionTree { .. }
             | ModelSpec::RandomForest { .. }
             | ModelSpec::ExtraTrees { .. }

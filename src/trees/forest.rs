@@ -6,8 +6,8 @@
 //! Regression trees split on variance and their leaves hold means.
 
 use super::binning::BinnedData;
-use super::gbm::{check_bins, check_count, check_share};
 use super::histogram::{RowStats, SplitRules};
+use super::params::{check_bins, check_count, check_share};
 use super::tree::{GrowConfig, Learner};
 use super::{argmax_rows, check_classes, check_out, check_values, model_error, Ensemble, Tree};
 use crate::error::Result;

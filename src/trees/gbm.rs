@@ -7,9 +7,10 @@
 use super::binning::BinnedData;
 use super::histogram::{RowStats, SplitRules};
 use super::math::{ln, sigmoid, softmax_in_place};
+use super::params::{check_bins, check_count, check_non_negative, check_share};
 use super::tree::{GrowConfig, Learner, Tree};
 use super::{argmax_rows, check_classes, check_out, check_values, Ensemble};
-use crate::error::{AutoMlError, Result};
+use crate::error::Result;
 use crate::preprocess::Matrix;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -74,73 +75,11 @@ impl Default for GbmParams {
     }
 }
 
-fn bad(name: &str, detail: String) -> Result<()> {
-    Err(AutoMlError::BadSetting {
-        name: name.into(),
-        detail,
-    })
-}
-
-/// Checks that a share lies in (0, 1] (or (0, 1) when `open`).
-pub(crate) fn check_share(name: &str, v: f64, open: bool) -> Result<()> {
-    let ok = v.is_finite() && v > 0.0 && (v < 1.0 || (!open && v == 1.0));
-    if ok {
-        Ok(())
-    } else {
-        let range = if open { "(0, 1)" } else { "(0, 1]" };
-        bad(name, format!("it must lie in {range}, not {v}"))
-    }
-}
-
-/// Checks that a number is finite and ≥ 0.
-pub(crate) fn check_non_negative(name: &str, v: f64) -> Result<()> {
-    if v.is_finite() && v >= 0.0 {
-        Ok(())
-    } else {
-        bad(name, format!("it must be a finite number ≥ 0, not {v}"))
-    }
-}
-
-/// Checks a bin count.
-pub(crate) fn check_bins(v: usize) -> Result<()> {
-    if (2..=super::MAX_BINS).contains(&v) {
-        Ok(())
-    } else {
-        bad(
-            "max_bins",
-            format!("it must be between 2 and {}, not {v}", super::MAX_BINS),
-        )
-    }
-}
-
-/// Most trees, leaves or rounds any setting may ask for.
-pub(crate) const MAX_COUNT: usize = 1 << 20;
-
-/// Checks a count in `1..=MAX_COUNT` (`min` and up).
-pub(crate) fn check_count(name: &str, v: usize, min: usize) -> Result<()> {
-    if (min..=MAX_COUNT).contains(&v) {
-        Ok(())
-    } else {
-        bad(
-            name,
-            format!("it must be between {min} and {MAX_COUNT}, not {v}"),
-        )
-    }
-}
-
 impl GbmParams {
     /// Checks every setting's range.
     pub fn validate(&self) -> Result<()> {
         check_count("n_rounds", self.n_rounds, 1)?;
-        if !(self.learning_rate.is_finite()
-            && self.learning_rate > 0.0
-            && self.learning_rate <= 1.0)
-        {
-            return bad(
-                "learning_rate",
-                format!("it must lie in (0, 1], not {}", self.learning_rate),
-            );
-        }
+        check_share("learning_rate", self.learning_rate, false)?;
         check_count("max_leaves", self.max_leaves, 2)?;
         if let Some(d) = self.max_depth {
             check_count("max_depth", d, 1)?;
@@ -679,6 +618,7 @@ impl GbmClassifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::AutoMlError;
 
     fn column(values: &[f64]) -> Matrix {
         Matrix {

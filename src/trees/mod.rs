@@ -15,6 +15,7 @@ pub mod forest;
 pub mod gbm;
 mod histogram;
 pub(crate) mod math;
+mod params;
 mod tree;
 
 pub use binning::MAX_BINS;

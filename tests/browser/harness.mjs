@@ -1,32 +1,19 @@
-// Shared set-up of the browser tests added with issue 9 (privacy, offline, faults, hostile
-// files, markup): a static server on 127.0.0.1, Debian's Chromium with the same flags as
-// page.test.mjs, and a record of everything that went wrong or went over the network.
-// Not a test file itself (node --test only runs *.test.mjs).
+// Shared set-up of every browser test: a static server on 127.0.0.1 and a fresh Chromium
+// profile (scripts/chromium.mjs), a record of everything that went wrong or went over the
+// network, and helpers that read a page the way a person does (by data-testid). Test files
+// that want one profile per file and a fresh page per test use `useBrowser()` in helpers.mjs,
+// which is built on these. Not a test file itself (node --test only runs *.test.mjs).
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { startServer } from "../../scripts/serve.mjs";
+import { openServedProfile } from "../../scripts/chromium.mjs";
 
 export const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "www");
 export const HOSTILE = path.resolve(WWW, "..", "tests", "data", "hostile");
 
 /** The selector of a `data-testid`. */
 export const $ = (testId) => `[data-testid="${testId}"]`;
-
-export const CHROMIUM_ARGS = Object.freeze([
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-]);
 
 /**
  * Serves `root` and opens a fresh Chromium profile. The returned session collects, across
@@ -39,15 +26,7 @@ export async function launch({ root = WWW, args = [] } = {}) {
     existsSync(path.join(root, "pkg", "automl.js")),
     "www/pkg/automl.js is missing: build the wasm package first (bash scripts/build-wasm.sh).",
   );
-  const server = await startServer({ root, port: 0 });
-  const origin = new URL(server.url).origin;
-  const userDataDir = await mkdtemp(path.join(os.tmpdir(), "automl-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [...CHROMIUM_ARGS, ...args],
-  });
+  const { server, origin, context, close } = await openServedProfile({ root, args });
   const session = {
     server,
     origin,
@@ -99,11 +78,7 @@ export async function launch({ root = WWW, args = [] } = {}) {
     session.tolerateOffOrigin = null;
     assert.deepEqual(found, [], "no page errors, console errors, dialogs or off-origin requests");
   };
-  session.close = async () => {
-    await context.close();
-    await server.close();
-    await rm(userDataDir, { recursive: true, force: true });
-  };
+  session.close = close;
   return session;
 }
 

@@ -1,26 +1,17 @@
-// Shared set-up for the browser tests: one static server and one fresh persistent Chromium
-// context per test file, a new page per test, and helpers that read the page the way a person
-// does (by data-testid). Needs the wasm package (bash scripts/build-wasm.sh).
+// `useBrowser()`: one static server and one fresh Chromium profile per test file (launch() in
+// harness.mjs), a new page per test, and helpers that read the page the way a person does
+// (by data-testid). Needs the wasm package (bash scripts/build-wasm.sh).
 //
-// Every test fails on an uncaught page error, on any console error (worker included), and on
-// any request that leaves the page's own origin.
+// Every test fails on an uncaught page error, on any console error (worker included), on a
+// dialog, and on any request that leaves the page's own origin.
 import { after, afterEach, before, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { startServer } from "../../scripts/serve.mjs";
+import { $, launch, pageHelpers, WWW } from "./harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const ROOT = path.resolve(here, "..", "..");
-export const WWW = path.join(ROOT, "www");
+export { $, WWW };
+export const ROOT = path.resolve(WWW, "..");
 export const TEST_DATA = path.join(ROOT, "tests", "data");
-
-/** The selector of an element by its data-testid. */
-export const $ = (testId) => `[data-testid="${testId}"]`;
 
 /**
  * Registers the hooks for a test file and returns the browser state plus helpers bound to
@@ -28,115 +19,62 @@ export const $ = (testId) => `[data-testid="${testId}"]`;
  * `browser.tolerateConsole` to a predicate for console errors a test expects.
  */
 export function useBrowser() {
-  let server;
-  let context;
-  let userDataDir;
-  let origin;
-  /** Everything that went wrong in the current test (off-origin requests, errors). */
-  let problems = [];
+  let session;
+  /** pageHelpers of the running test's page. */
+  let h;
 
   const browser = {
     page: null,
-    tolerateConsole: null,
     get server() {
-      return server;
+      return session.server;
     },
     get origin() {
-      return origin;
+      return session.origin;
+    },
+    get tolerateConsole() {
+      return session.tolerateConsole;
+    },
+    set tolerateConsole(predicate) {
+      session.tolerateConsole = predicate;
     },
   };
 
   before(async () => {
-    assert.ok(
-      existsSync(path.join(WWW, "pkg", "automl.js")),
-      "www/pkg/automl.js is missing: build the wasm package first (bash scripts/build-wasm.sh).",
-    );
-    server = await startServer({ root: WWW, port: 0 });
-    origin = new URL(server.url).origin;
-    userDataDir = await mkdtemp(path.join(os.tmpdir(), "automl-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    context.on("request", (request) => {
-      const url = new URL(request.url());
-      if (url.protocol === "data:" || url.protocol === "blob:") return;
-      if (url.origin !== origin) problems.push(`request to another origin: ${request.url()}`);
-    });
-    // Context-level console events include the page's workers.
-    context.on("console", (message) => {
-      if (message.type() !== "error") return;
-      const text = message.text();
-      if (browser.tolerateConsole && browser.tolerateConsole(text)) return;
-      const where = message.location();
-      problems.push(`console error: ${text}${where && where.url ? ` (${where.url}:${where.lineNumber})` : ""}`);
-    });
-    context.on("weberror", (webError) => problems.push(`uncaught error: ${webError.error().message}`));
+    session = await launch();
   });
 
   after(async () => {
-    if (context) await context.close();
-    if (server) await server.close();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    if (session) await session.close();
   });
 
   beforeEach(async () => {
-    problems = [];
-    browser.tolerateConsole = null;
-    const page = await context.newPage();
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("crash", () => problems.push("the page crashed"));
-    browser.page = page;
+    session.problems.length = 0;
+    session.requests.length = 0;
+    session.tolerateConsole = null;
+    browser.page = await session.newPage();
+    h = pageHelpers(browser.page, session);
   });
 
   afterEach(async () => {
     if (browser.page) await browser.page.close();
     browser.page = null;
-    assert.deepEqual(problems, [], "no page errors, console errors or off-origin requests");
+    session.assertNoProblems();
   });
 
   const page = () => browser.page;
 
   // ---- reading the page ----------------------------------------------------------------------
 
-  browser.text = async (testId) => (await page().locator($(testId)).textContent()) ?? "";
+  browser.text = (testId) => h.text(testId);
 
-  browser.waitForText = async (testId, pattern, timeout = 15_000) => {
-    await page().waitForFunction(
-      ({ selector, source, flags }) => {
-        const node = document.querySelector(selector);
-        return Boolean(node) && new RegExp(source, flags).test(node.textContent);
-      },
-      { selector: $(testId), source: pattern.source, flags: pattern.flags },
-      { timeout },
-    );
-  };
+  browser.waitForText = (testId, pattern, timeout) => h.waitForText(testId, pattern, timeout);
 
   browser.openApp = async () => {
-    await page().goto(server.url);
-    await browser.waitForText("status", /^Engine ready \(version .+\)$/, 30_000);
+    await h.openApp();
     assert.equal(await page().locator($("error")).isVisible(), false, "no error box on a fresh page");
   };
 
-  browser.loadSample = async (id) => {
-    const select = page().locator($("sample-select"));
-    await page().waitForFunction((sel) => !document.querySelector(sel).disabled, $("sample-select"));
-    await select.selectOption(id);
-    await page().locator($("load-sample")).click();
-    await browser.waitForText("status", /^Loaded /);
-    await page().locator($("preview-table")).waitFor({ state: "visible" });
-  };
+  browser.loadSample = (id) => h.loadSample(id);
 
   /** Pick a file with the file input: `{ name, buffer, mimeType }` or a path on disk. */
   browser.upload = async (file) => {
@@ -153,7 +91,7 @@ export function useBrowser() {
 
   browser.selectedText = async (testId) => page().locator(`${$(testId)} option:checked`).textContent();
 
-  browser.leaderboardRows = async () => page().locator(`${$("leaderboard-body")} tr`).count();
+  browser.leaderboardRows = () => h.leaderboardRows();
 
   /** The mean in the best panel, parsed from what is shown ("0.953 ± 0.027"). */
   browser.bestScore = async () => {
@@ -163,11 +101,8 @@ export function useBrowser() {
     return Number(match[1]);
   };
 
-  browser.runAndWaitForBest = async (budgetS, timeout = 60_000) => {
-    await page().locator($("budget-input")).fill(String(budgetS));
-    await page().locator($("start")).click();
-    await page().locator($("best-panel")).waitFor({ state: "visible", timeout });
-    await browser.waitForText("status", /^Done/);
+  browser.runAndWaitForBest = async (budgetS, timeout) => {
+    await h.runAndWaitForBest(budgetS, timeout);
     assert.equal(await page().locator($("start")).isEnabled(), true, "Start is enabled after a run");
     assert.equal(await page().locator($("stop")).isEnabled(), false, "Stop is disabled after a run");
   };
