@@ -485,9 +485,12 @@ export class Controller {
   finish(result, settings) {
     const leaderboard = Array.isArray(result.leaderboard) ? result.leaderboard : [];
     this.view.showLeaderboard(leaderboard, result.metric, LEADERBOARD_LIMIT);
-    this.view.showFinished(result.elapsedS, result.budgetS, leaderboard.length);
+    // the leaderboard also lists the ensemble built from the best trials; it is not a trial
+    const trials = leaderboard.filter((row) => !(row.params && Array.isArray(row.params.members))).length;
+    const ensemble = trials < leaderboard.length ? ", plus an ensemble of the best" : "";
+    this.view.showFinished(result.elapsedS, result.budgetS, trials, ensemble);
     this.view.showBest(result);
-    this.view.showStatus(`Done: ${leaderboard.length} models tried`, "done");
+    this.view.showStatus(`Done: ${trials} models tried${ensemble}`, "done");
     if (this.results) this.results.showResult(result, settings);
   }
 

@@ -965,8 +965,8 @@ export class View {
     this.showProgress(phase === "refit" ? budgetS : elapsedS, budgetS, text);
   }
 
-  showFinished(elapsedS, budgetS, trials) {
-    this.showProgress(budgetS, budgetS, `Done: ${plural(trials, "model", "models")} tried in ${formatSeconds(elapsedS)} s.`);
+  showFinished(elapsedS, budgetS, trials, extra = "") {
+    this.showProgress(budgetS, budgetS, `Done: ${plural(trials, "model", "models")} tried${extra} in ${formatSeconds(elapsedS)} s.`);
   }
 
   /** Keep whatever the bar shows and say the search was stopped. */
@@ -1071,7 +1071,10 @@ export class View {
     this.$bestScore.dataset.metric = metric || "";
     this.$bestData.textContent = `${plural(result.nRows, "row", "rows")}, ${plural(result.nFeatures, "input column", "input columns")} · ${TASK_NAMES[result.task] || result.task || ""}`;
     this.$bestRefit.textContent = `${formatNumber(best.refitTimeS)} s`;
-    this.$bestTotal.textContent = `${formatSeconds(result.elapsedS)} s (budget ${formatSeconds(result.budgetS)} s)`;
+    // the explain phase runs after the search's budget (bounded by a share of it): say so
+    const explainS = result.diagnostics && Number(result.diagnostics.seconds);
+    const explained = explainS > 0 ? `, then ${explainS >= 0.05 ? formatSeconds(explainS) : "under 0.1"} s to explain it` : "";
+    this.$bestTotal.textContent = `${formatSeconds(result.elapsedS)} s (budget ${formatSeconds(result.budgetS)} s)${explained}`;
 
     const notes = Array.isArray(result.notes) ? result.notes : [];
     this.$bestNotes.replaceChildren(...notes.map((note) => el("li", "", String(note))));

@@ -3,24 +3,12 @@
 // so far stay on the page, ready for another try without a reload; Stop takes effect within
 // 200 ms. The faults are injected through the test-only `faultAfterTrials` / `faultKind`
 // run settings (src/bindings.rs, window.__automl.injectFault).
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { $, launch, pageHelpers } from "./harness.mjs";
+import { $, pageHelpers, useSession } from "./harness.mjs";
 
-let session;
+const session = useSession();
 let page;
-
-before(async () => {
-  session = await launch();
-});
-after(async () => {
-  if (session) await session.close();
-});
-afterEach(async () => {
-  if (page) await page.close();
-  page = null;
-  session.assertNoProblems();
-});
 
 /** Injects `fault` into the next run, starts a long search and waits for the fatal error. */
 async function crashMidRun(h, fault) {

@@ -3,6 +3,7 @@
 // network, and helpers that read a page the way a person does (by data-testid). Test files
 // that want one profile per file and a fresh page per test use `useBrowser()` in helpers.mjs,
 // which is built on these. Not a test file itself (node --test only runs *.test.mjs).
+import { after, afterEach, before } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -21,13 +22,13 @@ export const $ = (testId) => `[data-testid="${testId}"]`;
  * tolerated, crashes, dialogs, requests to another origin) and `requests` (every request, in
  * order, as { url, method, postData, serviceWorker, resourceType }).
  */
-export async function launch({ root = WWW, args = [] } = {}) {
+export async function launch({ root = WWW, args = [], into = {} } = {}) {
   assert.ok(
     existsSync(path.join(root, "pkg", "automl.js")),
     "www/pkg/automl.js is missing: build the wasm package first (bash scripts/build-wasm.sh).",
   );
   const { server, origin, context, close } = await openServedProfile({ root, args });
-  const session = {
+  const session = Object.assign(into, {
     server,
     origin,
     context,
@@ -37,7 +38,9 @@ export async function launch({ root = WWW, args = [] } = {}) {
     tolerateConsole: null,
     /** Requests to another origin matching this predicate are expected (CSP tests). */
     tolerateOffOrigin: null,
-  };
+    /** Pages opened with newPage() and not closed yet. */
+    pages: new Set(),
+  });
   context.on("request", (request) => {
     const url = new URL(request.url());
     session.requests.push({
@@ -63,6 +66,8 @@ export async function launch({ root = WWW, args = [] } = {}) {
 
   session.newPage = async () => {
     const page = await context.newPage();
+    session.pages.add(page);
+    page.on("close", () => session.pages.delete(page));
     page.on("pageerror", (error) => session.problems.push(`page error: ${error.message}`));
     page.on("crash", () => session.problems.push("the page crashed"));
     page.on("dialog", (dialog) => {
@@ -79,6 +84,28 @@ export async function launch({ root = WWW, args = [] } = {}) {
     assert.deepEqual(found, [], "no page errors, console errors, dialogs or off-origin requests");
   };
   session.close = close;
+  return session;
+}
+
+/**
+ * Registers the hooks of a test file that opens its own pages: one session (launch()) for the
+ * file, every page it opened closed after each test, then `afterEachTest(session)` if given
+ * (say, going back online), then the test fails on any problem recorded. Returns the session
+ * (filled in once the file's `before` hook has run).
+ */
+export function useSession({ afterEachTest, ...options } = {}) {
+  const session = {};
+  before(async () => {
+    await launch({ ...options, into: session });
+  });
+  after(async () => {
+    if (session.close) await session.close();
+  });
+  afterEach(async () => {
+    for (const page of [...session.pages]) await page.close();
+    if (afterEachTest) await afterEachTest(session);
+    session.assertNoProblems();
+  });
   return session;
 }
 

@@ -1,13 +1,13 @@
-// `useBrowser()`: one static server and one fresh Chromium profile per test file (launch() in
-// harness.mjs), a new page per test, and helpers that read the page the way a person does
+// `useBrowser()`: one static server and one fresh Chromium profile per test file
+// (useSession() in harness.mjs), a new page per test, and helpers that read the page the way a person does
 // (by data-testid). Needs the wasm package (bash scripts/build-wasm.sh).
 //
 // Every test fails on an uncaught page error, on any console error (worker included), on a
 // dialog, and on any request that leaves the page's own origin.
-import { after, afterEach, before, beforeEach } from "node:test";
+import { beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { $, launch, pageHelpers, WWW } from "./harness.mjs";
+import { $, pageHelpers, useSession, WWW } from "./harness.mjs";
 
 export { $, WWW };
 export const ROOT = path.resolve(WWW, "..");
@@ -19,7 +19,7 @@ export const TEST_DATA = path.join(ROOT, "tests", "data");
  * `browser.tolerateConsole` to a predicate for console errors a test expects.
  */
 export function useBrowser() {
-  let session;
+  const session = useSession();
   /** pageHelpers of the running test's page. */
   let h;
 
@@ -39,26 +39,9 @@ export function useBrowser() {
     },
   };
 
-  before(async () => {
-    session = await launch();
-  });
-
-  after(async () => {
-    if (session) await session.close();
-  });
-
   beforeEach(async () => {
-    session.problems.length = 0;
-    session.requests.length = 0;
-    session.tolerateConsole = null;
     browser.page = await session.newPage();
     h = pageHelpers(browser.page, session);
-  });
-
-  afterEach(async () => {
-    if (browser.page) await browser.page.close();
-    browser.page = null;
-    session.assertNoProblems();
   });
 
   const page = () => browser.page;

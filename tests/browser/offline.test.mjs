@@ -2,12 +2,12 @@
 // so with the network gone the page reloads, loads a sample and runs a search. The page is an
 // installable web app (manifest, icons), and a new build is picked up: it installs in the
 // background, the page offers a reload, and the reload shows the new version.
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { $, WWW, launch, pageHelpers } from "./harness.mjs";
+import { $, WWW, launch, pageHelpers, useSession } from "./harness.mjs";
 
 /** Files the service worker does not put in its cache, and why. */
 const NOT_CACHED = new Set([
@@ -61,21 +61,9 @@ test("the manifest makes an installable app with real icons", async () => {
   assert.ok(manifest.icons.some((i) => i.sizes === "512x512" && i.purpose === "maskable"));
 });
 
-let session;
+// back online after each test, before the check for problems
+const session = useSession({ afterEachTest: (s) => s.context.setOffline(false) });
 let page;
-
-before(async () => {
-  session = await launch();
-});
-after(async () => {
-  if (session) await session.close();
-});
-afterEach(async () => {
-  if (page) await page.close();
-  page = null;
-  await session.context.setOffline(false);
-  session.assertNoProblems();
-});
 
 test("Chromium finds the page installable", async () => {
   page = await session.newPage();
