@@ -158,28 +158,56 @@ export function regressionSummary(actual, predicted) {
   return { r2: ssTot > 0 ? 1 - ssRes / ssTot : NaN, rmse: Math.sqrt(ssRes / n), mae: abs / n, n };
 }
 
+/** Most trials the search curve draws as points (a long search on a pool runs thousands). */
+export const CURVE_POINTS = 600;
+
 /**
  * The search curve: trials as points over elapsed time ({ x: elapsedS, y: score }) in the
  * order given, and the best score so far as a step line (higher is better; failed trials
- * without a finite score are left out of both).
+ * without a finite score are left out of both). `total` counts the finite trials. Beyond
+ * `maxPoints` the points are thinned, so the chart stays as quick to draw after an hour as
+ * after a minute: every trial that set a new best is kept, the others are taken at an even
+ * stride (the same trials on every redraw with the same input).
  */
-export function searchCurve(trials) {
-  const points = [];
+export function searchCurve(trials, maxPoints = CURVE_POINTS) {
+  const all = [];
   const best = [];
+  const setsBest = [];
   let top = -Infinity;
   for (const t of trials) {
     if (!Number.isFinite(t.elapsedS) || !Number.isFinite(t.score)) continue;
-    points.push({ x: t.elapsedS, y: t.score, trial: t.trial });
-    if (t.score > top) {
+    all.push({ x: t.elapsedS, y: t.score, trial: t.trial });
+    const isBest = t.score > top;
+    setsBest.push(isBest);
+    if (isBest) {
       top = t.score;
       best.push({ x: t.elapsedS, y: top });
     }
   }
-  if (best.length && points.length) {
-    const lastX = Math.max(...points.map((p) => p.x));
-    if (lastX > best[best.length - 1].x) best.push({ x: lastX, y: top });
+  let lastX = -Infinity;
+  for (const p of all) lastX = Math.max(lastX, p.x);
+  if (best.length && lastX > best[best.length - 1].x) best.push({ x: lastX, y: top });
+  let points = all;
+  if (all.length > maxPoints) {
+    const others = Math.max(0, maxPoints - best.length);
+    const rest = all.length - setsBest.filter(Boolean).length;
+    const stride = others > 0 ? rest / others : Infinity;
+    points = [];
+    let seen = 0;
+    let next = 0;
+    all.forEach((p, i) => {
+      if (setsBest[i]) {
+        points.push(p);
+        return;
+      }
+      if (seen >= next) {
+        points.push(p);
+        next += stride;
+      }
+      seen += 1;
+    });
   }
-  return { points, best };
+  return { points, best, total: all.length };
 }
 
 /** Leaderboard sort keys; failed rows (no score) always sort last. */

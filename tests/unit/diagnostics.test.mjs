@@ -85,6 +85,31 @@ test("search curve: every finite trial a point, the best so far a step line to t
   ]);
   assert.deepEqual(c.points.map((p) => [p.x, p.y]), [[0.5, 0.6], [1.5, 0.8], [2, 0.7]]);
   assert.deepEqual(c.best, [{ x: 0.5, y: 0.6 }, { x: 1.5, y: 0.8 }, { x: 2, y: 0.8 }]);
+  assert.equal(c.total, 3);
+});
+
+test("search curve: a long search is thinned to the point limit, keeping every new best", () => {
+  // 5,000 trials; a new best at trials 0, 1000, 2000, 3000 and 4000, the rest below it
+  const trials = Array.from({ length: 5000 }, (_, i) => ({
+    elapsedS: i / 10,
+    score: i % 1000 === 0 ? 0.5 + i / 10000 : 0.1 + (i % 7) / 100,
+    trial: i,
+  }));
+  const c = searchCurve(trials, 100);
+  assert.equal(c.total, 5000);
+  assert.ok(c.points.length <= 100 && c.points.length >= 95, `${c.points.length} points drawn`);
+  for (const t of [0, 1000, 2000, 3000, 4000]) {
+    assert.ok(c.points.some((p) => p.trial === t), `new best at trial ${t} is drawn`);
+  }
+  // the others are spread over the whole run, in order, and the same on every call
+  const xs = c.points.map((p) => p.x);
+  assert.deepEqual(xs, [...xs].sort((a, b) => a - b));
+  assert.ok(xs[xs.length - 1] > 490, "the end of the run is drawn");
+  assert.deepEqual(searchCurve(trials, 100), c);
+  // the best line is not thinned: five steps and the end of the run
+  assert.deepEqual(c.best.map((p) => p.x), [0, 100, 200, 300, 400, 499.9]);
+  // under the limit nothing is left out
+  assert.equal(searchCurve(trials.slice(0, 80), 100).points.length, 80);
 });
 
 test("leaderboard sorting by a column, failed rows last both ways", () => {
