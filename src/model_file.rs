@@ -91,17 +91,6 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
     h
 }
 
-fn step_width(step: &Step) -> usize {
-    match step {
-        Step::Numeric { indicator, .. } => 1 + usize::from(*indicator),
-        Step::Date {
-            parts, indicator, ..
-        } => parts.len() + usize::from(*indicator),
-        Step::OneHot { levels, .. } => levels.len(),
-        Step::Encoded { prior, .. } => 1 + prior.len(),
-    }
-}
-
 /// The frame column a step reads.
 pub fn step_column(step: &Step) -> usize {
     match step {
@@ -116,7 +105,7 @@ pub fn step_column(step: &Step) -> usize {
 pub fn input_columns(pipeline: &Pipeline) -> Vec<usize> {
     let mut out = Vec::with_capacity(pipeline.n_features());
     for step in &pipeline.steps {
-        out.extend(std::iter::repeat_n(step_column(step), step_width(step)));
+        out.extend(std::iter::repeat_n(step_column(step), step.width()));
     }
     out
 }
@@ -269,7 +258,7 @@ impl ModelFile {
     fn check(&self, file: &str) -> Result<()> {
         let bad = |detail: String| damaged(file, &detail);
         let p = &self.pipeline;
-        let width: usize = p.steps.iter().map(step_width).sum();
+        let width: usize = p.steps.iter().map(Step::width).sum();
         if width != p.feature_names.len() {
             return Err(bad(format!(
                 "its preprocessing produces {width} inputs but names {}",

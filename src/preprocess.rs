@@ -495,7 +495,8 @@ impl Step {
         }
     }
 
-    fn width(&self) -> usize {
+    /// Inputs this step writes per row.
+    pub(crate) fn width(&self) -> usize {
         match self {
             Step::Numeric { indicator, .. } => 1 + usize::from(*indicator),
             Step::Date {

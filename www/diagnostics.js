@@ -61,19 +61,12 @@ export function predictAtThreshold(positiveProbabilities, threshold, negative, p
  * area under it by the trapezoid rule. Null when one of the two classes is absent.
  */
 export function rocCurve(isPositive, scores) {
-  const order = sortedByScore(scores);
   const P = isPositive.filter(Boolean).length;
   const N = isPositive.length - P;
   if (P === 0 || N === 0) return null;
   const points = [{ fpr: 0, tpr: 0, threshold: Infinity }];
-  let tp = 0;
-  let fp = 0;
-  for (let i = 0; i < order.length; i += 1) {
-    const r = order[i];
-    if (isPositive[r]) tp += 1;
-    else fp += 1;
-    const last = i === order.length - 1 || scores[order[i + 1]] !== scores[r];
-    if (last) points.push({ fpr: fp / N, tpr: tp / P, threshold: scores[r] });
+  for (const { tp, fp, threshold } of thresholdSweep(isPositive, scores)) {
+    points.push({ fpr: fp / N, tpr: tp / P, threshold });
   }
   let auc = 0;
   for (let i = 1; i < points.length; i += 1) {
@@ -88,19 +81,13 @@ export function rocCurve(isPositive, scores) {
  * AP = Σ (R_k − R_{k−1}) P_k (scikit-learn's definition, no interpolation).
  */
 export function prCurve(isPositive, scores) {
-  const order = sortedByScore(scores);
   const P = isPositive.filter(Boolean).length;
   if (P === 0 || P === isPositive.length) return null;
-  const points = [];
-  let tp = 0;
-  let fp = 0;
-  for (let i = 0; i < order.length; i += 1) {
-    const r = order[i];
-    if (isPositive[r]) tp += 1;
-    else fp += 1;
-    const last = i === order.length - 1 || scores[order[i + 1]] !== scores[r];
-    if (last) points.push({ recall: tp / P, precision: tp / (tp + fp), threshold: scores[r] });
-  }
+  const points = thresholdSweep(isPositive, scores).map(({ tp, fp, threshold }) => ({
+    recall: tp / P,
+    precision: tp / (tp + fp),
+    threshold,
+  }));
   let ap = 0;
   let prevRecall = 0;
   for (const p of points) {
@@ -109,6 +96,25 @@ export function prCurve(isPositive, scores) {
   }
   points.unshift({ recall: 0, precision: points[0].precision, threshold: Infinity });
   return { points, averagePrecision: ap, baseline: P / isPositive.length };
+}
+
+/**
+ * Each distinct score taken as the threshold, highest first: the true and false positives
+ * among the rows scored at least that high (tied rows move together).
+ */
+function thresholdSweep(isPositive, scores) {
+  const order = sortedByScore(scores);
+  const steps = [];
+  let tp = 0;
+  let fp = 0;
+  for (let i = 0; i < order.length; i += 1) {
+    const r = order[i];
+    if (isPositive[r]) tp += 1;
+    else fp += 1;
+    const last = i === order.length - 1 || scores[order[i + 1]] !== scores[r];
+    if (last) steps.push({ tp, fp, threshold: scores[r] });
+  }
+  return steps;
 }
 
 /** Row indices by score, highest first (stable for ties). */
