@@ -10,10 +10,8 @@ use crate::data::{
 use crate::error::AutoMlError;
 use crate::model_file::{fnv1a64, load as load_model, ModelFile};
 use crate::preprocess::schema_with_choices;
-use crate::search::{
-    run_search as run, Clock, Control, Progress, SearchSession, SearchSettings, SplitOutput,
-    SplitWorker, Trial,
-};
+use crate::search::{run_search as run, Control, Progress, SearchSession, SearchSettings, SplitOutput, SplitWorker, Trial};
+use crate::clock::Clock;
 use serde::{Deserialize, Serialize};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
@@ -629,7 +627,7 @@ pub fn bench_gbm_fit(
     use crate::trees::{fingerprint, GbmClassifier, GbmParams, GbmRegressor};
     let params: GbmParams = serde_json::from_str(params_json)
         .map_err(|e| JsError::new(&format!("The parameters are invalid: {e}.")))?;
-    let x = crate::preprocess::Matrix {
+    let x = crate::matrix::Matrix {
         rows,
         cols,
         data: x.to_vec(),

@@ -5,7 +5,7 @@
 use crate::error::{AutoMlError, Result};
 use crate::metrics::{Metric, Predicted, Truth};
 use crate::models::{FittedModel, Prediction};
-use crate::preprocess::Matrix;
+use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
 
 /// Rounds of greedy selection.

@@ -19,9 +19,11 @@ use crate::ensemble::FinalModel;
 use crate::error::{AutoMlError, Result};
 use crate::metrics::{mean_std, Metric, Predicted, Truth};
 use crate::models::{Labels, Prediction};
-use crate::preprocess::{Frame, FrameColumn, Matrix, Pipeline, TargetView, MISSING_CODE};
+use crate::preprocess::{Frame, FrameColumn, Pipeline, TargetView, MISSING_CODE};
+use crate::matrix::Matrix;
 use crate::rng::Rng;
-use crate::search::{Clock, Observer, Progress, SearchOutcome, SearchSettings};
+use crate::search::{Observer, Progress, SearchOutcome, SearchSettings};
+use crate::clock::Clock;
 use crate::target::{prepare_target, Target};
 use crate::trees::Tree;
 use serde::{Deserialize, Serialize};
@@ -203,10 +205,6 @@ pub fn flat_predictions(model: &FinalModel, x: &Matrix, n_classes: usize) -> Res
     }
 }
 
-fn argmax(row: &[f64]) -> usize {
-    (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b })
-}
-
 /// Refits `model`'s configuration(s) on other rows: each member with the same spec.
 fn refit(model: &FinalModel, x: &Matrix, y: Labels<'_>, seed: u64) -> Result<FinalModel> {
     Ok(match model {
@@ -308,7 +306,7 @@ pub fn diagnose_with(
                 oof.actual
                     .push(Value::from(labels[y[position[*r]] as usize].clone()));
                 oof.predicted.push(Value::from(
-                    labels.get(argmax(p)).cloned().unwrap_or_default(),
+                    labels.get(crate::math::argmax(p)).cloned().unwrap_or_default(),
                 ));
                 if let Some(probs) = &mut oof.probabilities {
                     probs.push(p.to_vec());
@@ -872,7 +870,7 @@ pub fn tree_shap(
 
 fn label_value(model: &crate::model_file::ModelFile, p: &[f64]) -> Value {
     if model.n_classes() > 0 {
-        Value::from(model.classes.get(argmax(p)).cloned().unwrap_or_default())
+        Value::from(model.classes.get(crate::math::argmax(p)).cloned().unwrap_or_default())
     } else {
         Value::from(p.first().copied().unwrap_or(f64::NAN))
     }

@@ -9,14 +9,15 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod bench;
-pub mod cells;
+pub mod clock;
 pub mod cv;
 pub mod data;
 pub mod ensemble;
 pub mod error;
 pub mod explain;
 pub mod forecast;
-pub mod guard;
+pub mod math;
+pub mod matrix;
 pub mod metrics;
 pub mod model_file;
 pub mod models;
@@ -26,15 +27,16 @@ pub mod search;
 pub mod target;
 pub mod trees;
 pub mod tuner;
-pub mod workbook;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
 
-pub use data::{check_target, inspect, read_csv, read_table, Inspection, ReadOptions, Table, Task};
+pub use clock::{Clock, SystemClock};
+pub use data::{inspect, read_csv, read_table, Inspection, ReadOptions, Table, Task};
+pub use target::check_target;
 pub use error::{AutoMlError, Result};
 pub use search::{
-    run_search, Clock, Control, Observer, Progress, SearchOutcome, SearchResult, SearchSettings,
+    run_search, Control, Observer, Progress, SearchOutcome, SearchResult, SearchSettings,
 };
 
 /// The crate's version, shown by the page and the command line.

@@ -118,7 +118,7 @@ fn members(model: &FinalModel) -> Vec<&crate::models::FittedModel> {
 }
 
 /// Node counts of `tree` for the rows of `x`: internal nodes, then leaves.
-fn tree_covers(tree: &crate::trees::Tree, x: &crate::preprocess::Matrix) -> Vec<u32> {
+fn tree_covers(tree: &crate::trees::Tree, x: &crate::matrix::Matrix) -> Vec<u32> {
     let m = tree.features().len();
     let mut counts = vec![0u32; 2 * m + 1];
     for r in 0..x.rows {

@@ -10,10 +10,11 @@
 //! training frequency plus an out-of-fold target encoding. Unseen categories at prediction
 //! time are counted and reported.
 
-use crate::cells::{is_missing, parse_bool, parse_date_as, parse_number_as, DatePart};
+use crate::data::cells::{is_missing, parse_bool, parse_date_as, parse_number_as, DatePart};
 use crate::data::{classify, ColumnKind, ColumnSpec, Table};
 use crate::error::{AutoMlError, Result};
 use crate::rng::Rng;
+use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -30,24 +31,6 @@ pub const TARGET_FOLDS: usize = 5;
 /// beyond it (an unseen value far outside the training range, or numbers near `f64::MAX` whose
 /// difference overflows) are clipped, so every input stays finite.
 pub const MAX_STANDARDIZED: f64 = 1e6;
-
-/// A dense row-major matrix of finite numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Matrix {
-    /// Rows.
-    pub rows: usize,
-    /// Columns.
-    pub cols: usize,
-    /// `data[r * cols + c]`.
-    pub data: Vec<f64>,
-}
-
-impl Matrix {
-    /// Row `r` as a slice.
-    pub fn row(&self, r: usize) -> &[f64] {
-        &self.data[r * self.cols..(r + 1) * self.cols]
-    }
-}
 
 /// Marks a missing category code.
 pub const MISSING_CODE: u32 = u32::MAX;
@@ -108,7 +91,7 @@ impl ColumnChoices {
 /// The schema of `table` with `choices` applied: the detected kind and format of each column,
 /// or the chosen kind with the format that reads most of its cells.
 pub fn schema_with_choices(table: &Table, choices: &ColumnChoices) -> Vec<ColumnSpec> {
-    use crate::cells::{DateFormat, NumberFormat};
+    use crate::data::cells::{DateFormat, NumberFormat};
     table
         .names
         .iter()
@@ -271,7 +254,7 @@ fn parse_column(cells: &crate::data::TextColumn, spec: &ColumnSpec) -> (FrameCol
                         return f64::NAN;
                     }
                     parse_number_as(c, spec.number_format).unwrap_or_else(|| {
-                        if !crate::cells::is_infinity_token(c) {
+                        if !crate::data::cells::is_infinity_token(c) {
                             unreadable += 1;
                         }
                         f64::NAN
@@ -293,7 +276,7 @@ fn parse_column(cells: &crate::data::TextColumn, spec: &ColumnSpec) -> (FrameCol
                 .collect(),
         ),
         ColumnKind::Datetime => {
-            let format = spec.date_format.unwrap_or(crate::cells::DateFormat::Iso);
+            let format = spec.date_format.unwrap_or(crate::data::cells::DateFormat::Iso);
             let mut has_time = false;
             let seconds = cells
                 .iter()

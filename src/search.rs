@@ -8,47 +8,19 @@
 //! budget the run never looks at the clock to decide anything, so the same data, seed and
 //! trial count give the same leaderboard on every run, machine and number of threads.
 
+use crate::clock::Clock;
 use crate::cv::{kfold, stratified_kfold, Fold};
 use crate::data::{classify, suggested_task, Table, Task};
 use crate::ensemble::{select, FinalModel, SplitTruth};
 use crate::error::{AutoMlError, Result};
 use crate::metrics::{mean_std, Metric, Predicted, Truth};
 use crate::models::{ClassWeight, Family, FittedModel, Labels, ModelSpec, Prediction};
-use crate::preprocess::{ColumnChoices, Frame, Matrix, Pipeline, TargetView};
+use crate::preprocess::{ColumnChoices, Frame, Pipeline, TargetView};
+use crate::matrix::Matrix;
 use crate::rng::Rng;
 use crate::target::{prepare_target, Target};
 use crate::tuner::Tuner;
 use serde::{Deserialize, Serialize};
-
-/// A source of elapsed seconds. The caller chooses it: `Instant` natively, `Date.now()` in wasm.
-pub trait Clock {
-    /// Seconds since an arbitrary fixed start; never decreases.
-    fn now_s(&self) -> f64;
-}
-
-/// A native clock based on `std::time::Instant`. Never use it in wasm32, where
-/// `Instant::now()` panics; the bindings inject a clock reading `Date.now()` instead.
-#[derive(Debug, Clone, Copy)]
-pub struct SystemClock(std::time::Instant);
-
-impl SystemClock {
-    /// A clock starting now.
-    pub fn new() -> Self {
-        Self(std::time::Instant::now())
-    }
-}
-
-impl Default for SystemClock {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Clock for SystemClock {
-    fn now_s(&self) -> f64 {
-        self.0.elapsed().as_secs_f64()
-    }
-}
 
 /// What the observer wants after an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -558,7 +530,7 @@ impl Plan {
         notes.extend(prepared.notes.iter().cloned());
         notes.extend(frame.notes.iter().cloned());
         let schema = crate::preprocess::schema_with_choices(table, &settings.columns);
-        notes.extend(crate::data::check_target(table, target_col, task, &schema).warnings);
+        notes.extend(crate::target::check_target(table, target_col, task, &schema).warnings);
         let metric = settings.metric.unwrap_or(match task {
             Task::Classification => Metric::Accuracy,
             Task::Regression => Metric::R2,

@@ -7,7 +7,8 @@ use automl::cv::{kfold, stratified_kfold};
 use automl::data::Task;
 use automl::metrics::{accuracy, r2};
 use automl::models::{Family, FittedModel, Labels, ModelSpec, Prediction};
-use automl::preprocess::{Frame, Matrix, Pipeline};
+use automl::preprocess::{Frame, Pipeline};
+use automl::matrix::Matrix;
 use automl::target::{prepare_target, Target};
 use automl::{read_csv, AutoMlError};
 

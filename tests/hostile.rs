@@ -5,7 +5,7 @@
 //! wrong; the command line exits with 0 or 2, names the file on error, and never prints a
 //! terminal control character it read from the file.
 
-use automl::search::SystemClock;
+use automl::clock::SystemClock;
 use automl::{inspect, read_csv, run_search, Control, Progress, SearchSettings, Task};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -10,7 +10,8 @@ use automl::explain::{diagnose, explain_row};
 use automl::model_file::{load, ModelFile};
 use automl::models::{Labels, ModelSpec};
 use automl::preprocess::{Frame, Pipeline, TargetView};
-use automl::search::{run_search, Control, Progress, SearchOutcome, SearchSettings, SystemClock};
+use automl::search::{run_search, Control, Progress, SearchOutcome, SearchSettings};
+use automl::clock::SystemClock;
 use automl::{read_csv, AutoMlError, Table};
 use std::collections::BTreeMap;
 

@@ -4,7 +4,8 @@
 
 use automl::cv::{kfold, stratified_kfold};
 use automl::metrics::{accuracy, r2};
-use automl::preprocess::{Frame, Matrix, Pipeline};
+use automl::preprocess::{Frame, Pipeline};
+use automl::matrix::Matrix;
 use automl::target::{prepare_target, Target};
 use automl::trees::{
     ForestClassifier, ForestParams, ForestRegressor, GbmClassifier, GbmParams, GbmRegressor,

@@ -10,7 +10,8 @@
 //! it by hand.
 
 use automl::metrics::{accuracy, r2};
-use automl::preprocess::{Frame, Matrix, Pipeline};
+use automl::preprocess::{Frame, Pipeline};
+use automl::matrix::Matrix;
 use automl::target::{prepare_target, Target};
 use automl::trees::{fingerprint, GbmClassifier, GbmParams, GbmRegressor};
 use automl::{read_csv, Task};

@@ -18,7 +18,7 @@ pub mod series;
 use crate::data::Table;
 use crate::error::{AutoMlError, Result};
 use crate::rng::Rng;
-use crate::search::Clock;
+use crate::clock::Clock;
 pub use ets::{Seasonal, Trend};
 pub use models::{forecast, Context, ForecastSpec, Learner, Transform};
 use serde::Serialize;

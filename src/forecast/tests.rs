@@ -3,7 +3,7 @@
 use super::ets::{self, Seasonal, Trend};
 use super::*;
 use crate::data::read_csv;
-use crate::search::Clock;
+use crate::clock::Clock;
 
 struct Zero;
 impl Clock for Zero {
@@ -138,7 +138,7 @@ fn frequency_is_detected() {
     let weekly: Vec<String> = (0..30)
         .map(|i| {
             let (y, m, d) =
-                crate::cells::civil_from_days(crate::cells::days_from_civil(2024, 1, 6) + 7 * i);
+                crate::data::cells::civil_from_days(crate::data::cells::days_from_civil(2024, 1, 6) + 7 * i);
             format!("{y}-{m:02}-{d:02}")
         })
         .collect();

@@ -9,9 +9,10 @@ use super::binning::BinnedData;
 use super::histogram::{RowStats, SplitRules};
 use super::params::{check_bins, check_count, check_share};
 use super::tree::{GrowConfig, Learner};
-use super::{argmax_rows, check_classes, check_out, check_values, model_error, Ensemble, Tree};
+use crate::math::argmax_rows;
+use super::{check_classes, check_out, check_values, model_error, Ensemble, Tree};
 use crate::error::Result;
-use crate::preprocess::Matrix;
+use crate::matrix::Matrix;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 

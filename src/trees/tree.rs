@@ -933,7 +933,7 @@ impl Learner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::preprocess::Matrix;
+    use crate::matrix::Matrix;
 
     /// Rows with a 4-level one-hot category, a numeric column with missing values, and
     /// integer gradients (so every sum is exact, whatever the order of additions).

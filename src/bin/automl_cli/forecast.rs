@@ -3,7 +3,7 @@
 
 use super::{file_name, flag_value, load, parse_number, printable, usage_error, CliError};
 use automl::forecast::{self, ForecastResult, ForecastSettings};
-use automl::search::SystemClock;
+use automl::clock::SystemClock;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
