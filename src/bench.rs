@@ -14,12 +14,12 @@
 //! This module does no file input or output (it also builds for wasm32): the caller reads the
 //! index, the split files and the CSVs, and writes the reports.
 
+use crate::clock::Clock;
 use crate::data::{Table, TextColumn};
 use crate::error::{AutoMlError, Result};
 use crate::metrics::{accuracy, balanced_accuracy, binary_auc, f1_macro, log_loss, mean_std, r2};
 use crate::models::Prediction;
 use crate::search::{run_search, Control, Progress, SearchSettings};
-use crate::clock::Clock;
 use crate::target::{prepare_target, Target};
 use crate::Task;
 use serde::Serialize;
@@ -428,8 +428,8 @@ pub fn summarize(dataset: &BenchDataset, budget_s: f64, folds: Vec<FoldReport>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read_csv;
     use crate::clock::SystemClock;
+    use crate::read_csv;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-12

@@ -3,6 +3,7 @@
 //! back (JSON-compatible plain objects, camelCase keys; shapes documented in `www/protocol.js`).
 //! Errors become a JavaScript `Error` whose message is the core's message plus its hint.
 
+use crate::clock::Clock;
 use crate::data::{
     check_target as check_table_target, classify, inspect as inspect_table, read_table,
     suggested_task, ReadOptions, Table,
@@ -10,8 +11,10 @@ use crate::data::{
 use crate::error::AutoMlError;
 use crate::model_file::{fnv1a64, load as load_model, ModelFile};
 use crate::preprocess::schema_with_choices;
-use crate::search::{run_search as run, Control, Progress, SearchSession, SearchSettings, SplitOutput, SplitWorker, Trial};
-use crate::clock::Clock;
+use crate::search::{
+    run_search as run, Control, Progress, SearchSession, SearchSettings, SplitOutput, SplitWorker,
+    Trial,
+};
 use serde::{Deserialize, Serialize};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;

@@ -14,16 +14,16 @@
 //! Cost is bounded (see [`ExplainLimits`]): about a fifth of the run's time budget at most, on
 //! top of it (one more fit of the winner, capped at a tenth, and the shuffles and curves).
 
+use crate::clock::Clock;
 use crate::data::{Table, Task, TextColumn};
-use crate::ensemble::FinalModel;
 use crate::error::{AutoMlError, Result};
+use crate::matrix::Matrix;
 use crate::metrics::{mean_std, Metric, Predicted, Truth};
 use crate::models::{Labels, Prediction};
 use crate::preprocess::{Frame, FrameColumn, Pipeline, TargetView, MISSING_CODE};
-use crate::matrix::Matrix;
 use crate::rng::Rng;
+use crate::search::ensemble::FinalModel;
 use crate::search::{Observer, Progress, SearchOutcome, SearchSettings};
-use crate::clock::Clock;
 use crate::target::{prepare_target, Target};
 use crate::trees::Tree;
 use serde::{Deserialize, Serialize};
@@ -306,7 +306,10 @@ pub fn diagnose_with(
                 oof.actual
                     .push(Value::from(labels[y[position[*r]] as usize].clone()));
                 oof.predicted.push(Value::from(
-                    labels.get(crate::math::argmax(p)).cloned().unwrap_or_default(),
+                    labels
+                        .get(crate::math::argmax(p))
+                        .cloned()
+                        .unwrap_or_default(),
                 ));
                 if let Some(probs) = &mut oof.probabilities {
                     probs.push(p.to_vec());
@@ -870,7 +873,13 @@ pub fn tree_shap(
 
 fn label_value(model: &crate::model_file::ModelFile, p: &[f64]) -> Value {
     if model.n_classes() > 0 {
-        Value::from(model.classes.get(crate::math::argmax(p)).cloned().unwrap_or_default())
+        Value::from(
+            model
+                .classes
+                .get(crate::math::argmax(p))
+                .cloned()
+                .unwrap_or_default(),
+        )
     } else {
         Value::from(p.first().copied().unwrap_or(f64::NAN))
     }

@@ -10,9 +10,7 @@
 
 pub mod bench;
 pub mod clock;
-pub mod cv;
 pub mod data;
-pub mod ensemble;
 pub mod error;
 pub mod explain;
 pub mod forecast;
@@ -26,18 +24,17 @@ pub mod rng;
 pub mod search;
 pub mod target;
 pub mod trees;
-pub mod tuner;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
 
 pub use clock::{Clock, SystemClock};
 pub use data::{inspect, read_csv, read_table, Inspection, ReadOptions, Table, Task};
-pub use target::check_target;
 pub use error::{AutoMlError, Result};
 pub use search::{
     run_search, Control, Observer, Progress, SearchOutcome, SearchResult, SearchSettings,
 };
+pub use target::check_target;
 
 /// The crate's version, shown by the page and the command line.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

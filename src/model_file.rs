@@ -19,12 +19,12 @@
 //! identical.
 
 use crate::data::{ColumnKind, Table, Task, TextColumn};
-use crate::ensemble::FinalModel;
 use crate::error::{AutoMlError, Result};
 use crate::metrics::Metric;
 use crate::models::Prediction;
 use crate::preprocess::{Frame, Pipeline, Step};
 use crate::rng::Rng;
+use crate::search::ensemble::FinalModel;
 use crate::search::{SearchOutcome, SearchSettings};
 use crate::target::prepare_target;
 use serde::{Deserialize, Serialize};

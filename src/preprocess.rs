@@ -13,8 +13,8 @@
 use crate::data::cells::{is_missing, parse_bool, parse_date_as, parse_number_as, DatePart};
 use crate::data::{classify, ColumnKind, ColumnSpec, Table};
 use crate::error::{AutoMlError, Result};
-use crate::rng::Rng;
 use crate::matrix::Matrix;
+use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -276,7 +276,9 @@ fn parse_column(cells: &crate::data::TextColumn, spec: &ColumnSpec) -> (FrameCol
                 .collect(),
         ),
         ColumnKind::Datetime => {
-            let format = spec.date_format.unwrap_or(crate::data::cells::DateFormat::Iso);
+            let format = spec
+                .date_format
+                .unwrap_or(crate::data::cells::DateFormat::Iso);
             let mut has_time = false;
             let seconds = cells
                 .iter()

@@ -1,14 +1,14 @@
 //! The column to predict: checked for the chosen task and encoded (class codes or numbers).
 //! Rows whose target is missing are left out here, with a count.
 
-use crate::data::cells::{is_missing, parse_number, parse_number_as};
 use crate::data::cells::parse_date_as;
+use crate::data::cells::{is_missing, parse_number, parse_number_as};
 use crate::data::top_levels;
-use crate::data::{classify, Bar, ColumnKind, ColumnSpec, TextColumn, Table, Task};
-use std::collections::{HashMap, HashSet};
+use crate::data::{classify, Bar, ColumnKind, ColumnSpec, Table, Task, TextColumn};
 use crate::error::{AutoMlError, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
 /// Largest magnitude of a number to predict. Squared errors of larger values overflow, so
 /// every score would be NaN; such a column must be rescaled first.
@@ -384,7 +384,6 @@ fn bin_codes(col: &TextColumn, spec: &ColumnSpec, rows: &[usize]) -> Vec<usize> 
         }
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -5,13 +5,13 @@
 mod common;
 use common::table;
 
-use automl::ensemble::FinalModel;
+use automl::clock::SystemClock;
 use automl::explain::{diagnose, explain_row};
 use automl::model_file::{load, ModelFile};
 use automl::models::{Labels, ModelSpec};
 use automl::preprocess::{Frame, Pipeline, TargetView};
+use automl::search::ensemble::FinalModel;
 use automl::search::{run_search, Control, Progress, SearchOutcome, SearchSettings};
-use automl::clock::SystemClock;
 use automl::{read_csv, AutoMlError, Table};
 use std::collections::BTreeMap;
 

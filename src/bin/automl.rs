@@ -9,8 +9,8 @@
 //! ```
 //! Errors go to standard error with exit code 2 and a hint; nothing here panics on user data.
 
-use automl::data::ColumnKind;
 use automl::clock::SystemClock;
+use automl::data::ColumnKind;
 use automl::{
     check_target, inspect, read_table, run_search, AutoMlError, Control, Progress, ReadOptions,
     SearchSettings, Task,

@@ -234,4 +234,3 @@ pub fn suggested_task(stats: &ColumnStats) -> (Task, Option<String>) {
     }
     (Task::Regression, None)
 }
-

@@ -21,8 +21,8 @@ pub mod workbook;
 
 pub use cells::parse_number;
 pub use kinds::{classify, column_stats, detect_schema, suggested_task, ColumnStats};
-pub use profile::{inspect, Bar, ColumnInfo, Inspection};
 pub(crate) use profile::top_levels;
+pub use profile::{inspect, Bar, ColumnInfo, Inspection};
 pub use read::{clean_names, read_csv, read_table, ReadOptions};
 
 /// The largest file accepted, in bytes (the page holds the file, its text and its table).
@@ -211,7 +211,6 @@ pub struct ColumnSpec {
     #[serde(default)]
     pub date_format: Option<DateFormat>,
 }
-
 
 #[cfg(test)]
 mod tests;

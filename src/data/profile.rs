@@ -267,4 +267,3 @@ pub fn inspect(table: &Table) -> Inspection {
         sheet: table.sheet.clone(),
     }
 }
-

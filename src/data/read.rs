@@ -148,7 +148,12 @@ pub fn read_table(
         });
     }
     if is_workbook(bytes, file) {
-        return crate::data::workbook::read_workbook(bytes, file, options.sheet.as_deref(), progress);
+        return crate::data::workbook::read_workbook(
+            bytes,
+            file,
+            options.sheet.as_deref(),
+            progress,
+        );
     }
     let mut notes = Vec::new();
     let bytes = guard::transcode_utf16(bytes, file, &mut notes);
@@ -270,4 +275,3 @@ pub fn clean_names(raw: Vec<String>, file: &str, notes: &mut Vec<String>) -> Res
     }
     Ok(names)
 }
-

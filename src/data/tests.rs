@@ -1,6 +1,6 @@
 use super::kinds::name_words;
-use crate::target::check_target;
 use super::*;
+use crate::target::check_target;
 
 fn read(text: &str) -> Result<Table> {
     read_csv(text.as_bytes(), "t.csv")

@@ -15,10 +15,10 @@ pub mod ets;
 pub mod models;
 pub mod series;
 
+use crate::clock::Clock;
 use crate::data::Table;
 use crate::error::{AutoMlError, Result};
 use crate::rng::Rng;
-use crate::clock::Clock;
 pub use ets::{Seasonal, Trend};
 pub use models::{forecast, Context, ForecastSpec, Learner, Transform};
 use serde::Serialize;

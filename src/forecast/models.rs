@@ -6,8 +6,8 @@
 use super::ets::{self, Seasonal, Trend};
 use crate::data::cells::DatePart;
 use crate::error::{AutoMlError, Result};
-use crate::models::{Labels, ModelSpec, Prediction};
 use crate::matrix::Matrix;
+use crate::models::{Labels, ModelSpec, Prediction};
 use serde::{Deserialize, Serialize};
 
 /// The learner of a regression forecaster.

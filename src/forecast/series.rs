@@ -3,7 +3,9 @@
 //! missing values filled by linear interpolation (each with a note), and the seasonal periods
 //! found from the frequency and checked by autocorrelation.
 
-use crate::data::cells::{civil_from_days, days_from_civil, is_missing, parse_date_as, parse_number_as};
+use crate::data::cells::{
+    civil_from_days, days_from_civil, is_missing, parse_date_as, parse_number_as,
+};
 use crate::data::{classify, ColumnKind, Table};
 use crate::error::{AutoMlError, Result};
 use serde::Serialize;

@@ -1297,7 +1297,10 @@ impl FittedModel {
                 cols: 0,
                 data: Vec::new(),
             });
-            return Ok(Prediction::Classes(crate::math::argmax_rows(&proba.data, proba.cols)));
+            return Ok(Prediction::Classes(crate::math::argmax_rows(
+                &proba.data,
+                proba.cols,
+            )));
         }
         if x.rows == 0 {
             return Ok(Prediction::Values(Vec::new()));

@@ -62,10 +62,7 @@ impl FeatureMap {
                     let row = x.row(r);
                     for j in 0..d {
                         data.push(
-                            scale
-                                * crate::math::cos(
-                                    dot(&w[j * cols..(j + 1) * cols], row) + b[j],
-                                ),
+                            scale * crate::math::cos(dot(&w[j * cols..(j + 1) * cols], row) + b[j]),
                         );
                     }
                 }

@@ -6,12 +6,12 @@
 
 use super::binning::BinnedData;
 use super::histogram::{RowStats, SplitRules};
-use crate::math::{ln, sigmoid, softmax_in_place};
 use super::params::{check_bins, check_count, check_non_negative, check_share};
 use super::tree::{GrowConfig, Learner, Tree};
-use crate::math::argmax_rows;
 use super::{check_classes, check_out, check_values, Ensemble};
 use crate::error::Result;
+use crate::math::argmax_rows;
+use crate::math::{ln, sigmoid, softmax_in_place};
 use crate::matrix::Matrix;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};

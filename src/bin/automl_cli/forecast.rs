@@ -2,8 +2,8 @@
 //! time-series benchmark `automl bench-ts`.
 
 use super::{file_name, flag_value, load, parse_number, printable, usage_error, CliError};
-use automl::forecast::{self, ForecastResult, ForecastSettings};
 use automl::clock::SystemClock;
+use automl::forecast::{self, ForecastResult, ForecastSettings};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
