@@ -240,7 +240,6 @@ impl SearchSession<'_> {
             },
             notes,
             classes,
-            diagnostics: None,
         };
         Ok(SearchOutcome {
             result,

@@ -222,9 +222,6 @@ pub struct SearchResult {
     pub notes: Vec<String>,
     /// Class labels (classification only).
     pub classes: Vec<String>,
-    /// What the page and the report show about the winner, computed after the search by
-    /// [`crate::explain::diagnose`] (`None` until then).
-    pub diagnostics: Option<crate::explain::Diagnostics>,
 }
 
 /// The refitted winner with its preprocessing, ready to predict new rows.
