@@ -62,7 +62,9 @@ fn forty_trials_give_the_committed_leaderboards() {
         );
         let result: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
         let got = comparable(&result);
-        let fixture = root().join("tests/data/leaderboards").join(format!("{name}.json"));
+        let fixture = root()
+            .join("tests/data/leaderboards")
+            .join(format!("{name}.json"));
         if update {
             std::fs::create_dir_all(fixture.parent().unwrap()).unwrap();
             std::fs::write(&fixture, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
@@ -78,7 +80,13 @@ fn forty_trials_give_the_committed_leaderboards() {
             w.as_array().map(Vec::len),
             "{name}: number of rows"
         );
-        for (i, (a, b)) in g.as_array().unwrap().iter().zip(w.as_array().unwrap()).enumerate() {
+        for (i, (a, b)) in g
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(w.as_array().unwrap())
+            .enumerate()
+        {
             assert_eq!(a, b, "{name}: leaderboard row {i} differs");
         }
         assert_eq!(got, want, "{name}: the run's summary differs");

@@ -5,9 +5,10 @@
 //! (stratified for classes, fixed by the seed) and keeps the best round's trees.
 
 use super::binning::BinnedData;
+use super::grow::{GrowConfig, Learner};
 use super::histogram::{RowStats, SplitRules};
 use super::params::{check_bins, check_count, check_non_negative, check_share};
-use super::tree::{GrowConfig, Learner, Tree};
+use super::tree::Tree;
 use super::{check_classes, check_out, check_values, Ensemble};
 use crate::error::Result;
 use crate::math::argmax_rows;

@@ -13,8 +13,10 @@
 mod binning;
 pub mod forest;
 pub mod gbm;
+mod grow;
 mod histogram;
 mod params;
+mod split;
 mod tree;
 
 pub use binning::MAX_BINS;
