@@ -1,13 +1,16 @@
 //! The only module that speaks JavaScript: every wasm-bindgen export lives here.
 //! Each export converts its arguments with serde, calls the core, and converts the answer
 //! back (JSON-compatible plain objects, camelCase keys; shapes documented in `www/protocol.js`).
-//! Errors become a JavaScript `Error` whose message is the core's message plus its hint.
+//! Errors become a JavaScript `Error` carrying the core's message as `code` and `params` (see
+//! `crate::messages`), with `message` and `hint` rendered in English as a fallback.
 
 use crate::clock::Clock;
 use crate::data::{
     classify, inspect as inspect_table, read_table, suggested_task, ReadOptions, Table,
 };
 use crate::error::AutoMlError;
+use crate::message;
+use crate::messages::{self, Message};
 use crate::preprocess::schema_with_choices;
 use crate::results::model_file::{fnv1a64, load as load_model, ModelFile};
 use crate::search::{
@@ -83,18 +86,36 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
+/// A JavaScript `Error` for `message`: its `message` and `hint` in English, and its `code` and
+/// `params` for the page to render it from its own catalogue.
+fn message_error(message: Message) -> JsError {
+    let error = JsError::new(&messages::render(&message));
+    // a clone of a JsError refers to the same JavaScript object
+    let object: JsValue = error.clone().into();
+    let params = message
+        .params
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|_| js_sys::Object::new().into());
+    let hint = messages::hint(&message).unwrap_or_default();
+    let _ = js_sys::Reflect::set(&object, &"code".into(), &message.code.as_str().into());
+    let _ = js_sys::Reflect::set(&object, &"params".into(), &params);
+    let _ = js_sys::Reflect::set(&object, &"hint".into(), &hint.into());
+    error
+}
+
 fn into_error(e: AutoMlError) -> JsError {
-    JsError::new(&format!("{e} {}", e.hint()))
+    message_error(e.to_message())
+}
+
+/// An error the engine's own parts caused (not the person's data).
+fn internal(reason: Message) -> JsError {
+    into_error(AutoMlError::Internal { reason })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            JsError::new(&format!(
-                "Internal error: could not convert the answer for JavaScript: {e}"
-            ))
-        })
+        .map_err(|e| internal(message!("internal.convert", detail = e.to_string())))
 }
 
 fn read(
@@ -107,7 +128,7 @@ fn read(
         ReadOptions::default()
     } else {
         serde_wasm_bindgen::from_value(options.clone())
-            .map_err(|e| JsError::new(&format!("The read options are invalid: {e}.")))?
+            .map_err(|e| message_error(message!("input.read_options", detail = e.to_string())))?
     };
     let mut progress = |fraction: f64| {
         if let Some(f) = on_progress {
@@ -138,8 +159,7 @@ pub fn inspect(
 #[wasm_bindgen]
 pub fn check_target(bytes: &[u8], file_name: &str, settings: JsValue) -> Result<JsValue, JsError> {
     let table = read(bytes, file_name, &settings, None)?;
-    let settings: SearchSettings = serde_wasm_bindgen::from_value(settings)
-        .map_err(|e| JsError::new(&format!("The run settings are invalid: {e}.")))?;
+    let settings = read_settings(settings)?;
     let target = match &settings.target {
         Some(name) => table.column_index(name).map_err(into_error)?,
         None => table.names.len().saturating_sub(1),
@@ -211,8 +231,7 @@ pub fn run_search(
     let table = read(bytes, file_name, &settings, None)?;
     let fault: FaultInjection =
         serde_wasm_bindgen::from_value(settings.clone()).unwrap_or_default();
-    let settings: SearchSettings = serde_wasm_bindgen::from_value(settings)
-        .map_err(|e| JsError::new(&format!("The run settings are invalid: {e}.")))?;
+    let settings = read_settings(settings)?;
     let mut trials = 0usize;
     let mut observer = |event: &Progress| {
         if let Ok(value) = to_js(event) {
@@ -328,11 +347,8 @@ pub fn predict(
 }
 
 fn rows_of(rows: JsValue) -> Result<Vec<BTreeMap<String, String>>, JsError> {
-    serde_wasm_bindgen::from_value(rows).map_err(|e| {
-        JsError::new(&format!(
-            "The rows are invalid: {e}. Give each row as {{ column: text }}."
-        ))
-    })
+    serde_wasm_bindgen::from_value(rows)
+        .map_err(|e| message_error(message!("input.rows", detail = e.to_string())))
 }
 
 /// Predicts rows given as `[{ column: text }]` (the what-if form; same reply as `predict`).
@@ -346,11 +362,8 @@ pub fn predict_rows(model: &[u8], rows: JsValue) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn explain_row(model: &[u8], row: JsValue) -> Result<JsValue, JsError> {
     let m = model_of(model)?;
-    let row: BTreeMap<String, String> = serde_wasm_bindgen::from_value(row).map_err(|e| {
-        JsError::new(&format!(
-            "The row is invalid: {e}. Give it as {{ column: text }}."
-        ))
-    })?;
+    let row: BTreeMap<String, String> = serde_wasm_bindgen::from_value(row)
+        .map_err(|e| message_error(message!("input.row", detail = e.to_string())))?;
     to_js(&crate::results::contributions::explain_row(&m, &row).map_err(into_error)?)
 }
 
@@ -359,12 +372,23 @@ static DATE_CLOCK: DateClock = DateClock;
 
 fn read_settings(settings: JsValue) -> Result<SearchSettings, JsError> {
     serde_wasm_bindgen::from_value(settings)
-        .map_err(|e| JsError::new(&format!("The run settings are invalid: {e}.")))
+        .map_err(|e| message_error(message!("input.run_settings", detail = e.to_string())))
 }
 
 fn parse_trial(trial: &str) -> Result<Trial, JsError> {
     serde_json::from_str(trial)
-        .map_err(|e| JsError::new(&format!("Internal error: a trial could not be read: {e}.")))
+        .map_err(|e| internal(message!("internal.trial_read", detail = e.to_string())))
+}
+
+/// A split's failure as the worker reports it: the core's `{ code, params }`.
+fn failure_from_js(error: JsValue) -> Message {
+    serde_wasm_bindgen::from_value(error.clone()).unwrap_or_else(|_| {
+        let detail = error.as_string().unwrap_or_else(|| format!("{error:?}"));
+        AutoMlError::Internal {
+            reason: message!("internal.split_failure", detail),
+        }
+        .to_message()
+    })
 }
 
 /// A split's output as `{ predictions: Float64Array, averageable: boolean }`.
@@ -377,7 +401,7 @@ fn output_to_js(output: &SplitOutput) -> JsValue {
 }
 
 fn output_from_js(value: &JsValue) -> Result<SplitOutput, JsError> {
-    let bad = || JsError::new("Internal error: a split's predictions are missing.");
+    let bad = || internal(message!("internal.split_predictions"));
     let predictions = js_sys::Reflect::get(value, &"predictions".into()).map_err(|_| bad())?;
     let predictions = predictions
         .dyn_ref::<js_sys::Float64Array>()
@@ -446,11 +470,9 @@ impl LeadSession {
     pub fn next_trial(&mut self) -> Result<Option<String>, JsError> {
         self.fault.check(self.session.trials_done());
         match self.session.next_trial() {
-            Some(trial) => serde_json::to_string(&trial).map(Some).map_err(|e| {
-                JsError::new(&format!(
-                    "Internal error: a trial could not be written: {e}."
-                ))
-            }),
+            Some(trial) => serde_json::to_string(&trial)
+                .map(Some)
+                .map_err(|e| internal(message!("internal.trial_write", detail = e.to_string()))),
             None => Ok(None),
         }
     }
@@ -484,22 +506,24 @@ impl LeadSession {
     }
 
     /// Takes a trial's result: `outputs` is an array of `{ predictions, averageable }` in split
-    /// order, or `error` the first split's failure; `seconds` the trial's wall-clock time.
-    /// Returns the `Progress` event of its leaderboard row, or undefined for a failed trial.
+    /// order, or `error` the first split's failure (`{ code, params }`, undefined when none);
+    /// `seconds` the trial's wall-clock time. Returns the `Progress` event of its leaderboard
+    /// row, or undefined for a failed trial.
     pub fn tell(
         &mut self,
         trial: &str,
         outputs: js_sys::Array,
-        error: Option<String>,
+        error: JsValue,
         seconds: f64,
     ) -> Result<JsValue, JsError> {
         let trial = parse_trial(trial)?;
-        let result = match error {
-            Some(e) => Err(e),
-            None => Ok(outputs
+        let result = if !error.is_undefined() && !error.is_null() {
+            Err(failure_from_js(error))
+        } else {
+            Ok(outputs
                 .iter()
                 .map(|v| output_from_js(&v))
-                .collect::<Result<Vec<_>, _>>()?),
+                .collect::<Result<Vec<_>, _>>()?)
         };
         let Some(event) = self.session.tell(&trial, result, seconds) else {
             return Ok(JsValue::UNDEFINED);
@@ -609,7 +633,7 @@ pub fn bench_gbm_fit(
 ) -> Result<String, JsError> {
     use crate::trees::{fingerprint, GbmClassifier, GbmParams, GbmRegressor};
     let params: GbmParams = serde_json::from_str(params_json)
-        .map_err(|e| JsError::new(&format!("The parameters are invalid: {e}.")))?;
+        .map_err(|e| message_error(message!("input.gbm_parameters", detail = e.to_string())))?;
     let x = crate::matrix::Matrix {
         rows,
         cols,
@@ -626,9 +650,7 @@ pub fn bench_gbm_fit(
         if y.iter()
             .any(|&v| !(v >= 0.0 && v.fract() == 0.0 && v < 1e6))
         {
-            return Err(JsError::new(
-                "Class labels must be small non-negative integers.",
-            ));
+            return Err(message_error(message!("input.class_labels")));
         }
         let codes: Vec<u32> = y.iter().map(|&v| v as u32).collect();
         let start = now_ms();
@@ -656,7 +678,7 @@ struct ForecastRunSettings {
 impl ForecastRunSettings {
     fn parse(settings: JsValue) -> Result<ForecastRunSettings, JsError> {
         serde_wasm_bindgen::from_value(settings)
-            .map_err(|e| JsError::new(&format!("The forecast settings are invalid: {e}.")))
+            .map_err(|e| message_error(message!("input.forecast_settings", detail = e.to_string())))
     }
 
     fn series(&self) -> crate::forecast::SeriesOptions {
