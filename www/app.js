@@ -1,6 +1,7 @@
 // The controller: keeps the loaded data and the run state, turns view events into bridge
 // requests and bridge replies into view updates. It never touches the DOM itself.
 import { DEFAULT_SETTINGS, ERROR_NAMES, MAX_FILE_BYTES, WorkerBridge } from "./protocol.js";
+import { pageError, t } from "./i18n.js";
 import { workerScriptURL } from "./trusted-types.js";
 import { USED_KINDS, View, formatBytes } from "./view.js";
 import { Results } from "./results.js";
@@ -37,18 +38,13 @@ export function insertSorted(rows, row) {
   return lo;
 }
 
-/** The message for a file over the size limit, before reading it. */
-export function tooLargeMessage(fileName, size, limit = MAX_FILE_BYTES) {
+/** The error for a file over the size limit, before reading it. */
+export function tooLargeError(fileName, size, limit = MAX_FILE_BYTES) {
   const limitText = formatBytes(limit);
-  let sizeText = formatBytes(size);
-  if (sizeText === limitText) sizeText = `just over ${limitText}`;
-  return `“${fileName}” is ${sizeText}; this page can hold files up to ${limitText}. ` +
-    "Use a sample of the rows (or fewer columns): save it as a smaller file and load that.";
-}
-
-function messageOf(err) {
-  if (err && typeof err.message === "string" && err.message) return err.message;
-  return String(err);
+  const sizeText = formatBytes(size);
+  return sizeText === limitText
+    ? pageError("page.file_just_over", { file: fileName, limit: limitText })
+    : pageError("page.file_too_large", { file: fileName, size: sizeText, limit: limitText });
 }
 
 export class Controller {
@@ -131,17 +127,15 @@ export class Controller {
 
   /** Show `err`; `rowsKept` is how many leaderboard rows a failed run leaves on the page. */
   reportError(err, rowsKept = 0) {
-    let extra = "";
+    const extra = [];
     if (err && err.fatal) {
-      const kept = this.data ? ` Your data (${this.data.fileName}) is still loaded.` : "";
-      const rows = rowsKept > 0
-        ? ` The ${rowsKept === 1 ? "model" : `${rowsKept} models`} tried before it happened ${rowsKept === 1 ? "is" : "are"} kept below; press Start to search again.`
-        : "";
-      extra = err.name === ERROR_NAMES.ENGINE_CRASHED || err.name === ERROR_NAMES.OUT_OF_MEMORY
-        ? `The engine was restarted.${kept}${rows}`
-        : `The engine was reset and starts again on your next try.${kept}${rows}`;
+      const restarted = err.name === ERROR_NAMES.ENGINE_CRASHED || err.name === ERROR_NAMES.OUT_OF_MEMORY;
+      extra.push(t(restarted ? "page.engine_restarted" : "page.engine_reset"));
+      if (this.data) extra.push(t("page.data_kept", { file: this.data.fileName }));
+      if (rowsKept === 1) extra.push(t("page.rows_kept_one"));
+      if (rowsKept > 1) extra.push(t("page.rows_kept", { count: rowsKept }));
     }
-    this.view.showError(messageOf(err), extra);
+    this.view.showError(err, extra.join(" "));
   }
 
   // ---- loading data ------------------------------------------------------------------------
@@ -164,7 +158,7 @@ export class Controller {
     if (!sample) return;
     await this.loadFrom(sample.file, async () => {
       const response = await fetch(`samples/${encodeURIComponent(sample.file)}`);
-      if (!response.ok) throw new Error(`Could not download the example "${sample.title || sample.id}" (HTTP ${response.status}).`);
+      if (!response.ok) throw pageError("page.sample_download", { sample: sample.title || sample.id, status: response.status });
       return response.arrayBuffer();
     }, sample.target);
   }
@@ -177,7 +171,7 @@ export class Controller {
       this.loading = false;
       this.view.hideLoadProgress();
       this.updateButtons();
-      this.view.showError(tooLargeMessage(file.name, file.size));
+      this.view.showError(tooLargeError(file.name, file.size));
       this.view.showStatus(
         this.data ? `Could not load ${file.name}; still using ${this.describeData()}` : `Could not load ${file.name}`,
         "error",
@@ -209,7 +203,7 @@ export class Controller {
     try {
       const bytes = await readBytes();
       if (seq !== this.loadSeq) return;
-      if (bytes.byteLength > MAX_FILE_BYTES) throw new Error(tooLargeMessage(fileName, bytes.byteLength));
+      if (bytes.byteLength > MAX_FILE_BYTES) throw tooLargeError(fileName, bytes.byteLength);
       const inspection = await this.bridge.inspect(bytes.slice(0), fileName, options, (event) => {
         if (seq === this.loadSeq && event && event.kind === "parse") {
           this.view.showLoadProgress(fileName, event.fraction);
@@ -392,15 +386,15 @@ export class Controller {
   /** Check the typed settings; return RunSettings or throw a message for the person. */
   settingsFrom({ targetIndex, task, timeBudget, seed }) {
     const column = this.columns()[targetIndex];
-    if (!column) throw new Error("Choose the column to predict first.");
-    if (!TASKS.has(task)) throw new Error("Choose classification or regression.");
+    if (!column) throw pageError("page.choose_target");
+    if (!TASKS.has(task)) throw pageError("page.choose_task");
     const budget = Number(String(timeBudget).trim());
     if (String(timeBudget).trim() === "" || !Number.isFinite(budget) || budget < 1 || budget > MAX_BUDGET_S) {
-      throw new Error(`The time to search must be a number of seconds from 1 to ${MAX_BUDGET_S}.`);
+      throw pageError("page.bad_budget", { max: MAX_BUDGET_S });
     }
     const seedNumber = Number(String(seed).trim());
     if (String(seed).trim() === "" || !Number.isInteger(seedNumber) || seedNumber < 0 || seedNumber > MAX_SEED) {
-      throw new Error(`The random seed must be a whole number from 0 to ${MAX_SEED}.`);
+      throw pageError("page.bad_seed", { max: MAX_SEED });
     }
     return {
       target: column.name,
@@ -424,7 +418,7 @@ export class Controller {
     try {
       settings = this.settingsFrom(values);
     } catch (err) {
-      this.view.showError(messageOf(err));
+      this.view.showError(err);
       return;
     }
     if (this.nextRunFault) {
@@ -499,7 +493,7 @@ export class Controller {
     // Invalidate the run first so that its rejection (and any late message) is ignored here.
     this.runSeq += 1;
     this.running = false;
-    this.bridge.cancel("Stopped by you.");
+    this.bridge.cancel();
     this.view.showStoppedProgress(this.liveRows.length);
     this.view.showStatus("Stopped", "stopped");
     this.updateButtons();
@@ -573,7 +567,7 @@ const view = new View();
 const bridge = new WorkerBridge();
 let controller = null;
 const results = new Results(bridge, {
-  showError: (message) => view.showError(message),
+  showError: (error) => view.showError(error),
   context: () => (controller && controller.data ? { inspection: controller.data.inspection, fileName: controller.data.fileName } : null),
   engineVersion: () => controller && controller.engineVersion,
 });

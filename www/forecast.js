@@ -9,6 +9,7 @@
 // controller's WorkerBridge (protocol.js: forecastInfo, forecast).
 import { lineChart } from "./charts.js";
 import { download } from "./results.js";
+import { pageError, renderNote } from "./i18n.js";
 
 export const FORECAST_TASK = "forecast";
 const MAX_HORIZON = 10000;
@@ -230,18 +231,18 @@ export class ForecastPanel {
   /** Check the typed settings; ForecastSettings or a thrown message. */
   settingsFrom(values) {
     const column = this.app.columns()[values.targetIndex];
-    if (!column) throw new Error("Choose the column to forecast first.");
-    if (!this.$date.value) throw new Error("Choose the date or time column.");
-    if (column.name === this.$date.value) throw new Error("The column to forecast and the date column must differ.");
+    if (!column) throw pageError("page.choose_forecast_target");
+    if (!this.$date.value) throw pageError("page.choose_date");
+    if (column.name === this.$date.value) throw pageError("page.same_columns");
     const text = String(this.$horizon.value).trim();
     const horizon = Number(text);
     if (text !== "" && (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON)) {
-      throw new Error(`The horizon must be a whole number of steps from 1 to ${MAX_HORIZON}.`);
+      throw pageError("page.bad_horizon", { max: MAX_HORIZON });
     }
     const budget = Number(String(values.timeBudget).trim());
-    if (!Number.isFinite(budget) || budget < 1 || budget > 3600) throw new Error("The time to search must be a number of seconds from 1 to 3600.");
+    if (!Number.isFinite(budget) || budget < 1 || budget > 3600) throw pageError("page.bad_budget", { max: 3600 });
     const seed = Number(String(values.seed).trim());
-    if (!Number.isInteger(seed) || seed < 0) throw new Error("The random seed must be a whole number from 0.");
+    if (!Number.isInteger(seed) || seed < 0) throw pageError("page.bad_forecast_seed");
     const settings = { ...this.baseSettings(column.name), timeBudgetS: budget, seed };
     if (text !== "") settings.horizon = horizon;
     return settings;
@@ -254,7 +255,7 @@ export class ForecastPanel {
     try {
       settings = this.settingsFrom(values);
     } catch (err) {
-      app.view.showError(err.message);
+      app.view.showError(err);
       return;
     }
     const seq = ++app.runSeq;
@@ -325,7 +326,7 @@ export class ForecastPanel {
       el("td", { text: p.time }),
       ...[p.value, p.lo80, p.hi80, p.lo95, p.hi95].map((v) => el("td", { className: "num", text: fmt(v) })),
     ])));
-    this.$notes.replaceChildren(...result.notes.map((n) => el("li", { text: n })));
+    this.$notes.replaceChildren(...result.notes.map((n) => el("li", { text: renderNote(n) })));
     this.$backtestToggle.checked = false;
     this.$results.hidden = false;
     this.drawChart();

@@ -68,13 +68,21 @@
 //   { id, type: "result", value, modelFile }   the answer to "run": `modelFile` is the versioned
 //       model file (Uint8Array, transferred; empty if it could not be made, with a note in
 //       value.notes). The bridge's run() resolves to the SearchResult with `modelFile` added.
-//   { id, type: "error", error: { name, message, fatal } }
-//       the request failed. `fatal` is true after a wasm trap: the instance is unusable and the
-//       bridge replaces the workers. `name` is one of ERROR_NAMES for a fatal error:
-//       "EngineCrashed" (a Rust panic or another trap) or "OutOfMemory" (an allocation the
-//       browser refused, told apart by the core's allocator; the message says so).
+//   { id, type: "error", error: { name, code, params, message, hint, fatal } }
+//       the request failed. `code` and `params` are the message (see Message below) that the
+//       page renders from its catalogue (i18n.js); `message` and `hint` are the core's English
+//       rendering, a fallback (absent for the worker's own fatal errors). `fatal` is true after
+//       a wasm trap: the instance is unusable and the bridge replaces the workers. `name` is one
+//       of ERROR_NAMES for a fatal error: "EngineCrashed" (a Rust panic or another trap, code
+//       "engine.crashed") or "OutOfMemory" (an allocation the browser refused, told apart by
+//       the core's allocator, code "engine.out_of_memory").
 //
 // Shapes (produced by the Rust core, see src/bindings.rs):
+//   Message      = { code: string, params: { [name]: number | string | Message
+//                                              | { items: string[], more: number } } }
+//       Something the core says to a person: a stable code (the key of its words in the
+//       catalogue www/i18n/<lang>.json) and named parameters (src/messages.rs). Every
+//       `notes`, `warnings` and `taskQuestion` below holds Messages; i18n.js renders them.
 //   RunSettings  = { target: string, task: "classification"|"regression",
 //                    timeBudgetS: number, seed: number, folds: number, sheet?: string,
 //                    maxTrials?: number (a trial budget; with timeBudgetS: null, deterministic),
@@ -83,22 +91,23 @@
 //       The last two are TEST-ONLY FAULT INJECTION: once that many trials are done the lead's
 //       core panics or allocates until memory runs out. Only the browser tests set them
 //       (app.js injectFault).
-//   SplitResult  = { split, predictions: Float64Array, averageable: boolean } | { split, error: string }
-//       (`error`: the model could not be fitted on this data; the trial is recorded as failed)
+//   SplitResult  = { split, predictions: Float64Array, averageable: boolean } | { split, error: Message }
+//       (`error`: the model could not be fitted on this data, the core's message; the trial is
+//       recorded as failed)
 //   Kind         = "numeric"|"boolean"|"categorical"|"datetime"|"text"|"identifier"|"constant"
 //                  (text, identifier and constant columns are not used by the models)
 //   Inspection   = { fileName, nRows, nCols,
 //                    columns: [{ name, kind: Kind, missing, missingShare, distinct,
 //                                suggestedTask: "classification"|"regression",
-//                                taskQuestion: string|null (ask the person: few whole numbers),
+//                                taskQuestion: Message|null (ask the person: few whole numbers),
 //                                format: string|null (how numbers/dates are written),
 //                                histogram: [{ label, count }] }],
 //                    preview: string[][] (first rows, raw cell text), defaultTarget: number,
-//                    notes: string[] (what reading decided, e.g. an encoding fallback),
-//                    warnings: string[] (duplicated rows, mostly empty columns),
+//                    notes: Message[] (what reading decided, e.g. an encoding fallback),
+//                    warnings: Message[] (duplicated rows, mostly empty columns),
 //                    duplicateRows: number, sheets: string[] (workbooks), sheet: string|null }
 //   TargetCheck  = { target, task, classCounts: [{ label, count }], missing: number,
-//                    warnings: string[] (leakage, class imbalance) }
+//                    warnings: Message[] (leakage, class imbalance) }
 //   LeaderboardRow = { rank, trial, family, label, params: {name: value},
 //                      metric: "accuracy"|"r2"|…, mean, std, foldScores: number[], fitTimeS,
 //                      sampleRows: number|null (fitted on a sample of that many training rows
@@ -112,7 +121,7 @@
 //   SearchResult = { target, task, metric, nRows, nFeatures, folds, elapsedS, budgetS,
 //                    classes: string[] (class labels; empty for regression),
 //                    leaderboard: LeaderboardRow[] (best first),
-//                    best: { row: LeaderboardRow, refitTimeS }, notes: string[],
+//                    best: { row: LeaderboardRow, refitTimeS }, notes: Message[],
 //                    validation: string, diagnostics: Diagnostics|null }
 //   Diagnostics  = {
 //       outOfFold: { rows: number[] (0-based data rows, header not counted, ascending),
@@ -130,12 +139,12 @@
 //                             points: [{ x: number|string, y: number[] }] }],
 //           for the (up to 5) most important columns: y = mean probability per class (class
 //           order) or [mean value], the final model over a sample of at most 500 rows
-//       seconds: number, notes: string[] }
+//       seconds: number, notes: Message[] }
 //   Predictions  = { columns: string[] (the model's input columns),
 //                    rows: [{ prediction: string|number, probabilities?: number[] }] (one per
 //                    data row, in order; probabilities in class order, classification only),
 //                    classes: string[], unseen: [{ column, count }] (unseen category levels),
-//                    notes: string[] (columns ignored, unseen levels, unreadable values) }
+//                    notes: Message[] (columns ignored, unseen levels, unreadable values) }
 //       A data file lacking model columns gives an error naming every missing column.
 //   RowExplanation = { prediction: string|number, probabilities: number[]|null,
 //                      base: number[] (per class, or [value]),
@@ -153,7 +162,7 @@
 //   ForecastSettings = { target: string, date: string, id?: string, horizon?: number,
 //                        timeBudgetS?: number, seed?: number, sheet?: string }
 //   SeriesInfo   = { frequency: "hourly"|"daily"|"weekly"|"monthly"|"quarterly"|"yearly",
-//                    defaultHorizon, n, periods: number[], futureRows, notes: string[] }
+//                    defaultHorizon, n, periods: number[], futureRows, notes: Message[] }
 //   Scores       = { mase, smape (%), mae, rmse }   (mean over the backtest windows)
 //   ForecastRow  = { rank, trial, label, model: object, scores: Scores, timeS }
 //   ForecastResult = { target, dateColumn, frequency, periods, n, horizon, origins,
@@ -164,8 +173,9 @@
 //                      backtests: [{ times: string[], forecast: number[], actual: number[],
 //                                    scores: Scores }],
 //                      intervals: string, intervalCoverage: [number, number],
-//                      notes: string[], trials, elapsedS, seed }
+//                      notes: Message[], trials, elapsedS, seed }
 
+import { describeError } from "./i18n.js";
 import { workerScriptURL } from "./trusted-types.js";
 
 /** Message type names, shared by both sides. */
@@ -208,11 +218,19 @@ export const DEFAULT_SETTINGS = Object.freeze({
   folds: 5,
 });
 
-/** An error reply turned into an exception. `fatal` means the worker was replaced. */
+/**
+ * An error reply turned into an exception. `fatal` means the worker was replaced. `code` and
+ * `params` are the message; `message` and `hint` its words from the page's catalogue (the
+ * core's English when the catalogue lacks the code).
+ */
 export class WorkerError extends Error {
-  constructor({ name = "Error", message = "unknown error", fatal = false } = {}) {
-    super(message);
+  constructor({ name = "Error", code, params, message = "", hint = "", fatal = false } = {}) {
+    const words = describeError({ code, params, message: message || code || "unknown error", hint });
+    super(words.message);
     this.name = name;
+    this.code = code;
+    this.params = params || {};
+    this.hint = words.hint;
     this.fatal = fatal;
   }
 }
@@ -249,7 +267,9 @@ class PoolWorker {
       event.preventDefault();
       bridge.replace(new WorkerError({
         name: "WorkerFailed",
-        message: `The search worker failed: ${event.message || "it could not be loaded"}. Reload the page and try again.`,
+        ...(event.message
+          ? { code: "engine.worker_failed", params: { detail: event.message } }
+          : { code: "engine.worker_not_loaded", params: {} }),
         fatal: true,
       }));
     };
@@ -348,7 +368,8 @@ export class WorkerBridge {
         if (this.pool !== pool) return;
         this.replace(new WorkerError({
           name: "WorkerFailed",
-          message: `The search engine could not be loaded: ${err && err.message ? err.message : err}. Reload the page and try again.`,
+          code: "engine.load_failed",
+          params: { detail: String(err && err.message ? err.message : err) },
           fatal: true,
         }));
       },
@@ -407,7 +428,7 @@ export class WorkerBridge {
         fail(err);
         // the lead waits for these predictions: a failure elsewhere ends the run
         if (this.pool === pool && !(err && err.fatal)) {
-          this.replace(new WorkerError({ name: err.name, message: err.message, fatal: false }));
+          this.replace(new WorkerError({ name: err.name, code: err.code, params: err.params, message: err.message, hint: err.hint, fatal: false }));
         }
       }
     };
@@ -458,8 +479,8 @@ export class WorkerBridge {
   }
 
   /** Stop whatever runs now: terminate every worker; the next request starts a fresh pool. */
-  cancel(reason = "Stopped.") {
-    this.replace(new WorkerError({ name: "Cancelled", message: reason, fatal: false }));
+  cancel() {
+    this.replace(new WorkerError({ name: "Cancelled", code: "run.stopped", fatal: false }));
   }
 
   replace(error) {

@@ -27,7 +27,7 @@ const loaded = moduleGiven.then((module) => init({ module_or_path: module })).th
     // Rethrown outside the promise, so the worker's error event fires and the bridge
     // reports the failure instead of waiting for "ready" forever.
     setTimeout(() => {
-      throw new Error(`The search engine could not be loaded: ${err && err.message ? err.message : err}`);
+      throw new Error(String(err && err.message ? err.message : err));
     });
     throw err;
   },
@@ -65,29 +65,46 @@ function isFatal(err) {
   return err instanceof WebAssembly.RuntimeError || isOutOfMemory(err);
 }
 
+/**
+ * An error the worker itself finds, as a message of the catalogue (the page renders it; the
+ * worker has no catalogue, so its own `message` is only the code).
+ */
+function codedError(code, params = {}) {
+  return Object.assign(new Error(code), { code, params });
+}
+
+/** A split's failure for the lead's `tell`: the core's `{ code, params }` when it has one. */
+function failureOf(err) {
+  if (err && typeof err.code === "string") return { code: err.code, params: err.params || {} };
+  return String(err && err.message ? err.message : err);
+}
+
 function errorReply(id, err) {
   let error;
   if (isOutOfMemory(err)) {
     // The instance cannot be trusted after that: the bridge replaces the worker.
     const wanted = failedAllocation();
-    const wantedText = wanted > 0 ? ` another ${Math.max(1, Math.round(wanted / MB))} MB` : " more memory";
+    const held = Math.round(memoryBytes() / MB);
     error = {
       name: ERROR_NAMES.OUT_OF_MEMORY,
-      message:
-        `The search ran out of memory: the browser would not give the engine${wantedText} ` +
-        `(it already held ${Math.round(memoryBytes() / MB)} MB). ` +
-        "Try a smaller file (fewer rows or columns) or a shorter search.",
+      ...(wanted > 0
+        ? { code: "engine.out_of_memory", params: { wanted_mb: Math.max(1, Math.round(wanted / MB)), held_mb: held } }
+        : { code: "engine.out_of_memory_unknown", params: { held_mb: held } }),
       fatal: true,
     };
   } else if (err instanceof WebAssembly.RuntimeError) {
     // A wasm trap (RuntimeError: unreachable) means a Rust panic: the instance is unusable.
-    error = {
-      name: ERROR_NAMES.ENGINE_CRASHED,
-      message: `The search engine crashed (${err.message}). Try again; if it happens again with this file, please report it.`,
-      fatal: true,
-    };
+    error = { name: ERROR_NAMES.ENGINE_CRASHED, code: "engine.crashed", params: { detail: err.message }, fatal: true };
   } else {
-    error = { name: (err && err.name) || "Error", message: String(err && err.message ? err.message : err), fatal: false };
+    // The core's errors carry { code, params } and their English `message` and `hint`.
+    error = {
+      name: (err && err.name) || "Error",
+      code: err && typeof err.code === "string" ? err.code : undefined,
+      params: err && err.params && typeof err.params === "object" ? err.params : undefined,
+      message: String(err && err.message ? err.message : err),
+      hint: err && typeof err.hint === "string" ? err.hint : undefined,
+      fatal: false,
+    };
   }
   self.postMessage({ id, type: MSG.ERROR, error });
 }
@@ -106,7 +123,7 @@ function evaluateSplits(evaluate, trial, splits) {
       results.push({ split, predictions: output.predictions, averageable: output.averageable });
     } catch (err) {
       if (isFatal(err)) throw err;
-      results.push({ split, error: String(err && err.message ? err.message : err) });
+      results.push({ split, error: failureOf(err) });
     }
   }
   return results;
@@ -218,7 +235,7 @@ self.onmessage = async (event) => {
       jobs = new SplitJobs(new Uint8Array(msg.bytes), msg.fileName, msg.settings, msg.worker, msg.workers);
       self.postMessage({ id: msg.id, type: MSG.RESULT, value: { splits: Array.from(jobs.own_splits()) }, memoryBytes: memoryBytes() });
     } else if (msg.type === MSG.EVALUATE) {
-      if (!jobs) throw new Error("Internal error: split jobs arrived before the worker was prepared.");
+      if (!jobs) throw codedError("internal.error", { reason: { code: "internal.jobs_before_prepare", params: {} } });
       const results = evaluateSplits((t, s) => jobs.evaluate_split(t, s), msg.trial, msg.splits);
       const transfer = results.filter((r) => r.predictions).map((r) => r.predictions.buffer);
       self.postMessage({ id: msg.id, type: MSG.RESULT, value: results, memoryBytes: memoryBytes() }, transfer);
@@ -229,7 +246,7 @@ self.onmessage = async (event) => {
     } else if (msg.type === MSG.PANIC) {
       trigger_panic();
     } else {
-      throw new Error(`Unknown request type "${msg.type}".`);
+      throw codedError("internal.error", { reason: { code: "internal.unknown_request", params: { type: String(msg.type) } } });
     }
   } catch (err) {
     errorReply(msg.id, err);

@@ -18,8 +18,11 @@ pub const MAX_COLUMNS: usize = 16_384;
 /// longer one is nearly always a double quote that is never closed, swallowing the file.
 pub const MAX_FIELD_BYTES: usize = 1 << 20;
 
+/// What to say about a format people load by mistake.
+type Reason = fn() -> Message;
+
 /// File signatures of formats that people load by mistake, with what to say about them.
-const SIGNATURES: [(&[u8], fn() -> Message); 7] = [
+const SIGNATURES: [(&[u8], Reason); 7] = [
     (b"PK\x03\x04", || message!("not_text.zip")),
     (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", || {
         message!("not_text.old_office")
