@@ -573,7 +573,10 @@ const results = new Results(bridge, {
 });
 controller = new Controller(view, bridge, results);
 controller.init();
-window.addEventListener("load", () => registerServiceWorker(view));
+// The page's modules run once the message catalogue is loaded (i18n.js), which can be after
+// the load event.
+if (document.readyState === "complete") registerServiceWorker(view);
+else window.addEventListener("load", () => registerServiceWorker(view));
 
 // TEST-ONLY FAULT INJECTION for the browser tests: the bridge (bridge.panic()) and faults
 // injected into the next run (injectFault({ faultAfterTrials: 2, faultKind: "panic" | "oom" })).
