@@ -384,3 +384,6 @@ pub fn run_search(
 pub fn metric_value(metric: Metric, truth: Truth<'_>, predicted: &Predicted<'_>) -> f64 {
     metric.value(truth, predicted)
 }
+
+#[cfg(test)]
+mod tests;
