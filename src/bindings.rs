@@ -485,9 +485,11 @@ impl LeadSession {
     }
 
     /// The next trial as JSON text (opaque to JavaScript: its seed is a 64-bit integer), or
-    /// undefined when the search is over. TEST-ONLY FAULT INJECTION (feature `test-hooks`)
-    /// happens here: once `faultAfterTrials` trials are told, this fails as `faultKind` says.
+    /// undefined when the search is over.
     pub fn next_trial(&mut self) -> Result<Option<String>, JsError> {
+        // TEST-ONLY FAULT INJECTION (feature `test-hooks`; a plain comment, so the production
+        // glue does not mention it): once `faultAfterTrials` trials are told, this fails as
+        // `faultKind` says.
         self.fault.check(self.session.trials_done());
         match self.session.next_trial() {
             Some(trial) => serde_json::to_string(&trial).map(Some).map_err(|e| {
@@ -638,9 +640,9 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Benchmark entry (cargo feature `bench`), not in the page's builds: fits the tree engine's gradient boosting on `x`
-/// (`rows × cols`, row-major) and `y` (numbers for `task` "regression", else class codes)
-/// with `params_json` (a `GbmParams` object, seed 0) and returns
+/// Benchmark entry (cargo feature `bench`), not in the page's builds: fits the tree engine's
+/// gradient boosting on `x` (`rows × cols`, row-major) and `y` (numbers for `task`
+/// "regression", else class codes) with `params_json` (a `GbmParams` object, seed 0) and returns
 /// `{"seconds": fit time, "fingerprint": model digest}` as JSON, for
 /// `bench/wasm_vs_native.mjs` to compare with the native build.
 #[cfg(feature = "bench")]
