@@ -11,14 +11,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh --browser
 
 echo "== 1/3 native Rust tests"
-cargo test --release
+cargo test --profile test-release
 
 echo "== 2/3 wasm tests in headless Chromium (dedicated worker)"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-cargo test --release --target wasm32-unknown-unknown --test wasm --test conformance
+cargo test --profile test-release --target wasm32-unknown-unknown --test wasm --test conformance
 
 echo "== 3/3 page: unit tests of the page's pure modules, then browser tests of the page"
 node --test tests/unit/

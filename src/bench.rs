@@ -14,11 +14,12 @@
 //! This module does no file input or output (it also builds for wasm32): the caller reads the
 //! index, the split files and the CSVs, and writes the reports.
 
+use crate::clock::Clock;
 use crate::data::{Table, TextColumn};
 use crate::error::{AutoMlError, Result};
 use crate::metrics::{accuracy, balanced_accuracy, binary_auc, f1_macro, log_loss, mean_std, r2};
 use crate::models::Prediction;
-use crate::search::{run_search, Clock, Control, Progress, SearchSettings};
+use crate::search::{run_search, Control, Progress, SearchSettings};
 use crate::target::{prepare_target, Target};
 use crate::Task;
 use serde::Serialize;
@@ -329,7 +330,7 @@ pub fn run_fold(
         Task::Classification => {
             let classes = &outcome.result.classes;
             let scored: Vec<usize> = (0..test.n_rows())
-                .filter(|&r| !crate::cells::is_missing(cells.get(r)))
+                .filter(|&r| !crate::data::cells::is_missing(cells.get(r)))
                 .collect();
             let labels: Vec<String> = scored.iter().map(|&r| cells.get(r).to_string()).collect();
             let k = classes.len();
@@ -427,8 +428,8 @@ pub fn summarize(dataset: &BenchDataset, budget_s: f64, folds: Vec<FoldReport>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::SystemClock;
     use crate::read_csv;
-    use crate::search::SystemClock;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-12

@@ -7,17 +7,18 @@
 //! only with the feature `bench` (`bench/wasm_vs_native.mjs`): the page's production build
 //! exports neither.
 
+use crate::clock::Clock;
 use crate::data::{
-    check_target as check_table_target, classify, inspect as inspect_table, read_table,
-    suggested_task, ReadOptions, Table,
+    classify, inspect as inspect_table, read_table, suggested_task, ReadOptions, Table,
 };
 use crate::error::AutoMlError;
-use crate::model_file::{fnv1a64, load as load_model, ModelFile};
 use crate::preprocess::schema_with_choices;
+use crate::results::model_file::{fnv1a64, load as load_model, ModelFile};
 use crate::search::{
-    run_search as run, Clock, Control, Progress, SearchSession, SearchSettings, SplitOutput,
-    SplitWorker, Trial,
+    run_search as run, Control, Progress, SearchSession, SearchSettings, SplitOutput, SplitWorker,
+    Trial,
 };
+use crate::target::check_target as check_table_target;
 use serde::{Deserialize, Serialize};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
@@ -254,41 +255,21 @@ pub fn run_search(
     finish_run(&table, &settings, outcome, &mut observer)
 }
 
-/// After a search: the explain phase (diagnostics) and the model file, kept for
-/// `take_model_file` and as the cached model. A failure here must not lose the run's result:
-/// it becomes a note.
+/// After a search: the explain phase (diagnostics) and the model file (through the one results
+/// path, [`crate::results::finish_run`]), kept for `take_model_file` and as the cached model.
 fn finish_run(
     table: &Table,
     settings: &SearchSettings,
-    mut outcome: crate::search::SearchOutcome,
+    outcome: crate::search::SearchOutcome,
     observer: &mut dyn crate::search::Observer,
 ) -> Result<JsValue, JsError> {
-    match crate::explain::diagnose(table, settings, &outcome, &DateClock, observer) {
-        Ok(d) => outcome.result.diagnostics = Some(d),
-        Err(e) => outcome
-            .result
-            .notes
-            .push(format!("The explanations could not be computed: {e}")),
-    }
-    let file = ModelFile::from_run(table, settings, &outcome).and_then(|m| {
-        let bytes = m.to_bytes()?;
-        Ok((bytes, m))
-    });
-    match file {
-        Ok((bytes, model)) => {
-            let key = fnv1a64(&bytes);
-            LAST_MODEL_FILE.with(|f| *f.borrow_mut() = bytes);
-            MODEL_CACHE.with(|c| *c.borrow_mut() = Some((key, std::rc::Rc::new(model))));
-        }
-        Err(e) => {
-            LAST_MODEL_FILE.with(|f| f.borrow_mut().clear());
-            outcome
-                .result
-                .notes
-                .push(format!("The model file could not be made: {e}"));
-        }
-    }
-    to_js(&outcome.result)
+    LAST_MODEL_FILE.with(|f| f.borrow_mut().clear());
+    let run = crate::results::finish_run(table, settings, outcome, &DateClock, observer, true)
+        .map_err(into_error)?;
+    let key = fnv1a64(&run.model_bytes);
+    LAST_MODEL_FILE.with(|f| *f.borrow_mut() = run.model_bytes);
+    MODEL_CACHE.with(|c| *c.borrow_mut() = Some((key, std::rc::Rc::new(run.model))));
+    to_js(&run.report)
 }
 
 thread_local! {
@@ -330,7 +311,7 @@ struct ModelInfo<'a> {
     task: crate::data::Task,
     metric: crate::metrics::Metric,
     classes: &'a [String],
-    columns: Vec<crate::model_file::ModelColumn>,
+    columns: Vec<crate::results::model_file::ModelColumn>,
     created_with: &'a str,
     format_version: u32,
     best: &'a serde_json::Value,
@@ -396,7 +377,7 @@ pub fn explain_row(model: &[u8], row: JsValue) -> Result<JsValue, JsError> {
             "The row is invalid: {e}. Give it as {{ column: text }}."
         ))
     })?;
-    to_js(&crate::explain::explain_row(&m, &row).map_err(into_error)?)
+    to_js(&crate::results::contributions::explain_row(&m, &row).map_err(into_error)?)
 }
 
 /// The clock of every session: `Date.now()`.
@@ -658,7 +639,7 @@ pub fn bench_gbm_fit(
     use crate::trees::{fingerprint, GbmClassifier, GbmParams, GbmRegressor};
     let params: GbmParams = serde_json::from_str(params_json)
         .map_err(|e| JsError::new(&format!("The parameters are invalid: {e}.")))?;
-    let x = crate::preprocess::Matrix {
+    let x = crate::matrix::Matrix {
         rows,
         cols,
         data: x.to_vec(),

@@ -9,33 +9,31 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod bench;
-pub mod cells;
-pub mod cv;
+pub mod clock;
 pub mod data;
-pub mod ensemble;
 pub mod error;
-pub mod explain;
 pub mod forecast;
-pub mod guard;
+pub mod math;
+pub mod matrix;
 pub mod metrics;
-pub mod model_file;
 pub mod models;
 pub mod preprocess;
+pub mod results;
 pub mod rng;
 pub mod search;
 pub mod target;
 pub mod trees;
-pub mod tuner;
-pub mod workbook;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
 
-pub use data::{check_target, inspect, read_csv, read_table, Inspection, ReadOptions, Table, Task};
+pub use clock::{Clock, SystemClock};
+pub use data::{inspect, read_csv, read_table, Inspection, ReadOptions, Table, Task};
 pub use error::{AutoMlError, Result};
 pub use search::{
-    run_search, Clock, Control, Observer, Progress, SearchOutcome, SearchResult, SearchSettings,
+    run_search, Control, Observer, Progress, SearchOutcome, SearchResult, SearchSettings,
 };
+pub use target::check_target;
 
 /// The crate's version, shown by the page and the command line.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

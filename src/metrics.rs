@@ -116,7 +116,7 @@ impl Metric {
                 if y.is_empty() || k == 0 || proba.len() != y.len() * k {
                     return f64::NAN;
                 }
-                let pred: Vec<u32> = proba.chunks_exact(k).map(argmax).collect();
+                let pred: Vec<u32> = crate::math::argmax_rows(proba, k);
                 match self {
                     Metric::Accuracy => accuracy(y, &pred),
                     Metric::BalancedAccuracy => balanced_accuracy(y, &pred, k),
@@ -159,16 +159,6 @@ impl Metric {
             -score
         }
     }
-}
-
-fn argmax(row: &[f64]) -> u32 {
-    let mut best = 0;
-    for (i, v) in row.iter().enumerate() {
-        if *v > row[best] {
-            best = i;
-        }
-    }
-    best as u32
 }
 
 /// Share of positions where `pred` equals `truth`.

@@ -1,11 +1,14 @@
 //! The column to predict: checked for the chosen task and encoded (class codes or numbers).
 //! Rows whose target is missing are left out here, with a count.
 
-use crate::cells::{is_missing, parse_number, parse_number_as};
-use crate::data::{classify, Table, Task};
+use crate::data::cells::parse_date_as;
+use crate::data::cells::{is_missing, parse_number, parse_number_as};
+use crate::data::top_levels;
+use crate::data::{classify, Bar, ColumnKind, ColumnSpec, Table, Task, TextColumn};
 use crate::error::{AutoMlError, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
 /// Largest magnitude of a number to predict. Squared errors of larger values overflow, so
 /// every score would be NaN; such a column must be rescaled first.
@@ -187,6 +190,199 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
         target,
         notes,
     })
+}
+
+/// What the page shows once a target is chosen: class counts and warnings.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetCheck {
+    /// The target column.
+    pub target: String,
+    /// The task checked.
+    pub task: Task,
+    /// Rows per class, most frequent first (classification).
+    pub class_counts: Vec<Bar>,
+    /// Rows without a target value (left out of the run).
+    pub missing: usize,
+    /// Problems worth a look: leakage, imbalance.
+    pub warnings: Vec<String>,
+}
+
+/// Checks a target: class balance and columns that alone predict it almost perfectly.
+pub fn check_target(
+    table: &Table,
+    target: usize,
+    task: Task,
+    schema: &[ColumnSpec],
+) -> TargetCheck {
+    let cells = &table.columns[target];
+    let name = &table.names[target];
+    let rows: Vec<usize> = (0..cells.len())
+        .filter(|&r| !is_missing(cells.get(r)))
+        .collect();
+    let mut warnings = Vec::new();
+    let mut class_counts = Vec::new();
+    // the target as class codes (classification) or numbers (regression)
+    let mut codes: Vec<usize> = Vec::new();
+    let mut values: Vec<f64> = Vec::new();
+    match task {
+        Task::Classification => {
+            let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+            for &r in &rows {
+                let n = index.len();
+                codes.push(*index.entry(cells.get(r)).or_insert(n));
+            }
+            class_counts = top_levels(cells, 20);
+            let mut totals = vec![0usize; index.len()];
+            codes.iter().for_each(|&k| totals[k] += 1);
+            let n = rows.len().max(1) as f64;
+            let labels: Vec<&str> = {
+                let mut l = vec![""; index.len()];
+                index.iter().for_each(|(name, &i)| l[i] = name);
+                l
+            };
+            if (2..=10).contains(&totals.len()) {
+                let (small, big) = (0..totals.len()).fold((0, 0), |(s, b), c| {
+                    (
+                        if totals[c] < totals[s] { c } else { s },
+                        if totals[c] > totals[b] { c } else { b },
+                    )
+                });
+                let share = totals[small] as f64 / n;
+                if share <= 0.1 {
+                    warnings.push(format!(
+                        "The classes are imbalanced: \"{}\" is {:.1}% of rows, \"{}\" {:.1}%. Always predicting \"{}\" already scores {:.1}% accuracy; compare models with that in mind.",
+                        labels[small],
+                        share * 100.0,
+                        labels[big],
+                        totals[big] as f64 / n * 100.0,
+                        labels[big],
+                        totals[big] as f64 / n * 100.0
+                    ));
+                }
+            }
+        }
+        Task::Regression => {
+            let format = classify(name, cells).number_format;
+            for &r in &rows {
+                values.push(parse_number_as(cells.get(r), format).unwrap_or(f64::NAN));
+            }
+        }
+    }
+    // leakage: a single column whose values (binned) determine the target
+    let n = rows.len();
+    if n >= 20 {
+        for (c, spec) in schema.iter().enumerate() {
+            if c == target || !spec.kind.is_used() {
+                continue;
+            }
+            let col = &table.columns[c];
+            let bins = bin_codes(col, spec, &rows);
+            let score = match task {
+                Task::Classification => {
+                    let n_classes = codes.iter().max().map_or(0, |m| m + 1);
+                    let mut table_counts: HashMap<usize, Vec<usize>> = HashMap::new();
+                    for (i, &b) in bins.iter().enumerate() {
+                        table_counts.entry(b).or_insert_with(|| vec![0; n_classes])[codes[i]] += 1;
+                    }
+                    let hits: usize = table_counts
+                        .values()
+                        .map(|v| v.iter().copied().max().unwrap_or(0))
+                        .sum();
+                    let mut totals = vec![0usize; n_classes];
+                    codes.iter().for_each(|&k| totals[k] += 1);
+                    let majority = totals.iter().copied().max().unwrap_or(0);
+                    if majority as f64 / n as f64 > 0.95 {
+                        continue;
+                    }
+                    hits as f64 / n as f64
+                }
+                Task::Regression => {
+                    let mut sums: HashMap<usize, (f64, usize)> = HashMap::new();
+                    for (i, &b) in bins.iter().enumerate() {
+                        if values[i].is_finite() {
+                            let e = sums.entry(b).or_insert((0.0, 0));
+                            e.0 += values[i];
+                            e.1 += 1;
+                        }
+                    }
+                    let finite: Vec<f64> =
+                        values.iter().copied().filter(|v| v.is_finite()).collect();
+                    let mean = finite.iter().sum::<f64>() / finite.len().max(1) as f64;
+                    let ss_tot: f64 = finite.iter().map(|v| (v - mean).powi(2)).sum();
+                    let ss_res: f64 = bins
+                        .iter()
+                        .zip(&values)
+                        .filter(|(_, v)| v.is_finite())
+                        .map(|(b, v)| {
+                            let (s, k) = sums[b];
+                            (v - s / k as f64).powi(2)
+                        })
+                        .sum();
+                    if ss_tot <= 0.0 {
+                        continue;
+                    }
+                    1.0 - ss_res / ss_tot
+                }
+            };
+            // with many bins of one row each, a column "predicts" anything: require repeats
+            let distinct_bins = bins.iter().collect::<HashSet<_>>().len();
+            if score >= 0.98 && distinct_bins * 5 <= n {
+                warnings.push(format!(
+                    "Column \"{}\" alone predicts \"{name}\" almost perfectly ({:.1}%). If it is only known after the outcome (a leak), exclude it, or the scores will be too good to be true.",
+                    spec.name,
+                    score * 100.0
+                ));
+            }
+        }
+    }
+    // what the run itself would refuse, said now
+    if let Err(e) = crate::target::prepare_target(table, target, task) {
+        warnings.insert(0, format!("{e} {}", e.hint()));
+    }
+    TargetCheck {
+        target: name.clone(),
+        task,
+        class_counts,
+        missing: cells.len() - n,
+        warnings,
+    }
+}
+
+/// Codes for a leakage check: quantile bins of numbers and dates, labels as they are.
+fn bin_codes(col: &TextColumn, spec: &ColumnSpec, rows: &[usize]) -> Vec<usize> {
+    let value = |r: usize| -> Option<f64> {
+        let c = col.get(r);
+        match spec.kind {
+            ColumnKind::Numeric => parse_number_as(c, spec.number_format),
+            ColumnKind::Datetime => spec
+                .date_format
+                .and_then(|f| parse_date_as(c, f))
+                .map(|d| d.seconds),
+            _ => None,
+        }
+    };
+    match spec.kind {
+        ColumnKind::Numeric | ColumnKind::Datetime => {
+            let mut sorted: Vec<f64> = rows.iter().filter_map(|&r| value(r)).collect();
+            sorted.sort_by(f64::total_cmp);
+            let edges: Vec<f64> = (1..20)
+                .filter_map(|i| sorted.get(i * sorted.len() / 20).copied())
+                .collect();
+            rows.iter()
+                .map(|&r| value(r).map_or(usize::MAX, |v| edges.partition_point(|&e| e <= v)))
+                .collect()
+        }
+        _ => {
+            let mut index: HashMap<&str, usize> = HashMap::new();
+            rows.iter()
+                .map(|&r| {
+                    let n = index.len();
+                    *index.entry(col.get(r)).or_insert(n)
+                })
+                .collect()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -222,7 +222,7 @@ fn fit_model_out_then_predict_gives_the_in_process_predictions() {
     let outcome = automl::run_search(
         &table,
         &settings,
-        &automl::search::SystemClock::new(),
+        &automl::clock::SystemClock::new(),
         &mut |_: &automl::Progress| automl::Control::Continue,
     )
     .unwrap();

@@ -3,11 +3,12 @@
 //! probabilities, determinism, a serialization round trip, bad inputs that must give errors and
 //! never panics, and an accuracy threshold on a seeded split of a real dataset.
 
-use automl::cv::{kfold, stratified_kfold};
 use automl::data::Task;
+use automl::matrix::Matrix;
 use automl::metrics::{accuracy, r2};
 use automl::models::{Family, FittedModel, Labels, ModelSpec, Prediction};
-use automl::preprocess::{Frame, Matrix, Pipeline};
+use automl::preprocess::{Frame, Pipeline};
+use automl::search::folds::{kfold, stratified_kfold};
 use automl::target::{prepare_target, Target};
 use automl::{read_csv, AutoMlError};
 

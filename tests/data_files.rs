@@ -4,9 +4,10 @@
 mod common;
 use common::quiet;
 
+use automl::clock::SystemClock;
 use automl::data::{detect_schema, ColumnKind};
 use automl::preprocess::{ColumnChoices, Frame, Pipeline};
-use automl::search::{run_search, SearchSettings, SystemClock};
+use automl::search::{run_search, SearchSettings};
 use automl::{inspect, read_csv, read_table, AutoMlError, ReadOptions};
 use std::collections::BTreeMap;
 

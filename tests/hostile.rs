@@ -5,7 +5,7 @@
 //! wrong; the command line exits with 0 or 2, names the file on error, and never prints a
 //! terminal control character it read from the file.
 
-use automl::search::SystemClock;
+use automl::clock::SystemClock;
 use automl::{inspect, read_csv, run_search, Control, Progress, SearchSettings, Task};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -307,7 +307,7 @@ fn fuzz_regressions_do_not_panic() {
 /// Loads `bytes` as a model file (framed, then as a bare JSON body); a model that loads
 /// predicts and explains a row. No panic; a refusal is a model-file error with a hint.
 fn through_model_file(name: &str, bytes: &[u8]) {
-    use automl::model_file::{load, ModelFile};
+    use automl::results::model_file::{load, ModelFile};
     for loaded in [load(bytes, name), ModelFile::from_json(bytes, name)] {
         match loaded {
             Ok(model) => {
@@ -318,7 +318,7 @@ fn through_model_file(name: &str, bytes: &[u8]) {
                     .map(|s| (s.name.clone(), "1".to_string()))
                     .collect();
                 let _ = model.predict_rows(std::slice::from_ref(&row));
-                let _ = automl::explain::explain_row(&model, &row);
+                let _ = automl::results::contributions::explain_row(&model, &row);
             }
             Err(e) => assert!(!e.hint().is_empty(), "{name}: {e}"),
         }
@@ -398,7 +398,7 @@ fn damaged_model_files_are_refused_with_their_reason() {
     for (name, expected) in MODEL_CORPUS {
         let path = dir.join(name);
         let bytes = std::fs::read(&path).unwrap();
-        let e = automl::model_file::load(&bytes, name)
+        let e = automl::results::model_file::load(&bytes, name)
             .err()
             .unwrap_or_else(|| panic!("{name} loaded"));
         let message = e.to_string();

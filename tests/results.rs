@@ -5,12 +5,14 @@
 mod common;
 use common::table;
 
-use automl::ensemble::FinalModel;
-use automl::explain::{diagnose, explain_row};
-use automl::model_file::{load, ModelFile};
+use automl::clock::SystemClock;
 use automl::models::{Labels, ModelSpec};
 use automl::preprocess::{Frame, Pipeline, TargetView};
-use automl::search::{run_search, Control, Progress, SearchOutcome, SearchSettings, SystemClock};
+use automl::results::contributions::explain_row;
+use automl::results::diagnostics::diagnose;
+use automl::results::model_file::{load, ModelFile};
+use automl::search::ensemble::FinalModel;
+use automl::search::{run_search, Control, Progress, SearchOutcome, SearchSettings};
 use automl::{read_csv, AutoMlError, Table};
 use std::collections::BTreeMap;
 
@@ -234,7 +236,7 @@ fn damaged_foreign_and_newer_model_files_are_named() {
     let framed = format!(
         "AUTOML-MODEL 1\ncreated-with automl 0.1.0\nbody-bytes {}\nbody-fnv1a64 {:016x}\n\n",
         body.len(),
-        automl::model_file::fnv1a64(body)
+        automl::results::model_file::fnv1a64(body)
     );
     let mut wrong = framed.into_bytes();
     wrong.extend_from_slice(body);

@@ -3,7 +3,9 @@
 mod common;
 use common::{quiet, table, trials};
 
-use automl::search::{run_search, Clock, Control, Progress, SearchSettings, SystemClock};
+use automl::clock::Clock;
+use automl::clock::SystemClock;
+use automl::search::{run_search, Control, Progress, SearchSettings};
 use automl::Task;
 use std::cell::Cell;
 use std::rc::Rc;

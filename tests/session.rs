@@ -5,9 +5,8 @@
 mod common;
 use common::{quiet, table, trials};
 
-use automl::search::{
-    run_search, SearchOutcome, SearchSession, SearchSettings, SplitWorker, SystemClock,
-};
+use automl::clock::SystemClock;
+use automl::search::{run_search, SearchOutcome, SearchSession, SearchSettings, SplitWorker};
 use automl::{read_csv, Table};
 
 /// Drives a session the way the page's pool does: split `s` runs on worker `s % workers`

@@ -2,9 +2,10 @@
 //! R² thresholds on the project's test data, with the crate's own preprocessing learned on
 //! each fold's training rows.
 
-use automl::cv::{kfold, stratified_kfold};
+use automl::matrix::Matrix;
 use automl::metrics::{accuracy, r2};
-use automl::preprocess::{Frame, Matrix, Pipeline};
+use automl::preprocess::{Frame, Pipeline};
+use automl::search::folds::{kfold, stratified_kfold};
 use automl::target::{prepare_target, Target};
 use automl::trees::{
     ForestClassifier, ForestParams, ForestRegressor, GbmClassifier, GbmParams, GbmRegressor,

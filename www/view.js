@@ -104,6 +104,12 @@ export function formatParams(params) {
 
 /** Columns shown in the preview table; a wider file shows its first ones and says so. */
 const PREVIEW_COLUMNS = 100;
+/**
+ * Rows of the column profile drawn at first, and added by each "Show more": a wide file
+ * (thousands of columns) gets its other rows on request or through the search box, so the page
+ * does work in proportion to what it shows. Every column stays reachable by name.
+ */
+export const PROFILE_ROWS = 100;
 /** Characters of a cell shown in the preview (the full text, up to TITLE_CHARS, on hover). */
 const CELL_CHARS = 200;
 const TITLE_CHARS = 2000;
@@ -113,8 +119,11 @@ function clip(text, max) {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/** One formatter for every count: `toLocaleString` builds a new one on each call, which adds up. */
+const COUNT_FORMAT = new Intl.NumberFormat("en-US");
+
 function formatCount(n) {
-  return typeof n === "number" && Number.isFinite(n) ? n.toLocaleString("en-US") : "?";
+  return typeof n === "number" && Number.isFinite(n) ? COUNT_FORMAT.format(n) : "?";
 }
 
 function plural(n, one, many) {
@@ -285,6 +294,10 @@ export class View {
     this.$dataWarningsBox = byId("data-warnings-box");
     this.$dataWarnings = byId("data-warnings");
     this.$profileBody = byId("profile-body");
+    this.$profileFind = byId("profile-find");
+    this.$profileFilter = byId("profile-filter");
+    this.$profileCount = byId("profile-count");
+    this.$profileMore = byId("profile-more");
     this.$previewHint = byId("preview-hint");
     this.$previewTable = byId("preview-table");
     this.$previewHead = this.$previewTable.tHead;
@@ -339,14 +352,29 @@ export class View {
     this.loadingEnabled = true;
     this.columns = [];
     this.suggestedTask = null;
-    /** Per column of the profile: { tr, use, select, changed } (cached nodes). */
-    this.profileRows = [];
+    /**
+     * The profile rows made so far, by column index: { tr, use, useCell, select, changed, role }.
+     * Rows are made when first shown (see renderProfileRows), not for every column at once.
+     */
+    this.profileRows = new Map();
+    /** How many matching rows the profile shows, and the text of its search box (lower case). */
+    this.profileLimit = PROFILE_ROWS;
+    this.profileQuery = "";
     /** The last column states shown (see setColumnStates). */
     this.columnStates = [];
     /** Column choices and the sheet are locked while a search runs or data loads. */
     this.choicesLocked = false;
 
     this.$errorDismiss.addEventListener("click", () => this.hideError());
+    this.$profileFilter.addEventListener("input", () => {
+      this.profileQuery = this.$profileFilter.value.trim().toLowerCase();
+      this.profileLimit = PROFILE_ROWS;
+      this.renderProfileRows();
+    });
+    this.$profileMore.addEventListener("click", () => {
+      this.profileLimit += PROFILE_ROWS;
+      this.renderProfileRows();
+    });
     this.$taskSelect.addEventListener("change", () => this.renderTaskHint());
     this.onUpdateReload = null;
     this.$updateReload.addEventListener("click", () => {
@@ -552,85 +580,143 @@ export class View {
     this.$sheetSelect.addEventListener("change", () => handler(this.$sheetSelect.value));
   }
 
-  /** One row per column: use, name, type, empty cells, different values, values, format. */
+  /**
+   * The column profile: one row per column (use, name, type, empty cells, different values,
+   * values, format), the first PROFILE_ROWS drawn now. A wider file also gets a search box (by
+   * name) and "Show more", so any column's type and use can still be changed.
+   */
   renderProfile(columns) {
-    this.profileRows = [];
-    const fragment = document.createDocumentFragment();
-    columns.forEach((column, index) => {
-      const tr = el("tr");
-      tr.dataset.col = String(index);
-      tr.dataset.name = column.name;
-      tr.dataset.kind = column.kind;
+    this.profileRows = new Map();
+    this.profileLimit = PROFILE_ROWS;
+    this.profileQuery = "";
+    this.$profileFilter.value = "";
+    this.$profileFind.hidden = columns.length <= PROFILE_ROWS;
+    this.renderProfileRows();
+  }
 
-      const useCell = el("td", "use-col");
-      const use = el("input", "use-checkbox");
-      use.type = "checkbox";
-      use.checked = USED_KINDS.has(column.kind);
-      use.dataset.col = String(index);
-      use.dataset.testid = "use-column";
-      use.setAttribute("aria-label", `Use “${column.name}”`);
-      useCell.append(use);
-      tr.append(useCell);
-
-      const nameCell = el("th", "profile-name");
-      nameCell.scope = "row";
-      nameCell.append(el("span", "col-name", column.name));
-      const role = el("span", "col-role");
-      role.dataset.testid = "column-role";
-      nameCell.append(role);
-      tr.append(nameCell);
-
-      const kindCell = el("td", "profile-kind");
-      const select = el("select", "kind-select");
-      select.dataset.col = String(index);
-      select.dataset.testid = "kind-select";
-      select.setAttribute("aria-label", `Type of “${column.name}”`);
-      for (const kind of KINDS) {
-        if (kind === "constant" && column.kind !== "constant") continue;
-        const option = el("option", "", KIND_OPTIONS[kind]);
-        option.value = kind;
-        select.append(option);
-      }
-      select.value = column.kind;
-      kindCell.append(select);
-      const changed = el("span", "kind-changed");
-      changed.dataset.testid = "kind-changed";
-      kindCell.append(changed);
-      tr.append(kindCell);
-
-      const missingCell = el("td", "num profile-missing");
-      missingCell.dataset.testid = "missing-share";
-      const share = typeof column.missingShare === "number" ? column.missingShare : 0;
-      missingCell.append(el("span", "share", formatShare(share)));
-      if (column.missing > 0) missingCell.append(el("span", "count", ` (${formatCount(column.missing)})`));
-      missingCell.classList.toggle("has-missing", share > 0.5);
-      missingCell.classList.toggle("is-zero", !(column.missing > 0));
-      missingCell.title = `${plural(column.missing, "empty cell", "empty cells")}`;
-      tr.append(missingCell);
-
-      const distinct = el("td", "num profile-distinct", formatCount(column.distinct));
-      distinct.dataset.testid = "distinct";
-      tr.append(distinct);
-
-      const valuesCell = el("td", "profile-values");
-      const bars = Array.isArray(column.histogram) ? column.histogram : [];
-      if (bars.length > 0) {
-        valuesCell.append(histogramNode(column.name, column.kind, bars));
-        valuesCell.append(el("span", "histogram-caption", histogramCaption(column.kind, bars)));
-      } else {
-        valuesCell.append(el("span", "muted", column.kind === "identifier" || column.kind === "text" ? "all different" : "—"));
-      }
-      tr.append(valuesCell);
-
-      const format = el("td", "profile-format", column.format ? String(column.format) : "—");
-      format.dataset.testid = "format";
-      format.classList.toggle("muted", !column.format);
-      tr.append(format);
-
-      this.profileRows.push({ tr, use, useCell, select, changed, role });
-      fragment.append(tr);
+  /** Indices of the columns whose name holds the search text (every column without one). */
+  profileMatches() {
+    const query = this.profileQuery;
+    if (!query) return null;
+    const found = [];
+    this.columns.forEach((column, index) => {
+      if (String(column.name).toLowerCase().includes(query)) found.push(index);
     });
+    return found;
+  }
+
+  /** Show the first `profileLimit` matching rows (made on first use) and say how many match. */
+  renderProfileRows() {
+    const matches = this.profileMatches();
+    const total = matches ? matches.length : this.columns.length;
+    const shown = Math.min(total, this.profileLimit);
+    const fragment = document.createDocumentFragment();
+    for (let i = 0; i < shown; i += 1) {
+      const index = matches ? matches[i] : i;
+      let row = this.profileRows.get(index);
+      if (!row) {
+        row = this.profileRowNodes(this.columns[index], index);
+        this.profileRows.set(index, row);
+        const state = this.columnStates[index];
+        if (state) this.applyRowState(row, state);
+      }
+      fragment.append(row.tr);
+    }
     this.$profileBody.replaceChildren(fragment);
+
+    const rest = total - shown;
+    this.$profileMore.hidden = rest <= 0;
+    this.$profileMore.textContent = `Show ${plural(Math.min(rest, PROFILE_ROWS), "more column", "more columns")}`;
+    let count = "";
+    if (matches) {
+      const query = clip(this.$profileFilter.value.trim(), CELL_CHARS);
+      count = total === 0
+        ? `No column name has “${query}” in it.`
+        : `${plural(total, "column name has", "column names have")} “${query}” in ${total === 1 ? "it" : "them"}` +
+          (rest > 0 ? `; the first ${formatCount(shown)} are shown.` : ".");
+    } else if (rest > 0) {
+      count = `The first ${formatCount(shown)} of ${plural(total, "column", "columns")} are shown. Search for a column by name to see it.`;
+    } else if (total > PROFILE_ROWS) {
+      count = `All ${plural(total, "column", "columns")} are shown.`;
+    }
+    this.$profileCount.textContent = count;
+    this.$profileCount.hidden = !count;
+  }
+
+  /** The nodes of one profile row. */
+  profileRowNodes(column, index) {
+    const tr = el("tr");
+    tr.dataset.col = String(index);
+    tr.dataset.name = column.name;
+    tr.dataset.kind = column.kind;
+
+    const useCell = el("td", "use-col");
+    const use = el("input", "use-checkbox");
+    use.type = "checkbox";
+    use.checked = USED_KINDS.has(column.kind);
+    use.dataset.col = String(index);
+    use.dataset.testid = "use-column";
+    use.setAttribute("aria-label", `Use “${column.name}”`);
+    useCell.append(use);
+    tr.append(useCell);
+
+    const nameCell = el("th", "profile-name");
+    nameCell.scope = "row";
+    nameCell.append(el("span", "col-name", column.name));
+    const role = el("span", "col-role");
+    role.dataset.testid = "column-role";
+    nameCell.append(role);
+    tr.append(nameCell);
+
+    const kindCell = el("td", "profile-kind");
+    const select = el("select", "kind-select");
+    select.dataset.col = String(index);
+    select.dataset.testid = "kind-select";
+    select.setAttribute("aria-label", `Type of “${column.name}”`);
+    for (const kind of KINDS) {
+      if (kind === "constant" && column.kind !== "constant") continue;
+      const option = el("option", "", KIND_OPTIONS[kind]);
+      option.value = kind;
+      select.append(option);
+    }
+    select.value = column.kind;
+    select.disabled = this.choicesLocked;
+    kindCell.append(select);
+    const changed = el("span", "kind-changed");
+    changed.dataset.testid = "kind-changed";
+    kindCell.append(changed);
+    tr.append(kindCell);
+
+    const missingCell = el("td", "num profile-missing");
+    missingCell.dataset.testid = "missing-share";
+    const share = typeof column.missingShare === "number" ? column.missingShare : 0;
+    missingCell.append(el("span", "share", formatShare(share)));
+    if (column.missing > 0) missingCell.append(el("span", "count", ` (${formatCount(column.missing)})`));
+    missingCell.classList.toggle("has-missing", share > 0.5);
+    missingCell.classList.toggle("is-zero", !(column.missing > 0));
+    missingCell.title = `${plural(column.missing, "empty cell", "empty cells")}`;
+    tr.append(missingCell);
+
+    const distinct = el("td", "num profile-distinct", formatCount(column.distinct));
+    distinct.dataset.testid = "distinct";
+    tr.append(distinct);
+
+    const valuesCell = el("td", "profile-values");
+    const bars = Array.isArray(column.histogram) ? column.histogram : [];
+    if (bars.length > 0) {
+      valuesCell.append(histogramNode(column.name, column.kind, bars));
+      valuesCell.append(el("span", "histogram-caption", histogramCaption(column.kind, bars)));
+    } else {
+      valuesCell.append(el("span", "muted", column.kind === "identifier" || column.kind === "text" ? "all different" : "—"));
+    }
+    tr.append(valuesCell);
+
+    const format = el("td", "profile-format", column.format ? String(column.format) : "—");
+    format.dataset.testid = "format";
+    format.classList.toggle("muted", !column.format);
+    tr.append(format);
+
+    return { tr, use, useCell, select, changed, role };
   }
 
   /** The first rows, with each column's type and empty cells under its name. */
@@ -684,43 +770,48 @@ export class View {
    */
   setColumnStates(states) {
     this.columnStates = states;
+    // Only the rows made so far (see renderProfileRows); a row made later gets its state then.
+    for (const [index, row] of this.profileRows) {
+      if (states[index]) this.applyRowState(row, states[index]);
+    }
     const heads = this.$previewHead.querySelectorAll("th");
-    states.forEach((state, index) => {
-      const row = this.profileRows[index];
-      if (!row) return;
-      const usable = USED_KINDS.has(state.kind);
-      row.tr.dataset.kind = state.kind;
-      row.tr.classList.toggle("is-target", state.isTarget);
-      row.tr.classList.toggle("is-unused", !state.used);
-      row.select.value = state.kind;
-      row.select.classList.toggle("is-changed", state.kind !== state.detectedKind);
-      row.changed.textContent = state.kind !== state.detectedKind ? `Changed by you (was ${KIND_WORDS[state.detectedKind] || state.detectedKind})` : "";
-      row.use.checked = state.used;
-      row.use.disabled = this.choicesLocked || state.isTarget || !usable;
-      row.useCell.title = state.isTarget
-        ? "The column to predict"
-        : !usable
-          ? `Not used: ${KIND_HELP[state.kind] || state.kind}. Change its type to use it.`
-          : state.used ? "Used by the models (untick to leave it out)" : "Left out by you";
-      row.role.textContent = state.isTarget ? "to predict" : !state.used ? "not used" : "";
-      row.role.classList.toggle("is-target", state.isTarget);
-      const th = heads[index];
-      if (th) {
-        th.classList.toggle("is-unused", !state.used);
-        const badge = th.querySelector(".kind");
-        if (badge) {
-          badge.className = `kind kind-${state.kind}`;
-          badge.textContent = state.kind;
-          badge.title = KIND_HELP[state.kind] || "";
-        }
+    heads.forEach((th, index) => {
+      const state = states[index];
+      if (!state) return;
+      th.classList.toggle("is-unused", !state.used);
+      const badge = th.querySelector(".kind");
+      if (badge) {
+        badge.className = `kind kind-${state.kind}`;
+        badge.textContent = state.kind;
+        badge.title = KIND_HELP[state.kind] || "";
       }
     });
+  }
+
+  /** One profile row shows `state` (see setColumnStates). */
+  applyRowState(row, state) {
+    const usable = USED_KINDS.has(state.kind);
+    row.tr.dataset.kind = state.kind;
+    row.tr.classList.toggle("is-target", state.isTarget);
+    row.tr.classList.toggle("is-unused", !state.used);
+    row.select.value = state.kind;
+    row.select.classList.toggle("is-changed", state.kind !== state.detectedKind);
+    row.changed.textContent = state.kind !== state.detectedKind ? `Changed by you (was ${KIND_WORDS[state.detectedKind] || state.detectedKind})` : "";
+    row.use.checked = state.used;
+    row.use.disabled = this.choicesLocked || state.isTarget || !usable;
+    row.useCell.title = state.isTarget
+      ? "The column to predict"
+      : !usable
+        ? `Not used: ${KIND_HELP[state.kind] || state.kind}. Change its type to use it.`
+        : state.used ? "Used by the models (untick to leave it out)" : "Left out by you";
+    row.role.textContent = state.isTarget ? "to predict" : !state.used ? "not used" : "";
+    row.role.classList.toggle("is-target", state.isTarget);
   }
 
   /** Lock the column choices and the sheet while a search runs or data loads. */
   setChoicesLocked(locked) {
     this.choicesLocked = locked;
-    for (const row of this.profileRows) row.select.disabled = locked;
+    for (const row of this.profileRows.values()) row.select.disabled = locked;
     this.$sheetSelect.disabled = locked;
     if (this.columnStates.length) this.setColumnStates(this.columnStates);
   }

@@ -4,7 +4,7 @@
 //! No panic; a loaded model gives one prediction per row, and its explanation adds up.
 #![no_main]
 
-use automl::model_file::{load, ModelFile};
+use automl::results::model_file::{load, ModelFile};
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeMap;
 
@@ -24,7 +24,7 @@ fn exercise(model: &ModelFile) {
     if let Ok(p) = model.predict_rows(&rows) {
         assert_eq!(p.rows.len(), rows.len());
     }
-    if let Ok(e) = automl::explain::explain_row(model, &rows[0]) {
+    if let Ok(e) = automl::results::contributions::explain_row(model, &rows[0]) {
         assert_eq!(e.contributions.len(), model.pipeline.specs.len());
     }
 }

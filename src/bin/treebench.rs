@@ -9,8 +9,9 @@
 //! repetition so that all three see the same load; each fit includes binning. Not a test: run
 //! it by hand.
 
+use automl::matrix::Matrix;
 use automl::metrics::{accuracy, r2};
-use automl::preprocess::{Frame, Matrix, Pipeline};
+use automl::preprocess::{Frame, Pipeline};
 use automl::target::{prepare_target, Target};
 use automl::trees::{fingerprint, GbmClassifier, GbmParams, GbmRegressor};
 use automl::{read_csv, Task};

@@ -7,10 +7,10 @@
 
 use super::series::{detect_periods, interpolate, Series};
 use super::{mase_scale, run_series, score, ForecastSettings};
-use crate::cells::{is_missing, parse_date_as, parse_number};
+use crate::clock::Clock;
+use crate::data::cells::{is_missing, parse_date_as, parse_number};
 use crate::data::{classify, read_csv, Table, TextColumn};
 use crate::error::{AutoMlError, Result};
-use crate::search::Clock;
 use serde_json::{json, Value};
 use std::path::Path;
 

@@ -4,10 +4,10 @@
 //! model whose forecasts become the lags of the next step).
 
 use super::ets::{self, Seasonal, Trend};
-use crate::cells::DatePart;
+use crate::data::cells::DatePart;
 use crate::error::{AutoMlError, Result};
+use crate::matrix::Matrix;
 use crate::models::{Labels, ModelSpec, Prediction};
-use crate::preprocess::Matrix;
 use serde::{Deserialize, Serialize};
 
 /// The learner of a regression forecaster.

@@ -3,7 +3,9 @@
 //! missing values filled by linear interpolation (each with a note), and the seasonal periods
 //! found from the frequency and checked by autocorrelation.
 
-use crate::cells::{civil_from_days, days_from_civil, is_missing, parse_date_as, parse_number_as};
+use crate::data::cells::{
+    civil_from_days, days_from_civil, is_missing, parse_date_as, parse_number_as,
+};
 use crate::data::{classify, ColumnKind, Table};
 use crate::error::{AutoMlError, Result};
 use serde::Serialize;
@@ -242,7 +244,7 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     let date_stats = classify(&options.date, &table.columns[d_col]);
     // a column of one repeated date is "constant" to the profile, but still dates
     let date_format = date_stats.date_format.or_else(|| {
-        crate::cells::DateFormat::ALL.into_iter().find(|&f| {
+        crate::data::cells::DateFormat::ALL.into_iter().find(|&f| {
             let mut cells = table.columns[d_col]
                 .iter()
                 .filter(|c| !is_missing(c))
@@ -263,10 +265,10 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         && table.columns[t_col]
             .iter()
             .filter(|c| !is_missing(c))
-            .all(|c| crate::cells::parse_number(c).is_some())
+            .all(|c| crate::data::cells::parse_number(c).is_some())
     {
         target_stats.numeric = true;
-        target_stats.number_format = crate::cells::NumberFormat::Plain;
+        target_stats.number_format = crate::data::cells::NumberFormat::Plain;
     }
     if !target_stats.numeric {
         return Err(bad(

@@ -2,8 +2,8 @@
 
 use super::ets::{self, Seasonal, Trend};
 use super::*;
+use crate::clock::Clock;
 use crate::data::read_csv;
-use crate::search::Clock;
 
 struct Zero;
 impl Clock for Zero {
@@ -137,8 +137,9 @@ fn frequency_is_detected() {
     let daily: Vec<String> = (0..30).map(|i| format!("2024-01-{:02}", i + 1)).collect();
     let weekly: Vec<String> = (0..30)
         .map(|i| {
-            let (y, m, d) =
-                crate::cells::civil_from_days(crate::cells::days_from_civil(2024, 1, 6) + 7 * i);
+            let (y, m, d) = crate::data::cells::civil_from_days(
+                crate::data::cells::days_from_civil(2024, 1, 6) + 7 * i,
+            );
             format!("{y}-{m:02}-{d:02}")
         })
         .collect();

@@ -2,7 +2,7 @@
 //! class probabilities, weighted votes and a serializable model. At most
 //! [`MAX_TRAIN_ROWS`] training rows are kept (a seeded sample beyond that).
 
-use crate::preprocess::Matrix;
+use crate::matrix::Matrix;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,7 @@
 //! cyclic coordinate descent, with scikit-learn's objectives.
 
 use super::optim::dot;
-use crate::preprocess::Matrix;
+use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
 
 /// `y = coef · x + intercept`.

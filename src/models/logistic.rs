@@ -3,7 +3,7 @@
 //! probabilities and takes no weights, and was slow on one-hot data.
 
 use super::optim::{dot, lbfgs, Stop};
-use crate::preprocess::Matrix;
+use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
 
 /// A fitted linear classifier: `coef` is `groups × cols`, row-major.
@@ -23,7 +23,7 @@ fn softmax_in_place(z: &mut [f64]) {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for v in z.iter_mut() {
-        *v = crate::trees::math::exp(*v - max);
+        *v = crate::math::exp(*v - max);
         sum += *v;
     }
     for v in z.iter_mut() {
@@ -33,9 +33,9 @@ fn softmax_in_place(z: &mut [f64]) {
 
 fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
-        1.0 / (1.0 + crate::trees::math::exp(-z))
+        1.0 / (1.0 + crate::math::exp(-z))
     } else {
-        let e = crate::trees::math::exp(z);
+        let e = crate::math::exp(z);
         e / (1.0 + e)
     }
 }

@@ -19,7 +19,7 @@ pub mod space;
 pub mod svm;
 
 use crate::error::{AutoMlError, Result};
-use crate::preprocess::Matrix;
+use crate::matrix::Matrix;
 use crate::trees::{
     ForestClassifier, ForestKind, ForestParams, ForestRegressor, GbmClassifier, GbmParams,
     GbmRegressor, MaxFeatures,
@@ -1148,21 +1148,6 @@ fn pad_classes(p: Matrix, k: usize) -> Vec<f64> {
     out
 }
 
-fn argmax_rows(proba: &Matrix) -> Vec<u32> {
-    (0..proba.rows)
-        .map(|r| {
-            let row = proba.row(r);
-            let mut best = 0;
-            for (c, v) in row.iter().enumerate() {
-                if *v > row[best] {
-                    best = c;
-                }
-            }
-            best as u32
-        })
-        .collect()
-}
-
 /// How a tree model's raw outputs (base + scale × the sum of its trees' leaf values) become
 /// its predictions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1312,7 +1297,10 @@ impl FittedModel {
                 cols: 0,
                 data: Vec::new(),
             });
-            return Ok(Prediction::Classes(argmax_rows(&proba)));
+            return Ok(Prediction::Classes(crate::math::argmax_rows(
+                &proba.data,
+                proba.cols,
+            )));
         }
         if x.rows == 0 {
             return Ok(Prediction::Values(Vec::new()));

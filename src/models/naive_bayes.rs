@@ -2,7 +2,7 @@
 //! priors, and never divides by a zero variance: Gaussian on the inputs as they are, and
 //! categorical on inputs cut into quantile bins learned from the training rows.
 
-use crate::preprocess::Matrix;
+use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
 
 fn log_priors(y: &[u32], weights: &[f64], n_classes: usize) -> Vec<f64> {
@@ -19,7 +19,7 @@ fn normalize_log(row: &mut [f64]) {
     let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for v in row.iter_mut() {
-        *v = crate::trees::math::exp(*v - max);
+        *v = crate::math::exp(*v - max);
         sum += *v;
     }
     for v in row.iter_mut() {
@@ -112,7 +112,7 @@ impl GaussianNb {
                 for j in 0..p {
                     let v = self.var[c * p + j];
                     ll -= 0.5
-                        * (crate::trees::math::ln(2.0 * std::f64::consts::PI * v)
+                        * (crate::math::ln(2.0 * std::f64::consts::PI * v)
                             + (row[j] - self.mean[c * p + j]).powi(2) / v);
                 }
                 o[c] = ll;

@@ -6,7 +6,7 @@
 //! smartcore's SVC keeps borrows of its inputs, gives no probabilities and cannot be saved.
 
 use super::optim::{dot, lbfgs};
-use crate::preprocess::Matrix;
+use crate::matrix::Matrix;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -62,10 +62,7 @@ impl FeatureMap {
                     let row = x.row(r);
                     for j in 0..d {
                         data.push(
-                            scale
-                                * crate::trees::math::cos(
-                                    dot(&w[j * cols..(j + 1) * cols], row) + b[j],
-                                ),
+                            scale * crate::math::cos(dot(&w[j * cols..(j + 1) * cols], row) + b[j]),
                         );
                     }
                 }
@@ -180,10 +177,10 @@ fn fit_platt(f: &[f64], label: &[bool]) -> (f64, f64) {
 fn platt(ab: (f64, f64), f: f64) -> f64 {
     let z = ab.0 * f + ab.1;
     if z >= 0.0 {
-        let e = crate::trees::math::exp(-z);
+        let e = crate::math::exp(-z);
         e / (1.0 + e)
     } else {
-        1.0 / (1.0 + crate::trees::math::exp(z))
+        1.0 / (1.0 + crate::math::exp(z))
     }
 }
 

@@ -9,7 +9,7 @@
 //! recovered by subtraction from the node's totals.
 //! Must not: look at the target, or at rows it was not given.
 
-use crate::preprocess::Matrix;
+use crate::matrix::Matrix;
 
 /// The most value bins a feature can have (bin codes are `u8`, and code 0 is "missing").
 pub const MAX_BINS: usize = 255;

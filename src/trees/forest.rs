@@ -6,12 +6,13 @@
 //! Regression trees split on variance and their leaves hold means.
 
 use super::binning::BinnedData;
+use super::grow::{GrowConfig, Learner};
 use super::histogram::{RowStats, SplitRules};
 use super::params::{check_bins, check_count, check_share};
-use super::tree::{GrowConfig, Learner};
-use super::{argmax_rows, check_classes, check_out, check_values, model_error, Ensemble, Tree};
+use super::{check_classes, check_out, check_values, model_error, Ensemble, Tree};
 use crate::error::Result;
-use crate::preprocess::Matrix;
+use crate::math::argmax_rows;
+use crate::matrix::Matrix;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 

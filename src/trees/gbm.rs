@@ -5,13 +5,15 @@
 //! (stratified for classes, fixed by the seed) and keeps the best round's trees.
 
 use super::binning::BinnedData;
+use super::grow::{GrowConfig, Learner};
 use super::histogram::{RowStats, SplitRules};
-use super::math::{ln, sigmoid, softmax_in_place};
 use super::params::{check_bins, check_count, check_non_negative, check_share};
-use super::tree::{GrowConfig, Learner, Tree};
-use super::{argmax_rows, check_classes, check_out, check_values, Ensemble};
+use super::tree::Tree;
+use super::{check_classes, check_out, check_values, Ensemble};
 use crate::error::Result;
-use crate::preprocess::Matrix;
+use crate::math::argmax_rows;
+use crate::math::{ln, sigmoid, softmax_in_place};
+use crate::matrix::Matrix;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 

@@ -13,9 +13,10 @@
 mod binning;
 pub mod forest;
 pub mod gbm;
+mod grow;
 mod histogram;
-pub(crate) mod math;
 mod params;
+mod split;
 mod tree;
 
 pub use binning::MAX_BINS;
@@ -24,7 +25,7 @@ pub use gbm::{GbmClassifier, GbmParams, GbmRegressor};
 pub use tree::Tree;
 
 use crate::error::{AutoMlError, Result};
-use crate::preprocess::Matrix;
+use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
 
 /// Most classes a classifier of this module accepts (class codes `0..MAX_CLASSES`).
@@ -286,23 +287,6 @@ pub(crate) fn check_out(family: &str, x: &Matrix, out: &[f64], width: usize) -> 
         ));
     }
     Ok(())
-}
-
-/// The most probable class of each row of `proba` (`n_classes` per row); ties go to the
-/// lower code.
-pub(crate) fn argmax_rows(proba: &[f64], n_classes: usize) -> Vec<u32> {
-    proba
-        .chunks_exact(n_classes.max(1))
-        .map(|p| {
-            let mut best = 0;
-            for (k, &v) in p.iter().enumerate() {
-                if v > p[best] {
-                    best = k;
-                }
-            }
-            best as u32
-        })
-        .collect()
 }
 
 /// A short hexadecimal digest (64-bit FNV-1a) of a model's JSON form, to compare fits across

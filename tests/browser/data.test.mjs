@@ -50,6 +50,8 @@ test("profile: titanic shows every column with its type, empty share, histogram,
 
   assert.match(await text("data-summary"), /891 rows × 12 columns/);
   assert.equal(await page.locator(`${$("profile-body")} tr`).count(), 12, "one profile row per column");
+  assert.equal(await visible("profile-find"), false, "no column search for 12 columns");
+  assert.equal(await visible("profile-more"), false, "and no \"Show more\"");
   assert.deepEqual(await profileNames(), [
     "PassengerId", "Survived", "Pclass", "Name", "Sex", "Age", "SibSp", "Parch", "Ticket", "Fare", "Cabin", "Embarked",
   ]);

@@ -2,14 +2,14 @@
 //! time-series benchmark `automl bench-ts`.
 
 use super::{file_name, flag_value, load, parse_number, printable, usage_error, CliError};
+use automl::clock::SystemClock;
 use automl::forecast::{self, ForecastResult, ForecastSettings};
-use automl::search::SystemClock;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// `automl fit DATA --target COLUMN --date COLUMN [--horizon H] [--time-budget S] [--id COLUMN]
 /// [--seed N] [--max-trials N] [--json] [--out FILE.csv] [--quiet] [--sheet NAME]`.
-pub fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
+pub(crate) fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
     let mut path = None;
     let mut settings = ForecastSettings::default();
     let (mut json, mut quiet, mut out_file, mut sheet) = (false, false, None, None);
@@ -175,7 +175,7 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// `automl bench-ts --datasets DIR --splits DIR --time-budget S --out DIR [--only NAME,...]
 /// [--seed N]`: the collection's time series, one result file per dataset and a summary.
-pub fn cmd_bench_ts(args: &[String]) -> Result<(), CliError> {
+pub(crate) fn cmd_bench_ts(args: &[String]) -> Result<(), CliError> {
     let (mut datasets, mut splits, mut out_dir) = (None, None, None);
     let mut budget = 10.0f64;
     let mut seed = 42u64;

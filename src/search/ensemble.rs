@@ -3,9 +3,9 @@
 //! with: one model, or a weighted average of several.
 
 use crate::error::{AutoMlError, Result};
+use crate::matrix::Matrix;
 use crate::metrics::{Metric, Predicted, Truth};
 use crate::models::{FittedModel, Prediction};
-use crate::preprocess::Matrix;
 use serde::{Deserialize, Serialize};
 
 /// Rounds of greedy selection.

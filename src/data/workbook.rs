@@ -3,7 +3,7 @@
 //! non-empty row is the header, cells become text (dates as ISO 8601, so the date detection
 //! of CSV files applies unchanged).
 
-use crate::cells::{civil_from_days, days_from_civil};
+use crate::data::cells::{civil_from_days, days_from_civil};
 use crate::data::{clean_names, Table, TextColumn};
 use crate::error::{AutoMlError, Result};
 use calamine::{open_workbook_auto_from_rs, Data, Reader};

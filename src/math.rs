@@ -1,7 +1,7 @@
-//! Portable elementary functions for the tree engine: `exp` and `ln` written with plain IEEE
-//! arithmetic, so that a fit gives bit-identical models natively and in wasm32 (where
-//! `f64::exp` and `f64::ln` come from a different libm than glibc's), plus the sigmoid and
-//! softmax built on them.
+//! The portable maths every part of the engine shares, one copy each: `exp`, `ln` and `cos`
+//! written with plain IEEE arithmetic, so that a fit gives bit-identical models natively and
+//! in wasm32 (where `f64::exp` and `f64::ln` come from a different libm than glibc's), the
+//! sigmoid and softmax built on them, and the argmax that turns probabilities into classes.
 //! `ln` is the classic fdlibm algorithm (as in musl); `exp` is table-driven (64 powers of
 //! 2^(1/64) and a degree-5 polynomial), with no division. Both are within one ulp.
 
@@ -235,6 +235,26 @@ pub fn softmax_in_place(scores: &mut [f64]) {
             *s *= inv;
         }
     }
+}
+
+/// The index of the largest value of `row` (the first one on ties; 0 for an empty row).
+pub fn argmax(row: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, &v) in row.iter().enumerate() {
+        if v > row[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The most probable class of each row of `proba` (`n_classes` per row, row-major); ties go
+/// to the lower code.
+pub fn argmax_rows(proba: &[f64], n_classes: usize) -> Vec<u32> {
+    proba
+        .chunks_exact(n_classes.max(1))
+        .map(|p| argmax(p) as u32)
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,117 @@
+//! `automl bench`: the benchmark protocol over a collection of data sets and fixed splits.
+
+use super::*;
+
+/// `automl bench`: each tabular dataset of `DIR/index.json`, each outer fold of its split
+/// file, through `automl::bench`; then the time series through the forecasting benchmark
+/// (`automl bench-ts`); one result file per dataset.
+pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
+    let (mut datasets, mut splits, mut out) = (None, None, None);
+    let (mut budget, mut seed, mut only) = (10.0f64, 42u64, Vec::<String>::new());
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let mut value = || flag_value(args, &mut i).cloned();
+        match arg {
+            "--datasets" => datasets = Some(value()?),
+            "--splits" => splits = Some(value()?),
+            "--out" => out = Some(value()?),
+            "--time-budget" => budget = parse_number("--time-budget", &value()?)?,
+            "--seed" => seed = parse_number("--seed", &value()?)?,
+            "--only" => only = value()?.split(',').map(|s| s.trim().to_string()).collect(),
+            other => return Err(usage_error(format!("Unknown option {other}."))),
+        }
+        i += 1;
+    }
+    let need = |v: Option<String>, flag: &str| {
+        v.ok_or_else(|| usage_error(format!("bench needs {flag} DIR.")))
+    };
+    let (datasets, splits, out) = (
+        std::path::PathBuf::from(need(datasets, "--datasets")?),
+        std::path::PathBuf::from(need(splits, "--splits")?),
+        std::path::PathBuf::from(need(out, "--out")?),
+    );
+    let text = |path: &std::path::Path| -> Result<String, CliError> {
+        let p = path.to_string_lossy().into_owned();
+        String::from_utf8(read_file(&p)?).map_err(|_| CliError {
+            message: format!("\"{p}\" is not UTF-8 text."),
+            hint: "Give the benchmark collection's JSON files.".into(),
+        })
+    };
+    let index_path = datasets.join("index.json");
+    let index = automl::bench::parse_index(&text(&index_path)?)
+        .map_err(|e| CliError::from(e).in_file(&index_path.to_string_lossy()))?;
+    for name in &only {
+        if !index.iter().any(|d| &d.name == name) {
+            return Err(usage_error(format!(
+                "--only: no dataset \"{name}\" in the index."
+            )));
+        }
+    }
+    std::fs::create_dir_all(&out).map_err(|e| CliError {
+        message: format!("Cannot create \"{}\": {e}.", out.display()),
+        hint: "Choose a folder you can write to.".into(),
+    })?;
+    let mut failures = 0;
+    let mut series = Vec::new();
+    for ds in index
+        .iter()
+        .filter(|d| only.is_empty() || only.contains(&d.name))
+    {
+        if ds.search_task().is_none() {
+            // time series go to the forecasting benchmark below
+            series.push(ds.name.clone());
+            continue;
+        }
+        let csv = datasets.join(&ds.file);
+        let table = load(&csv.to_string_lossy(), None)?;
+        let split_path = splits.join(format!("{}.json", ds.name));
+        let folds = automl::bench::parse_splits(&text(&split_path)?, table.n_rows())
+            .map_err(|e| CliError::from(e).in_file(&split_path.to_string_lossy()))?;
+        let settings = automl::bench::fold_settings(ds, budget, seed);
+        let mut reports = Vec::new();
+        for (f, fold) in folds.iter().enumerate() {
+            let clock = SystemClock::new();
+            match automl::bench::run_fold(&table, ds, f, fold, &settings, &clock) {
+                Ok(r) => {
+                    let main = if ds.task == "regression" {
+                        "r2"
+                    } else {
+                        "balanced_accuracy"
+                    };
+                    println!(
+                        "{} fold {f}: {main} {:.4}, {:.2} s, {} trials, best {}",
+                        ds.name,
+                        r.metrics.get(main).copied().unwrap_or(f64::NAN),
+                        r.wall_time_s,
+                        r.trials,
+                        r.best_model
+                    );
+                    reports.push(r);
+                }
+                Err(e) => {
+                    failures += 1;
+                    eprintln!("{} fold {f}: error: {e}", ds.name);
+                }
+            }
+        }
+        let report = automl::bench::summarize(ds, budget, reports);
+        let path = out.join(format!("{}.json", ds.name));
+        let body = serde_json::to_string_pretty(&report).unwrap_or_default();
+        std::fs::write(&path, body + "\n").map_err(|e| CliError {
+            message: format!("Cannot write \"{}\": {e}.", path.display()),
+            hint: "Choose a folder you can write to.".into(),
+        })?;
+    }
+    if !series.is_empty() {
+        // the time series: the last 20% forecast from the training end (src/forecast/bench.rs)
+        super::forecast::bench_series_into(&datasets, &splits, &out, &series, budget, seed)?;
+    }
+    if failures > 0 {
+        return Err(CliError {
+            message: format!("{failures} fold(s) failed (see above)."),
+            hint: "The result files hold the folds that ran.".into(),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! `automl predict MODEL DATA`: predictions for new rows from a model file.
+
+use super::*;
+
+pub(crate) fn cmd_predict(args: &[String]) -> Result<(), CliError> {
+    let (mut files, mut out_path, mut sheet) = (Vec::new(), None, None);
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let mut value = || flag_value(args, &mut i).cloned();
+        match arg {
+            "--out" => out_path = Some(value()?),
+            "--sheet" => sheet = Some(value()?),
+            flag if flag.starts_with("--") => {
+                return Err(usage_error(format!("Unknown option {flag}.")))
+            }
+            file => files.push(file.to_string()),
+        }
+        i += 1;
+    }
+    let [model_path, data_path] = files.as_slice() else {
+        return Err(usage_error(
+            "predict needs a model file and a data file, e.g. `automl predict model.automl new.csv`.",
+        ));
+    };
+    let model = automl::results::model_file::load(&read_file(model_path)?, &file_name(model_path))?;
+    let table = load(data_path, sheet)?;
+    let name = file_name(data_path);
+    let predictions = model
+        .predict_table(&table)
+        .map_err(|e| CliError::from(e).in_file(&name))?;
+    for note in &predictions.notes {
+        eprintln!("note: {}", printable(note));
+    }
+    let csv = automl::results::predict::predictions_csv(&predictions);
+    match out_path {
+        Some(path) => std::fs::write(&path, csv).map_err(|e| CliError {
+            message: format!("Cannot write the predictions to \"{path}\": {e}."),
+            hint: "Check that the folder exists and is writable.".into(),
+        })?,
+        None => {
+            let _ = std::io::stdout().lock().write_all(csv.as_bytes());
+        }
+    }
+    Ok(())
+}

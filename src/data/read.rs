@@ -1,0 +1,277 @@
+//! Reading bytes into a [`Table`]: decoding (UTF-8, UTF-16, Windows-1252), delimiter
+//! detection, workbooks, size limits, header names.
+
+use super::*;
+
+// ----- reading ---------------------------------------------------------------------------
+
+/// Maps a Windows-1252 byte to its character (0x80–0x9F differ from Latin-1).
+fn cp1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    if (0x80..0xA0).contains(&b) {
+        HIGH[(b - 0x80) as usize]
+    } else {
+        b as char
+    }
+}
+
+fn decode_utf16(bytes: &[u8], little: bool) -> String {
+    let units = bytes.chunks_exact(2).map(|p| {
+        if little {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or('\u{fffd}'))
+        .collect()
+}
+
+/// Decodes text: UTF-8 (dropping a byte-order mark), UTF-16 with a byte-order mark, or
+/// Windows-1252 with a note.
+fn decode(bytes: &[u8], file: &str, notes: &mut Vec<String>) -> Result<String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        notes.push(format!("\"{file}\" is UTF-16 text; it was converted."));
+        return Ok(decode_utf16(rest, true));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        notes.push(format!("\"{file}\" is UTF-16 text; it was converted."));
+        return Ok(decode_utf16(rest, false));
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let nul = head.iter().filter(|&&b| b == 0).count();
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b))
+        .count();
+    if nul > 0 || control * 100 > head.len() {
+        return Err(AutoMlError::NotText {
+            file: file.into(),
+            detail: format!(
+                "{} of its first {} bytes are control characters",
+                nul.max(control),
+                head.len()
+            ),
+        });
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(_) => {
+            notes.push(format!("\"{file}\" is not UTF-8 text; it was read as Windows-1252 (Western European). If accents look wrong, save the file as UTF-8."));
+            Ok(bytes.iter().map(|&b| cp1252(b)).collect())
+        }
+    }
+}
+
+/// Splits a line into fields on `delimiter`, honouring double quotes (enough to count fields).
+fn count_fields(line: &str, delimiter: char) -> usize {
+    let mut n = 1;
+    let mut quoted = false;
+    for ch in line.chars() {
+        if ch == '"' {
+            quoted = !quoted;
+        } else if ch == delimiter && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Picks the delimiter (comma, semicolon, tab or pipe) that splits the first lines into the
+/// same number of fields, more than one; ties go to the one giving more fields.
+fn detect_delimiter(text: &str) -> u8 {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .collect();
+    let mut best = (b',', 0usize, false);
+    for d in [',', ';', '\t', '|'] {
+        let counts: Vec<usize> = lines.iter().map(|l| count_fields(l, d)).collect();
+        let header = counts.first().copied().unwrap_or(1);
+        if header < 2 {
+            continue;
+        }
+        let consistent = counts.iter().all(|&c| c == header);
+        let better = (consistent && !best.2) || (consistent == best.2 && header > best.1);
+        if better {
+            best = (d as u8, header, consistent);
+        }
+    }
+    best.0
+}
+
+/// Options for reading a file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReadOptions {
+    /// For a workbook, the sheet to read. By default, the first.
+    pub sheet: Option<String>,
+}
+
+/// Reads a CSV/TSV text file or an Excel workbook with default options.
+pub fn read_csv(bytes: &[u8], file: &str) -> Result<Table> {
+    read_table(bytes, file, &ReadOptions::default(), &mut |_| {})
+}
+
+fn is_workbook(bytes: &[u8], file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        || [".xlsx", ".xlsm", ".xls", ".ods"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+}
+
+/// Reads a file: delimited text (delimiter detected) or an Excel/OpenDocument workbook.
+/// `progress` is called with the share of the file read so far, now and then.
+pub fn read_table(
+    bytes: &[u8],
+    file: &str,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Table> {
+    if bytes.is_empty() {
+        return Err(AutoMlError::EmptyFile { file: file.into() });
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(AutoMlError::TooLarge {
+            file: file.into(),
+            bytes: bytes.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    if is_workbook(bytes, file) {
+        return crate::data::workbook::read_workbook(
+            bytes,
+            file,
+            options.sheet.as_deref(),
+            progress,
+        );
+    }
+    let mut notes = Vec::new();
+    let bytes = guard::transcode_utf16(bytes, file, &mut notes);
+    guard::check_bytes(&bytes, file)?;
+    let text = decode(&bytes, file, &mut notes)?;
+    if text.trim().is_empty() {
+        return Err(AutoMlError::EmptyFile { file: file.into() });
+    }
+    let delimiter = detect_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let csv_error = |e: csv::Error| AutoMlError::Csv {
+        file: file.into(),
+        line: e.position().map(|p| p.line()),
+        detail: e.to_string(),
+    };
+    let header = reader.headers().map_err(csv_error)?.clone();
+    guard::check_header(&header, file)?;
+    let raw_names: Vec<String> = header.iter().map(str::to_string).collect();
+    let names = clean_names(raw_names, file, &mut notes)?;
+    let width = names.len();
+    let mut columns: Vec<TextColumn> = vec![TextColumn::default(); width];
+    let mut blank = 0usize;
+    let mut record = csv::StringRecord::new();
+    let total = text.len().max(1) as f64;
+    let mut rows = 0usize;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(e)),
+        }
+        guard::check_record(&record, width, file)?;
+        if record.iter().all(|f| f.trim().is_empty()) {
+            blank += 1;
+            continue;
+        }
+        if record.len() != width {
+            return Err(AutoMlError::RaggedRow {
+                file: file.into(),
+                line: record.position().map_or(0, |p| p.line()),
+                found: record.len(),
+                expected: width,
+            });
+        }
+        for (col, field) in columns.iter_mut().zip(record.iter()) {
+            col.push(field);
+        }
+        rows += 1;
+        if rows.is_multiple_of(20_000) {
+            progress(record.position().map_or(0.0, |p| p.byte() as f64 / total));
+        }
+    }
+    progress(1.0);
+    if blank > 0 {
+        notes.push(format!("{blank} empty line(s) were skipped."));
+    }
+    if delimiter != b',' {
+        let name = match delimiter {
+            b';' => "semicolons",
+            b'\t' => "tabs",
+            _ => "pipes (|)",
+        };
+        notes.push(format!("Fields are separated by {name}."));
+    }
+    if columns.first().is_none_or(TextColumn::is_empty) {
+        return Err(AutoMlError::NoDataRows { file: file.into() });
+    }
+    Ok(Table {
+        file: file.into(),
+        names,
+        columns,
+        notes,
+        sheets: Vec::new(),
+        sheet: None,
+    })
+}
+
+/// Trims header names, names empty ones `column_N` (with a note) and refuses duplicates and
+/// too many columns.
+pub fn clean_names(raw: Vec<String>, file: &str, notes: &mut Vec<String>) -> Result<Vec<String>> {
+    if raw.len() > MAX_COLUMNS {
+        return Err(AutoMlError::TooManyColumns {
+            file: file.into(),
+            columns: raw.len(),
+            limit: MAX_COLUMNS,
+        });
+    }
+    let mut names: Vec<String> = Vec::with_capacity(raw.len());
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut unnamed = Vec::new();
+    for (i, raw) in raw.iter().enumerate() {
+        let name = raw.trim();
+        let name = if name.is_empty() {
+            unnamed.push(i + 1);
+            format!("column_{}", i + 1)
+        } else {
+            name.to_string()
+        };
+        if !seen.insert(name.clone()) {
+            return Err(AutoMlError::DuplicateColumn {
+                file: file.into(),
+                name,
+            });
+        }
+        names.push(name);
+    }
+    if !unnamed.is_empty() {
+        let shown: Vec<String> = unnamed.iter().take(5).map(|i| i.to_string()).collect();
+        let more = if unnamed.len() > 5 { ", …" } else { "" };
+        notes.push(format!(
+            "{} column(s) have no name (column {}{more}); they are called \"column_N\".",
+            unnamed.len(),
+            shown.join(", ")
+        ));
+    }
+    Ok(names)
+}

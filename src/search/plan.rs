@@ -1,0 +1,461 @@
+//! What a run decides before its first trial, the same on every worker: target, features,
+//! metric, validation splits and progressive sampling; and the evaluation of one trial on one
+//! split ([`SplitWorker`]).
+
+use super::*;
+
+pub(super) enum Labelled {
+    Classes(Vec<u32>, usize),
+    Values(Vec<f64>),
+}
+
+impl Labelled {
+    pub(super) fn of(target: &Target, positions: &[usize]) -> Labelled {
+        match target {
+            Target::Classes { y, labels } => {
+                Labelled::Classes(positions.iter().map(|&i| y[i]).collect(), labels.len())
+            }
+            Target::Values(v) => Labelled::Values(positions.iter().map(|&i| v[i]).collect()),
+        }
+    }
+
+    pub(super) fn view(&self) -> TargetView<'_> {
+        match self {
+            Labelled::Classes(c, n) => TargetView::Classes(c, *n),
+            Labelled::Values(v) => TargetView::Values(v),
+        }
+    }
+
+    pub(super) fn labels(&self) -> Labels<'_> {
+        match self {
+            Labelled::Classes(c, n) => Labels::Classes {
+                y: c,
+                n_classes: *n,
+            },
+            Labelled::Values(v) => Labels::Values(v),
+        }
+    }
+}
+
+pub(super) fn check_settings(s: &SearchSettings, task: Task) -> Result<()> {
+    let bad = |name: &str, detail: String| {
+        Err(AutoMlError::BadSetting {
+            name: name.into(),
+            detail,
+        })
+    };
+    if let Some(b) = s.time_budget_s {
+        if !(b.is_finite() && b > 0.0 && b <= 86_400.0) {
+            return bad(
+                "time budget",
+                format!("{b} s is not between 0 and 86400 seconds"),
+            );
+        }
+    } else if s.max_trials.is_none() {
+        return bad(
+            "time budget",
+            "give a time budget, a trial budget, or both".into(),
+        );
+    }
+    if s.max_trials == Some(0) {
+        return bad("max trials", "it must be at least 1".into());
+    }
+    if !(2..=10).contains(&s.folds) {
+        return bad("folds", format!("{} is not between 2 and 10", s.folds));
+    }
+    if let Some(m) = s.metric {
+        if m.for_classification() != (task == Task::Classification) {
+            return bad(
+                "metric",
+                format!("{} does not score {}", m.label(), task.name()),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn mix_seed(seed: u64, trial: usize) -> u64 {
+    Rng::new(seed ^ (trial as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).next_u64()
+}
+
+/// Predictions of one split as a flat vector: probabilities (`rows × classes`) or values;
+/// and whether they can be averaged (probabilities or values, not hard votes).
+pub(super) fn flatten(model: &FittedModel, x: &Matrix) -> Result<(Vec<f64>, bool)> {
+    if model.n_classes() > 0 {
+        if let Some(p) = model.predict_proba(x)? {
+            return Ok((p.data, true));
+        }
+        // hard votes only: one-hot rows
+        let Prediction::Classes(c) = model.predict(x)? else {
+            return Ok((Vec::new(), false));
+        };
+        let k = model.n_classes();
+        let mut out = vec![0.0; c.len() * k];
+        for (r, &class) in c.iter().enumerate() {
+            out[r * k + class as usize] = 1.0;
+        }
+        return Ok((out, false));
+    }
+    match model.predict(x)? {
+        Prediction::Values(v) => Ok((v, true)),
+        Prediction::Classes(_) => Ok((Vec::new(), false)),
+    }
+}
+
+/// Training rows per split above which progressive sampling applies: costly configurations
+/// are first fitted on a seeded sample of each split's training rows (see [`SearchSession`]).
+pub const SAMPLE_ABOVE_ROWS: usize = 10_000;
+/// The reduction factor of the sampling rung: a sampled trial is promoted to all rows when it
+/// ranks in the best 1/`PROMOTE_ETA` of the sampled trials so far (asynchronous successive
+/// halving), or beats every trial fitted on all rows.
+pub const PROMOTE_ETA: usize = 3;
+/// A configuration is sampled when one fit on all rows costs more than this many passes over
+/// the training inputs (the baseline and naive Bayes are never sampled: sampling saves nothing).
+pub const SAMPLE_ABOVE_PASSES: f64 = 10.0;
+
+/// How much more a family not timed yet may cost than its cost units and the slowest measured
+/// rate predict: cost units compare families only roughly, and the first trial of a family
+/// that takes three times its prediction would overrun the budget.
+pub const UNTIMED_MARGIN: f64 = 3.0;
+
+/// Rows of each split's training sample: a quarter of the training rows, at least 5,000 and
+/// at most 20,000.
+pub fn sample_size(train_rows: usize) -> usize {
+    (train_rows / 4).clamp(5_000, 20_000).min(train_rows)
+}
+
+/// One trial to evaluate: a configuration, the seed of its fits, its number, and whether it is
+/// fitted on the sample of each split's training rows. Serializable, so a lead can hand it to
+/// other workers (the seed is a `u64`: pass it as JSON text, not as a JavaScript number).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trial {
+    /// Order in which the trial runs, from 1; its leaderboard row carries it.
+    pub number: usize,
+    /// The configuration.
+    pub spec: ModelSpec,
+    /// Seed of its fits (the same on every split).
+    pub seed: u64,
+    /// Whether it is fitted on the seeded sample of each split's training rows.
+    pub sampled: bool,
+}
+
+/// One split's validation predictions for a trial.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SplitOutput {
+    /// Probabilities (`rows × classes`, row-major) or values, for the split's validation rows.
+    pub predictions: Vec<f64>,
+    /// Whether they can be averaged (false for hard class votes, given one-hot).
+    pub averageable: bool,
+}
+
+/// What a run decides before its first trial, the same on every worker: target, features,
+/// metric, validation splits, sampling.
+pub(super) struct Plan {
+    pub(super) settings: SearchSettings,
+    pub(super) target_name: String,
+    pub(super) task: Task,
+    pub(super) metric: Metric,
+    pub(super) prepared: crate::target::PreparedTarget,
+    pub(super) frame: Frame,
+    pub(super) splits: Vec<Fold>,
+    pub(super) validation: String,
+    pub(super) notes: Vec<String>,
+    /// Rows of each split's training sample, when progressive sampling applies.
+    pub(super) sample_rows: Option<usize>,
+}
+
+impl Plan {
+    pub(super) fn new(table: &Table, settings: &SearchSettings) -> Result<Plan> {
+        let target_col = match &settings.target {
+            Some(name) => table.column_index(name)?,
+            None => table.names.len().saturating_sub(1),
+        };
+        let target_name = table.names[target_col].clone();
+        let task = settings.task.unwrap_or_else(|| {
+            suggested_task(&classify(
+                &table.names[target_col],
+                &table.columns[target_col],
+            ))
+            .0
+        });
+        check_settings(settings, task)?;
+        settings.columns.check(table)?;
+        let prepared = prepare_target(table, target_col, task)?;
+        let frame = Frame::with_choices(table, target_col, &settings.columns);
+        if frame.columns.is_empty() {
+            return Err(AutoMlError::NoFeatures {
+                target: target_name,
+            });
+        }
+        let mut notes = table.notes.clone();
+        notes.extend(prepared.notes.iter().cloned());
+        notes.extend(frame.notes.iter().cloned());
+        let schema = crate::preprocess::schema_with_choices(table, &settings.columns);
+        notes.extend(crate::target::check_target(table, target_col, task, &schema).warnings);
+        let metric = settings.metric.unwrap_or(match task {
+            Task::Classification => Metric::Accuracy,
+            Task::Regression => Metric::R2,
+        });
+        let n = prepared.rows.len();
+        let (splits, validation) = plan_splits(
+            &prepared.target,
+            n,
+            frame.columns.len(),
+            settings,
+            &mut notes,
+        );
+        let train = splits.first().map_or(0, |f| f.train.len());
+        let sample_rows = (train > SAMPLE_ABOVE_ROWS).then(|| sample_size(train));
+        if let Some(m) = sample_rows {
+            notes.push(format!("With {train} training rows per split, costly configurations were first scored on a sample of {m} of them; only the promising ones were scored on all rows."));
+        }
+        Ok(Plan {
+            settings: settings.clone(),
+            target_name,
+            task,
+            metric,
+            prepared,
+            frame,
+            splits,
+            validation,
+            notes,
+            sample_rows,
+        })
+    }
+
+    /// Learns split `s`'s preprocessing on its training rows and transforms both sides.
+    pub(super) fn fold_data(&self, s: usize) -> FoldData {
+        let f = &self.splits[s];
+        let table_rows = |positions: &[usize]| -> Vec<usize> {
+            positions.iter().map(|&p| self.prepared.rows[p]).collect()
+        };
+        let train_rows = table_rows(&f.train);
+        let valid_rows = table_rows(&f.valid);
+        let y_train = Labelled::of(&self.prepared.target, &f.train);
+        let (pipeline, x_train) = Pipeline::fit_transform(
+            &self.frame,
+            &train_rows,
+            Some(y_train.view()),
+            self.settings.seed,
+        );
+        let sample = self.sample_rows.map(|m| {
+            let picked = sample_indices(
+                &self.prepared.target,
+                &f.train,
+                m,
+                mix_seed(self.settings.seed ^ 0x005A_3F1E, s),
+            );
+            let mut data = Vec::with_capacity(picked.len() * x_train.cols);
+            for &i in &picked {
+                data.extend_from_slice(&x_train.data[i * x_train.cols..(i + 1) * x_train.cols]);
+            }
+            let x = Matrix {
+                rows: picked.len(),
+                cols: x_train.cols,
+                data,
+            };
+            (x, picked.iter().map(|&i| f.train[i]).collect())
+        });
+        FoldData {
+            x_valid: pipeline.transform(&self.frame, &valid_rows),
+            x_train,
+            train: f.train.clone(),
+            sample,
+        }
+    }
+
+    /// Classes of the target (0 for regression).
+    pub(super) fn classes(&self) -> usize {
+        match &self.prepared.target {
+            Target::Classes { labels, .. } => labels.len(),
+            Target::Values(_) => 0,
+        }
+    }
+
+    /// The truth of every validation split (cheap: no preprocessing).
+    pub(super) fn truth(&self) -> SplitTruth {
+        match &self.prepared.target {
+            Target::Classes { y, labels } => SplitTruth::Classes(
+                self.splits
+                    .iter()
+                    .map(|f| f.valid.iter().map(|&i| y[i]).collect())
+                    .collect(),
+                labels.len(),
+            ),
+            Target::Values(v) => SplitTruth::Values(
+                self.splits
+                    .iter()
+                    .map(|f| f.valid.iter().map(|&i| v[i]).collect())
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Indices into `train` of a seeded sample of about `m` of them, ascending; stratified by class
+/// (every class keeps at least two rows, or all it has).
+pub(super) fn sample_indices(target: &Target, train: &[usize], m: usize, seed: u64) -> Vec<usize> {
+    let mut rng = Rng::new(seed);
+    let mut out = match target {
+        Target::Classes { y, labels } => {
+            let mut groups: Vec<Vec<usize>> = vec![Vec::new(); labels.len()];
+            for (i, &p) in train.iter().enumerate() {
+                groups[y[p] as usize].push(i);
+            }
+            let mut out = Vec::with_capacity(m + labels.len());
+            for g in groups.iter_mut().filter(|g| !g.is_empty()) {
+                rng.shuffle(g);
+                let take = (g.len() * m).div_ceil(train.len()).max(2).min(g.len());
+                out.extend_from_slice(&g[..take]);
+            }
+            out
+        }
+        Target::Values(_) => {
+            let mut all: Vec<usize> = (0..train.len()).collect();
+            rng.shuffle(&mut all);
+            all.truncate(m);
+            all
+        }
+    };
+    out.sort_unstable();
+    out
+}
+
+/// The part of a search any worker can run: the fold data of the splits assigned to it, and
+/// the evaluation of one trial on one of them. Split `s` belongs to worker `s % workers`, so the
+/// memory is spread over the workers and who computes what is fixed in advance.
+pub struct SplitWorker {
+    pub(super) plan: Plan,
+    pub(super) folds: Vec<Option<FoldData>>,
+}
+
+impl SplitWorker {
+    /// Worker `worker` of `workers`: reads the plan (the same on every worker) and learns the
+    /// preprocessing of its own splits only.
+    pub fn new(
+        table: &Table,
+        settings: &SearchSettings,
+        worker: usize,
+        workers: usize,
+    ) -> Result<SplitWorker> {
+        Ok(Self::with_plan(
+            Plan::new(table, settings)?,
+            worker,
+            workers,
+        ))
+    }
+
+    pub(super) fn with_plan(plan: Plan, worker: usize, workers: usize) -> SplitWorker {
+        let workers = workers.max(1);
+        let folds = (0..plan.splits.len())
+            .map(|s| (s % workers == worker).then(|| plan.fold_data(s)))
+            .collect();
+        SplitWorker { plan, folds }
+    }
+
+    /// Number of validation splits of the run (all workers', not only this one's).
+    pub fn n_splits(&self) -> usize {
+        self.folds.len()
+    }
+
+    /// The splits this worker prepared.
+    pub fn own_splits(&self) -> Vec<usize> {
+        (0..self.folds.len())
+            .filter(|&s| self.folds[s].is_some())
+            .collect()
+    }
+
+    /// Fits the trial's configuration on split `split`'s training rows (or their sample) and
+    /// predicts its validation rows. Errors if the split is not this worker's, or if the model
+    /// cannot be fitted on this data.
+    pub fn evaluate_split(&self, trial: &Trial, split: usize) -> Result<SplitOutput> {
+        let Some(Some(fd)) = self.folds.get(split) else {
+            return Err(AutoMlError::BadSetting {
+                name: "split".into(),
+                detail: format!("split {split} was not prepared by this worker"),
+            });
+        };
+        let (x, positions) = match (&fd.sample, trial.sampled) {
+            (Some((x, p)), true) => (x, p),
+            _ => (&fd.x_train, &fd.train),
+        };
+        let y = Labelled::of(&self.plan.prepared.target, positions);
+        let model = trial.spec.fit(x, y.labels(), trial.seed)?;
+        let (predictions, averageable) = flatten(&model, &fd.x_valid)?;
+        Ok(SplitOutput {
+            predictions,
+            averageable,
+        })
+    }
+}
+
+pub(super) struct FoldData {
+    pub(super) x_train: Matrix,
+    pub(super) x_valid: Matrix,
+    pub(super) train: Vec<usize>,
+    /// The seeded sample of the training rows (its inputs and positions), when progressive
+    /// sampling applies.
+    pub(super) sample: Option<(Matrix, Vec<usize>)>,
+}
+
+/// The validation splits and their description: a stratified (classification) or shuffled
+/// holdout of 20% when rows × inputs exceed [`HOLDOUT_CELLS`]; k-fold repeated three times
+/// below [`REPEAT_BELOW_ROWS`] rows; k-fold otherwise (k lowered to the smallest class).
+pub(super) fn plan_splits(
+    target: &Target,
+    n: usize,
+    columns: usize,
+    settings: &SearchSettings,
+    notes: &mut Vec<String>,
+) -> (Vec<Fold>, String) {
+    let mut k = settings.folds.min(n);
+    if let Target::Classes { y, labels } = target {
+        let mut counts = vec![0usize; labels.len()];
+        y.iter().for_each(|&c| counts[c as usize] += 1);
+        let smallest = counts.iter().copied().min().unwrap_or(0);
+        if smallest < k {
+            notes.push(format!("{k} folds were asked for, but the smallest class has {smallest} rows, so {} folds were used.", smallest.max(2)));
+            k = smallest.max(2);
+        }
+    }
+    let split = |seed: u64| match target {
+        Target::Classes { y, .. } => stratified_kfold(y, k, seed),
+        Target::Values(_) => kfold(n, k, seed),
+    };
+    let cells = n.saturating_mul(columns.max(1));
+    let limit = settings.time_budget_s.map_or(HOLDOUT_CELLS, |b| {
+        HOLDOUT_CELLS.min((HOLDOUT_CELLS_PER_SECOND * b) as usize)
+    });
+    if cells > limit {
+        // one fold of a 5-fold split is a stratified 20% holdout
+        let k5 = match target {
+            Target::Classes { y, .. } => stratified_kfold(y, 5, settings.seed),
+            Target::Values(_) => kfold(n, 5, settings.seed),
+        };
+        let holdout = k5.into_iter().next().into_iter().collect();
+        return (
+            holdout,
+            format!(
+                "a 20% holdout ({n} rows is large enough, and k-fold would cost {k} times more)"
+            ),
+        );
+    }
+    if n < REPEAT_BELOW_ROWS {
+        let mut all = Vec::new();
+        for r in 0..3u64 {
+            all.extend(split(settings.seed.wrapping_add(r * 7919)));
+        }
+        return (all, format!("{k}-fold cross-validation repeated 3 times (under {REPEAT_BELOW_ROWS} rows, one split is too noisy)"));
+    }
+    let kind = if matches!(target, Target::Classes { .. }) {
+        "stratified "
+    } else {
+        ""
+    };
+    (
+        split(settings.seed),
+        format!("{kind}{k}-fold cross-validation"),
+    )
+}
