@@ -2,7 +2,9 @@
 # Runs every test layer, installing what is missing first:
 #   1. Rust unit and integration tests, natively (cargo test)
 #   2. wasm-bindgen-test tests of the bindings in a dedicated worker, in headless Chromium
-#   3. browser tests of the real page (node:test + playwright-core driving Debian's Chromium)
+#   3. browser tests of the real page (node:test + playwright-core driving Debian's Chromium), on
+#      both builds of the page: the production page (www/) and, for the tests that use a test
+#      hook, the test build (build/test-www/, scripts/build-wasm.sh --test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -20,5 +22,5 @@ cargo test --profile test-release --target wasm32-unknown-unknown --test wasm --
 
 echo "== 3/3 page: unit tests of the page's pure modules, then browser tests of the page"
 node --test tests/unit/
-bash scripts/build-wasm.sh
+bash scripts/build-wasm.sh --test
 node --test --test-concurrency=1 tests/browser/

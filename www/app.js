@@ -1,9 +1,8 @@
 // The controller: keeps the loaded data and the run state, turns view events into bridge
-// requests and bridge replies into view updates. It never touches the DOM itself.
-import { DEFAULT_SETTINGS, ERROR_NAMES, MAX_FILE_BYTES, WorkerBridge } from "./protocol.js";
-import { workerScriptURL } from "./trusted-types.js";
-import { USED_KINDS, View, formatBytes } from "./view.js";
-import { Results } from "./results.js";
+// requests and bridge replies into view updates. It never touches the DOM itself. The page's
+// entry, main.js, creates it.
+import { DEFAULT_SETTINGS, ERROR_NAMES, MAX_FILE_BYTES } from "./protocol.js";
+import { USED_KINDS, formatBytes } from "./view.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 
 const METRIC_FOR_TASK = Object.freeze({ classification: "accuracy", regression: "r2" });
@@ -74,8 +73,6 @@ export class Controller {
     this.loading = false;
     this.liveRows = [];
     this.engineVersion = null;
-    /** TEST-ONLY FAULT INJECTION: extra RunSettings for the next run only (see injectFault). */
-    this.nextRunFault = null;
   }
 
   init() {
@@ -427,10 +424,6 @@ export class Controller {
       this.view.showError(messageOf(err));
       return;
     }
-    if (this.nextRunFault) {
-      settings = { ...settings, ...this.nextRunFault };
-      this.nextRunFault = null;
-    }
     const { bytes, fileName } = this.data;
     const seq = ++this.runSeq;
     this.running = true;
@@ -519,75 +512,4 @@ export class Controller {
   updateButtons() {
     this.view.setRunState({ canStart: Boolean(this.data) && !this.loading, running: this.running, loading: this.loading });
   }
-
-  /** TEST-ONLY FAULT INJECTION: `fault` ({ faultAfterTrials, faultKind }) joins the next run's settings. */
-  injectFault(fault) {
-    this.nextRunFault = { ...fault };
-  }
 }
-
-// ---- offline: the service worker -----------------------------------------------------------
-
-/**
- * Registers `sw.js`, which keeps every file of the page in a cache named after the build so
- * the page works offline. A new build installs in the background; the page then offers a
- * reload (it never reloads by itself: that would drop the loaded data).
- */
-async function registerServiceWorker(view) {
-  if (!("serviceWorker" in navigator)) return;
-  const container = navigator.serviceWorker;
-  let registration;
-  try {
-    registration = await container.register(workerScriptURL("sw.js"), { updateViaCache: "none" });
-  } catch {
-    // Not available here (a file:// URL, a private window, a browser setting): the page
-    // still works online, it only cannot start offline.
-    return;
-  }
-  let reloadWanted = false;
-  const offer = (waiting) => {
-    view.showUpdateReady(() => {
-      reloadWanted = true;
-      waiting.postMessage({ type: "activate-update" });
-    });
-  };
-  container.addEventListener("controllerchange", () => {
-    if (reloadWanted) window.location.reload();
-  });
-  if (registration.waiting && container.controller) offer(registration.waiting);
-  registration.addEventListener("updatefound", () => {
-    const installing = registration.installing;
-    if (!installing) return;
-    installing.addEventListener("statechange", () => {
-      // Installed while an older version controls this page: a new build is ready.
-      if (installing.state === "installed" && container.controller) offer(installing);
-    });
-  });
-  // Look for a new build on every visit (offline, the check fails quietly).
-  registration.update().catch(() => {});
-  await container.ready;
-  view.setOfflineReady(true);
-}
-
-const view = new View();
-const bridge = new WorkerBridge();
-let controller = null;
-const results = new Results(bridge, {
-  showError: (message) => view.showError(message),
-  context: () => (controller && controller.data ? { inspection: controller.data.inspection, fileName: controller.data.fileName } : null),
-  engineVersion: () => controller && controller.engineVersion,
-});
-controller = new Controller(view, bridge, results);
-controller.init();
-window.addEventListener("load", () => registerServiceWorker(view));
-
-// TEST-ONLY FAULT INJECTION for the browser tests: the bridge (bridge.panic()) and faults
-// injected into the next run (injectFault({ faultAfterTrials: 2, faultKind: "panic" | "oom" })).
-// Also for the tests: `runSettings` joins the next run's settings the same way (such as
-// { timeBudgetS: null, maxTrials: 12 }, a deterministic trial budget), and the results views.
-window.__automl = {
-  bridge,
-  results,
-  injectFault: (fault) => controller.injectFault(fault),
-  runSettings: (extra) => controller.injectFault(extra),
-};

@@ -6,7 +6,7 @@
 // 8, at least 1; the page's `?workers=N` URL parameter overrides it, for tests). The wasm
 // module is compiled ONCE on the page (WebAssembly.compileStreaming of pkg/automl_bg.wasm)
 // and the compiled WebAssembly.Module is posted to every worker, which instantiates it.
-// Worker 0 is the lead: it answers "inspect", "checkTarget" and "panic", and owns the search
+// Worker 0 is the lead: it answers "inspect", "checkTarget" (and "panic"), and owns the search
 // session of a "run" (tuner, leaderboard, ensemble, refit). The splits of each trial are dealt
 // out to all workers, the lead included: split s belongs to worker s % workers, and each worker
 // prepares the fold data of its own splits only. Trials are sequential and every split's fit
@@ -55,7 +55,9 @@
 //       Backtest forecasting models within the budget and forecast `horizon` steps:
 //       ForecastResult. Progress events: { kind: "forecastTrial", row: ForecastRow }.
 //   { id, type: "panic" }
-//       Fault injection for tests: makes the Rust core panic (a wasm trap).
+//       TEST BUILD ONLY (the bridge's panic(), added by test-hooks.js): makes the Rust core
+//       panic (a wasm trap, `trigger_panic`). The production engine has no `trigger_panic`: there
+//       the request gets an error reply (not fatal).
 //
 // Replies (worker -> page):
 //   { type: "ready", version, memoryBytes }    once, when the wasm module is loaded (no id)
@@ -81,8 +83,9 @@
 //                    columnTypes?: { [column]: Kind }, exclude?: string[],
 //                    faultAfterTrials?: number, faultKind?: "panic"|"oom" }
 //       The last two are TEST-ONLY FAULT INJECTION: once that many trials are done the lead's
-//       core panics or allocates until memory runs out. Only the browser tests set them
-//       (app.js injectFault).
+//       core panics or allocates until memory runs out. Only the test build's engine (cargo
+//       feature `test-hooks`) reads them, and only the browser tests set them
+//       (window.__automl.injectFault, tests/page/test-hooks.js).
 //   SplitResult  = { split, predictions: Float64Array, averageable: boolean } | { split, error: string }
 //       (`error`: the model could not be fitted on this data; the trial is recorded as failed)
 //   Kind         = "numeric"|"boolean"|"categorical"|"datetime"|"text"|"identifier"|"constant"
@@ -450,11 +453,6 @@ export class WorkerBridge {
   /** Forecast a series (ForecastResult). `bytes` is transferred. */
   forecast(bytes, fileName, settings, onProgress) {
     return this.request(MSG.FORECAST, { bytes, fileName, settings }, [bytes], onProgress);
-  }
-
-  /** Fault injection for tests: the core panics; the reply is a fatal error. */
-  panic() {
-    return this.request(MSG.PANIC);
   }
 
   /** Stop whatever runs now: terminate every worker; the next request starts a fresh pool. */

@@ -7,8 +7,10 @@
 // the model file's checksum), which keeps what-if calls fast.
 import init, {
   LeadSession, SplitJobs, check_target, explain_row, failed_allocation_bytes, forecast, forecast_info, inspect,
-  model_info, predict, predict_rows, take_model_file, trigger_panic, version,
+  model_info, predict, predict_rows, take_model_file, version,
 } from "./pkg/automl.js";
+// Only the test build's engine (cargo feature `test-hooks`) exports `trigger_panic`.
+import * as engine from "./pkg/automl.js";
 import { ERROR_NAMES, MSG } from "./protocol.js";
 
 /** The wasm instance's exports (its `memory` among them), once loaded. */
@@ -227,7 +229,8 @@ self.onmessage = async (event) => {
       jobs = null;
       self.postMessage({ id: msg.id, type: MSG.RESULT, value: null });
     } else if (msg.type === MSG.PANIC) {
-      trigger_panic();
+      if (typeof engine.trigger_panic !== "function") throw new Error("This build of the engine has no test hooks.");
+      engine.trigger_panic();
     } else {
       throw new Error(`Unknown request type "${msg.type}".`);
     }

@@ -3,15 +3,22 @@
 // network, and helpers that read a page the way a person does (by data-testid). Test files
 // that want one profile per file and a fresh page per test use `useBrowser()` in helpers.mjs,
 // which is built on these. Not a test file itself (node --test only runs *.test.mjs).
+//
+// Two builds of the page are served: the production page, www/ (the default root), and the
+// test build, build/test-www/ (TEST_WWW; `bash scripts/build-wasm.sh --test`), the same page
+// plus the test hooks (window.__automl, the engine's trigger_panic and fault injection). Only
+// the test files that use a hook serve the test build.
 import { after, afterEach, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openServedProfile } from "../../scripts/chromium.mjs";
 
 export const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "www");
 export const HOSTILE = path.resolve(WWW, "..", "tests", "data", "hostile");
+/** The test build of the page: www/ linked file by file, its own pkg/, and test-hooks.js. */
+export const TEST_WWW = path.resolve(WWW, "..", "build", "test-www");
 
 /** The selector of a `data-testid`. */
 export const $ = (testId) => `[data-testid="${testId}"]`;
@@ -25,8 +32,14 @@ export const $ = (testId) => `[data-testid="${testId}"]`;
 export async function launch({ root = WWW, args = [], into = {} } = {}) {
   assert.ok(
     existsSync(path.join(root, "pkg", "automl.js")),
-    "www/pkg/automl.js is missing: build the wasm package first (bash scripts/build-wasm.sh).",
+    root === TEST_WWW
+      ? "build/test-www/pkg/automl.js is missing: build the test build first (bash scripts/build-wasm.sh --test)."
+      : `${path.relative(path.resolve(WWW, ".."), root) || root}/pkg/automl.js is missing: build the wasm package first (bash scripts/build-wasm.sh).`,
   );
+  if (root === TEST_WWW) {
+    const missing = readdirSync(WWW).filter((name) => !existsSync(path.join(TEST_WWW, name)));
+    assert.deepEqual(missing, [], "build/test-www/ links every file of www/ (rebuild it: bash scripts/build-wasm.sh --test)");
+  }
   const { server, origin, context, close } = await openServedProfile({ root, args });
   const session = Object.assign(into, {
     server,

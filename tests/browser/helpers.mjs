@@ -1,25 +1,27 @@
 // `useBrowser()`: one static server and one fresh Chromium profile per test file
 // (useSession() in harness.mjs), a new page per test, and helpers that read the page the way a person does
-// (by data-testid). Needs the wasm package (bash scripts/build-wasm.sh).
+// (by data-testid). Needs the wasm package (bash scripts/build-wasm.sh), and for
+// `useBrowser({ root: TEST_WWW })` the test build (bash scripts/build-wasm.sh --test).
 //
 // Every test fails on an uncaught page error, on any console error (worker included), on a
 // dialog, and on any request that leaves the page's own origin.
 import { beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { $, pageHelpers, useSession, WWW } from "./harness.mjs";
+import { $, pageHelpers, TEST_WWW, useSession, WWW } from "./harness.mjs";
 
-export { $, WWW };
+export { $, TEST_WWW, WWW };
 export const ROOT = path.resolve(WWW, "..");
 export const TEST_DATA = path.join(ROOT, "tests", "data");
 
 /**
  * Registers the hooks for a test file and returns the browser state plus helpers bound to
  * the current page. `browser.page` is the page of the running test; set
- * `browser.tolerateConsole` to a predicate for console errors a test expects.
+ * `browser.tolerateConsole` to a predicate for console errors a test expects. `root` is the
+ * build served: www/ (the production page) unless a test needs the test hooks (TEST_WWW).
  */
-export function useBrowser() {
-  const session = useSession();
+export function useBrowser({ root = WWW } = {}) {
+  const session = useSession({ root });
   /** pageHelpers of the running test's page. */
   let h;
 
@@ -120,7 +122,8 @@ export function useBrowser() {
 
   /**
    * Record what the page sends to the engine: `window.__sent.{inspect,checkTarget,run}` get a
-   * copy of each request's options or settings (the bridge itself is unchanged).
+   * copy of each request's options or settings (the bridge itself is unchanged). Test build
+   * only (window.__automl).
    */
   browser.recordRequests = async () => {
     await page().evaluate(() => {

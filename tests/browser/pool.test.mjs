@@ -1,11 +1,12 @@
 // The pool of workers: the page starts one search worker per core (here forced with the
 // `?workers=N` test hook), the splits of each trial run on all of them, and a trial budget
-// with a seed gives the same leaderboard whatever the number of workers.
+// with a seed gives the same leaderboard whatever the number of workers. Served from the test
+// build (bash scripts/build-wasm.sh --test): the tests drive the bridge through window.__automl.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { $, pageHelpers, useSession } from "./harness.mjs";
+import { $, pageHelpers, TEST_WWW, useSession } from "./harness.mjs";
 
-const session = useSession();
+const session = useSession({ root: TEST_WWW });
 let page;
 
 /**

@@ -6,7 +6,9 @@
 // 3. A whole session (load, every sample, upload, drop, searches, predictions on a file and
 //    their CSV, what-if, model download and upload, the report, Stop, a bad file, a crash,
 //    offline caching) is recorded request by request: every one is a GET without a body or
-//    query string, to this origin, for a static file that exists in www/.
+//    query string, to this origin, for a static file that exists in the served page. The
+//    session is served from the test build (build/test-www/: www/ plus the test hooks, for
+//    the crash), the rest from www/.
 // 4. A script that tries to send data elsewhere (fetch, XHR, beacon, WebSocket, EventSource,
 //    image, import, iframe, from the page and from the worker) is blocked by the policy with a
 //    `securitypolicyviolation` event, and a decoy server on another origin receives nothing.
@@ -16,7 +18,7 @@ import { createServer } from "node:http";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { CONTENT_SECURITY_POLICY } from "../../scripts/serve.mjs";
-import { $, WWW, launch, pageHelpers } from "./harness.mjs";
+import { $, TEST_WWW, WWW, launch, pageHelpers } from "./harness.mjs";
 
 /** Every file of the page. A new file in www/ must be added here, deliberately. */
 const PAGE_FILES = [
@@ -32,9 +34,11 @@ const PAGE_FILES = [
   "icons/maskable-512.png",
   "icons/maskable.svg",
   "index.html",
+  "main.js",
   "manifest.webmanifest",
   "pkg/automl.js",
   "pkg/automl_bg.wasm",
+  "pkg/build-flags.js",
   "pkg/build-id.js",
   "protocol.js",
   "report.js",
@@ -135,13 +139,14 @@ test("the Content-Security-Policy is strict, and the page and the server agree o
 
 let session;
 before(async () => {
-  session = await launch();
+  // The test build: the session below crashes the engine on purpose (bridge.panic).
+  session = await launch({ root: TEST_WWW });
 });
 after(async () => {
   if (session) await session.close();
 });
 
-/** The www/ file a same-origin URL names, or null when it names none. */
+/** The served page's file (in build/test-www/) a same-origin URL names, or null when it names none. */
 async function staticFile(url) {
   let pathname;
   try {
@@ -152,7 +157,7 @@ async function staticFile(url) {
   const rel = pathname === "/" ? "index.html" : pathname.slice(1);
   if (rel.split("/").includes("..")) return null;
   try {
-    return (await stat(path.join(WWW, rel))).isFile() ? rel : null;
+    return (await stat(path.join(TEST_WWW, rel))).isFile() ? rel : null;
   } catch {
     return null;
   }
