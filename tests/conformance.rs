@@ -427,3 +427,76 @@ fn class_weighting_raises_minority_recall_on_titanic() {
         "balanced recall {balanced:.3} vs plain {plain:.3}"
     );
 }
+
+/// Every family's fitted models as the version before the model registry wrote them (see the
+/// fixture's "about").
+const EARLIER_MODELS: &str = include_str!("data/model/families.json");
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn models_of_the_earlier_version_load_predict_and_refit_bit_for_bit() {
+    let f: serde_json::Value = serde_json::from_str(EARLIER_MODELS).unwrap();
+    let x: Matrix = Matrix {
+        rows: f["x"]["rows"].as_u64().unwrap() as usize,
+        cols: f["x"]["cols"].as_u64().unwrap() as usize,
+        data: serde_json::from_value(f["x"]["data"].clone()).unwrap(),
+    };
+    let classes: Vec<u32> = serde_json::from_value(f["classes"].clone()).unwrap();
+    let values: Vec<f64> = serde_json::from_value(f["values"].clone()).unwrap();
+    let mut covered = Vec::new();
+    for case in f["cases"].as_array().unwrap() {
+        let classification = case["classification"].as_bool().unwrap();
+        let spec_json = case["spec"].as_str().unwrap();
+        let model_json = case["model"].as_str().unwrap();
+        let spec: ModelSpec = serde_json::from_str(spec_json).unwrap();
+        assert_eq!(serde_json::to_string(&spec).unwrap(), spec_json);
+        // the saved model loads, checks and writes back the same text
+        let model: FittedModel = serde_json::from_str(model_json).unwrap();
+        model.check_parts().unwrap();
+        assert_eq!(
+            serde_json::to_string(&model).unwrap(),
+            model_json,
+            "{spec_json}"
+        );
+        // it predicts the same bits
+        let predicted = if classification {
+            model.predict_proba(&x).unwrap().unwrap().data
+        } else {
+            let Prediction::Values(v) = model.predict(&x).unwrap() else {
+                panic!("{spec_json} predicted classes")
+            };
+            v
+        };
+        let bits: Vec<String> = predicted
+            .iter()
+            .map(|p| format!("{:016x}", p.to_bits()))
+            .collect();
+        let expected: Vec<String> =
+            serde_json::from_value(case["prediction_bits"].clone()).unwrap();
+        assert_eq!(bits, expected, "{spec_json}");
+        // and fitting the spec again gives the same model, to the bit
+        let y = if classification {
+            TargetRef::Classes {
+                y: &classes,
+                n_classes: 3,
+            }
+        } else {
+            TargetRef::Values(&values)
+        };
+        let refit = spec.fit(&x, y, 17).unwrap();
+        assert_eq!(
+            serde_json::to_string(&refit).unwrap(),
+            model_json,
+            "{spec_json}"
+        );
+        covered.push((spec.family_name(), classification));
+    }
+    for classification in [true, false] {
+        for family in Family::for_task(classification) {
+            assert!(
+                covered.contains(&(family.name(), classification)),
+                "no earlier model of {family:?} (classification {classification})"
+            );
+        }
+    }
+}

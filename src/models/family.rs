@@ -137,8 +137,10 @@ impl<F: ModelFamily> FamilyDef for Def<F> {
         F::space(classification)
     }
 
-    fn spec_from_json(&self, params: Map<String, Value>) -> serde_json::Result<ModelSpec> {
-        serde_json::from_value::<F>(Value::Object(params)).map(Into::into)
+    fn spec_from_json(&self, mut params: Map<String, Value>) -> serde_json::Result<ModelSpec> {
+        // read as the tagged spec, the way a saved one is read
+        params.insert("family".into(), Value::from(F::NAME));
+        serde_json::from_value(Value::Object(params))
     }
 }
 
