@@ -1,18 +1,18 @@
 //! The registry: every model family, listed once, in the order the search goes through them.
 //!
 //! Each line names a family's variant of [`ModelSpec`] and its hyperparameter struct (a
-//! [`ModelFamily`]), and after `=>` the fitted forms the family brings (variants of [`Inner`],
-//! each a type implementing [`Predictor`]); families that share a form (ridge, lasso and elastic
-//! net fit a `Linear` model) list none. From this one list the macro makes [`ModelSpec`] (the
-//! serialized configuration: `{"family": "<name>", ...its fields}`), [`Inner`] (the serialized
-//! fitted form: `{"<Form>": ...}`), [`FAMILIES`], and the dispatch from a spec or a fitted form
-//! to its family's code. Both serialized shapes are those of the hand-written enums they
-//! replace, so model files of earlier versions load unchanged.
+//! [`ModelFamily`](super::ModelFamily)), and after `=>` the fitted forms the family brings
+//! (variants of [`Inner`], each a type implementing [`Predictor`]); families that share a form
+//! (ridge, lasso and elastic net fit a `Linear` model) list none. From this one list the macro
+//! makes [`ModelSpec`] (the serialized configuration: `{"family": "<name>", ...its fields}`),
+//! [`Inner`] (the serialized fitted form: `{"<Form>": ...}`), [`FAMILIES`], and the dispatch
+//! from a spec or a fitted form to its family's code. Both serialized shapes are those of the
+//! hand-written enums they replace, so model files of earlier versions load unchanged.
 //!
-//! Adding a family: write its file (hyperparameter struct implementing [`ModelFamily`], its
+//! Adding a family: write its file (hyperparameter struct implementing `ModelFamily`, its
 //! fitted form implementing [`Predictor`]), declare the module in `models/mod.rs`, and add its
-//! line here. The variant's snake_case name must be its [`ModelFamily::NAME`] (a unit test
-//! checks every family).
+//! line here. The variant's snake_case name must be the family's `ModelFamily::NAME` (a unit
+//! test checks every family).
 
 use super::family::{Configured, Def, FamilyDef, Predictor};
 use super::{boosting, constant, forests, knn, linear, logistic, naive_bayes, svm};
