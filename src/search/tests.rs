@@ -187,7 +187,7 @@ fn the_training_sample_is_a_quarter_within_bounds() {
 
 #[test]
 fn the_cost_model_prices_untimed_and_failed_families() {
-    let portfolio = portfolio(Task::Classification, 10);
+    let portfolio = portfolio(Task::Classification, 10).unwrap();
     let constant = portfolio
         .iter()
         .find(|s| s.family_name() == "constant")
@@ -233,7 +233,7 @@ fn the_cost_model_prices_untimed_and_failed_families() {
 #[test]
 fn the_portfolio_starts_with_the_baseline_and_every_configuration_is_valid() {
     for task in [Task::Classification, Task::Regression] {
-        let p = portfolio(task, 8);
+        let p = portfolio(task, 8).unwrap();
         assert_eq!(
             p[0].family_name(),
             "constant",
