@@ -15,6 +15,8 @@ const NOT_CACHED = new Set([
   "pkg/build-id.js", // imported by sw.js, kept by the browser with it
   "samples/SOURCES.md", // documentation the page never loads
   "vendor/d3.LICENSE", // the charting library's licence, beside its copy
+  "pkg/automl.d.ts", // the engine's TypeScript declarations, for the type check only
+  "pkg/automl_bg.wasm.d.ts",
 ]);
 
 async function listFiles(dir, prefix = "") {
