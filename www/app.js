@@ -5,9 +5,17 @@ import { DEFAULT_SETTINGS, ERROR_NAMES, MAX_FILE_BYTES } from "./protocol.js";
 import { USED_KINDS, formatBytes } from "./view.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 /**
- * @import { ErrorInfo, Inspection, Kind, LeaderboardRow, ParseProgress, Progress, RunResult, RunSettings, Task, WorkerBridge } from "./protocol.js"
- * @import { Results } from "./results.js"
- * @import { View } from "./view.js"
+ * @typedef {import("./protocol.js").ErrorInfo} ErrorInfo
+ * @typedef {import("./protocol.js").Inspection} Inspection
+ * @typedef {import("./protocol.js").Kind} Kind
+ * @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow
+ * @typedef {import("./protocol.js").Progress} Progress
+ * @typedef {import("./protocol.js").RunResult} RunResult
+ * @typedef {import("./protocol.js").RunSettings} RunSettings
+ * @typedef {import("./protocol.js").Task} Task
+ * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
+ * @typedef {import("./results.js").Results} Results
+ * @typedef {import("./view.js").View} View
  */
 
 /**

@@ -12,8 +12,14 @@ import init, {
 import * as engine from "./pkg/automl.js";
 import { ERROR_NAMES, MSG } from "./protocol.js";
 /**
- * @import { InitOutput } from "./pkg/automl.js"
- * @import { ErrorInfo, ForecastProgress, FromWorker, ParseProgress, Progress, SplitResult, ToWorker } from "./protocol.js"
+ * @typedef {import("./pkg/automl.js").InitOutput} InitOutput
+ * @typedef {import("./protocol.js").ErrorInfo} ErrorInfo
+ * @typedef {import("./protocol.js").ForecastProgress} ForecastProgress
+ * @typedef {import("./protocol.js").FromWorker} FromWorker
+ * @typedef {import("./protocol.js").ParseProgress} ParseProgress
+ * @typedef {import("./protocol.js").Progress} Progress
+ * @typedef {import("./protocol.js").SplitResult} SplitResult
+ * @typedef {import("./protocol.js").ToWorker} ToWorker
  */
 
 /**

@@ -15,9 +15,10 @@
 //   { timeBudgetS: null, maxTrials: 12 } (a deterministic trial budget).
 import { MSG } from "./protocol.js";
 /**
- * @import { Controller } from "./app.js"
- * @import { RunSettings, WorkerBridge } from "./protocol.js"
- * @import { Results } from "./results.js"
+ * @typedef {import("./app.js").Controller} Controller
+ * @typedef {import("./protocol.js").RunSettings} RunSettings
+ * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
+ * @typedef {import("./results.js").Results} Results
  */
 
 /**
