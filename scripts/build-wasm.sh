@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the page: the core to WebAssembly in release mode, its JS bindings in www/pkg/.
+# Builds the page: the core to WebAssembly in release mode, its JS bindings in www/pkg/ (with
+# their TypeScript declarations, pkg/automl.d.ts, which the type check reads).
 #
 #   bash scripts/build-wasm.sh          the production page, www/ (no test hook anywhere)
 #   bash scripts/build-wasm.sh --test   that, and also the test build of the page, build/test-www/
@@ -42,7 +43,9 @@ write_build_id() { # <root>
 
 # ---- the production page: www/ -----------------------------------------------------------
 cargo build --release --lib --target wasm32-unknown-unknown
-wasm-bindgen --target web --no-typescript --out-dir www/pkg --out-name automl \
+# With its TypeScript declarations (pkg/automl.d.ts): the type check (tsconfig.json, npm run
+# typecheck) reads the engine's exports from them. The page never loads them.
+wasm-bindgen --target web --out-dir www/pkg --out-name automl \
   target/wasm32-unknown-unknown/release/automl.wasm
 echo "[build] www/pkg/automl_bg.wasm: $(du -k www/pkg/automl_bg.wasm | cut -f1) KiB"
 write_flags www false

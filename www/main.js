@@ -16,6 +16,7 @@ import { View } from "./view.js";
  * Registers `sw.js`, which keeps every file of the page in a cache named after the build so
  * the page works offline. A new build installs in the background; the page then offers a
  * reload (it never reloads by itself: that would drop the loaded data).
+ * @param {View} view
  */
 async function registerServiceWorker(view) {
   if (!("serviceWorker" in navigator)) return;
@@ -29,6 +30,7 @@ async function registerServiceWorker(view) {
     return;
   }
   let reloadWanted = false;
+  /** @param {ServiceWorker} waiting the new build's service worker, installed */
   const offer = (waiting) => {
     view.showUpdateReady(() => {
       reloadWanted = true;
@@ -57,9 +59,10 @@ async function registerServiceWorker(view) {
 
 const view = new View();
 const bridge = new WorkerBridge();
+/** @type {Controller | null} */
 let controller = null;
 const results = new Results(bridge, {
-  showError: (message) => view.showError(message),
+  showError: (/** @type {string} */ message) => view.showError(message),
   context: () => (controller && controller.data ? { inspection: controller.data.inspection, fileName: controller.data.fileName } : null),
   engineVersion: () => controller && controller.engineVersion,
 });

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { TEST_WWW, WWW, launch, pageHelpers } from "./harness.mjs";
+import { TEST_WWW, WWW, pageHelpers, useBrowser } from "./harness.mjs";
 
 /** Names an engine of the production build must not export, nor its glue mention. */
 const HOOK_EXPORTS = ["trigger_panic", "bench_gbm_fit"];
@@ -70,37 +70,36 @@ test("the test build (build/test-www/) has the hooks, and no benchmark entry", a
   assert.ok(existsSync(path.join(TEST_WWW, "test-hooks.js")));
 });
 
-/** Opens `root` in a fresh profile and returns what the loaded page has of the test hooks. */
-async function hooksOnPage(root) {
-  const session = await launch({ root });
-  try {
-    const page = await session.newPage();
-    const h = pageHelpers(page, session);
-    await h.openApp();
-    await page.waitForLoadState("load");
-    const hooks = await page.evaluate(() =>
-      typeof window.__automl === "undefined"
-        ? null
-        : Object.keys(window.__automl).concat(typeof window.__automl.bridge.panic === "function" ? ["bridge.panic"] : []).sort(),
-    );
-    const requested = session.requests.map((r) => new URL(r.url).pathname);
-    await page.close();
-    session.assertNoProblems();
-    return { hooks, requested };
-  } finally {
-    await session.close();
-  }
+// One profile for each build, each started by the one test below that opens its page.
+const production = useBrowser({ page: "none" });
+const testBuild = useBrowser({ testBuild: true, page: "none" });
+
+/** Opens the page `browser` serves and returns what the loaded page has of the test hooks. */
+async function hooksOnPage(browser) {
+  const page = await browser.newPage();
+  const h = pageHelpers(page, browser);
+  await h.openApp();
+  await page.waitForLoadState("load");
+  const hooks = await page.evaluate(() =>
+    typeof window.__automl === "undefined"
+      ? null
+      : Object.keys(window.__automl).concat(typeof window.__automl.bridge.panic === "function" ? ["bridge.panic"] : []).sort(),
+  );
+  const requested = browser.requests.map((r) => new URL(r.url).pathname);
+  await page.close();
+  browser.assertNoProblems();
+  return { hooks, requested };
 }
 
 test("the production page has no window.__automl after loading, and never asks for test-hooks.js", async () => {
-  const { hooks, requested } = await hooksOnPage(WWW);
+  const { hooks, requested } = await hooksOnPage(production);
   assert.equal(hooks, null, "no window.__automl");
   assert.ok(requested.includes("/pkg/build-flags.js"), "the page read its build flags");
   assert.ok(!requested.includes("/test-hooks.js"), "test-hooks.js was never requested");
 });
 
 test("the test build's page has window.__automl", async () => {
-  const { hooks, requested } = await hooksOnPage(TEST_WWW);
+  const { hooks, requested } = await hooksOnPage(testBuild);
   assert.deepEqual(hooks, ["bridge", "bridge.panic", "injectFault", "results", "runSettings"]);
   assert.ok(requested.includes("/test-hooks.js"));
 });

@@ -6,9 +6,9 @@
 // `test-hooks`; window.__automl.injectFault) and `trigger_panic` (window.__automl.bridge.panic).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { $, pageHelpers, TEST_WWW, useSession } from "./harness.mjs";
+import { $, pageHelpers, useBrowser } from "./harness.mjs";
 
-const session = useSession({ root: TEST_WWW });
+const session = useBrowser({ testBuild: true, page: "none" });
 let page;
 
 /** Injects `fault` into the next run, starts a long search and waits for the fatal error. */

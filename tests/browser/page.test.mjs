@@ -7,7 +7,7 @@
 // and on any request that leaves the page's own origin.
 import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { $, useBrowser } from "./helpers.mjs";
+import { $, useBrowser } from "./harness.mjs";
 
 const browser = useBrowser();
 const {

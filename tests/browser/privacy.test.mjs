@@ -12,13 +12,13 @@
 // 4. A script that tries to send data elsewhere (fetch, XHR, beacon, WebSocket, EventSource,
 //    image, import, iframe, from the page and from the worker) is blocked by the policy with a
 //    `securitypolicyviolation` event, and a decoy server on another origin receives nothing.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { CONTENT_SECURITY_POLICY } from "../../scripts/serve.mjs";
-import { $, TEST_WWW, WWW, launch, pageHelpers } from "./harness.mjs";
+import { $, TEST_WWW, WWW, pageHelpers, useBrowser } from "./harness.mjs";
 
 /** Every file of the page. A new file in www/ must be added here, deliberately. */
 const PAGE_FILES = [
@@ -36,8 +36,10 @@ const PAGE_FILES = [
   "index.html",
   "main.js",
   "manifest.webmanifest",
+  "pkg/automl.d.ts",
   "pkg/automl.js",
   "pkg/automl_bg.wasm",
+  "pkg/automl_bg.wasm.d.ts",
   "pkg/build-flags.js",
   "pkg/build-id.js",
   "protocol.js",
@@ -137,14 +139,9 @@ test("the Content-Security-Policy is strict, and the page and the server agree o
   assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, "no inline style or event handler attribute");
 });
 
-let session;
-before(async () => {
-  // The test build: the session below crashes the engine on purpose (bridge.panic).
-  session = await launch({ root: TEST_WWW });
-});
-after(async () => {
-  if (session) await session.close();
-});
+// The test build: the session below crashes the engine on purpose (bridge.panic). Its
+// profile starts with the first page: the tests above open none.
+const session = useBrowser({ testBuild: true, page: "none" });
 
 /** The served page's file (in build/test-www/) a same-origin URL names, or null when it names none. */
 async function staticFile(url) {

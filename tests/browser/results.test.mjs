@@ -15,12 +15,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { $, ROOT, TEST_WWW, useBrowser } from "./helpers.mjs";
+import { $, ROOT, useBrowser } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = async (name) => JSON.parse(await readFile(path.join(here, "fixtures", `${name}.json`), "utf8"));
 
-const browser = useBrowser({ root: TEST_WWW });
+const browser = useBrowser({ testBuild: true });
 const { openApp, loadSample, waitForText } = browser;
 
 let page;

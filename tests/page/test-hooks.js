@@ -14,9 +14,28 @@
 // - runSettings(extra): `extra` joins the next run's settings the same way, such as
 //   { timeBudgetS: null, maxTrials: 12 } (a deterministic trial budget).
 import { MSG } from "./protocol.js";
+/**
+ * @typedef {import("./app.js").Controller} Controller
+ * @typedef {import("./protocol.js").RunSettings} RunSettings
+ * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
+ * @typedef {import("./results.js").Results} Results
+ */
 
+/**
+ * What the tests find in window.__automl.
+ * @typedef {object} TestHooks
+ * @property {WorkerBridge & { panic: () => Promise<never> }} bridge
+ * @property {Results} results
+ * @property {(fault: Pick<RunSettings, "faultAfterTrials" | "faultKind">) => void} injectFault
+ * @property {(extra: Partial<RunSettings>) => void} runSettings
+ */
+
+/**
+ * Installs the hooks: called by main.js (test build only) before the controller starts.
+ * @param {{ controller: Controller, bridge: WorkerBridge, results: Results }} page
+ */
 export function installTestHooks({ controller, bridge, results }) {
-  /** Extra RunSettings for the next run only. */
+  /** @type {Partial<RunSettings> | null} Extra RunSettings for the next run only. */
   let nextRun = null;
   const settingsFrom = controller.settingsFrom.bind(controller);
   // The controller's run settings, with the extra settings joined once.
@@ -27,9 +46,9 @@ export function installTestHooks({ controller, bridge, results }) {
     nextRun = null;
     return joined;
   };
-  bridge.panic = () => bridge.request(MSG.PANIC);
-  window.__automl = {
-    bridge,
+  /** @type {TestHooks} */
+  const hooks = {
+    bridge: Object.assign(bridge, { panic: () => bridge.request(MSG.PANIC, {}) }),
     results,
     injectFault: (fault) => {
       nextRun = { ...fault };
@@ -38,4 +57,5 @@ export function installTestHooks({ controller, bridge, results }) {
       nextRun = { ...extra };
     },
   };
+  /** @type {Window & { __automl?: TestHooks }} */ (window).__automl = hooks;
 }
