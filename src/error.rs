@@ -134,6 +134,13 @@ pub enum AutoMlError {
         /// What went wrong.
         reason: Message,
     },
+    /// No model family has this name.
+    UnknownFamily {
+        /// The name asked for.
+        family: String,
+        /// The names of the registered families.
+        known: Vec<String>,
+    },
     /// Every configuration the search tried failed.
     AllModelsFailed {
         /// The last failure (a `search.family_failed` message).
@@ -225,6 +232,11 @@ impl AutoMlError {
             Self::ModelFailed { family, reason } => {
                 message!("model.failed", family, detail = reason)
             }
+            Self::UnknownFamily { family, known } => message!(
+                "model.unknown_family",
+                family,
+                known = Param::list(known, 50)
+            ),
             Self::AllModelsFailed { reason } => message!("search.all_failed", reason),
             Self::BudgetTooSmall { budget_s } => message!("search.budget_too_small", budget_s),
             Self::MissingColumns { file, names } => message!(
@@ -347,6 +359,10 @@ mod tests {
             AutoMlError::ModelFailed {
                 family: "Naive".into(),
                 reason: message!("forecast_model.empty_history"),
+            },
+            AutoMlError::UnknownFamily {
+                family: "nope".into(),
+                known: vec!["svm".into()],
             },
             AutoMlError::AllModelsFailed {
                 reason: message!(

@@ -1,3 +1,4 @@
+// @ts-nocheck
 // Diagnostics computed on the page from the winner's out-of-fold predictions (pure functions,
 // no DOM: tests/unit/diagnostics.test.mjs checks them with exact values on tiny inputs).
 //

@@ -12,15 +12,29 @@
 // message along its `reason` parameters that has one. Numbers are formatted for the page's
 // language (Intl.NumberFormat).
 
+/**
+ * @typedef {import("./protocol.js").Message} Message
+ * @typedef {import("./protocol.js").MessageParam} MessageParam
+ * @typedef {{ [name: string]: MessageParam }} Params
+ * @typedef {{ message: string, hint?: string }} Entry
+ * @typedef {{ [code: string]: Entry }} Catalogue
+ */
+
 /** Nested messages deeper than this are not rendered. */
 const MAX_DEPTH = 8;
 const PLACEHOLDER = /\{([A-Za-z0-9_]+)(?::([A-Za-z0-9.]+))?\}/g;
 
+/** @type {Catalogue} */
 let entries = {};
 let language = "en";
+/** @type {Map<string, Intl.NumberFormat>} */
 const numberFormats = new Map();
 
-/** Use `catalogue` (the parsed JSON of i18n/<lang>.json) from now on. */
+/**
+ * Use `catalogue` (the parsed JSON of i18n/<lang>.json) from now on.
+ * @param {Catalogue} catalogue
+ * @param {string} [lang]
+ */
 export function setCatalogue(catalogue, lang = "en") {
   entries = catalogue && typeof catalogue === "object" ? catalogue : {};
   language = lang;
@@ -35,6 +49,9 @@ export function catalogueLanguage() {
 /**
  * Loads i18n/<lang>.json (falling back to English); the page keeps working without it, showing
  * the engine's English fallbacks and codes.
+ * @param {string} [lang]
+ * @param {(url: URL) => Promise<{ ok: boolean, json: () => Promise<any> }>} [fetchImpl]
+ * @returns {Promise<boolean>} whether a catalogue was loaded
  */
 export async function loadCatalogue(lang = "en", fetchImpl = globalThis.fetch) {
   for (const candidate of lang === "en" ? ["en"] : [lang, "en"]) {
@@ -50,14 +67,27 @@ export async function loadCatalogue(lang = "en", fetchImpl = globalThis.fetch) {
   return false;
 }
 
+/**
+ * @param {any} value
+ * @returns {value is Message}
+ */
 function isMessage(value) {
   return value !== null && typeof value === "object" && typeof value.code === "string";
 }
 
+/**
+ * @param {any} value
+ * @returns {value is { items: string[], more: number }}
+ */
 function isList(value) {
   return value !== null && typeof value === "object" && Array.isArray(value.items);
 }
 
+/**
+ * @param {number} value
+ * @param {string} [spec] ".N" for N decimals
+ * @returns {string}
+ */
 function formatNumber(value, spec) {
   const digits = /^\.(\d{1,2})$/.exec(spec || "");
   const key = digits ? digits[1] : "";
@@ -70,6 +100,12 @@ function formatNumber(value, spec) {
   return numberFormats.get(key).format(value);
 }
 
+/**
+ * @param {MessageParam} value
+ * @param {string|undefined} spec
+ * @param {number} depth
+ * @returns {string}
+ */
 function valueText(value, spec, depth) {
   if (typeof value === "number") return formatNumber(value, spec);
   if (isList(value)) {
@@ -81,15 +117,28 @@ function valueText(value, spec, depth) {
   return String(value);
 }
 
+/**
+ * @param {string} template
+ * @param {Params|undefined} params
+ * @param {number} depth
+ * @returns {string}
+ */
 function fill(template, params, depth) {
+  /** @type {Params} */
   const given = params && typeof params === "object" ? params : {};
-  return template.replace(PLACEHOLDER, (whole, name, spec) => {
+  return template.replace(PLACEHOLDER, (/** @type {string} */ whole, /** @type {string} */ name, /** @type {string|undefined} */ spec) => {
     if (!Object.prototype.hasOwnProperty.call(given, name)) return whole;
     const text = valueText(given[name], spec, depth);
     return spec === "cap" ? text.charAt(0).toLocaleUpperCase(language) + text.slice(1) : text;
   });
 }
 
+/**
+ * @param {string} code
+ * @param {Params|undefined} params
+ * @param {number} depth
+ * @returns {string}
+ */
 function render(code, params, depth) {
   const entry = entries[code];
   if (entry && typeof entry.message === "string") return fill(entry.message, params, depth);
@@ -98,18 +147,32 @@ function render(code, params, depth) {
   return `${code} (${given.map(([k, v]) => `${k}: ${valueText(v, "", depth)}`).join(", ")})`;
 }
 
-/** Whether the catalogue has `code`. */
+/**
+ * Whether the catalogue has `code`.
+ * @param {string} code
+ */
 export function has(code) {
   return Object.prototype.hasOwnProperty.call(entries, code);
 }
 
-/** The message `code` with `params`, in words. */
+/**
+ * The message `code` with `params`, in words.
+ * @param {string} code
+ * @param {Params} [params]
+ * @returns {string}
+ */
 export function t(code, params = {}) {
   return render(code, params, 0);
 }
 
-/** What to do about the message `code`: the deepest hint along its reasons, or "". */
+/**
+ * What to do about the message `code`: the deepest hint along its reasons, or "".
+ * @param {string} code
+ * @param {Params} [params]
+ * @returns {string}
+ */
 export function hintOf(code, params = {}) {
+  /** @type {Message[]} */
   const chain = [{ code, params }];
   while (chain.length <= MAX_DEPTH) {
     const last = chain[chain.length - 1];
@@ -124,7 +187,11 @@ export function hintOf(code, params = {}) {
   return "";
 }
 
-/** A note or warning as the page lists it: its words, then its hint if it has one. */
+/**
+ * A note or warning as the page lists it: its words, then its hint if it has one.
+ * @param {Message|string} note
+ * @returns {string}
+ */
 export function renderNote(note) {
   if (!isMessage(note)) return String(note);
   const hint = hintOf(note.code, note.params);
@@ -135,6 +202,8 @@ export function renderNote(note) {
 /**
  * An error's words, `{ message, hint }`: from the catalogue when it has the error's code,
  * else the error's own (the engine's English fallback); a string is a message without a hint.
+ * @param {any} err an Error (perhaps with `code`, `params` and `hint`), an ErrorInfo or a string
+ * @returns {{ message: string, hint: string }}
  */
 export function describeError(err) {
   if (typeof err === "string") return { message: err, hint: "" };
@@ -145,13 +214,19 @@ export function describeError(err) {
   return { message, hint: err && typeof err.hint === "string" ? err.hint : "" };
 }
 
-/** An error of the page itself, rendered from the catalogue: throw it or show it. */
+/**
+ * An error of the page itself, rendered from the catalogue: throw it or show it.
+ * @param {string} code
+ * @param {Params} [params]
+ * @returns {Error & { code: string, params: Params, hint: string }}
+ */
 export function pageError(code, params = {}) {
   const { message, hint } = describeError({ code, params });
   return Object.assign(new Error(message), { code, params, hint });
 }
 
 // The page loads its catalogue before its modules run; workers and Node (the unit tests) do not.
-if (typeof document !== "undefined") {
-  await loadCatalogue(document.documentElement.lang || "en");
+const page = /** @type {any} */ (globalThis).document;
+if (page) {
+  await loadCatalogue(page.documentElement.lang || "en");
 }

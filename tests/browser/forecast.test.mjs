@@ -8,7 +8,7 @@
 import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { $, useBrowser } from "./helpers.mjs";
+import { $, useBrowser } from "./harness.mjs";
 
 const browser = useBrowser();
 const { openApp, loadSample, waitForText } = browser;
