@@ -62,7 +62,7 @@ pub struct OuterFold {
 }
 
 fn bad_file(what: &str, reason: Message) -> AutoMlError {
-    AutoMlError::InvalidSetting {
+    AutoMlError::BadSetting {
         name: what.into(),
         reason,
     }

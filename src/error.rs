@@ -105,19 +105,12 @@ pub enum AutoMlError {
         target: String,
     },
     /// A setting is out of range.
-    InvalidSetting {
-        /// The setting's name.
-        name: String,
-        /// Why it is wrong (a `setting.*` message).
-        reason: Message,
-    },
-    /// A setting of the tree engine is out of range (`trees/params.rs`; its detail is still
-    /// free English text, like [`AutoMlError::Model`]'s).
     BadSetting {
         /// The setting's name.
         name: String,
-        /// Why it is wrong.
-        detail: String,
+        /// Why it is wrong (a `setting.*` message; `setting.detail` for the tree engine's
+        /// checks in `trees/params.rs`, still free English text).
+        reason: Message,
     },
     /// A model could not be fitted or used: the model contract's and the tree engine's own
     /// errors, whose detail is still free English text.
@@ -226,8 +219,7 @@ impl AutoMlError {
             ),
             Self::BadTarget { column, reason } => message!("target.bad", column, reason),
             Self::NoFeatures { target } => message!("data.no_features", target),
-            Self::InvalidSetting { name, reason } => message!("setting.bad", name, reason),
-            Self::BadSetting { name, detail } => message!("setting.bad", name, reason = detail),
+            Self::BadSetting { name, reason } => message!("setting.bad", name, reason),
             Self::Model { family, detail } => message!("model.failed", family, detail),
             Self::ModelFailed { family, reason } => {
                 message!("model.failed", family, detail = reason)
@@ -344,13 +336,9 @@ mod tests {
                 reason: message!("target.one_class", value = "a"),
             },
             AutoMlError::NoFeatures { target: "y".into() },
-            AutoMlError::InvalidSetting {
+            AutoMlError::BadSetting {
                 name: "folds".into(),
                 reason: message!("setting.folds", folds = 11usize),
-            },
-            AutoMlError::BadSetting {
-                name: "max_bins".into(),
-                detail: "no".into(),
             },
             AutoMlError::Model {
                 family: "svm".into(),

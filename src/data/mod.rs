@@ -194,7 +194,7 @@ impl Task {
         } else if t.starts_with("regr") {
             Ok(Task::Regression)
         } else {
-            Err(AutoMlError::InvalidSetting {
+            Err(AutoMlError::BadSetting {
                 name: "task".into(),
                 reason: message!("setting.task", value = text),
             })

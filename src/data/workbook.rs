@@ -92,7 +92,7 @@ fn read_workbook_inner(
             .iter()
             .find(|n| n.as_str() == s)
             .cloned()
-            .ok_or_else(|| AutoMlError::InvalidSetting {
+            .ok_or_else(|| AutoMlError::BadSetting {
                 name: "sheet".into(),
                 reason: message!(
                     "setting.no_such_sheet",

@@ -270,13 +270,13 @@ pub fn run_series(
         .horizon
         .unwrap_or_else(|| series.frequency.default_horizon());
     if h == 0 || h > 100_000 {
-        return Err(AutoMlError::InvalidSetting {
+        return Err(AutoMlError::BadSetting {
             name: "horizon".into(),
             reason: message!("setting.horizon", steps = h),
         });
     }
     if !series.covariates.is_empty() && series.future_times.len() < h {
-        return Err(AutoMlError::InvalidSetting {
+        return Err(AutoMlError::BadSetting {
             name: "horizon".into(),
             reason: message!(
                 "setting.horizon_covariates",

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 
 fn setting(name: &str, reason: Message) -> AutoMlError {
-    AutoMlError::InvalidSetting {
+    AutoMlError::BadSetting {
         name: name.into(),
         reason,
     }

@@ -6,7 +6,7 @@ use super::*;
 
 pub(super) fn check_settings(s: &SearchSettings, task: Task) -> Result<()> {
     let bad = |name: &str, reason: Message| {
-        Err(AutoMlError::InvalidSetting {
+        Err(AutoMlError::BadSetting {
             name: name.into(),
             reason,
         })
