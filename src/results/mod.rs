@@ -6,6 +6,7 @@
 //! error.
 
 pub mod contributions;
+pub mod curves;
 pub mod diagnostics;
 pub mod model_file;
 pub mod predict;
