@@ -1,15 +1,11 @@
 // The controller: keeps the loaded data and the run state, turns view events into bridge
 // requests and bridge replies into view updates. It never touches the DOM itself.
-import { DEFAULT_SETTINGS, ERROR_NAMES, MAX_FILE_BYTES, WorkerBridge } from "./protocol.js";
+import { ERROR_NAMES, WorkerBridge } from "./protocol.js";
 import { workerScriptURL } from "./trusted-types.js";
-import { USED_KINDS, View, formatBytes } from "./view.js";
+import { View, formatBytes, kindUsed } from "./view.js";
 import { Results } from "./results.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 
-const METRIC_FOR_TASK = Object.freeze({ classification: "accuracy", regression: "r2" });
-const TASKS = new Set(["classification", "regression"]);
-const MAX_BUDGET_S = 3600;
-const MAX_SEED = 4294967295;
 /** Rows kept in the leaderboard table; long runs can finish many thousands of trials. */
 const LEADERBOARD_LIMIT = 500;
 /** What a fatal error did to the run, for the status line. */
@@ -18,12 +14,16 @@ const FATAL_STATUS = Object.freeze({
   [ERROR_NAMES.ENGINE_CRASHED]: "The search stopped: the engine crashed",
 });
 
-/** A score that can be compared; failed trials (no mean) sort last. */
+/**
+ * A score that can be compared, larger is better: the row's mean, negated when its metric is
+ * better lower (`higherIsBetter`, from the engine); failed trials (no mean) sort last.
+ */
 function sortKey(row) {
-  return typeof row.mean === "number" && Number.isFinite(row.mean) ? row.mean : -Infinity;
+  if (typeof row.mean !== "number" || !Number.isFinite(row.mean)) return -Infinity;
+  return row.higherIsBetter === false ? -row.mean : row.mean;
 }
 
-/** Insert `row` into `rows` (best first, higher is better) after any equal score; return its index. */
+/** Insert `row` into `rows` (best first) after any equal score; return its index. */
 export function insertSorted(rows, row) {
   const key = sortKey(row);
   let lo = 0;
@@ -38,7 +38,7 @@ export function insertSorted(rows, row) {
 }
 
 /** The message for a file over the size limit, before reading it. */
-export function tooLargeMessage(fileName, size, limit = MAX_FILE_BYTES) {
+export function tooLargeMessage(fileName, size, limit) {
   const limitText = formatBytes(limit);
   let sizeText = formatBytes(size);
   if (sizeText === limitText) sizeText = `just over ${limitText}`;
@@ -74,14 +74,14 @@ export class Controller {
     this.loading = false;
     this.liveRows = [];
     this.engineVersion = null;
+    /** The engine's catalogue (protocol.js Catalogue): defaults, limits, names; read at start-up. */
+    this.catalogue = null;
     /** TEST-ONLY FAULT INJECTION: extra RunSettings for the next run only (see injectFault). */
     this.nextRunFault = null;
   }
 
   init() {
     const { view, bridge } = this;
-    view.setSettingsDefaults(DEFAULT_SETTINGS);
-    view.setFileLimit(MAX_FILE_BYTES);
     view.bindFileChosen((file) => this.loadFile(file));
     view.bindLoadSample((id) => this.loadSample(id));
     view.bindSheetChange((sheet) => this.chooseSheet(sheet));
@@ -106,6 +106,7 @@ export class Controller {
       const ready = await this.bridge.start();
       this.engineVersion = ready && ready.version;
       this.view.setEngineVersion(this.engineVersion);
+      await this.readCatalogue();
       if (text && !this.running && !this.loading) {
         this.view.showStatus(`Engine ready (version ${this.engineVersion})`, "ready");
       }
@@ -115,6 +116,27 @@ export class Controller {
       if (err && err.name === "Cancelled") return;
       if (!(err && err.fatal)) this.reportError(err);
     }
+  }
+
+  /**
+   * The engine's catalogue, asked once: the settings' defaults and limits, the column kinds,
+   * tasks and metrics the page shows (it keeps no copy of its own).
+   */
+  async readCatalogue() {
+    if (this.catalogue) return this.catalogue;
+    const catalogue = await this.bridge.describe();
+    if (!this.catalogue) {
+      this.catalogue = catalogue;
+      this.view.setCatalogue(catalogue);
+      this.view.setSettingsDefaults(catalogue.defaults.search);
+      this.view.setFileLimit(catalogue.limits.fileBytes);
+    }
+    return this.catalogue;
+  }
+
+  /** The engine's description of `task` ("classification" or "regression"), if it is one. */
+  taskInfo(task) {
+    return ((this.catalogue && this.catalogue.tasks) || []).find((t) => t.name === task);
   }
 
   workerLost(error) {
@@ -169,15 +191,22 @@ export class Controller {
     }, sample.target);
   }
 
-  loadFile(file) {
+  async loadFile(file) {
     if (this.running) return undefined;
-    if (file.size > MAX_FILE_BYTES) {
+    let limit;
+    try {
+      limit = (await this.readCatalogue()).limits.fileBytes;
+    } catch (err) {
+      this.reportError(err);
+      return undefined;
+    }
+    if (file.size > limit) {
       // Refused before reading a byte: a file this large would not fit in the page anyway.
       this.loadSeq += 1;
       this.loading = false;
       this.view.hideLoadProgress();
       this.updateButtons();
-      this.view.showError(tooLargeMessage(file.name, file.size));
+      this.view.showError(tooLargeMessage(file.name, file.size, limit));
       this.view.showStatus(
         this.data ? `Could not load ${file.name}; still using ${this.describeData()}` : `Could not load ${file.name}`,
         "error",
@@ -208,8 +237,9 @@ export class Controller {
     this.updateButtons();
     try {
       const bytes = await readBytes();
+      const { limits } = await this.readCatalogue();
       if (seq !== this.loadSeq) return;
-      if (bytes.byteLength > MAX_FILE_BYTES) throw new Error(tooLargeMessage(fileName, bytes.byteLength));
+      if (bytes.byteLength > limits.fileBytes) throw new Error(tooLargeMessage(fileName, bytes.byteLength, limits.fileBytes));
       const inspection = await this.bridge.inspect(bytes.slice(0), fileName, options, (event) => {
         if (seq === this.loadSeq && event && event.kind === "parse") {
           this.view.showLoadProgress(fileName, event.fraction);
@@ -277,7 +307,7 @@ export class Controller {
         kind,
         detectedKind: column.kind,
         isTarget,
-        used: isTarget || (USED_KINDS.has(kind) && !this.choices.exclude.has(column.name)),
+        used: isTarget || (kindUsed(kind) && !this.choices.exclude.has(column.name)),
       };
     });
     this.view.setColumnStates(states);
@@ -288,7 +318,7 @@ export class Controller {
     const column = this.columns()[index];
     this.targetIndex = index;
     if (column) this.choices.exclude.delete(column.name);
-    const task = column && TASKS.has(column.suggestedTask) ? column.suggestedTask : "classification";
+    const task = column && this.taskInfo(column.suggestedTask) ? column.suggestedTask : "classification";
     this.view.showTarget(index, task, this.kindOf(index));
     if (this.forecast) this.forecast.targetChosen(index);
     this.showColumnStates();
@@ -297,7 +327,7 @@ export class Controller {
 
   chooseTask(task) {
     if (this.forecast && !this.running) this.forecast.taskChosen(task);
-    if (!TASKS.has(task) || this.running) return;
+    if (!this.taskInfo(task) || this.running) return;
     this.view.setTask(task);
     this.requestCheck();
   }
@@ -359,12 +389,14 @@ export class Controller {
         const data = this.data;
         const column = this.columns()[this.targetIndex];
         if (!column) break;
+        // the catalogue came before the data (loadFrom waits for it)
+        const defaults = this.catalogue.defaults.search;
         const settings = {
           target: column.name,
           task: this.view.currentTask(),
-          timeBudgetS: DEFAULT_SETTINGS.timeBudgetS,
-          seed: DEFAULT_SETTINGS.seed,
-          folds: DEFAULT_SETTINGS.folds,
+          timeBudgetS: defaults.timeBudgetS,
+          seed: defaults.seed,
+          folds: defaults.folds,
           ...this.choiceSettings(column.name),
         };
         try {
@@ -393,23 +425,28 @@ export class Controller {
   settingsFrom({ targetIndex, task, timeBudget, seed }) {
     const column = this.columns()[targetIndex];
     if (!column) throw new Error("Choose the column to predict first.");
-    if (!TASKS.has(task)) throw new Error("Choose classification or regression.");
-    const budget = Number(String(timeBudget).trim());
-    if (String(timeBudget).trim() === "" || !Number.isFinite(budget) || budget < 1 || budget > MAX_BUDGET_S) {
-      throw new Error(`The time to search must be a number of seconds from 1 to ${MAX_BUDGET_S}.`);
-    }
-    const seedNumber = Number(String(seed).trim());
-    if (String(seed).trim() === "" || !Number.isInteger(seedNumber) || seedNumber < 0 || seedNumber > MAX_SEED) {
-      throw new Error(`The random seed must be a whole number from 0 to ${MAX_SEED}.`);
-    }
+    if (!this.taskInfo(task)) throw new Error("Choose classification or regression.");
     return {
       target: column.name,
       task,
-      timeBudgetS: budget,
-      seed: seedNumber,
-      folds: DEFAULT_SETTINGS.folds,
+      ...this.checkBudgetAndSeed({ timeBudget, seed }),
+      folds: this.catalogue.defaults.search.folds,
       ...this.choiceSettings(column.name),
     };
+  }
+
+  /** The typed time budget and seed within the engine's limits, or a thrown message. */
+  checkBudgetAndSeed({ timeBudget, seed }) {
+    const { timeBudgetS, seed: seeds } = this.catalogue.limits;
+    const budget = Number(String(timeBudget).trim());
+    if (String(timeBudget).trim() === "" || !Number.isFinite(budget) || budget <= timeBudgetS.above || budget > timeBudgetS.max) {
+      throw new Error(`The time to search must be a number of seconds above ${timeBudgetS.above} and at most ${timeBudgetS.max}.`);
+    }
+    const seedNumber = Number(String(seed).trim());
+    if (String(seed).trim() === "" || !Number.isInteger(seedNumber) || seedNumber < seeds.min || seedNumber > seeds.max) {
+      throw new Error(`The random seed must be a whole number from ${seeds.min} to ${seeds.max}.`);
+    }
+    return { timeBudgetS: budget, seed: seedNumber };
   }
 
   async start(values) {
@@ -436,7 +473,7 @@ export class Controller {
     this.running = true;
     this.liveRows = [];
     this.view.hideError();
-    this.view.resetRun(METRIC_FOR_TASK[settings.task], settings.timeBudgetS);
+    this.view.resetRun(settings.metric || this.taskInfo(settings.task).defaultMetric, settings.timeBudgetS);
     if (this.results) this.results.startRun(settings);
     this.view.showStatus(`Searching for the best model to predict “${settings.target}”…`, "busy");
     this.updateButtons();

@@ -54,6 +54,10 @@
 //   { id, type: "forecast", bytes: ArrayBuffer, fileName: string, settings: ForecastSettings }
 //       Backtest forecasting models within the budget and forecast `horizon` steps:
 //       ForecastResult. Progress events: { kind: "forecastTrial", row: ForecastRow }.
+//   { id, type: "describe" }
+//       The engine's catalogue: default settings, limits, column kinds, tasks, metrics (with
+//       their direction) and model families. The page reads it once at start-up and keeps no
+//       copy of its own. Reply value: Catalogue.
 //   { id, type: "panic" }
 //       Fault injection for tests: makes the Rust core panic (a wasm trap).
 //
@@ -121,6 +125,9 @@
 //           one entry per row predicted in the first repeat of the validation splits (every
 //           row with a target for k-fold; only the holdout rows for a holdout), each predicted
 //           by a model that never saw it; for an ensemble, its blended predictions
+//       classification: ClassificationView | null,  regression: RegressionView | null
+//           what the page draws of the out-of-fold predictions, computed by the engine
+//           (src/results/curves.rs): the page computes no metric and no curve
 //       importance: { method: string, heldOut: string, repeats: number,
 //                     features: [{ column, mean, std }] (best first) },
 //           permutation importance: the drop of the run's metric (positive = worse without the
@@ -131,11 +138,37 @@
 //           for the (up to 5) most important columns: y = mean probability per class (class
 //           order) or [mean value], the final model over a sample of at most 500 rows
 //       seconds: number, notes: string[] }
+//   ClassReport  = { matrix: number[][] (matrix[actual][predicted], class order),
+//                    shares: number[][] (each row of matrix divided by its total),
+//                    classes: [{ label, precision, recall, f1, support }],
+//                    macro: { precision, recall, f1 } (mean over the classes present),
+//                    accuracy, total }
+//   ClassificationView = { classes: string[], report: ClassReport (of the predicted labels),
+//                    binary: BinaryView | null (two classes with probabilities) }
+//   BinaryView   = { negative, positive (the class whose probability is thresholded),
+//                    negatives, positives, rocAuc: number|null, averagePrecision: number|null,
+//                    baseline (share of positives), thresholds (distinct thresholds swept),
+//                    points: SweepPoint[] (threshold high to low: first no row called
+//                      positive, last every row; at most 501, evenly spread),
+//                    defaultPoint (index in points of the model's own decisions),
+//                    calibration: [{ lo, hi, meanPredicted, observed, count }] }
+//       One threshold sweep gives both curves: ROC = points' (fpr, tpr), precision-recall =
+//       points' (tpr, precision). The areas are those of the whole sweep, by the functions
+//       the ROC AUC metric uses. The threshold slider picks a point and shows its report.
+//   SweepPoint   = { threshold: number|null (rows with p >= threshold are called positive;
+//                    null: none is), tp, fp, tn, fn, tpr, fpr, precision,
+//                    report: ClassReport (matrix [[tn, fp], [fn, tp]]) }
+//   RegressionView = { rows, r2, rmse, mae,
+//                    points: [{ row, actual, predicted, residual }] (every row, or a seeded
+//                      sample of 2,000, in row order),
+//                    residualHistogram: [{ lo, hi, count }] (every row's residual) }
 //   Predictions  = { columns: string[] (the model's input columns),
 //                    rows: [{ prediction: string|number, probabilities?: number[] }] (one per
 //                    data row, in order; probabilities in class order, classification only),
 //                    classes: string[], unseen: [{ column, count }] (unseen category levels),
-//                    notes: string[] (columns ignored, unseen levels, unreadable values) }
+//                    notes: string[] (columns ignored, unseen levels, unreadable values),
+//                    csv: string ("predict" only: the file `automl predict --out` writes, byte
+//                    for byte; the page's download) }
 //       A data file lacking model columns gives an error naming every missing column.
 //   RowExplanation = { prediction: string|number, probabilities: number[]|null,
 //                      base: number[] (per class, or [value]),
@@ -148,10 +181,24 @@
 //   ModelInfo    = { target, task, metric, classes: string[], columns: [{ name, kind: Kind }],
 //                    createdWith: string, formatVersion: number, best: LeaderboardRow,
 //                    settings: RunSettings, validation: string }
+//   Catalogue    = { version,
+//                    defaults: { search: RunSettings (SearchSettings::default()),
+//                                forecast: { horizon: number|null, timeBudgetS, maxTrials,
+//                                            seed, origins, ensemble } },
+//                    limits: { fileBytes, columns, fieldBytes, modelBytes, classes,
+//                              folds: { min, max }, timeBudgetS: { above, max },
+//                              seed: { min, max }, horizon: { min, max }, maxTrials: { min, max } },
+//                    kinds: [{ name: Kind, label, description, used: boolean }],
+//                    tasks: [{ name, label, description, defaultMetric, metrics: string[] }],
+//                    metrics: [{ name, label, description, higherIsBetter: boolean, task }],
+//                    families: [{ name, label, tasks: string[] }] }
+//       A leaderboard's `mean` is the metric's value as people read it: compare and sort
+//       scores by `higherIsBetter` (also on every LeaderboardRow).
 
 // Forecasting shapes (src/forecast/mod.rs):
 //   ForecastSettings = { target: string, date: string, id?: string, horizon?: number,
-//                        timeBudgetS?: number, seed?: number, sheet?: string }
+//                        timeBudgetS?: number, maxTrials?: number, seed?: number, sheet?: string }
+//       maxTrials without timeBudgetS: no time limit (deterministic), as on the command line.
 //   SeriesInfo   = { frequency: "hourly"|"daily"|"weekly"|"monthly"|"quarterly"|"yearly",
 //                    defaultHorizon, n, periods: number[], futureRows, notes: string[] }
 //   Scores       = { mase, smape (%), mae, rmse }   (mean over the backtest windows)
@@ -164,7 +211,9 @@
 //                      backtests: [{ times: string[], forecast: number[], actual: number[],
 //                                    scores: Scores }],
 //                      intervals: string, intervalCoverage: [number, number],
-//                      notes: string[], trials, elapsedS, seed }
+//                      notes: string[], trials, elapsedS, seed,
+//                      csv: string (the file `automl fit --date ... --out` writes; the
+//                      page's download) }
 
 import { workerScriptURL } from "./trusted-types.js";
 
@@ -178,6 +227,7 @@ export const MSG = Object.freeze({
   EXPLAIN_ROW: "explainRow",
   MODEL_INFO: "modelInfo",
   PANIC: "panic",
+  DESCRIBE: "describe",
   FORECAST_INFO: "forecastInfo",
   FORECAST: "forecast",
   PREPARE: "prepare",
@@ -192,20 +242,10 @@ export const MSG = Object.freeze({
   ERROR: "error",
 });
 
-/** The largest file the page accepts (the same limit as the core's MAX_FILE_BYTES). */
-export const MAX_FILE_BYTES = 100 * 1024 * 1024;
-
 /** Names of the fatal errors a worker reports. */
 export const ERROR_NAMES = Object.freeze({
   ENGINE_CRASHED: "EngineCrashed",
   OUT_OF_MEMORY: "OutOfMemory",
-});
-
-/** Default run settings; the page's controls start from these. */
-export const DEFAULT_SETTINGS = Object.freeze({
-  timeBudgetS: 10,
-  seed: 42,
-  folds: 5,
 });
 
 /** An error reply turned into an exception. `fatal` means the worker was replaced. */
@@ -321,6 +361,8 @@ export class WorkerBridge {
     this.memoryBytes = null;
     /** Called with a WorkerError when a worker dies (trap or load failure). */
     this.onWorkerLost = () => {};
+    /** The catalogue's promise, once asked (see describe()). */
+    this.catalogue = null;
   }
 
   /** Compiles the wasm module once per page; every worker of every pool gets this one. */
@@ -450,6 +492,20 @@ export class WorkerBridge {
   /** Forecast a series (ForecastResult). `bytes` is transferred. */
   forecast(bytes, fileName, settings, onProgress) {
     return this.request(MSG.FORECAST, { bytes, fileName, settings }, [bytes], onProgress);
+  }
+
+  /**
+   * The engine's catalogue (defaults, limits, kinds, tasks, metrics, families): asked once,
+   * kept for the page's life (a new pool runs the same module, so the answer is the same).
+   */
+  describe() {
+    if (!this.catalogue) {
+      this.catalogue = this.request(MSG.DESCRIBE);
+      this.catalogue.catch(() => {
+        this.catalogue = null;
+      });
+    }
+    return this.catalogue;
   }
 
   /** Fault injection for tests: the core panics; the reply is a fatal error. */

@@ -61,6 +61,9 @@ pub struct Averages {
 pub struct ClassReport {
     /// `matrix[actual][predicted]`, classes in class order.
     pub matrix: Vec<Vec<usize>>,
+    /// Each row of `matrix` divided by its total: the share of each actual class predicted as
+    /// each class (a row without rows stays 0).
+    pub shares: Vec<Vec<f64>>,
     /// Per class, in class order.
     pub classes: Vec<ClassRow>,
     /// Macro averages.
@@ -114,6 +117,15 @@ impl ClassReport {
                 0.0
             },
             total,
+            shares: matrix
+                .iter()
+                .map(|row| {
+                    let n: usize = row.iter().sum();
+                    row.iter()
+                        .map(|&v| if n > 0 { v as f64 / n as f64 } else { 0.0 })
+                        .collect()
+                })
+                .collect(),
             matrix,
         }
     }

@@ -63,6 +63,14 @@ fn confusion_matrix_per_class_table_and_macro_averages() {
     let r = &c.report;
     // rows are the actual class, columns the predicted one; the unknown label "zz" is skipped
     assert_eq!(r.matrix, [[1, 1, 0], [0, 1, 0], [1, 0, 2]]);
+    assert_eq!(
+        r.shares,
+        [
+            [0.5, 0.5, 0.0],
+            [0.0, 1.0, 0.0],
+            [1.0 / 3.0, 0.0, 2.0 / 3.0]
+        ]
+    );
     // a: 1 of 2 predicted-a right, 1 of 2 a found; b: 1 of 2, 1 of 1; c: 2 of 2, 2 of 3
     let rows: Vec<(&str, f64, f64, f64, usize)> = r
         .classes
@@ -98,6 +106,7 @@ fn confusion_matrix_per_class_table_and_macro_averages() {
         vec![vec![1, 0, 0], vec![1, 0, 0], vec![0, 0, 0]],
     );
     assert_eq!(r.classes[1].precision, 0.0);
+    assert_eq!(r.shares[2], [0.0, 0.0, 0.0], "an empty row stays zero");
     assert_eq!(r.macro_avg.recall, 0.5);
 }
 
