@@ -524,7 +524,7 @@ mod tests {
             if case % 10 == 4 {
                 scores[0] = -0.0;
             }
-            let positive: Vec<bool> = (0..n).map(|_| rng.next_u64() % 3 == 0).collect();
+            let positive: Vec<bool> = (0..n).map(|_| rng.next_u64().is_multiple_of(3)).collect();
             let (a, b) = (
                 binary_auc(&positive, &scores),
                 auc_by_ranks(&positive, &scores),
