@@ -1,5 +1,6 @@
-// The wasm half of `treebench`: loads the engine built for wasm32-unknown-unknown (a
-// `wasm-bindgen --target nodejs` package in --pkg), fits its gradient boosting on the matrices
+// The wasm half of `treebench`: loads the engine built for wasm32-unknown-unknown with the
+// cargo feature `bench` (a `wasm-bindgen --target nodejs` package in --pkg; see the README's
+// "Tree engine benchmark"), fits its gradient boosting on the matrices
 // treebench wrote in --data with the same settings (--params, JSON), and prints one JSON line:
 // the fit time of every repetition (measured inside wasm, data already copied in, after
 // untimed warm-up fits), their median, and the model's fingerprint, to compare with the
@@ -22,6 +23,9 @@ function f64(file) {
 const a = args(process.argv);
 const require = createRequire(import.meta.url);
 const wasm = require(path.resolve(a.pkg, 'automl.js'));
+if (typeof wasm.bench_gbm_fit !== 'function') {
+  throw new Error(`${a.pkg} has no bench_gbm_fit: build it with the cargo feature \`bench\` (README, "Tree engine benchmark")`);
+}
 const meta = JSON.parse(readFileSync(path.join(a.data, 'meta.json'), 'utf8'));
 const x = f64(path.join(a.data, 'X_train.f64'));
 const y = f64(path.join(a.data, 'y_train.f64'));

@@ -4,14 +4,17 @@
 // drew), and how many elements it made. `--profile` adds the CPU profile's top functions.
 // Speed is measured here rather than in a timed test; hostile.test.mjs checks the structure.
 //
-//   bash scripts/build-wasm.sh && node bench/wide_page.mjs [--profile] [file.csv]
+//   bash scripts/build-wasm.sh --test && node bench/wide_page.mjs [--profile] [file.csv]
+//
+// It serves the test build of the page (build/test-www/; $WWW sets another root with the test
+// hooks): it times `inspect` through window.__automl.bridge.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openServedProfile } from "../scripts/chromium.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const WWW = process.env.WWW || path.join(ROOT, "www");
+const WWW = process.env.WWW || path.join(ROOT, "build", "test-www");
 const FILE = process.argv.slice(2).find((a) => !a.startsWith("--")) || path.join(ROOT, "tests", "data", "hostile", "empty_names_10000.csv");
 const profile = process.argv.includes("--profile");
 const { context, server, close } = await openServedProfile({ root: WWW });

@@ -1,22 +1,75 @@
 #!/usr/bin/env bash
-# Builds the core to WebAssembly in release mode and writes the JS bindings to www/pkg/.
+# Builds the page: the core to WebAssembly in release mode, its JS bindings in www/pkg/ (with
+# their TypeScript declarations, pkg/automl.d.ts, which the type check reads).
+#
+#   bash scripts/build-wasm.sh          the production page, www/ (no test hook anywhere)
+#   bash scripts/build-wasm.sh --test   that, and also the test build of the page, build/test-www/
+#
+# The test build is the same page with the test hooks: an engine built with the cargo feature
+# `test-hooks` (trigger_panic, the faultAfterTrials / faultKind fault injection) in its own
+# pkg/, a pkg/build-flags.js with TEST_HOOKS = true (main.js then loads test-hooks.js, which
+# sets window.__automl), and tests/page/test-hooks.js. Every other file is a symbolic link to
+# www/, so an edit of the page shows in both builds; only a change of the Rust core (or a new
+# file in www/) needs this script again. The feature build has its own cargo target directory
+# (target/test-hooks/), so switching between the two builds never recompiles the other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+
+test_build=false
+for arg in "$@"; do
+  case "$arg" in
+    --test) test_build=true ;;
+    *) echo "usage: bash scripts/build-wasm.sh [--test]" >&2; exit 2 ;;
+  esac
+done
+
+# pkg/build-flags.js: what main.js reads to know which build it is.
+write_flags() { # <root> <true|false>
+  printf '// Written by scripts/build-wasm.sh: which build of the page this is.\nexport const TEST_HOOKS = %s;\n' \
+    "$2" > "$1/pkg/build-flags.js"
+}
+
+# The build id: a hash of every file the page serves. The service worker (www/sw.js) imports
+# it and names its cache after it, so each build is cached apart and picked up on the next visit.
+write_build_id() { # <root>
+  local build_id
+  build_id=$(cd "$1" && find -L . -type f ! -path './pkg/build-id.js' -print0 | LC_ALL=C sort -z \
+    | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  printf '// Written by scripts/build-wasm.sh: the build the service worker caches.\nself.AUTOML_BUILD_ID = "%s";\n' \
+    "$build_id" > "$1/pkg/build-id.js"
+  echo "[build] $1/pkg/build-id.js: $build_id"
+}
+
+# ---- the production page: www/ -----------------------------------------------------------
 cargo build --release --lib --target wasm32-unknown-unknown
-wasm-bindgen --target web --no-typescript --out-dir www/pkg --out-name automl \
+# With its TypeScript declarations (pkg/automl.d.ts): the type check (tsconfig.json, npm run
+# typecheck) reads the engine's exports from them. The page never loads them.
+wasm-bindgen --target web --out-dir www/pkg --out-name automl \
   target/wasm32-unknown-unknown/release/automl.wasm
 echo "[build] www/pkg/automl_bg.wasm: $(du -k www/pkg/automl_bg.wasm | cut -f1) KiB"
+write_flags www false
 # The charting library (D3, an npm devDependency) is copied into the page's own files: the page
 # loads nothing from another origin. www/vendor/ is not in git; this copy is its only source.
 [ -f node_modules/d3/dist/d3.min.js ] || npm ci --no-audit --no-fund
 mkdir -p www/vendor
 cp node_modules/d3/dist/d3.min.js www/vendor/d3.min.js
 cp node_modules/d3/LICENSE www/vendor/d3.LICENSE
-# The build id: a hash of every file the page serves. The service worker (www/sw.js) imports
-# it and names its cache after it, so each build is cached apart and picked up on the next visit.
-build_id=$(cd www && find . -type f ! -path './pkg/build-id.js' -print0 | LC_ALL=C sort -z \
-  | xargs -0 sha256sum | sha256sum | cut -c1-16)
-printf '// Written by scripts/build-wasm.sh: the build the service worker caches.\nself.AUTOML_BUILD_ID = "%s";\n' \
-  "$build_id" > www/pkg/build-id.js
-echo "[build] www/pkg/build-id.js: $build_id"
+write_build_id www
+
+$test_build || exit 0
+
+# ---- the test build: build/test-www/ -------------------------------------------------------
+cargo build --release --lib --target wasm32-unknown-unknown --features test-hooks --target-dir target/test-hooks
+test_root=build/test-www
+rm -rf "$test_root"
+mkdir -p "$test_root"
+for entry in www/*; do
+  [ "$entry" = www/pkg ] || ln -s "../../$entry" "$test_root/$(basename "$entry")"
+done
+ln -s ../../tests/page/test-hooks.js "$test_root/test-hooks.js"
+wasm-bindgen --target web --no-typescript --out-dir "$test_root/pkg" --out-name automl \
+  target/test-hooks/wasm32-unknown-unknown/release/automl.wasm
+echo "[build] $test_root/pkg/automl_bg.wasm: $(du -k "$test_root/pkg/automl_bg.wasm" | cut -f1) KiB"
+write_flags "$test_root" true
+write_build_id "$test_root"

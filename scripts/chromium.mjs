@@ -1,5 +1,5 @@
 // The one place that starts Debian's headless Chromium on the page: the browser tests
-// (tests/browser/helpers.mjs), the long-run measurement (soak.mjs) and the icon renderer
+// (tests/browser/harness.mjs), the long-run measurement (soak.mjs) and the icon renderer
 // (make-icons.mjs) all come through here, so they run the same binary with the same flags.
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";

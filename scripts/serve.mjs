@@ -2,6 +2,8 @@
 // A dependency-free static file server for www/ (node:http only).
 //
 //   node scripts/serve.mjs [--port N]      serves www/ at http://127.0.0.1:N/
+//   node scripts/serve.mjs --test [...]    serves the test build, build/test-www/, instead
+//                                          (bash scripts/build-wasm.sh --test; window.__automl)
 //
 // The port defaults to $PORT or 8080; when that port is busy a free one is used instead.
 // Every response has `Cache-Control: no-store`, `X-Content-Type-Options: nosniff`,
@@ -188,7 +190,8 @@ function parsePort(argv, env) {
 
 async function main() {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const root = path.resolve(here, "..", "www");
+  const test = process.argv.slice(2).includes("--test");
+  const root = path.resolve(here, "..", ...(test ? ["build", "test-www"] : ["www"]));
   const port = parsePort(process.argv.slice(2), process.env);
   let server;
   try {
@@ -201,7 +204,7 @@ async function main() {
       throw err;
     }
   }
-  console.log(`AutoML page: ${server.url}`);
+  console.log(`AutoML page${test ? " (test build)" : ""}: ${server.url}`);
   const shutdown = () => server.close().then(() => process.exit(0));
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);

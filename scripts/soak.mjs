@@ -3,7 +3,8 @@
 //
 //   node scripts/soak.mjs [--minutes 10] [--sample titanic] [--every 30]
 //
-// Serves www/ (build it first: bash scripts/build-wasm.sh), opens the page in headless
+// Serves the test build of the page, build/test-www/ (build it first: bash scripts/build-wasm.sh
+// --test; the probe reads the worker pool through window.__automl), opens the page in headless
 // Chromium, loads the sample and searches for the whole time (one search with the whole
 // budget; if the engine finishes early, the next one starts at once). Every --every seconds it
 // samples the page's JS heap (CDP Performance.getMetrics and performance.memory), the search
@@ -24,7 +25,7 @@ function option(name, fallback) {
 const minutes = Number(option("minutes", "10"));
 const sample = option("sample", "titanic");
 const everyS = Number(option("every", "30"));
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "www");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "build", "test-www");
 const MB = 1024 * 1024;
 
 const { server, context, close } = await openServedProfile({

@@ -2,23 +2,30 @@
 # Runs every test layer, installing what is missing first:
 #   1. Rust unit and integration tests, natively (cargo test)
 #   2. wasm-bindgen-test tests of the bindings in a dedicated worker, in headless Chromium
-#   3. browser tests of the real page (node:test + playwright-core driving Debian's Chromium)
+#   3. the type check of the page's JavaScript (tsc over its JSDoc types, npm run typecheck),
+#      after the wasm build, whose www/pkg/automl.d.ts types the engine's exports
+#   4. browser tests of the real page (node:test + playwright-core driving Debian's Chromium), on
+#      both builds of the page: the production page (www/) and, for the tests that use a test
+#      hook, the test build (build/test-www/, scripts/build-wasm.sh --test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh --browser
 
-echo "== 1/3 native Rust tests"
+echo "== 1/4 native Rust tests"
 cargo test --profile test-release
 
-echo "== 2/3 wasm tests in headless Chromium (dedicated worker)"
+echo "== 2/4 wasm tests in headless Chromium (dedicated worker)"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 cargo test --profile test-release --target wasm32-unknown-unknown --test wasm --test conformance
 
-echo "== 3/3 page: unit tests of the page's pure modules, then browser tests of the page"
+echo "== 3/4 page: both builds of the page, then the type check of its JavaScript (tsc)"
+bash scripts/build-wasm.sh --test
+npm run --silent typecheck
+
+echo "== 4/4 page: unit tests of the page's pure modules, then browser tests of the page"
 node --test tests/unit/
-bash scripts/build-wasm.sh
 node --test --test-concurrency=1 tests/browser/

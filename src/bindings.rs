@@ -2,6 +2,10 @@
 //! Each export converts its arguments with serde, calls the core, and converts the answer
 //! back (JSON-compatible plain objects, camelCase keys; shapes documented in `www/protocol.js`).
 //! Errors become a JavaScript `Error` whose message is the core's message plus its hint.
+//! Test hooks (`trigger_panic`, the fault injection) exist only with the cargo feature
+//! `test-hooks` (the page's test build, `scripts/build-wasm.sh --test`), and `bench_gbm_fit`
+//! only with the feature `bench` (`bench/wasm_vs_native.mjs`): the page's production build
+//! exports neither.
 
 use crate::clock::Clock;
 use crate::data::{
@@ -161,10 +165,13 @@ impl Clock for DateClock {
     }
 }
 
-/// TEST-ONLY FAULT INJECTION. Two optional fields of `RunSettings` that make the core fail on
-/// purpose in the middle of a run, so the browser tests can check that the page survives a
-/// crash with its data and leaderboard. Nothing in a file can set them; the page sets them
-/// only through `window.__automl.injectFault` (see `www/app.js`).
+/// TEST-ONLY FAULT INJECTION (cargo feature `test-hooks`, the page's test build only). Two
+/// optional fields of `RunSettings` that make the core fail on purpose in the middle of a run,
+/// so the browser tests can check that the page survives a crash with its data and
+/// leaderboard. Nothing in a file can set them; only the test build's page sets them, through
+/// `window.__automl.injectFault` (see `tests/page/test-hooks.js`). Without the feature the
+/// fields are not read and `check` does nothing.
+#[cfg(feature = "test-hooks")]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 struct FaultInjection {
@@ -174,7 +181,13 @@ struct FaultInjection {
     fault_kind: Option<String>,
 }
 
+#[cfg(feature = "test-hooks")]
 impl FaultInjection {
+    /// The fault a run's settings ask for (none if they ask for none or cannot be read).
+    fn from_settings(settings: &JsValue) -> FaultInjection {
+        serde_wasm_bindgen::from_value(settings.clone()).unwrap_or_default()
+    }
+
     /// Fails as `fault_kind` says once `trials_done` reaches `fault_after_trials`.
     fn check(&self, trials_done: usize) {
         if let Some(after) = self.fault_after_trials {
@@ -188,9 +201,23 @@ impl FaultInjection {
     }
 }
 
+/// The production build has no fault injection: nothing is read, nothing fails.
+#[cfg(not(feature = "test-hooks"))]
+struct FaultInjection;
+
+#[cfg(not(feature = "test-hooks"))]
+impl FaultInjection {
+    fn from_settings(_settings: &JsValue) -> FaultInjection {
+        FaultInjection
+    }
+
+    fn check(&self, _trials_done: usize) {}
+}
+
 /// TEST-ONLY FAULT INJECTION: takes memory in 64 MiB blocks, never freed, until the allocator
 /// fails, which aborts exactly as a real out-of-memory does. The blocks are never written, so
 /// the operating system need not back them with real memory.
+#[cfg(feature = "test-hooks")]
 fn exhaust_memory() -> ! {
     loop {
         let block: Vec<u8> = Vec::with_capacity(64 << 20);
@@ -209,8 +236,7 @@ pub fn run_search(
     on_progress: &js_sys::Function,
 ) -> Result<JsValue, JsError> {
     let table = read(bytes, file_name, &settings, None)?;
-    let fault: FaultInjection =
-        serde_wasm_bindgen::from_value(settings.clone()).unwrap_or_default();
+    let fault = FaultInjection::from_settings(&settings);
     let settings: SearchSettings = serde_wasm_bindgen::from_value(settings)
         .map_err(|e| JsError::new(&format!("The run settings are invalid: {e}.")))?;
     let mut trials = 0usize;
@@ -439,8 +465,7 @@ impl LeadSession {
         workers: usize,
     ) -> Result<LeadSession, JsError> {
         let table = read(bytes, file_name, &settings, None)?;
-        let fault: FaultInjection =
-            serde_wasm_bindgen::from_value(settings.clone()).unwrap_or_default();
+        let fault = FaultInjection::from_settings(&settings);
         let settings = read_settings(settings)?;
         let session =
             SearchSession::new(&table, &settings, &DATE_CLOCK, workers).map_err(into_error)?;
@@ -463,9 +488,11 @@ impl LeadSession {
     }
 
     /// The next trial as JSON text (opaque to JavaScript: its seed is a 64-bit integer), or
-    /// undefined when the search is over. TEST-ONLY FAULT INJECTION happens here: once
-    /// `faultAfterTrials` trials are told, this fails as `faultKind` says.
+    /// undefined when the search is over.
     pub fn next_trial(&mut self) -> Result<Option<String>, JsError> {
+        // TEST-ONLY FAULT INJECTION (feature `test-hooks`; a plain comment, so the production
+        // glue does not mention it): once `faultAfterTrials` trials are told, this fails as
+        // `faultKind` says.
         self.fault.check(self.session.trials_done());
         match self.session.next_trial() {
             Some(trial) => serde_json::to_string(&trial).map(Some).map_err(|e| {
@@ -601,6 +628,7 @@ impl SplitJobs {
 }
 
 /// Milliseconds from `performance.now()` where there is one (browsers, Node), else `Date.now()`.
+#[cfg(feature = "bench")]
 fn now_ms() -> f64 {
     let perf = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"));
     if let Ok(perf) = perf {
@@ -615,11 +643,12 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Benchmark entry, not used by the page: fits the tree engine's gradient boosting on `x`
-/// (`rows × cols`, row-major) and `y` (numbers for `task` "regression", else class codes)
-/// with `params_json` (a `GbmParams` object, seed 0) and returns
+/// Benchmark entry (cargo feature `bench`), not in the page's builds: fits the tree engine's
+/// gradient boosting on `x` (`rows × cols`, row-major) and `y` (numbers for `task`
+/// "regression", else class codes) with `params_json` (a `GbmParams` object, seed 0) and returns
 /// `{"seconds": fit time, "fingerprint": model digest}` as JSON, for
 /// `bench/wasm_vs_native.mjs` to compare with the native build.
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn bench_gbm_fit(
     x: &[f64],
@@ -745,7 +774,9 @@ pub fn forecast(
     })
 }
 
-/// Fault injection for tests: panics, which traps the wasm instance.
+/// Fault injection for tests (cargo feature `test-hooks`, the page's test build only): panics,
+/// which traps the wasm instance.
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen]
 pub fn trigger_panic() {
     panic!("trigger_panic was called to test crash recovery");

@@ -111,6 +111,13 @@ pub enum AutoMlError {
         /// What went wrong.
         detail: String,
     },
+    /// No model family has this name.
+    UnknownFamily {
+        /// The name asked for.
+        family: String,
+        /// The names of the registered families.
+        known: Vec<String>,
+    },
     /// Not enough time to evaluate even one model.
     BudgetTooSmall {
         /// The budget in seconds.
@@ -152,6 +159,7 @@ impl AutoMlError {
             Self::NoFeatures { .. } => "The file needs at least one usable column besides the target (not an ID, not constant, not all missing).".into(),
             Self::BadSetting { .. } => "Change the setting to a value in the allowed range.".into(),
             Self::Model { .. } => "Try another seed or a larger budget; if it keeps happening with this file, report it with the file.".into(),
+            Self::UnknownFamily { known, .. } => format!("Use one of the model families: {}.", known.join(", ")),
             Self::BudgetTooSmall { .. } => "Increase the time budget.".into(),
             Self::MissingColumns { .. } => "Load a file with the same columns as the training data (extra columns are fine).".into(),
             Self::ModelFile { hint, .. } => hint.clone(),
@@ -233,6 +241,9 @@ impl fmt::Display for AutoMlError {
                 write!(f, "The setting \"{name}\" is invalid: {detail}.")
             }
             Self::Model { family, detail } => write!(f, "The model \"{family}\" failed: {detail}."),
+            Self::UnknownFamily { family, .. } => {
+                write!(f, "There is no model family named \"{family}\".")
+            }
             Self::BudgetTooSmall { budget_s } => write!(
                 f,
                 "A time budget of {budget_s} s is too small to evaluate any model."

@@ -23,6 +23,7 @@ pub mod rng;
 pub mod search;
 pub mod target;
 pub mod trees;
+pub mod truth;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;

@@ -3,6 +3,7 @@
 //! [`Metric::score`] makes every metric "higher is better" (losses and errors are negated) so
 //! the search can compare any of them; [`Metric::value`] gives the number people read.
 
+use crate::truth::TargetRef;
 use serde::{Deserialize, Serialize};
 
 /// A way to score predictions.
@@ -37,15 +38,6 @@ pub enum Predicted<'a> {
         /// Classes.
         n_classes: usize,
     },
-    /// Values.
-    Values(&'a [f64]),
-}
-
-/// The truth for the same rows.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Truth<'a> {
-    /// Class codes.
-    Classes(&'a [u32]),
     /// Values.
     Values(&'a [f64]),
 }
@@ -124,9 +116,9 @@ impl Metric {
     }
 
     /// The metric's value as people read it. NaN when the kinds do not match.
-    pub fn value(self, truth: Truth<'_>, predicted: &Predicted<'_>) -> f64 {
+    pub fn value(self, truth: TargetRef<'_>, predicted: &Predicted<'_>) -> f64 {
         match (truth, predicted) {
-            (Truth::Classes(y), Predicted::Classes { proba, n_classes }) => {
+            (TargetRef::Classes { y, .. }, Predicted::Classes { proba, n_classes }) => {
                 let k = *n_classes;
                 if y.is_empty() || k == 0 || proba.len() != y.len() * k {
                     return f64::NAN;
@@ -141,7 +133,7 @@ impl Metric {
                     _ => f64::NAN,
                 }
             }
-            (Truth::Values(y), Predicted::Values(p)) => match self {
+            (TargetRef::Values(y), Predicted::Values(p)) => match self {
                 Metric::R2 => r2(y, p),
                 Metric::Rmse => rmse(y, p),
                 Metric::Mae => mae(y, p),
@@ -152,7 +144,7 @@ impl Metric {
     }
 
     /// The value turned so that higher is always better (losses and errors negated).
-    pub fn score(self, truth: Truth<'_>, predicted: &Predicted<'_>) -> f64 {
+    pub fn score(self, truth: TargetRef<'_>, predicted: &Predicted<'_>) -> f64 {
         let v = self.value(truth, predicted);
         if self.higher_is_better() {
             v
@@ -569,12 +561,24 @@ mod tests {
             n_classes: 2,
         };
         assert_eq!(
-            Metric::LogLoss.score(Truth::Classes(&[0, 1]), &p),
-            -Metric::LogLoss.value(Truth::Classes(&[0, 1]), &p)
+            Metric::LogLoss.score(
+                TargetRef::Classes {
+                    y: &[0, 1],
+                    n_classes: 2
+                },
+                &p
+            ),
+            -Metric::LogLoss.value(
+                TargetRef::Classes {
+                    y: &[0, 1],
+                    n_classes: 2
+                },
+                &p
+            )
         );
         let v = Predicted::Values(&[1.0, 3.0]);
-        assert_eq!(Metric::Mae.value(Truth::Values(&[2.0, 2.0]), &v), 1.0);
-        assert_eq!(Metric::Rmse.value(Truth::Values(&[2.0, 2.0]), &v), 1.0);
+        assert_eq!(Metric::Mae.value(TargetRef::Values(&[2.0, 2.0]), &v), 1.0);
+        assert_eq!(Metric::Rmse.value(TargetRef::Values(&[2.0, 2.0]), &v), 1.0);
         assert_eq!(
             Metric::parse("Balanced_Accuracy"),
             Some(Metric::BalancedAccuracy)

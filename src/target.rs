@@ -6,7 +6,8 @@ use crate::data::cells::{is_missing, parse_number, parse_number_as};
 use crate::data::top_levels;
 use crate::data::{classify, Bar, ColumnKind, ColumnSpec, Table, Task, TextColumn};
 use crate::error::{AutoMlError, Result};
-use serde::{Deserialize, Serialize};
+pub use crate::truth::{Target, TargetRef};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
 
@@ -16,35 +17,6 @@ pub const MAX_TARGET_MAGNITUDE: f64 = 1e100;
 
 /// Most classes a classification target may have.
 pub const MAX_CLASSES: usize = 200;
-
-/// The encoded target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Target {
-    /// Class codes `0..labels.len()`; `labels[code]` is the original text.
-    Classes {
-        /// Per-row class code.
-        y: Vec<u32>,
-        /// Class labels, sorted (numerically when they are all numbers).
-        labels: Vec<String>,
-    },
-    /// Numbers to predict.
-    Values(Vec<f64>),
-}
-
-impl Target {
-    /// Number of rows.
-    pub fn len(&self) -> usize {
-        match self {
-            Target::Classes { y, .. } => y.len(),
-            Target::Values(v) => v.len(),
-        }
-    }
-
-    /// Whether there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
 
 /// The usable rows and their encoded target.
 #[derive(Debug, Clone)]

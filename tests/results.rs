@@ -6,8 +6,8 @@ mod common;
 use common::table;
 
 use automl::clock::SystemClock;
-use automl::models::{Labels, ModelSpec};
-use automl::preprocess::{Frame, Pipeline, TargetView};
+use automl::models::{Family, ModelSpec};
+use automl::preprocess::{Frame, Pipeline};
 use automl::results::contributions::explain_row;
 use automl::results::diagnostics::diagnose;
 use automl::results::model_file::{load, ModelFile};
@@ -346,35 +346,16 @@ fn model_with(t: &Table, target: &str, spec: ModelSpec) -> ModelFile {
     let col = t.column_index(target).unwrap();
     let prepared = automl::target::prepare_target(t, col, out.result.task).unwrap();
     let frame = Frame::from_table(t, col);
-    let (pipeline, x, model) = match &prepared.target {
-        automl::target::Target::Classes { y, labels } => {
-            let (p, x) = Pipeline::fit_transform(
-                &frame,
-                &prepared.rows,
-                Some(TargetView::Classes(y, labels.len())),
-                7,
-            );
-            let m = spec
-                .fit(
-                    &x,
-                    Labels::Classes {
-                        y,
-                        n_classes: labels.len(),
-                    },
-                    7,
-                )
-                .unwrap();
-            (p, x, m)
-        }
-        automl::target::Target::Values(v) => {
-            let (p, x) =
-                Pipeline::fit_transform(&frame, &prepared.rows, Some(TargetView::Values(v)), 7);
-            let m = spec.fit(&x, Labels::Values(v), 7).unwrap();
-            (p, x, m)
-        }
-    };
+    let y = prepared.target.view();
+    let (pipeline, x) = Pipeline::fit_transform(&frame, &prepared.rows, Some(y), 7);
+    let model = spec.fit(&x, y, 7).unwrap();
     let _ = x;
     ModelFile::build(t, &s, &out.result, pipeline, FinalModel::Single(model)).unwrap()
+}
+
+/// The registered family named `name`.
+fn family(name: &str) -> Family {
+    Family::named(name).unwrap()
 }
 
 fn row_of(t: &Table, r: usize) -> BTreeMap<String, String> {
@@ -392,7 +373,7 @@ fn sigmoid(v: f64) -> f64 {
 #[test]
 fn tree_shap_adds_up_to_the_prediction() {
     let t = table("titanic.csv");
-    let gbm = ModelSpec::default_for(automl::models::Family::GradientBoosting, true);
+    let gbm = ModelSpec::default_for(family("gradient_boosting"), true).unwrap();
     let model = model_with(&t, "Survived", gbm);
     assert!(!model.covers.is_empty());
     for r in [0, 1, 5, 100] {
@@ -411,7 +392,7 @@ fn tree_shap_adds_up_to_the_prediction() {
         assert_eq!(e.contributions.len(), model.pipeline.specs.len());
     }
     let reg = table("diabetes.csv");
-    let forest = ModelSpec::default_for(automl::models::Family::RandomForest, false);
+    let forest = ModelSpec::default_for(family("random_forest"), false).unwrap();
     let model = model_with(&reg, "target", forest);
     let p = model.predict_rows(&[row_of(&reg, 3)]).unwrap();
     let e = explain_row(&model, &row_of(&reg, 3)).unwrap();
@@ -427,7 +408,7 @@ fn tree_shap_adds_up_to_the_prediction() {
 #[test]
 fn sampling_shapley_adds_up_and_is_seeded() {
     let t = table("iris.csv");
-    let spec = ModelSpec::default_for(automl::models::Family::LogisticRegression, true);
+    let spec = ModelSpec::default_for(family("logistic_regression"), true).unwrap();
     let model = model_with(&t, "target", spec);
     assert!(model.covers.is_empty());
     let row = row_of(&t, 120);

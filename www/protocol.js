@@ -6,214 +6,634 @@
 // 8, at least 1; the page's `?workers=N` URL parameter overrides it, for tests). The wasm
 // module is compiled ONCE on the page (WebAssembly.compileStreaming of pkg/automl_bg.wasm)
 // and the compiled WebAssembly.Module is posted to every worker, which instantiates it.
-// Worker 0 is the lead: it answers "inspect", "checkTarget" and "panic", and owns the search
-// session of a "run" (tuner, leaderboard, ensemble, refit). The splits of each trial are dealt
-// out to all workers, the lead included: split s belongs to worker s % workers, and each worker
-// prepares the fold data of its own splits only. Trials are sequential and every split's fit
-// is seeded, so a run's leaderboard does not depend on the number of workers. A fatal error in
-// any worker, or Stop, terminates every worker; the next request starts a fresh pool (the
-// compiled module is kept).
+// Worker 0 is the lead: it answers "inspect", "checkTarget", "describe" (and "panic"), and
+// owns the search session of a "run" (tuner, leaderboard, ensemble, refit). The splits of each
+// trial are dealt out to all workers, the lead included: split s belongs to worker s % workers,
+// and each worker prepares the fold data of its own splits only. Trials are sequential and
+// every split's fit is seeded, so a run's leaderboard does not depend on the number of
+// workers. A fatal error in any worker, or Stop, terminates every worker; the next request
+// starts a fresh pool (the compiled module is kept).
 //
-// Page -> worker, no reply:
-//   { type: "init", module: WebAssembly.Module }
-//       First message to every worker: instantiate this module, then reply "ready".
-//   { type: "splitResults", number, results: SplitResult[] }   (page -> lead)
-//       The other workers' predictions for the lead's trial `number` (its "splitJobs").
-//
-// Requests (page -> worker), each with a numeric `id` that every reply to it echoes:
-//   { id, type: "inspect", bytes: ArrayBuffer, fileName: string, options: { sheet?: string } }
-//       Parse the file (CSV/TSV text or an Excel/OpenDocument workbook) and describe it.
-//       `bytes` is transferred, not copied. Progress events: { kind: "parse", fraction }.
-//   { id, type: "checkTarget", bytes: ArrayBuffer, fileName: string, settings: RunSettings }
-//       Class counts and warnings (leakage, imbalance) for the chosen target and task.
-//   { id, type: "run", bytes: ArrayBuffer, fileName: string, settings: RunSettings,
-//     workers: number }                                                    (lead only)
-//       Run a budgeted search on a pool of `workers`. `bytes` is transferred. Besides progress
-//       and the result, the lead sends "splitJobs" for the splits of other workers.
-//   { id, type: "prepare", bytes, fileName, settings: RunSettings, worker, workers }
-//       (pool workers 1..workers-1, at the start of a run) Parse the same file and prepare the
-//       fold data of the splits s with s % workers == worker. Result: { splits: number[] }.
-//   { id, type: "evaluate", trial: string, splits: number[] }
-//       Evaluate the trial (opaque JSON text from the lead) on these splits of this worker.
-//       Result: SplitResult[] (prediction buffers transferred).
-//   { id, type: "release" }   drop the prepared fold data (after a run). Result: null.
-//   { id, type: "predict", modelFile: Uint8Array, bytes: ArrayBuffer, fileName, options: { sheet?: string } }
-//       Predict every row of a data file with a saved model. `bytes` is transferred; the model
-//       file is copied (the worker caches the last model by its checksum, so sending the same
-//       file again is fast). Reply value: Predictions.
-//   { id, type: "predictRows", modelFile: Uint8Array, rows: [{ [column]: string }] }
-//       Predict rows typed by a person (the what-if form). A column left out of a row is
-//       missing in it. Reply value: Predictions.
-//   { id, type: "explainRow", modelFile: Uint8Array, row: { [column]: string } }
-//       How each column moved one row's prediction. Reply value: RowExplanation.
-//   { id, type: "modelInfo", modelFile: Uint8Array }
-//       What a model file holds. Reply value: ModelInfo. A foreign, damaged or newer file gives
-//       an error reply (not fatal) whose message says which.
-//   { id, type: "forecastInfo", bytes: ArrayBuffer, fileName: string, settings: ForecastSettings }
-//       Read the series a date column and a numeric target make: SeriesInfo.
-//   { id, type: "forecast", bytes: ArrayBuffer, fileName: string, settings: ForecastSettings }
-//       Backtest forecasting models within the budget and forecast `horizon` steps:
-//       ForecastResult. Progress events: { kind: "forecastTrial", row: ForecastRow }.
-//   { id, type: "describe" }
-//       The engine's catalogue: default settings, limits, column kinds, tasks, metrics (with
-//       their direction) and model families. The page reads it once at start-up and keeps no
-//       copy of its own. Reply value: Catalogue.
-//   { id, type: "panic" }
-//       Fault injection for tests: makes the Rust core panic (a wasm trap).
-//
-// Replies (worker -> page):
-//   { type: "ready", version, memoryBytes }    once, when the wasm module is loaded (no id)
-//   { id, type: "progress", event: Progress, memoryBytes }
-//       zero or more while a request runs; `memoryBytes` is the wasm memory's size then
-//   { id, type: "splitJobs", number, trial: string, splits: number[] }     (lead, during a run)
-//       Evaluate trial `number` on these splits: the page sends "evaluate" to each split's
-//       worker and answers the lead with one "splitResults" holding all of them.
-//   { id, type: "result", value }              the request's answer (Inspection, SearchResult, ...)
-//   { id, type: "result", value, modelFile }   the answer to "run": `modelFile` is the versioned
-//       model file (Uint8Array, transferred; empty if it could not be made, with a note in
-//       value.notes). The bridge's run() resolves to the SearchResult with `modelFile` added.
-//   { id, type: "error", error: { name, message, fatal } }
-//       the request failed. `fatal` is true after a wasm trap: the instance is unusable and the
-//       bridge replaces the workers. `name` is one of ERROR_NAMES for a fatal error:
-//       "EngineCrashed" (a Rust panic or another trap) or "OutOfMemory" (an allocation the
-//       browser refused, told apart by the core's allocator; the message says so).
-//
-// Shapes (produced by the Rust core, see src/bindings.rs):
-//   RunSettings  = { target: string, task: "classification"|"regression",
-//                    timeBudgetS: number, seed: number, folds: number, sheet?: string,
-//                    maxTrials?: number (a trial budget; with timeBudgetS: null, deterministic),
-//                    columnTypes?: { [column]: Kind }, exclude?: string[],
-//                    faultAfterTrials?: number, faultKind?: "panic"|"oom" }
-//       The last two are TEST-ONLY FAULT INJECTION: once that many trials are done the lead's
-//       core panics or allocates until memory runs out. Only the browser tests set them
-//       (app.js injectFault).
-//   SplitResult  = { split, predictions: Float64Array, averageable: boolean } | { split, error: string }
-//       (`error`: the model could not be fitted on this data; the trial is recorded as failed)
-//   Kind         = "numeric"|"boolean"|"categorical"|"datetime"|"text"|"identifier"|"constant"
-//                  (text, identifier and constant columns are not used by the models)
-//   Inspection   = { fileName, nRows, nCols,
-//                    columns: [{ name, kind: Kind, missing, missingShare, distinct,
-//                                suggestedTask: "classification"|"regression",
-//                                taskQuestion: string|null (ask the person: few whole numbers),
-//                                format: string|null (how numbers/dates are written),
-//                                histogram: [{ label, count }] }],
-//                    preview: string[][] (first rows, raw cell text), defaultTarget: number,
-//                    notes: string[] (what reading decided, e.g. an encoding fallback),
-//                    warnings: string[] (duplicated rows, mostly empty columns),
-//                    duplicateRows: number, sheets: string[] (workbooks), sheet: string|null }
-//   TargetCheck  = { target, task, classCounts: [{ label, count }], missing: number,
-//                    warnings: string[] (leakage, class imbalance) }
-//   LeaderboardRow = { rank, trial, family, label, params: {name: value},
-//                      metric: "accuracy"|"r2"|…, mean, std, foldScores: number[], fitTimeS,
-//                      sampleRows: number|null (fitted on a sample of that many training rows
-//                      per split: progressive sampling of large data) }
-//   Progress     = { kind: "trial", elapsedS, budgetS, timeLeftS, trialsDone,
-//                    row: LeaderboardRow, bestSoFar: number }
-//                | { kind: "phase", phase: "search"|"ensemble"|"refit"|"explain", elapsedS, budgetS,
-//                    timeLeftS }
-//       timeLeftS: seconds left of the time budget (0 when there is none).
-//       "explain" comes after the refit: the diagnostics below are computed then.
-//   SearchResult = { target, task, metric, nRows, nFeatures, folds, elapsedS, budgetS,
-//                    classes: string[] (class labels; empty for regression),
-//                    leaderboard: LeaderboardRow[] (best first),
-//                    best: { row: LeaderboardRow, refitTimeS }, notes: string[],
-//                    validation: string, diagnostics: Diagnostics|null }
-//   Diagnostics  = {
-//       outOfFold: { rows: number[] (0-based data rows, header not counted, ascending),
-//                    actual: (string|number)[], predicted: (string|number)[],
-//                    probabilities: number[][] | null (per row, in class order) },
-//           one entry per row predicted in the first repeat of the validation splits (every
-//           row with a target for k-fold; only the holdout rows for a holdout), each predicted
-//           by a model that never saw it; for an ensemble, its blended predictions
-//       classification: ClassificationView | null,  regression: RegressionView | null
-//           what the page draws of the out-of-fold predictions, computed by the engine
-//           (src/results/curves.rs): the page computes no metric and no curve
-//       importance: { method: string, heldOut: string, repeats: number,
-//                     features: [{ column, mean, std }] (best first) },
-//           permutation importance: the drop of the run's metric (positive = worse without the
-//           column) on the first split's held-out rows, the winner refitted on the other rows;
-//           features empty when it was skipped (a note in diagnostics.notes says why)
-//       partialDependence: [{ column, kind: "numeric"|"categorical",
-//                             points: [{ x: number|string, y: number[] }] }],
-//           for the (up to 5) most important columns: y = mean probability per class (class
-//           order) or [mean value], the final model over a sample of at most 500 rows
-//       seconds: number, notes: string[] }
-//   ClassReport  = { matrix: number[][] (matrix[actual][predicted], class order),
-//                    shares: number[][] (each row of matrix divided by its total),
-//                    classes: [{ label, precision, recall, f1, support }],
-//                    macro: { precision, recall, f1 } (mean over the classes present),
-//                    accuracy, total }
-//   ClassificationView = { classes: string[], report: ClassReport (of the predicted labels),
-//                    binary: BinaryView | null (two classes with probabilities) }
-//   BinaryView   = { negative, positive (the class whose probability is thresholded),
-//                    negatives, positives, rocAuc: number|null, averagePrecision: number|null,
-//                    baseline (share of positives), thresholds (distinct thresholds swept),
-//                    points: SweepPoint[] (threshold high to low: first no row called
-//                      positive, last every row; at most 501, evenly spread),
-//                    defaultPoint (index in points of the model's own decisions),
-//                    calibration: [{ lo, hi, meanPredicted, observed, count }] }
-//       One threshold sweep gives both curves: ROC = points' (fpr, tpr), precision-recall =
-//       points' (tpr, precision). The areas are those of the whole sweep, by the functions
-//       the ROC AUC metric uses. The threshold slider picks a point and shows its report.
-//   SweepPoint   = { threshold: number|null (rows with p >= threshold are called positive;
-//                    null: none is), tp, fp, tn, fn, tpr, fpr, precision,
-//                    report: ClassReport (matrix [[tn, fp], [fn, tp]]) }
-//   RegressionView = { rows, r2, rmse, mae,
-//                    points: [{ row, actual, predicted, residual }] (every row, or a seeded
-//                      sample of 2,000, in row order),
-//                    residualHistogram: [{ lo, hi, count }] (every row's residual) }
-//   Predictions  = { columns: string[] (the model's input columns),
-//                    rows: [{ prediction: string|number, probabilities?: number[] }] (one per
-//                    data row, in order; probabilities in class order, classification only),
-//                    classes: string[], unseen: [{ column, count }] (unseen category levels),
-//                    notes: string[] (columns ignored, unseen levels, unreadable values),
-//                    csv: string ("predict" only: the file `automl predict --out` writes, byte
-//                    for byte; the page's download) }
-//       A data file lacking model columns gives an error naming every missing column.
-//   RowExplanation = { prediction: string|number, probabilities: number[]|null,
-//                      base: number[] (per class, or [value]),
-//                      contributions: [{ column, value: string, effect: number[] }]
-//                          (largest first; base + sum of effects = the explained output),
-//                      output: "probability"|"log-odds"|"value", method: string }
-//       Single tree models (decision tree, random forest, extra trees, gradient boosting): exact
-//       TreeSHAP (gradient boosting classifiers in log-odds); other models and ensembles: a
-//       seeded sampling estimate of Shapley values against background training rows.
-//   ModelInfo    = { target, task, metric, classes: string[], columns: [{ name, kind: Kind }],
-//                    createdWith: string, formatVersion: number, best: LeaderboardRow,
-//                    settings: RunSettings, validation: string }
-//   Catalogue    = { version,
-//                    defaults: { search: RunSettings (SearchSettings::default()),
-//                                forecast: { horizon: number|null, timeBudgetS, maxTrials,
-//                                            seed, origins, ensemble } },
-//                    limits: { fileBytes, columns, fieldBytes, modelBytes, classes,
-//                              folds: { min, max }, timeBudgetS: { above, max },
-//                              seed: { min, max }, horizon: { min, max }, maxTrials: { min, max } },
-//                    kinds: [{ name: Kind, label, description, used: boolean }],
-//                    tasks: [{ name, label, description, defaultMetric, metrics: string[] }],
-//                    metrics: [{ name, label, description, higherIsBetter: boolean, task }],
-//                    families: [{ name, label, tasks: string[] }] }
-//       A leaderboard's `mean` is the metric's value as people read it: compare and sort
-//       scores by `higherIsBetter` (also on every LeaderboardRow).
+// Every message and every shape below is a JSDoc type (`@typedef`), checked by TypeScript
+// (tsconfig.json, `npm run typecheck`): worker.js and the page's modules use these names.
 
-// Forecasting shapes (src/forecast/mod.rs):
-//   ForecastSettings = { target: string, date: string, id?: string, horizon?: number,
-//                        timeBudgetS?: number, maxTrials?: number, seed?: number, sheet?: string }
-//       maxTrials without timeBudgetS: no time limit (deterministic), as on the command line.
-//   SeriesInfo   = { frequency: "hourly"|"daily"|"weekly"|"monthly"|"quarterly"|"yearly",
-//                    defaultHorizon, n, periods: number[], futureRows, notes: string[] }
-//   Scores       = { mase, smape (%), mae, rmse }   (mean over the backtest windows)
-//   ForecastRow  = { rank, trial, label, model: object, scores: Scores, timeS }
-//   ForecastResult = { target, dateColumn, frequency, periods, n, horizon, origins,
-//                      backtestHorizon, leaderboard: ForecastRow[] (best first),
-//                      best: [{ label, model, weight }], bestLabel, bestScores: Scores,
-//                      historyTimes: string[], history: number[],
-//                      forecast: [{ time, value, lo80, hi80, lo95, hi95 }],
-//                      backtests: [{ times: string[], forecast: number[], actual: number[],
-//                                    scores: Scores }],
-//                      intervals: string, intervalCoverage: [number, number],
-//                      notes: string[], trials, elapsedS, seed,
-//                      csv: string (the file `automl fit --date ... --out` writes; the
-//                      page's download) }
+// ---- the data the core returns (src/bindings.rs serializes them) ----------------------------
+
+/**
+ * A column's kind. Text, identifier and constant columns are not used by the models.
+ * @typedef {"numeric"|"boolean"|"categorical"|"datetime"|"text"|"identifier"|"constant"} Kind
+ */
+
+/** @typedef {"classification"|"regression"} Task */
+
+/**
+ * A metric's machine name (src/metrics.rs); the catalogue gives each one's label, description
+ * and direction (`higherIsBetter`).
+ * @typedef {"accuracy"|"balanced_accuracy"|"f1_macro"|"roc_auc"|"log_loss"|"r2"|"rmse"|"mae"} MetricName
+ */
+
+/**
+ * The settings of a run (and of a target check).
+ * @typedef {object} RunSettings
+ * @property {string} target
+ * @property {Task} task
+ * @property {number|null} timeBudgetS seconds; null with `maxTrials` for a deterministic run
+ * @property {number} seed
+ * @property {number} folds
+ * @property {MetricName} [metric] the metric that ranks models (by default the task's
+ *   `defaultMetric` in the catalogue)
+ * @property {string} [sheet] the workbook's sheet
+ * @property {number} [maxTrials] a trial budget; with `timeBudgetS: null`, deterministic
+ * @property {{ [column: string]: Kind }} [columnTypes] kinds the person changed
+ * @property {string[]} [exclude] columns the person left out
+ * @property {number} [faultAfterTrials] TEST-ONLY FAULT INJECTION (with `faultKind`): once
+ *   that many trials are done the lead's core panics or allocates until memory runs out. Only
+ *   the test build's engine (cargo feature `test-hooks`) reads them, and only the browser tests
+ *   set them (window.__automl.injectFault, tests/page/test-hooks.js).
+ * @property {"panic"|"oom"} [faultKind]
+ */
+
+/**
+ * One split's predictions for a trial, or why the model could not be fitted on this data
+ * (`error`: the trial is recorded as failed).
+ * @typedef {object} SplitResult
+ * @property {number} split
+ * @property {Float64Array} [predictions]
+ * @property {boolean} [averageable]
+ * @property {string} [error]
+ */
+
+/** @typedef {{ label: string, count: number }} LabelCount */
+
+/**
+ * One column of a file, as the engine read it.
+ * @typedef {object} ColumnInfo
+ * @property {string} name
+ * @property {Kind} kind
+ * @property {number} missing
+ * @property {number} missingShare
+ * @property {number} distinct
+ * @property {Task} suggestedTask
+ * @property {string|null} taskQuestion ask the person (few whole numbers), or null
+ * @property {string|null} format how numbers or dates are written
+ * @property {LabelCount[]} histogram
+ */
+
+/**
+ * What a file holds (the reply to "inspect").
+ * @typedef {object} Inspection
+ * @property {string} fileName
+ * @property {number} nRows
+ * @property {number} nCols
+ * @property {ColumnInfo[]} columns
+ * @property {string[][]} preview the first rows, raw cell text
+ * @property {number} defaultTarget
+ * @property {string[]} notes what reading decided, e.g. an encoding fallback
+ * @property {string[]} warnings duplicated rows, mostly empty columns
+ * @property {number} duplicateRows
+ * @property {string[]} sheets a workbook's sheets
+ * @property {string|null} sheet the sheet read
+ */
+
+/**
+ * Class counts and warnings (leakage, class imbalance) for a target.
+ * @typedef {object} TargetCheck
+ * @property {string} target
+ * @property {Task} task
+ * @property {LabelCount[]} classCounts
+ * @property {number} missing
+ * @property {string[]} warnings
+ */
+
+/**
+ * A leaderboard row: one trial (or the ensemble, whose `params.members` lists its members).
+ * @typedef {object} LeaderboardRow
+ * @property {number} rank
+ * @property {number} trial
+ * @property {string} family
+ * @property {string} label
+ * @property {{ [name: string]: any }} params
+ * @property {string} metric "accuracy", "r2", …
+ * @property {boolean} higherIsBetter the metric's direction: compare and sort `mean` by it
+ * @property {number} mean the metric's value as people read it (RMSE, not −RMSE)
+ * @property {number} std
+ * @property {number[]} foldScores
+ * @property {number} fitTimeS
+ * @property {number|null} sampleRows fitted on a sample of that many training rows per split
+ *   (progressive sampling of large data)
+ */
+
+/**
+ * A finished trial, during a run. `timeLeftS`: seconds left of the time budget (0 when there
+ * is none).
+ * @typedef {object} TrialProgress
+ * @property {"trial"} kind
+ * @property {number} elapsedS
+ * @property {number} budgetS
+ * @property {number} timeLeftS
+ * @property {number} trialsDone
+ * @property {LeaderboardRow} row
+ * @property {number} bestSoFar
+ */
+
+/**
+ * A phase of a run begins. "explain" comes after the refit: the diagnostics are computed then.
+ * @typedef {object} PhaseProgress
+ * @property {"phase"} kind
+ * @property {"search"|"ensemble"|"refit"|"explain"} phase
+ * @property {number} elapsedS
+ * @property {number} budgetS
+ * @property {number} timeLeftS
+ */
+
+/** A run's progress events. @typedef {TrialProgress|PhaseProgress} Progress */
+
+/** Reading a file: the share read so far. @typedef {{ kind: "parse", fraction: number }} ParseProgress */
+
+/**
+ * The winner's out-of-fold view: one entry per row predicted in the first repeat of the
+ * validation splits (every row with a target for k-fold; only the holdout rows for a
+ * holdout), each predicted by a model that never saw it; for an ensemble, its blended
+ * predictions.
+ * @typedef {object} OutOfFold
+ * @property {number[]} rows 0-based data rows (header not counted), ascending
+ * @property {(string|number)[]} actual
+ * @property {(string|number)[]} predicted
+ * @property {number[][]|null} probabilities per row, in class order
+ */
+
+/**
+ * Permutation importance: the drop of the run's metric (positive = worse without the column)
+ * on the first split's held-out rows, the winner refitted on the other rows; `features` is
+ * empty when it was skipped (a note in diagnostics.notes says why).
+ * @typedef {object} Importance
+ * @property {string} method
+ * @property {string} heldOut
+ * @property {number} repeats
+ * @property {{ column: string, mean: number, std: number }[]} features best first
+ */
+
+/**
+ * Partial dependence of one of the (up to 5) most important columns: y = the mean probability
+ * per class (class order) or [mean value], of the final model over a sample of at most 500
+ * rows.
+ * @typedef {object} PartialDependence
+ * @property {string} column
+ * @property {"numeric"|"categorical"} kind
+ * @property {{ x: number|string, y: number[] }[]} points
+ */
+
+// What the page draws of the out-of-fold predictions, computed by the engine
+// (src/results/curves.rs): the page computes no metric and no curve.
+
+/**
+ * One class's row of the per-class table. A ratio with nothing to divide is 0 (as
+ * scikit-learn reports it).
+ * @typedef {object} ClassRow
+ * @property {string} label
+ * @property {number} precision of the rows predicted as the class, the share that are
+ * @property {number} recall of the rows that are the class, the share predicted as it
+ * @property {number} f1 their harmonic mean
+ * @property {number} support rows that are the class
+ */
+
+/**
+ * A confusion matrix and what follows from it.
+ * @typedef {object} ClassReport
+ * @property {number[][]} matrix matrix[actual][predicted], in class order
+ * @property {number[][]} shares each row of `matrix` divided by its total
+ * @property {ClassRow[]} classes in class order
+ * @property {{ precision: number, recall: number, f1: number }} macro means over the classes
+ *   present (the macro F1 metric's)
+ * @property {number} accuracy
+ * @property {number} total rows counted
+ */
+
+/**
+ * One point of the threshold sweep: the rows whose probability of the positive class is at
+ * least `threshold` are called positive.
+ * @typedef {object} SweepPoint
+ * @property {number|null} threshold null for the first point, where no row is called positive
+ * @property {number} tp
+ * @property {number} fp
+ * @property {number} tn
+ * @property {number} fn
+ * @property {number} tpr the ROC curve's y, the PR curve's x
+ * @property {number} fpr the ROC curve's x
+ * @property {number} precision the PR curve's y
+ * @property {ClassReport} report at this threshold (matrix [[tn, fp], [fn, tp]])
+ */
+
+/**
+ * One calibration bin (only bins holding rows are listed).
+ * @typedef {{ lo: number, hi: number, meanPredicted: number, observed: number, count: number }} CalibrationBin
+ */
+
+/**
+ * Two classes with probabilities: one threshold sweep gives both curves (ROC = the points'
+ * (fpr, tpr), precision-recall = their (tpr, precision)); the areas are those of the whole
+ * sweep, by the functions the ROC AUC metric uses. The threshold slider picks a point and
+ * shows its report.
+ * @typedef {object} BinaryView
+ * @property {string} negative the first class
+ * @property {string} positive the class whose probability is thresholded
+ * @property {number} negatives rows of the negative class
+ * @property {number} positives rows of the positive class
+ * @property {number|null} rocAuc null when a class has no row
+ * @property {number|null} averagePrecision null without positives
+ * @property {number} baseline the share of positives
+ * @property {SweepPoint[]} points threshold high to low: first no row called positive, last
+ *   every row; at most 501, evenly spread over the sweep
+ * @property {number} thresholds distinct thresholds swept
+ * @property {number} defaultPoint index in `points` of the model's own decisions
+ * @property {CalibrationBin[]} calibration
+ */
+
+/**
+ * Classification diagnostics.
+ * @typedef {object} ClassificationView
+ * @property {string[]} classes in class order
+ * @property {ClassReport} report of the predicted labels
+ * @property {BinaryView|null} binary two classes with probabilities
+ */
+
+/** One row of the regression plots. @typedef {{ row: number, actual: number, predicted: number, residual: number }} RegressionPoint */
+
+/** One bin of a histogram: lo <= value < hi (the last holds the largest). @typedef {{ lo: number, hi: number, count: number }} HistogramBin */
+
+/**
+ * Regression diagnostics.
+ * @typedef {object} RegressionView
+ * @property {number} rows rows predicted out of fold
+ * @property {number} r2
+ * @property {number} rmse
+ * @property {number} mae
+ * @property {RegressionPoint[]} points every row, or a seeded sample of 2,000, in row order
+ * @property {HistogramBin[]} residualHistogram every row's residual
+ */
+
+/**
+ * What the winner learned, computed in the explain phase.
+ * @typedef {object} Diagnostics
+ * @property {OutOfFold} outOfFold
+ * @property {ClassificationView|null} classification what the page draws of the out-of-fold
+ *   predictions for classification
+ * @property {RegressionView|null} regression … for regression
+ * @property {Importance} importance
+ * @property {PartialDependence[]} partialDependence
+ * @property {number} seconds
+ * @property {string[]} notes
+ */
+
+/**
+ * The reply to "run".
+ * @typedef {object} SearchResult
+ * @property {string} target
+ * @property {Task} task
+ * @property {string} metric
+ * @property {number} nRows
+ * @property {number} nFeatures
+ * @property {number} folds
+ * @property {number} elapsedS
+ * @property {number} budgetS
+ * @property {string[]} classes class labels; empty for regression
+ * @property {LeaderboardRow[]} leaderboard best first
+ * @property {{ row: LeaderboardRow, refitTimeS: number }} best
+ * @property {string[]} notes
+ * @property {string} validation
+ * @property {Diagnostics|null} diagnostics
+ */
+
+/**
+ * What the bridge's run() resolves to: the SearchResult with the versioned model file
+ * (empty if it could not be made, with a note in `notes`).
+ * @typedef {SearchResult & { modelFile: Uint8Array }} RunResult
+ */
+
+/**
+ * Predictions of a data file or of typed rows. A data file lacking model columns gives an
+ * error naming every missing column.
+ * @typedef {object} Predictions
+ * @property {string[]} columns the model's input columns
+ * @property {{ prediction: string|number, probabilities?: number[] }[]} rows one per data
+ *   row, in order; probabilities in class order, classification only
+ * @property {string[]} classes
+ * @property {{ column: string, count: number }[]} unseen unseen category levels
+ * @property {string[]} notes columns ignored, unseen levels, unreadable values
+ */
+
+/**
+ * The reply to "predict": the Predictions with `csv`, the file `automl predict --out` writes,
+ * byte for byte (the page's download).
+ * @typedef {Predictions & { csv: string }} FilePredictions
+ */
+
+/**
+ * How each column moved one row's prediction: base + the sum of effects = the explained
+ * output. Single tree models (decision tree, random forest, extra trees, gradient boosting):
+ * exact TreeSHAP (gradient boosting classifiers in log-odds); other models and ensembles: a
+ * seeded sampling estimate of Shapley values against background training rows.
+ * @typedef {object} RowExplanation
+ * @property {string|number} prediction
+ * @property {number[]|null} probabilities
+ * @property {number[]} base per class, or [value]
+ * @property {{ column: string, value: string, effect: number[] }[]} contributions largest first
+ * @property {"probability"|"log-odds"|"value"} output
+ * @property {string} method
+ */
+
+/**
+ * What a model file holds.
+ * @typedef {object} ModelInfo
+ * @property {string} target
+ * @property {Task} task
+ * @property {string} metric
+ * @property {string[]} classes
+ * @property {{ name: string, kind: Kind }[]} columns
+ * @property {string} createdWith
+ * @property {number} formatVersion
+ * @property {LeaderboardRow} best
+ * @property {RunSettings} settings
+ * @property {string} validation
+ */
+
+// Forecasting (src/forecast/mod.rs):
+
+/**
+ * @typedef {object} ForecastSettings
+ * @property {string} target
+ * @property {string} date
+ * @property {string} [id]
+ * @property {number} [horizon]
+ * @property {number|null} [timeBudgetS]
+ * @property {number} [maxTrials] without `timeBudgetS`: no time limit (deterministic), as on
+ *   the command line
+ * @property {number} [seed]
+ * @property {string} [sheet]
+ */
+
+/**
+ * The series a date column and a numeric target make.
+ * @typedef {object} SeriesInfo
+ * @property {"hourly"|"daily"|"weekly"|"monthly"|"quarterly"|"yearly"} frequency
+ * @property {number} defaultHorizon
+ * @property {number} n
+ * @property {number[]} periods
+ * @property {number} futureRows
+ * @property {string[]} notes
+ */
+
+/**
+ * Mean scores over the backtest windows (`smape` in %).
+ * @typedef {{ mase: number, smape: number, mae: number, rmse: number }} Scores
+ */
+
+/** @typedef {{ rank: number, trial: number, label: string, model: object, scores: Scores, timeS: number }} ForecastRow */
+
+/** A forecasting model's backtests finished. @typedef {{ kind: "forecastTrial", row: ForecastRow }} ForecastProgress */
+
+/**
+ * @typedef {object} ForecastResult
+ * @property {string} target
+ * @property {string} dateColumn
+ * @property {string} frequency
+ * @property {number[]} periods
+ * @property {number} n
+ * @property {number} horizon
+ * @property {number} origins
+ * @property {number} backtestHorizon
+ * @property {ForecastRow[]} leaderboard best first
+ * @property {{ label: string, model: object, weight: number }[]} best
+ * @property {string} bestLabel
+ * @property {Scores} bestScores
+ * @property {string[]} historyTimes
+ * @property {number[]} history
+ * @property {{ time: string, value: number, lo80: number, hi80: number, lo95: number, hi95: number }[]} forecast
+ * @property {{ times: string[], forecast: number[], actual: number[], scores: Scores }[]} backtests
+ * @property {string} intervals
+ * @property {[number, number]} intervalCoverage
+ * @property {string[]} notes
+ * @property {number} trials
+ * @property {number} elapsedS
+ * @property {number} seed
+ * @property {string} csv the file `automl fit --date ... --out` writes (the page's download)
+ */
+
+// The engine's catalogue (src/results/describe.rs), read once at start-up: the page keeps no
+// copy of the defaults, limits and names it shows.
+
+/**
+ * The settings a run takes when the page gives none (the core's SearchSettings::default()).
+ * @typedef {object} SearchDefaults
+ * @property {null} target
+ * @property {null} task
+ * @property {number|null} timeBudgetS
+ * @property {number|null} maxTrials
+ * @property {number} seed
+ * @property {number} folds
+ * @property {MetricName|null} metric
+ * @property {boolean} ensemble
+ * @property {{ [column: string]: Kind }} columnTypes
+ * @property {string[]} exclude
+ */
+
+/**
+ * The settings a forecast takes when the page gives none (horizon null: the frequency's own,
+ * which "forecastInfo" gives).
+ * @typedef {object} ForecastDefaults
+ * @property {number|null} horizon
+ * @property {number|null} timeBudgetS
+ * @property {number|null} maxTrials
+ * @property {number} seed
+ * @property {number} origins backtest windows
+ * @property {boolean} ensemble
+ */
+
+/** A closed range of whole numbers. @typedef {{ min: number, max: number }} Range */
+
+/**
+ * The limits the core enforces.
+ * @typedef {object} Limits
+ * @property {number} fileBytes the largest data file read
+ * @property {number} columns the most columns of a file
+ * @property {number} fieldBytes the largest field of a text file
+ * @property {number} modelBytes the largest model file read
+ * @property {number} classes the most classes of a target
+ * @property {Range} folds
+ * @property {{ above: number, max: number }} timeBudgetS seconds: more than `above`, at most `max`
+ * @property {Range} seed the seeds the page can pass
+ * @property {Range} horizon a forecast's steps
+ * @property {Range} maxTrials
+ */
+
+/**
+ * A column kind: its name for people, what such columns hold, whether models use them.
+ * @typedef {{ name: Kind, label: string, description: string, used: boolean }} KindInfo
+ */
+
+/**
+ * A tabular task and the metrics that can rank its models.
+ * @typedef {{ name: Task, label: string, description: string, defaultMetric: MetricName, metrics: MetricName[] }} TaskInfo
+ */
+
+/**
+ * A metric. A leaderboard's `mean` is the metric's value as people read it: compare and sort
+ * scores by `higherIsBetter` (also on every LeaderboardRow).
+ * @typedef {{ name: MetricName, label: string, description: string, higherIsBetter: boolean, task: Task }} MetricInfo
+ */
+
+/** A model family (`name` as in LeaderboardRow.family). @typedef {{ name: string, label: string, tasks: Task[] }} FamilyInfo */
+
+/**
+ * The reply to "describe": default settings, limits, column kinds, tasks, metrics with their
+ * direction, and model families.
+ * @typedef {object} Catalogue
+ * @property {string} version the engine's version
+ * @property {{ search: SearchDefaults, forecast: ForecastDefaults }} defaults
+ * @property {Limits} limits
+ * @property {KindInfo[]} kinds in the order the type menus list them
+ * @property {TaskInfo[]} tasks
+ * @property {MetricInfo[]} metrics
+ * @property {FamilyInfo[]} families
+ */
+
+// ---- requests (page -> worker) --------------------------------------------------------------
+// Each request is `{ id, type, ...payload }` with a numeric `id` that every reply to it echoes.
+
+/**
+ * Parse the file (CSV/TSV text or an Excel/OpenDocument workbook) and describe it. `bytes` is
+ * transferred, not copied. Progress: ParseProgress.
+ * @typedef {{ bytes: ArrayBuffer, fileName: string, options: { sheet?: string } }} InspectPayload
+ */
+
+/**
+ * Class counts and warnings (leakage, imbalance) for the chosen target and task.
+ * @typedef {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings }} CheckTargetPayload
+ */
+
+/**
+ * (lead only) Run a budgeted search on a pool of `workers`. `bytes` is transferred. Besides
+ * progress and the result, the lead sends "splitJobs" for the splits of other workers.
+ * @typedef {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings, workers: number }} RunPayload
+ */
+
+/**
+ * (pool workers 1..workers-1, at the start of a run) Parse the same file and prepare the fold
+ * data of the splits s with s % workers == worker. Result: { splits: number[] }.
+ * @typedef {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings, worker: number, workers: number }} PreparePayload
+ */
+
+/**
+ * Evaluate the trial (opaque JSON text from the lead) on these splits of this worker.
+ * Result: SplitResult[] (prediction buffers transferred).
+ * @typedef {{ trial: string, splits: number[] }} EvaluatePayload
+ */
+
+/**
+ * Predict every row of a data file with a saved model. `bytes` is transferred; the model file
+ * is copied (the worker caches the last model by its checksum, so sending the same file again
+ * is fast).
+ * @typedef {{ modelFile: Uint8Array, bytes: ArrayBuffer, fileName: string, options: { sheet?: string } }} PredictPayload
+ */
+
+/**
+ * Predict rows typed by a person (the what-if form). A column left out of a row is missing in
+ * it.
+ * @typedef {{ modelFile: Uint8Array, rows: { [column: string]: string }[] }} PredictRowsPayload
+ */
+
+/** How each column moved one row's prediction. @typedef {{ modelFile: Uint8Array, row: { [column: string]: string } }} ExplainRowPayload */
+
+/**
+ * What a model file holds. A foreign, damaged or newer file gives an error reply (not fatal)
+ * whose message says which.
+ * @typedef {{ modelFile: Uint8Array }} ModelInfoPayload
+ */
+
+/**
+ * "forecastInfo": read the series a date column and a numeric target make. "forecast":
+ * backtest forecasting models within the budget and forecast `horizon` steps (progress:
+ * ForecastProgress).
+ * @typedef {{ bytes: ArrayBuffer, fileName: string, settings: ForecastSettings }} ForecastPayload
+ */
+
+/**
+ * Every request type: what it sends besides `id` and `type` (`payload`), the value of its
+ * "result" reply (`value`), and the progress events it reports (`progress`; never, for most).
+ * - "release": drop the prepared fold data (after a run).
+ * - "describe": the engine's catalogue (defaults, limits, kinds, tasks, metrics, families),
+ *   asked once at start-up (the bridge's describe()); the page keeps no copy of its own.
+ * - "panic": TEST BUILD ONLY (the bridge's panic(), added by test-hooks.js): makes the Rust
+ *   core panic (a wasm trap, `trigger_panic`). The production engine has no `trigger_panic`:
+ *   there the request gets an error reply (not fatal).
+ * @typedef {object} Requests
+ * @property {{ payload: InspectPayload, value: Inspection, progress: ParseProgress }} inspect
+ * @property {{ payload: CheckTargetPayload, value: TargetCheck, progress: never }} checkTarget
+ * @property {{ payload: RunPayload, value: RunResult, progress: Progress }} run
+ * @property {{ payload: PreparePayload, value: { splits: number[] }, progress: never }} prepare
+ * @property {{ payload: EvaluatePayload, value: SplitResult[], progress: never }} evaluate
+ * @property {{ payload: {}, value: null, progress: never }} release
+ * @property {{ payload: PredictPayload, value: FilePredictions, progress: never }} predict
+ * @property {{ payload: PredictRowsPayload, value: Predictions, progress: never }} predictRows
+ * @property {{ payload: ExplainRowPayload, value: RowExplanation, progress: never }} explainRow
+ * @property {{ payload: ModelInfoPayload, value: ModelInfo, progress: never }} modelInfo
+ * @property {{ payload: ForecastPayload, value: SeriesInfo, progress: never }} forecastInfo
+ * @property {{ payload: ForecastPayload, value: ForecastResult, progress: ForecastProgress }} forecast
+ * @property {{ payload: {}, value: Catalogue, progress: never }} describe
+ * @property {{ payload: {}, value: never, progress: never }} panic
+ */
+
+/** @typedef {keyof Requests} RequestType */
+
+/**
+ * A request as posted to a worker.
+ * @typedef {{ [T in RequestType]: { id: number, type: T } & Requests[T]["payload"] }[RequestType]} Request
+ */
+
+/**
+ * Page -> worker, no reply. "init": the first message to every worker: instantiate this
+ * module, then reply "ready". "splitResults" (page -> lead): the other workers' predictions
+ * for the lead's trial `number` (its "splitJobs").
+ * @typedef {{ type: "init", module: WebAssembly.Module }
+ *   | { type: "splitResults", number: number, results: SplitResult[] }} Notice
+ */
+
+/** Everything the page posts to a worker. @typedef {Request|Notice} ToWorker */
+
+// ---- replies (worker -> page) ---------------------------------------------------------------
+
+/**
+ * `name` is one of ERROR_NAMES for a fatal error: "EngineCrashed" (a Rust panic or another
+ * trap) or "OutOfMemory" (an allocation the browser refused, told apart by the core's
+ * allocator; the message says so). `fatal` is true after a wasm trap: the instance is
+ * unusable and the bridge replaces the workers.
+ * @typedef {{ name: string, message: string, fatal: boolean }} ErrorInfo
+ */
+
+/** Once, when the wasm module is loaded (no id). @typedef {{ type: "ready", version: string, memoryBytes: number }} ReadyReply */
+
+/**
+ * Zero or more while a request runs; `memoryBytes` is the wasm memory's size then.
+ * @typedef {{ id: number, type: "progress", event: Requests[RequestType]["progress"], memoryBytes: number }} ProgressReply
+ */
+
+/**
+ * (lead, during a run) Evaluate trial `number` on these splits: the page sends "evaluate" to
+ * each split's worker and answers the lead with one "splitResults" holding all of them.
+ * @typedef {{ id: number, type: "splitJobs", number: number, trial: string, splits: number[] }} SplitJobsReply
+ */
+
+/**
+ * The request's answer (Requests[type].value). The answer to "run" carries the SearchResult
+ * and `modelFile`, the versioned model file (transferred; empty if it could not be made, with
+ * a note in value.notes); the bridge's run() resolves to the SearchResult with `modelFile`
+ * added (RunResult).
+ * @typedef {{ id: number, type: "result", value: Requests[RequestType]["value"] | SearchResult, modelFile?: Uint8Array, memoryBytes?: number }} ResultReply
+ */
+
+/** The request failed. @typedef {{ id: number, type: "error", error: ErrorInfo }} ErrorReply */
+
+/** Everything a worker posts to the page. @typedef {ReadyReply|ProgressReply|SplitJobsReply|ResultReply|ErrorReply} FromWorker */
 
 import { workerScriptURL } from "./trusted-types.js";
 
@@ -250,6 +670,7 @@ export const ERROR_NAMES = Object.freeze({
 
 /** An error reply turned into an exception. `fatal` means the worker was replaced. */
 export class WorkerError extends Error {
+  /** @param {Partial<ErrorInfo>} [info] */
   constructor({ name = "Error", message = "unknown error", fatal = false } = {}) {
     super(message);
     this.name = name;
@@ -263,6 +684,9 @@ export const MAX_WORKERS = 8;
 /**
  * Workers for this page: `?workers=N` in the page's URL if given (1 to MAX_WORKERS; a test
  * hook), else one per logical core, capped at MAX_WORKERS.
+ * @param {string} [search] the page's query string
+ * @param {number} [cores] logical cores
+ * @returns {number}
  */
 export function poolSize(search = (typeof location !== "undefined" ? location.search : ""), cores = (typeof navigator !== "undefined" ? navigator.hardwareConcurrency : 1)) {
   const asked = Number(new URLSearchParams(search).get("workers"));
@@ -270,17 +694,36 @@ export function poolSize(search = (typeof location !== "undefined" ? location.se
   return Math.max(1, Math.min(MAX_WORKERS, Math.floor(n)));
 }
 
+/**
+ * A request waiting for its reply.
+ * @typedef {object} Pending
+ * @property {(value: any) => void} resolve
+ * @property {(error: WorkerError) => void} reject
+ * @property {(event: any) => void} onProgress
+ * @property {(job: SplitJobsReply) => void} onJobs
+ */
+
 /** One worker of the pool and its pending requests. */
 class PoolWorker {
+  /**
+   * @param {WorkerBridge} bridge
+   * @param {number} index 0 for the lead
+   */
   constructor(bridge, index) {
     this.bridge = bridge;
     this.index = index;
     this.worker = new Worker(workerScriptURL(bridge.workerUrl), { type: "module" });
+    /** @type {Map<number, Pending>} */
     this.pending = new Map();
-    this.ready = new Promise((resolve, reject) => {
+    /** @type {(ready: ReadyReply) => void} */
+    this.resolveReady = null;
+    /** @type {(error: WorkerError) => void} */
+    this.rejectReady = null;
+    /** Resolves with the worker's "ready" message once its wasm module is loaded. */
+    this.ready = /** @type {Promise<ReadyReply>} */ (new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
-    });
+    }));
     // Nobody may be awaiting `ready` when a worker dies; the error reaches callers through
     // their own pending requests, so an unobserved rejection here is not a page error.
     this.ready.catch(() => {});
@@ -295,8 +738,9 @@ class PoolWorker {
     };
   }
 
+  /** @param {FromWorker} msg */
   handle(msg) {
-    if (typeof msg.memoryBytes === "number" && this.index === 0) this.bridge.memoryBytes = msg.memoryBytes;
+    if ("memoryBytes" in msg && typeof msg.memoryBytes === "number" && this.index === 0) this.bridge.memoryBytes = msg.memoryBytes;
     if (msg.type === MSG.READY) {
       this.resolveReady(msg);
       return;
@@ -309,7 +753,7 @@ class PoolWorker {
       entry.onJobs(msg);
     } else if (msg.type === MSG.RESULT) {
       this.pending.delete(msg.id);
-      entry.resolve(msg.modelFile !== undefined ? Object.assign(msg.value, { modelFile: msg.modelFile }) : msg.value);
+      entry.resolve(msg.modelFile !== undefined ? Object.assign(/** @type {SearchResult} */ (msg.value), { modelFile: msg.modelFile }) : msg.value);
     } else if (msg.type === MSG.ERROR) {
       this.pending.delete(msg.id);
       const error = new WorkerError(msg.error);
@@ -318,7 +762,17 @@ class PoolWorker {
     }
   }
 
-  async request(type, payload = {}, transfer = [], onProgress = () => {}, onJobs = () => {}) {
+  /**
+   * Posts a request and resolves with the value of its "result" reply.
+   * @template {RequestType} T
+   * @param {T} type
+   * @param {Requests[T]["payload"]} payload
+   * @param {Transferable[]} [transfer] objects moved to the worker, not copied
+   * @param {(event: Requests[T]["progress"]) => void} [onProgress]
+   * @param {(job: SplitJobsReply) => void} [onJobs] the lead's split jobs, during a run
+   * @returns {Promise<Requests[T]["value"]>}
+   */
+  async request(type, payload, transfer = [], onProgress = () => {}, onJobs = () => {}) {
     await this.ready;
     const id = this.bridge.nextId++;
     return new Promise((resolve, reject) => {
@@ -327,11 +781,18 @@ class PoolWorker {
     });
   }
 
+  /**
+   * @param {ToWorker} message a message that has no reply
+   * @param {Transferable[]} [transfer]
+   */
   post(message, transfer = []) {
     this.worker.postMessage(message, transfer);
   }
 
-  /** Terminates the worker and rejects its pending requests with `error`. */
+  /**
+   * Terminates the worker and rejects its pending requests with `error`.
+   * @param {WorkerError} error
+   */
   kill(error) {
     this.worker.terminate();
     this.rejectReady(error);
@@ -348,20 +809,30 @@ class PoolWorker {
  * messages), rejects every pending request, and a fresh pool starts lazily.
  */
 export class WorkerBridge {
+  /**
+   * @param {URL} [workerUrl] the worker script
+   * @param {{ size?: number }} [options] workers in the pool (by default poolSize())
+   */
   constructor(workerUrl = new URL("./worker.js", import.meta.url), { size = poolSize() } = {}) {
     this.workerUrl = workerUrl;
     this.wasmUrl = new URL("./pkg/automl_bg.wasm", workerUrl);
     /** Workers in the pool. */
     this.size = Math.max(1, Math.min(MAX_WORKERS, size | 0 || 1));
+    /** @type {PoolWorker[] | null} the running pool, started lazily */
     this.pool = null;
+    /** @type {Promise<ReadyReply> | null} the lead's "ready" */
     this.ready = null;
+    /** @type {Promise<WebAssembly.Module> | null} */
     this.module = null;
     this.nextId = 1;
     /** The lead worker's wasm memory in bytes, as last reported (null before "ready"). */
     this.memoryBytes = null;
-    /** Called with a WorkerError when a worker dies (trap or load failure). */
+    /**
+     * Called with a WorkerError when a worker dies (trap or load failure).
+     * @type {(error: WorkerError) => void}
+     */
     this.onWorkerLost = () => {};
-    /** The catalogue's promise, once asked (see describe()). */
+    /** @type {Promise<Catalogue> | null} the catalogue's promise, once asked (see describe()) */
     this.catalogue = null;
   }
 
@@ -399,17 +870,37 @@ export class WorkerBridge {
     return this.ready;
   }
 
-  async request(type, payload = {}, transfer = [], onProgress = () => {}) {
+  /**
+   * Sends a request to the lead (starting the pool if needed).
+   * @template {RequestType} T
+   * @param {T} type
+   * @param {Requests[T]["payload"]} payload
+   * @param {Transferable[]} [transfer]
+   * @param {(event: Requests[T]["progress"]) => void} [onProgress]
+   * @returns {Promise<Requests[T]["value"]>}
+   */
+  async request(type, payload, transfer = [], onProgress = () => {}) {
     await this.start();
     return this.pool[0].request(type, payload, transfer, onProgress);
   }
 
-  /** Parse and describe a file. `bytes` is an ArrayBuffer that is transferred (detached). */
+  /**
+   * Parse and describe a file. `bytes` is an ArrayBuffer that is transferred (detached).
+   * @param {ArrayBuffer} bytes
+   * @param {string} fileName
+   * @param {{ sheet?: string }} [options]
+   * @param {(event: ParseProgress) => void} [onProgress]
+   */
   inspect(bytes, fileName, options = {}, onProgress = () => {}) {
     return this.request(MSG.INSPECT, { bytes, fileName, options }, [bytes], onProgress);
   }
 
-  /** Class counts and warnings for a target. `bytes` is transferred. */
+  /**
+   * Class counts and warnings for a target. `bytes` is transferred.
+   * @param {ArrayBuffer} bytes
+   * @param {string} fileName
+   * @param {RunSettings} settings
+   */
   checkTarget(bytes, fileName, settings) {
     return this.request(MSG.CHECK_TARGET, { bytes, fileName, settings }, [bytes]);
   }
@@ -417,6 +908,11 @@ export class WorkerBridge {
   /**
    * Run a search on the whole pool. `bytes` is transferred; pass a copy if you still need it.
    * The other workers get copies; the lead's "splitJobs" are relayed to them.
+   * @param {ArrayBuffer} bytes
+   * @param {string} fileName
+   * @param {RunSettings} settings
+   * @param {(event: Progress) => void} onProgress
+   * @returns {Promise<RunResult>}
    */
   async run(bytes, fileName, settings, onProgress) {
     await this.start();
@@ -425,14 +921,18 @@ export class WorkerBridge {
     await Promise.all(pool.map((w) => w.ready));
     const helpers = pool.slice(1).map((w, i) =>
       w.request(MSG.PREPARE, { bytes: bytes.slice(0), fileName, settings, worker: i + 1, workers }));
+    /** @type {WorkerError | null} the first failure of another worker */
     let failed = null;
+    /** @param {WorkerError} err */
     const fail = (err) => {
       if (!failed) failed = err;
     };
     helpers.forEach((p) => p.catch(fail));
+    /** @param {SplitJobsReply} job */
     const relay = async (job) => {
       try {
         await Promise.all(helpers);
+        /** @type {Map<number, number[]>} worker -> its splits */
         const byWorker = new Map();
         for (const split of job.splits) {
           const w = split % workers;
@@ -445,7 +945,7 @@ export class WorkerBridge {
         if (this.pool !== pool) return;
         pool[0].post({ type: MSG.SPLIT_RESULTS, number: job.number, results },
           results.filter((r) => r.predictions).map((r) => r.predictions.buffer));
-      } catch (err) {
+      } catch (/** @type {any} */ err) {
         fail(err);
         // the lead waits for these predictions: a failure elsewhere ends the run
         if (this.pool === pool && !(err && err.fatal)) {
@@ -455,52 +955,82 @@ export class WorkerBridge {
     };
     try {
       return await pool[0].request(MSG.RUN, { bytes, fileName, settings, workers }, [bytes], onProgress, relay);
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       throw failed && err && err.name === failed.name ? failed : err;
     } finally {
       if (this.pool === pool) {
-        for (const w of pool.slice(1)) w.request(MSG.RELEASE).catch(() => {});
+        for (const w of pool.slice(1)) w.request(MSG.RELEASE, {}).catch(() => {});
       }
     }
   }
 
-  /** Predict a data file with a model file (Uint8Array, copied). `bytes` is transferred. */
+  /**
+   * Predict a data file with a model file (copied). `bytes` is transferred.
+   * @param {Uint8Array} modelFile
+   * @param {ArrayBuffer} bytes
+   * @param {string} fileName
+   * @param {{ sheet?: string }} [options]
+   */
   predict(modelFile, bytes, fileName, options = {}) {
     return this.request(MSG.PREDICT, { modelFile, bytes, fileName, options }, [bytes]);
   }
 
-  /** Predict rows `[{ column: text }]` with a model file (the what-if form). */
+  /**
+   * Predict rows `[{ column: text }]` with a model file (the what-if form).
+   * @param {Uint8Array} modelFile
+   * @param {{ [column: string]: string }[]} rows
+   */
   predictRows(modelFile, rows) {
     return this.request(MSG.PREDICT_ROWS, { modelFile, rows });
   }
 
-  /** How each column moved one row's prediction (`row` is `{ column: text }`). */
+  /**
+   * How each column moved one row's prediction (`row` is `{ column: text }`).
+   * @param {Uint8Array} modelFile
+   * @param {{ [column: string]: string }} row
+   */
   explainRow(modelFile, row) {
     return this.request(MSG.EXPLAIN_ROW, { modelFile, row });
   }
 
-  /** What a model file holds; rejects with a clear message for a foreign or damaged file. */
+  /**
+   * What a model file holds; rejects with a clear message for a foreign or damaged file.
+   * @param {Uint8Array} modelFile
+   */
   modelInfo(modelFile) {
     return this.request(MSG.MODEL_INFO, { modelFile });
   }
 
-  /** Describe the series of a date column and a target (SeriesInfo). `bytes` is transferred. */
+  /**
+   * Describe the series of a date column and a target (SeriesInfo). `bytes` is transferred.
+   * @param {ArrayBuffer} bytes
+   * @param {string} fileName
+   * @param {ForecastSettings} settings
+   */
   forecastInfo(bytes, fileName, settings) {
     return this.request(MSG.FORECAST_INFO, { bytes, fileName, settings }, [bytes]);
   }
 
-  /** Forecast a series (ForecastResult). `bytes` is transferred. */
+  /**
+   * Forecast a series (ForecastResult). `bytes` is transferred.
+   * @param {ArrayBuffer} bytes
+   * @param {string} fileName
+   * @param {ForecastSettings} settings
+   * @param {(event: ForecastProgress) => void} [onProgress]
+   */
   forecast(bytes, fileName, settings, onProgress) {
     return this.request(MSG.FORECAST, { bytes, fileName, settings }, [bytes], onProgress);
   }
 
   /**
    * The engine's catalogue (defaults, limits, kinds, tasks, metrics, families): asked once,
-   * kept for the page's life (a new pool runs the same module, so the answer is the same).
+   * kept for the page's life (a new pool runs the same module, so the answer is the same); a
+   * failed ask is asked again next time.
+   * @returns {Promise<Catalogue>}
    */
   describe() {
     if (!this.catalogue) {
-      this.catalogue = this.request(MSG.DESCRIBE);
+      this.catalogue = this.request(MSG.DESCRIBE, {});
       this.catalogue.catch(() => {
         this.catalogue = null;
       });
@@ -508,16 +1038,19 @@ export class WorkerBridge {
     return this.catalogue;
   }
 
-  /** Fault injection for tests: the core panics; the reply is a fatal error. */
-  panic() {
-    return this.request(MSG.PANIC);
-  }
-
-  /** Stop whatever runs now: terminate every worker; the next request starts a fresh pool. */
+  /**
+   * Stop whatever runs now: terminate every worker; the next request starts a fresh pool.
+   * @param {string} [reason]
+   */
   cancel(reason = "Stopped.") {
     this.replace(new WorkerError({ name: "Cancelled", message: reason, fatal: false }));
   }
 
+  /**
+   * Ends the pool: every worker terminated, every pending request rejected with `error`;
+   * `onWorkerLost` hears of a fatal one.
+   * @param {WorkerError} error
+   */
   replace(error) {
     const pool = this.pool;
     this.pool = null;

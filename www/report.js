@@ -1,3 +1,4 @@
+// @ts-nocheck
 // The downloadable report: one self-contained HTML file of a run (data profile, settings,
 // seed, leaderboard, best model, and the page's own SVG plots with their CSS inline). It has
 // no script and loads nothing: its own Content-Security-Policy allows inline styles only.

@@ -13,20 +13,27 @@
 // - fetch: GET requests for this origin are answered cache-first from this build's cache
 //   (any navigation gets the cached page), falling back to the network without caching.
 //   Everything else (another origin, another method) is not touched at all.
-/* global AUTOML_BUILD_ID */
+
+/**
+ * This script's global scope: a service worker's (the "webworker" library of the type check
+ * calls `self` a plain WorkerGlobalScope). pkg/build-id.js sets its AUTOML_BUILD_ID.
+ * @type {ServiceWorkerGlobalScope & typeof globalThis & { AUTOML_BUILD_ID?: string }}
+ */
+const scope = /** @type {any} */ (self);
+
 // The policy (see trusted-types.js) allows Trusted Types policy "automl" only; here it vouches
 // for the one script this worker imports.
-const scriptPolicy = self.trustedTypes
-  ? self.trustedTypes.createPolicy("automl", {
+const scriptPolicy = scope.trustedTypes
+  ? scope.trustedTypes.createPolicy("automl", {
       createScriptURL: (url) => {
         if (url !== "pkg/build-id.js") throw new TypeError(`Not the build id script: ${url}`);
         return url;
       },
     })
-  : { createScriptURL: (url) => url };
-importScripts(scriptPolicy.createScriptURL("pkg/build-id.js"));
+  : { createScriptURL: (/** @type {string} */ url) => url };
+importScripts(/** @type {string} */ (/** @type {unknown} */ (scriptPolicy.createScriptURL("pkg/build-id.js"))));
 
-const BUILD_ID = typeof AUTOML_BUILD_ID === "string" && AUTOML_BUILD_ID ? AUTOML_BUILD_ID : "unversioned";
+const BUILD_ID = typeof scope.AUTOML_BUILD_ID === "string" && scope.AUTOML_BUILD_ID ? scope.AUTOML_BUILD_ID : "unversioned";
 const CACHE_PREFIX = "automl-";
 const CACHE = `${CACHE_PREFIX}${BUILD_ID}`;
 
@@ -36,6 +43,7 @@ const PRECACHE = [
   "./",
   "index.html",
   "style.css",
+  "main.js",
   "app.js",
   "view.js",
   "results.js",
@@ -56,6 +64,7 @@ const PRECACHE = [
   "icons/maskable-512.png",
   "pkg/automl.js",
   "pkg/automl_bg.wasm",
+  "pkg/build-flags.js",
   "samples/samples.json",
   "samples/iris.csv",
   "samples/titanic.csv",
@@ -66,7 +75,7 @@ const PRECACHE = [
   "forecast.js",
 ];
 
-self.addEventListener("install", (event) => {
+scope.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
       // "no-cache": revalidate with the server, never take a stale copy from the HTTP cache.
@@ -75,27 +84,32 @@ self.addEventListener("install", (event) => {
   );
 });
 
-self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "activate-update") self.skipWaiting();
+scope.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "activate-update") scope.skipWaiting();
 });
 
-self.addEventListener("activate", (event) => {
+scope.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
       .then((names) =>
         Promise.all(names.filter((n) => n.startsWith(CACHE_PREFIX) && n !== CACHE).map((n) => caches.delete(n))),
       )
-      .then(() => self.clients.claim()),
+      .then(() => scope.clients.claim()),
   );
 });
 
-self.addEventListener("fetch", (event) => {
+scope.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  if (request.method !== "GET" || new URL(request.url).origin !== scope.location.origin) return;
   event.respondWith(answer(request));
 });
 
+/**
+ * The cached copy of `request` (any navigation gets the cached page), else the network's answer.
+ * @param {Request} request
+ * @returns {Promise<Response>}
+ */
 async function answer(request) {
   const cache = await caches.open(CACHE);
   const cached =

@@ -7,6 +7,11 @@
 /** Scripts that may be started as a worker or a service worker. */
 const WORKER_SCRIPTS = new Set(["/worker.js", "/sw.js"]);
 
+/**
+ * `input` as an absolute URL if it names one of WORKER_SCRIPTS on this origin; throws otherwise.
+ * @param {string} input
+ * @returns {string}
+ */
 function checkedScriptURL(input) {
   const url = new URL(input, self.location.href);
   const base = new URL("./", self.location.href);
@@ -21,7 +26,13 @@ const policy = self.trustedTypes
   ? self.trustedTypes.createPolicy("automl", { createScriptURL: checkedScriptURL })
   : null;
 
-/** A worker script's URL as the browser's script sinks accept it. */
+/**
+ * A worker script's URL as the browser's script sinks accept it: a TrustedScriptURL where the
+ * browser has Trusted Types, else the checked URL. Typed as a string, which is what the DOM
+ * library's `new Worker()` and `register()` declare they take (they accept both).
+ * @param {string | URL} input
+ * @returns {string}
+ */
 export function workerScriptURL(input) {
-  return policy ? policy.createScriptURL(String(input)) : checkedScriptURL(String(input));
+  return policy ? /** @type {string} */ (/** @type {unknown} */ (policy.createScriptURL(String(input)))) : checkedScriptURL(String(input));
 }

@@ -1,3 +1,4 @@
+// @ts-nocheck
 // The view: the only module that touches the DOM. It looks every node up once, renders with
 // `textContent` only (column names, cells and messages are user data), exposes `show*`/`set*`
 // methods for output and `bind*` methods that hand plain values to the controller.

@@ -7,21 +7,49 @@
 // the model file's checksum), which keeps what-if calls fast.
 import init, {
   LeadSession, SplitJobs, check_target, describe, explain_row, failed_allocation_bytes, forecast, forecast_info,
-  inspect, model_info, predict, predict_rows, take_model_file, trigger_panic, version,
+  inspect, model_info, predict, predict_rows, take_model_file, version,
 } from "./pkg/automl.js";
+import * as engine from "./pkg/automl.js";
 import { ERROR_NAMES, MSG } from "./protocol.js";
+/**
+ * @typedef {import("./pkg/automl.js").InitOutput} InitOutput
+ * @typedef {import("./protocol.js").ErrorInfo} ErrorInfo
+ * @typedef {import("./protocol.js").ForecastProgress} ForecastProgress
+ * @typedef {import("./protocol.js").FromWorker} FromWorker
+ * @typedef {import("./protocol.js").ParseProgress} ParseProgress
+ * @typedef {import("./protocol.js").Progress} Progress
+ * @typedef {import("./protocol.js").SplitResult} SplitResult
+ * @typedef {import("./protocol.js").ToWorker} ToWorker
+ */
 
-/** The wasm instance's exports (its `memory` among them), once loaded. */
+/**
+ * Only the test build's engine (cargo feature `test-hooks`) exports `trigger_panic`; the types
+ * of the engine (www/pkg/automl.d.ts) are the production build's, which has none.
+ */
+const testExports = /** @type {{ trigger_panic?: () => void }} */ (/** @type {unknown} */ (engine));
+
+/** @type {InitOutput | null} The wasm instance's exports (its `memory` among them), once loaded. */
 let wasm = null;
+/** @type {(module: WebAssembly.Module) => void} */
 let gotModule;
+/** @type {Promise<WebAssembly.Module>} the module the page compiled ("init") */
 const moduleGiven = new Promise((resolve) => {
   gotModule = resolve;
 });
 
+/**
+ * Posts a reply to the page: every message this worker sends goes through here.
+ * @param {FromWorker} message
+ * @param {Transferable[]} [transfer] objects moved to the page, not copied
+ */
+function reply(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
+
 const loaded = moduleGiven.then((module) => init({ module_or_path: module })).then(
   (exports) => {
     wasm = exports;
-    self.postMessage({ type: MSG.READY, version: version(), memoryBytes: memoryBytes() });
+    reply({ type: MSG.READY, version: version(), memoryBytes: memoryBytes() });
   },
   (err) => {
     // Rethrown outside the promise, so the worker's error event fires and the bridge
@@ -53,19 +81,31 @@ function failedAllocation() {
   }
 }
 
-/** Whether `err` means memory ran out: a refused wasm allocation, or the JS heap refusing. */
+/**
+ * Whether `err` means memory ran out: a refused wasm allocation, or the JS heap refusing.
+ * @param {any} err anything thrown
+ */
 function isOutOfMemory(err) {
   if (err instanceof WebAssembly.RuntimeError) return failedAllocation() > 0;
   const text = String(err && err.message ? err.message : err);
   return (err instanceof RangeError && /memory|allocation|array buffer/i.test(text)) || /out of memory/i.test(text);
 }
 
-/** Whether `err` is a trap (or memory ran out): the instance cannot be used any more. */
+/**
+ * Whether `err` is a trap (or memory ran out): the instance cannot be used any more.
+ * @param {any} err anything thrown
+ */
 function isFatal(err) {
   return err instanceof WebAssembly.RuntimeError || isOutOfMemory(err);
 }
 
+/**
+ * The error reply to request `id`: whether the instance survived `err`, and a message.
+ * @param {number} id
+ * @param {any} err anything thrown
+ */
 function errorReply(id, err) {
+  /** @type {ErrorInfo} */
   let error;
   if (isOutOfMemory(err)) {
     // The instance cannot be trusted after that: the bridge replaces the worker.
@@ -89,22 +129,29 @@ function errorReply(id, err) {
   } else {
     error = { name: (err && err.name) || "Error", message: String(err && err.message ? err.message : err), fatal: false };
   }
-  self.postMessage({ id, type: MSG.ERROR, error });
+  reply({ id, type: MSG.ERROR, error });
 }
 
-/** This worker's share of the current run (SplitJobs), if it is a pool worker of one. */
+/** @type {SplitJobs | null} This worker's share of the current run, if it is a pool worker of one. */
 let jobs = null;
-/** The lead's wait for the other workers' predictions: trial number -> resolve. */
+/** @type {Map<number, (results: SplitResult[]) => void>} The lead's wait for the other workers' predictions: trial number -> resolve. */
 const waiting = new Map();
 
-/** Evaluates `trial` on `splits` with `evaluate(trial, split)`; model failures are per split. */
+/**
+ * Evaluates `trial` on `splits` with `evaluate(trial, split)`; model failures are per split.
+ * @param {(trial: string, split: number) => { predictions: Float64Array, averageable: boolean }} evaluate
+ * @param {string} trial the trial as JSON text (from the lead)
+ * @param {number[]} splits
+ * @returns {SplitResult[]}
+ */
 function evaluateSplits(evaluate, trial, splits) {
+  /** @type {SplitResult[]} */
   const results = [];
   for (const split of splits) {
     try {
       const output = evaluate(trial, split);
       results.push({ split, predictions: output.predictions, averageable: output.averageable });
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       if (isFatal(err)) throw err;
       results.push({ split, error: String(err && err.message ? err.message : err) });
     }
@@ -112,7 +159,12 @@ function evaluateSplits(evaluate, trial, splits) {
   return results;
 }
 
-/** The lead's run: the ask/tell loop over trials, splits dealt out through the page. */
+/**
+ * The lead's run: the ask/tell loop over trials, splits dealt out through the page. Resolves
+ * with the SearchResult (the model file waits for take_model_file()).
+ * @param {Extract<ToWorker, { type: "run" }>} msg
+ * @param {(event: Progress) => void} onProgress
+ */
 async function runLead(msg, onProgress) {
   const workers = Math.max(1, msg.workers | 0);
   const session = new LeadSession(new Uint8Array(msg.bytes), msg.fileName, msg.settings, workers);
@@ -128,10 +180,11 @@ async function runLead(msg, onProgress) {
       if (trial === undefined) break;
       const number = LeadSession.trial_number(trial);
       const started = Date.now();
+      /** @type {Promise<SplitResult[]>} */
       let remote = Promise.resolve([]);
       if (others.length > 0) {
         remote = new Promise((resolve) => waiting.set(number, resolve));
-        self.postMessage({ id: msg.id, type: MSG.SPLIT_JOBS, number, trial, splits: others });
+        reply({ id: msg.id, type: MSG.SPLIT_JOBS, number, trial, splits: others });
       }
       // Never start a split the cost model predicts cannot finish within the budget: the
       // trial is then abandoned and the search ends (the other workers' answer is ignored).
@@ -169,7 +222,7 @@ async function runLead(msg, onProgress) {
 }
 
 self.onmessage = async (event) => {
-  const msg = event.data;
+  const msg = /** @type {ToWorker} */ (event.data);
   if (msg.type === MSG.INIT) {
     gotModule(msg.module);
     return;
@@ -182,56 +235,58 @@ self.onmessage = async (event) => {
   }
   try {
     await loaded;
+    /** @param {Progress | ParseProgress | ForecastProgress} progressEvent */
     const onProgress = (progressEvent) =>
-      self.postMessage({ id: msg.id, type: MSG.PROGRESS, event: progressEvent, memoryBytes: memoryBytes() });
+      reply({ id: msg.id, type: MSG.PROGRESS, event: progressEvent, memoryBytes: memoryBytes() });
     if (msg.type === MSG.INSPECT) {
       const value = inspect(new Uint8Array(msg.bytes), msg.fileName, msg.options, onProgress);
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+      reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.CHECK_TARGET) {
       const value = check_target(new Uint8Array(msg.bytes), msg.fileName, msg.settings);
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+      reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.RUN) {
       const value = await runLead(msg, onProgress);
       const modelFile = take_model_file();
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value, modelFile }, [modelFile.buffer]);
+      reply({ id: msg.id, type: MSG.RESULT, value, modelFile }, [modelFile.buffer]);
     } else if (msg.type === MSG.PREDICT) {
       const value = predict(msg.modelFile, new Uint8Array(msg.bytes), msg.fileName, msg.options);
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+      reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.PREDICT_ROWS) {
       const value = predict_rows(msg.modelFile, msg.rows);
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+      reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.EXPLAIN_ROW) {
       const value = explain_row(msg.modelFile, msg.row);
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+      reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.MODEL_INFO) {
       const value = model_info(msg.modelFile);
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+      reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.FORECAST_INFO) {
       const value = forecast_info(new Uint8Array(msg.bytes), msg.fileName, msg.settings);
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+      reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.FORECAST) {
       const value = forecast(new Uint8Array(msg.bytes), msg.fileName, msg.settings, onProgress);
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value });
+      reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.PREPARE) {
       if (jobs) jobs.free();
       jobs = null;
       jobs = new SplitJobs(new Uint8Array(msg.bytes), msg.fileName, msg.settings, msg.worker, msg.workers);
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value: { splits: Array.from(jobs.own_splits()) }, memoryBytes: memoryBytes() });
+      reply({ id: msg.id, type: MSG.RESULT, value: { splits: Array.from(jobs.own_splits()) }, memoryBytes: memoryBytes() });
     } else if (msg.type === MSG.EVALUATE) {
       if (!jobs) throw new Error("Internal error: split jobs arrived before the worker was prepared.");
       const results = evaluateSplits((t, s) => jobs.evaluate_split(t, s), msg.trial, msg.splits);
       const transfer = results.filter((r) => r.predictions).map((r) => r.predictions.buffer);
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value: results, memoryBytes: memoryBytes() }, transfer);
+      reply({ id: msg.id, type: MSG.RESULT, value: results, memoryBytes: memoryBytes() }, transfer);
     } else if (msg.type === MSG.RELEASE) {
       if (jobs) jobs.free();
       jobs = null;
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value: null });
+      reply({ id: msg.id, type: MSG.RESULT, value: null });
     } else if (msg.type === MSG.DESCRIBE) {
-      self.postMessage({ id: msg.id, type: MSG.RESULT, value: describe() });
+      reply({ id: msg.id, type: MSG.RESULT, value: describe() });
     } else if (msg.type === MSG.PANIC) {
-      trigger_panic();
+      if (typeof testExports.trigger_panic !== "function") throw new Error("This build of the engine has no test hooks.");
+      testExports.trigger_panic();
     } else {
-      throw new Error(`Unknown request type "${msg.type}".`);
+      throw new Error(`Unknown request type "${/** @type {{ type: unknown }} */ (msg).type}".`);
     }
   } catch (err) {
     errorReply(msg.id, err);

@@ -3,7 +3,7 @@
 //! encoding) on the even rows and applied to all rows. No panic, and the matrix has the promised shape and only finite numbers.
 #![no_main]
 
-use automl::preprocess::{Frame, Pipeline, TargetView};
+use automl::preprocess::{Frame, Pipeline, TargetRef};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,12 +16,26 @@ fuzz_target!(|data: &[u8]| {
     let train: Vec<usize> = all.iter().copied().filter(|r| r % 2 == 0).collect();
     // a made-up class target exercises target encoding of many-level columns as well
     let y: Vec<u32> = train.iter().map(|r| (r % 3) as u32).collect();
-    let (pipeline, x_train) = Pipeline::fit_transform(&frame, &train, Some(TargetView::Classes(&y, 3)), 7);
+    let (pipeline, x_train) = Pipeline::fit_transform(
+        &frame,
+        &train,
+        Some(TargetRef::Classes {
+            y: &y,
+            n_classes: 3,
+        }),
+        7,
+    );
     assert_eq!(x_train.rows, train.len());
-    assert!(x_train.data.iter().all(|v| v.is_finite()), "non-finite training input");
+    assert!(
+        x_train.data.iter().all(|v| v.is_finite()),
+        "non-finite training input"
+    );
     let x = pipeline.transform(&frame, &all);
     assert_eq!(x.rows, all.len());
     assert_eq!(x.cols, pipeline.n_features());
     assert_eq!(x.data.len(), x.rows * x.cols);
-    assert!(x.data.iter().all(|v| v.is_finite()), "non-finite model input");
+    assert!(
+        x.data.iter().all(|v| v.is_finite()),
+        "non-finite model input"
+    );
 });

@@ -314,7 +314,7 @@ fn main() -> ExitCode {
     let wasm = args.wasm && wasm_js.exists();
     if args.wasm && !wasm {
         eprintln!(
-            "[treebench] no wasm build at {}: build it with\n  cargo build --release --lib --target wasm32-unknown-unknown\n  wasm-bindgen --target nodejs --out-dir {} target/wasm32-unknown-unknown/release/automl.wasm",
+            "[treebench] no wasm build at {}: build it with\n  cargo build --release --lib --target wasm32-unknown-unknown --features bench --target-dir target/bench\n  wasm-bindgen --target nodejs --out-dir {} target/bench/wasm32-unknown-unknown/release/automl.wasm",
             wasm_js.display(),
             args.wasm_dir.display()
         );

@@ -7,7 +7,9 @@ use super::ets::{self, Seasonal, Trend};
 use crate::data::cells::DatePart;
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
-use crate::models::{Labels, ModelSpec, Prediction};
+use crate::models::boosting::GradientBoosting;
+use crate::models::{ModelSpec, Prediction};
+use crate::truth::TargetRef;
 use serde::{Deserialize, Serialize};
 
 /// The learner of a regression forecaster.
@@ -513,7 +515,7 @@ fn regression(
             learning_rate,
             min_leaf,
         } => {
-            let model = ModelSpec::GradientBoosting {
+            let model = ModelSpec::GradientBoosting(GradientBoosting {
                 n_rounds: *rounds,
                 learning_rate: *learning_rate,
                 max_leaves: *leaves,
@@ -521,8 +523,8 @@ fn regression(
                 subsample: 1.0,
                 colsample: 1.0,
                 lambda: 1.0,
-            };
-            Fitted::Model(model.fit(&x, Labels::Values(&target), seed)?)
+            });
+            Fitted::Model(model.fit(&x, TargetRef::Values(&target), seed)?)
         }
     };
     let mut out = Vec::with_capacity(h);

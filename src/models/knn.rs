@@ -2,9 +2,106 @@
 //! class probabilities, weighted votes and a serializable model. At most
 //! [`MAX_TRAIN_ROWS`] training rows are kept (a seeded sample beyond that).
 
+use super::family::{FitInput, ModelFamily, Predictor};
+use super::space::{choice, class_weight, int, ParamDef};
+use super::{class_weights, ClassWeight, Inner};
+use crate::error::Result;
 use crate::matrix::Matrix;
 use crate::rng::Rng;
+use crate::truth::TargetRef;
 use serde::{Deserialize, Serialize};
+
+/// How neighbours vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum KnnWeights {
+    /// Equally. The default.
+    #[default]
+    Uniform,
+    /// By inverse distance.
+    Distance,
+}
+
+/// k nearest neighbours (classification and regression).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Knn {
+    /// Neighbours. Default 5.
+    pub k: usize,
+    /// "uniform" or "distance". Default uniform.
+    pub weights: KnnWeights,
+    /// Class weighting. Default none.
+    #[serde(default)]
+    pub class_weight: ClassWeight,
+}
+
+impl ModelFamily for Knn {
+    const NAME: &'static str = "knn";
+    const LABEL: &'static str = "k nearest neighbours";
+
+    fn supports(_classification: bool) -> bool {
+        true
+    }
+
+    fn space(classification: bool) -> Vec<ParamDef> {
+        let mut defs = vec![
+            int("k", 1, 100, true, 5, 5, "Neighbours consulted."),
+            choice(
+                "weights",
+                &["uniform", "distance"],
+                "uniform",
+                "uniform",
+                "Equal votes, or votes weighted by inverse distance.",
+            ),
+        ];
+        if classification {
+            defs.push(class_weight());
+        }
+        defs
+    }
+
+    /// Prediction dominates: every validation row against every kept training row.
+    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
+        let (n, p) = (rows.max(1) as f64, cols.max(1) as f64);
+        0.25 * n * n.min(MAX_TRAIN_ROWS as f64) * p
+    }
+
+    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
+        let distance = self.weights == KnnWeights::Distance;
+        let m = match input.y {
+            TargetRef::Classes { y, n_classes } => KnnModel::fit(
+                input.x,
+                KnnTargets::Classes(y.to_vec(), n_classes),
+                &class_weights(y, n_classes, self.class_weight),
+                self.k,
+                distance,
+                input.seed,
+            ),
+            TargetRef::Values(v) => KnnModel::fit(
+                input.x,
+                KnnTargets::Values(v.to_vec()),
+                &vec![1.0; v.len()],
+                self.k,
+                distance,
+                input.seed,
+            ),
+        };
+        Ok(m.into())
+    }
+}
+
+impl Predictor for KnnModel {
+    fn proba(&self, x: &Matrix, _n_classes: usize) -> Result<Vec<f64>> {
+        Ok(self.predict_proba(x).unwrap_or_default())
+    }
+
+    fn values(&self, x: &Matrix) -> Result<Vec<f64>> {
+        Ok(self.predict_values(x).unwrap_or_default())
+    }
+
+    fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        KnnModel::fits(self, n_features, n_classes)
+    }
+}
 
 /// Most training rows a fitted model keeps.
 pub const MAX_TRAIN_ROWS: usize = 20_000;
@@ -20,7 +117,7 @@ pub enum KnnTargets {
 
 /// A fitted neighbours model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Knn {
+pub struct KnnModel {
     k: usize,
     distance_weighted: bool,
     /// Per training row, its class weight (1 without class weighting).
@@ -29,7 +126,7 @@ pub struct Knn {
     y: KnnTargets,
 }
 
-impl Knn {
+impl KnnModel {
     /// Whether the parts fit `n_features` inputs and `n_classes` classes (a loaded model).
     pub(crate) fn fits(&self, n_features: usize, n_classes: usize) -> bool {
         let n = self.x.rows;
@@ -55,7 +152,7 @@ impl Knn {
         k: usize,
         distance_weighted: bool,
         seed: u64,
-    ) -> Knn {
+    ) -> KnnModel {
         let mut keep: Vec<usize> = (0..x.rows).collect();
         if x.rows > MAX_TRAIN_ROWS {
             Rng::new(seed).shuffle(&mut keep);
@@ -72,7 +169,7 @@ impl Knn {
             }
             KnnTargets::Values(v) => KnnTargets::Values(keep.iter().map(|&r| v[r]).collect()),
         };
-        Knn {
+        KnnModel {
             k: k.clamp(1, keep.len().max(1)),
             distance_weighted,
             row_weight: keep.iter().map(|&r| weights[r]).collect(),
@@ -184,7 +281,7 @@ mod tests {
             cols: 1,
             data: vec![0.4],
         };
-        let c = Knn::fit(
+        let c = KnnModel::fit(
             &x,
             KnnTargets::Classes(vec![0, 0, 1, 1], 2),
             &[1.0; 4],
@@ -194,7 +291,7 @@ mod tests {
         );
         let p = c.predict_proba(&q).unwrap();
         assert!((p[0] - 2.0 / 3.0).abs() < 1e-12);
-        let r = Knn::fit(
+        let r = KnnModel::fit(
             &x,
             KnnTargets::Values(vec![1.0, 3.0, 5.0, 7.0]),
             &[1.0; 4],
@@ -203,7 +300,7 @@ mod tests {
             0,
         );
         assert_eq!(r.predict_values(&q).unwrap(), [2.0]);
-        let w = Knn::fit(
+        let w = KnnModel::fit(
             &x,
             KnnTargets::Values(vec![1.0, 3.0, 5.0, 7.0]),
             &[1.0; 4],

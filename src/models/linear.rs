@@ -3,9 +3,171 @@
 //! by a Cholesky solve of the (weighted, centered) normal equations, lasso and elastic net by
 //! cyclic coordinate descent, with scikit-learn's objectives.
 
+use super::family::{FitInput, ModelFamily, Predictor};
 use super::optim::dot;
+use super::space::{float, ParamDef};
+use super::{values_of, Inner};
+use crate::error::Result;
 use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
+
+/// Normal equations: a pass over rows × inputs², then a Cholesky solve.
+fn normal_equations_cost(rows: usize, cols: usize) -> f64 {
+    let (n, p) = (rows.max(1) as f64, cols.max(1) as f64);
+    n * p * p.min(n) + p * p * p
+}
+
+/// Coordinate descent: a few dozen passes over rows × inputs.
+fn coordinate_descent_cost(rows: usize, cols: usize) -> f64 {
+    let (n, p) = (rows.max(1) as f64, cols.max(1) as f64);
+    20.0 * n * p
+}
+
+/// The penalty of ridge, lasso and elastic net.
+fn alpha(low: f64, high: f64, doc: &'static str) -> ParamDef {
+    float("alpha", low, high, true, 1.0, 1.0, doc)
+}
+
+/// Least squares (regression).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinearRegression;
+
+impl ModelFamily for LinearRegression {
+    const NAME: &'static str = "linear_regression";
+    const LABEL: &'static str = "Linear regression";
+
+    fn supports(classification: bool) -> bool {
+        !classification
+    }
+
+    fn space(_classification: bool) -> Vec<ParamDef> {
+        Vec::new()
+    }
+
+    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
+        normal_equations_cost(rows, cols)
+    }
+
+    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
+        let y = values_of(Self::NAME, input.y)?;
+        Ok(fit_ridge(input.x, y, &vec![1.0; y.len()], 0.0).into())
+    }
+}
+
+/// Ridge regression (regression).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ridge {
+    /// Penalty. Default 1.
+    pub alpha: f64,
+}
+
+impl ModelFamily for Ridge {
+    const NAME: &'static str = "ridge";
+    const LABEL: &'static str = "Ridge regression";
+
+    fn supports(classification: bool) -> bool {
+        !classification
+    }
+
+    fn space(_classification: bool) -> Vec<ParamDef> {
+        vec![alpha(1e-4, 1e4, "L2 penalty on the sum of squared errors.")]
+    }
+
+    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
+        normal_equations_cost(rows, cols)
+    }
+
+    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
+        let y = values_of(Self::NAME, input.y)?;
+        Ok(fit_ridge(input.x, y, &vec![1.0; y.len()], self.alpha).into())
+    }
+}
+
+/// Lasso (regression).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lasso {
+    /// Penalty. Default 1.
+    pub alpha: f64,
+}
+
+impl ModelFamily for Lasso {
+    const NAME: &'static str = "lasso";
+    const LABEL: &'static str = "Lasso";
+
+    fn supports(classification: bool) -> bool {
+        !classification
+    }
+
+    fn space(_classification: bool) -> Vec<ParamDef> {
+        vec![alpha(
+            1e-5,
+            1e2,
+            "L1 penalty on the mean squared error / 2.",
+        )]
+    }
+
+    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
+        coordinate_descent_cost(rows, cols)
+    }
+
+    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
+        let y = values_of(Self::NAME, input.y)?;
+        Ok(fit_elastic_net(input.x, y, &vec![1.0; y.len()], self.alpha, 1.0).into())
+    }
+}
+
+/// Elastic net (regression).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElasticNet {
+    /// Penalty. Default 1.
+    pub alpha: f64,
+    /// L1 share. Default 0.5.
+    pub l1_ratio: f64,
+}
+
+impl ModelFamily for ElasticNet {
+    const NAME: &'static str = "elastic_net";
+    const LABEL: &'static str = "Elastic net";
+
+    fn supports(classification: bool) -> bool {
+        !classification
+    }
+
+    fn space(_classification: bool) -> Vec<ParamDef> {
+        vec![
+            alpha(1e-5, 1e2, "Penalty strength on the mean squared error / 2."),
+            float(
+                "l1_ratio",
+                0.0,
+                1.0,
+                false,
+                0.5,
+                0.5,
+                "Share of the penalty that is L1.",
+            ),
+        ]
+    }
+
+    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
+        coordinate_descent_cost(rows, cols)
+    }
+
+    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
+        let y = values_of(Self::NAME, input.y)?;
+        let ones = vec![1.0; y.len()];
+        Ok(fit_elastic_net(input.x, y, &ones, self.alpha, self.l1_ratio).into())
+    }
+}
+
+impl Predictor for LinearRegressor {
+    fn values(&self, x: &Matrix) -> Result<Vec<f64>> {
+        Ok(self.predict(x))
+    }
+
+    fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        n_classes == 0 && LinearRegressor::fits(self, n_features)
+    }
+}
 
 /// `y = coef · x + intercept`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

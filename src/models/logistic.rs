@@ -2,9 +2,82 @@
 //! per-row weights (for class weighting), fitted by L-BFGS. smartcore's version returns no
 //! probabilities and takes no weights, and was slow on one-hot data.
 
+use super::family::{FitInput, ModelFamily, Predictor};
 use super::optim::{dot, lbfgs, Stop};
+use super::space::{class_weight, float, ParamDef};
+use super::{class_weights, classes_of, ClassWeight, Inner};
+use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
+
+/// Logistic regression (classification), L2 penalty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogisticRegression {
+    /// Inverse penalty strength (scikit-learn's `C`). Default 1.
+    pub c: f64,
+    /// Class weighting. Default none.
+    #[serde(default)]
+    pub class_weight: ClassWeight,
+}
+
+impl ModelFamily for LogisticRegression {
+    const NAME: &'static str = "logistic_regression";
+    const LABEL: &'static str = "Logistic regression";
+
+    fn supports(classification: bool) -> bool {
+        classification
+    }
+
+    fn space(classification: bool) -> Vec<ParamDef> {
+        let mut defs = vec![float(
+            "c",
+            1e-3,
+            1e3,
+            true,
+            1.0,
+            1.0,
+            "Inverse L2 penalty strength; larger fits the training rows more closely.",
+        )];
+        if classification {
+            defs.push(class_weight());
+        }
+        defs
+    }
+
+    /// L-BFGS: up to 300 iterations of a pass over rows × inputs, often a hundred.
+    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
+        let (n, p) = (rows.max(1) as f64, cols.max(1) as f64);
+        300.0 * n * p
+    }
+
+    /// Multinomial: one weight vector per class.
+    fn class_factor(&self, n_classes: usize) -> f64 {
+        n_classes as f64
+    }
+
+    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
+        let (y, n_classes) = classes_of(Self::NAME, input.y)?;
+        let weights = class_weights(y, n_classes, self.class_weight);
+        let (m, stop) = fit(input.x, y, n_classes, &weights, self.c, 300);
+        if stop == Stop::NotFinite {
+            return Err(AutoMlError::Model {
+                family: Self::NAME.into(),
+                detail: "the fit diverged (non-finite loss)".into(),
+            });
+        }
+        Ok(m.into())
+    }
+}
+
+impl Predictor for LinearClassifier {
+    fn proba(&self, x: &Matrix, _n_classes: usize) -> Result<Vec<f64>> {
+        Ok(self.predict_proba(x))
+    }
+
+    fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        LinearClassifier::fits(self, n_features, n_classes)
+    }
+}
 
 /// A fitted linear classifier: `coef` is `groups × cols`, row-major.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,8 +2,138 @@
 //! priors, and never divides by a zero variance: Gaussian on the inputs as they are, and
 //! categorical on inputs cut into quantile bins learned from the training rows.
 
+use super::family::{FitInput, ModelFamily, Predictor};
+use super::space::{class_weight, float, int, ParamDef};
+use super::{class_weights, classes_of, ClassWeight, Inner};
+use crate::error::Result;
 use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
+
+/// Gaussian naive Bayes (classification).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GaussianNb {
+    /// Variance smoothing. Default 1e-9.
+    pub var_smoothing: f64,
+    /// Class weighting (balanced = equal priors). Default none.
+    #[serde(default)]
+    pub class_weight: ClassWeight,
+}
+
+impl ModelFamily for GaussianNb {
+    const NAME: &'static str = "gaussian_nb";
+    const LABEL: &'static str = "Gaussian naive Bayes";
+
+    fn supports(classification: bool) -> bool {
+        classification
+    }
+
+    fn space(classification: bool) -> Vec<ParamDef> {
+        let mut defs = vec![float(
+            "var_smoothing",
+            1e-12,
+            1e-1,
+            true,
+            1e-9,
+            1e-9,
+            "Share of the largest variance added to every variance.",
+        )];
+        if classification {
+            defs.push(class_weight());
+        }
+        defs
+    }
+
+    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
+        let (n, p) = (rows.max(1) as f64, cols.max(1) as f64);
+        3.0 * n * p
+    }
+
+    fn class_factor(&self, n_classes: usize) -> f64 {
+        1.0 + n_classes as f64 / 4.0
+    }
+
+    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
+        let (y, n_classes) = classes_of(Self::NAME, input.y)?;
+        let weights = class_weights(y, n_classes, self.class_weight);
+        Ok(GaussianNbModel::fit(input.x, y, n_classes, &weights, self.var_smoothing).into())
+    }
+}
+
+/// Categorical naive Bayes on quantile bins (classification).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoricalNb {
+    /// Bins per input. Default 8.
+    pub n_bins: usize,
+    /// Smoothing. Default 1.
+    pub alpha: f64,
+    /// Class weighting. Default none.
+    #[serde(default)]
+    pub class_weight: ClassWeight,
+}
+
+impl ModelFamily for CategoricalNb {
+    const NAME: &'static str = "categorical_nb";
+    const LABEL: &'static str = "Categorical naive Bayes";
+
+    fn supports(classification: bool) -> bool {
+        classification
+    }
+
+    fn space(classification: bool) -> Vec<ParamDef> {
+        let mut defs = vec![
+            int("n_bins", 2, 20, false, 8, 4, "Quantile bins per input."),
+            float(
+                "alpha",
+                1e-2,
+                10.0,
+                true,
+                1.0,
+                1.0,
+                "Additive (Laplace) smoothing of the counts.",
+            ),
+        ];
+        if classification {
+            defs.push(class_weight());
+        }
+        defs
+    }
+
+    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
+        let (n, p) = (rows.max(1) as f64, cols.max(1) as f64);
+        3.0 * n * p
+    }
+
+    fn class_factor(&self, n_classes: usize) -> f64 {
+        1.0 + n_classes as f64 / 4.0
+    }
+
+    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
+        let (y, n_classes) = classes_of(Self::NAME, input.y)?;
+        let weights = class_weights(y, n_classes, self.class_weight);
+        let m = CategoricalNbModel::fit(input.x, y, n_classes, &weights, self.n_bins, self.alpha);
+        Ok(m.into())
+    }
+}
+
+impl Predictor for GaussianNbModel {
+    fn proba(&self, x: &Matrix, _n_classes: usize) -> Result<Vec<f64>> {
+        Ok(self.predict_proba(x))
+    }
+
+    fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        GaussianNbModel::fits(self, n_features, n_classes)
+    }
+}
+
+impl Predictor for CategoricalNbModel {
+    fn proba(&self, x: &Matrix, _n_classes: usize) -> Result<Vec<f64>> {
+        Ok(self.predict_proba(x))
+    }
+
+    fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        CategoricalNbModel::fits(self, n_features, n_classes)
+    }
+}
 
 fn log_priors(y: &[u32], weights: &[f64], n_classes: usize) -> Vec<f64> {
     let mut w = vec![0.0; n_classes];
@@ -29,7 +159,7 @@ fn normalize_log(row: &mut [f64]) {
 
 /// Gaussian naive Bayes: per class, a mean and a variance per input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GaussianNb {
+pub struct GaussianNbModel {
     n_classes: usize,
     cols: usize,
     log_prior: Vec<f64>,
@@ -37,7 +167,7 @@ pub struct GaussianNb {
     var: Vec<f64>,
 }
 
-impl GaussianNb {
+impl GaussianNbModel {
     /// Whether the parts fit `n_features` inputs and `n_classes` classes (a loaded model).
     pub(crate) fn fits(&self, n_features: usize, n_classes: usize) -> bool {
         self.n_classes == n_classes
@@ -54,7 +184,7 @@ impl GaussianNb {
         n_classes: usize,
         weights: &[f64],
         var_smoothing: f64,
-    ) -> GaussianNb {
+    ) -> GaussianNbModel {
         let p = x.cols;
         let mut sum_w = vec![0.0; n_classes];
         let mut mean = vec![0.0; n_classes * p];
@@ -91,7 +221,7 @@ impl GaussianNb {
                 *v = *v / sum_w[c].max(1e-300) + eps;
             }
         }
-        GaussianNb {
+        GaussianNbModel {
             n_classes,
             cols: p,
             log_prior: log_priors(y, weights, n_classes),
@@ -125,7 +255,7 @@ impl GaussianNb {
 
 /// Categorical naive Bayes over quantile bins of each input (2 bins for 0/1 inputs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CategoricalNb {
+pub struct CategoricalNbModel {
     n_classes: usize,
     /// Per input, the bin edges: a value's bin is the number of edges at or below it.
     edges: Vec<Vec<f64>>,
@@ -138,7 +268,7 @@ fn bin_of(edges: &[f64], v: f64) -> usize {
     edges.partition_point(|&e| e <= v)
 }
 
-impl CategoricalNb {
+impl CategoricalNbModel {
     /// Whether the parts fit `n_features` inputs and `n_classes` classes (a loaded model).
     pub(crate) fn fits(&self, n_features: usize, n_classes: usize) -> bool {
         self.n_classes == n_classes
@@ -160,7 +290,7 @@ impl CategoricalNb {
         weights: &[f64],
         n_bins: usize,
         alpha: f64,
-    ) -> CategoricalNb {
+    ) -> CategoricalNbModel {
         let p = x.cols;
         let mut edges = Vec::with_capacity(p);
         let mut log_prob = Vec::with_capacity(p);
@@ -191,7 +321,7 @@ impl CategoricalNb {
             edges.push(e);
             log_prob.push(lp);
         }
-        CategoricalNb {
+        CategoricalNbModel {
             n_classes,
             edges,
             log_prior: log_priors(y, weights, n_classes),
@@ -231,7 +361,7 @@ mod tests {
             cols: 1,
             data: vec![0.0, 2.0, 10.0, 12.0],
         };
-        let m = GaussianNb::fit(&x, &[0, 0, 1, 1], 2, &[1.0; 4], 0.0);
+        let m = GaussianNbModel::fit(&x, &[0, 0, 1, 1], 2, &[1.0; 4], 0.0);
         assert_eq!(m.mean, [1.0, 11.0]);
         assert_eq!(m.var, [1.0, 1.0]);
         let p = m.predict_proba(&Matrix {
@@ -249,7 +379,7 @@ mod tests {
             cols: 2,
             data: vec![1.0, 0.0, 1.0, 1.0, 1.0, 5.0, 1.0, 6.0],
         };
-        let m = GaussianNb::fit(&x, &[0, 0, 1, 1], 2, &[1.0; 4], 1e-9);
+        let m = GaussianNbModel::fit(&x, &[0, 0, 1, 1], 2, &[1.0; 4], 1e-9);
         let p = m.predict_proba(&x);
         assert!(p.iter().all(|v| v.is_finite()));
         assert!(p[1] < 0.5 && p[7] > 0.5);
@@ -262,7 +392,7 @@ mod tests {
             cols: 1,
             data: vec![0.0, 0.0, 1.0, 1.0],
         };
-        let m = CategoricalNb::fit(&x, &[0, 0, 1, 0], 2, &[1.0; 4], 2, 1.0);
+        let m = CategoricalNbModel::fit(&x, &[0, 0, 1, 0], 2, &[1.0; 4], 2, 1.0);
         // class 0: bins (0: 2 rows, 1: 1 row) + alpha 1 → 3/5, 2/5
         assert!(
             (m.log_prob[0][0].exp() - 0.6).abs() < 1e-12,

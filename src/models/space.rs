@@ -185,3 +185,15 @@ pub fn choice(
         doc,
     }
 }
+
+/// Class weighting, a parameter of the classifiers that take row weights (classification
+/// only).
+pub fn class_weight() -> ParamDef {
+    choice(
+        "class_weight",
+        &["none", "balanced"],
+        "none",
+        "none",
+        "Weight classes equally (balanced) or rows equally (none).",
+    )
+}

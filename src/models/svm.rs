@@ -5,10 +5,141 @@
 //! scaling fitted on out-of-fold decision values (3 internal folds), as scikit-learn does.
 //! smartcore's SVC keeps borrows of its inputs, gives no probabilities and cannot be saved.
 
+use super::family::{FitInput, ModelFamily, Predictor};
 use super::optim::{dot, lbfgs};
+use super::space::{choice, class_weight, float, ParamDef};
+use super::{class_weights, ClassWeight, Inner};
+use crate::error::Result;
 use crate::matrix::Matrix;
 use crate::rng::Rng;
+use crate::truth::TargetRef;
 use serde::{Deserialize, Serialize};
+
+/// The SVM's kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Kernel {
+    /// The inputs as they are.
+    Linear,
+    /// Gaussian (RBF), approximated by random Fourier features. The default.
+    #[default]
+    Rbf,
+}
+
+fn default_epsilon() -> f64 {
+    0.1
+}
+
+/// Support vector machine (classification and regression).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Svm {
+    /// Inverse regularization. Default 1.
+    pub c: f64,
+    /// Kernel. Default rbf.
+    pub kernel: Kernel,
+    /// RBF width. Default 0.1.
+    pub gamma: f64,
+    /// Regression tube half-width. Default 0.1.
+    #[serde(default = "default_epsilon")]
+    pub epsilon: f64,
+    /// Class weighting. Default none.
+    #[serde(default)]
+    pub class_weight: ClassWeight,
+}
+
+impl ModelFamily for Svm {
+    const NAME: &'static str = "svm";
+    const LABEL: &'static str = "Support vector machine";
+
+    fn supports(_classification: bool) -> bool {
+        true
+    }
+
+    fn space(classification: bool) -> Vec<ParamDef> {
+        let mut defs = vec![
+            float("c", 1e-2, 1e3, true, 1.0, 1.0, "Inverse regularization."),
+            choice(
+                "kernel",
+                &["rbf", "linear"],
+                "rbf",
+                "linear",
+                "RBF (random Fourier features) or linear.",
+            ),
+            float(
+                "gamma",
+                1e-3,
+                10.0,
+                true,
+                0.1,
+                0.1,
+                "RBF width: larger means more local.",
+            ),
+        ];
+        if classification {
+            defs.push(class_weight());
+        } else {
+            defs.push(float(
+                "epsilon",
+                0.0,
+                1.0,
+                false,
+                0.1,
+                0.1,
+                "Tube half-width, in standard deviations of the target.",
+            ));
+        }
+        defs
+    }
+
+    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
+        let (n, p) = (rows.max(1) as f64, cols.max(1) as f64);
+        let m = n.min(MAX_TRAIN_ROWS as f64);
+        let d = if self.kernel == Kernel::Rbf {
+            RFF_COMPONENTS as f64
+        } else {
+            p
+        };
+        4.0 * 150.0 * m * d + n * d * p
+    }
+
+    /// One-vs-rest: one weight vector per class.
+    fn class_factor(&self, n_classes: usize) -> f64 {
+        n_classes as f64
+    }
+
+    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
+        let params = SvmParams {
+            c: self.c,
+            gamma: (self.kernel == Kernel::Rbf).then_some(self.gamma),
+            epsilon: self.epsilon,
+        };
+        let (x, seed) = (input.x, input.seed);
+        let m = match input.y {
+            TargetRef::Classes { y, n_classes } => {
+                let weights = class_weights(y, n_classes, self.class_weight);
+                SvmModel::fit_classifier(x, y, n_classes, &weights, params, seed)
+            }
+            TargetRef::Values(v) => {
+                SvmModel::fit_regressor(x, v, &vec![1.0; v.len()], params, seed)
+            }
+        };
+        Ok(m.into())
+    }
+}
+
+impl Predictor for SvmModel {
+    fn proba(&self, x: &Matrix, _n_classes: usize) -> Result<Vec<f64>> {
+        Ok(self.predict_proba(x).unwrap_or_default())
+    }
+
+    fn values(&self, x: &Matrix) -> Result<Vec<f64>> {
+        Ok(self.predict_values(x).unwrap_or_default())
+    }
+
+    fn fits(&self, n_features: usize, n_classes: usize) -> bool {
+        SvmModel::fits(self, n_features, n_classes)
+    }
+}
 
 /// Most training rows an SVM is fitted on (a seeded sample beyond that).
 pub const MAX_TRAIN_ROWS: usize = 3_000;
@@ -198,7 +329,7 @@ enum Heads {
 
 /// A fitted SVM.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Svm {
+pub struct SvmModel {
     map: FeatureMap,
     heads: Heads,
 }
@@ -236,7 +367,7 @@ fn subset(x: &Matrix, rows: &[usize]) -> Matrix {
     }
 }
 
-impl Svm {
+impl SvmModel {
     /// Whether the parts fit `n_features` inputs and `n_classes` classes (a loaded model).
     pub(crate) fn fits(&self, n_features: usize, n_classes: usize) -> bool {
         let dim = match &self.map {
@@ -269,7 +400,7 @@ impl Svm {
         weights: &[f64],
         p: SvmParams,
         seed: u64,
-    ) -> Svm {
+    ) -> SvmModel {
         let mut rng = Rng::new(seed);
         let rows = sample_rows(x.rows, rng.next_u64());
         let map = match p.gamma {
@@ -315,14 +446,20 @@ impl Svm {
             let ab = fit_platt(&oof, &labels);
             heads.push((fit_linear(&z, &t, &w, p.c, None), ab));
         }
-        Svm {
+        SvmModel {
             map,
             heads: Heads::Classes { n_classes, heads },
         }
     }
 
     /// Fits a regressor on values.
-    pub fn fit_regressor(x: &Matrix, y: &[f64], weights: &[f64], p: SvmParams, seed: u64) -> Svm {
+    pub fn fit_regressor(
+        x: &Matrix,
+        y: &[f64],
+        weights: &[f64],
+        p: SvmParams,
+        seed: u64,
+    ) -> SvmModel {
         let mut rng = Rng::new(seed);
         let rows = sample_rows(x.rows, rng.next_u64());
         let map = match p.gamma {
@@ -338,7 +475,7 @@ impl Svm {
         let t: Vec<f64> = values.iter().map(|v| (v - mean) / scale).collect();
         let w: Vec<f64> = rows.iter().map(|&r| weights[r]).collect();
         let head = fit_linear(&z, &t, &w, p.c, Some(p.epsilon));
-        Svm {
+        SvmModel {
             map,
             heads: Heads::Values { head, mean, scale },
         }
@@ -403,14 +540,14 @@ mod tests {
             cols: 2,
             data,
         };
-        let acc = |svm: &Svm| {
+        let acc = |svm: &SvmModel| {
             let p = svm.predict_proba(&x).unwrap();
             (0..300)
                 .filter(|&r| (p[2 * r + 1] > 0.5) == (y[r] == 1))
                 .count() as f64
                 / 300.0
         };
-        let rbf = Svm::fit_classifier(
+        let rbf = SvmModel::fit_classifier(
             &x,
             &y,
             2,
@@ -422,7 +559,7 @@ mod tests {
             },
             3,
         );
-        let lin = Svm::fit_classifier(
+        let lin = SvmModel::fit_classifier(
             &x,
             &y,
             2,
@@ -446,7 +583,7 @@ mod tests {
             data: (0..50).map(|i| i as f64 / 10.0).collect(),
         };
         let y: Vec<f64> = x.data.iter().map(|v| 3.0 * v + 1.0).collect();
-        let svr = Svm::fit_regressor(
+        let svr = SvmModel::fit_regressor(
             &x,
             &y,
             &[1.0; 50],

@@ -15,6 +15,7 @@ use crate::data::{classify, ColumnKind, ColumnSpec, Table};
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
 use crate::rng::Rng;
+pub use crate::truth::TargetRef;
 use serde::{Deserialize, Serialize};
 
 mod frame;
@@ -103,37 +104,28 @@ pub fn schema_with_choices(table: &Table, choices: &ColumnChoices) -> Vec<Column
         .collect()
 }
 
-/// The target as the pipeline sees it, for target encoding: parallel to the rows given.
-#[derive(Debug, Clone, Copy)]
-pub enum TargetView<'a> {
-    /// Class codes and the number of classes.
-    Classes(&'a [u32], usize),
-    /// Values.
-    Values(&'a [f64]),
+/// Width of the target encoding of `target`: 1 for two classes or values, else one per class
+/// (at most 10; 0 beyond: no target encoding).
+fn encoding_width(target: &TargetRef<'_>) -> usize {
+    match target {
+        TargetRef::Classes { n_classes: k, .. } if *k > 2 && *k <= 10 => *k,
+        TargetRef::Classes { n_classes: k, .. } if *k > 10 => 0,
+        _ => 1,
+    }
 }
 
-impl TargetView<'_> {
-    /// Encoding width: 1 for two classes or values, else one per class (at most 10).
-    fn width(&self) -> usize {
-        match self {
-            TargetView::Classes(_, k) if *k > 2 && *k <= 10 => *k,
-            TargetView::Classes(_, k) if *k > 10 => 0,
-            _ => 1,
-        }
-    }
-
-    /// The encoded target of position `i`, written into `out` (length `width()`).
-    fn write(&self, i: usize, out: &mut [f64]) {
-        match self {
-            TargetView::Classes(y, k) if *k == 2 => out[0] = f64::from(u8::from(y[i] == 1)),
-            TargetView::Classes(y, _) => {
-                out.iter_mut().for_each(|v| *v = 0.0);
-                if let Some(slot) = out.get_mut(y[i] as usize) {
-                    *slot = 1.0;
-                }
+/// The encoded target of position `i` of `target`, written into `out` (length
+/// [`encoding_width`]).
+fn write_encoded(target: &TargetRef<'_>, i: usize, out: &mut [f64]) {
+    match target {
+        TargetRef::Classes { y, n_classes: 2 } => out[0] = f64::from(u8::from(y[i] == 1)),
+        TargetRef::Classes { y, .. } => {
+            out.iter_mut().for_each(|v| *v = 0.0);
+            if let Some(slot) = out.get_mut(y[i] as usize) {
+                *slot = 1.0;
             }
-            TargetView::Values(v) => out[0] = v[i],
         }
+        TargetRef::Values(v) => out[0] = v[i],
     }
 }
 

@@ -147,14 +147,14 @@ pub(super) fn target_means(
     codes: &[u32],
     rows: &[usize],
     positions: &[usize],
-    target: &TargetView,
+    target: &TargetRef,
     width: usize,
     prior: &[f64],
 ) -> HashMap<u32, Vec<f64>> {
     let mut sums: HashMap<u32, (Vec<f64>, f64)> = HashMap::new();
     let mut enc = vec![0.0; width];
     for &i in positions {
-        target.write(i, &mut enc);
+        write_encoded(target, i, &mut enc);
         let e = sums
             .entry(codes[rows[i]])
             .or_insert_with(|| (vec![0.0; width], 0.0));
@@ -177,7 +177,7 @@ pub(super) fn target_means(
 impl Pipeline {
     /// Learns every step from `rows` of `frame` only; `target` (parallel to `rows`) enables
     /// target encoding of many-level categories.
-    pub fn fit(frame: &Frame, rows: &[usize], target: Option<TargetView<'_>>) -> Pipeline {
+    pub fn fit(frame: &Frame, rows: &[usize], target: Option<TargetRef<'_>>) -> Pipeline {
         Self::fit_transform(frame, rows, target, 0).0
     }
 
@@ -187,7 +187,7 @@ impl Pipeline {
     pub fn fit_transform(
         frame: &Frame,
         rows: &[usize],
-        target: Option<TargetView<'_>>,
+        target: Option<TargetRef<'_>>,
         seed: u64,
     ) -> (Pipeline, Matrix) {
         let mut steps = Vec::new();
@@ -277,13 +277,13 @@ impl Pipeline {
                             fill,
                         });
                     } else {
-                        let width = target.map_or(0, |t| t.width());
+                        let width = target.as_ref().map_or(0, encoding_width);
                         let n = rows.len().max(1) as f64;
                         let mut prior = vec![0.0; width];
                         let mut enc = vec![0.0; width];
                         if let Some(t) = &target {
                             for i in 0..rows.len() {
-                                t.write(i, &mut enc);
+                                write_encoded(t, i, &mut enc);
                                 prior.iter_mut().zip(&enc).for_each(|(p, v)| *p += v);
                             }
                             prior.iter_mut().for_each(|p| *p /= n);

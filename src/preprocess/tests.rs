@@ -135,7 +135,15 @@ fn many_levels_get_frequency_and_out_of_fold_target_encoding() {
     let (_, f) = frame(&text);
     let rows: Vec<usize> = (0..200).collect();
     let y: Vec<u32> = (0..200).map(|i| ((i % 40) % 2) as u32).collect();
-    let (p, train) = Pipeline::fit_transform(&f, &rows, Some(TargetView::Classes(&y, 2)), 1);
+    let (p, train) = Pipeline::fit_transform(
+        &f,
+        &rows,
+        Some(TargetRef::Classes {
+            y: &y,
+            n_classes: 2,
+        }),
+        1,
+    );
     assert_eq!(p.feature_names, ["c (frequency)", "c (target mean)"]);
     let Step::Encoded { table, prior, .. } = &p.steps[0] else {
         panic!()

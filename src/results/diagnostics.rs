@@ -19,13 +19,14 @@ use crate::clock::Clock;
 use crate::data::{Table, Task};
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
-use crate::metrics::{mean_std, Metric, Predicted, Truth};
-use crate::models::{Labels, Prediction};
-use crate::preprocess::{Frame, FrameColumn, Pipeline, TargetView, MISSING_CODE};
+use crate::metrics::{mean_std, Metric, Predicted};
+use crate::models::Prediction;
+use crate::preprocess::{Frame, FrameColumn, Pipeline, MISSING_CODE};
 use crate::rng::Rng;
 use crate::search::ensemble::FinalModel;
 use crate::search::{Observer, Progress, SearchOutcome, SearchSettings};
-use crate::target::{prepare_target, Target};
+use crate::target::prepare_target;
+use crate::truth::{Target, TargetRef};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -214,7 +215,7 @@ pub fn flat_predictions(model: &FinalModel, x: &Matrix, n_classes: usize) -> Res
 }
 
 /// Refits `model`'s configuration(s) on other rows: each member with the same spec.
-fn refit(model: &FinalModel, x: &Matrix, y: Labels<'_>, seed: u64) -> Result<FinalModel> {
+fn refit(model: &FinalModel, x: &Matrix, y: TargetRef<'_>, seed: u64) -> Result<FinalModel> {
     Ok(match model {
         FinalModel::Single(m) => FinalModel::Single(m.spec.fit(x, y, seed)?),
         FinalModel::Ensemble(members) => {
@@ -451,19 +452,16 @@ fn permutation_importance(
         Target::Classes { y, .. } => (pos(&train).iter().map(|&p| y[p]).collect(), Vec::new()),
         Target::Values(v) => (Vec::new(), pos(&train).iter().map(|&p| v[p]).collect()),
     };
-    let (view, labels) = if k > 0 {
-        (
-            TargetView::Classes(&yc, k),
-            Labels::Classes {
-                y: &yc,
-                n_classes: k,
-            },
-        )
+    let y_train = if k > 0 {
+        TargetRef::Classes {
+            y: &yc,
+            n_classes: k,
+        }
     } else {
-        (TargetView::Values(&yv), Labels::Values(&yv))
+        TargetRef::Values(&yv)
     };
-    let (pipe, x_train) = Pipeline::fit_transform(frame, &train, Some(view), seed);
-    let fitted = refit(model, &x_train, labels, seed ^ 0x1AB0_0D1E)?;
+    let (pipe, x_train) = Pipeline::fit_transform(frame, &train, Some(y_train), seed);
+    let fitted = refit(model, &x_train, y_train, seed ^ 0x1AB0_0D1E)?;
 
     let mut held = sample(&valid, IMPORTANCE_ROWS, seed ^ 0x4E1D);
     let score_of = |sub: &Frame, truth_c: &[u32], truth_v: &[f64]| -> Result<f64> {
@@ -472,14 +470,17 @@ fn permutation_importance(
         let p = flat_predictions(&fitted, &x, k)?;
         Ok(if k > 0 {
             metric.score(
-                Truth::Classes(truth_c),
+                TargetRef::Classes {
+                    y: truth_c,
+                    n_classes: k,
+                },
                 &Predicted::Classes {
                     proba: &p,
                     n_classes: k,
                 },
             )
         } else {
-            metric.score(Truth::Values(truth_v), &Predicted::Values(&p))
+            metric.score(TargetRef::Values(truth_v), &Predicted::Values(&p))
         })
     };
     let truths = |rows: &[usize]| -> (Vec<u32>, Vec<f64>) {

@@ -4,44 +4,26 @@
 
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
-use crate::metrics::{Metric, Predicted, Truth};
+use crate::metrics::{Metric, Predicted};
 use crate::models::{FittedModel, Prediction};
+use crate::truth::{Target, TargetRef};
 use serde::{Deserialize, Serialize};
 
 /// Rounds of greedy selection.
 pub const ROUNDS: usize = 25;
 
-/// The truth of each validation split, for scoring out-of-fold predictions.
-#[derive(Debug, Clone)]
-pub enum SplitTruth {
-    /// Class codes per split, and the number of classes.
-    Classes(Vec<Vec<u32>>, usize),
-    /// Values per split.
-    Values(Vec<Vec<f64>>),
-}
-
-impl SplitTruth {
-    /// The metric's score (higher is better) of `preds` on split `s`.
-    pub fn score(&self, metric: Metric, s: usize, preds: &[f64]) -> f64 {
-        match self {
-            SplitTruth::Classes(y, k) => metric.score(
-                Truth::Classes(&y[s]),
-                &Predicted::Classes {
-                    proba: preds,
-                    n_classes: *k,
-                },
-            ),
-            SplitTruth::Values(y) => metric.score(Truth::Values(&y[s]), &Predicted::Values(preds)),
-        }
-    }
-
-    /// Number of splits.
-    pub fn splits(&self) -> usize {
-        match self {
-            SplitTruth::Classes(y, _) => y.len(),
-            SplitTruth::Values(y) => y.len(),
-        }
-    }
+/// The metric's score (higher is better) of out-of-fold predictions `preds` (probabilities,
+/// `rows × classes` row-major, or values) against `truth`, the target of the same rows.
+pub fn split_score(metric: Metric, truth: &Target, preds: &[f64]) -> f64 {
+    let truth = truth.view();
+    let predicted = match truth {
+        TargetRef::Classes { n_classes, .. } => Predicted::Classes {
+            proba: preds,
+            n_classes,
+        },
+        TargetRef::Values(_) => Predicted::Values(preds),
+    };
+    metric.score(truth, &predicted)
 }
 
 /// The chosen members (indices into the candidates) with their weights, and the ensemble's
@@ -68,13 +50,14 @@ fn tie_breaker(metric: Metric) -> Option<Metric> {
 /// Greedy selection with replacement: each round adds the candidate that most improves the
 /// mean split score of the running average (among equals, the one with the better log loss,
 /// for metrics of hard labels); the best round's ensemble is kept.
-/// `candidates[c][s]` holds candidate `c`'s predictions on split `s`.
+/// `candidates[c][s]` holds candidate `c`'s predictions on split `s`, whose target is
+/// `truth[s]`.
 pub fn select(
     candidates: &[&Vec<Vec<f64>>],
-    truth: &SplitTruth,
+    truth: &[Target],
     metric: Metric,
 ) -> Option<Selection> {
-    let n_splits = truth.splits();
+    let n_splits = truth.len();
     if candidates.len() < 2 || candidates.iter().any(|c| c.len() != n_splits) {
         return None;
     }
@@ -82,7 +65,8 @@ pub fn select(
     let mut counts = vec![0usize; candidates.len()];
     let mut best: Option<(f64, Vec<usize>, Vec<f64>)> = None;
     let mut avg: Vec<f64> = Vec::new();
-    let second = tie_breaker(metric).filter(|_| matches!(truth, SplitTruth::Classes(..)));
+    let classes = truth.first().is_some_and(|t| t.view().is_classes());
+    let second = tie_breaker(metric).filter(|_| classes);
     for round in 0..ROUNDS {
         let mut choice: Option<(f64, usize, Vec<f64>)> = None;
         let mut choice_second = f64::NEG_INFINITY;
@@ -97,9 +81,9 @@ pub fn select(
                         .zip(&cand[s])
                         .map(|(a, b)| (a + b) / (round + 1) as f64),
                 );
-                scores.push(truth.score(metric, s, &avg));
+                scores.push(split_score(metric, &truth[s], &avg));
                 if let Some(m2) = second {
-                    tie += truth.score(m2, s, &avg);
+                    tie += split_score(m2, &truth[s], &avg);
                 }
             }
             let mean = scores.iter().sum::<f64>() / n_splits as f64;
@@ -225,13 +209,13 @@ mod tests {
     #[test]
     fn two_complementary_models_beat_either() {
         // truth 0,1,0,1; model A is right on rows 0-1 and unsure after; model B the reverse
-        let truth = SplitTruth::Values(vec![vec![0.0, 1.0, 0.0, 1.0]]);
+        let truth = [Target::Values(vec![0.0, 1.0, 0.0, 1.0])];
         let a = vec![vec![0.0, 1.0, 0.5, 0.5]];
         let b = vec![vec![0.5, 0.5, 0.0, 1.0]];
         let bad = vec![vec![1.0, 0.0, 1.0, 0.0]];
         let sel = select(&[&a, &b, &bad], &truth, Metric::R2).unwrap();
         assert_eq!(sel.weights.iter().map(|w| w.0).collect::<Vec<_>>(), [0, 1]);
-        let single = truth.score(Metric::R2, 0, &a[0]);
+        let single = split_score(Metric::R2, &truth[0], &a[0]);
         assert!(
             sel.split_scores[0] > single,
             "{:?} vs {single}",
@@ -250,7 +234,10 @@ mod tests {
 
     #[test]
     fn one_dominant_model_is_no_ensemble() {
-        let truth = SplitTruth::Classes(vec![vec![0, 1]], 2);
+        let truth = [Target::Classes {
+            y: vec![0, 1],
+            labels: vec!["a".into(), "b".into()],
+        }];
         let good = vec![vec![1.0, 0.0, 0.0, 1.0]];
         let worse = vec![vec![0.4, 0.6, 0.6, 0.4]];
         assert_eq!(select(&[&good, &worse], &truth, Metric::LogLoss), None);

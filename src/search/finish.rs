@@ -131,7 +131,7 @@ impl SearchSession<'_> {
         let prepared = &plan.prepared;
         let n = prepared.rows.len();
         let all: Vec<usize> = (0..n).collect();
-        let y_all = Labelled::of(&prepared.target, &all);
+        let y_all = prepared.target.select(&all);
         let (pipeline, x_all) = Pipeline::fit_transform(
             &plan.frame,
             &prepared.rows,
@@ -146,7 +146,7 @@ impl SearchSession<'_> {
                         w,
                         rows[i].spec.fit(
                             &x_all,
-                            y_all.labels(),
+                            y_all.view(),
                             mix_seed(settings.seed, rows[i].trial),
                         )?,
                     ));
@@ -187,9 +187,9 @@ impl SearchSession<'_> {
                     notes.push(format!("The best model ({}, trial {}) could not have been refitted on all rows within the budget, so the best one that could ({}, trial {}) was.", rows[order[0]].label, rows[order[0]].trial, rows[chosen].label, rows[chosen].trial));
                 }
                 let best = rows[chosen].clone();
-                let m =
-                    best.spec
-                        .fit(&x_all, y_all.labels(), mix_seed(settings.seed, best.trial))?;
+                let m = best
+                    .spec
+                    .fit(&x_all, y_all.view(), mix_seed(settings.seed, best.trial))?;
                 let oof = oof_cache
                     .into_iter()
                     .find(|c| c.1 == chosen)

@@ -21,16 +21,17 @@ use crate::clock::Clock;
 use crate::data::{classify, suggested_task, Table, Task};
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
-use crate::metrics::{mean_std, Metric, Predicted, Truth};
-use crate::models::{ClassWeight, Family, FittedModel, Labels, ModelSpec, Prediction};
-use crate::preprocess::{ColumnChoices, Frame, Pipeline, TargetView};
+use crate::metrics::{mean_std, Metric, Predicted};
+use crate::models::{ClassWeight, Family, FittedModel, ModelSpec, Prediction};
+use crate::preprocess::{ColumnChoices, Frame, Pipeline};
 use crate::rng::Rng;
-use crate::search::ensemble::{select, FinalModel, SplitTruth};
+use crate::search::ensemble::{select, split_score, FinalModel};
 use crate::search::folds::{kfold, stratified_kfold, Fold};
 use crate::search::tuner::Tuner;
-use crate::target::{prepare_target, Target};
+use crate::target::prepare_target;
+use crate::truth::{Target, TargetRef};
 use cost::CostModel;
-use plan::{mix_seed, Labelled, Plan};
+use plan::{mix_seed, Plan};
 pub use plan::{
     sample_size, SplitOutput, SplitWorker, Trial, MAX_FOLDS, MAX_TIME_BUDGET_S, MIN_FOLDS,
     PROMOTE_ETA, SAMPLE_ABOVE_PASSES, SAMPLE_ABOVE_ROWS, UNTIMED_MARGIN,
@@ -381,6 +382,9 @@ pub fn run_search(
 }
 
 /// The metric of predictions against the truth, for callers outside the search.
-pub fn metric_value(metric: Metric, truth: Truth<'_>, predicted: &Predicted<'_>) -> f64 {
+pub fn metric_value(metric: Metric, truth: TargetRef<'_>, predicted: &Predicted<'_>) -> f64 {
     metric.value(truth, predicted)
 }
+
+#[cfg(test)]
+mod tests;

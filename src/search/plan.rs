@@ -4,39 +4,6 @@
 
 use super::*;
 
-pub(super) enum Labelled {
-    Classes(Vec<u32>, usize),
-    Values(Vec<f64>),
-}
-
-impl Labelled {
-    pub(super) fn of(target: &Target, positions: &[usize]) -> Labelled {
-        match target {
-            Target::Classes { y, labels } => {
-                Labelled::Classes(positions.iter().map(|&i| y[i]).collect(), labels.len())
-            }
-            Target::Values(v) => Labelled::Values(positions.iter().map(|&i| v[i]).collect()),
-        }
-    }
-
-    pub(super) fn view(&self) -> TargetView<'_> {
-        match self {
-            Labelled::Classes(c, n) => TargetView::Classes(c, *n),
-            Labelled::Values(v) => TargetView::Values(v),
-        }
-    }
-
-    pub(super) fn labels(&self) -> Labels<'_> {
-        match self {
-            Labelled::Classes(c, n) => Labels::Classes {
-                y: c,
-                n_classes: *n,
-            },
-            Labelled::Values(v) => Labels::Values(v),
-        }
-    }
-}
-
 /// The longest time budget a run takes, in seconds (a day).
 pub const MAX_TIME_BUDGET_S: f64 = 86_400.0;
 /// The fewest cross-validation folds a run takes.
@@ -240,7 +207,7 @@ impl Plan {
         };
         let train_rows = table_rows(&f.train);
         let valid_rows = table_rows(&f.valid);
-        let y_train = Labelled::of(&self.prepared.target, &f.train);
+        let y_train = self.prepared.target.select(&f.train);
         let (pipeline, x_train) = Pipeline::fit_transform(
             &self.frame,
             &train_rows,
@@ -275,29 +242,15 @@ impl Plan {
 
     /// Classes of the target (0 for regression).
     pub(super) fn classes(&self) -> usize {
-        match &self.prepared.target {
-            Target::Classes { labels, .. } => labels.len(),
-            Target::Values(_) => 0,
-        }
+        self.prepared.target.n_classes()
     }
 
-    /// The truth of every validation split (cheap: no preprocessing).
-    pub(super) fn truth(&self) -> SplitTruth {
-        match &self.prepared.target {
-            Target::Classes { y, labels } => SplitTruth::Classes(
-                self.splits
-                    .iter()
-                    .map(|f| f.valid.iter().map(|&i| y[i]).collect())
-                    .collect(),
-                labels.len(),
-            ),
-            Target::Values(v) => SplitTruth::Values(
-                self.splits
-                    .iter()
-                    .map(|f| f.valid.iter().map(|&i| v[i]).collect())
-                    .collect(),
-            ),
-        }
+    /// The target of every validation split (cheap: no preprocessing).
+    pub(super) fn truth(&self) -> Vec<Target> {
+        self.splits
+            .iter()
+            .map(|f| self.prepared.target.select(&f.valid))
+            .collect()
     }
 }
 
@@ -388,8 +341,8 @@ impl SplitWorker {
             (Some((x, p)), true) => (x, p),
             _ => (&fd.x_train, &fd.train),
         };
-        let y = Labelled::of(&self.plan.prepared.target, positions);
-        let model = trial.spec.fit(x, y.labels(), trial.seed)?;
+        let y = self.plan.prepared.target.select(positions);
+        let model = trial.spec.fit(x, y.view(), trial.seed)?;
         let (predictions, averageable) = flatten(&model, &fd.x_valid)?;
         Ok(SplitOutput {
             predictions,

@@ -31,7 +31,7 @@ pub struct SearchSession<'c> {
     pub(super) start: f64,
     /// Splits evaluated at once (for the refit estimates).
     pub(super) parallel: usize,
-    pub(super) truth: SplitTruth,
+    pub(super) truth: Vec<Target>,
     pub(super) train_rows: usize,
     pub(super) inputs: usize,
     pub(super) tuner: Tuner,
@@ -73,7 +73,7 @@ impl<'c> SearchSession<'c> {
         let tuner = Tuner::new(
             task,
             &families,
-            portfolio(task, inputs),
+            portfolio(task, inputs)?,
             settings.seed,
             settings.time_budget_s.is_none(),
         );
@@ -346,7 +346,7 @@ impl<'c> SearchSession<'c> {
         let fold_values: Vec<f64> = preds
             .iter()
             .enumerate()
-            .map(|(s, p)| metric.value_of_score(self.truth.score(metric, s, p)))
+            .map(|(s, p)| metric.value_of_score(split_score(metric, &self.truth[s], p)))
             .collect();
         let (mean, std) = mean_std(&fold_values);
         let score = metric.value_of_score(mean);

@@ -149,7 +149,9 @@ impl Tuner {
         // choose a family by its estimated cost to improve on the best score
         let mut order: Vec<(f64, usize)> = Vec::new();
         for (i, f) in self.families.iter().enumerate() {
-            let start = self.spec_at(i, &self.start_point(i));
+            let Some(start) = self.spec_at(i, &self.start_point(i)) else {
+                continue;
+            };
             let c = f.cost.unwrap_or_else(|| cost(&start)).max(1e-9);
             let eci = match &f.incumbent {
                 None => c,
@@ -174,7 +176,9 @@ impl Tuner {
         for &(_, i) in &order {
             for _ in 0..6 {
                 let (point, opposite) = self.next_point(i);
-                let spec = self.spec_at(i, &point);
+                let Some(spec) = self.spec_at(i, &point) else {
+                    break;
+                };
                 if self.tried.contains(&spec) {
                     // the step is below the grid of this space here: make it larger once
                     self.families[i].pending = None;
@@ -198,14 +202,19 @@ impl Tuner {
 
     fn start_point(&self, i: usize) -> Vec<f64> {
         let f = &self.families[i];
-        let low = ModelSpec::low_cost(f.family, self.classification);
-        encode(&f.space, &low, self.classification)
+        match ModelSpec::low_cost(f.family, self.classification) {
+            Ok(low) => encode(&f.space, &low, self.classification),
+            Err(_) => f.space.iter().map(|d| d.encode(&d.low_cost)).collect(),
+        }
     }
 
-    fn spec_at(&self, i: usize, point: &[f64]) -> ModelSpec {
+    /// The family's configuration at `point` (its defaults should the point not make one;
+    /// `None` if neither does, which the registry's tests rule out).
+    fn spec_at(&self, i: usize, point: &[f64]) -> Option<ModelSpec> {
         let f = &self.families[i];
         ModelSpec::from_params(f.family, self.classification, &decode(&f.space, point))
-            .unwrap_or_else(|_| ModelSpec::default_for(f.family, self.classification))
+            .or_else(|_| ModelSpec::default_for(f.family, self.classification))
+            .ok()
     }
 
     fn next_point(&mut self, i: usize) -> (Vec<f64>, bool) {
@@ -282,20 +291,20 @@ impl Tuner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::constant::Constant;
+    use crate::models::linear::Ridge;
+
+    fn ridge() -> Family {
+        Family::of::<Ridge>()
+    }
 
     #[test]
     fn portfolio_first_then_local_steps_from_the_incumbent() {
         let portfolio = vec![
-            ModelSpec::Constant,
-            ModelSpec::default_for(Family::Ridge, false),
+            Constant.into(),
+            ModelSpec::default_for(ridge(), false).unwrap(),
         ];
-        let mut t = Tuner::new(
-            Task::Regression,
-            &[Family::Ridge],
-            portfolio.clone(),
-            1,
-            true,
-        );
+        let mut t = Tuner::new(Task::Regression, &[ridge()], portfolio.clone(), 1, true);
         let cost = |_: &ModelSpec| 1.0;
         assert_eq!(
             t.propose(f64::NEG_INFINITY, None, &cost),
@@ -304,13 +313,14 @@ mod tests {
         t.report(0.0, 1.0);
         assert_eq!(t.propose(0.0, None, &cost), Some(portfolio[1].clone()));
         t.report(0.5, 1.0);
-        let ModelSpec::Ridge { alpha } = t.propose(0.5, None, &cost).unwrap() else {
+        let ModelSpec::Ridge(Ridge { alpha }) = t.propose(0.5, None, &cost).unwrap() else {
             panic!()
         };
         assert_ne!(alpha, 1.0);
         // a worse result → the opposite direction next
         t.report(0.4, 1.0);
-        let ModelSpec::Ridge { alpha: opposite } = t.propose(0.5, None, &cost).unwrap() else {
+        let ModelSpec::Ridge(Ridge { alpha: opposite }) = t.propose(0.5, None, &cost).unwrap()
+        else {
             panic!()
         };
         assert!(
@@ -321,13 +331,7 @@ mod tests {
 
     #[test]
     fn nothing_is_proposed_that_does_not_fit() {
-        let mut t = Tuner::new(
-            Task::Regression,
-            &[Family::Ridge],
-            vec![ModelSpec::Constant],
-            1,
-            true,
-        );
+        let mut t = Tuner::new(Task::Regression, &[ridge()], vec![Constant.into()], 1, true);
         assert_eq!(t.propose(0.0, Some(0.5), &|_| 1.0), None);
         assert_eq!(t.skipped, 1);
     }

@@ -5,15 +5,17 @@
 //   node --test --test-concurrency=1 tests/browser/
 //
 // Every test also fails on an uncaught page error, on any console error (worker included),
-// and on any request that leaves the page's own origin (see helpers.mjs).
+// and on any request that leaves the page's own origin (see harness.mjs). Served from the test
+// build (bash scripts/build-wasm.sh --test): recordRequests reads the bridge through
+// window.__automl.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { $, TEST_DATA, useBrowser } from "./helpers.mjs";
+import { $, TEST_DATA, useBrowser } from "./harness.mjs";
 
-const browser = useBrowser();
+const browser = useBrowser({ testBuild: true });
 const {
   text, waitForText, openApp, loadSample, upload, uploadCsv, profileRow, profileNames,
   waitForCheck, recordRequests, sentRequests, runAndWaitForBest, selectedText,

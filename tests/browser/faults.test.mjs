@@ -1,13 +1,14 @@
 // Faults lose nothing: a crash (Rust panic) or an out-of-memory in the middle of a search is
 // reported with a message, the worker is replaced, and the loaded data and the leaderboard rows
 // so far stay on the page, ready for another try without a reload; Stop takes effect within
-// 200 ms. The faults are injected through the test-only `faultAfterTrials` / `faultKind`
-// run settings (src/bindings.rs, window.__automl.injectFault).
+// 200 ms. The faults are injected through the test build's hooks (bash scripts/build-wasm.sh
+// --test): the `faultAfterTrials` / `faultKind` run settings (src/bindings.rs, cargo feature
+// `test-hooks`; window.__automl.injectFault) and `trigger_panic` (window.__automl.bridge.panic).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { $, pageHelpers, useSession } from "./harness.mjs";
+import { $, pageHelpers, useBrowser } from "./harness.mjs";
 
-const session = useSession();
+const session = useBrowser({ testBuild: true, page: "none" });
 let page;
 
 /** Injects `fault` into the next run, starts a long search and waits for the fatal error. */
@@ -29,6 +30,33 @@ async function assertRecovers(h, rowsBefore) {
   assert.ok((await h.leaderboardRows()) >= 3, "the retry fills a new leaderboard");
   assert.equal(await page.locator($("error")).isVisible(), false, "the retry clears the error");
 }
+
+test("panic: an engine crash shows an error, and the next search still works", async () => {
+  // The Rust panic hook may print the panic message with console.error.
+  session.tolerateConsole = (text) => text.includes("panicked");
+  page = await session.newPage();
+  const h = pageHelpers(page, session);
+  await h.openApp();
+  await h.loadSample("iris");
+
+  const message = await page.evaluate(() =>
+    window.__automl.bridge.panic().then(
+      () => "resolved",
+      (error) => `${error.name}: ${error.message} (fatal: ${error.fatal})`,
+    ),
+  );
+  assert.match(message, /crash/i);
+  assert.match(message, /fatal: true/);
+  await page.locator($("error")).waitFor({ state: "visible", timeout: 5_000 });
+  assert.match(await h.text("error"), /crash/i);
+  assert.match(await h.text("error-extra"), /restarted/i);
+  await h.waitForText("status", /^Engine ready/, 30_000);
+
+  await h.runAndWaitForBest(3);
+  assert.equal(await page.locator($("error")).isVisible(), false, "the error box is cleared by a new run");
+  const best = (await h.text("best-score")).match(/(-?\d+\.\d{3})\s*±/);
+  assert.ok(best && Number(best[1]) >= 0.9, `an accurate model after the crash, got "${await h.text("best-score")}"`);
+});
 
 test("a panic in the middle of a run: message, new worker, data and rows kept, retry works", async () => {
   session.tolerateConsole = (text) => text.includes("panicked") && text.includes("test-only fault injection");

@@ -1,8 +1,10 @@
 // Forecasting on the real page: the airline_passengers and co2 samples are recognised as
 // series (the task "Forecast" is chosen for them), the horizon control shows the frequency's
 // default, a run shows the backtest leaderboard, one plot with history, forecast and interval
-// band (backtests overlaid on request), a forecast table, and the CSV download has H rows.
-// Needs the wasm package (bash scripts/build-wasm.sh).
+// band (backtests overlaid on request), a forecast table, and the CSV download has H rows
+// (the engine's file: the airline forecast's is `automl fit --date --out`'s, byte for byte).
+// Serves the test build (a trial budget through window.__automl.runSettings): needs
+// `bash scripts/build-wasm.sh --test`.
 //
 //   node --test --test-concurrency=1 tests/browser/forecast.test.mjs
 import { beforeEach, test } from "node:test";
@@ -11,9 +13,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { $, ROOT, useBrowser } from "./helpers.mjs";
+import { $, ROOT, useBrowser } from "./harness.mjs";
 
-const browser = useBrowser();
+const browser = useBrowser({ testBuild: true });
 const { openApp, loadSample, waitForText } = browser;
 
 let page;

@@ -1,27 +1,20 @@
 // Hostile files on the page: a handful from tests/data/hostile/ plus the two huge cases made
 // here (120,000 columns; a 5 MB cell). Each gives a clear message in the error box (or loads,
 // when the file is usable), the engine never crashes, and the page stays usable.
-import { after, afterEach, before, test } from "node:test";
+import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { $, HOSTILE, launch, pageHelpers } from "./harness.mjs";
+import { $, HOSTILE, useBrowser } from "./harness.mjs";
 
-let session;
+// One page for the whole file, on the app: the tests load one file after another into it.
+const browser = useBrowser({ page: "shared", openApp: true });
+/** The helpers of that page (the browser's own, bound to it). */
+const h = browser;
 let page;
-let h;
-
-before(async () => {
-  session = await launch();
-  page = await session.newPage();
-  h = pageHelpers(page, session);
-  await h.openApp();
+beforeEach(() => {
+  page = browser.page;
 });
-after(async () => {
-  if (page) await page.close();
-  if (session) await session.close();
-});
-afterEach(() => session.assertNoProblems());
 
 async function refused(name, buffer, pattern) {
   await h.upload(name, buffer);

@@ -4,17 +4,11 @@
 // on the Content-Security-Policy (which would block an injected handler anyway): it watches
 // for any element appearing that the page does not make, and for any policy violation at all,
 // which an attempt to run the injected code would cause.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { $, launch, pageHelpers } from "./harness.mjs";
+import { $, pageHelpers, useBrowser } from "./harness.mjs";
 
-let session;
-before(async () => {
-  session = await launch();
-});
-after(async () => {
-  if (session) await session.close();
-});
+const session = useBrowser({ page: "none" });
 
 const IMG = "<img src=x onerror=alert(1)>";
 const SCRIPT = "<script>alert(2)</script>";

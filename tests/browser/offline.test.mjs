@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { $, WWW, launch, pageHelpers, useSession } from "./harness.mjs";
+import { $, WWW, pageHelpers, useBrowser } from "./harness.mjs";
 
 /** Files the service worker does not put in its cache, and why. */
 const NOT_CACHED = new Set([
@@ -15,6 +15,8 @@ const NOT_CACHED = new Set([
   "pkg/build-id.js", // imported by sw.js, kept by the browser with it
   "samples/SOURCES.md", // documentation the page never loads
   "vendor/d3.LICENSE", // the charting library's licence, beside its copy
+  "pkg/automl.d.ts", // the engine's TypeScript declarations, for the type check only
+  "pkg/automl_bg.wasm.d.ts",
 ]);
 
 async function listFiles(dir, prefix = "") {
@@ -61,8 +63,11 @@ test("the manifest makes an installable app with real icons", async () => {
   assert.ok(manifest.icons.some((i) => i.sizes === "512x512" && i.purpose === "maskable"));
 });
 
-// back online after each test, before the check for problems
-const session = useSession({ afterEachTest: (s) => s.context.setOffline(false) });
+// The tests go offline: back online after each test, before the check for problems.
+const session = useBrowser({ page: "none", offline: true });
+// A copy of www/ that the last test rebuilds (made in the test), in a profile of its own.
+let rebuiltRoot = null;
+const rebuilt = useBrowser({ root: () => rebuiltRoot, page: "none" });
 let page;
 
 test("Chromium finds the page installable", async () => {
@@ -107,10 +112,10 @@ test("a new build is picked up: installed in the background, offered, shown afte
   const dir = await mkdtemp(path.join(os.tmpdir(), "automl-www-"));
   const root = path.join(dir, "www");
   await cp(WWW, root, { recursive: true });
-  const own = await launch({ root });
+  rebuiltRoot = root;
   try {
-    const p = await own.newPage();
-    const h = pageHelpers(p, own);
+    const p = await rebuilt.newPage();
+    const h = pageHelpers(p, rebuilt);
     await h.openApp();
     await h.waitForOffline();
     const before = await p.evaluate(() => caches.keys());
@@ -133,9 +138,9 @@ test("a new build is picked up: installed in the background, offered, shown afte
     const after = await p.evaluate(() => caches.keys());
     assert.deepEqual(after, ["automl-0123456789abcdef"], "the old build's cache is gone");
     await p.close();
-    own.assertNoProblems();
+    rebuilt.assertNoProblems();
   } finally {
-    await own.close();
+    await rebuilt.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

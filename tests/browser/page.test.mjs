@@ -7,7 +7,7 @@
 // and on any request that leaves the page's own origin.
 import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { $, useBrowser } from "./helpers.mjs";
+import { $, useBrowser } from "./harness.mjs";
 
 const browser = useBrowser();
 const {
@@ -171,30 +171,6 @@ test("stop: a long titanic search stops at once, keeps its rows, and a new searc
   assert.ok((await leaderboardRows()) >= 1);
   const accuracy = await bestScore();
   assert.ok(accuracy > 0.7, `titanic accuracy above the 0.62 majority rate, got ${accuracy}`);
-});
-
-test("panic: an engine crash shows an error, and the next search still works", async () => {
-  // The Rust panic hook may print the panic message with console.error.
-  browser.tolerateConsole = (message) => message.includes("panicked");
-  await openApp();
-  await loadSample("iris");
-
-  const message = await page.evaluate(() =>
-    window.__automl.bridge.panic().then(
-      () => "resolved",
-      (error) => `${error.name}: ${error.message} (fatal: ${error.fatal})`,
-    ),
-  );
-  assert.match(message, /crash/i);
-  assert.match(message, /fatal: true/);
-  await page.locator($("error")).waitFor({ state: "visible", timeout: 5_000 });
-  assert.match(await text("error"), /crash/i);
-  assert.match(await text("error-extra"), /restarted/i);
-  await waitForText("status", /^Engine ready/, 30_000);
-
-  await runAndWaitForBest(3);
-  assert.equal(await page.locator($("error")).isVisible(), false, "the error box is cleared by a new run");
-  assert.ok((await bestScore()) >= 0.9);
 });
 
 test("bad files: binary junk and an empty file give a readable error, and the page stays usable", async () => {

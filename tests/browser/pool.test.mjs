@@ -1,11 +1,13 @@
 // The pool of workers: the page starts one search worker per core (here forced with the
 // `?workers=N` test hook), the splits of each trial run on all of them, and a trial budget
-// with a seed gives the same leaderboard whatever the number of workers.
+// with a seed gives the same leaderboard whatever the number of workers. Served from the test
+// build (bash scripts/build-wasm.sh --test): the tests drive the bridge through window.__automl.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { $, pageHelpers, useSession } from "./harness.mjs";
+import { $, pageHelpers, useBrowser } from "./harness.mjs";
 
-const session = useSession();
+// Pages open with ?workers=2 unless a test says otherwise.
+const session = useBrowser({ testBuild: true, page: "none", workers: 2 });
 let page;
 
 /**
@@ -37,7 +39,7 @@ async function deterministicRun(sample, target, settings) {
 test("the page starts a pool of workers; the ?workers=N hook sets its size", async () => {
   page = await session.newPage();
   const h = pageHelpers(page, session);
-  await h.openApp(`${session.server.url}?workers=2`);
+  await h.openApp();
   await page.waitForFunction(() => window.__automl.bridge.pool && window.__automl.bridge.pool.length === 2);
   for (let i = 0; i < 50 && page.workers().length < 2; i += 1) await page.waitForTimeout(100);
   assert.equal(page.workers().length, 2, "two workers");
@@ -45,14 +47,14 @@ test("the page starts a pool of workers; the ?workers=N hook sets its size", asy
 
   page = await session.newPage();
   const h1 = pageHelpers(page, session);
-  await h1.openApp(`${session.server.url}?workers=1`);
+  await h1.openApp({ workers: 1 });
   assert.equal(page.workers().length, 1, "one worker");
 });
 
 test("a search on a pool of 2 workers: progress, a full leaderboard and the best model", async () => {
   page = await session.newPage();
   const h = pageHelpers(page, session);
-  await h.openApp(`${session.server.url}?workers=2`);
+  await h.openApp();
   await h.loadSample("titanic");
   await h.runAndWaitForBest(4);
   assert.ok((await h.leaderboardRows()) >= 5, "at least 5 models tried");
@@ -67,7 +69,7 @@ test("the same seed and trial budget give the same leaderboard on 1 and on 2 wor
   for (const workers of [1, 2]) {
     page = await session.newPage();
     const h = pageHelpers(page, session);
-    await h.openApp(`${session.server.url}?workers=${workers}`);
+    await h.openApp({ workers });
     runs.push(await deterministicRun("titanic.csv", "Survived", settings));
     await page.close();
     page = null;

@@ -6,17 +6,19 @@
 // 3. A whole session (load, every sample, upload, drop, searches, predictions on a file and
 //    their CSV, what-if, model download and upload, the report, Stop, a bad file, a crash,
 //    offline caching) is recorded request by request: every one is a GET without a body or
-//    query string, to this origin, for a static file that exists in www/.
+//    query string, to this origin, for a static file that exists in the served page. The
+//    session is served from the test build (build/test-www/: www/ plus the test hooks, for
+//    the crash), the rest from www/.
 // 4. A script that tries to send data elsewhere (fetch, XHR, beacon, WebSocket, EventSource,
 //    image, import, iframe, from the page and from the worker) is blocked by the policy with a
 //    `securitypolicyviolation` event, and a decoy server on another origin receives nothing.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { CONTENT_SECURITY_POLICY } from "../../scripts/serve.mjs";
-import { $, WWW, launch, pageHelpers } from "./harness.mjs";
+import { $, TEST_WWW, WWW, pageHelpers, useBrowser } from "./harness.mjs";
 
 /** Every file of the page. A new file in www/ must be added here, deliberately. */
 const PAGE_FILES = [
@@ -32,9 +34,13 @@ const PAGE_FILES = [
   "icons/maskable-512.png",
   "icons/maskable.svg",
   "index.html",
+  "main.js",
   "manifest.webmanifest",
+  "pkg/automl.d.ts",
   "pkg/automl.js",
   "pkg/automl_bg.wasm",
+  "pkg/automl_bg.wasm.d.ts",
+  "pkg/build-flags.js",
   "pkg/build-id.js",
   "protocol.js",
   "report.js",
@@ -133,15 +139,11 @@ test("the Content-Security-Policy is strict, and the page and the server agree o
   assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, "no inline style or event handler attribute");
 });
 
-let session;
-before(async () => {
-  session = await launch();
-});
-after(async () => {
-  if (session) await session.close();
-});
+// The test build: the session below crashes the engine on purpose (bridge.panic). Its
+// profile starts with the first page: the tests above open none.
+const session = useBrowser({ testBuild: true, page: "none" });
 
-/** The www/ file a same-origin URL names, or null when it names none. */
+/** The served page's file (in build/test-www/) a same-origin URL names, or null when it names none. */
 async function staticFile(url) {
   let pathname;
   try {
@@ -152,7 +154,7 @@ async function staticFile(url) {
   const rel = pathname === "/" ? "index.html" : pathname.slice(1);
   if (rel.split("/").includes("..")) return null;
   try {
-    return (await stat(path.join(WWW, rel))).isFile() ? rel : null;
+    return (await stat(path.join(TEST_WWW, rel))).isFile() ? rel : null;
   } catch {
     return null;
   }

@@ -1,6 +1,8 @@
 // The results views in the real page: what is drawn for a search (search curve, sorted
 // leaderboard, row details), for the winner's out-of-fold diagnostics (classification and
-// regression), explanations, and the report. Needs the wasm package (bash scripts/build-wasm.sh).
+// regression), explanations, and the report. Needs the test build of the page (bash
+// scripts/build-wasm.sh --test): the tests feed fixtures and trial budgets through
+// window.__automl.
 //
 //   node --test --test-concurrency=1 tests/browser/results.test.mjs
 //
@@ -13,12 +15,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { $, ROOT, useBrowser } from "./helpers.mjs";
+import { $, ROOT, useBrowser } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = async (name) => JSON.parse(await readFile(path.join(here, "fixtures", `${name}.json`), "utf8"));
 
-const browser = useBrowser();
+const browser = useBrowser({ testBuild: true });
 const { openApp, loadSample, waitForText } = browser;
 
 let page;

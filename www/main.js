@@ -1,0 +1,76 @@
+// The page's entry: creates the view, the worker pool's bridge, the results views and the
+// controller (app.js), and registers the service worker. In the test build only
+// (scripts/build-wasm.sh --test writes pkg/build-flags.js with TEST_HOOKS = true, into
+// build/test-www/), it first loads test-hooks.js, which gives the browser tests
+// `window.__automl`; the production page (www/) has no such file and never asks for it.
+import { TEST_HOOKS } from "./pkg/build-flags.js";
+import { Controller } from "./app.js";
+import { WorkerBridge } from "./protocol.js";
+import { Results } from "./results.js";
+import { workerScriptURL } from "./trusted-types.js";
+import { View } from "./view.js";
+
+// ---- offline: the service worker -----------------------------------------------------------
+
+/**
+ * Registers `sw.js`, which keeps every file of the page in a cache named after the build so
+ * the page works offline. A new build installs in the background; the page then offers a
+ * reload (it never reloads by itself: that would drop the loaded data).
+ * @param {View} view
+ */
+async function registerServiceWorker(view) {
+  if (!("serviceWorker" in navigator)) return;
+  const container = navigator.serviceWorker;
+  let registration;
+  try {
+    registration = await container.register(workerScriptURL("sw.js"), { updateViaCache: "none" });
+  } catch {
+    // Not available here (a file:// URL, a private window, a browser setting): the page
+    // still works online, it only cannot start offline.
+    return;
+  }
+  let reloadWanted = false;
+  /** @param {ServiceWorker} waiting the new build's service worker, installed */
+  const offer = (waiting) => {
+    view.showUpdateReady(() => {
+      reloadWanted = true;
+      waiting.postMessage({ type: "activate-update" });
+    });
+  };
+  container.addEventListener("controllerchange", () => {
+    if (reloadWanted) window.location.reload();
+  });
+  if (registration.waiting && container.controller) offer(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const installing = registration.installing;
+    if (!installing) return;
+    installing.addEventListener("statechange", () => {
+      // Installed while an older version controls this page: a new build is ready.
+      if (installing.state === "installed" && container.controller) offer(installing);
+    });
+  });
+  // Look for a new build on every visit (offline, the check fails quietly).
+  registration.update().catch(() => {});
+  await container.ready;
+  view.setOfflineReady(true);
+}
+
+// ---- wiring ----------------------------------------------------------------------------------
+
+const view = new View();
+const bridge = new WorkerBridge();
+/** @type {Controller | null} */
+let controller = null;
+const results = new Results(bridge, {
+  showError: (/** @type {string} */ message) => view.showError(message),
+  context: () => (controller && controller.data ? { inspection: controller.data.inspection, fileName: controller.data.fileName } : null),
+  engineVersion: () => controller && controller.engineVersion,
+});
+controller = new Controller(view, bridge, results);
+window.addEventListener("load", () => registerServiceWorker(view));
+if (TEST_HOOKS) {
+  // Test build only: installed before the controller starts, so the tests find it ready.
+  const { installTestHooks } = await import("./test-hooks.js");
+  installTestHooks({ controller, bridge, results });
+}
+controller.init();
