@@ -159,11 +159,35 @@ pub fn ln(x: f64) -> f64 {
 /// deterministic rather than accurate. Used by the SVM's random Fourier features, so a model
 /// file predicts bit for bit the same in wasm and natively.
 pub fn cos(x: f64) -> f64 {
+    match reduce(x) {
+        None => f64::NAN,
+        Some((0, r)) => cos_kernel(r),
+        Some((1, r)) => -sin_kernel(r),
+        Some((2, r)) => -cos_kernel(r),
+        Some((_, r)) => sin_kernel(r),
+    }
+}
+
+/// Sine, as [`cos`] computes cosine (same accuracy, identical on every platform). Used by the
+/// forecasting models' Fourier terms.
+pub fn sin(x: f64) -> f64 {
+    match reduce(x) {
+        None => f64::NAN,
+        Some((0, r)) => sin_kernel(r),
+        Some((1, r)) => cos_kernel(r),
+        Some((2, r)) => -sin_kernel(r),
+        Some((_, r)) => -cos_kernel(r),
+    }
+}
+
+/// `x = n·π/2 + r` with `|r| <= π/4`: the quadrant `n mod 4` and `r` (None for a non-finite
+/// `x`). Beyond 1e6, `x` is first reduced modulo the nearest `f64` to 2π (see [`cos`]).
+fn reduce(x: f64) -> Option<(i64, f64)> {
     const PIO2_1: f64 = f64::from_bits(0x3FF9_21FB_5440_0000); // first 33 bits of pi/2
     const PIO2_2: f64 = f64::from_bits(0x3DD0_B461_1A60_0000); // next 33 bits
     const PIO2_3: f64 = f64::from_bits(0x3BA3_198A_2E03_7073); // the rest
     if !x.is_finite() {
-        return f64::NAN;
+        return None;
     }
     let x = if x.abs() > 1e6 {
         x % (2.0 * std::f64::consts::PI)
@@ -172,12 +196,7 @@ pub fn cos(x: f64) -> f64 {
     };
     let n = (x * std::f64::consts::FRAC_2_PI).round();
     let r = ((x - n * PIO2_1) - n * PIO2_2) - n * PIO2_3;
-    match (n as i64).rem_euclid(4) {
-        0 => cos_kernel(r),
-        1 => -sin_kernel(r),
-        2 => -cos_kernel(r),
-        _ => sin_kernel(r),
-    }
+    Some(((n as i64).rem_euclid(4), r))
 }
 
 /// `cos(r)` for `|r| <= pi/4` (fdlibm's polynomial).
@@ -284,6 +303,25 @@ mod tests {
         assert_eq!(cos(0.0), 1.0);
         assert!(cos(f64::NAN).is_nan() && cos(f64::INFINITY).is_nan());
         assert!(cos(1e300).abs() <= 1.0);
+    }
+
+    #[test]
+    fn sin_matches_std_within_a_few_ulps() {
+        let mut rng = Rng::new(10);
+        for i in 0..200_000 {
+            let x = match i % 3 {
+                0 => (rng.next_f64() - 0.5) * 20.0,
+                1 => (rng.next_f64() - 0.5) * 2000.0,
+                _ => (rng.next_f64() - 0.5) * 2e6,
+            };
+            let (ours, std) = (sin(x), x.sin());
+            assert!(
+                (ours - std).abs() <= 4.0 * f64::EPSILON,
+                "sin({x}) = {ours} vs {std}"
+            );
+        }
+        assert_eq!(sin(0.0), 0.0);
+        assert!(sin(f64::NAN).is_nan() && sin(f64::NEG_INFINITY).is_nan());
     }
 
     #[test]

@@ -269,10 +269,10 @@ pub fn run_series(
     let h = settings
         .horizon
         .unwrap_or_else(|| series.frequency.default_horizon());
-    if h == 0 || h > 100_000 {
+    if h == 0 || h > super::MAX_HORIZON {
         return Err(AutoMlError::BadSetting {
             name: "horizon".into(),
-            detail: format!("{h} steps; use 1 to 100000"),
+            detail: format!("{h} steps; use 1 to {}", super::MAX_HORIZON),
         });
     }
     if !series.covariates.is_empty() && series.future_times.len() < h {

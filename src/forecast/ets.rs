@@ -2,6 +2,9 @@
 //! additive or multiplicative seasonality, with the smoothing parameters fitted by minimising
 //! the mean squared in-sample one-step error with Nelder-Mead.
 
+// The portable maths, so that a forecast is the same to the bit natively and in wasm (the
+// platforms' own exp and ln differ in the last bit).
+use crate::math::sigmoid;
 use serde::{Deserialize, Serialize};
 
 /// The trend component.
@@ -47,12 +50,8 @@ pub struct EtsFit {
     season: Vec<f64>,
 }
 
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
 fn logit(p: f64) -> f64 {
-    (p / (1.0 - p)).ln()
+    crate::math::ln(p / (1.0 - p))
 }
 
 struct Model<'a> {

@@ -4,6 +4,13 @@
 
 use super::*;
 
+/// The longest time budget a run takes, in seconds (a day).
+pub const MAX_TIME_BUDGET_S: f64 = 86_400.0;
+/// The fewest cross-validation folds a run takes.
+pub const MIN_FOLDS: usize = 2;
+/// The most cross-validation folds a run takes.
+pub const MAX_FOLDS: usize = 10;
+
 pub(super) fn check_settings(s: &SearchSettings, task: Task) -> Result<()> {
     let bad = |name: &str, detail: String| {
         Err(AutoMlError::BadSetting {
@@ -12,10 +19,10 @@ pub(super) fn check_settings(s: &SearchSettings, task: Task) -> Result<()> {
         })
     };
     if let Some(b) = s.time_budget_s {
-        if !(b.is_finite() && b > 0.0 && b <= 86_400.0) {
+        if !(b.is_finite() && b > 0.0 && b <= MAX_TIME_BUDGET_S) {
             return bad(
                 "time budget",
-                format!("{b} s is not between 0 and 86400 seconds"),
+                format!("{b} s is not between 0 and {MAX_TIME_BUDGET_S} seconds"),
             );
         }
     } else if s.max_trials.is_none() {
@@ -27,8 +34,11 @@ pub(super) fn check_settings(s: &SearchSettings, task: Task) -> Result<()> {
     if s.max_trials == Some(0) {
         return bad("max trials", "it must be at least 1".into());
     }
-    if !(2..=10).contains(&s.folds) {
-        return bad("folds", format!("{} is not between 2 and 10", s.folds));
+    if !(MIN_FOLDS..=MAX_FOLDS).contains(&s.folds) {
+        return bad(
+            "folds",
+            format!("{} is not between {MIN_FOLDS} and {MAX_FOLDS}", s.folds),
+        );
     }
     if let Some(m) = s.metric {
         if m.for_classification() != (task == Task::Classification) {
@@ -161,10 +171,7 @@ impl Plan {
         notes.extend(frame.notes.iter().cloned());
         let schema = crate::preprocess::schema_with_choices(table, &settings.columns);
         notes.extend(crate::target::check_target(table, target_col, task, &schema).warnings);
-        let metric = settings.metric.unwrap_or(match task {
-            Task::Classification => Metric::Accuracy,
-            Task::Regression => Metric::R2,
-        });
+        let metric = settings.metric.unwrap_or(task.default_metric());
         let n = prepared.rows.len();
         let (splits, validation) = plan_splits(
             &prepared.target,
