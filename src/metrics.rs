@@ -366,7 +366,7 @@ pub fn log_loss(truth: &[u32], proba: &[f64], k: usize) -> f64 {
     let total: f64 = truth
         .iter()
         .zip(proba.chunks_exact(k))
-        .map(|(&t, row)| -row[t as usize].clamp(1e-15, 1.0 - 1e-15).ln())
+        .map(|(&t, row)| -crate::math::ln(row[t as usize].clamp(1e-15, 1.0 - 1e-15)))
         .sum();
     total / truth.len().max(1) as f64
 }

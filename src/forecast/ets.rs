@@ -2,9 +2,7 @@
 //! additive or multiplicative seasonality, with the smoothing parameters fitted by minimising
 //! the mean squared in-sample one-step error with Nelder-Mead.
 
-// The portable maths, so that a forecast is the same to the bit natively and in wasm (the
-// platforms' own exp and ln differ in the last bit).
-use crate::math::sigmoid;
+use crate::math::{ln, sigmoid};
 use serde::{Deserialize, Serialize};
 
 /// The trend component.
@@ -51,7 +49,7 @@ pub struct EtsFit {
 }
 
 fn logit(p: f64) -> f64 {
-    crate::math::ln(p / (1.0 - p))
+    ln(p / (1.0 - p))
 }
 
 struct Model<'a> {
