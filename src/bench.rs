@@ -198,18 +198,7 @@ pub fn classification_metrics(
             p[r * k + c] = proba.get(r * k0 + c).copied().unwrap_or(0.0);
         }
     }
-    let pred: Vec<u32> = p
-        .chunks_exact(k.max(1))
-        .map(|row| {
-            let mut best = 0;
-            for (i, v) in row.iter().enumerate() {
-                if *v > row[best] {
-                    best = i;
-                }
-            }
-            best as u32
-        })
-        .collect();
+    let pred: Vec<u32> = crate::math::argmax_rows(&p, k);
     let class_auc = |c: usize| {
         let positive: Vec<bool> = truth.iter().map(|&t| t as usize == c).collect();
         let scores: Vec<f64> = p.chunks_exact(k).map(|row| row[c]).collect();

@@ -359,7 +359,8 @@ pub fn model_info(model: &[u8]) -> Result<JsValue, JsError> {
 }
 
 /// Predicts every row of a data file with a saved model (see `Predictions` in
-/// `www/protocol.js`). `options` is `{ sheet }` or undefined.
+/// `www/protocol.js`), with `csv`: the file `automl predict` writes. `options` is `{ sheet }`
+/// or undefined.
 #[wasm_bindgen]
 pub fn predict(
     model: &[u8],
@@ -369,7 +370,28 @@ pub fn predict(
 ) -> Result<JsValue, JsError> {
     let m = model_of(model)?;
     let table = read(bytes, file_name, &options, None)?;
-    to_js(&m.predict_table(&table).map_err(into_error)?)
+    let predictions = m.predict_table(&table).map_err(into_error)?;
+    let csv = crate::results::predict::predictions_csv(&predictions);
+    to_js(&WithCsv {
+        value: &predictions,
+        csv,
+    })
+}
+
+/// A reply with the CSV file the command line writes for it (`csv`), so that the page's
+/// download is the command line's file, byte for byte.
+#[derive(Serialize)]
+struct WithCsv<'a, T: Serialize> {
+    #[serde(flatten)]
+    value: &'a T,
+    csv: String,
+}
+
+/// The catalogue the page reads at start-up (see `Catalogue` in `www/protocol.js`): default
+/// settings, limits, column kinds, tasks, metrics with their direction, model families.
+#[wasm_bindgen]
+pub fn describe() -> Result<JsValue, JsError> {
+    to_js(&crate::results::describe::describe())
 }
 
 fn rows_of(rows: JsValue) -> Result<Vec<BTreeMap<String, String>>, JsError> {
@@ -701,6 +723,7 @@ struct ForecastRunSettings {
     id: Option<String>,
     horizon: Option<usize>,
     time_budget_s: Option<f64>,
+    max_trials: Option<usize>,
     seed: Option<u64>,
 }
 
@@ -728,7 +751,8 @@ pub fn forecast_info(bytes: &[u8], file_name: &str, settings: JsValue) -> Result
     to_js(&crate::forecast::series_info(&table, &s.series()).map_err(into_error)?)
 }
 
-/// Forecasts a series (`ForecastResult` in `www/protocol.js`); `on_progress` gets
+/// Forecasts a series (`ForecastResult` in `www/protocol.js`, with `csv`: the file
+/// `automl fit --date ... --out` writes); `on_progress` gets
 /// `{ kind: "forecastTrial", row: ForecastRow }` as each model's backtests finish.
 #[wasm_bindgen]
 pub fn forecast(
@@ -740,12 +764,18 @@ pub fn forecast(
     let table = read(bytes, file_name, &settings, None)?;
     let s = ForecastRunSettings::parse(settings)?;
     let defaults = crate::forecast::ForecastSettings::default();
+    // as on the command line: a trial budget without a time budget has no time limit
+    let time_budget_s = match (s.time_budget_s, s.max_trials) {
+        (None, Some(_)) => None,
+        (t, _) => t.or(defaults.time_budget_s),
+    };
     let settings = crate::forecast::ForecastSettings {
         target: s.target.clone(),
         date: s.date.clone(),
         id: s.id.clone(),
         horizon: s.horizon,
-        time_budget_s: s.time_budget_s.or(defaults.time_budget_s),
+        time_budget_s,
+        max_trials: s.max_trials,
         seed: s.seed.unwrap_or(defaults.seed),
         ..defaults
     };
@@ -759,7 +789,11 @@ pub fn forecast(
     };
     let result = crate::forecast::run_forecast(&table, &settings, &DateClock, &mut observer)
         .map_err(into_error)?;
-    to_js(&result)
+    let csv = crate::forecast::forecast_csv(&result);
+    to_js(&WithCsv {
+        value: &result,
+        csv,
+    })
 }
 
 /// Fault injection for tests (cargo feature `test-hooks`, the page's test build only): panics,

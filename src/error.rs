@@ -338,7 +338,12 @@ mod tests {
             AutoMlError::NoFeatures { target: "y".into() },
             AutoMlError::BadSetting {
                 name: "folds".into(),
-                reason: message!("setting.folds", folds = 11usize),
+                reason: message!(
+                    "setting.folds",
+                    folds = 11usize,
+                    min = 2usize,
+                    max = 10usize
+                ),
             },
             AutoMlError::Model {
                 family: "svm".into(),

@@ -1,9 +1,13 @@
-//! The portable maths every part of the engine shares, one copy each: `exp`, `ln` and `cos`
-//! written with plain IEEE arithmetic, so that a fit gives bit-identical models natively and
-//! in wasm32 (where `f64::exp` and `f64::ln` come from a different libm than glibc's), the
-//! sigmoid and softmax built on them, and the argmax that turns probabilities into classes.
-//! `ln` is the classic fdlibm algorithm (as in musl); `exp` is table-driven (64 powers of
-//! 2^(1/64) and a degree-5 polynomial), with no division. Both are within one ulp.
+//! The portable maths every part of the engine shares, one copy each: `exp`, `ln`, `ln_1p`,
+//! `cos` and `sin` written with plain IEEE arithmetic, so that a fit gives bit-identical models
+//! natively and in wasm32 (where `f64::exp` and `f64::ln` come from a different libm than
+//! glibc's), the sigmoid and softmax built on them, and the argmax that turns probabilities
+//! into classes. Models, the search and the forecasts call these, not the standard library's
+//! (`sqrt`, `floor`, `round` and `%` are exact in IEEE arithmetic and need no copy; `log2` of
+//! a whole number, for the forests' `max_features` and the static cost estimates, is left to
+//! it). `ln` and `ln_1p` are the classic fdlibm algorithms (as in musl); `exp` is table-driven
+//! (64 powers of 2^(1/64) and a degree-5 polynomial), with no division. All three are within
+//! one ulp.
 
 const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
@@ -152,6 +156,73 @@ pub fn ln(x: f64) -> f64 {
     s * (hfsq + r) + dk * LN2_LO - hfsq + f + dk * LN2_HI
 }
 
+/// `ln(1 + x)`, accurate for small `x` too (where `ln(1.0 + x)` loses the digits of `x` that
+/// `1 + x` rounds away), within one ulp. `ln_1p(-1)` is `-inf`, below -1 and NaN give NaN.
+/// fdlibm's `log1p` (as in musl): `1 + x` is reduced to `2^k (1 + f)` with `f` in
+/// `[sqrt(2)/2 - 1, sqrt(2) - 1]` and a correction for the rounding of `1 + x`, then the same
+/// polynomial as [`ln`]. Identical on every platform.
+pub fn ln_1p(x: f64) -> f64 {
+    const LG1: f64 = f64::from_bits(0x3FE5_5555_5555_5593);
+    const LG2: f64 = f64::from_bits(0x3FD9_9999_9997_FA04);
+    const LG3: f64 = f64::from_bits(0x3FD2_4924_9422_9359);
+    const LG4: f64 = f64::from_bits(0x3FCC_71C5_1D8E_78AF);
+    const LG5: f64 = f64::from_bits(0x3FC7_4664_96CB_03DE);
+    const LG6: f64 = f64::from_bits(0x3FC3_9A09_D078_C69F);
+    const LG7: f64 = f64::from_bits(0x3FC2_F112_DF3E_5244);
+    if x.is_nan() || x < -1.0 {
+        return f64::NAN;
+    }
+    if x == -1.0 {
+        return f64::NEG_INFINITY;
+    }
+    if x.is_infinite() {
+        return x;
+    }
+    let hx = (x.to_bits() >> 32) as u32;
+    let (k, c, f) = if hx < 0x3fda_827a || hx >> 31 != 0 {
+        // -1 < x < sqrt(2) - 1
+        if hx << 1 < 0x3ca0_0000 << 1 {
+            // |x| < 2^-53: ln(1 + x) rounds to x
+            return x;
+        }
+        if hx <= 0xbfd2_bec4 {
+            // sqrt(2)/2 <= 1 + x < sqrt(2): no reduction, no correction
+            (0, 0.0, x)
+        } else {
+            reduce_1p(x)
+        }
+    } else {
+        reduce_1p(x)
+    };
+    let hfsq = 0.5 * f * f;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2 + w * (LG4 + w * LG6));
+    let t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+    let r = t2 + t1;
+    let dk = f64::from(k);
+    s * (hfsq + r) + (dk * LN2_LO + c) - hfsq + f + dk * LN2_HI
+}
+
+/// For [`ln_1p`]: `1 + x = 2^k (1 + f) (1 + c / (1 + x))` with `1 + f` in
+/// `[sqrt(2)/2, sqrt(2)]`; `c` is the rounding error of `1 + x` (0 once it cannot matter).
+fn reduce_1p(x: f64) -> (i32, f64, f64) {
+    let u = 1.0 + x;
+    let mut hu = (u.to_bits() >> 32) as u32;
+    hu = hu.wrapping_add(0x3ff0_0000 - 0x3fe6_a09e);
+    let k = (hu >> 20) as i32 - 0x3ff;
+    let c = if k < 54 {
+        let c = if k >= 2 { 1.0 - (u - x) } else { x - (u - 1.0) };
+        c / u
+    } else {
+        0.0
+    };
+    hu = (hu & 0x000f_ffff) + 0x3fe6_a09e;
+    let m = f64::from_bits((u64::from(hu) << 32) | (u.to_bits() & 0xffff_ffff));
+    (k, c, m - 1.0)
+}
+
 /// Cosine, within a few ulps of the platform's for arguments up to about 1e6 (checked in the
 /// tests), and identical on every platform: only IEEE additions, multiplications and `%`
 /// (an exact remainder), no library call. Larger arguments are first reduced modulo the
@@ -159,11 +230,45 @@ pub fn ln(x: f64) -> f64 {
 /// deterministic rather than accurate. Used by the SVM's random Fourier features, so a model
 /// file predicts bit for bit the same in wasm and natively.
 pub fn cos(x: f64) -> f64 {
+    if !x.is_finite() {
+        return f64::NAN;
+    }
+    let (n, r) = reduce_pio2(x);
+    match n {
+        0 => cos_kernel(r),
+        1 => -sin_kernel(r),
+        2 => -cos_kernel(r),
+        _ => sin_kernel(r),
+    }
+}
+
+/// Sine, with the argument reduction, accuracy and portability of [`cos`]. Used by the SVM's
+/// Box–Muller draws and the forecasts' Fourier terms.
+pub fn sin(x: f64) -> f64 {
+    if !x.is_finite() {
+        return f64::NAN;
+    }
+    if x.abs() < f64::from_bits(0x3e50_0000_0000_0000) {
+        // |x| < 2^-26: sin x rounds to x (and -0 stays -0)
+        return x;
+    }
+    let (n, r) = reduce_pio2(x);
+    match n {
+        0 => sin_kernel(r),
+        1 => cos_kernel(r),
+        2 => -sin_kernel(r),
+        _ => -cos_kernel(r),
+    }
+}
+
+/// `x = n pi/2 + r` with `|r| <= pi/4` (about), for [`cos`] and [`sin`]: `n` modulo 4 and `r`.
+fn reduce_pio2(x: f64) -> (i64, f64) {
     const PIO2_1: f64 = f64::from_bits(0x3FF9_21FB_5440_0000); // first 33 bits of pi/2
     const PIO2_2: f64 = f64::from_bits(0x3DD0_B461_1A60_0000); // next 33 bits
     const PIO2_3: f64 = f64::from_bits(0x3BA3_198A_2E03_7073); // the rest
-    if !x.is_finite() {
-        return f64::NAN;
+    if x.abs() < std::f64::consts::FRAC_PI_4 {
+        // no reduction (the same r as below, and the sign of -0 kept)
+        return (0, x);
     }
     let x = if x.abs() > 1e6 {
         x % (2.0 * std::f64::consts::PI)
@@ -172,12 +277,7 @@ pub fn cos(x: f64) -> f64 {
     };
     let n = (x * std::f64::consts::FRAC_2_PI).round();
     let r = ((x - n * PIO2_1) - n * PIO2_2) - n * PIO2_3;
-    match (n as i64).rem_euclid(4) {
-        0 => cos_kernel(r),
-        1 => -sin_kernel(r),
-        2 => -cos_kernel(r),
-        _ => sin_kernel(r),
-    }
+    ((n as i64).rem_euclid(4), r)
 }
 
 /// `cos(r)` for `|r| <= pi/4` (fdlibm's polynomial).
@@ -276,6 +376,9 @@ mod tests {
                 _ => (rng.next_f64() - 0.5) * 2e6,
             };
             let (ours, std) = (cos(x), x.cos());
+            if x.abs() <= 2000.0 && std.abs() >= 1e-3 {
+                assert!(ulps(ours, std) <= 2, "cos({x}) = {ours} vs {std}");
+            }
             assert!(
                 (ours - std).abs() <= 4.0 * f64::EPSILON,
                 "cos({x}) = {ours} vs {std}"
@@ -329,6 +432,100 @@ mod tests {
         assert_eq!(ln(0.0), f64::NEG_INFINITY);
         assert!(ln(-1.0).is_nan());
         assert_eq!(ln(5e-324), (5e-324f64).ln());
+    }
+
+    #[test]
+    fn sin_matches_std_within_a_few_ulps() {
+        let mut rng = Rng::new(10);
+        for i in 0..200_000 {
+            let x = match i % 4 {
+                0 => (rng.next_f64() - 0.5) * std::f64::consts::FRAC_PI_2,
+                1 => (rng.next_f64() - 0.5) * 20.0,
+                2 => (rng.next_f64() - 0.5) * 2000.0,
+                _ => (rng.next_f64() - 0.5) * 2e6,
+            };
+            let (ours, std) = (sin(x), x.sin());
+            if x.abs() <= std::f64::consts::FRAC_PI_4 {
+                // no reduction: the kernel alone
+                assert!(ulps(ours, std) <= 1, "sin({x}) = {ours} vs {std}");
+            } else if x.abs() <= 2000.0 && std.abs() >= 1e-3 {
+                assert!(ulps(ours, std) <= 2, "sin({x}) = {ours} vs {std}");
+            }
+            assert!(
+                (ours - std).abs() <= 4.0 * f64::EPSILON,
+                "sin({x}) = {ours} vs {std}"
+            );
+        }
+        // Box–Muller's angles and the Fourier terms' phases: 2π u for u in [0, 1)
+        for i in 0..10_000 {
+            let x = std::f64::consts::TAU * (i as f64 / 10_000.0);
+            assert!((sin(x) - x.sin()).abs() <= 2.0 * f64::EPSILON, "sin({x})");
+            assert!((cos(x) - x.cos()).abs() <= 2.0 * f64::EPSILON, "cos({x})");
+        }
+        assert_eq!(sin(0.0), 0.0);
+        assert_eq!(sin(-0.0).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(sin(1e-300), 1e-300);
+        assert!(sin(f64::NAN).is_nan() && sin(f64::NEG_INFINITY).is_nan());
+        assert!(sin(1e300).abs() <= 1.0);
+    }
+
+    #[test]
+    fn ln_1p_matches_std_within_one_ulp() {
+        let mut rng = Rng::new(7);
+        for i in 0..400_000 {
+            let u = rng.next_f64();
+            let x = match i % 5 {
+                // log-uniform over (2^-60, 2^60), either sign where defined
+                0 => exp((u - 0.5) * 83.0),
+                1 => -exp((u - 0.5) * 83.0).min(1.0 - f64::EPSILON),
+                // around zero, the branch without reduction, and near -1
+                2 => (u - 0.5) * 1.5,
+                3 => -1.0 + u * 1e-6 + 1e-300,
+                _ => exp((u - 0.5) * 1400.0),
+            };
+            assert!(
+                ulps(ln_1p(x), x.ln_1p()) <= 1,
+                "ln_1p({x}) = {} vs {}",
+                ln_1p(x),
+                x.ln_1p()
+            );
+        }
+        assert_eq!(ln_1p(0.0), 0.0);
+        assert_eq!(ln_1p(1e-20), 1e-20);
+        assert_eq!(ln_1p(-1.0), f64::NEG_INFINITY);
+        assert_eq!(ln_1p(f64::INFINITY), f64::INFINITY);
+        assert!(ln_1p(-1.5).is_nan() && ln_1p(f64::NAN).is_nan());
+        assert_eq!(ln_1p(f64::MAX), f64::MAX.ln_1p());
+        // where ln(1 + x) loses x's digits
+        let x = 1e-10;
+        assert!(ulps(ln_1p(x), x - x * x / 2.0) <= 1);
+        assert!(ulps(ln(1.0 + x), x - x * x / 2.0) > 1000);
+    }
+
+    #[test]
+    fn sigmoid_and_softmax_are_stable_at_the_extremes() {
+        assert_eq!(sigmoid(800.0), 1.0);
+        assert!(sigmoid(-800.0) > 0.0 && sigmoid(-800.0) < 1e-300);
+        for i in -400..=400 {
+            let x = i as f64 / 10.0;
+            let s = sigmoid(x);
+            assert!((s + sigmoid(-x) - 1.0).abs() <= 2.0 * f64::EPSILON, "{x}");
+            let exact = 1.0 / (1.0 + (-x).exp());
+            assert!(ulps(s, exact) <= 2, "sigmoid({x}) = {s} vs {exact}");
+        }
+        let mut s = [2.0, 1.0, 0.0];
+        softmax_in_place(&mut s);
+        let z = 1.0 + (-1.0f64).exp() + (-2.0f64).exp();
+        for (p, e) in s
+            .iter()
+            .zip([1.0 / z, (-1.0f64).exp() / z, (-2.0f64).exp() / z])
+        {
+            assert!(ulps(*p, e) <= 3, "{p} vs {e}");
+        }
+        assert_eq!(argmax(&s), 0);
+        assert_eq!(argmax(&[1.0, 3.0, 3.0]), 1);
+        assert_eq!(argmax(&[]), 0);
+        assert_eq!(argmax_rows(&[0.2, 0.8, 0.5, 0.5, 0.9, 0.1], 2), [1, 0, 0]);
     }
 
     #[test]

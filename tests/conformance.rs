@@ -474,9 +474,8 @@ fn models_of_the_earlier_version_load_predict_and_refit_bit_for_bit() {
         let expected: Vec<String> =
             serde_json::from_value(case["prediction_bits"].clone()).unwrap();
         assert_eq!(bits, expected, "{spec_json}");
-        // and fitting the spec again gives the same model: to the bit natively; in wasm, the
-        // fits that use the standard library's exp / ln (logistic regression, naive Bayes, the
-        // SVM) differ in the last bits, so there the refit predicts the same within 1e-9
+        // and fitting the spec again gives the same model, to the bit, natively and in wasm
+        // (every fit goes through the portable maths)
         let y = if classification {
             TargetRef::Classes {
                 y: &classes,
@@ -486,28 +485,11 @@ fn models_of_the_earlier_version_load_predict_and_refit_bit_for_bit() {
             TargetRef::Values(&values)
         };
         let refit = spec.fit(&x, y, 17).unwrap();
-        if cfg!(target_arch = "wasm32") {
-            let again = if classification {
-                refit.predict_proba(&x).unwrap().unwrap().data
-            } else {
-                let Prediction::Values(v) = refit.predict(&x).unwrap() else {
-                    panic!("{spec_json} predicted classes")
-                };
-                v
-            };
-            for (a, b) in again.iter().zip(&predicted) {
-                assert!(
-                    (a - b).abs() <= 1e-9 * b.abs().max(1.0),
-                    "{spec_json}: {a} vs {b}"
-                );
-            }
-        } else {
-            assert_eq!(
-                serde_json::to_string(&refit).unwrap(),
-                model_json,
-                "{spec_json}"
-            );
-        }
+        assert_eq!(
+            serde_json::to_string(&refit).unwrap(),
+            model_json,
+            "{spec_json}"
+        );
         covered.push((spec.family_name(), classification));
     }
     for classification in [true, false] {
@@ -518,4 +500,89 @@ fn models_of_the_earlier_version_load_predict_and_refit_bit_for_bit() {
             );
         }
     }
+}
+
+/// FNV-1a over the bit patterns of `values`.
+fn fnv1a(values: &[f64]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for v in values {
+        for b in v.to_bits().to_le_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// What every family's fit predicts on the test rows, as hashes of the bits (probabilities on
+/// iris with the default and low-cost settings, values on diabetes); the same table must hold
+/// natively and in wasm: fits and predictions go through the portable maths only.
+const FIT_BITS: &[(&str, u64)] = &[
+    ("constant default", 0xd4a72d6fc409d725),
+    ("constant low cost", 0xd4a72d6fc409d725),
+    ("logistic_regression default", 0x72147a267e28bb14),
+    ("logistic_regression low cost", 0x72147a267e28bb14),
+    ("gaussian_nb default", 0xc6434d099a329892),
+    ("gaussian_nb low cost", 0xc6434d099a329892),
+    ("categorical_nb default", 0x63433f01be81dfca),
+    ("categorical_nb low cost", 0x992905d88a90ae08),
+    ("knn default", 0xf8c2fd61e9f5e0b9),
+    ("knn low cost", 0xf8c2fd61e9f5e0b9),
+    ("svm default", 0xc15389a0ec9ce45f),
+    ("svm low cost", 0xfb0400e4c59cb26e),
+    ("decision_tree default", 0x87355184a5ef1685),
+    ("decision_tree low cost", 0xc0d8b5348a891304),
+    ("random_forest default", 0x15d34ee7b7e5a0df),
+    ("random_forest low cost", 0xdcd875814e6369cb),
+    ("extra_trees default", 0x573759bd8a1c0556),
+    ("extra_trees low cost", 0x22ad19cd160d95a4),
+    ("gradient_boosting default", 0x7eb622342937d6d9),
+    ("gradient_boosting low cost", 0x3ffce7103fcae7c4),
+    ("constant regression", 0x2ce2add72a8c392b),
+    ("linear_regression regression", 0x4614fcc69a8113d2),
+    ("ridge regression", 0x6df65a1cddf44fe8),
+    ("lasso regression", 0x6055b407dcf3df15),
+    ("elastic_net regression", 0xeeea6ad22e51e2d1),
+    ("knn regression", 0x82f73a0b371f3e7e),
+    ("svm regression", 0x2d7a79269d9ed719),
+    ("decision_tree regression", 0x5be7a05c14145a12),
+    ("random_forest regression", 0x398f3233eeb476f4),
+    ("extra_trees regression", 0x4b90f52c99357a3c),
+    ("gradient_boosting regression", 0x045e0a21dc35b111),
+];
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn fits_give_the_same_bits_natively_and_in_wasm() {
+    let mut got: Vec<(String, u64)> = Vec::new();
+    let s = split(IRIS, "iris.csv", "target", Task::Classification);
+    for family in Family::for_task(true) {
+        for (kind, spec) in [
+            ("default", ModelSpec::default_for(family, true).unwrap()),
+            ("low cost", ModelSpec::low_cost(family, true).unwrap()),
+        ] {
+            let p = fit_classifier(&spec, &s, 1)
+                .predict_proba(&s.x_test)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{family:?} gives no probabilities"));
+            got.push((format!("{} {kind}", family.name()), fnv1a(&p.data)));
+        }
+    }
+    let s = split(DIABETES, "diabetes.csv", "target", Task::Regression);
+    let y_train = values(&s.target, &s.train);
+    for family in Family::for_task(false) {
+        let m = ModelSpec::default_for(family, false)
+            .unwrap()
+            .fit(&s.x_train, TargetRef::Values(&y_train), 3)
+            .unwrap();
+        let Prediction::Values(pred) = m.predict(&s.x_test).unwrap() else {
+            panic!("{family:?} predicted classes")
+        };
+        got.push((format!("{} regression", family.name()), fnv1a(&pred)));
+    }
+    let want: Vec<(String, u64)> = FIT_BITS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    let table: String = got
+        .iter()
+        .map(|(k, v)| format!("    (\"{k}\", 0x{v:016x}),\n"))
+        .collect();
+    assert_eq!(got, want, "the fits' bits changed; FIT_BITS now:\n{table}");
 }

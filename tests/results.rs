@@ -97,6 +97,65 @@ fn out_of_fold_covers_every_row_once_per_repeat() {
     assert_eq!(d.out_of_fold.rows, (0..150).collect::<Vec<_>>());
     assert_eq!(d.out_of_fold.actual[0], "setosa");
     assert_eq!(d.out_of_fold.probabilities.as_ref().unwrap().len(), 150);
+    // what the page draws: the matrix of those predictions, three classes, no sweep
+    let c = d.classification.as_ref().expect("a classification view");
+    assert!(d.regression.is_none());
+    assert!(c.binary.is_none());
+    assert_eq!(c.report.total, 150);
+    let right = (0..150)
+        .filter(|&i| d.out_of_fold.actual[i] == d.out_of_fold.predicted[i])
+        .count();
+    assert_eq!(c.report.accuracy, right as f64 / 150.0);
+    // the first repeat's splits are the first five: its accuracy is their rows' share right
+    let diagonal: usize = (0..3).map(|k| c.report.matrix[k][k]).sum();
+    assert_eq!(diagonal, right);
+    assert_eq!(
+        c.report
+            .classes
+            .iter()
+            .map(|r| r.support)
+            .collect::<Vec<_>>(),
+        [50, 50, 50]
+    );
+}
+
+#[test]
+fn a_binary_run_sends_one_sweep_for_the_curves_and_the_slider() {
+    let t = table("titanic.csv");
+    let s = trials("Survived", 4, false);
+    let out = search(&t, &s);
+    let d = diagnose(&t, &s, &out, &SystemClock::new(), &mut |_: &Progress| {
+        Control::Continue
+    })
+    .unwrap();
+    let c = d.classification.expect("a classification view");
+    let b = c.binary.expect("two classes: a sweep");
+    assert_eq!((b.negative.as_str(), b.positive.as_str()), ("0", "1"));
+    assert_eq!(b.negatives + b.positives, 891);
+    // the area is the ROC AUC metric's on the same out-of-fold probabilities
+    let probs = d.out_of_fold.probabilities.as_ref().unwrap();
+    let truth: Vec<u32> = d
+        .out_of_fold
+        .actual
+        .iter()
+        .map(|a| u32::from(a == "1"))
+        .collect();
+    let flat: Vec<f64> = probs.iter().flatten().copied().collect();
+    assert_eq!(b.roc_auc, Some(automl::metrics::roc_auc(&truth, &flat, 2)));
+    assert!(b.roc_auc.unwrap() > 0.75, "{:?}", b.roc_auc);
+    // from nothing called positive to everything, and the model's own decisions among them
+    assert_eq!(b.points[0].threshold, None);
+    let last = b.points.last().unwrap();
+    assert_eq!(
+        (last.tp, last.fp, last.fpr, last.tpr),
+        (b.positives, b.negatives, 1.0, 1.0)
+    );
+    assert_eq!(b.points[b.default_point].report, c.report);
+    for p in &b.points {
+        assert_eq!(p.report.matrix, [[p.tn, p.fp], [p.fn_, p.tp]]);
+        assert_eq!(p.report.total, 891);
+    }
+    assert!(b.calibration.iter().map(|c| c.count).sum::<usize>() == 891);
 }
 
 #[test]
@@ -116,6 +175,28 @@ fn diagnostics_find_the_informative_columns() {
     // 600 rows: plain 5-fold, every row once
     assert_eq!(d.out_of_fold.rows.len(), 600);
     assert!(d.out_of_fold.probabilities.is_none());
+    // what the page draws: every row, R² by the metric's own function, every residual binned
+    let r = d.regression.as_ref().expect("a regression view");
+    assert!(d.classification.is_none());
+    let actual: Vec<f64> = d
+        .out_of_fold
+        .actual
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let predicted: Vec<f64> = d
+        .out_of_fold
+        .predicted
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!((r.rows, r.points.len()), (600, 600));
+    assert_eq!(r.r2, automl::metrics::r2(&actual, &predicted));
+    assert!(r.r2 > 0.9, "{}", r.r2);
+    assert_eq!(
+        r.residual_histogram.iter().map(|b| b.count).sum::<usize>(),
+        600
+    );
     let imp = &d.importance;
     assert_eq!(imp.repeats, 5);
     assert_eq!(imp.features.len(), 3);
@@ -358,4 +439,46 @@ fn sampling_shapley_adds_up_and_is_seeded() {
     };
     assert!(size("petal length (cm)") > size("sepal width (cm)"));
     assert_eq!(explain_row(&model, &row).unwrap(), e);
+}
+
+/// The result fixtures the browser tests inject (tests/browser/fixtures/) carry the views the
+/// core computes from their out-of-fold predictions, so the page draws the core's numbers.
+/// After a change to those views, regenerate them with
+/// `UPDATE_FIXTURES=1 cargo test --profile test-release --test results browser_fixtures`.
+#[test]
+fn browser_fixtures_hold_the_cores_views_of_their_predictions() {
+    use automl::results::curves::summarize;
+    use automl::results::diagnostics::OutOfFoldView;
+    use serde_json::Value;
+    let update = std::env::var_os("UPDATE_FIXTURES").is_some();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/fixtures");
+    for name in ["results-binary", "results-multiclass", "results-regression"] {
+        let path = dir.join(format!("{name}.json"));
+        let mut fixture: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let task = serde_json::from_value(fixture["task"].clone()).unwrap();
+        let classes: Vec<String> = serde_json::from_value(fixture["classes"].clone()).unwrap();
+        let oof: OutOfFoldView =
+            serde_json::from_value(fixture["diagnostics"]["outOfFold"].clone()).unwrap();
+        let (c, r) = summarize(task, &classes, &oof, 7);
+        let diagnostics = &mut fixture["diagnostics"];
+        let views = [
+            ("classification", serde_json::to_value(c).unwrap()),
+            ("regression", serde_json::to_value(r).unwrap()),
+        ];
+        for (key, view) in views {
+            if update {
+                diagnostics[key] = view;
+            } else {
+                assert_eq!(
+                    diagnostics[key], view,
+                    "{name}: {key} is not what the core computes; regenerate the fixtures with UPDATE_FIXTURES=1"
+                );
+            }
+        }
+        if update {
+            let text = serde_json::to_string_pretty(&fixture).unwrap();
+            std::fs::write(&path, format!("{text}\n")).unwrap();
+        }
+    }
 }

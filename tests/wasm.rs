@@ -3,8 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use automl::bindings::{
-    check_target, explain_row, inspect, model_info, predict, predict_rows, run_search,
-    take_model_file, version, LeadSession, SplitJobs,
+    check_target, describe, explain_row, forecast, inspect, model_info, predict, predict_rows,
+    run_search, take_model_file, version, LeadSession, SplitJobs,
 };
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
@@ -18,6 +18,7 @@ const DIABETES: &[u8] = include_bytes!("data/diabetes.csv");
 const WORKBOOK: &[u8] = include_bytes!("data/two_sheets.xlsx");
 const IRIS_MODEL: &[u8] = include_bytes!("data/model/iris.automl");
 const IRIS_PREDICTIONS: &str = include_str!("data/model/iris_predictions.csv");
+const AIRLINE: &[u8] = include_bytes!("../www/samples/airline_passengers.csv");
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap()
@@ -155,6 +156,18 @@ fn same_seed_and_trial_budget_give_the_same_leaderboard() {
         let r = run_search(DIABETES, "diabetes.csv", s, &noop())
             .map_err(error_message)
             .unwrap();
+        // what the page draws comes with the result: every row's residual binned, R² and all
+        let d = get(&r, "diagnostics");
+        assert!(get(&d, "classification").is_null());
+        let reg = get(&d, "regression");
+        assert_eq!(num(&reg, "rows"), 442.0);
+        assert_eq!(Array::from(&get(&reg, "points")).length(), 442);
+        let binned: f64 = Array::from(&get(&reg, "residualHistogram"))
+            .iter()
+            .map(|b| num(&b, "count"))
+            .sum();
+        assert_eq!(binned, 442.0);
+        assert!(num(&reg, "r2") > 0.2 && num(&reg, "rmse") > 0.0 && num(&reg, "mae") > 0.0);
         let board: Array = get(&r, "leaderboard").dyn_into().unwrap();
         board
             .iter()
@@ -334,6 +347,8 @@ fn a_native_model_file_predicts_bit_for_bit_in_wasm() {
         .collect();
     assert_eq!(wasm.len(), 150);
     assert_eq!(wasm, native);
+    // and the CSV the page downloads is the file the command line wrote, byte for byte
+    assert_eq!(get(&p, "csv").as_string().unwrap(), IRIS_PREDICTIONS);
     let first: Array = get(&p, "rows").dyn_into().unwrap();
     assert_eq!(
         get(&first.get(0), "prediction").as_string().unwrap(),
@@ -375,6 +390,25 @@ fn the_run_gives_a_model_file_and_diagnostics_that_round_trip() {
     assert_eq!(Array::from(&get(&oof, "rows")).length(), 150);
     let features: Array = get(&get(&d, "importance"), "features").dyn_into().unwrap();
     assert_eq!(features.length(), 4);
+    // the confusion matrix and the per-class table come from the engine: three classes, no sweep
+    let c = get(&d, "classification");
+    assert!(get(&d, "regression").is_null());
+    assert!(get(&c, "binary").is_null());
+    let report = get(&c, "report");
+    assert_eq!(num(&report, "total"), 150.0);
+    let matrix = Array::from(&get(&report, "matrix"));
+    let (mut total, mut diagonal) = (0.0, 0.0);
+    for (r, row) in matrix.iter().enumerate() {
+        for (k, v) in Array::from(&row).iter().enumerate() {
+            total += v.as_f64().unwrap();
+            if r == k {
+                diagonal += v.as_f64().unwrap();
+            }
+        }
+    }
+    assert_eq!((total, diagonal / 150.0), (150.0, num(&report, "accuracy")));
+    assert!(num(&report, "accuracy") > 0.9);
+    assert_eq!(Array::from(&get(&report, "classes")).length(), 3);
     let model = take_model_file();
     assert!(model.starts_with(b"AUTOML-MODEL 1\n"));
     assert!(take_model_file().is_empty(), "handed over once");
@@ -525,4 +559,53 @@ fn a_lead_and_a_pool_worker_give_run_searchs_leaderboard() {
         msg.contains("split 0 was not prepared by this worker"),
         "{msg}"
     );
+}
+
+#[wasm_bindgen_test]
+fn describe_gives_the_cores_defaults_limits_and_names() {
+    let c = describe().map_err(error_message).unwrap();
+    let search = get(&get(&c, "defaults"), "search");
+    assert_eq!(
+        (
+            num(&search, "timeBudgetS"),
+            num(&search, "seed"),
+            num(&search, "folds")
+        ),
+        (10.0, 42.0, 5.0)
+    );
+    let limits = get(&c, "limits");
+    assert_eq!(
+        num(&limits, "fileBytes"),
+        automl::data::MAX_FILE_BYTES as f64
+    );
+    assert_eq!(num(&get(&limits, "folds"), "max"), 10.0);
+    let metrics = Array::from(&get(&c, "metrics"));
+    let mae = metrics
+        .iter()
+        .find(|m| get(m, "name").as_string().as_deref() == Some("mae"))
+        .unwrap();
+    assert_eq!(get(&mae, "higherIsBetter").as_bool(), Some(false));
+    assert_eq!(Array::from(&get(&c, "kinds")).length(), 7);
+}
+
+#[wasm_bindgen_test]
+fn a_forecast_comes_with_the_command_lines_csv() {
+    let s = settings(&[
+        ("target", "passengers".into()),
+        ("date", "month".into()),
+        ("horizon", 6.into()),
+        ("maxTrials", 3.into()),
+    ]);
+    let r = forecast(AIRLINE, "airline_passengers.csv", s, &noop())
+        .map_err(error_message)
+        .unwrap();
+    let csv = get(&r, "csv").as_string().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "month,forecast,lo80,hi80,lo95,hi95");
+    assert_eq!(lines.len(), 7, "{csv}");
+    // each number as Rust writes it, so it reads back to the same bits
+    let first = Array::from(&get(&r, "forecast")).get(0);
+    let value: f64 = lines[1].split(',').nth(1).unwrap().parse().unwrap();
+    assert_eq!(value.to_bits(), num(&first, "value").to_bits());
+    assert!(lines[1].starts_with(&get(&first, "time").as_string().unwrap()));
 }

@@ -1,11 +1,13 @@
 // The controller: keeps the loaded data and the run state, turns view events into bridge
 // requests and bridge replies into view updates. It never touches the DOM itself. The page's
-// entry, main.js, creates it.
-import { DEFAULT_SETTINGS, ERROR_NAMES, MAX_FILE_BYTES } from "./protocol.js";
-import { USED_KINDS, formatBytes } from "./view.js";
+// entry, main.js, creates it. What the engine decides (default settings, limits, tasks,
+// metrics and their direction) it reads from the engine's catalogue at start-up.
+import { ERROR_NAMES } from "./protocol.js";
+import { formatBytes, kindUsed } from "./view.js";
 import { pageError, t } from "./i18n.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 /**
+ * @typedef {import("./protocol.js").Catalogue} Catalogue
  * @typedef {import("./protocol.js").ErrorInfo} ErrorInfo
  * @typedef {import("./protocol.js").Inspection} Inspection
  * @typedef {import("./protocol.js").Kind} Kind
@@ -14,6 +16,7 @@ import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
  * @typedef {import("./protocol.js").RunResult} RunResult
  * @typedef {import("./protocol.js").RunSettings} RunSettings
  * @typedef {import("./protocol.js").Task} Task
+ * @typedef {import("./protocol.js").TaskInfo} TaskInfo
  * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
  * @typedef {import("./results.js").Results} Results
  * @typedef {import("./view.js").View} View
@@ -40,11 +43,6 @@ import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
  * @typedef {{ kind: Kind, detectedKind: Kind, isTarget: boolean, used: boolean }} ColumnState
  */
 
-const METRIC_FOR_TASK = Object.freeze({ classification: "accuracy", regression: "r2" });
-/** @type {Set<string>} the tasks of a search (a forecast is not one) */
-const TASKS = new Set(["classification", "regression"]);
-const MAX_BUDGET_S = 3600;
-const MAX_SEED = 4294967295;
 /** Rows kept in the leaderboard table; long runs can finish many thousands of trials. */
 const LEADERBOARD_LIMIT = 500;
 /** What a fatal error did to the run, for the status line. */
@@ -55,15 +53,18 @@ const FATAL_STATUS = Object.freeze({
 });
 
 /**
- * A score that can be compared; failed trials (no mean) sort last.
+ * A score that can be compared, larger is better: the row's mean, negated when its metric is
+ * better lower (`higherIsBetter`, from the engine); failed trials (no mean) sort last.
  * @param {LeaderboardRow} row
  */
 function sortKey(row) {
-  return typeof row.mean === "number" && Number.isFinite(row.mean) ? row.mean : -Infinity;
+  if (typeof row.mean !== "number" || !Number.isFinite(row.mean)) return -Infinity;
+  return row.higherIsBetter === false ? -row.mean : row.mean;
 }
 
 /**
- * Insert `row` into `rows` (best first, higher is better) after any equal score; return its index.
+ * Insert `row` into `rows` (best first, by the metric's direction) after any equal score;
+ * return its index.
  * @param {LeaderboardRow[]} rows
  * @param {LeaderboardRow} row
  * @returns {number}
@@ -82,13 +83,14 @@ export function insertSorted(rows, row) {
 }
 
 /**
- * The error for a file over the size limit, before reading it (words from the catalogue).
+ * The error for a file over the size limit, before reading it (its words from the message
+ * catalogue, www/i18n/).
  * @param {string} fileName
  * @param {number} size bytes
- * @param {number} [limit] bytes
+ * @param {number} limit bytes (the engine's, `limits.fileBytes` of its catalogue)
  * @returns {Error}
  */
-export function tooLargeError(fileName, size, limit = MAX_FILE_BYTES) {
+export function tooLargeError(fileName, size, limit) {
   const limitText = formatBytes(limit);
   const sizeText = formatBytes(size);
   return sizeText === limitText
@@ -130,12 +132,15 @@ export class Controller {
     this.liveRows = [];
     /** @type {string | null} */
     this.engineVersion = null;
+    /**
+     * The engine's catalogue: defaults, limits, names; read at start-up (readCatalogue).
+     * @type {Catalogue | null}
+     */
+    this.catalogue = null;
   }
 
   init() {
     const { view, bridge } = this;
-    view.setSettingsDefaults(DEFAULT_SETTINGS);
-    view.setFileLimit(MAX_FILE_BYTES);
     view.bindFileChosen((/** @type {File} */ file) => this.loadFile(file));
     view.bindLoadSample((/** @type {string} */ id) => this.loadSample(id));
     view.bindSheetChange((/** @type {string} */ sheet) => this.chooseSheet(sheet));
@@ -163,6 +168,7 @@ export class Controller {
       const ready = await this.bridge.start();
       this.engineVersion = ready && ready.version;
       this.view.setEngineVersion(this.engineVersion);
+      await this.readCatalogue();
       if (text && !this.running && !this.loading) {
         this.view.showStatus(`Engine ready (version ${this.engineVersion})`, "ready");
       }
@@ -172,6 +178,32 @@ export class Controller {
       if (err && err.name === "Cancelled") return;
       if (!(err && err.fatal)) this.reportError(err);
     }
+  }
+
+  /**
+   * The engine's catalogue, asked once: the settings' defaults and limits, the column kinds,
+   * tasks and metrics the page shows (it keeps no copy of its own).
+   * @returns {Promise<Catalogue>}
+   */
+  async readCatalogue() {
+    if (this.catalogue) return this.catalogue;
+    const catalogue = await this.bridge.describe();
+    if (!this.catalogue) {
+      this.catalogue = catalogue;
+      this.view.setCatalogue(catalogue);
+      this.view.setSettingsDefaults(catalogue.defaults.search);
+      this.view.setFileLimit(catalogue.limits.fileBytes);
+    }
+    return this.catalogue;
+  }
+
+  /**
+   * The engine's description of `task` ("classification" or "regression"), if it is one.
+   * @param {string} task
+   * @returns {TaskInfo | undefined}
+   */
+  taskInfo(task) {
+    return ((this.catalogue && this.catalogue.tasks) || []).find((t) => t.name === task);
   }
 
   /**
@@ -235,19 +267,27 @@ export class Controller {
   }
 
   /**
-   * Load a file the person picked or dropped.
+   * Load a file the person picked or dropped (once the engine's catalogue, which holds the
+   * size limit, is read).
    * @param {File} file
-   * @returns {Promise<void> | undefined}
+   * @returns {Promise<void>}
    */
-  loadFile(file) {
+  async loadFile(file) {
     if (this.running) return undefined;
-    if (file.size > MAX_FILE_BYTES) {
+    let limit;
+    try {
+      limit = (await this.readCatalogue()).limits.fileBytes;
+    } catch (err) {
+      this.reportError(err);
+      return undefined;
+    }
+    if (file.size > limit) {
       // Refused before reading a byte: a file this large would not fit in the page anyway.
       this.loadSeq += 1;
       this.loading = false;
       this.view.hideLoadProgress();
       this.updateButtons();
-      this.view.showError(tooLargeError(file.name, file.size));
+      this.view.showError(tooLargeError(file.name, file.size, limit));
       this.view.showStatus(
         this.data ? `Could not load ${file.name}; still using ${this.describeData()}` : `Could not load ${file.name}`,
         "error",
@@ -286,8 +326,9 @@ export class Controller {
     this.updateButtons();
     try {
       const bytes = await readBytes();
+      const { limits } = await this.readCatalogue();
       if (seq !== this.loadSeq) return;
-      if (bytes.byteLength > MAX_FILE_BYTES) throw tooLargeError(fileName, bytes.byteLength);
+      if (bytes.byteLength > limits.fileBytes) throw tooLargeError(fileName, bytes.byteLength, limits.fileBytes);
       const inspection = await this.bridge.inspect(bytes.slice(0), fileName, options, (event) => {
         if (seq === this.loadSeq && event && event.kind === "parse") {
           this.view.showLoadProgress(fileName, event.fraction);
@@ -366,7 +407,7 @@ export class Controller {
         kind,
         detectedKind: column.kind,
         isTarget,
-        used: isTarget || (USED_KINDS.has(kind) && !this.choices.exclude.has(column.name)),
+        used: isTarget || (kindUsed(kind) && !this.choices.exclude.has(column.name)),
       };
     });
     this.view.setColumnStates(states);
@@ -380,7 +421,7 @@ export class Controller {
     const column = this.columns()[index];
     this.targetIndex = index;
     if (column) this.choices.exclude.delete(column.name);
-    const task = column && TASKS.has(column.suggestedTask) ? column.suggestedTask : "classification";
+    const task = column && this.taskInfo(column.suggestedTask) ? column.suggestedTask : "classification";
     this.view.showTarget(index, task, this.kindOf(index));
     if (this.forecast) this.forecast.targetChosen(index);
     this.showColumnStates();
@@ -390,7 +431,7 @@ export class Controller {
   /** @param {string} task "classification", "regression" or "forecast" */
   chooseTask(task) {
     if (this.forecast && !this.running) this.forecast.taskChosen(task);
-    if (!TASKS.has(task) || this.running) return;
+    if (!this.taskInfo(task) || this.running) return;
     this.view.setTask(task);
     this.requestCheck();
   }
@@ -465,13 +506,15 @@ export class Controller {
         const data = this.data;
         const column = this.columns()[this.targetIndex];
         if (!column) break;
+        // the catalogue came before the data (loadFrom waits for it)
+        const defaults = this.catalogue.defaults.search;
         /** @type {RunSettings} */
         const settings = {
           target: column.name,
           task: this.view.currentTask(),
-          timeBudgetS: DEFAULT_SETTINGS.timeBudgetS,
-          seed: DEFAULT_SETTINGS.seed,
-          folds: DEFAULT_SETTINGS.folds,
+          timeBudgetS: defaults.timeBudgetS,
+          seed: defaults.seed,
+          folds: defaults.folds,
           ...this.choiceSettings(column.name),
         };
         try {
@@ -504,23 +547,32 @@ export class Controller {
   settingsFrom({ targetIndex, task, timeBudget, seed }) {
     const column = this.columns()[targetIndex];
     if (!column) throw pageError("page.choose_target");
-    if (!TASKS.has(task)) throw pageError("page.choose_task");
-    const budget = Number(String(timeBudget).trim());
-    if (String(timeBudget).trim() === "" || !Number.isFinite(budget) || budget < 1 || budget > MAX_BUDGET_S) {
-      throw pageError("page.bad_budget", { max: MAX_BUDGET_S });
-    }
-    const seedNumber = Number(String(seed).trim());
-    if (String(seed).trim() === "" || !Number.isInteger(seedNumber) || seedNumber < 0 || seedNumber > MAX_SEED) {
-      throw pageError("page.bad_seed", { max: MAX_SEED });
-    }
+    if (!this.taskInfo(task)) throw pageError("page.choose_task");
     return {
       target: column.name,
       task: /** @type {Task} */ (task),
-      timeBudgetS: budget,
-      seed: seedNumber,
-      folds: DEFAULT_SETTINGS.folds,
+      ...this.checkBudgetAndSeed({ timeBudget, seed }),
+      folds: this.catalogue.defaults.search.folds,
       ...this.choiceSettings(column.name),
     };
+  }
+
+  /**
+   * The typed time budget and seed within the engine's limits, or a thrown message.
+   * @param {{ timeBudget: string, seed: string }} values as typed
+   * @returns {{ timeBudgetS: number, seed: number }}
+   */
+  checkBudgetAndSeed({ timeBudget, seed }) {
+    const { timeBudgetS, seed: seeds } = this.catalogue.limits;
+    const budget = Number(String(timeBudget).trim());
+    if (String(timeBudget).trim() === "" || !Number.isFinite(budget) || budget <= timeBudgetS.above || budget > timeBudgetS.max) {
+      throw pageError("page.bad_budget", { above: timeBudgetS.above, max: timeBudgetS.max });
+    }
+    const seedNumber = Number(String(seed).trim());
+    if (String(seed).trim() === "" || !Number.isInteger(seedNumber) || seedNumber < seeds.min || seedNumber > seeds.max) {
+      throw pageError("page.bad_seed", { min: seeds.min, max: seeds.max });
+    }
+    return { timeBudgetS: budget, seed: seedNumber };
   }
 
   /** @param {StartValues} values */
@@ -544,7 +596,7 @@ export class Controller {
     this.running = true;
     this.liveRows = [];
     this.view.hideError();
-    this.view.resetRun(METRIC_FOR_TASK[settings.task], settings.timeBudgetS);
+    this.view.resetRun(settings.metric || this.taskInfo(settings.task).defaultMetric, settings.timeBudgetS);
     if (this.results) this.results.startRun(settings);
     this.view.showStatus(`Searching for the best model to predict “${settings.target}”…`, "busy");
     this.updateButtons();

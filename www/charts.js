@@ -18,7 +18,7 @@
 //   scatterChart(ScatterOptions)    points, a y = x diagonal, a reference line, extra lines
 //   barChart(BarChartOptions)       bars with error bars, horizontal or vertical
 //   heatmap(HeatmapOptions)         a grid of coloured cells with their numbers
-//   histogram(HistogramOptions)     numbers in equal-width bins
+//   histogram(HistogramOptions)     bins the engine made, [{ lo, hi, count }]
 //   marker(svg, { x, y, className?, title? })  one movable point on a line or scatter chart
 import "./vendor/d3.min.js";
 
@@ -123,9 +123,13 @@ export const d3 = /** @type {any} */ (globalThis).d3;
  */
 
 /**
+ * One bin of a histogram the engine made: `count` values with lo <= value < hi.
+ * @typedef {{ lo: number, hi: number, count: number }} HistogramBin
+ */
+
+/**
  * @typedef {object} HistogramOptionsOwn
- * @property {number[]} [values]
- * @property {number} [bins] about this many bins
+ * @property {HistogramBin[]} [bins] the engine's bins, in order
  * @property {string} [xLabel]
  * @property {string} [yLabel]
  * @typedef {FrameOptions & HistogramOptionsOwn} HistogramOptions
@@ -481,28 +485,26 @@ export function heatmap(options) {
 }
 
 /**
- * A histogram of numbers in equal-width bins.
+ * A histogram of bins the engine made: [{ lo, hi, count }] (lo <= value < hi).
  * @param {HistogramOptions} options
  * @returns {SVGSVGElement}
  */
 export function histogram(options) {
-  const { values = [], bins = 20, xLabel = "", yLabel = "rows" } = options;
+  const { bins = [], xLabel = "", yLabel = "rows" } = options;
   const { svg, g, w, h, m } = frame("histogram", options);
-  const finite = values.filter(Number.isFinite);
-  const [lo, hi] = paddedExtent(finite, 0);
-  const x = d3.scaleLinear().domain([lo, hi]).nice(bins).range([0, w]);
-  const [d0, d1] = x.domain();
-  // Thresholds strictly inside the domain, so the largest value falls in the last bin.
-  const binned = d3.bin().domain([d0, d1]).thresholds(x.ticks(bins).filter((t) => t > d0 && t < d1))(finite);
-  const y = d3.scaleLinear().domain([0, d3.max(binned, (b) => b.length) || 1]).nice().range([h, 0]);
+  const shown = bins.filter((b) => Number.isFinite(b.lo) && Number.isFinite(b.hi) && b.hi > b.lo);
+  const x = d3.scaleLinear()
+    .domain(shown.length ? [shown[0].lo, shown[shown.length - 1].hi] : [0, 1])
+    .range([0, w]);
+  const y = d3.scaleLinear().domain([0, d3.max(shown, (b) => b.count) || 1]).nice().range([h, 0]);
   drawAxes(g, x, y, w, h);
   const marks = g.append("g").attr("class", "bars");
-  for (const b of binned) {
+  for (const b of shown) {
     const group = marks.append("g").attr("class", "bar");
-    group.append("title").text(`${formatValue(b.x0)} to ${formatValue(b.x1)}: ${b.length}`);
-    group.append("rect").attr("class", "mark").attr("data-value", String(b.length))
-      .attr("x", x(b.x0) + 0.5).attr("width", Math.max(0, x(b.x1) - x(b.x0) - 1))
-      .attr("y", y(b.length)).attr("height", h - y(b.length));
+    group.append("title").text(`${formatValue(b.lo)} to ${formatValue(b.hi)}: ${b.count}`);
+    group.append("rect").attr("class", "mark").attr("data-value", String(b.count))
+      .attr("x", x(b.lo) + 0.5).attr("width", Math.max(0, x(b.hi) - x(b.lo) - 1))
+      .attr("y", y(b.count)).attr("height", h - y(b.count));
   }
   axisLabels(g, w, h, m, xLabel, yLabel);
   return svg.node();

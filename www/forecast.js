@@ -13,7 +13,6 @@ import { download } from "./results.js";
 import { pageError, renderNote } from "./i18n.js";
 
 export const FORECAST_TASK = "forecast";
-const MAX_HORIZON = 10000;
 const LEADERBOARD_SHOWN = 30;
 
 function el(tag, { className, text, testid, attrs } = {}, children = []) {
@@ -31,18 +30,6 @@ export function parseTime(text) {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?$/.exec(String(text));
   if (!m) return new Date(NaN);
   return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0)));
-}
-
-function csvField(text) {
-  const s = String(text);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** The forecast as CSV, the same columns as `automl fit --date ... --out`. */
-export function forecastCsv(result) {
-  const lines = [`${csvField(result.dateColumn)},forecast,lo80,hi80,lo95,hi95`];
-  for (const p of result.forecast) lines.push([p.time, p.value, p.lo80, p.hi80, p.lo95, p.hi95].join(","));
-  return `${lines.join("\n")}\n`;
 }
 
 function fmt(v, digits = 4) {
@@ -81,7 +68,7 @@ export class ForecastPanel {
     this.$date = el("select", { testid: "forecast-date", attrs: { id: "forecast-date" } });
     this.$horizon = el("input", {
       testid: "forecast-horizon",
-      attrs: { id: "forecast-horizon", type: "number", min: "1", max: String(MAX_HORIZON), step: "1", inputmode: "numeric" },
+      attrs: { id: "forecast-horizon", type: "number", min: "1", step: "1", inputmode: "numeric" },
     });
     this.$info = el("p", { className: "hint", testid: "forecast-info" });
     this.$settings.append(el("div", { className: "settings-grid" }, [
@@ -171,6 +158,7 @@ export class ForecastPanel {
     }
     this.info = null;
     this.$horizon.value = "";
+    if (this.app.catalogue) this.$horizon.max = String(this.app.catalogue.limits.horizon.max);
     this.$settings.hidden = true;
   }
 
@@ -235,16 +223,15 @@ export class ForecastPanel {
     if (!column) throw pageError("page.choose_forecast_target");
     if (!this.$date.value) throw pageError("page.choose_date");
     if (column.name === this.$date.value) throw pageError("page.same_columns");
+    // the engine's limits (its catalogue, read before any data was loaded)
+    const { limits } = this.app.catalogue;
     const text = String(this.$horizon.value).trim();
     const horizon = Number(text);
-    if (text !== "" && (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON)) {
-      throw pageError("page.bad_horizon", { max: MAX_HORIZON });
+    const { min, max } = limits.horizon;
+    if (text !== "" && (!Number.isInteger(horizon) || horizon < min || horizon > max)) {
+      throw pageError("page.bad_horizon", { min, max });
     }
-    const budget = Number(String(values.timeBudget).trim());
-    if (!Number.isFinite(budget) || budget < 1 || budget > 3600) throw pageError("page.bad_budget", { max: 3600 });
-    const seed = Number(String(values.seed).trim());
-    if (!Number.isInteger(seed) || seed < 0) throw pageError("page.bad_forecast_seed");
-    const settings = { ...this.baseSettings(column.name), timeBudgetS: budget, seed };
+    const settings = { ...this.baseSettings(column.name), ...this.app.checkBudgetAndSeed(values) };
     if (text !== "") settings.horizon = horizon;
     return settings;
   }
@@ -267,7 +254,9 @@ export class ForecastPanel {
     this.$leaderboard.replaceChildren();
     this.hideResults();
     this.$section.hidden = false;
-    this.$progress.textContent = `Backtesting models for up to ${settings.timeBudgetS} s…`;
+    this.$progress.textContent = typeof settings.timeBudgetS === "number"
+      ? `Backtesting models for up to ${settings.timeBudgetS} s…`
+      : `Backtesting up to ${settings.maxTrials} models…`;
     app.view.showStatus(`Forecasting “${settings.target}”…`, "busy");
     app.updateButtons();
     try {
@@ -373,7 +362,8 @@ export class ForecastPanel {
   downloadCsv() {
     if (!this.result) return;
     const base = String(this.result.target).replace(/[^\w.-]+/g, "_") || "series";
-    download(`${base}-forecast.csv`, new Blob([forecastCsv(this.result)], { type: "text/csv" }));
+    // The engine's file: the same bytes as `automl fit --date ... --out FILE` writes.
+    download(`${base}-forecast.csv`, new Blob([this.result.csv], { type: "text/csv" }));
   }
 
   hideResults() {

@@ -31,18 +31,18 @@ let language = "en";
 const numberFormats = new Map();
 
 /**
- * Use `catalogue` (the parsed JSON of i18n/<lang>.json) from now on.
+ * Use `catalogue` (the parsed JSON of i18n/<lang>.json) for messages from now on.
  * @param {Catalogue} catalogue
  * @param {string} [lang]
  */
-export function setCatalogue(catalogue, lang = "en") {
+export function useMessages(catalogue, lang = "en") {
   entries = catalogue && typeof catalogue === "object" ? catalogue : {};
   language = lang;
   numberFormats.clear();
 }
 
 /** The catalogue's language. */
-export function catalogueLanguage() {
+export function messagesLanguage() {
   return language;
 }
 
@@ -53,12 +53,12 @@ export function catalogueLanguage() {
  * @param {(url: URL) => Promise<{ ok: boolean, json: () => Promise<any> }>} [fetchImpl]
  * @returns {Promise<boolean>} whether a catalogue was loaded
  */
-export async function loadCatalogue(lang = "en", fetchImpl = globalThis.fetch) {
+export async function loadMessages(lang = "en", fetchImpl = globalThis.fetch) {
   for (const candidate of lang === "en" ? ["en"] : [lang, "en"]) {
     try {
       const response = await fetchImpl(new URL(`./i18n/${candidate}.json`, import.meta.url));
       if (!response.ok) continue;
-      setCatalogue(await response.json(), candidate);
+      useMessages(await response.json(), candidate);
       return true;
     } catch {
       // try the next one
@@ -228,5 +228,5 @@ export function pageError(code, params = {}) {
 // The page loads its catalogue before its modules run; workers and Node (the unit tests) do not.
 const page = /** @type {any} */ (globalThis).document;
 if (page) {
-  await loadCatalogue(page.documentElement.lang || "en");
+  await loadMessages(page.documentElement.lang || "en");
 }

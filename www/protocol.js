@@ -6,13 +6,13 @@
 // 8, at least 1; the page's `?workers=N` URL parameter overrides it, for tests). The wasm
 // module is compiled ONCE on the page (WebAssembly.compileStreaming of pkg/automl_bg.wasm)
 // and the compiled WebAssembly.Module is posted to every worker, which instantiates it.
-// Worker 0 is the lead: it answers "inspect", "checkTarget" (and "panic"), and owns the search
-// session of a "run" (tuner, leaderboard, ensemble, refit). The splits of each trial are dealt
-// out to all workers, the lead included: split s belongs to worker s % workers, and each worker
-// prepares the fold data of its own splits only. Trials are sequential and every split's fit
-// is seeded, so a run's leaderboard does not depend on the number of workers. A fatal error in
-// any worker, or Stop, terminates every worker; the next request starts a fresh pool (the
-// compiled module is kept).
+// Worker 0 is the lead: it answers "inspect", "checkTarget", "describe" (and "panic"), and
+// owns the search session of a "run" (tuner, leaderboard, ensemble, refit). The splits of each
+// trial are dealt out to all workers, the lead included: split s belongs to worker s % workers,
+// and each worker prepares the fold data of its own splits only. Trials are sequential and
+// every split's fit is seeded, so a run's leaderboard does not depend on the number of
+// workers. A fatal error in any worker, or Stop, terminates every worker; the next request
+// starts a fresh pool (the compiled module is kept).
 //
 // Every message and every shape below is a JSDoc type (`@typedef`), checked by TypeScript
 // (tsconfig.json, `npm run typecheck`): worker.js and the page's modules use these names.
@@ -42,6 +42,12 @@
 /** @typedef {"classification"|"regression"} Task */
 
 /**
+ * A metric's machine name (src/metrics.rs); the catalogue gives each one's label, description
+ * and direction (`higherIsBetter`).
+ * @typedef {"accuracy"|"balanced_accuracy"|"f1_macro"|"roc_auc"|"log_loss"|"r2"|"rmse"|"mae"} MetricName
+ */
+
+/**
  * The settings of a run (and of a target check).
  * @typedef {object} RunSettings
  * @property {string} target
@@ -49,6 +55,8 @@
  * @property {number|null} timeBudgetS seconds; null with `maxTrials` for a deterministic run
  * @property {number} seed
  * @property {number} folds
+ * @property {MetricName} [metric] the metric that ranks models (by default the task's
+ *   `defaultMetric` in the catalogue)
  * @property {string} [sheet] the workbook's sheet
  * @property {number} [maxTrials] a trial budget; with `timeBudgetS: null`, deterministic
  * @property {{ [column: string]: Kind }} [columnTypes] kinds the person changed
@@ -121,7 +129,8 @@
  * @property {string} label
  * @property {{ [name: string]: any }} params
  * @property {string} metric "accuracy", "r2", …
- * @property {number} mean
+ * @property {boolean} higherIsBetter the metric's direction: compare and sort `mean` by it
+ * @property {number} mean the metric's value as people read it (RMSE, not −RMSE)
  * @property {number} std
  * @property {number[]} foldScores
  * @property {number} fitTimeS
@@ -189,10 +198,102 @@
  * @property {{ x: number|string, y: number[] }[]} points
  */
 
+// What the page draws of the out-of-fold predictions, computed by the engine
+// (src/results/curves.rs): the page computes no metric and no curve.
+
+/**
+ * One class's row of the per-class table. A ratio with nothing to divide is 0 (as
+ * scikit-learn reports it).
+ * @typedef {object} ClassRow
+ * @property {string} label
+ * @property {number} precision of the rows predicted as the class, the share that are
+ * @property {number} recall of the rows that are the class, the share predicted as it
+ * @property {number} f1 their harmonic mean
+ * @property {number} support rows that are the class
+ */
+
+/**
+ * A confusion matrix and what follows from it.
+ * @typedef {object} ClassReport
+ * @property {number[][]} matrix matrix[actual][predicted], in class order
+ * @property {number[][]} shares each row of `matrix` divided by its total
+ * @property {ClassRow[]} classes in class order
+ * @property {{ precision: number, recall: number, f1: number }} macro means over the classes
+ *   present (the macro F1 metric's)
+ * @property {number} accuracy
+ * @property {number} total rows counted
+ */
+
+/**
+ * One point of the threshold sweep: the rows whose probability of the positive class is at
+ * least `threshold` are called positive.
+ * @typedef {object} SweepPoint
+ * @property {number|null} threshold null for the first point, where no row is called positive
+ * @property {number} tp
+ * @property {number} fp
+ * @property {number} tn
+ * @property {number} fn
+ * @property {number} tpr the ROC curve's y, the PR curve's x
+ * @property {number} fpr the ROC curve's x
+ * @property {number} precision the PR curve's y
+ * @property {ClassReport} report at this threshold (matrix [[tn, fp], [fn, tp]])
+ */
+
+/**
+ * One calibration bin (only bins holding rows are listed).
+ * @typedef {{ lo: number, hi: number, meanPredicted: number, observed: number, count: number }} CalibrationBin
+ */
+
+/**
+ * Two classes with probabilities: one threshold sweep gives both curves (ROC = the points'
+ * (fpr, tpr), precision-recall = their (tpr, precision)); the areas are those of the whole
+ * sweep, by the functions the ROC AUC metric uses. The threshold slider picks a point and
+ * shows its report.
+ * @typedef {object} BinaryView
+ * @property {string} negative the first class
+ * @property {string} positive the class whose probability is thresholded
+ * @property {number} negatives rows of the negative class
+ * @property {number} positives rows of the positive class
+ * @property {number|null} rocAuc null when a class has no row
+ * @property {number|null} averagePrecision null without positives
+ * @property {number} baseline the share of positives
+ * @property {SweepPoint[]} points threshold high to low: first no row called positive, last
+ *   every row; at most 501, evenly spread over the sweep
+ * @property {number} thresholds distinct thresholds swept
+ * @property {number} defaultPoint index in `points` of the model's own decisions
+ * @property {CalibrationBin[]} calibration
+ */
+
+/**
+ * Classification diagnostics.
+ * @typedef {object} ClassificationView
+ * @property {string[]} classes in class order
+ * @property {ClassReport} report of the predicted labels
+ * @property {BinaryView|null} binary two classes with probabilities
+ */
+
+/** One row of the regression plots. @typedef {{ row: number, actual: number, predicted: number, residual: number }} RegressionPoint */
+
+/** One bin of a histogram: lo <= value < hi (the last holds the largest). @typedef {{ lo: number, hi: number, count: number }} HistogramBin */
+
+/**
+ * Regression diagnostics.
+ * @typedef {object} RegressionView
+ * @property {number} rows rows predicted out of fold
+ * @property {number} r2
+ * @property {number} rmse
+ * @property {number} mae
+ * @property {RegressionPoint[]} points every row, or a seeded sample of 2,000, in row order
+ * @property {HistogramBin[]} residualHistogram every row's residual
+ */
+
 /**
  * What the winner learned, computed in the explain phase.
  * @typedef {object} Diagnostics
  * @property {OutOfFold} outOfFold
+ * @property {ClassificationView|null} classification what the page draws of the out-of-fold
+ *   predictions for classification
+ * @property {RegressionView|null} regression … for regression
  * @property {Importance} importance
  * @property {PartialDependence[]} partialDependence
  * @property {number} seconds
@@ -237,6 +338,12 @@
  */
 
 /**
+ * The reply to "predict": the Predictions with `csv`, the file `automl predict --out` writes,
+ * byte for byte (the page's download).
+ * @typedef {Predictions & { csv: string }} FilePredictions
+ */
+
+/**
  * How each column moved one row's prediction: base + the sum of effects = the explained
  * output. Single tree models (decision tree, random forest, extra trees, gradient boosting):
  * exact TreeSHAP (gradient boosting classifiers in log-odds); other models and ensembles: a
@@ -273,7 +380,9 @@
  * @property {string} date
  * @property {string} [id]
  * @property {number} [horizon]
- * @property {number} [timeBudgetS]
+ * @property {number|null} [timeBudgetS]
+ * @property {number} [maxTrials] without `timeBudgetS`: no time limit (deterministic), as on
+ *   the command line
  * @property {number} [seed]
  * @property {string} [sheet]
  */
@@ -322,6 +431,85 @@
  * @property {number} trials
  * @property {number} elapsedS
  * @property {number} seed
+ * @property {string} csv the file `automl fit --date ... --out` writes (the page's download)
+ */
+
+// The engine's catalogue (src/results/describe.rs), read once at start-up: the page keeps no
+// copy of the defaults, limits and names it shows.
+
+/**
+ * The settings a run takes when the page gives none (the core's SearchSettings::default()).
+ * @typedef {object} SearchDefaults
+ * @property {null} target
+ * @property {null} task
+ * @property {number|null} timeBudgetS
+ * @property {number|null} maxTrials
+ * @property {number} seed
+ * @property {number} folds
+ * @property {MetricName|null} metric
+ * @property {boolean} ensemble
+ * @property {{ [column: string]: Kind }} columnTypes
+ * @property {string[]} exclude
+ */
+
+/**
+ * The settings a forecast takes when the page gives none (horizon null: the frequency's own,
+ * which "forecastInfo" gives).
+ * @typedef {object} ForecastDefaults
+ * @property {number|null} horizon
+ * @property {number|null} timeBudgetS
+ * @property {number|null} maxTrials
+ * @property {number} seed
+ * @property {number} origins backtest windows
+ * @property {boolean} ensemble
+ */
+
+/** A closed range of whole numbers. @typedef {{ min: number, max: number }} Range */
+
+/**
+ * The limits the core enforces.
+ * @typedef {object} Limits
+ * @property {number} fileBytes the largest data file read
+ * @property {number} columns the most columns of a file
+ * @property {number} fieldBytes the largest field of a text file
+ * @property {number} modelBytes the largest model file read
+ * @property {number} classes the most classes of a target
+ * @property {Range} folds
+ * @property {{ above: number, max: number }} timeBudgetS seconds: more than `above`, at most `max`
+ * @property {Range} seed the seeds the page can pass
+ * @property {Range} horizon a forecast's steps
+ * @property {Range} maxTrials
+ */
+
+/**
+ * A column kind: its name for people, what such columns hold, whether models use them.
+ * @typedef {{ name: Kind, label: string, description: string, used: boolean }} KindInfo
+ */
+
+/**
+ * A tabular task and the metrics that can rank its models.
+ * @typedef {{ name: Task, label: string, description: string, defaultMetric: MetricName, metrics: MetricName[] }} TaskInfo
+ */
+
+/**
+ * A metric. A leaderboard's `mean` is the metric's value as people read it: compare and sort
+ * scores by `higherIsBetter` (also on every LeaderboardRow).
+ * @typedef {{ name: MetricName, label: string, description: string, higherIsBetter: boolean, task: Task }} MetricInfo
+ */
+
+/** A model family (`name` as in LeaderboardRow.family). @typedef {{ name: string, label: string, tasks: Task[] }} FamilyInfo */
+
+/**
+ * The reply to "describe": default settings, limits, column kinds, tasks, metrics with their
+ * direction, and model families.
+ * @typedef {object} Catalogue
+ * @property {string} version the engine's version
+ * @property {{ search: SearchDefaults, forecast: ForecastDefaults }} defaults
+ * @property {Limits} limits
+ * @property {KindInfo[]} kinds in the order the type menus list them
+ * @property {TaskInfo[]} tasks
+ * @property {MetricInfo[]} metrics
+ * @property {FamilyInfo[]} families
  */
 
 // ---- requests (page -> worker) --------------------------------------------------------------
@@ -388,6 +576,8 @@
  * Every request type: what it sends besides `id` and `type` (`payload`), the value of its
  * "result" reply (`value`), and the progress events it reports (`progress`; never, for most).
  * - "release": drop the prepared fold data (after a run).
+ * - "describe": the engine's catalogue (defaults, limits, kinds, tasks, metrics, families),
+ *   asked once at start-up (the bridge's describe()); the page keeps no copy of its own.
  * - "panic": TEST BUILD ONLY (the bridge's panic(), added by test-hooks.js): makes the Rust
  *   core panic (a wasm trap, `trigger_panic`). The production engine has no `trigger_panic`:
  *   there the request gets an error reply (not fatal).
@@ -398,12 +588,13 @@
  * @property {{ payload: PreparePayload, value: { splits: number[] }, progress: never }} prepare
  * @property {{ payload: EvaluatePayload, value: SplitResult[], progress: never }} evaluate
  * @property {{ payload: {}, value: null, progress: never }} release
- * @property {{ payload: PredictPayload, value: Predictions, progress: never }} predict
+ * @property {{ payload: PredictPayload, value: FilePredictions, progress: never }} predict
  * @property {{ payload: PredictRowsPayload, value: Predictions, progress: never }} predictRows
  * @property {{ payload: ExplainRowPayload, value: RowExplanation, progress: never }} explainRow
  * @property {{ payload: ModelInfoPayload, value: ModelInfo, progress: never }} modelInfo
  * @property {{ payload: ForecastPayload, value: SeriesInfo, progress: never }} forecastInfo
  * @property {{ payload: ForecastPayload, value: ForecastResult, progress: ForecastProgress }} forecast
+ * @property {{ payload: {}, value: Catalogue, progress: never }} describe
  * @property {{ payload: {}, value: never, progress: never }} panic
  */
 
@@ -481,6 +672,7 @@ export const MSG = Object.freeze({
   EXPLAIN_ROW: "explainRow",
   MODEL_INFO: "modelInfo",
   PANIC: "panic",
+  DESCRIBE: "describe",
   FORECAST_INFO: "forecastInfo",
   FORECAST: "forecast",
   PREPARE: "prepare",
@@ -495,20 +687,10 @@ export const MSG = Object.freeze({
   ERROR: "error",
 });
 
-/** The largest file the page accepts (the same limit as the core's MAX_FILE_BYTES). */
-export const MAX_FILE_BYTES = 100 * 1024 * 1024;
-
 /** Names of the fatal errors a worker reports. */
 export const ERROR_NAMES = Object.freeze({
   ENGINE_CRASHED: "EngineCrashed",
   OUT_OF_MEMORY: "OutOfMemory",
-});
-
-/** Default run settings; the page's controls start from these. */
-export const DEFAULT_SETTINGS = Object.freeze({
-  timeBudgetS: 10,
-  seed: 42,
-  folds: 5,
 });
 
 /**
@@ -686,6 +868,8 @@ export class WorkerBridge {
      * @type {(error: WorkerError) => void}
      */
     this.onWorkerLost = () => {};
+    /** @type {Promise<Catalogue> | null} the catalogue's promise, once asked (see describe()) */
+    this.catalogue = null;
   }
 
   /** Compiles the wasm module once per page; every worker of every pool gets this one. */
@@ -873,6 +1057,22 @@ export class WorkerBridge {
    */
   forecast(bytes, fileName, settings, onProgress) {
     return this.request(MSG.FORECAST, { bytes, fileName, settings }, [bytes], onProgress);
+  }
+
+  /**
+   * The engine's catalogue (defaults, limits, kinds, tasks, metrics, families): asked once,
+   * kept for the page's life (a new pool runs the same module, so the answer is the same); a
+   * failed ask is asked again next time.
+   * @returns {Promise<Catalogue>}
+   */
+  describe() {
+    if (!this.catalogue) {
+      this.catalogue = this.request(MSG.DESCRIBE, {});
+      this.catalogue.catch(() => {
+        this.catalogue = null;
+      });
+    }
+    return this.catalogue;
   }
 
   /** Stop whatever runs now: terminate every worker; the next request starts a fresh pool. */

@@ -4,63 +4,59 @@
 // methods for output and `bind*` methods that hand plain values to the controller.
 import { describeError, renderNote } from "./i18n.js";
 
-/** Human names for the metrics the core reports. */
-const METRIC_NAMES = Object.freeze({ accuracy: "accuracy", r2: "R²" });
+/**
+ * The engine's catalogue (protocol.js `Catalogue`: kinds, tasks, metrics with their names and
+ * direction), set once at start-up by setCatalogue(); the page keeps no copy of its own.
+ */
+let catalogue = { kinds: [], tasks: [], metrics: [] };
 
-const METRIC_HINTS = Object.freeze({
-  accuracy:
-    "Accuracy is the share of rows whose category is predicted correctly (1.000 = every row right). Higher is better.",
-  r2:
-    "R² says how much of the variation in the column the model explains: 1.000 is perfect, 0 is no better than always guessing the average, and it can go below 0. Higher is better.",
-});
+/** Keep the engine's catalogue for the lookups below. */
+export function setCatalogue(value) {
+  catalogue = value;
+}
 
-/** Every kind the core reports, in the order the type menus list them. */
-export const KINDS = Object.freeze(["numeric", "boolean", "categorical", "datetime", "text", "identifier", "constant"]);
+const kindInfo = (name) => catalogue.kinds.find((k) => k.name === name);
+const taskInfo = (name) => catalogue.tasks.find((t) => t.name === name);
+const metricInfo = (name) => catalogue.metrics.find((m) => m.name === name);
 
-/** Kinds the models use; the others are left out. */
-export const USED_KINDS = new Set(["numeric", "boolean", "categorical", "datetime"]);
+/** Whether the models use columns of this kind (the engine says). */
+export function kindUsed(kind) {
+  return Boolean(kindInfo(kind) && kindInfo(kind).used);
+}
 
-/** What the type menu says for each kind (plain words first). */
-const KIND_OPTIONS = Object.freeze({
-  numeric: "number (numeric)",
-  boolean: "yes/no (boolean)",
-  categorical: "category (categorical)",
-  datetime: "date/time (datetime)",
-  text: "text — not used",
-  identifier: "identifier — not used",
-  constant: "same in every row — not used",
-});
+/** What the type menu says for a kind: "number (numeric)", or "text — not used". */
+function kindOption(kind) {
+  const k = kindInfo(kind);
+  if (!k) return kind;
+  return k.used ? `${k.label} (${k.name})` : `${k.label} — not used`;
+}
 
-/** Short plain names, for sentences. */
-const KIND_WORDS = Object.freeze({
-  numeric: "number",
-  boolean: "yes/no",
-  categorical: "category",
-  datetime: "date/time",
-  text: "text",
-  identifier: "identifier",
-  constant: "same in every row",
-});
+/** A kind's short plain name, for sentences. */
+function kindWord(kind) {
+  return (kindInfo(kind) || {}).label || kind;
+}
 
-const KIND_HELP = Object.freeze({
-  numeric: "numbers",
-  boolean: "two values, such as yes/no or 0/1",
-  categorical: "categories (labels)",
-  datetime: "dates or times (used through their year, month, weekday, …)",
-  text: "free text: not used by the models",
-  identifier: "an identifier: a different value in almost every row; not used by the models",
-  constant: "the same value in every row; not used by the models",
-});
+/** What columns of a kind hold. */
+function kindHelp(kind) {
+  return (kindInfo(kind) || {}).description || "";
+}
 
-const TASK_NAMES = Object.freeze({ classification: "classification", regression: "regression" });
-
-const TASK_HELP = Object.freeze({
-  classification: "Classification: predict a category (such as a species, or yes/no).",
-  regression: "Regression: predict a number (such as a price or a measurement).",
-});
-
+/** The metric's name for people ("R²"). */
 export function metricName(metric) {
-  return METRIC_NAMES[metric] || String(metric || "score");
+  return (metricInfo(metric) || {}).label || String(metric || "score");
+}
+
+/** Whether a larger value of the metric is better (unknown metrics: yes). */
+export function higherIsBetter(metric) {
+  const m = metricInfo(metric);
+  return m ? m.higherIsBetter !== false : true;
+}
+
+/** What the metric measures and which way is better. */
+function metricHint(metric) {
+  const m = metricInfo(metric);
+  if (!m) return "";
+  return `${m.description} ${m.higherIsBetter ? "Higher" : "Lower"} is better.`;
 }
 
 export function formatNumber(value, decimals = 3) {
@@ -664,7 +660,7 @@ export class View {
     const useCell = el("td", "use-col");
     const use = el("input", "use-checkbox");
     use.type = "checkbox";
-    use.checked = USED_KINDS.has(column.kind);
+    use.checked = kindUsed(column.kind);
     use.dataset.col = String(index);
     use.dataset.testid = "use-column";
     use.setAttribute("aria-label", `Use “${column.name}”`);
@@ -684,9 +680,9 @@ export class View {
     select.dataset.col = String(index);
     select.dataset.testid = "kind-select";
     select.setAttribute("aria-label", `Type of “${column.name}”`);
-    for (const kind of KINDS) {
+    for (const kind of catalogue.kinds.map((k) => k.name)) {
       if (kind === "constant" && column.kind !== "constant") continue;
-      const option = el("option", "", KIND_OPTIONS[kind]);
+      const option = el("option", "", kindOption(kind));
       option.value = kind;
       select.append(option);
     }
@@ -749,7 +745,7 @@ export class View {
       th.append(nameNode);
       const meta = el("span", "col-meta");
       const kind = el("span", `kind kind-${column.kind}`, column.kind);
-      kind.title = KIND_HELP[column.kind] || "";
+      kind.title = kindHelp(column.kind);
       meta.append(kind);
       const missing = el("span", "missing", `${formatCount(column.missing)} missing`);
       missing.classList.toggle("has-missing", column.missing > 0);
@@ -794,26 +790,26 @@ export class View {
       if (badge) {
         badge.className = `kind kind-${state.kind}`;
         badge.textContent = state.kind;
-        badge.title = KIND_HELP[state.kind] || "";
+        badge.title = kindHelp(state.kind);
       }
     });
   }
 
   /** One profile row shows `state` (see setColumnStates). */
   applyRowState(row, state) {
-    const usable = USED_KINDS.has(state.kind);
+    const usable = kindUsed(state.kind);
     row.tr.dataset.kind = state.kind;
     row.tr.classList.toggle("is-target", state.isTarget);
     row.tr.classList.toggle("is-unused", !state.used);
     row.select.value = state.kind;
     row.select.classList.toggle("is-changed", state.kind !== state.detectedKind);
-    row.changed.textContent = state.kind !== state.detectedKind ? `Changed by you (was ${KIND_WORDS[state.detectedKind] || state.detectedKind})` : "";
+    row.changed.textContent = state.kind !== state.detectedKind ? `Changed by you (was ${kindWord(state.detectedKind)})` : "";
     row.use.checked = state.used;
     row.use.disabled = this.choicesLocked || state.isTarget || !usable;
     row.useCell.title = state.isTarget
       ? "The column to predict"
       : !usable
-        ? `Not used: ${KIND_HELP[state.kind] || state.kind}. Change its type to use it.`
+        ? `Not used: ${kindHelp(state.kind) || state.kind}. Change its type to use it.`
         : state.used ? "Used by the models (untick to leave it out)" : "Left out by you";
     row.role.textContent = state.isTarget ? "to predict" : !state.used ? "not used" : "";
     row.role.classList.toggle("is-target", state.isTarget);
@@ -904,13 +900,13 @@ export class View {
   renderTaskHint() {
     const task = this.$taskSelect.value;
     const suggested = this.suggestedTask;
-    const help = TASK_HELP[task] || "";
+    const help = (taskInfo(task) || {}).description || "";
     if (!suggested) {
       this.$taskHint.textContent = help;
     } else if (task === suggested) {
       this.$taskHint.textContent = `${help} Suggested from the values in the column.`;
     } else {
-      this.$taskHint.textContent = `${help} Changed by you (the suggestion was ${TASK_NAMES[suggested] || suggested}).`;
+      this.$taskHint.textContent = `${help} Changed by you (the suggestion was ${(taskInfo(suggested) || {}).label || suggested}).`;
     }
     this.$answerClassification.setAttribute("aria-pressed", String(task === "classification"));
     this.$answerRegression.setAttribute("aria-pressed", String(task === "regression"));
@@ -977,6 +973,11 @@ export class View {
     this.$targetCheck.hidden = true;
   }
 
+  /** The engine's catalogue: the kinds, tasks and metrics as the engine names them. */
+  setCatalogue(value) {
+    setCatalogue(value);
+  }
+
   setSettingsDefaults({ timeBudgetS, seed }) {
     this.$budgetInput.value = String(timeBudgetS);
     this.$seedInput.value = String(seed);
@@ -1038,7 +1039,7 @@ export class View {
     this.$scoreHeader.dataset.metric = metric;
     this.$metricHint.textContent =
       "Each model is scored by cross-validation: trained on most of the rows and tested on the rows it did not see, several times over. " +
-      (METRIC_HINTS[metric] || "");
+      metricHint(metric);
   }
 
   showProgress(elapsedS, budgetS, text) {
@@ -1171,7 +1172,7 @@ export class View {
     this.$bestScoreName.textContent = `Cross-validated ${metricName(metric)} (mean ± std${folds})`;
     this.$bestScore.textContent = formatScore(row.mean, row.std);
     this.$bestScore.dataset.metric = metric || "";
-    this.$bestData.textContent = `${plural(result.nRows, "row", "rows")}, ${plural(result.nFeatures, "input column", "input columns")} · ${TASK_NAMES[result.task] || result.task || ""}`;
+    this.$bestData.textContent = `${plural(result.nRows, "row", "rows")}, ${plural(result.nFeatures, "input column", "input columns")} · ${(taskInfo(result.task) || {}).label || result.task || ""}`;
     this.$bestRefit.textContent = `${formatNumber(best.refitTimeS)} s`;
     // the explain phase runs after the search's budget (bounded by a share of it): say so
     const explainS = result.diagnostics && Number(result.diagnostics.seconds);

@@ -6,8 +6,8 @@
 // The lead's one state between requests is the core's cache of the last model used (keyed by
 // the model file's checksum), which keeps what-if calls fast.
 import init, {
-  LeadSession, SplitJobs, check_target, explain_row, failed_allocation_bytes, forecast, forecast_info, inspect,
-  model_info, predict, predict_rows, take_model_file, version,
+  LeadSession, SplitJobs, check_target, describe, explain_row, failed_allocation_bytes, forecast, forecast_info,
+  inspect, model_info, predict, predict_rows, take_model_file, version,
 } from "./pkg/automl.js";
 import * as engine from "./pkg/automl.js";
 import { ERROR_NAMES, MSG } from "./protocol.js";
@@ -304,6 +304,8 @@ self.onmessage = async (event) => {
       if (jobs) jobs.free();
       jobs = null;
       reply({ id: msg.id, type: MSG.RESULT, value: null });
+    } else if (msg.type === MSG.DESCRIBE) {
+      reply({ id: msg.id, type: MSG.RESULT, value: describe() });
     } else if (msg.type === MSG.PANIC) {
       if (typeof testExports.trigger_panic !== "function") throw codedError("internal.error", { reason: { code: "internal.no_test_hooks", params: {} } });
       testExports.trigger_panic();

@@ -137,6 +137,45 @@ pub enum ColumnKind {
 }
 
 impl ColumnKind {
+    /// Every kind, in the order the page's type menus list them.
+    pub const ALL: [ColumnKind; 7] = [
+        ColumnKind::Numeric,
+        ColumnKind::Boolean,
+        ColumnKind::Categorical,
+        ColumnKind::Datetime,
+        ColumnKind::Text,
+        ColumnKind::Identifier,
+        ColumnKind::Constant,
+    ];
+
+    /// A short plain name for people ("number", "yes/no", ...).
+    pub fn label(self) -> &'static str {
+        match self {
+            ColumnKind::Numeric => "number",
+            ColumnKind::Boolean => "yes/no",
+            ColumnKind::Categorical => "category",
+            ColumnKind::Datetime => "date/time",
+            ColumnKind::Text => "text",
+            ColumnKind::Identifier => "identifier",
+            ColumnKind::Constant => "same in every row",
+        }
+    }
+
+    /// What columns of this kind hold, and whether models use them.
+    pub fn description(self) -> &'static str {
+        match self {
+            ColumnKind::Numeric => "numbers",
+            ColumnKind::Boolean => "two values, such as yes/no or 0/1",
+            ColumnKind::Categorical => "categories (labels)",
+            ColumnKind::Datetime => "dates or times (used through their year, month, weekday, …)",
+            ColumnKind::Text => "free text: not used by the models",
+            ColumnKind::Identifier => {
+                "an identifier: a different value in almost every row; not used by the models"
+            }
+            ColumnKind::Constant => "the same value in every row; not used by the models",
+        }
+    }
+
     /// Whether models use columns of this kind.
     pub fn is_used(self) -> bool {
         matches!(
@@ -186,6 +225,27 @@ pub enum Task {
 }
 
 impl Task {
+    /// Both tasks.
+    pub const ALL: [Task; 2] = [Task::Classification, Task::Regression];
+
+    /// The metric that ranks models unless the settings choose another.
+    pub fn default_metric(self) -> crate::metrics::Metric {
+        match self {
+            Task::Classification => crate::metrics::Metric::Accuracy,
+            Task::Regression => crate::metrics::Metric::R2,
+        }
+    }
+
+    /// What the task predicts, in a sentence for people.
+    pub fn description(self) -> &'static str {
+        match self {
+            Task::Classification => {
+                "Classification: predict a category (such as a species, or yes/no)."
+            }
+            Task::Regression => "Regression: predict a number (such as a price or a measurement).",
+        }
+    }
+
     /// Parses "classification" or "regression" (also "class"/"regr" prefixes).
     pub fn parse(text: &str) -> Result<Task> {
         let t = text.trim().to_ascii_lowercase();

@@ -269,10 +269,10 @@ pub fn run_series(
     let h = settings
         .horizon
         .unwrap_or_else(|| series.frequency.default_horizon());
-    if h == 0 || h > 100_000 {
+    if h == 0 || h > super::MAX_HORIZON {
         return Err(AutoMlError::BadSetting {
             name: "horizon".into(),
-            reason: message!("setting.horizon", steps = h),
+            reason: message!("setting.horizon", steps = h, max = super::MAX_HORIZON),
         });
     }
     if !series.covariates.is_empty() && series.future_times.len() < h {

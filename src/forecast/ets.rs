@@ -2,6 +2,7 @@
 //! additive or multiplicative seasonality, with the smoothing parameters fitted by minimising
 //! the mean squared in-sample one-step error with Nelder-Mead.
 
+use crate::math::{ln, sigmoid};
 use serde::{Deserialize, Serialize};
 
 /// The trend component.
@@ -47,12 +48,8 @@ pub struct EtsFit {
     season: Vec<f64>,
 }
 
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
 fn logit(p: f64) -> f64 {
-    (p / (1.0 - p)).ln()
+    ln(p / (1.0 - p))
 }
 
 struct Model<'a> {

@@ -28,6 +28,9 @@ pub use models::{forecast, Context, ForecastSpec, Learner, Transform};
 use serde::Serialize;
 pub use series::{series_from_table, Frequency, Series, SeriesOptions};
 
+/// The most steps a forecast looks ahead.
+pub const MAX_HORIZON: usize = 100_000;
+
 /// What to forecast and how long to search.
 #[derive(Debug, Clone)]
 pub struct ForecastSettings {

@@ -323,8 +323,9 @@ impl Features<'_> {
         for &(m, k) in &self.fourier {
             let phase = 2.0 * std::f64::consts::PI * (t % m) as f64 / m as f64;
             for j in 1..=k {
-                out.push((phase * j as f64).sin());
-                out.push((phase * j as f64).cos());
+                // portable sine and cosine: the same features natively and in wasm
+                out.push(crate::math::sin(phase * j as f64));
+                out.push(crate::math::cos(phase * j as f64));
             }
         }
         let time = self.ctx.times[t];

@@ -7,6 +7,7 @@ use super::optim::{dot, lbfgs, Stop};
 use super::space::{class_weight, float, ParamDef};
 use super::{class_weights, classes_of, ClassWeight, Inner};
 use crate::error::{AutoMlError, Result};
+use crate::math::{exp, ln, ln_1p, sigmoid, softmax_in_place};
 use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
 
@@ -92,27 +93,6 @@ pub struct LinearClassifier {
     pub intercept: Vec<f64>,
 }
 
-fn softmax_in_place(z: &mut [f64]) {
-    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut sum = 0.0;
-    for v in z.iter_mut() {
-        *v = crate::math::exp(*v - max);
-        sum += *v;
-    }
-    for v in z.iter_mut() {
-        *v /= sum;
-    }
-}
-
-fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + crate::math::exp(-z))
-    } else {
-        let e = crate::math::exp(z);
-        e / (1.0 + e)
-    }
-}
-
 impl LinearClassifier {
     /// Whether the parts fit `n_features` inputs and `n_classes` classes (a loaded model).
     pub(crate) fn fits(&self, n_features: usize, n_classes: usize) -> bool {
@@ -186,7 +166,7 @@ pub fn fit(
                 let s = sigmoid(z[0]);
                 // log(1 + e^-z) for y=1, log(1 + e^z) for y=0, computed stably
                 let m = if t == 1.0 { -z[0] } else { z[0] };
-                loss += wi * (m.max(0.0) + (-m.abs()).exp().ln_1p());
+                loss += wi * (m.max(0.0) + ln_1p(exp(-m.abs())));
                 let d = wi * (s - t);
                 for (gc, xc) in grad[..p].iter_mut().zip(row) {
                     *gc += d * xc;
@@ -194,10 +174,10 @@ pub fn fit(
                 grad[p] += d;
             } else {
                 let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let lse = max + z.iter().map(|v| (v - max).exp()).sum::<f64>().ln();
+                let lse = max + ln(z.iter().map(|v| exp(v - max)).sum::<f64>());
                 loss += wi * (lse - z[yi]);
                 for j in 0..groups {
-                    let pj = (z[j] - lse).exp();
+                    let pj = exp(z[j] - lse);
                     let d = wi * (pj - if j == yi { 1.0 } else { 0.0 });
                     let gj = &mut grad[j * width..(j + 1) * width];
                     for (gc, xc) in gj[..p].iter_mut().zip(row) {

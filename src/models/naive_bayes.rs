@@ -6,6 +6,7 @@ use super::family::{FitInput, ModelFamily, Predictor};
 use super::space::{class_weight, float, int, ParamDef};
 use super::{class_weights, classes_of, ClassWeight, Inner};
 use crate::error::Result;
+use crate::math::{ln, softmax_in_place};
 use crate::matrix::Matrix;
 use serde::{Deserialize, Serialize};
 
@@ -142,19 +143,7 @@ fn log_priors(y: &[u32], weights: &[f64], n_classes: usize) -> Vec<f64> {
     }
     let total: f64 = w.iter().sum::<f64>().max(1e-300);
     // a class absent from the training rows keeps a tiny prior instead of log(0)
-    w.iter().map(|v| (v / total).max(1e-12).ln()).collect()
-}
-
-fn normalize_log(row: &mut [f64]) {
-    let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut sum = 0.0;
-    for v in row.iter_mut() {
-        *v = crate::math::exp(*v - max);
-        sum += *v;
-    }
-    for v in row.iter_mut() {
-        *v /= sum;
-    }
+    w.iter().map(|v| ln((v / total).max(1e-12))).collect()
 }
 
 /// Gaussian naive Bayes: per class, a mean and a variance per input.
@@ -242,12 +231,12 @@ impl GaussianNbModel {
                 for j in 0..p {
                     let v = self.var[c * p + j];
                     ll -= 0.5
-                        * (crate::math::ln(2.0 * std::f64::consts::PI * v)
+                        * (ln(2.0 * std::f64::consts::PI * v)
                             + (row[j] - self.mean[c * p + j]).powi(2) / v);
                 }
                 o[c] = ll;
             }
-            normalize_log(o);
+            softmax_in_place(o);
         }
         out
     }
@@ -315,7 +304,7 @@ impl CategoricalNbModel {
             for c in 0..n_classes {
                 let total: f64 = counts[c * bins..(c + 1) * bins].iter().sum();
                 for b in 0..bins {
-                    lp[c * bins + b] = (counts[c * bins + b] / total).ln();
+                    lp[c * bins + b] = ln(counts[c * bins + b] / total);
                 }
             }
             edges.push(e);
@@ -344,7 +333,7 @@ impl CategoricalNbModel {
                     *oc += self.log_prob[j][c * bins + b];
                 }
             }
-            normalize_log(o);
+            softmax_in_place(o);
         }
         out
     }

@@ -2,6 +2,7 @@
 //! scale, documented default and a low-cost starting value, so a search can start cheap and
 //! move toward costly regions only when it pays.
 
+use crate::math::{exp, ln};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -67,7 +68,7 @@ impl ParamDef {
     pub fn encode(&self, value: &Value) -> f64 {
         let unit = |v: f64, low: f64, high: f64, log: bool| {
             let u = if log && low > 0.0 {
-                (v.ln() - low.ln()) / (high.ln() - low.ln())
+                (ln(v) - ln(low)) / (ln(high) - ln(low))
             } else {
                 (v - low) / (high - low)
             };
@@ -86,7 +87,7 @@ impl ParamDef {
                 let (l, h) = (*low as f64, *high as f64 + 1.0);
                 let v = value.as_f64().unwrap_or(l) + 0.5;
                 let u = if *log && *low > 0 {
-                    (v.ln() - l.ln()) / (h.ln() - l.ln())
+                    (ln(v) - ln(l)) / (ln(h) - ln(l))
                 } else {
                     (v - l) / (h - l)
                 };
@@ -104,7 +105,7 @@ impl ParamDef {
         match &self.kind {
             ParamKind::Float { low, high, log } => {
                 let v = if *log {
-                    (low.ln() + u * (high.ln() - low.ln())).exp()
+                    exp(ln(*low) + u * (ln(*high) - ln(*low)))
                 } else {
                     low + u * (high - low)
                 };
@@ -116,7 +117,7 @@ impl ParamDef {
             ParamKind::Int { low, high, log } => {
                 let (l, h) = (*low as f64, *high as f64 + 1.0);
                 let v = if *log && *low > 0 {
-                    (l.ln() + u * (h.ln() - l.ln())).exp()
+                    exp(ln(l) + u * (ln(h) - ln(l)))
                 } else {
                     l + u * (h - l)
                 };

@@ -10,6 +10,7 @@ use super::optim::{dot, lbfgs};
 use super::space::{choice, class_weight, float, ParamDef};
 use super::{class_weights, ClassWeight, Inner};
 use crate::error::Result;
+use crate::math::{cos, exp, ln, ln_1p, sigmoid, sin};
 use crate::matrix::Matrix;
 use crate::rng::Rng;
 use crate::truth::TargetRef;
@@ -171,9 +172,9 @@ impl FeatureMap {
             // Box–Muller
             let u1 = rng.next_f64().max(1e-300);
             let u2 = rng.next_f64();
-            let radius = (-2.0 * u1.ln()).sqrt();
-            w.push(sd * radius * (2.0 * std::f64::consts::PI * u2).cos());
-            w.push(sd * radius * (2.0 * std::f64::consts::PI * u2).sin());
+            let radius = (-2.0 * ln(u1)).sqrt();
+            w.push(sd * radius * cos(2.0 * std::f64::consts::PI * u2));
+            w.push(sd * radius * sin(2.0 * std::f64::consts::PI * u2));
         }
         w.truncate(d * cols);
         let b = (0..d)
@@ -192,9 +193,7 @@ impl FeatureMap {
                 for r in 0..x.rows {
                     let row = x.row(r);
                     for j in 0..d {
-                        data.push(
-                            scale * crate::math::cos(dot(&w[j * cols..(j + 1) * cols], row) + b[j]),
-                        );
+                        data.push(scale * cos(dot(&w[j * cols..(j + 1) * cols], row) + b[j]));
                     }
                 }
                 Matrix {
@@ -280,7 +279,7 @@ fn fit_platt(f: &[f64], label: &[bool]) -> (f64, f64) {
         .iter()
         .map(|&l| if l { t_pos } else { t_neg })
         .collect();
-    let mut params = vec![0.0, ((neg + 1.0) / (pos + 1.0)).ln()];
+    let mut params = vec![0.0, ln((neg + 1.0) / (pos + 1.0))];
     lbfgs(&mut params, 100, 1e-8, |ab, g| {
         let (a, b) = (ab[0], ab[1]);
         g[0] = 0.0;
@@ -290,12 +289,12 @@ fn fit_platt(f: &[f64], label: &[bool]) -> (f64, f64) {
             let z = a * fi + b;
             // p = 1/(1+e^z); loss = -t ln p - (1-t) ln(1-p)
             let log1pexp = if z > 0.0 {
-                z + (-z).exp().ln_1p()
+                z + ln_1p(exp(-z))
             } else {
-                z.exp().ln_1p()
+                ln_1p(exp(z))
             };
             loss += ti * log1pexp + (1.0 - ti) * (log1pexp - z);
-            let p = 1.0 / (1.0 + z.exp());
+            let p = sigmoid(-z);
             let d = ti - p; // d loss / d z
             g[0] += d * fi;
             g[1] += d;
@@ -306,13 +305,7 @@ fn fit_platt(f: &[f64], label: &[bool]) -> (f64, f64) {
 }
 
 fn platt(ab: (f64, f64), f: f64) -> f64 {
-    let z = ab.0 * f + ab.1;
-    if z >= 0.0 {
-        let e = crate::math::exp(-z);
-        e / (1.0 + e)
-    } else {
-        1.0 / (1.0 + crate::math::exp(z))
-    }
+    sigmoid(-(ab.0 * f + ab.1))
 }
 
 /// What an SVM predicts.

@@ -1,6 +1,6 @@
 //! What a run's winner learned, computed after the search (the "explain" phase), honestly:
 //! - out-of-fold predictions: each row predicted by a model that did not see it (the first
-//!   repeat of the validation splits);
+//!   repeat of the validation splits), and what the page draws of them ([`super::curves`]);
 //! - permutation importance on held-out rows: the winner refitted on the first split's
 //!   training rows, each original column shuffled among that split's validation rows, the drop
 //!   of the run's metric averaged over seeded repeats;
@@ -14,6 +14,7 @@
 //! Cost is bounded (see [`ExplainLimits`]): about a fifth of the run's time budget at most, on
 //! top of it (one more fit of the winner, capped at a tenth, and the shuffles and curves).
 
+use super::curves::{self, ClassificationView, RegressionView};
 use crate::clock::Clock;
 use crate::data::{Table, Task};
 use crate::error::{AutoMlError, Result};
@@ -138,6 +139,14 @@ pub struct PartialDependence {
 pub struct Diagnostics {
     /// Out-of-fold predictions of the winner.
     pub out_of_fold: OutOfFoldView,
+    /// What the page draws of them for classification: confusion matrix, per-class table,
+    /// and for two classes the threshold sweep, ROC and PR curves, calibration.
+    #[serde(default)]
+    pub classification: Option<ClassificationView>,
+    /// What the page draws of them for regression: predicted against actual, residuals,
+    /// R², RMSE and MAE.
+    #[serde(default)]
+    pub regression: Option<RegressionView>,
     /// Permutation importance on held-out rows.
     pub importance: Importance,
     /// Partial dependence for the most important columns.
@@ -394,8 +403,11 @@ pub fn diagnose_with(
             )),
         }
     }
+    let (classification, regression) = curves::summarize(result.task, classes, &oof, settings.seed);
     Ok(Diagnostics {
         out_of_fold: oof,
+        classification,
+        regression,
         importance,
         partial_dependence: dependence,
         seconds: clock.now_s() - start,

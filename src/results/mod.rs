@@ -1,11 +1,15 @@
-//! Everything after the search, on the winner: the explain phase ([`diagnostics`]), the model
-//! file ([`model_file`]), predictions for new rows ([`predict`]) and per-row explanations
-//! ([`contributions`]). [`finish_run`] is the one path from a search's outcome to what the page
-//! and the command line show and save; both call it, so their failure rules are the same: an
-//! explanation that cannot be computed becomes a note, a model file that cannot be made is an
-//! error.
+//! Everything after the search, on the winner: the explain phase ([`diagnostics`], with what
+//! the page draws of the out-of-fold predictions in [`curves`]), the model file
+//! ([`model_file`]), predictions for new rows ([`predict`]) and per-row explanations
+//! ([`contributions`]); and the catalogue of defaults, limits and names the page reads at
+//! start-up ([`describe`]). [`finish_run`] is the one path from a search's outcome to what the
+//! page and the command line show and save; both call it, so their failure rules are the same:
+//! an explanation that cannot be computed becomes a note, a model file that cannot be made is
+//! an error.
 
 pub mod contributions;
+pub mod curves;
+pub mod describe;
 pub mod diagnostics;
 pub mod model_file;
 pub mod predict;

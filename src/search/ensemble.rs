@@ -176,15 +176,9 @@ impl FinalModel {
                         .ok_or_else(|| AutoMlError::Internal {
                             reason: message!("internal.ensemble_no_probabilities"),
                         })?;
-                    Ok(Prediction::Classes(
-                        (0..p.rows)
-                            .map(|r| {
-                                let row = p.row(r);
-                                (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b })
-                                    as u32
-                            })
-                            .collect(),
-                    ))
+                    Ok(Prediction::Classes(crate::math::argmax_rows(
+                        &p.data, p.cols,
+                    )))
                 } else {
                     let mut values = vec![0.0; x.rows];
                     for (w, m) in members {

@@ -35,8 +35,8 @@ use crate::truth::{Target, TargetRef};
 use cost::CostModel;
 use plan::{mix_seed, Plan};
 pub use plan::{
-    sample_size, SplitOutput, SplitWorker, Trial, PROMOTE_ETA, SAMPLE_ABOVE_PASSES,
-    SAMPLE_ABOVE_ROWS, UNTIMED_MARGIN,
+    sample_size, SplitOutput, SplitWorker, Trial, MAX_FOLDS, MAX_TIME_BUDGET_S, MIN_FOLDS,
+    PROMOTE_ETA, SAMPLE_ABOVE_PASSES, SAMPLE_ABOVE_ROWS, UNTIMED_MARGIN,
 };
 pub use portfolio::portfolio;
 use serde::{Deserialize, Serialize};

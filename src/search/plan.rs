@@ -4,6 +4,13 @@
 
 use super::*;
 
+/// The longest time budget a run takes, in seconds (a day).
+pub const MAX_TIME_BUDGET_S: f64 = 86_400.0;
+/// The fewest cross-validation folds a run takes.
+pub const MIN_FOLDS: usize = 2;
+/// The most cross-validation folds a run takes.
+pub const MAX_FOLDS: usize = 10;
+
 pub(super) fn check_settings(s: &SearchSettings, task: Task) -> Result<()> {
     let bad = |name: &str, reason: Message| {
         Err(AutoMlError::BadSetting {
@@ -12,8 +19,11 @@ pub(super) fn check_settings(s: &SearchSettings, task: Task) -> Result<()> {
         })
     };
     if let Some(b) = s.time_budget_s {
-        if !(b.is_finite() && b > 0.0 && b <= 86_400.0) {
-            return bad("time budget", message!("setting.time_budget", value = b));
+        if !(b.is_finite() && b > 0.0 && b <= MAX_TIME_BUDGET_S) {
+            return bad(
+                "time budget",
+                message!("setting.time_budget", value = b, max = MAX_TIME_BUDGET_S),
+            );
         }
     } else if s.max_trials.is_none() {
         return bad("time budget", message!("setting.no_budget"));
@@ -21,8 +31,16 @@ pub(super) fn check_settings(s: &SearchSettings, task: Task) -> Result<()> {
     if s.max_trials == Some(0) {
         return bad("max trials", message!("setting.max_trials"));
     }
-    if !(2..=10).contains(&s.folds) {
-        return bad("folds", message!("setting.folds", folds = s.folds));
+    if !(MIN_FOLDS..=MAX_FOLDS).contains(&s.folds) {
+        return bad(
+            "folds",
+            message!(
+                "setting.folds",
+                folds = s.folds,
+                min = MIN_FOLDS,
+                max = MAX_FOLDS
+            ),
+        );
     }
     if let Some(m) = s.metric {
         if m.for_classification() != (task == Task::Classification) {
@@ -159,10 +177,7 @@ impl Plan {
         notes.extend(frame.notes.iter().cloned());
         let schema = crate::preprocess::schema_with_choices(table, &settings.columns);
         notes.extend(crate::target::check_target(table, target_col, task, &schema).warnings);
-        let metric = settings.metric.unwrap_or(match task {
-            Task::Classification => Metric::Accuracy,
-            Task::Regression => Metric::R2,
-        });
+        let metric = settings.metric.unwrap_or(task.default_metric());
         let n = prepared.rows.len();
         let (splits, validation) = plan_splits(
             &prepared.target,

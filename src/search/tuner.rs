@@ -246,7 +246,7 @@ impl Tuner {
     fn gaussian(&mut self) -> f64 {
         let u1 = self.rng.next_f64().max(1e-300);
         let u2 = self.rng.next_f64();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        (-2.0 * crate::math::ln(u1)).sqrt() * crate::math::cos(std::f64::consts::TAU * u2)
     }
 
     /// Learns from the last proposal's result: its `score` and what it `cost`.

@@ -21,7 +21,7 @@ const {
   waitForCheck, recordRequests, sentRequests, runAndWaitForBest, selectedText,
 } = browser;
 
-/** The page's size limit (www/protocol.js MAX_FILE_BYTES). */
+/** The engine's size limit (data::MAX_FILE_BYTES, which the page reads from describe()). */
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 /** A small deterministic pseudo-random generator, so generated files are the same every run. */

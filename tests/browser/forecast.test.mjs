@@ -1,16 +1,21 @@
 // Forecasting on the real page: the airline_passengers and co2 samples are recognised as
 // series (the task "Forecast" is chosen for them), the horizon control shows the frequency's
 // default, a run shows the backtest leaderboard, one plot with history, forecast and interval
-// band (backtests overlaid on request), a forecast table, and the CSV download has H rows.
-// Needs the wasm package (bash scripts/build-wasm.sh).
+// band (backtests overlaid on request), a forecast table, and the CSV download has H rows
+// (the engine's file: the airline forecast's is `automl fit --date --out`'s, byte for byte).
+// Serves the test build (a trial budget through window.__automl.runSettings): needs
+// `bash scripts/build-wasm.sh --test`.
 //
 //   node --test --test-concurrency=1 tests/browser/forecast.test.mjs
 import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { $, useBrowser } from "./harness.mjs";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { $, ROOT, useBrowser } from "./harness.mjs";
 
-const browser = useBrowser();
+const browser = useBrowser({ testBuild: true });
 const { openApp, loadSample, waitForText } = browser;
 
 let page;
@@ -23,7 +28,12 @@ function pathPoints(d) {
   return (d || "").split(/[ML]/).filter((s) => s.trim()).length;
 }
 
-async function forecastSample(id, { horizon, budget = "2" }) {
+/**
+ * Forecast a sample on the page: with a time budget of `budget` seconds, or with `trials` a
+ * trial budget and no time limit (deterministic, as `automl fit --max-trials` without
+ * `--time-budget`).
+ */
+async function forecastSample(id, { horizon, budget = "2", trials }) {
   await openApp();
   await loadSample(id);
   assert.equal(await page.locator($("task-select")).inputValue(), "forecast", "a series is suggested as a forecast");
@@ -33,10 +43,14 @@ async function forecastSample(id, { horizon, budget = "2" }) {
   const defaultHorizon = await page.locator($("forecast-horizon")).inputValue();
   if (horizon !== undefined) await page.locator($("forecast-horizon")).fill(String(horizon));
   await page.locator($("budget-input")).fill(budget);
+  if (trials !== undefined) await page.evaluate((n) => window.__automl.runSettings({ timeBudgetS: null, maxTrials: n }), trials);
   await page.locator($("start")).click();
   await waitForText("status", /^Done: forecast of \d+ steps/, 60_000);
   return { info, defaultHorizon };
 }
+
+/** Models the airline forecast tries (a trial budget: the same forecast on the page and the CLI). */
+const TRIALS = 14;
 
 async function chartFacts() {
   const chart = page.locator(`${$("forecast-chart")} svg.chart`);
@@ -53,8 +67,8 @@ async function downloadCsv() {
   return { name: download.suggestedFilename(), text: await readFile(await download.path(), "utf8") };
 }
 
-test("airline passengers: monthly, default horizon 12, plot with history, forecast and band, CSV of H rows", async () => {
-  const { info, defaultHorizon } = await forecastSample("airline_passengers", { horizon: 24 });
+test("airline passengers: monthly, default horizon 12, plot with history, forecast and band, the CLI's CSV", async () => {
+  const { info, defaultHorizon } = await forecastSample("airline_passengers", { horizon: 24, trials: TRIALS });
   assert.match(info, /^144 monthly values, seasonal period 12\.$/);
   assert.equal(defaultHorizon, "12");
 
@@ -94,6 +108,19 @@ test("airline passengers: monthly, default horizon 12, plot with history, foreca
     const [, v, lo80, hi80, lo95, hi95] = line.split(",").map(Number);
     assert.ok(lo95 <= lo80 && lo80 <= v && v <= hi80 && hi80 <= hi95, line);
     assert.ok(v > 300 && v < 900, `a plausible passenger count: ${line}`);
+  }
+
+  // The command line forecasts the same file with the same seed and trial budget: the page's
+  // download is its --out file, byte for byte (the engine writes both).
+  const dir = await mkdtemp(path.join(os.tmpdir(), "automl-forecast-"));
+  try {
+    const out = path.join(dir, "cli.csv");
+    execFileSync("cargo", ["run", "--release", "--quiet", "--bin", "automl", "--", "fit",
+      path.join(ROOT, "www", "samples", "airline_passengers.csv"), "--target", "passengers", "--date", "month",
+      "--horizon", "24", "--max-trials", String(TRIALS), "--seed", "42", "--quiet", "--out", out], { cwd: ROOT, stdio: "pipe" });
+    assert.equal(text, await readFile(out, "utf8"), "automl fit --date --out writes the page's forecast exactly");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

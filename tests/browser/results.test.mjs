@@ -46,26 +46,38 @@ const matrixCells = () => texts(`${$("confusion-matrix")} text.cell-label`);
 test("binary fixture: confusion matrix, threshold control, per-class table, ROC and PR with areas, calibration", async () => {
   await openApp();
   await showFixture("results-binary");
-  // p(yes) = .9 .8 .7 .1 .4 .3 for yes no yes no yes no; at 0.5: [[2, 1], [1, 2]]
+  // p(yes) = .9 .8 .7 .1 .4 .3 for yes no yes no yes no; the model's own decisions (p > .5)
+  // are the engine's sweep point of .7: [[2, 1], [1, 2]]
   assert.deepEqual(await matrixCells(), ["2", "1", "1", "2"]);
   assert.match(await browser.text("class-summary"), /^6 rows predicted out of fold: accuracy 0\.667/);
   assert.deepEqual(await texts(`${$("class-table-body")} tr`), ["no0.6670.6670.6673", "yes0.6670.6670.6673"]);
-  assert.equal(await browser.text("threshold-value"), "0.50");
+  assert.equal(await browser.text("threshold-value"), "0.700");
   assert.match(await browser.text("threshold-positive"), /yes/);
-
-  // The keyboard moves the threshold to 0.35: the row with p = .4 becomes "yes" at once.
+  // One slider step per point of the sweep: none called "yes", then .9 .8 .7 .4 .3 .1.
   const slider = page.locator($("threshold-input"));
+  assert.deepEqual(await slider.evaluate((s) => [s.min, s.max, s.step, s.value]), ["0", "6", "1", "3"]);
+
+  // One step left, to the next lower threshold, 0.4: the row with p = .4 becomes "yes" at once.
   await slider.focus();
-  for (let i = 0; i < 15; i += 1) await slider.press("ArrowLeft");
-  assert.equal(await browser.text("threshold-value"), "0.35");
+  await slider.press("ArrowLeft");
+  assert.equal(await browser.text("threshold-value"), "0.400");
   assert.deepEqual(await matrixCells(), ["2", "1", "0", "3"]);
   // The threshold's operating point on the ROC curve moved to (1/3, 1).
   const point = page.locator(`${$("roc-curve")} circle.threshold-marker`);
-  assert.match(await point.locator("title").textContent(), /threshold 0\.35/);
-  assert.match(await browser.text("class-summary"), /accuracy 0\.833.*threshold 0\.35/);
+  assert.match(await point.locator("title").textContent(), /threshold 0\.400/);
+  assert.match(await browser.text("class-summary"), /accuracy 0\.833.*threshold 0\.400/);
+  // All the way right: the highest threshold is that no row is called "yes".
+  await slider.press("End");
+  assert.deepEqual(await matrixCells(), ["3", "0", "3", "0"]);
+  await slider.press("Home");
+  assert.deepEqual(await matrixCells(), ["0", "3", "0", "3"], "the lowest calls every row yes");
+  for (let i = 0; i < 3; i += 1) await slider.press("ArrowRight");
+  assert.equal(await browser.text("threshold-value"), "0.700", "back at the model's own decisions");
 
-  // Row-normalized shares of each actual class.
+  // Row-normalized shares of each actual class (the engine's), at 0.7 and at 0.4.
   await page.locator($("matrix-normalize")).check();
+  assert.deepEqual(await matrixCells(), ["66.7%", "33.3%", "33.3%", "66.7%"]);
+  await slider.press("ArrowLeft");
   assert.deepEqual(await matrixCells(), ["66.7%", "33.3%", "0.0%", "100.0%"]);
 
   // ROC: 7 of the 9 (positive, negative) pairs are ranked right, AUC 7/9.
@@ -152,7 +164,7 @@ test("charts.js: what each helper draws, with no inline style and user text as t
     });
     const bars = c.barChart({ title: "b", bars: [{ label: "a", value: 2, error: 0.5 }, { label: "<b>", value: -1 }] });
     const heat = c.heatmap({ title: "h", rowLabels: ["x", "y"], colLabels: ["x", "y"], values: [[1, 2], [3, 4]] });
-    const hist = c.histogram({ title: "h", values: [1, 2, 2, 3, 10] });
+    const hist = c.histogram({ title: "h", bins: [{ lo: 0, hi: 2, count: 1 }, { lo: 2, hi: 4, count: 3 }, { lo: 8, hi: 10, count: 1 }] });
     const nodes = [line, bars, heat, hist];
     document.body.append(...nodes);
     const out = {
@@ -305,10 +317,12 @@ test("titanic (binary): drawn from the engine's out-of-fold predictions; predict
   assert.ok((await page.locator(`${$("roc-curve")} path.line[data-series="model"]`).getAttribute("d")).length > 50);
   const slider = page.locator($("threshold-input"));
   await slider.focus();
+  const startThreshold = Number(await browser.text("threshold-value"));
   for (let i = 0; i < 25; i += 1) await slider.press("ArrowRight");
   const moved = (await matrixCells()).map(Number);
+  assert.ok(Number(await browser.text("threshold-value")) > startThreshold, "a higher threshold");
   assert.equal(moved.reduce((a, b) => a + b, 0), 891);
-  assert.notDeepEqual(moved, cells, "a threshold of 0.75 changes the matrix");
+  assert.notDeepEqual(moved, cells, "a higher threshold changes the matrix");
   assert.ok(moved[1] + moved[3] < cells[1] + cells[3], "fewer rows called survivors at a higher threshold");
 
   const columns = ["PassengerId", "Survived", "Pclass", "Name", "Sex", "Age", "SibSp", "Parch", "Ticket", "Fare", "Cabin", "Embarked"];
@@ -363,8 +377,10 @@ test("titanic (binary): drawn from the engine's out-of-fold predictions; predict
       path.join(dir, "new-passengers.csv"), "--out", path.join(dir, "cli.csv")], { cwd: ROOT, stdio: "pipe" });
     // Identical, to the last bit of every probability: the engine computes exp, ln and cos
     // with its own portable functions, so wasm and the native build agree exactly.
-    const cli = parseCsv(await readFile(path.join(dir, "cli.csv"), "utf8"));
-    assert.deepEqual(cli, parsed, "automl predict writes the page's predictions exactly");
+    const cliText = await readFile(path.join(dir, "cli.csv"), "utf8");
+    assert.deepEqual(parseCsv(cliText), parsed, "automl predict writes the page's predictions exactly");
+    // The page's file is the engine's own CSV text: the same bytes as the command line's.
+    assert.equal(predictions.text, cliText, "the downloaded file is automl predict's, byte for byte");
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@
 // - injectFault({ faultAfterTrials: 2, faultKind: "panic" | "oom" }): the next run fails on
 //   purpose after that many trials (the core's test-only fault injection).
 // - runSettings(extra): `extra` joins the next run's settings the same way, such as
-//   { timeBudgetS: null, maxTrials: 12 } (a deterministic trial budget).
+//   { timeBudgetS: null, maxTrials: 12 } (a deterministic trial budget); a forecast's too.
 import { MSG } from "./protocol.js";
 /**
  * @typedef {import("./app.js").Controller} Controller
@@ -37,15 +37,28 @@ import { MSG } from "./protocol.js";
 export function installTestHooks({ controller, bridge, results }) {
   /** @type {Partial<RunSettings> | null} Extra RunSettings for the next run only. */
   let nextRun = null;
-  const settingsFrom = controller.settingsFrom.bind(controller);
-  // The controller's run settings, with the extra settings joined once.
-  controller.settingsFrom = (values) => {
-    const settings = settingsFrom(values);
+  /**
+   * `settings` with the extra settings joined, once.
+   * @template {object} S
+   * @param {S} settings
+   * @returns {S}
+   */
+  const joinNextRun = (settings) => {
     if (!nextRun) return settings;
     const joined = { ...settings, ...nextRun };
     nextRun = null;
     return joined;
   };
+  // The controller's run settings, with the extra settings joined once.
+  const settingsFrom = controller.settingsFrom.bind(controller);
+  controller.settingsFrom = (values) => joinNextRun(settingsFrom(values));
+  // A forecast's settings the same way (runSettings({ timeBudgetS: null, maxTrials: 3 })
+  // makes a forecast deterministic too).
+  const forecast = controller.forecast;
+  if (forecast) {
+    const forecastSettingsFrom = forecast.settingsFrom.bind(forecast);
+    forecast.settingsFrom = (/** @type {any} */ values) => joinNextRun(forecastSettingsFrom(values));
+  }
   /** @type {TestHooks} */
   const hooks = {
     bridge: Object.assign(bridge, { panic: () => bridge.request(MSG.PANIC, {}) }),

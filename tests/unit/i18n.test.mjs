@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describeError, hintOf, loadCatalogue, pageError, renderNote, setCatalogue, t } from "../../www/i18n.js";
+import { describeError, hintOf, loadMessages, pageError, renderNote, useMessages, t } from "../../www/i18n.js";
 
 const WWW = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "www");
 const CODE = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
@@ -75,7 +75,7 @@ test("every code the page's scripts use has an entry", async () => {
 });
 
 test("templates are filled by name; numbers follow the language, with the decimals asked for", () => {
-  setCatalogue({
+  useMessages({
     "t.file": { message: "The file \"{file}\" has {rows} rows; {share:.1}% empty." },
     "t.missing": { message: "{known} and {unknown}" },
   });
@@ -83,12 +83,12 @@ test("templates are filled by name; numbers follow the language, with the decima
   assert.equal(t("t.missing", { known: 1 }), "1 and {unknown}", "an absent parameter stays visible");
   assert.equal(t("t.nope", { x: 1 }), "t.nope (x: 1)", "an unknown code shows the code and its parameters");
   assert.equal(t("t.nope"), "t.nope");
-  setCatalogue({ "t.n": { message: "{n:.2}" } }, "de");
+  useMessages({ "t.n": { message: "{n:.2}" } }, "de");
   assert.equal(t("t.n", { n: 1234.5 }), "1.234,50");
 });
 
 test("lists, nested messages and capitals", () => {
-  setCatalogue({
+  useMessages({
     "t.list": { message: "Columns: {names:q}; bare: {names}." },
     "t.series": { message: "{frequency:cap} data; {reason}" },
     "t.monthly": { message: "monthly" },
@@ -103,7 +103,7 @@ test("lists, nested messages and capitals", () => {
 });
 
 test("the hint is the deepest one along the reasons; notes end with theirs", () => {
-  setCatalogue({
+  useMessages({
     "t.outer": { message: "Cannot use \"{column}\": {reason}.", hint: "Outer hint." },
     "t.inner": { message: "it has {n} values", hint: "Inner hint for {n}." },
     "t.plain": { message: "no hint" },
@@ -118,7 +118,7 @@ test("the hint is the deepest one along the reasons; notes end with theirs", () 
 });
 
 test("errors: from the catalogue by code, else the engine's English fallback", () => {
-  setCatalogue({ "t.err": { message: "The file \"{file}\" is empty.", hint: "Choose another file." } });
+  useMessages({ "t.err": { message: "The file \"{file}\" is empty.", hint: "Choose another file." } });
   assert.deepEqual(describeError({ code: "t.err", params: { file: "x.csv" }, message: "old", hint: "old hint" }),
     { message: "The file \"x.csv\" is empty.", hint: "Choose another file." });
   assert.deepEqual(describeError({ code: "t.unknown", params: {}, message: "English", hint: "Do this." }),
@@ -138,7 +138,7 @@ test("the real catalogue renders the engine's messages as the command line does"
     const lang = /\/i18n\/(\w+)\.json$/.exec(String(url))[1];
     return files.has(lang) ? { ok: true, json: async () => JSON.parse(files.get(lang)) } : { ok: false };
   };
-  assert.equal(await loadCatalogue("xx", fetchStub), true, "an unknown language falls back to English");
+  assert.equal(await loadMessages("xx", fetchStub), true, "an unknown language falls back to English");
   const error = {
     code: "target.bad",
     params: { column: "species", reason: { code: "target.one_class", params: { value: "a" } } },
@@ -155,5 +155,5 @@ test("the real catalogue renders the engine's messages as the command line does"
     renderNote({ code: "read.unnamed_columns", params: { count: 7, columns: { items: ["1", "2", "3", "4", "5"], more: 2 } } }),
     "7 column(s) have no name (column 1, 2, 3, 4, 5, …); they are called \"column_N\".",
   );
-  assert.equal(await loadCatalogue("en", async () => { throw new Error("offline"); }), false, "no catalogue: false, never a throw");
+  assert.equal(await loadMessages("en", async () => { throw new Error("offline"); }), false, "no catalogue: false, never a throw");
 });
