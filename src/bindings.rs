@@ -12,9 +12,7 @@ use crate::clock::Clock;
 use crate::data::{
     classify, inspect as inspect_table, read_table, suggested_task, ReadOptions, Table,
 };
-use crate::error::AutoMlError;
 use crate::message;
-use crate::messages::{self, Message};
 use crate::preprocess::schema_with_choices;
 use crate::results::model_file::{fnv1a64, load as load_model, ModelFile};
 use crate::search::{
@@ -22,11 +20,14 @@ use crate::search::{
     Trial,
 };
 use crate::target::check_target as check_table_target;
+use errors::{failure_from_js, internal, into_error, message_error};
 use serde::{Deserialize, Serialize};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
+
+mod errors;
 
 /// Size of the last allocation the system allocator refused, 0 if none was. On wasm32 a
 /// refused allocation aborts (a trap indistinguishable from a panic's), so the worker reads
@@ -88,32 +89,6 @@ pub fn start() {
 #[wasm_bindgen]
 pub fn version() -> String {
     crate::VERSION.to_string()
-}
-
-/// A JavaScript `Error` for `message`: its `message` and `hint` in English, and its `code` and
-/// `params` for the page to render it from its own catalogue.
-fn message_error(message: Message) -> JsError {
-    let error = JsError::new(&messages::render(&message));
-    // a clone of a JsError refers to the same JavaScript object
-    let object: JsValue = error.clone().into();
-    let params = message
-        .params
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|_| js_sys::Object::new().into());
-    let hint = messages::hint(&message).unwrap_or_default();
-    let _ = js_sys::Reflect::set(&object, &"code".into(), &message.code.as_str().into());
-    let _ = js_sys::Reflect::set(&object, &"params".into(), &params);
-    let _ = js_sys::Reflect::set(&object, &"hint".into(), &hint.into());
-    error
-}
-
-fn into_error(e: AutoMlError) -> JsError {
-    message_error(e.to_message())
-}
-
-/// An error the engine's own parts caused (not the person's data).
-fn internal(reason: Message) -> JsError {
-    into_error(AutoMlError::Internal { reason })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -426,17 +401,6 @@ fn read_settings(settings: JsValue) -> Result<SearchSettings, JsError> {
 fn parse_trial(trial: &str) -> Result<Trial, JsError> {
     serde_json::from_str(trial)
         .map_err(|e| internal(message!("internal.trial_read", detail = e.to_string())))
-}
-
-/// A split's failure as the worker reports it: the core's `{ code, params }`.
-fn failure_from_js(error: JsValue) -> Message {
-    serde_wasm_bindgen::from_value(error.clone()).unwrap_or_else(|_| {
-        let detail = error.as_string().unwrap_or_else(|| format!("{error:?}"));
-        AutoMlError::Internal {
-            reason: message!("internal.split_failure", detail),
-        }
-        .to_message()
-    })
 }
 
 /// A split's output as `{ predictions: Float64Array, averageable: boolean }`.
