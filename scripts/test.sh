@@ -10,10 +10,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+
+# Each layer's time, printed as it ends and again at the end (keep `npm test` under 60 minutes).
+TIMES=()
+started=$SECONDS
+layer_started=$SECONDS
+layer_name="set-up (install what is missing)"
+end_layer() {
+  local took=$((SECONDS - layer_started))
+  TIMES+=("$(printf '%4d s  %s' "$took" "$layer_name")")
+  echo "-- $layer_name: ${took} s"
+  layer_started=$SECONDS
+  layer_name="$1"
+}
+trap 'echo "== times"; printf "%s\n" "${TIMES[@]}"; echo "total: $((SECONDS - started)) s"' EXIT
+
 bash scripts/setup.sh --browser
+end_layer "1/4 native Rust tests"
 
 echo "== 1/4 native Rust tests"
 cargo test --profile test-release
+end_layer "2/4 wasm tests"
 
 echo "== 2/4 wasm tests in headless Chromium (dedicated worker)"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
@@ -21,11 +38,14 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 cargo test --profile test-release --target wasm32-unknown-unknown --test wasm --test conformance
+end_layer "3/4 page builds and type check"
 
 echo "== 3/4 page: both builds of the page, then the type check of its JavaScript (tsc)"
 bash scripts/build-wasm.sh --test
 npm run --silent typecheck
+end_layer "4/4 page unit and browser tests"
 
 echo "== 4/4 page: unit tests of the page's pure modules, then browser tests of the page"
 node --test tests/unit/
 node --test --test-concurrency=1 tests/browser/
+end_layer ""
