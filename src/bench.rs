@@ -17,6 +17,8 @@
 use crate::clock::Clock;
 use crate::data::{Table, TextColumn};
 use crate::error::{AutoMlError, Result};
+use crate::message;
+use crate::messages::Message;
 use crate::metrics::{accuracy, balanced_accuracy, binary_auc, f1_macro, log_loss, mean_std, r2};
 use crate::models::Prediction;
 use crate::search::{run_search, Control, Progress, SearchSettings};
@@ -59,21 +61,27 @@ pub struct OuterFold {
     pub test: Vec<usize>,
 }
 
-fn bad_file(what: &str, detail: impl Into<String>) -> AutoMlError {
+fn bad_file(what: &str, reason: Message) -> AutoMlError {
     AutoMlError::BadSetting {
         name: what.into(),
-        detail: detail.into(),
+        reason,
     }
 }
 
 /// Reads the collection's `index.json` text.
 pub fn parse_index(text: &str) -> Result<Vec<BenchDataset>> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| bad_file("benchmark index", format!("it is not valid JSON: {e}")))?;
-    let list = v
-        .get("datasets")
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad_file("benchmark index", "it has no \"datasets\" list"))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        bad_file(
+            "benchmark index",
+            message!("bench.invalid_json", detail = e.to_string()),
+        )
+    })?;
+    let list = v.get("datasets").and_then(Value::as_array).ok_or_else(|| {
+        bad_file(
+            "benchmark index",
+            message!("bench.no_list", list = "datasets"),
+        )
+    })?;
     list.iter()
         .enumerate()
         .map(|(i, d)| {
@@ -84,7 +92,7 @@ pub fn parse_index(text: &str) -> Result<Vec<BenchDataset>> {
                     .ok_or_else(|| {
                         bad_file(
                             "benchmark index",
-                            format!("dataset {} has no text field \"{name}\"", i + 1),
+                            message!("bench.no_text_field", dataset = i + 1, field = name),
                         )
                     })
             };
@@ -101,23 +109,35 @@ pub fn parse_index(text: &str) -> Result<Vec<BenchDataset>> {
 
 /// Reads a split file (`folds[i].train` / `folds[i].test`); every row must be below `n_rows`.
 pub fn parse_splits(text: &str, n_rows: usize) -> Result<Vec<OuterFold>> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| bad_file("split file", format!("it is not valid JSON: {e}")))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        bad_file(
+            "split file",
+            message!("bench.invalid_json", detail = e.to_string()),
+        )
+    })?;
     let folds = v
         .get("folds")
         .and_then(Value::as_array)
-        .ok_or_else(|| bad_file("split file", "it has no \"folds\" list"))?;
+        .ok_or_else(|| bad_file("split file", message!("bench.no_list", list = "folds")))?;
     let rows = |f: &Value, part: &str, i: usize| -> Result<Vec<usize>> {
-        let list = f
-            .get(part)
-            .and_then(Value::as_array)
-            .ok_or_else(|| bad_file("split file", format!("fold {i} has no \"{part}\" list")))?;
+        let list = f.get(part).and_then(Value::as_array).ok_or_else(|| {
+            bad_file(
+                "split file",
+                message!("bench.fold_no_list", fold = i, list = part),
+            )
+        })?;
         list.iter()
             .map(|r| match r.as_u64() {
                 Some(r) if (r as usize) < n_rows => Ok(r as usize),
                 _ => Err(bad_file(
                     "split file",
-                    format!("fold {i} {part} holds {r}, not a row of the {n_rows}-row data"),
+                    message!(
+                        "bench.fold_bad_row",
+                        fold = i,
+                        part,
+                        value = r.to_string(),
+                        rows = n_rows
+                    ),
                 )),
             })
             .collect()
@@ -302,7 +322,7 @@ pub fn run_fold(
     let task = dataset.search_task().ok_or_else(|| {
         bad_file(
             "benchmark task",
-            format!("\"{}\" is not tabular", dataset.task),
+            message!("bench.not_tabular", task = dataset.task),
         )
     })?;
     let target = table.column_index(&dataset.target)?;

@@ -1,7 +1,8 @@
 //! The only module that speaks JavaScript: every wasm-bindgen export lives here.
 //! Each export converts its arguments with serde, calls the core, and converts the answer
 //! back (JSON-compatible plain objects, camelCase keys; shapes documented in `www/protocol.js`).
-//! Errors become a JavaScript `Error` whose message is the core's message plus its hint.
+//! Errors become a JavaScript `Error` carrying the core's message as `code` and `params` (see
+//! `crate::messages`), with `message` and `hint` rendered in English as a fallback.
 //! Test hooks (`trigger_panic`, the fault injection) exist only with the cargo feature
 //! `test-hooks` (the page's test build, `scripts/build-wasm.sh --test`), and `bench_gbm_fit`
 //! only with the feature `bench` (`bench/wasm_vs_native.mjs`): the page's production build
@@ -11,7 +12,7 @@ use crate::clock::Clock;
 use crate::data::{
     classify, inspect as inspect_table, read_table, suggested_task, ReadOptions, Table,
 };
-use crate::error::AutoMlError;
+use crate::message;
 use crate::preprocess::schema_with_choices;
 use crate::results::model_file::{fnv1a64, load as load_model, ModelFile};
 use crate::search::{
@@ -19,11 +20,14 @@ use crate::search::{
     Trial,
 };
 use crate::target::check_target as check_table_target;
+use errors::{failure_from_js, internal, into_error, message_error};
 use serde::{Deserialize, Serialize};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
+
+mod errors;
 
 /// Size of the last allocation the system allocator refused, 0 if none was. On wasm32 a
 /// refused allocation aborts (a trap indistinguishable from a panic's), so the worker reads
@@ -87,18 +91,10 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
-fn into_error(e: AutoMlError) -> JsError {
-    JsError::new(&format!("{e} {}", e.hint()))
-}
-
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            JsError::new(&format!(
-                "Internal error: could not convert the answer for JavaScript: {e}"
-            ))
-        })
+        .map_err(|e| internal(message!("internal.convert", detail = e.to_string())))
 }
 
 fn read(
@@ -111,7 +107,7 @@ fn read(
         ReadOptions::default()
     } else {
         serde_wasm_bindgen::from_value(options.clone())
-            .map_err(|e| JsError::new(&format!("The read options are invalid: {e}.")))?
+            .map_err(|e| message_error(message!("input.read_options", detail = e.to_string())))?
     };
     let mut progress = |fraction: f64| {
         if let Some(f) = on_progress {
@@ -142,8 +138,7 @@ pub fn inspect(
 #[wasm_bindgen]
 pub fn check_target(bytes: &[u8], file_name: &str, settings: JsValue) -> Result<JsValue, JsError> {
     let table = read(bytes, file_name, &settings, None)?;
-    let settings: SearchSettings = serde_wasm_bindgen::from_value(settings)
-        .map_err(|e| JsError::new(&format!("The run settings are invalid: {e}.")))?;
+    let settings = read_settings(settings)?;
     let target = match &settings.target {
         Some(name) => table.column_index(name).map_err(into_error)?,
         None => table.names.len().saturating_sub(1),
@@ -237,8 +232,7 @@ pub fn run_search(
 ) -> Result<JsValue, JsError> {
     let table = read(bytes, file_name, &settings, None)?;
     let fault = FaultInjection::from_settings(&settings);
-    let settings: SearchSettings = serde_wasm_bindgen::from_value(settings)
-        .map_err(|e| JsError::new(&format!("The run settings are invalid: {e}.")))?;
+    let settings = read_settings(settings)?;
     let mut trials = 0usize;
     let mut observer = |event: &Progress| {
         if let Ok(value) = to_js(event) {
@@ -376,11 +370,8 @@ pub fn describe() -> Result<JsValue, JsError> {
 }
 
 fn rows_of(rows: JsValue) -> Result<Vec<BTreeMap<String, String>>, JsError> {
-    serde_wasm_bindgen::from_value(rows).map_err(|e| {
-        JsError::new(&format!(
-            "The rows are invalid: {e}. Give each row as {{ column: text }}."
-        ))
-    })
+    serde_wasm_bindgen::from_value(rows)
+        .map_err(|e| message_error(message!("input.rows", detail = e.to_string())))
 }
 
 /// Predicts rows given as `[{ column: text }]` (the what-if form; same reply as `predict`).
@@ -394,11 +385,8 @@ pub fn predict_rows(model: &[u8], rows: JsValue) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn explain_row(model: &[u8], row: JsValue) -> Result<JsValue, JsError> {
     let m = model_of(model)?;
-    let row: BTreeMap<String, String> = serde_wasm_bindgen::from_value(row).map_err(|e| {
-        JsError::new(&format!(
-            "The row is invalid: {e}. Give it as {{ column: text }}."
-        ))
-    })?;
+    let row: BTreeMap<String, String> = serde_wasm_bindgen::from_value(row)
+        .map_err(|e| message_error(message!("input.row", detail = e.to_string())))?;
     to_js(&crate::results::contributions::explain_row(&m, &row).map_err(into_error)?)
 }
 
@@ -407,12 +395,12 @@ static DATE_CLOCK: DateClock = DateClock;
 
 fn read_settings(settings: JsValue) -> Result<SearchSettings, JsError> {
     serde_wasm_bindgen::from_value(settings)
-        .map_err(|e| JsError::new(&format!("The run settings are invalid: {e}.")))
+        .map_err(|e| message_error(message!("input.run_settings", detail = e.to_string())))
 }
 
 fn parse_trial(trial: &str) -> Result<Trial, JsError> {
     serde_json::from_str(trial)
-        .map_err(|e| JsError::new(&format!("Internal error: a trial could not be read: {e}.")))
+        .map_err(|e| internal(message!("internal.trial_read", detail = e.to_string())))
 }
 
 /// A split's output as `{ predictions: Float64Array, averageable: boolean }`.
@@ -425,7 +413,7 @@ fn output_to_js(output: &SplitOutput) -> JsValue {
 }
 
 fn output_from_js(value: &JsValue) -> Result<SplitOutput, JsError> {
-    let bad = || JsError::new("Internal error: a split's predictions are missing.");
+    let bad = || internal(message!("internal.split_predictions"));
     let predictions = js_sys::Reflect::get(value, &"predictions".into()).map_err(|_| bad())?;
     let predictions = predictions
         .dyn_ref::<js_sys::Float64Array>()
@@ -495,11 +483,9 @@ impl LeadSession {
         // `faultKind` says.
         self.fault.check(self.session.trials_done());
         match self.session.next_trial() {
-            Some(trial) => serde_json::to_string(&trial).map(Some).map_err(|e| {
-                JsError::new(&format!(
-                    "Internal error: a trial could not be written: {e}."
-                ))
-            }),
+            Some(trial) => serde_json::to_string(&trial)
+                .map(Some)
+                .map_err(|e| internal(message!("internal.trial_write", detail = e.to_string()))),
             None => Ok(None),
         }
     }
@@ -533,22 +519,24 @@ impl LeadSession {
     }
 
     /// Takes a trial's result: `outputs` is an array of `{ predictions, averageable }` in split
-    /// order, or `error` the first split's failure; `seconds` the trial's wall-clock time.
-    /// Returns the `Progress` event of its leaderboard row, or undefined for a failed trial.
+    /// order, or `error` the first split's failure (`{ code, params }`, undefined when none);
+    /// `seconds` the trial's wall-clock time. Returns the `Progress` event of its leaderboard
+    /// row, or undefined for a failed trial.
     pub fn tell(
         &mut self,
         trial: &str,
         outputs: js_sys::Array,
-        error: Option<String>,
+        error: JsValue,
         seconds: f64,
     ) -> Result<JsValue, JsError> {
         let trial = parse_trial(trial)?;
-        let result = match error {
-            Some(e) => Err(e),
-            None => Ok(outputs
+        let result = if !error.is_undefined() && !error.is_null() {
+            Err(failure_from_js(error))
+        } else {
+            Ok(outputs
                 .iter()
                 .map(|v| output_from_js(&v))
-                .collect::<Result<Vec<_>, _>>()?),
+                .collect::<Result<Vec<_>, _>>()?)
         };
         let Some(event) = self.session.tell(&trial, result, seconds) else {
             return Ok(JsValue::UNDEFINED);
@@ -660,7 +648,7 @@ pub fn bench_gbm_fit(
 ) -> Result<String, JsError> {
     use crate::trees::{fingerprint, GbmClassifier, GbmParams, GbmRegressor};
     let params: GbmParams = serde_json::from_str(params_json)
-        .map_err(|e| JsError::new(&format!("The parameters are invalid: {e}.")))?;
+        .map_err(|e| message_error(message!("input.gbm_parameters", detail = e.to_string())))?;
     let x = crate::matrix::Matrix {
         rows,
         cols,
@@ -677,9 +665,7 @@ pub fn bench_gbm_fit(
         if y.iter()
             .any(|&v| !(v >= 0.0 && v.fract() == 0.0 && v < 1e6))
         {
-            return Err(JsError::new(
-                "Class labels must be small non-negative integers.",
-            ));
+            return Err(message_error(message!("input.class_labels")));
         }
         let codes: Vec<u32> = y.iter().map(|&v| v as u32).collect();
         let start = now_ms();
@@ -708,7 +694,7 @@ struct ForecastRunSettings {
 impl ForecastRunSettings {
     fn parse(settings: JsValue) -> Result<ForecastRunSettings, JsError> {
         serde_wasm_bindgen::from_value(settings)
-            .map_err(|e| JsError::new(&format!("The forecast settings are invalid: {e}.")))
+            .map_err(|e| message_error(message!("input.forecast_settings", detail = e.to_string())))
     }
 
     fn series(&self) -> crate::forecast::SeriesOptions {

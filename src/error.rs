@@ -1,21 +1,30 @@
 //! The core's one error type. Every variant carries what a person needs to fix the problem:
-//! the file, row, column or value at fault, and `hint()` gives one line on what to do.
+//! the file, row, column or value at fault. [`AutoMlError::to_message`] gives it as a stable
+//! code with named parameters (see [`crate::messages`]); the words, and the hint on what to do,
+//! come from the message catalogue, so `Display` and `hint()` read in English and the page can
+//! render the same error in the person's language.
 //! This module must not know about JavaScript or the terminal.
 
+use crate::message;
+use crate::messages::{self, Message, Param};
 use std::fmt;
 
 /// Everything that can go wrong between reading a file and finishing a search.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AutoMlError {
-    /// The file has no bytes at all.
+    /// The file (or the chosen sheet of a workbook) has no bytes or cells at all.
     EmptyFile {
         /// The file's name as the person gave it.
         file: String,
+        /// The sheet, for a workbook.
+        sheet: Option<String>,
     },
     /// The file has a header but no data rows.
     NoDataRows {
         /// The file's name.
         file: String,
+        /// The sheet, for a workbook.
+        sheet: Option<String>,
     },
     /// The file is larger than the page can safely hold.
     TooLarge {
@@ -39,8 +48,8 @@ pub enum AutoMlError {
     NotText {
         /// The file's name.
         file: String,
-        /// What was seen.
-        detail: String,
+        /// What was seen (a `not_text.*` message).
+        reason: Message,
     },
     /// The CSV reader failed at a given row.
     Csv {
@@ -48,8 +57,8 @@ pub enum AutoMlError {
         file: String,
         /// 1-based line number in the file, where known.
         line: Option<u64>,
-        /// The reader's own words.
-        detail: String,
+        /// What is wrong there (a `csv.*` message).
+        reason: Message,
     },
     /// A row with a different number of fields than the header.
     RaggedRow {
@@ -87,10 +96,8 @@ pub enum AutoMlError {
     BadTarget {
         /// The target column.
         column: String,
-        /// Why.
-        detail: String,
-        /// What to do.
-        hint: String,
+        /// Why (a `target.*` or `series.*` message, whose hint says what to do).
+        reason: Message,
     },
     /// No column is left to learn from.
     NoFeatures {
@@ -101,15 +108,24 @@ pub enum AutoMlError {
     BadSetting {
         /// The setting's name.
         name: String,
-        /// Why it is wrong.
-        detail: String,
+        /// Why it is wrong (a `setting.*` message; `setting.detail` for the tree engine's
+        /// checks in `trees/params.rs`, still free English text).
+        reason: Message,
     },
-    /// A model could not be fitted or used.
+    /// A model could not be fitted or used: the model contract's and the tree engine's own
+    /// errors, whose detail is still free English text.
     Model {
         /// The model family.
         family: String,
         /// What went wrong.
         detail: String,
+    },
+    /// A model could not be fitted or used (outside `models/` and `trees/`).
+    ModelFailed {
+        /// The model (family or label).
+        family: String,
+        /// What went wrong.
+        reason: Message,
     },
     /// No model family has this name.
     UnknownFamily {
@@ -117,6 +133,11 @@ pub enum AutoMlError {
         family: String,
         /// The names of the registered families.
         known: Vec<String>,
+    },
+    /// Every configuration the search tried failed.
+    AllModelsFailed {
+        /// The last failure (a `search.family_failed` message).
+        reason: Message,
     },
     /// Not enough time to evaluate even one model.
     BudgetTooSmall {
@@ -134,138 +155,107 @@ pub enum AutoMlError {
     ModelFile {
         /// The model file's name.
         file: String,
-        /// Why.
-        detail: String,
-        /// What to do.
-        hint: String,
+        /// Why (`model_file.foreign`, `.damaged` or `.newer`, each with its hint).
+        reason: Message,
+    },
+    /// Something that cannot happen did: the engine's parts disagree.
+    Internal {
+        /// What (an `internal.*` message).
+        reason: Message,
     },
 }
 
-impl AutoMlError {
-    /// One line saying what the person can do about it.
-    pub fn hint(&self) -> String {
-        match self {
-            Self::EmptyFile { .. } => "Choose a CSV file with a header row and at least a few data rows.".into(),
-            Self::NoDataRows { .. } => "Add data rows below the header, or choose another file.".into(),
-            Self::TooLarge { .. } => "Use a sample of the rows, or remove columns you do not need, and load the smaller file.".into(),
-            Self::TooManyColumns { .. } => "Keep the columns you need (at most the limit) and load the smaller file.".into(),
-            Self::NotText { .. } => "Save the data as CSV (comma, semicolon or tab separated text) and load that file.".into(),
-            Self::Csv { .. } => "Check the quoting near that line: a field that contains the separator or a line break must be in double quotes.".into(),
-            Self::RaggedRow { .. } => "Every row needs as many fields as the header; fix or delete that row and load the file again.".into(),
-            Self::DuplicateColumn { .. } => "Give every column a different name in the header row.".into(),
-            Self::MissingColumn { .. } => "Load a file with the same columns as the training data (extra columns are fine).".into(),
-            Self::UnknownColumn { .. } => "Choose one of the file's columns as the target (the names are case-sensitive).".into(),
-            Self::BadTarget { hint, .. } => hint.clone(),
-            Self::NoFeatures { .. } => "The file needs at least one usable column besides the target (not an ID, not constant, not all missing).".into(),
-            Self::BadSetting { .. } => "Change the setting to a value in the allowed range.".into(),
-            Self::Model { .. } => "Try another seed or a larger budget; if it keeps happening with this file, report it with the file.".into(),
-            Self::UnknownFamily { known, .. } => format!("Use one of the model families: {}.", known.join(", ")),
-            Self::BudgetTooSmall { .. } => "Increase the time budget.".into(),
-            Self::MissingColumns { .. } => "Load a file with the same columns as the training data (extra columns are fine).".into(),
-            Self::ModelFile { hint, .. } => hint.clone(),
-        }
-    }
-}
+/// Most names listed in one message (the rest are counted).
+const NAMES_SHOWN: usize = 12;
 
-impl fmt::Display for AutoMlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl AutoMlError {
+    /// The error as a stable code and its named parameters.
+    pub fn to_message(&self) -> Message {
         match self {
-            Self::EmptyFile { file } => write!(f, "The file \"{file}\" is empty."),
-            Self::NoDataRows { file } => {
-                write!(f, "The file \"{file}\" has a header row but no data rows.")
-            }
-            Self::TooLarge { file, bytes, limit } => write!(
-                f,
-                "The file \"{file}\" is {:.1} MB, more than the {} MB this page can safely hold.",
-                *bytes as f64 / 1_048_576.0,
-                limit / 1_048_576
+            Self::EmptyFile { file, sheet: None } => message!("file.empty", file),
+            Self::EmptyFile {
+                file,
+                sheet: Some(sheet),
+            } => message!("file.empty_sheet", file, sheet),
+            Self::NoDataRows { file, sheet: None } => message!("file.no_data_rows", file),
+            Self::NoDataRows {
+                file,
+                sheet: Some(sheet),
+            } => message!("file.no_data_rows_sheet", file, sheet),
+            Self::TooLarge { file, bytes, limit } => message!(
+                "file.too_large",
+                file,
+                mb = *bytes as f64 / 1_048_576.0,
+                limit_mb = limit / 1_048_576
             ),
             Self::TooManyColumns {
                 file,
                 columns,
                 limit,
-            } => {
-                write!(f, "The file \"{file}\" has {columns} columns, more than the {limit} that can be handled.")
-            }
-            Self::NotText { file, detail } => write!(
-                f,
-                "The file \"{file}\" does not look like a CSV text file: {detail}."
-            ),
+            } => message!("file.too_many_columns", file, columns, limit),
+            Self::NotText { file, reason } => message!("file.not_text", file, reason),
             Self::Csv {
                 file,
                 line: Some(line),
-                detail,
-            } => write!(
-                f,
-                "The file \"{file}\" could not be read at line {line}: {detail}."
-            ),
+                reason,
+            } => message!("csv.bad_at_line", file, line, reason),
             Self::Csv {
                 file,
                 line: None,
-                detail,
-            } => write!(f, "The file \"{file}\" could not be read: {detail}."),
+                reason,
+            } => message!("csv.bad", file, reason),
             Self::RaggedRow {
                 file,
                 line,
                 found,
                 expected,
-            } => write!(
-                f,
-                "Line {line} of \"{file}\" has {found} fields, but the header has {expected}."
+            } => message!("csv.ragged_row", file, line, found, expected),
+            Self::DuplicateColumn { file, name } => message!("file.duplicate_column", file, name),
+            Self::MissingColumn { file, name } => message!("data.missing_column", file, name),
+            Self::UnknownColumn { name, available } => message!(
+                "data.unknown_column",
+                name,
+                available = Param::list(available, NAMES_SHOWN)
             ),
-            Self::DuplicateColumn { file, name } => {
-                write!(f, "The file \"{file}\" has two columns named \"{name}\".")
+            Self::BadTarget { column, reason } => message!("target.bad", column, reason),
+            Self::NoFeatures { target } => message!("data.no_features", target),
+            Self::BadSetting { name, reason } => message!("setting.bad", name, reason),
+            Self::Model { family, detail } => message!("model.failed", family, detail),
+            Self::ModelFailed { family, reason } => {
+                message!("model.failed", family, detail = reason)
             }
-            Self::MissingColumn { file, name } => write!(
-                f,
-                "The file \"{file}\" has no column \"{name}\", which the model needs."
+            Self::UnknownFamily { family, known } => message!(
+                "model.unknown_family",
+                family,
+                known = Param::list(known, 50)
             ),
-            Self::UnknownColumn { name, available } => {
-                let shown: Vec<&str> = available.iter().take(12).map(String::as_str).collect();
-                let more = if available.len() > 12 { ", …" } else { "" };
-                write!(
-                    f,
-                    "There is no column named \"{name}\". The columns are: {}{more}.",
-                    shown.join(", ")
-                )
-            }
-            Self::BadTarget { column, detail, .. } => write!(
-                f,
-                "The target column \"{column}\" cannot be used: {detail}."
+            Self::AllModelsFailed { reason } => message!("search.all_failed", reason),
+            Self::BudgetTooSmall { budget_s } => message!("search.budget_too_small", budget_s),
+            Self::MissingColumns { file, names } => message!(
+                "data.missing_columns",
+                file,
+                count = names.len(),
+                names = Param::list(names, NAMES_SHOWN)
             ),
-            Self::NoFeatures { target } => write!(
-                f,
-                "No column besides the target \"{target}\" can be used to learn from."
-            ),
-            Self::BadSetting { name, detail } => {
-                write!(f, "The setting \"{name}\" is invalid: {detail}.")
-            }
-            Self::Model { family, detail } => write!(f, "The model \"{family}\" failed: {detail}."),
-            Self::UnknownFamily { family, .. } => {
-                write!(f, "There is no model family named \"{family}\".")
-            }
-            Self::BudgetTooSmall { budget_s } => write!(
-                f,
-                "A time budget of {budget_s} s is too small to evaluate any model."
-            ),
-            Self::MissingColumns { file, names } => {
-                let shown: Vec<String> =
-                    names.iter().take(12).map(|n| format!("\"{n}\"")).collect();
-                let more = if names.len() > 12 { ", …" } else { "" };
-                write!(
-                    f,
-                    "The file \"{file}\" lacks {} column(s) the model needs: {}{more}.",
-                    names.len(),
-                    shown.join(", ")
-                )
-            }
-            Self::ModelFile { file, detail, .. } => {
-                write!(
-                    f,
-                    "The file \"{file}\" cannot be used as a model: {detail}."
-                )
-            }
+            Self::ModelFile { file, reason } => message!("model_file.bad", file, reason),
+            Self::Internal { reason } => message!("internal.error", reason),
         }
+    }
+
+    /// The error's stable code, such as `"file.empty"`.
+    pub fn code(&self) -> String {
+        self.to_message().code
+    }
+
+    /// One line saying what the person can do about it.
+    pub fn hint(&self) -> String {
+        messages::hint(&self.to_message()).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for AutoMlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&messages::render(&self.to_message()))
     }
 }
 
@@ -273,3 +263,182 @@ impl std::error::Error for AutoMlError {}
 
 /// The core's result type.
 pub type Result<T> = std::result::Result<T, AutoMlError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant.
+    pub(crate) fn every_variant() -> Vec<AutoMlError> {
+        let file = || "data.csv".to_string();
+        let reason = || message!("csv.reader", detail = "bad");
+        vec![
+            AutoMlError::EmptyFile {
+                file: file(),
+                sheet: None,
+            },
+            AutoMlError::EmptyFile {
+                file: file(),
+                sheet: Some("S".into()),
+            },
+            AutoMlError::NoDataRows {
+                file: file(),
+                sheet: None,
+            },
+            AutoMlError::NoDataRows {
+                file: file(),
+                sheet: Some("S".into()),
+            },
+            AutoMlError::TooLarge {
+                file: file(),
+                bytes: 150 << 20,
+                limit: 100 << 20,
+            },
+            AutoMlError::TooManyColumns {
+                file: file(),
+                columns: 20_000,
+                limit: 16_384,
+            },
+            AutoMlError::NotText {
+                file: file(),
+                reason: message!("not_text.pdf"),
+            },
+            AutoMlError::Csv {
+                file: file(),
+                line: Some(3),
+                reason: reason(),
+            },
+            AutoMlError::Csv {
+                file: file(),
+                line: None,
+                reason: reason(),
+            },
+            AutoMlError::RaggedRow {
+                file: file(),
+                line: 3,
+                found: 2,
+                expected: 3,
+            },
+            AutoMlError::DuplicateColumn {
+                file: file(),
+                name: "a".into(),
+            },
+            AutoMlError::MissingColumn {
+                file: file(),
+                name: "a".into(),
+            },
+            AutoMlError::UnknownColumn {
+                name: "z".into(),
+                available: vec!["a".into()],
+            },
+            AutoMlError::BadTarget {
+                column: "y".into(),
+                reason: message!("target.one_class", value = "a"),
+            },
+            AutoMlError::NoFeatures { target: "y".into() },
+            AutoMlError::BadSetting {
+                name: "folds".into(),
+                reason: message!(
+                    "setting.folds",
+                    folds = 11usize,
+                    min = 2usize,
+                    max = 10usize
+                ),
+            },
+            AutoMlError::Model {
+                family: "svm".into(),
+                detail: "no".into(),
+            },
+            AutoMlError::ModelFailed {
+                family: "Naive".into(),
+                reason: message!("forecast_model.empty_history"),
+            },
+            AutoMlError::UnknownFamily {
+                family: "nope".into(),
+                known: vec!["svm".into()],
+            },
+            AutoMlError::AllModelsFailed {
+                reason: message!(
+                    "search.family_failed",
+                    model = "SVM",
+                    error = message!("model.failed", family = "svm", detail = "no")
+                ),
+            },
+            AutoMlError::BudgetTooSmall { budget_s: 0.5 },
+            AutoMlError::MissingColumns {
+                file: file(),
+                names: vec!["a".into()],
+            },
+            AutoMlError::ModelFile {
+                file: "m.automl".into(),
+                reason: message!(
+                    "model_file.damaged",
+                    detail = message!("model_file.no_checksum")
+                ),
+            },
+            AutoMlError::Internal {
+                reason: message!("internal.ensemble_empty"),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_error_has_a_catalogued_message_and_a_hint() {
+        for e in every_variant() {
+            let m = e.to_message();
+            assert!(
+                crate::messages::Catalogue::english()
+                    .entry(&m.code)
+                    .is_some(),
+                "{m:?}"
+            );
+            let text = e.to_string();
+            assert!(!text.contains('{'), "unfilled placeholder: {text}");
+            assert!(!e.hint().is_empty(), "no hint: {text}");
+        }
+    }
+
+    #[test]
+    fn the_english_wording_is_kept() {
+        let e = AutoMlError::RaggedRow {
+            file: "r.csv".into(),
+            line: 3,
+            found: 2,
+            expected: 3,
+        };
+        assert_eq!(
+            e.to_string(),
+            "Line 3 of \"r.csv\" has 2 fields, but the header has 3."
+        );
+        assert_eq!(
+            e.hint(),
+            "Every row needs as many fields as the header; fix or delete that row and load the file again."
+        );
+        let e = AutoMlError::TooLarge {
+            file: "big.csv".into(),
+            bytes: 157_286_400,
+            limit: 104_857_600,
+        };
+        assert_eq!(
+            e.to_string(),
+            "The file \"big.csv\" is 150.0 MB, more than the 100 MB this page can safely hold."
+        );
+        let names: Vec<String> = (0..14).map(|i| format!("c{i}")).collect();
+        let e = AutoMlError::UnknownColumn {
+            name: "z".into(),
+            available: names.clone(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "There is no column named \"z\". The columns are: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, …."
+        );
+        let e = AutoMlError::MissingColumns {
+            file: "n.csv".into(),
+            names: names[..2].to_vec(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "The file \"n.csv\" lacks 2 column(s) the model needs: \"c0\", \"c1\"."
+        );
+    }
+}

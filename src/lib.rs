@@ -15,6 +15,7 @@ pub mod error;
 pub mod forecast;
 pub mod math;
 pub mod matrix;
+pub mod messages;
 pub mod metrics;
 pub mod models;
 pub mod preprocess;
@@ -31,6 +32,7 @@ pub mod bindings;
 pub use clock::{Clock, SystemClock};
 pub use data::{inspect, read_csv, read_table, Inspection, ReadOptions, Table, Task};
 pub use error::{AutoMlError, Result};
+pub use messages::Message;
 pub use search::{
     run_search, Control, Observer, Progress, SearchOutcome, SearchResult, SearchSettings,
 };

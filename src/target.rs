@@ -6,6 +6,8 @@ use crate::data::cells::{is_missing, parse_number, parse_number_as};
 use crate::data::top_levels;
 use crate::data::{classify, Bar, ColumnKind, ColumnSpec, Table, Task, TextColumn};
 use crate::error::{AutoMlError, Result};
+use crate::message;
+use crate::messages::{Message, Param};
 pub use crate::truth::{Target, TargetRef};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -26,7 +28,7 @@ pub struct PreparedTarget {
     /// The encoded target.
     pub target: Target,
     /// What was done (rows dropped, ...).
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 /// Whether a cell is a number too large for a float, or an explicit infinity.
@@ -45,8 +47,10 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
     let mut notes = Vec::new();
     let dropped = cells.len() - present.len();
     if dropped > 0 {
-        notes.push(format!(
-            "{dropped} row(s) with no value in the target \"{name}\" were left out."
+        notes.push(message!(
+            "target.rows_dropped",
+            count = dropped,
+            column = name
         ));
     }
     // An infinite number to predict ("Infinity", or 1e999, too large for a float) cannot be
@@ -60,17 +64,16 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
         Task::Classification => present.clone(),
     };
     if rows.len() < present.len() {
-        notes.push(format!(
-            "{} row(s) whose target \"{name}\" is infinite (such as \"Infinity\" or 1e999) were left out.",
-            present.len() - rows.len()
+        notes.push(message!(
+            "target.infinite_dropped",
+            count = present.len() - rows.len(),
+            column = name
         ));
     }
     if rows.len() < 10 {
         return Err(AutoMlError::BadTarget {
             column: name.clone(),
-            detail: format!("only {} row(s) have a value in it", rows.len()),
-            hint: "Use a file with at least 10 rows that have a target value (ideally many more)."
-                .into(),
+            reason: message!("target.too_few_rows", rows = rows.len()),
         });
     }
     let target = match task {
@@ -82,26 +85,25 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
                     Some(v) if v.abs() > MAX_TARGET_MAGNITUDE => {
                         return Err(AutoMlError::BadTarget {
                             column: name.clone(),
-                            detail: format!(
-                                "row {} holds {}, larger than the {MAX_TARGET_MAGNITUDE:e} a number to predict may reach",
-                                r + 1,
-                                cells.get(r)
+                            reason: message!(
+                                "target.too_large",
+                                row = r + 1,
+                                value = cells.get(r),
+                                limit = format!("{MAX_TARGET_MAGNITUDE:e}")
                             ),
-                            hint: "Rescale the column (for example, divide it by a power of ten) and load the file again.".into(),
                         })
                     }
                     Some(v) => values.push(v),
-                    None => return Err(AutoMlError::BadTarget {
-                        column: name.clone(),
-                        detail: format!(
-                            "row {} holds \"{}\", which is not a number",
-                            r + 1,
-                            cells.get(r)
-                        ),
-                        hint:
-                            "Choose the classification task to predict labels, or fix that value."
-                                .into(),
-                    }),
+                    None => {
+                        return Err(AutoMlError::BadTarget {
+                            column: name.clone(),
+                            reason: message!(
+                                "target.not_a_number",
+                                row = r + 1,
+                                value = cells.get(r)
+                            ),
+                        })
+                    }
                 }
             }
             Target::Values(values)
@@ -122,28 +124,30 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
             if labels.len() < 2 {
                 return Err(AutoMlError::BadTarget {
                     column: name.clone(),
-                    detail: format!(
-                        "every row has the same value \"{}\"",
-                        labels.first().copied().unwrap_or("")
+                    reason: message!(
+                        "target.one_class",
+                        value = labels.first().copied().unwrap_or("")
                     ),
-                    hint: "Choose a target column with at least two different values.".into(),
                 });
             }
             if labels.len() > MAX_CLASSES {
                 return Err(AutoMlError::BadTarget {
                     column: name.clone(),
-                    detail: format!("it has {} different values, too many to treat as classes (at most {MAX_CLASSES})", labels.len()),
-                    hint: "If it is a number to predict, choose the regression task; otherwise choose another target.".into(),
+                    reason: message!(
+                        "target.too_many_classes",
+                        classes = labels.len(),
+                        limit = MAX_CLASSES
+                    ),
                 });
             }
             let single: Vec<&str> = labels.iter().copied().filter(|l| counts[l] < 2).collect();
             if !single.is_empty() {
-                let shown: Vec<String> =
-                    single.iter().take(5).map(|l| format!("\"{l}\"")).collect();
                 return Err(AutoMlError::BadTarget {
                     column: name.clone(),
-                    detail: format!("the class(es) {} occur on a single row, too few to cross-validate", shown.join(", ")),
-                    hint: "Remove those rows or merge rare classes into a larger one, then load the file again.".into(),
+                    reason: message!(
+                        "target.single_row_classes",
+                        classes = Param::list(&single, 5)
+                    ),
                 });
             }
             let code: BTreeMap<&str, u32> = labels
@@ -177,7 +181,7 @@ pub struct TargetCheck {
     /// Rows without a target value (left out of the run).
     pub missing: usize,
     /// Problems worth a look: leakage, imbalance.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Message>,
 }
 
 /// Checks a target: class balance and columns that alone predict it almost perfectly.
@@ -222,14 +226,12 @@ pub fn check_target(
                 });
                 let share = totals[small] as f64 / n;
                 if share <= 0.1 {
-                    warnings.push(format!(
-                        "The classes are imbalanced: \"{}\" is {:.1}% of rows, \"{}\" {:.1}%. Always predicting \"{}\" already scores {:.1}% accuracy; compare models with that in mind.",
-                        labels[small],
-                        share * 100.0,
-                        labels[big],
-                        totals[big] as f64 / n * 100.0,
-                        labels[big],
-                        totals[big] as f64 / n * 100.0
+                    warnings.push(message!(
+                        "target.imbalanced",
+                        small = labels[small],
+                        small_percent = share * 100.0,
+                        big = labels[big],
+                        big_percent = totals[big] as f64 / n * 100.0
                     ));
                 }
             }
@@ -300,17 +302,18 @@ pub fn check_target(
             // with many bins of one row each, a column "predicts" anything: require repeats
             let distinct_bins = bins.iter().collect::<HashSet<_>>().len();
             if score >= 0.98 && distinct_bins * 5 <= n {
-                warnings.push(format!(
-                    "Column \"{}\" alone predicts \"{name}\" almost perfectly ({:.1}%). If it is only known after the outcome (a leak), exclude it, or the scores will be too good to be true.",
-                    spec.name,
-                    score * 100.0
+                warnings.push(message!(
+                    "target.leak",
+                    column = spec.name,
+                    target = name,
+                    percent = score * 100.0
                 ));
             }
         }
     }
     // what the run itself would refuse, said now
     if let Err(e) = crate::target::prepare_target(table, target, task) {
-        warnings.insert(0, format!("{e} {}", e.hint()));
+        warnings.insert(0, e.to_message());
     }
     TargetCheck {
         target: name.clone(),
@@ -405,7 +408,7 @@ mod tests {
         rows.extend(["1e999", "Infinity", "-inf", "+1E400"]);
         let p = prepare_target(&table(&rows), 1, Task::Regression).unwrap();
         assert_eq!(p.rows.len(), 10);
-        assert!(p.notes[0].contains("4 row(s)"), "{:?}", p.notes);
+        assert!(p.notes[0].to_string().contains("4 row(s)"), "{:?}", p.notes);
         let Target::Values(v) = &p.target else {
             panic!()
         };

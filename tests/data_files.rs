@@ -95,14 +95,14 @@ fn european_csv_with_dates_is_understood() {
     assert!(
         ins.notes
             .iter()
-            .any(|n| n.contains("separated by semicolons")),
+            .any(|n| n.to_string().contains("separated by semicolons")),
         "{:?}",
         ins.notes
     );
     assert!(
-        ins.notes
-            .iter()
-            .any(|n| n.contains("\"price\" was read as numbers with a decimal comma")),
+        ins.notes.iter().any(|n| n
+            .to_string()
+            .contains("\"price\" was read as numbers with a decimal comma")),
         "{:?}",
         ins.notes
     );
@@ -144,7 +144,7 @@ fn column_choices_change_what_the_search_uses() {
         .result
         .notes
         .iter()
-        .any(|n| n == "Column \"Fare\" was left out, as you chose."));
+        .any(|n| n.to_string() == "Column \"Fare\" was left out, as you chose."));
     let bad = SearchSettings {
         columns: ColumnChoices {
             exclude: vec!["Nope".into()],

@@ -262,7 +262,9 @@ fn model_file_round_trip_predicts_identically() {
         assert_eq!(mine, theirs, "row {r}");
     }
     assert!(
-        p.notes.iter().any(|n| n.contains("\"PassengerId\"")),
+        p.notes
+            .iter()
+            .any(|n| n.to_string().contains("\"PassengerId\"")),
         "{:?}",
         p.notes
     );

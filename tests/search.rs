@@ -49,9 +49,9 @@ fn titanic_drops_identifiers_and_beats_the_majority_class() {
     assert!(r.best.row.mean >= 0.80, "best accuracy {}", r.best.row.mean);
     for column in ["PassengerId", "Name"] {
         assert!(
-            r.notes
-                .iter()
-                .any(|n| n.contains(&format!("\"{column}\" was left out"))),
+            r.notes.iter().any(|n| n
+                .to_string()
+                .contains(&format!("\"{column}\" was left out"))),
             "{:?}",
             r.notes
         );

@@ -32,7 +32,7 @@ fn pooled(table: &Table, settings: &SearchSettings, workers: usize) -> SearchOut
             match out {
                 Ok(o) => outputs.push(o),
                 Err(e) => {
-                    failure = Some(e.to_string());
+                    failure = Some(e.to_message());
                     break;
                 }
             }

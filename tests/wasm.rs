@@ -186,6 +186,74 @@ fn same_seed_and_trial_budget_give_the_same_leaderboard() {
 }
 
 #[wasm_bindgen_test]
+fn errors_carry_their_code_parameters_and_hint_apart() {
+    let e: JsValue = inspect(b"", "empty.csv", JsValue::UNDEFINED, None)
+        .unwrap_err()
+        .into();
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("file.empty"));
+    let params = get(&e, "params");
+    assert_eq!(
+        get(&params, "file").as_string().as_deref(),
+        Some("empty.csv")
+    );
+    assert_eq!(
+        get(&e, "message").as_string().as_deref(),
+        Some("The file \"empty.csv\" is empty."),
+        "the English message, without the hint"
+    );
+    assert_eq!(
+        get(&e, "hint").as_string().as_deref(),
+        Some("Choose a CSV file with a header row and at least a few data rows.")
+    );
+    // a reason nested in the parameters keeps its own code, and gives the hint
+    let s = settings(&[("target", "target".into()), ("task", "regression".into())]);
+    let e: JsValue = run_search(IRIS, "iris.csv", s, &noop()).unwrap_err().into();
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("target.bad"));
+    let reason = get(&get(&e, "params"), "reason");
+    assert_eq!(
+        get(&reason, "code").as_string().as_deref(),
+        Some("target.not_a_number")
+    );
+    assert_eq!(get(&get(&reason, "params"), "row").as_f64(), Some(1.0));
+    assert!(get(&e, "hint")
+        .as_string()
+        .unwrap()
+        .contains("classification task"));
+}
+
+#[wasm_bindgen_test]
+fn a_failed_split_is_told_as_the_cores_message() {
+    let s = settings(&[
+        ("target", "target".into()),
+        ("timeBudgetS", JsValue::NULL),
+        ("maxTrials", 3.into()),
+    ]);
+    let mut lead = LeadSession::new(IRIS, "iris.csv", s, 1)
+        .map_err(error_message)
+        .unwrap();
+    let trial = lead.next_trial().map_err(error_message).unwrap().unwrap();
+    let failure = js_sys::JSON::parse(
+        r#"{"code":"model.failed","params":{"family":"knn","detail":"no neighbours"}}"#,
+    )
+    .unwrap();
+    let event = lead
+        .tell(&trial, Array::new(), failure, 0.01)
+        .map_err(error_message)
+        .unwrap();
+    assert!(
+        event.is_undefined(),
+        "a failed trial has no leaderboard row"
+    );
+    // a bare string (an older page) is still taken, as an internal failure
+    let trial = lead.next_trial().map_err(error_message).unwrap().unwrap();
+    let event = lead
+        .tell(&trial, Array::new(), "oops".into(), 0.01)
+        .map_err(error_message)
+        .unwrap();
+    assert!(event.is_undefined());
+}
+
+#[wasm_bindgen_test]
 fn search_errors_name_the_problem() {
     let s = settings(&[("target", "nope".into())]);
     let msg = error_message(run_search(IRIS, "iris.csv", s, &noop()).unwrap_err());
@@ -468,7 +536,7 @@ fn a_lead_and_a_pool_worker_give_run_searchs_leaderboard() {
             outputs.push(&output.map_err(error_message).unwrap());
         }
         let event = lead
-            .tell(&trial, outputs, None, 0.01)
+            .tell(&trial, outputs, JsValue::UNDEFINED, 0.01)
             .map_err(error_message)
             .unwrap();
         if !event.is_undefined() {

@@ -4,6 +4,7 @@
 // metrics and their direction) it reads from the engine's catalogue at start-up.
 import { ERROR_NAMES } from "./protocol.js";
 import { formatBytes, kindUsed } from "./view.js";
+import { pageError, t } from "./i18n.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 /**
  * @typedef {import("./protocol.js").Catalogue} Catalogue
@@ -82,28 +83,19 @@ export function insertSorted(rows, row) {
 }
 
 /**
- * The message for a file over the size limit, before reading it.
+ * The error for a file over the size limit, before reading it (its words from the message
+ * catalogue, www/i18n/).
  * @param {string} fileName
  * @param {number} size bytes
  * @param {number} limit bytes (the engine's, `limits.fileBytes` of its catalogue)
- * @returns {string}
+ * @returns {Error}
  */
-export function tooLargeMessage(fileName, size, limit) {
+export function tooLargeError(fileName, size, limit) {
   const limitText = formatBytes(limit);
-  let sizeText = formatBytes(size);
-  if (sizeText === limitText) sizeText = `just over ${limitText}`;
-  return `“${fileName}” is ${sizeText}; this page can hold files up to ${limitText}. ` +
-    "Use a sample of the rows (or fewer columns): save it as a smaller file and load that.";
-}
-
-/**
- * The message of anything thrown.
- * @param {any} err
- * @returns {string}
- */
-function messageOf(err) {
-  if (err && typeof err.message === "string" && err.message) return err.message;
-  return String(err);
+  const sizeText = formatBytes(size);
+  return sizeText === limitText
+    ? pageError("page.file_just_over", { file: fileName, limit: limitText })
+    : pageError("page.file_too_large", { file: fileName, size: sizeText, limit: limitText });
 }
 
 export class Controller {
@@ -237,17 +229,15 @@ export class Controller {
    * @param {number} [rowsKept]
    */
   reportError(err, rowsKept = 0) {
-    let extra = "";
+    const extra = [];
     if (err && err.fatal) {
-      const kept = this.data ? ` Your data (${this.data.fileName}) is still loaded.` : "";
-      const rows = rowsKept > 0
-        ? ` The ${rowsKept === 1 ? "model" : `${rowsKept} models`} tried before it happened ${rowsKept === 1 ? "is" : "are"} kept below; press Start to search again.`
-        : "";
-      extra = err.name === ERROR_NAMES.ENGINE_CRASHED || err.name === ERROR_NAMES.OUT_OF_MEMORY
-        ? `The engine was restarted.${kept}${rows}`
-        : `The engine was reset and starts again on your next try.${kept}${rows}`;
+      const restarted = err.name === ERROR_NAMES.ENGINE_CRASHED || err.name === ERROR_NAMES.OUT_OF_MEMORY;
+      extra.push(t(restarted ? "page.engine_restarted" : "page.engine_reset"));
+      if (this.data) extra.push(t("page.data_kept", { file: this.data.fileName }));
+      if (rowsKept === 1) extra.push(t("page.rows_kept_one"));
+      if (rowsKept > 1) extra.push(t("page.rows_kept", { count: rowsKept }));
     }
-    this.view.showError(messageOf(err), extra);
+    this.view.showError(err, extra.join(" "));
   }
 
   // ---- loading data ------------------------------------------------------------------------
@@ -271,7 +261,7 @@ export class Controller {
     if (!sample) return;
     await this.loadFrom(sample.file, async () => {
       const response = await fetch(`samples/${encodeURIComponent(sample.file)}`);
-      if (!response.ok) throw new Error(`Could not download the example "${sample.title || sample.id}" (HTTP ${response.status}).`);
+      if (!response.ok) throw pageError("page.sample_download", { sample: sample.title || sample.id, status: response.status });
       return response.arrayBuffer();
     }, sample.target);
   }
@@ -297,7 +287,7 @@ export class Controller {
       this.loading = false;
       this.view.hideLoadProgress();
       this.updateButtons();
-      this.view.showError(tooLargeMessage(file.name, file.size, limit));
+      this.view.showError(tooLargeError(file.name, file.size, limit));
       this.view.showStatus(
         this.data ? `Could not load ${file.name}; still using ${this.describeData()}` : `Could not load ${file.name}`,
         "error",
@@ -338,7 +328,7 @@ export class Controller {
       const bytes = await readBytes();
       const { limits } = await this.readCatalogue();
       if (seq !== this.loadSeq) return;
-      if (bytes.byteLength > limits.fileBytes) throw new Error(tooLargeMessage(fileName, bytes.byteLength, limits.fileBytes));
+      if (bytes.byteLength > limits.fileBytes) throw tooLargeError(fileName, bytes.byteLength, limits.fileBytes);
       const inspection = await this.bridge.inspect(bytes.slice(0), fileName, options, (event) => {
         if (seq === this.loadSeq && event && event.kind === "parse") {
           this.view.showLoadProgress(fileName, event.fraction);
@@ -556,8 +546,8 @@ export class Controller {
    */
   settingsFrom({ targetIndex, task, timeBudget, seed }) {
     const column = this.columns()[targetIndex];
-    if (!column) throw new Error("Choose the column to predict first.");
-    if (!this.taskInfo(task)) throw new Error("Choose classification or regression.");
+    if (!column) throw pageError("page.choose_target");
+    if (!this.taskInfo(task)) throw pageError("page.choose_task");
     return {
       target: column.name,
       task: /** @type {Task} */ (task),
@@ -576,11 +566,11 @@ export class Controller {
     const { timeBudgetS, seed: seeds } = this.catalogue.limits;
     const budget = Number(String(timeBudget).trim());
     if (String(timeBudget).trim() === "" || !Number.isFinite(budget) || budget <= timeBudgetS.above || budget > timeBudgetS.max) {
-      throw new Error(`The time to search must be a number of seconds above ${timeBudgetS.above} and at most ${timeBudgetS.max}.`);
+      throw pageError("page.bad_budget", { above: timeBudgetS.above, max: timeBudgetS.max });
     }
     const seedNumber = Number(String(seed).trim());
     if (String(seed).trim() === "" || !Number.isInteger(seedNumber) || seedNumber < seeds.min || seedNumber > seeds.max) {
-      throw new Error(`The random seed must be a whole number from ${seeds.min} to ${seeds.max}.`);
+      throw pageError("page.bad_seed", { min: seeds.min, max: seeds.max });
     }
     return { timeBudgetS: budget, seed: seedNumber };
   }
@@ -598,7 +588,7 @@ export class Controller {
     try {
       settings = this.settingsFrom(values);
     } catch (err) {
-      this.view.showError(messageOf(err));
+      this.view.showError(err);
       return;
     }
     const { bytes, fileName } = this.data;
@@ -674,7 +664,7 @@ export class Controller {
     // Invalidate the run first so that its rejection (and any late message) is ignored here.
     this.runSeq += 1;
     this.running = false;
-    this.bridge.cancel("Stopped by you.");
+    this.bridge.cancel();
     this.view.showStoppedProgress(this.liveRows.length);
     this.view.showStatus("Stopped", "stopped");
     this.updateButtons();

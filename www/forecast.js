@@ -10,6 +10,7 @@
 // controller's WorkerBridge (protocol.js: forecastInfo, forecast).
 import { lineChart } from "./charts.js";
 import { download } from "./results.js";
+import { pageError, renderNote } from "./i18n.js";
 
 export const FORECAST_TASK = "forecast";
 const LEADERBOARD_SHOWN = 30;
@@ -219,16 +220,16 @@ export class ForecastPanel {
   /** Check the typed settings; ForecastSettings or a thrown message. */
   settingsFrom(values) {
     const column = this.app.columns()[values.targetIndex];
-    if (!column) throw new Error("Choose the column to forecast first.");
-    if (!this.$date.value) throw new Error("Choose the date or time column.");
-    if (column.name === this.$date.value) throw new Error("The column to forecast and the date column must differ.");
+    if (!column) throw pageError("page.choose_forecast_target");
+    if (!this.$date.value) throw pageError("page.choose_date");
+    if (column.name === this.$date.value) throw pageError("page.same_columns");
     // the engine's limits (its catalogue, read before any data was loaded)
     const { limits } = this.app.catalogue;
     const text = String(this.$horizon.value).trim();
     const horizon = Number(text);
     const { min, max } = limits.horizon;
     if (text !== "" && (!Number.isInteger(horizon) || horizon < min || horizon > max)) {
-      throw new Error(`The horizon must be a whole number of steps from ${min} to ${max}.`);
+      throw pageError("page.bad_horizon", { min, max });
     }
     const settings = { ...this.baseSettings(column.name), ...this.app.checkBudgetAndSeed(values) };
     if (text !== "") settings.horizon = horizon;
@@ -242,7 +243,7 @@ export class ForecastPanel {
     try {
       settings = this.settingsFrom(values);
     } catch (err) {
-      app.view.showError(err.message);
+      app.view.showError(err);
       return;
     }
     const seq = ++app.runSeq;
@@ -315,7 +316,7 @@ export class ForecastPanel {
       el("td", { text: p.time }),
       ...[p.value, p.lo80, p.hi80, p.lo95, p.hi95].map((v) => el("td", { className: "num", text: fmt(v) })),
     ])));
-    this.$notes.replaceChildren(...result.notes.map((n) => el("li", { text: n })));
+    this.$notes.replaceChildren(...result.notes.map((n) => el("li", { text: renderNote(n) })));
     this.$backtestToggle.checked = false;
     this.$results.hidden = false;
     this.drawChart();

@@ -62,12 +62,15 @@ const bridge = new WorkerBridge();
 /** @type {Controller | null} */
 let controller = null;
 const results = new Results(bridge, {
-  showError: (/** @type {string} */ message) => view.showError(message),
+  showError: (/** @type {any} */ error) => view.showError(error),
   context: () => (controller && controller.data ? { inspection: controller.data.inspection, fileName: controller.data.fileName } : null),
   engineVersion: () => controller && controller.engineVersion,
 });
 controller = new Controller(view, bridge, results);
-window.addEventListener("load", () => registerServiceWorker(view));
+// The page's modules run once the message catalogue is loaded (i18n.js), which can be after
+// the load event.
+if (document.readyState === "complete") registerServiceWorker(view);
+else window.addEventListener("load", () => registerServiceWorker(view));
 if (TEST_HOOKS) {
   // Test build only: installed before the controller starts, so the tests find it ready.
   const { installTestHooks } = await import("./test-hooks.js");

@@ -20,6 +20,21 @@
 // ---- the data the core returns (src/bindings.rs serializes them) ----------------------------
 
 /**
+ * Something the core says to a person: a stable code (the key of its words in the catalogue,
+ * www/i18n/<lang>.json) and named parameters (src/messages.rs). Every `notes`, `warnings` and
+ * `taskQuestion` below is one; i18n.js renders them (renderNote).
+ * @typedef {object} Message
+ * @property {string} code
+ * @property {{ [name: string]: MessageParam }} params
+ */
+
+/**
+ * A parameter: a number, a text, a list of names (`more` of them not shown) or a message
+ * rendered in place (a reason, a word such as a column kind).
+ * @typedef {number|string|{ items: string[], more: number }|Message} MessageParam
+ */
+
+/**
  * A column's kind. Text, identifier and constant columns are not used by the models.
  * @typedef {"numeric"|"boolean"|"categorical"|"datetime"|"text"|"identifier"|"constant"} Kind
  */
@@ -55,12 +70,12 @@
 
 /**
  * One split's predictions for a trial, or why the model could not be fitted on this data
- * (`error`: the trial is recorded as failed).
+ * (`error`: the core's message, told to the lead's session; the trial is recorded as failed).
  * @typedef {object} SplitResult
  * @property {number} split
  * @property {Float64Array} [predictions]
  * @property {boolean} [averageable]
- * @property {string} [error]
+ * @property {Message|string} [error]
  */
 
 /** @typedef {{ label: string, count: number }} LabelCount */
@@ -74,7 +89,7 @@
  * @property {number} missingShare
  * @property {number} distinct
  * @property {Task} suggestedTask
- * @property {string|null} taskQuestion ask the person (few whole numbers), or null
+ * @property {Message|null} taskQuestion ask the person (few whole numbers), or null
  * @property {string|null} format how numbers or dates are written
  * @property {LabelCount[]} histogram
  */
@@ -88,8 +103,8 @@
  * @property {ColumnInfo[]} columns
  * @property {string[][]} preview the first rows, raw cell text
  * @property {number} defaultTarget
- * @property {string[]} notes what reading decided, e.g. an encoding fallback
- * @property {string[]} warnings duplicated rows, mostly empty columns
+ * @property {Message[]} notes what reading decided, e.g. an encoding fallback
+ * @property {Message[]} warnings duplicated rows, mostly empty columns
  * @property {number} duplicateRows
  * @property {string[]} sheets a workbook's sheets
  * @property {string|null} sheet the sheet read
@@ -102,7 +117,7 @@
  * @property {Task} task
  * @property {LabelCount[]} classCounts
  * @property {number} missing
- * @property {string[]} warnings
+ * @property {Message[]} warnings
  */
 
 /**
@@ -282,7 +297,7 @@
  * @property {Importance} importance
  * @property {PartialDependence[]} partialDependence
  * @property {number} seconds
- * @property {string[]} notes
+ * @property {Message[]} notes
  */
 
 /**
@@ -299,7 +314,7 @@
  * @property {string[]} classes class labels; empty for regression
  * @property {LeaderboardRow[]} leaderboard best first
  * @property {{ row: LeaderboardRow, refitTimeS: number }} best
- * @property {string[]} notes
+ * @property {Message[]} notes
  * @property {string} validation
  * @property {Diagnostics|null} diagnostics
  */
@@ -319,7 +334,7 @@
  *   row, in order; probabilities in class order, classification only
  * @property {string[]} classes
  * @property {{ column: string, count: number }[]} unseen unseen category levels
- * @property {string[]} notes columns ignored, unseen levels, unreadable values
+ * @property {Message[]} notes columns ignored, unseen levels, unreadable values
  */
 
 /**
@@ -380,7 +395,7 @@
  * @property {number} n
  * @property {number[]} periods
  * @property {number} futureRows
- * @property {string[]} notes
+ * @property {Message[]} notes
  */
 
 /**
@@ -412,7 +427,7 @@
  * @property {{ times: string[], forecast: number[], actual: number[], scores: Scores }[]} backtests
  * @property {string} intervals
  * @property {[number, number]} intervalCoverage
- * @property {string[]} notes
+ * @property {Message[]} notes
  * @property {number} trials
  * @property {number} elapsedS
  * @property {number} seed
@@ -603,11 +618,20 @@
 // ---- replies (worker -> page) ---------------------------------------------------------------
 
 /**
- * `name` is one of ERROR_NAMES for a fatal error: "EngineCrashed" (a Rust panic or another
- * trap) or "OutOfMemory" (an allocation the browser refused, told apart by the core's
- * allocator; the message says so). `fatal` is true after a wasm trap: the instance is
- * unusable and the bridge replaces the workers.
- * @typedef {{ name: string, message: string, fatal: boolean }} ErrorInfo
+ * `code` and `params` are the error as a Message, which the page renders from its catalogue
+ * (i18n.js); `message` and `hint` are the core's English rendering, a fallback (absent for
+ * the worker's own fatal errors). `name` is one of ERROR_NAMES for a fatal error:
+ * "EngineCrashed" (a Rust panic or another trap, code "engine.crashed") or "OutOfMemory" (an
+ * allocation the browser refused, told apart by the core's allocator, code
+ * "engine.out_of_memory"). `fatal` is true after a wasm trap: the instance is unusable and the
+ * bridge replaces the workers.
+ * @typedef {object} ErrorInfo
+ * @property {string} name
+ * @property {string} [code]
+ * @property {{ [name: string]: MessageParam }} [params]
+ * @property {string} [message]
+ * @property {string} [hint]
+ * @property {boolean} fatal
  */
 
 /** Once, when the wasm module is loaded (no id). @typedef {{ type: "ready", version: string, memoryBytes: number }} ReadyReply */
@@ -635,6 +659,7 @@
 
 /** Everything a worker posts to the page. @typedef {ReadyReply|ProgressReply|SplitJobsReply|ResultReply|ErrorReply} FromWorker */
 
+import { describeError } from "./i18n.js";
 import { workerScriptURL } from "./trusted-types.js";
 
 /** Message type names, shared by both sides. */
@@ -668,12 +693,21 @@ export const ERROR_NAMES = Object.freeze({
   OUT_OF_MEMORY: "OutOfMemory",
 });
 
-/** An error reply turned into an exception. `fatal` means the worker was replaced. */
+/**
+ * An error reply turned into an exception. `fatal` means the worker was replaced. `code` and
+ * `params` are the message; `message` and `hint` its words from the page's catalogue (the
+ * core's English when the catalogue lacks the code).
+ */
 export class WorkerError extends Error {
   /** @param {Partial<ErrorInfo>} [info] */
-  constructor({ name = "Error", message = "unknown error", fatal = false } = {}) {
-    super(message);
+  constructor({ name = "Error", code, params, message = "", hint = "", fatal = false } = {}) {
+    const words = describeError({ code, params, message: message || code || "unknown error", hint });
+    super(words.message);
     this.name = name;
+    /** @type {string|undefined} */
+    this.code = code;
+    this.params = params || {};
+    this.hint = words.hint;
     this.fatal = fatal;
   }
 }
@@ -732,7 +766,9 @@ class PoolWorker {
       event.preventDefault();
       bridge.replace(new WorkerError({
         name: "WorkerFailed",
-        message: `The search worker failed: ${event.message || "it could not be loaded"}. Reload the page and try again.`,
+        ...(event.message
+          ? { code: "engine.worker_failed", params: { detail: event.message } }
+          : { code: "engine.worker_not_loaded", params: {} }),
         fatal: true,
       }));
     };
@@ -861,7 +897,8 @@ export class WorkerBridge {
         if (this.pool !== pool) return;
         this.replace(new WorkerError({
           name: "WorkerFailed",
-          message: `The search engine could not be loaded: ${err && err.message ? err.message : err}. Reload the page and try again.`,
+          code: "engine.load_failed",
+          params: { detail: String(err && err.message ? err.message : err) },
           fatal: true,
         }));
       },
@@ -949,7 +986,7 @@ export class WorkerBridge {
         fail(err);
         // the lead waits for these predictions: a failure elsewhere ends the run
         if (this.pool === pool && !(err && err.fatal)) {
-          this.replace(new WorkerError({ name: err.name, message: err.message, fatal: false }));
+          this.replace(new WorkerError({ name: err.name, code: err.code, params: err.params, message: err.message, hint: err.hint, fatal: false }));
         }
       }
     };
@@ -1038,12 +1075,9 @@ export class WorkerBridge {
     return this.catalogue;
   }
 
-  /**
-   * Stop whatever runs now: terminate every worker; the next request starts a fresh pool.
-   * @param {string} [reason]
-   */
-  cancel(reason = "Stopped.") {
-    this.replace(new WorkerError({ name: "Cancelled", message: reason, fatal: false }));
+  /** Stop whatever runs now: terminate every worker; the next request starts a fresh pool. */
+  cancel() {
+    this.replace(new WorkerError({ name: "Cancelled", code: "run.stopped", fatal: false }));
   }
 
   /**

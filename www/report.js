@@ -7,6 +7,7 @@
 // user text, imported nodes for the SVG charts) and serialized by the browser, which escapes
 // text; the head around it is constant text of this module (and the page's charts.css).
 import { formatParams, formatScore, formatNumber, formatSeconds, metricName } from "./view.js";
+import { renderNote } from "./i18n.js";
 
 const REPORT_CSS = `
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24; margin: 0 auto; padding: 1rem; max-width: 60rem; line-height: 1.45; }
@@ -73,7 +74,7 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   ]);
   if (Array.isArray(result.notes) && result.notes.length) {
     const ul = add(body, "ul");
-    for (const n of result.notes) add(ul, "li", n);
+    for (const n of result.notes) add(ul, "li", renderNote(n));
   }
 
   add(body, "h2", "Settings");
@@ -104,7 +105,7 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
     const warnings = [...(inspection.warnings || []), ...(inspection.notes || [])];
     if (warnings.length) {
       const ul = add(body, "ul");
-      for (const w of warnings) add(ul, "li", w);
+      for (const w of warnings) add(ul, "li", renderNote(w));
     }
   }
 

@@ -2,6 +2,7 @@
 // The view: the only module that touches the DOM. It looks every node up once, renders with
 // `textContent` only (column names, cells and messages are user data), exposes `show*`/`set*`
 // methods for output and `bind*` methods that hand plain values to the controller.
+import { describeError, renderNote } from "./i18n.js";
 
 /**
  * The engine's catalogue (protocol.js `Catalogue`: kinds, tasks, metrics with their names and
@@ -269,6 +270,7 @@ export class View {
 
     this.$error = byId("error");
     this.$errorMessage = byId("error-message");
+    this.$errorHint = byId("error-hint");
     this.$errorExtra = byId("error-extra");
     this.$errorDismiss = byId("error-dismiss");
 
@@ -406,8 +408,15 @@ export class View {
     this.$engineVersion.textContent = version ? `Engine version ${version}.` : "";
   }
 
-  showError(message, extra = "") {
+  /**
+   * Show an error: an Error (the engine's carry `code` and `params`, rendered from the
+   * catalogue), or a plain message. Its hint (what to do) goes in its own line under it.
+   */
+  showError(error, extra = "") {
+    const { message, hint } = describeError(error);
     this.$errorMessage.textContent = message;
+    this.$errorHint.textContent = hint;
+    this.$errorHint.hidden = !hint;
     this.$errorExtra.textContent = extra;
     this.$errorExtra.hidden = !extra;
     this.$error.hidden = false;
@@ -416,6 +425,7 @@ export class View {
   hideError() {
     this.$error.hidden = true;
     this.$errorMessage.textContent = "";
+    this.$errorHint.textContent = "";
     this.$errorExtra.textContent = "";
   }
 
@@ -551,7 +561,7 @@ export class View {
 
   setMessages(box, list, messages) {
     const items = Array.isArray(messages) ? messages : [];
-    list.replaceChildren(...items.map((message) => el("li", "", String(message))));
+    list.replaceChildren(...items.map((message) => el("li", "", renderNote(message))));
     box.hidden = items.length === 0;
   }
 
@@ -871,7 +881,7 @@ export class View {
         text += " Every row has the same value, so there is nothing to predict.";
       }
       this.$targetHint.textContent = text;
-      this.$taskQuestionText.textContent = column.taskQuestion ? String(column.taskQuestion) : "";
+      this.$taskQuestionText.textContent = column.taskQuestion ? renderNote(column.taskQuestion) : "";
       this.$taskQuestion.hidden = !column.taskQuestion;
     }
     this.renderTaskHint();
@@ -1170,7 +1180,7 @@ export class View {
     this.$bestTotal.textContent = `${formatSeconds(result.elapsedS)} s (budget ${formatSeconds(result.budgetS)} s)${explained}`;
 
     const notes = Array.isArray(result.notes) ? result.notes : [];
-    this.$bestNotes.replaceChildren(...notes.map((note) => el("li", "", String(note))));
+    this.$bestNotes.replaceChildren(...notes.map((note) => el("li", "", renderNote(note))));
     this.$bestNotesBox.hidden = notes.length === 0;
     this.$bestPanel.hidden = false;
   }

@@ -55,7 +55,7 @@ const loaded = moduleGiven.then((module) => init({ module_or_path: module })).th
     // Rethrown outside the promise, so the worker's error event fires and the bridge
     // reports the failure instead of waiting for "ready" forever.
     setTimeout(() => {
-      throw new Error(`The search engine could not be loaded: ${err && err.message ? err.message : err}`);
+      throw new Error(String(err && err.message ? err.message : err));
     });
     throw err;
   },
@@ -100,7 +100,29 @@ function isFatal(err) {
 }
 
 /**
- * The error reply to request `id`: whether the instance survived `err`, and a message.
+ * An error the worker itself finds, as a message of the catalogue (the page renders it; the
+ * worker has no catalogue, so its own `message` is only the code).
+ * @param {string} code
+ * @param {{ [name: string]: any }} [params]
+ */
+function codedError(code, params = {}) {
+  return Object.assign(new Error(code), { code, params });
+}
+
+/**
+ * A split's failure for the lead's `tell`: the core's `{ code, params }` when it has one.
+ * @param {any} err anything thrown
+ * @returns {SplitResult["error"]}
+ */
+function failureOf(err) {
+  if (err && typeof err.code === "string") return { code: err.code, params: err.params || {} };
+  return String(err && err.message ? err.message : err);
+}
+
+/**
+ * The error reply to request `id`: whether the instance survived `err`, and the message. The
+ * core's errors carry `code` and `params` with their English `message` and `hint`; the
+ * worker's own fatal errors are codes only (the page renders them).
  * @param {number} id
  * @param {any} err anything thrown
  */
@@ -110,24 +132,26 @@ function errorReply(id, err) {
   if (isOutOfMemory(err)) {
     // The instance cannot be trusted after that: the bridge replaces the worker.
     const wanted = failedAllocation();
-    const wantedText = wanted > 0 ? ` another ${Math.max(1, Math.round(wanted / MB))} MB` : " more memory";
+    const held = Math.round(memoryBytes() / MB);
     error = {
       name: ERROR_NAMES.OUT_OF_MEMORY,
-      message:
-        `The search ran out of memory: the browser would not give the engine${wantedText} ` +
-        `(it already held ${Math.round(memoryBytes() / MB)} MB). ` +
-        "Try a smaller file (fewer rows or columns) or a shorter search.",
+      ...(wanted > 0
+        ? { code: "engine.out_of_memory", params: { wanted_mb: Math.max(1, Math.round(wanted / MB)), held_mb: held } }
+        : { code: "engine.out_of_memory_unknown", params: { held_mb: held } }),
       fatal: true,
     };
   } else if (err instanceof WebAssembly.RuntimeError) {
     // A wasm trap (RuntimeError: unreachable) means a Rust panic: the instance is unusable.
-    error = {
-      name: ERROR_NAMES.ENGINE_CRASHED,
-      message: `The search engine crashed (${err.message}). Try again; if it happens again with this file, please report it.`,
-      fatal: true,
-    };
+    error = { name: ERROR_NAMES.ENGINE_CRASHED, code: "engine.crashed", params: { detail: err.message }, fatal: true };
   } else {
-    error = { name: (err && err.name) || "Error", message: String(err && err.message ? err.message : err), fatal: false };
+    error = {
+      name: (err && err.name) || "Error",
+      code: err && typeof err.code === "string" ? err.code : undefined,
+      params: err && err.params && typeof err.params === "object" ? err.params : undefined,
+      message: String(err && err.message ? err.message : err),
+      hint: err && typeof err.hint === "string" ? err.hint : undefined,
+      fatal: false,
+    };
   }
   reply({ id, type: MSG.ERROR, error });
 }
@@ -153,7 +177,7 @@ function evaluateSplits(evaluate, trial, splits) {
       results.push({ split, predictions: output.predictions, averageable: output.averageable });
     } catch (/** @type {any} */ err) {
       if (isFatal(err)) throw err;
-      results.push({ split, error: String(err && err.message ? err.message : err) });
+      results.push({ split, error: failureOf(err) });
     }
   }
   return results;
@@ -272,7 +296,7 @@ self.onmessage = async (event) => {
       jobs = new SplitJobs(new Uint8Array(msg.bytes), msg.fileName, msg.settings, msg.worker, msg.workers);
       reply({ id: msg.id, type: MSG.RESULT, value: { splits: Array.from(jobs.own_splits()) }, memoryBytes: memoryBytes() });
     } else if (msg.type === MSG.EVALUATE) {
-      if (!jobs) throw new Error("Internal error: split jobs arrived before the worker was prepared.");
+      if (!jobs) throw codedError("internal.error", { reason: { code: "internal.jobs_before_prepare", params: {} } });
       const results = evaluateSplits((t, s) => jobs.evaluate_split(t, s), msg.trial, msg.splits);
       const transfer = results.filter((r) => r.predictions).map((r) => r.predictions.buffer);
       reply({ id: msg.id, type: MSG.RESULT, value: results, memoryBytes: memoryBytes() }, transfer);
@@ -283,10 +307,10 @@ self.onmessage = async (event) => {
     } else if (msg.type === MSG.DESCRIBE) {
       reply({ id: msg.id, type: MSG.RESULT, value: describe() });
     } else if (msg.type === MSG.PANIC) {
-      if (typeof testExports.trigger_panic !== "function") throw new Error("This build of the engine has no test hooks.");
+      if (typeof testExports.trigger_panic !== "function") throw codedError("internal.error", { reason: { code: "internal.no_test_hooks", params: {} } });
       testExports.trigger_panic();
     } else {
-      throw new Error(`Unknown request type "${/** @type {{ type: unknown }} */ (msg).type}".`);
+      throw codedError("internal.error", { reason: { code: "internal.unknown_request", params: { type: String(/** @type {{ type: unknown }} */ (msg).type) } } });
     }
   } catch (err) {
     errorReply(msg.id, err);

@@ -2,6 +2,8 @@
 //! on (plain, thousands separators, decimal comma), booleans and dates/times.
 //! Must not: decide a column's kind (that is `data`'s job) or allocate per cell.
 
+use crate::message;
+use crate::messages::Message;
 use serde::{Deserialize, Serialize};
 
 /// Cell texts that mean "no value" (compared case-insensitively, after trimming).
@@ -36,13 +38,13 @@ impl NumberFormat {
         NumberFormat::ThousandsSpace,
     ];
 
-    /// A short description for notes.
-    pub fn describe(self) -> &'static str {
+    /// How the numbers are written, as a word of the message catalogue (for notes).
+    pub fn message(self) -> Message {
         match self {
-            NumberFormat::Plain => "plain numbers",
-            NumberFormat::ThousandsComma => "numbers with comma thousands separators (1,234.5)",
-            NumberFormat::DecimalComma => "numbers with a decimal comma (1.234,5)",
-            NumberFormat::ThousandsSpace => "numbers with space thousands separators (1 234,5)",
+            NumberFormat::Plain => message!("number_format.plain"),
+            NumberFormat::ThousandsComma => message!("number_format.thousands_comma"),
+            NumberFormat::DecimalComma => message!("number_format.decimal_comma"),
+            NumberFormat::ThousandsSpace => message!("number_format.thousands_space"),
         }
     }
 }
@@ -206,15 +208,15 @@ impl DateFormat {
         DateFormat::DayFirst,
     ];
 
-    /// A short description for notes.
-    pub fn describe(self) -> &'static str {
+    /// How the dates are written, as a word of the message catalogue (for notes).
+    pub fn message(self) -> Message {
         match self {
-            DateFormat::Iso => "year-month-day",
-            DateFormat::YearSlash => "year/month/day",
-            DateFormat::YearMonth => "year-month",
-            DateFormat::DayFirst => "day/month/year",
-            DateFormat::MonthFirst => "month/day/year",
-            DateFormat::Year => "a year",
+            DateFormat::Iso => message!("date_format.iso"),
+            DateFormat::YearSlash => message!("date_format.year_slash"),
+            DateFormat::YearMonth => message!("date_format.year_month"),
+            DateFormat::DayFirst => message!("date_format.day_first"),
+            DateFormat::MonthFirst => message!("date_format.month_first"),
+            DateFormat::Year => message!("date_format.year"),
         }
     }
 }

@@ -5,6 +5,8 @@
 //! Must not: decide column kinds, or know about JavaScript or the terminal.
 
 use crate::error::{AutoMlError, Result};
+use crate::message;
+use crate::messages::Message;
 use std::borrow::Cow;
 
 /// Most columns a file may have: as many as a spreadsheet holds (Excel's 16,384). A wider file
@@ -16,21 +18,20 @@ pub const MAX_COLUMNS: usize = 16_384;
 /// longer one is nearly always a double quote that is never closed, swallowing the file.
 pub const MAX_FIELD_BYTES: usize = 1 << 20;
 
+/// What to say about a format people load by mistake.
+type Reason = fn() -> Message;
+
 /// File signatures of formats that people load by mistake, with what to say about them.
-const SIGNATURES: [(&[u8], &str); 7] = [
-    (
-        b"PK\x03\x04",
-        "it is a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one); open it in its program and save the sheet as CSV",
-    ),
-    (
-        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-        "it is an old Office document (such as an Excel .xls workbook); open it in its program and save the sheet as CSV",
-    ),
-    (b"%PDF", "it is a PDF document, not a table of text"),
-    (b"\x89PNG\r\n\x1a\n", "it is a PNG image, not a table of text"),
-    (b"\xFF\xD8\xFF", "it is a JPEG image, not a table of text"),
-    (b"\x1F\x8B", "it is gzip-compressed; decompress it first"),
-    (b"SQLite format 3\x00", "it is an SQLite database; export the table as CSV"),
+const SIGNATURES: [(&[u8], Reason); 7] = [
+    (b"PK\x03\x04", || message!("not_text.zip")),
+    (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", || {
+        message!("not_text.old_office")
+    }),
+    (b"%PDF", || message!("not_text.pdf")),
+    (b"\x89PNG\r\n\x1a\n", || message!("not_text.png")),
+    (b"\xFF\xD8\xFF", || message!("not_text.jpeg")),
+    (b"\x1F\x8B", || message!("not_text.gzip")),
+    (b"SQLite format 3\x00", || message!("not_text.sqlite")),
 ];
 
 /// Refuses bytes that are certainly not text: a known binary format, or a NUL byte anywhere
@@ -41,17 +42,14 @@ pub fn check_bytes(bytes: &[u8], file: &str) -> Result<()> {
         if bytes.starts_with(magic) {
             return Err(AutoMlError::NotText {
                 file: file.into(),
-                detail: what.into(),
+                reason: what(),
             });
         }
     }
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         return Err(AutoMlError::NotText {
             file: file.into(),
-            detail: format!(
-                "it contains a NUL byte (the first at byte {}), which text never does, so it is probably binary data",
-                at + 1
-            ),
+            reason: message!("not_text.nul_byte", byte = at + 1),
         });
     }
     Ok(())
@@ -95,7 +93,7 @@ fn detect_utf16(bytes: &[u8]) -> Option<(Utf16, usize)> {
 /// Converts UTF-16 text (what spreadsheets save as "Unicode text") to UTF-8 with a note;
 /// other bytes are returned as they are. Invalid sequences and a trailing odd byte become
 /// U+FFFD, counted in the note.
-pub fn transcode_utf16<'a>(bytes: &'a [u8], file: &str, notes: &mut Vec<String>) -> Cow<'a, [u8]> {
+pub fn transcode_utf16<'a>(bytes: &'a [u8], file: &str, notes: &mut Vec<Message>) -> Cow<'a, [u8]> {
     let Some((order, skip)) = detect_utf16(bytes) else {
         return Cow::Borrowed(bytes);
     };
@@ -118,28 +116,23 @@ pub fn transcode_utf16<'a>(bytes: &'a [u8], file: &str, notes: &mut Vec<String>)
     if body.len() % 2 == 1 {
         text.push(char::REPLACEMENT_CHARACTER);
     }
-    let order_name = match order {
-        Utf16::Little => "little-endian",
-        Utf16::Big => "big-endian",
+    let order = match order {
+        Utf16::Little => message!("utf16.little_endian"),
+        Utf16::Big => message!("utf16.big_endian"),
     };
-    let mut note = format!("\"{file}\" is UTF-16 text ({order_name}); it was converted.");
-    if replaced > 0 {
-        note.push_str(&format!(
-            " {replaced} damaged character(s) were replaced with \u{FFFD}."
-        ));
-    }
-    notes.push(note);
+    notes.push(if replaced > 0 {
+        message!("read.utf16_damaged", file, order, count = replaced)
+    } else {
+        message!("read.utf16_order", file, order)
+    });
     Cow::Owned(text.into_bytes())
 }
 
-fn too_long(file: &str, line: u64, what: &str, len: usize) -> AutoMlError {
+fn too_long(file: &str, line: u64, what: Message, len: usize) -> AutoMlError {
     AutoMlError::Csv {
         file: file.into(),
         line: Some(line),
-        detail: format!(
-            "{what} is {len} bytes long, more than the {MAX_FIELD_BYTES} bytes (1 MiB) one field may hold; \
-             this usually means a double quote that is never closed"
-        ),
+        reason: message!("csv.field_too_long", what, len, limit = MAX_FIELD_BYTES),
     }
 }
 
@@ -150,10 +143,10 @@ pub fn check_header(header: &csv::StringRecord, file: &str) -> Result<()> {
         return Err(AutoMlError::Csv {
             file: file.into(),
             line: Some(1),
-            detail: format!(
-                "the header row has {} columns, more than the {MAX_COLUMNS} this tool reads \
-                 (if the file has fewer, its separator was not recognised)",
-                header.len()
+            reason: message!(
+                "csv.header_too_wide",
+                columns = header.len(),
+                limit = MAX_COLUMNS
             ),
         });
     }
@@ -162,7 +155,7 @@ pub fn check_header(header: &csv::StringRecord, file: &str) -> Result<()> {
         return Err(too_long(
             file,
             line,
-            &format!("the name of column {}", i + 1),
+            message!("csv.column_name", column = i + 1),
             header.get(i).map_or(0, str::len),
         ));
     }
@@ -170,10 +163,7 @@ pub fn check_header(header: &csv::StringRecord, file: &str) -> Result<()> {
         return Err(AutoMlError::Csv {
             file: file.into(),
             line: Some(line),
-            detail: format!(
-                "the name of column {} opens a double quote that is never closed (it runs over several lines)",
-                i + 1
-            ),
+            reason: message!("csv.header_unclosed_quote", column = i + 1),
         });
     }
     Ok(())
@@ -189,7 +179,7 @@ pub fn check_record(record: &csv::StringRecord, width: usize, file: &str) -> Res
         return Err(too_long(
             file,
             line,
-            &format!("field {} of the row starting at line {line}", i + 1),
+            message!("csv.field_of_row", field = i + 1, line),
             record.get(i).map_or(0, str::len),
         ));
     }
@@ -200,11 +190,12 @@ pub fn check_record(record: &csv::StringRecord, width: usize, file: &str) -> Res
                 return Err(AutoMlError::Csv {
                     file: file.into(),
                     line: Some(line),
-                    detail: format!(
-                        "field {} opens a double quote that is never closed: it runs over {breaks} line breaks, \
-                         and the row ends up with {} of the header's {width} fields",
-                        i + 1,
-                        record.len()
+                    reason: message!(
+                        "csv.unclosed_quote",
+                        field = i + 1,
+                        breaks,
+                        found = record.len(),
+                        expected = width
                     ),
                 });
             }
@@ -248,7 +239,7 @@ mod tests {
         let with_bom = utf16le("a\tb\n1\té\n", true);
         let out = transcode_utf16(&with_bom, "u.txt", &mut notes);
         assert_eq!(std::str::from_utf8(&out).unwrap(), "a\tb\n1\té\n");
-        assert!(notes[0].contains("UTF-16"), "{notes:?}");
+        assert!(notes[0].to_string().contains("UTF-16"), "{notes:?}");
         let without_bom = utf16le("x,y\n1,2\n", false);
         let out = transcode_utf16(&without_bom, "u.csv", &mut notes);
         assert_eq!(std::str::from_utf8(&out).unwrap(), "x,y\n1,2\n");
@@ -267,7 +258,7 @@ mod tests {
         let mut notes = Vec::new();
         let out = transcode_utf16(&bytes, "d.csv", &mut notes);
         assert!(std::str::from_utf8(&out).unwrap().starts_with("ab\u{FFFD}"));
-        assert!(notes[0].contains("2 damaged"), "{notes:?}");
+        assert!(notes[0].to_string().contains("2 damaged"), "{notes:?}");
     }
 
     #[test]

@@ -215,15 +215,17 @@ pub fn detect_schema(table: &Table) -> Vec<ColumnSpec> {
 
 /// The task a column implies as a target, and a question when the data cannot tell: numbers
 /// with few whole values may be labels or quantities.
-pub fn suggested_task(stats: &ColumnStats) -> (Task, Option<String>) {
+pub fn suggested_task(stats: &ColumnStats) -> (Task, Option<Message>) {
     if !(stats.numeric && stats.kind == ColumnKind::Numeric) {
         return (Task::Classification, None);
     }
     if stats.integral && stats.distinct <= 20 {
         let (lo, hi) = stats.range;
-        let question = format!(
-            "This column has {} different whole numbers ({lo}–{hi}). Are they categories to predict (classification) or a quantity (regression)?",
-            stats.distinct
+        let question = message!(
+            "profile.task_question",
+            count = stats.distinct,
+            low = lo,
+            high = hi
         );
         let task = if stats.distinct <= 10 {
             Task::Classification

@@ -9,6 +9,8 @@ use self::cells::{
     NumberFormat,
 };
 use crate::error::{AutoMlError, Result};
+use crate::message;
+use crate::messages::{Message, Param};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -89,7 +91,7 @@ pub struct Table {
     /// The cells, one column at a time.
     pub columns: Vec<TextColumn>,
     /// What reading decided on the person's behalf (encoding fallback, skipped lines, ...).
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
     /// Sheet names, for a workbook (empty for text files).
     pub sheets: Vec<String>,
     /// The sheet read, for a workbook.
@@ -197,6 +199,19 @@ impl ColumnKind {
             ColumnKind::Constant => "constant",
         }
     }
+
+    /// The kind as a word of the message catalogue (`kind.numeric`, ...), for messages.
+    pub fn message(self) -> Message {
+        match self {
+            ColumnKind::Numeric => message!("kind.numeric"),
+            ColumnKind::Boolean => message!("kind.boolean"),
+            ColumnKind::Categorical => message!("kind.categorical"),
+            ColumnKind::Datetime => message!("kind.datetime"),
+            ColumnKind::Text => message!("kind.text"),
+            ColumnKind::Identifier => message!("kind.identifier"),
+            ColumnKind::Constant => message!("kind.constant"),
+        }
+    }
 }
 
 /// The learning task.
@@ -241,7 +256,7 @@ impl Task {
         } else {
             Err(AutoMlError::BadSetting {
                 name: "task".into(),
-                detail: format!("\"{text}\" is not \"classification\" or \"regression\""),
+                reason: message!("setting.task", value = text),
             })
         }
     }
@@ -251,6 +266,14 @@ impl Task {
         match self {
             Task::Classification => "classification",
             Task::Regression => "regression",
+        }
+    }
+
+    /// The task as a word of the message catalogue (`task.classification`, ...).
+    pub fn message(self) -> Message {
+        match self {
+            Task::Classification => message!("task.classification"),
+            Task::Regression => message!("task.regression"),
         }
     }
 }

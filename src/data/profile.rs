@@ -32,7 +32,7 @@ pub struct ColumnInfo {
     /// The task this column implies if chosen as target.
     pub suggested_task: Task,
     /// A question to ask when the task cannot be told from the data.
-    pub task_question: Option<String>,
+    pub task_question: Option<Message>,
     /// How numbers or dates are written, when it is not plain.
     pub format: Option<String>,
     /// A small histogram (numbers, dates) or the most frequent values (labels).
@@ -56,9 +56,9 @@ pub struct Inspection {
     /// The column preselected as target: the last one.
     pub default_target: usize,
     /// What reading decided on the person's behalf.
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
     /// Problems worth a look (duplicated rows, mostly empty columns, ...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Message>,
     /// Rows that repeat an earlier row exactly.
     pub duplicate_rows: usize,
     /// Sheet names, for a workbook.
@@ -214,22 +214,34 @@ pub fn inspect(table: &Table) -> Inspection {
             let stats = classify(name, cells);
             let (task, question) = suggested_task(&stats);
             let format = match (stats.kind, stats.number_format, stats.date_format) {
-                (ColumnKind::Numeric, f, _) if f != NumberFormat::Plain => Some(f.describe().to_string()),
-                (ColumnKind::Datetime, _, Some(f)) => Some(f.describe().to_string()),
+                (ColumnKind::Numeric, f, _) if f != NumberFormat::Plain => Some(f.message()),
+                (ColumnKind::Datetime, _, Some(f)) => Some(f.message()),
                 _ => None,
             };
-            if let Some(f) = &format {
-                notes.push(format!("Column \"{name}\" was read as {f}."));
+            if let Some(format) = &format {
+                notes.push(message!("profile.read_as", column = name, format));
             }
             if stats.date_ambiguous {
-                notes.push(format!("Dates in \"{name}\" fit both month/day/year and day/month/year; they were read as month/day/year. Change the column's type if that is wrong."));
+                notes.push(message!("profile.dates_ambiguous", column = name));
             }
             if stats.infinite > 0 {
-                notes.push(format!("Column \"{name}\": {} infinite value(s) will be treated as missing.", stats.infinite));
+                notes.push(message!(
+                    "profile.infinite",
+                    column = name,
+                    count = stats.infinite
+                ));
             }
-            let missing_share = if n_rows == 0 { 0.0 } else { stats.missing as f64 / n_rows as f64 };
+            let missing_share = if n_rows == 0 {
+                0.0
+            } else {
+                stats.missing as f64 / n_rows as f64
+            };
             if missing_share > 0.5 && stats.kind != ColumnKind::Constant {
-                warnings.push(format!("Column \"{name}\" is {:.0}% empty.", missing_share * 100.0));
+                warnings.push(message!(
+                    "profile.mostly_empty",
+                    column = name,
+                    percent = missing_share * 100.0
+                ));
             }
             ColumnInfo {
                 name: name.clone(),
@@ -239,16 +251,14 @@ pub fn inspect(table: &Table) -> Inspection {
                 distinct: stats.distinct,
                 suggested_task: task,
                 task_question: question,
-                format,
+                format: format.as_ref().map(crate::messages::render),
                 histogram: histogram(cells, &stats),
             }
         })
         .collect();
     let duplicates = duplicate_rows(table);
     if duplicates > 0 {
-        warnings.push(format!(
-            "{duplicates} row(s) repeat an earlier row exactly. Duplicates can make cross-validated scores look better than they are; remove them if they are not real repeats."
-        ));
+        warnings.push(message!("profile.duplicate_rows", count = duplicates));
     }
     let preview = (0..n_rows.min(PREVIEW_ROWS))
         .map(|r| table.columns.iter().map(|c| c.get(r).to_string()).collect())

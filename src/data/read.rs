@@ -34,13 +34,13 @@ fn decode_utf16(bytes: &[u8], little: bool) -> String {
 
 /// Decodes text: UTF-8 (dropping a byte-order mark), UTF-16 with a byte-order mark, or
 /// Windows-1252 with a note.
-fn decode(bytes: &[u8], file: &str, notes: &mut Vec<String>) -> Result<String> {
+fn decode(bytes: &[u8], file: &str, notes: &mut Vec<Message>) -> Result<String> {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        notes.push(format!("\"{file}\" is UTF-16 text; it was converted."));
+        notes.push(message!("read.utf16", file));
         return Ok(decode_utf16(rest, true));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        notes.push(format!("\"{file}\" is UTF-16 text; it was converted."));
+        notes.push(message!("read.utf16", file));
         return Ok(decode_utf16(rest, false));
     }
     let head = &bytes[..bytes.len().min(8192)];
@@ -52,10 +52,10 @@ fn decode(bytes: &[u8], file: &str, notes: &mut Vec<String>) -> Result<String> {
     if nul > 0 || control * 100 > head.len() {
         return Err(AutoMlError::NotText {
             file: file.into(),
-            detail: format!(
-                "{} of its first {} bytes are control characters",
-                nul.max(control),
-                head.len()
+            reason: message!(
+                "not_text.control_characters",
+                count = nul.max(control),
+                bytes = head.len()
             ),
         });
     }
@@ -63,7 +63,7 @@ fn decode(bytes: &[u8], file: &str, notes: &mut Vec<String>) -> Result<String> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
         Err(_) => {
-            notes.push(format!("\"{file}\" is not UTF-8 text; it was read as Windows-1252 (Western European). If accents look wrong, save the file as UTF-8."));
+            notes.push(message!("read.windows_1252", file));
             Ok(bytes.iter().map(|&b| cp1252(b)).collect())
         }
     }
@@ -138,7 +138,10 @@ pub fn read_table(
     progress: &mut dyn FnMut(f64),
 ) -> Result<Table> {
     if bytes.is_empty() {
-        return Err(AutoMlError::EmptyFile { file: file.into() });
+        return Err(AutoMlError::EmptyFile {
+            file: file.into(),
+            sheet: None,
+        });
     }
     if bytes.len() > MAX_FILE_BYTES {
         return Err(AutoMlError::TooLarge {
@@ -160,7 +163,10 @@ pub fn read_table(
     guard::check_bytes(&bytes, file)?;
     let text = decode(&bytes, file, &mut notes)?;
     if text.trim().is_empty() {
-        return Err(AutoMlError::EmptyFile { file: file.into() });
+        return Err(AutoMlError::EmptyFile {
+            file: file.into(),
+            sheet: None,
+        });
     }
     let delimiter = detect_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
@@ -171,7 +177,7 @@ pub fn read_table(
     let csv_error = |e: csv::Error| AutoMlError::Csv {
         file: file.into(),
         line: e.position().map(|p| p.line()),
-        detail: e.to_string(),
+        reason: message!("csv.reader", detail = e.to_string()),
     };
     let header = reader.headers().map_err(csv_error)?.clone();
     guard::check_header(&header, file)?;
@@ -212,18 +218,21 @@ pub fn read_table(
     }
     progress(1.0);
     if blank > 0 {
-        notes.push(format!("{blank} empty line(s) were skipped."));
+        notes.push(message!("read.blank_lines", count = blank));
     }
     if delimiter != b',' {
-        let name = match delimiter {
-            b';' => "semicolons",
-            b'\t' => "tabs",
-            _ => "pipes (|)",
+        let delimiter = match delimiter {
+            b';' => message!("delimiter.semicolons"),
+            b'\t' => message!("delimiter.tabs"),
+            _ => message!("delimiter.pipes"),
         };
-        notes.push(format!("Fields are separated by {name}."));
+        notes.push(message!("read.delimiter", delimiter));
     }
     if columns.first().is_none_or(TextColumn::is_empty) {
-        return Err(AutoMlError::NoDataRows { file: file.into() });
+        return Err(AutoMlError::NoDataRows {
+            file: file.into(),
+            sheet: None,
+        });
     }
     Ok(Table {
         file: file.into(),
@@ -237,7 +246,7 @@ pub fn read_table(
 
 /// Trims header names, names empty ones `column_N` (with a note) and refuses duplicates and
 /// too many columns.
-pub fn clean_names(raw: Vec<String>, file: &str, notes: &mut Vec<String>) -> Result<Vec<String>> {
+pub fn clean_names(raw: Vec<String>, file: &str, notes: &mut Vec<Message>) -> Result<Vec<String>> {
     if raw.len() > MAX_COLUMNS {
         return Err(AutoMlError::TooManyColumns {
             file: file.into(),
@@ -265,12 +274,10 @@ pub fn clean_names(raw: Vec<String>, file: &str, notes: &mut Vec<String>) -> Res
         names.push(name);
     }
     if !unnamed.is_empty() {
-        let shown: Vec<String> = unnamed.iter().take(5).map(|i| i.to_string()).collect();
-        let more = if unnamed.len() > 5 { ", …" } else { "" };
-        notes.push(format!(
-            "{} column(s) have no name (column {}{more}); they are called \"column_N\".",
-            unnamed.len(),
-            shown.join(", ")
+        notes.push(message!(
+            "read.unnamed_columns",
+            count = unnamed.len(),
+            columns = Param::list(unnamed.iter().map(|i| i.to_string()), 5)
         ));
     }
     Ok(names)

@@ -70,7 +70,7 @@ fn empty_header_only_binary_and_duplicate_names_are_refused() {
 fn windows_1252_and_utf16_decode_with_a_note() {
     let t = read_csv(b"name,v\ncaf\xe9 \x80,1\n", "l.csv").unwrap();
     assert_eq!(t.columns[0].get(0), "café €");
-    assert!(t.notes[0].contains("Windows-1252"));
+    assert!(t.notes[0].to_string().contains("Windows-1252"));
     let mut utf16 = vec![0xFF, 0xFE];
     for u in "a,b\n1,2\n".encode_utf16() {
         utf16.extend(u.to_le_bytes());
@@ -182,6 +182,7 @@ fn suggested_tasks_ask_about_few_whole_numbers() {
     assert_eq!(task, Task::Classification);
     assert!(question
         .unwrap()
+        .to_string()
         .contains("5 different whole numbers (3–7)"));
 }
 
@@ -215,17 +216,23 @@ fn leakage_and_imbalance_warnings() {
         check
             .warnings
             .iter()
-            .any(|w| w.contains("\"leak\" alone predicts")),
+            .any(|w| w.to_string().contains("\"leak\" alone predicts")),
         "{:?}",
         check.warnings
     );
     assert!(
-        !check.warnings.iter().any(|w| w.contains("\"noise\"")),
+        !check
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("\"noise\"")),
         "{:?}",
         check.warnings
     );
     assert!(
-        check.warnings.iter().any(|w| w.contains("imbalanced")),
+        check
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("imbalanced")),
         "{:?}",
         check.warnings
     );
@@ -237,7 +244,9 @@ fn target_checks_say_what_the_run_would_refuse() {
     let t = read("x,name\n1,a\n2,b\n3,c\n4,d\n5,e\n6,f\n7,g\n8,h\n9,i\n10,j\n11,k\n").unwrap();
     let check = check_target(&t, 1, Task::Regression, &detect_schema(&t));
     assert!(
-        check.warnings[0].contains("\"a\", which is not a number"),
+        check.warnings[0]
+            .to_string()
+            .contains("\"a\", which is not a number"),
         "{:?}",
         check.warnings
     );
@@ -245,7 +254,9 @@ fn target_checks_say_what_the_run_would_refuse() {
     let check = check_target(&t, 1, Task::Classification, &detect_schema(&t));
     assert_eq!(check.warnings.len(), 1, "{:?}", check.warnings);
     assert!(
-        check.warnings[0].contains("occur on a single row"),
+        check.warnings[0]
+            .to_string()
+            .contains("occur on a single row"),
         "{:?}",
         check.warnings
     );

@@ -6,6 +6,8 @@
 use crate::data::cells::{civil_from_days, days_from_civil};
 use crate::data::{clean_names, Table, TextColumn};
 use crate::error::{AutoMlError, Result};
+use crate::message;
+use crate::messages::{Message, Param};
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use std::io::Cursor;
 
@@ -52,11 +54,13 @@ pub fn read_workbook(
 ) -> Result<Table> {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook_inner(bytes, file, sheet, progress))) {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_workbook_inner(bytes, file, sheet, progress)
+        })) {
             Ok(result) => result,
             Err(_) => Err(AutoMlError::NotText {
                 file: file.into(),
-                detail: "it looks like an Excel or OpenDocument workbook but is damaged; open it in its program and save it again as .xlsx or CSV".into(),
+                reason: message!("not_text.workbook_damaged"),
             }),
         }
     }
@@ -72,13 +76,14 @@ fn read_workbook_inner(
     sheet: Option<&str>,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Table> {
-    let not_workbook = |detail: String| AutoMlError::NotText {
+    let not_workbook = |reason: Message| AutoMlError::NotText {
         file: file.into(),
-        detail,
+        reason,
     };
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        not_workbook(format!(
-            "it looks like a workbook but cannot be opened ({e})"
+        not_workbook(message!(
+            "not_text.workbook_unreadable",
+            detail = e.to_string()
         ))
     })?;
     let sheets = book.sheet_names();
@@ -89,24 +94,31 @@ fn read_workbook_inner(
             .cloned()
             .ok_or_else(|| AutoMlError::BadSetting {
                 name: "sheet".into(),
-                detail: format!(
-                    "\"{file}\" has no sheet \"{s}\"; its sheets are {}",
-                    sheets.join(", ")
+                reason: message!(
+                    "setting.no_such_sheet",
+                    file,
+                    sheet = s,
+                    sheets = Param::list(&sheets, 50)
                 ),
             })?,
         None => sheets
             .first()
             .cloned()
-            .ok_or_else(|| not_workbook("the workbook has no sheets".into()))?,
+            .ok_or_else(|| not_workbook(message!("not_text.workbook_no_sheets")))?,
     };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| not_workbook(format!("sheet \"{name}\" cannot be read ({e})")))?;
+    let range = book.worksheet_range(&name).map_err(|e| {
+        not_workbook(message!(
+            "not_text.sheet_unreadable",
+            sheet = name,
+            detail = e.to_string()
+        ))
+    })?;
     let mut rows = range
         .rows()
         .filter(|row| row.iter().any(|c| !matches!(c, Data::Empty)));
-    let header = rows.next().ok_or(AutoMlError::EmptyFile {
-        file: format!("{file} (sheet \"{name}\")"),
+    let header = rows.next().ok_or_else(|| AutoMlError::EmptyFile {
+        file: file.into(),
+        sheet: Some(name.clone()),
     })?;
     let mut notes = Vec::new();
     let names = clean_names(header.iter().map(cell_text).collect(), file, &mut notes)?;
@@ -118,12 +130,13 @@ fn read_workbook_inner(
     }
     if columns.first().is_none_or(TextColumn::is_empty) {
         return Err(AutoMlError::NoDataRows {
-            file: format!("{file} (sheet \"{name}\")"),
+            file: file.into(),
+            sheet: Some(name),
         });
     }
     progress(1.0);
     if sheets.len() > 1 {
-        notes.push(format!("Read sheet \"{name}\" of {} sheets.", sheets.len()));
+        notes.push(message!("read.sheet", sheet = name, count = sheets.len()));
     }
     Ok(Table {
         file: file.into(),

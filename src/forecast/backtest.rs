@@ -272,16 +272,16 @@ pub fn run_series(
     if h == 0 || h > super::MAX_HORIZON {
         return Err(AutoMlError::BadSetting {
             name: "horizon".into(),
-            detail: format!("{h} steps; use 1 to {}", super::MAX_HORIZON),
+            reason: message!("setting.horizon", steps = h, max = super::MAX_HORIZON),
         });
     }
     if !series.covariates.is_empty() && series.future_times.len() < h {
         return Err(AutoMlError::BadSetting {
             name: "horizon".into(),
-            detail: format!(
-                "{h} steps, but the file gives covariates for only {} future rows; use a horizon of at most {} or add rows",
-                series.future_times.len(),
-                series.future_times.len()
+            reason: message!(
+                "setting.horizon_covariates",
+                steps = h,
+                rows = series.future_times.len()
             ),
         });
     }
@@ -291,10 +291,7 @@ pub fn run_series(
     let plan =
         plan(n, h, settings.origins.max(1), min_train).ok_or_else(|| AutoMlError::BadTarget {
             column: series.target.clone(),
-            detail: format!("the series has only {n} values, too few to backtest a forecast"),
-            hint:
-                "A forecast needs a history: at least a few dozen values, more for seasonal data."
-                    .into(),
+            reason: message!("series.too_short", values = n),
         })?;
     let budget = settings.time_budget_s;
     // the search stops at 85% of the budget: the final fit and the intervals use the rest
@@ -399,9 +396,7 @@ pub fn run_series(
         evaluated.push(e);
     }
     if skipped > 0 {
-        notes.push(format!(
-            "{skipped} slower models were not tried: the time budget would not allow them."
-        ));
+        notes.push(message!("forecast.skipped", count = skipped));
     }
     if evaluated.is_empty() {
         return Err(AutoMlError::BudgetTooSmall {
@@ -466,12 +461,9 @@ pub fn run_series(
                 .collect();
             best_scores = s;
             best_forecasts = fc;
-            notes.push("An ensemble of the best three models backtests better than any one of them and is used.".into());
+            notes.push(message!("forecast.ensemble_used"));
         } else {
-            notes.push(format!(
-                "An ensemble of the best three models backtested worse (MASE {:.4}) and is not used.",
-                s.mase
-            ));
+            notes.push(message!("forecast.ensemble_not_used", mase = s.mase));
         }
         observer(&row);
         leaderboard.push(row);
@@ -522,9 +514,10 @@ pub fn run_series(
         })
         .collect();
     if plan.h < h {
-        notes.push(format!(
-            "The history is short: backtests forecast {} steps instead of {h}; intervals beyond step {} widen with the square root of the step.",
-            plan.h, plan.h
+        notes.push(message!(
+            "forecast.short_history",
+            steps = plan.h,
+            horizon = h
         ));
     }
     let best = members

@@ -11,23 +11,39 @@ use crate::clock::Clock;
 use crate::data::cells::{is_missing, parse_date_as, parse_number};
 use crate::data::{classify, read_csv, Table, TextColumn};
 use crate::error::{AutoMlError, Result};
+use crate::message;
+use crate::messages::Message;
 use serde_json::{json, Value};
 use std::path::Path;
 
-fn setting(name: &str, detail: String) -> AutoMlError {
+fn setting(name: &str, reason: Message) -> AutoMlError {
     AutoMlError::BadSetting {
         name: name.into(),
-        detail,
+        reason,
     }
 }
 
+fn cannot_read(path: &Path, e: std::io::Error) -> AutoMlError {
+    setting(
+        "--datasets",
+        message!(
+            "bench.cannot_read",
+            path = path.display().to_string(),
+            detail = e.to_string()
+        ),
+    )
+}
+
 fn read_json(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| setting("--datasets", format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| cannot_read(path, e))?;
     serde_json::from_str(&text).map_err(|e| {
         setting(
             "--datasets",
-            format!("{} is not valid JSON: {e}", path.display()),
+            message!(
+                "bench.not_json",
+                path = path.display().to_string(),
+                detail = e.to_string()
+            ),
         )
     })
 }
@@ -51,19 +67,11 @@ fn range(split: &Value, key: &str) -> Result<(usize, usize)> {
         .get(key)
         .and_then(Value::as_array)
         .filter(|a| a.len() == 2)
-        .ok_or_else(|| {
-            setting(
-                "--splits",
-                format!("the split has no \"{key}\" [start, end) range"),
-            )
-        })?;
+        .ok_or_else(|| setting("--splits", message!("bench.no_range", key)))?;
     let get = |i: usize| r[i].as_u64().map(|v| v as usize);
     match (get(0), get(1)) {
         (Some(a), Some(b)) if a <= b => Ok((a, b)),
-        _ => Err(setting(
-            "--splits",
-            format!("the \"{key}\" range is not [start, end)"),
-        )),
+        _ => Err(setting("--splits", message!("bench.bad_range", key))),
     }
 }
 
@@ -80,23 +88,29 @@ pub fn bench_series(
     let name = entry
         .get("name")
         .and_then(Value::as_str)
-        .ok_or_else(|| setting("--datasets", "an index entry has no name".into()))?;
+        .ok_or_else(|| setting("--datasets", message!("bench.no_name")))?;
     let file = entry.get("file").and_then(Value::as_str).unwrap_or(name);
-    let target = entry
-        .get("target")
-        .and_then(Value::as_str)
-        .ok_or_else(|| setting("--datasets", format!("{name} has no target")))?;
+    let target = entry.get("target").and_then(Value::as_str).ok_or_else(|| {
+        setting(
+            "--datasets",
+            message!("bench.no_field", name, field = "target"),
+        )
+    })?;
     let date = entry
         .get("time_column")
         .and_then(Value::as_str)
-        .ok_or_else(|| setting("--datasets", format!("{name} has no time_column")))?;
+        .ok_or_else(|| {
+            setting(
+                "--datasets",
+                message!("bench.no_field", name, field = "time_column"),
+            )
+        })?;
     let season = entry
         .get("season_length")
         .and_then(Value::as_u64)
         .unwrap_or(1) as usize;
     let path = datasets.join(file);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| setting("--datasets", format!("cannot read {}: {e}", path.display())))?;
+    let bytes = std::fs::read(&path).map_err(|e| cannot_read(&path, e))?;
     let table = read_csv(&bytes, file)?;
     let split = read_json(&splits.join(format!("{name}.json")))?;
     let (a, b) = range(&split, "train")?;
@@ -104,10 +118,7 @@ pub fn bench_series(
     if b > table.n_rows() || d > table.n_rows() || a >= b || c >= d || b != c {
         return Err(setting(
             "--splits",
-            format!(
-                "{name}: the split does not fit the file's {} rows",
-                table.n_rows()
-            ),
+            message!("bench.split_rows", name, rows = table.n_rows()),
         ));
     }
     let t0 = clock.now_s();

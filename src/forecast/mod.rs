@@ -19,6 +19,8 @@ pub mod series;
 use crate::clock::Clock;
 use crate::data::Table;
 use crate::error::{AutoMlError, Result};
+use crate::message;
+use crate::messages::Message;
 use crate::rng::Rng;
 pub use backtest::{candidates, interval_widths, plan, run_series, Plan};
 pub use ets::{Seasonal, Trend};
@@ -233,7 +235,7 @@ pub struct ForecastResult {
     /// Share of the calibration errors inside the 80% and 95% intervals.
     pub interval_coverage: (f64, f64),
     /// Notes on the data and the run.
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
     /// Models tried.
     pub trials: usize,
     /// Seconds for the run.
@@ -257,7 +259,7 @@ pub struct SeriesInfo {
     /// Future rows the file gives (with known covariates), if any.
     pub future_rows: usize,
     /// Notes on the data.
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 /// Reads the series and describes it (frequency, default horizon, seasonality, notes).

@@ -7,6 +7,8 @@ use super::ets::{self, Seasonal, Trend};
 use crate::data::cells::DatePart;
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
+use crate::message;
+use crate::messages::Message;
 use crate::models::boosting::GradientBoosting;
 use crate::models::{ModelSpec, Prediction};
 use crate::truth::TargetRef;
@@ -212,10 +214,10 @@ pub struct Context<'a> {
     pub hourly: bool,
 }
 
-fn fail(spec: &ForecastSpec, detail: impl Into<String>) -> AutoMlError {
-    AutoMlError::Model {
+fn fail(spec: &ForecastSpec, reason: Message) -> AutoMlError {
+    AutoMlError::ModelFailed {
         family: spec.label(),
-        detail: detail.into(),
+        reason,
     }
 }
 
@@ -230,7 +232,7 @@ pub fn forecast(
 ) -> Result<Vec<f64>> {
     let n = y.len();
     if n == 0 {
-        return Err(fail(spec, "the history is empty"));
+        return Err(fail(spec, message!("forecast_model.empty_history")));
     }
     let last = y[n - 1];
     let out = match spec {
@@ -238,7 +240,10 @@ pub fn forecast(
         ForecastSpec::SeasonalNaive { period } => {
             let m = *period;
             if m == 0 || n < m {
-                return Err(fail(spec, format!("needs at least {m} values")));
+                return Err(fail(
+                    spec,
+                    message!("forecast_model.needs_values", values = m),
+                ));
             }
             (0..h).map(|k| y[n - m + k % m]).collect()
         }
@@ -259,7 +264,10 @@ pub fn forecast(
             let m = *period;
             let k = (*seasons).min(n / m.max(1));
             if m == 0 || k == 0 {
-                return Err(fail(spec, format!("needs at least {m} values")));
+                return Err(fail(
+                    spec,
+                    message!("forecast_model.needs_values", values = m),
+                ));
             }
             (0..h)
                 .map(|j| {
@@ -276,13 +284,13 @@ pub fn forecast(
             // long histories: the recent part is enough to fit the smoothing parameters
             let keep = n.min((6 * period).max(1500));
             let fit = ets::fit(&y[n - keep..], *trend, *seasonal, *period)
-                .ok_or_else(|| fail(spec, "the history is too short or not positive"))?;
+                .ok_or_else(|| fail(spec, message!("forecast_model.smoothing")))?;
             fit.forecast(h)
         }
         ForecastSpec::Regression { .. } => regression(spec, y, ctx, h, seed)?,
     };
     if out.iter().any(|v| !v.is_finite()) {
-        return Err(fail(spec, "the forecast is not finite"));
+        return Err(fail(spec, message!("forecast_model.not_finite")));
     }
     Ok(out)
 }
@@ -387,21 +395,20 @@ fn regression(
         window,
     } = spec
     else {
-        return Err(fail(spec, "not a regression model"));
+        return Err(fail(spec, message!("forecast_model.not_regression")));
     };
     let n = y.len();
     if ctx.times.len() < n + h || ctx.covariates.iter().any(|c| c.len() < n + h) {
-        return Err(fail(
-            spec,
-            "the forecast period's dates or covariates are missing",
-        ));
+        return Err(fail(spec, message!("forecast_model.future_missing")));
     }
     let m = ctx.periods.first().copied().unwrap_or(1);
     let d = match transform {
         Transform::None => 0,
         Transform::Difference => 1,
         Transform::SeasonalDifference if m > 1 => m,
-        Transform::SeasonalDifference => return Err(fail(spec, "the series has no season")),
+        Transform::SeasonalDifference => {
+            return Err(fail(spec, message!("forecast_model.no_season")))
+        }
     };
     // z[t] = y[t] - y[t-d] (NaN before d)
     let mut yy: Vec<f64> = y.to_vec();
@@ -460,7 +467,10 @@ fn regression(
     let start = feats.needed() + d;
     let start = start.max(n.saturating_sub(if *window == 0 { n } else { *window }));
     if n < start + 10 {
-        return Err(fail(spec, format!("needs more than {} values", start + 10)));
+        return Err(fail(
+            spec,
+            message!("forecast_model.needs_more_values", values = start + 10),
+        ));
     }
     let rows = n - start;
     let mut data = Vec::new();
@@ -473,7 +483,7 @@ fn regression(
     }
     let cols = row.len();
     if cols == 0 {
-        return Err(fail(spec, "no inputs"));
+        return Err(fail(spec, message!("forecast_model.no_inputs")));
     }
     let x = Matrix { rows, cols, data };
     let fitted = match learner {
@@ -533,7 +543,7 @@ fn regression(
         let zt = fitted.predict(&row)?;
         let yt = if d == 0 { zt } else { zt + yy[t - d] };
         if !yt.is_finite() {
-            return Err(fail(spec, "the forecast is not finite"));
+            return Err(fail(spec, message!("forecast_model.not_finite")));
         }
         z.push(zt);
         yy.push(yt);

@@ -8,6 +8,8 @@ use crate::data::cells::{
 };
 use crate::data::{classify, ColumnKind, Table};
 use crate::error::{AutoMlError, Result};
+use crate::message;
+use crate::messages::{Message, Param};
 use serde::Serialize;
 
 /// How often the series has a value.
@@ -29,6 +31,18 @@ pub enum Frequency {
 }
 
 impl Frequency {
+    /// The frequency as a word of the message catalogue (`frequency.daily`, ...).
+    pub fn message(self) -> Message {
+        match self {
+            Frequency::Hourly => message!("frequency.hourly"),
+            Frequency::Daily => message!("frequency.daily"),
+            Frequency::Weekly => message!("frequency.weekly"),
+            Frequency::Monthly => message!("frequency.monthly"),
+            Frequency::Quarterly => message!("frequency.quarterly"),
+            Frequency::Yearly => message!("frequency.yearly"),
+        }
+    }
+
     /// The lowercase name.
     pub fn name(self) -> &'static str {
         match self {
@@ -149,7 +163,7 @@ pub struct Series {
     /// Rows after the history with dates but no target: the forecast period given by the file.
     pub future_times: Vec<f64>,
     /// What was done to the data, for people.
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 impl Series {
@@ -200,11 +214,10 @@ pub struct SeriesOptions {
     pub id: Option<String>,
 }
 
-fn bad(column: &str, detail: String, hint: &str) -> AutoMlError {
+fn bad(column: &str, reason: Message) -> AutoMlError {
     AutoMlError::BadTarget {
         column: column.to_string(),
-        detail,
-        hint: hint.to_string(),
+        reason,
     }
 }
 
@@ -213,11 +226,7 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     let t_col = table.column_index(&options.target)?;
     let d_col = table.column_index(&options.date)?;
     if t_col == d_col {
-        return Err(bad(
-            &options.target,
-            "the target and the date are the same column".into(),
-            "Choose a date column and a different numeric column to forecast.",
-        ));
+        return Err(bad(&options.target, message!("series.same_column")));
     }
     let file = &table.file;
     let mut notes = Vec::new();
@@ -227,19 +236,18 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         ids.sort_unstable();
         ids.dedup();
         if ids.len() > 1 {
-            let shown: Vec<String> = ids.iter().take(3).map(|s| format!("\"{s}\"")).collect();
             return Err(bad(
                 id,
-                format!(
-                    "the file \"{file}\" holds {} series keyed by \"{id}\" ({}{}); one series is forecast at a time",
-                    ids.len(),
-                    shown.join(", "),
-                    if ids.len() > 3 { ", ..." } else { "" }
+                message!(
+                    "series.several_series",
+                    file,
+                    count = ids.len(),
+                    id,
+                    ids = Param::list(&ids, 3)
                 ),
-                "Keep the rows of one series (filter the file on that column) and forecast each series separately.",
             ));
         }
-        notes.push(format!("The id column \"{id}\" holds one series."));
+        notes.push(message!("series.one_id", id));
     }
     let date_stats = classify(&options.date, &table.columns[d_col]);
     // a column of one repeated date is "constant" to the profile, but still dates
@@ -255,8 +263,7 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     let Some(format) = date_format else {
         return Err(bad(
             &options.date,
-            format!("the column \"{}\" of \"{file}\" does not hold dates the reader understands", options.date),
-            "Choose a column of dates such as 2024-03-05, 2024-03, 05/03/2024 or a year column named \"year\".",
+            message!("series.no_dates", column = options.date, file),
         ));
     };
     let mut target_stats = classify(&options.target, &table.columns[t_col]);
@@ -273,11 +280,7 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     if !target_stats.numeric {
         return Err(bad(
             &options.target,
-            format!(
-                "the column \"{}\" of \"{file}\" is not numeric",
-                options.target
-            ),
-            "Forecasting needs a numeric target: choose a column of numbers.",
+            message!("series.not_numeric", column = options.target, file),
         ));
     }
     // rows: (time, value or NaN)
@@ -294,12 +297,13 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         let Some(dt) = parse_date_as(cell, format) else {
             return Err(bad(
                 &options.date,
-                format!(
-                    "row {} of \"{file}\" has the date \"{cell}\", which is not {}",
-                    r + 2,
-                    format.describe()
+                message!(
+                    "series.bad_date",
+                    row = r + 2,
+                    file,
+                    value = cell,
+                    format = format.message()
                 ),
-                "Fix or delete that row so every date is written the same way.",
             ));
         };
         has_time |= dt.has_time;
@@ -309,7 +313,7 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         rows.push((dt.seconds, v, r));
     }
     if bad_dates > 0 {
-        notes.push(format!("{bad_dates} rows without a date were left out."));
+        notes.push(message!("series.no_date_rows", count = bad_dates));
     }
     rows.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
     // the forecast period the file may already give: trailing rows with dates but no target
@@ -317,20 +321,16 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     let Some(last_known) = last_known else {
         return Err(bad(
             &options.target,
-            format!(
-                "the column \"{}\" of \"{file}\" has no numbers",
-                options.target
-            ),
-            "Choose a column with values to forecast.",
+            message!("series.no_numbers", column = options.target, file),
         ));
     };
     let future_rows: Vec<(f64, f64, usize)> = rows.split_off(last_known + 1);
     if !future_rows.is_empty() {
-        notes.push(format!(
-            "{} rows after the last value of \"{}\" have no value: the history ends at {}, and those rows only count as the forecast period (for covariates).",
-            future_rows.len(),
-            options.target,
-            format_time(rows[last_known].0, rows[last_known].0 % 86_400.0 != 0.0)
+        notes.push(message!(
+            "series.future_rows",
+            count = future_rows.len(),
+            column = options.target,
+            end = format_time(rows[last_known].0, rows[last_known].0 % 86_400.0 != 0.0)
         ));
     }
     // frequency from the median step between distinct times
@@ -340,23 +340,18 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         .filter(|s| *s > 0.0)
         .collect();
     if steps.len() < 3 {
-        return Err(bad(
-            &options.date,
-            format!("\"{file}\" has fewer than 4 distinct dates with a value"),
-            "A forecast needs a history: at least a dozen dated values, more for seasonal data.",
-        ));
+        return Err(bad(&options.date, message!("series.too_few_dates", file)));
     }
     steps.sort_by(f64::total_cmp);
     let median = steps[steps.len() / 2];
     let frequency = Frequency::from_step_days(median).ok_or_else(|| {
         bad(
             &options.date,
-            format!(
-                "the dates in \"{}\" are {} apart (median step), which is not hourly, daily, weekly, monthly, quarterly or yearly",
-                options.date,
-                describe_days(median)
+            message!(
+                "series.irregular",
+                column = options.date,
+                step = describe_days(median)
             ),
-            "Aggregate the data to one of those frequencies (for example one row per day) and load it again.",
         )
     })?;
     let origin_days = (rows[0].0 / 86_400.0).floor() as i64;
@@ -364,16 +359,16 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     let mut slots: Vec<i64> = Vec::new();
     let mut sums: Vec<(f64, usize)> = Vec::new();
     let mut duplicates = 0usize;
-    let mut first_dup: Option<String> = None;
+    let mut first_dup: Option<Message> = None;
     for &(t, v, r) in &rows {
         let s = frequency.slot(t, origin_days);
         if slots.last() == Some(&s) {
             duplicates += 1;
             if first_dup.is_none() {
-                first_dup = Some(format!(
-                    "row {}, \"{}\"",
-                    r + 2,
-                    table.columns[d_col].get(r)
+                first_dup = Some(message!(
+                    "series.row_date",
+                    row = r + 2,
+                    date = table.columns[d_col].get(r)
                 ));
             }
             let last = sums.len() - 1;
@@ -390,19 +385,23 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         if duplicates * 2 >= rows.len() {
             return Err(bad(
                 &options.date,
-                format!(
-                    "{duplicates} of the {} rows of \"{file}\" repeat a {} date: the file looks like several series, or a finer frequency than the dates show",
-                    rows.len(),
-                    frequency.name()
+                message!(
+                    "series.repeated_dates",
+                    duplicates,
+                    rows = rows.len(),
+                    file,
+                    frequency = frequency.message()
                 ),
-                "If a column names the series, forecast one series at a time (filter on it, or give it with --id to be told how many there are).",
             ));
         }
-        notes.push(format!(
-            "{duplicates} rows repeat the date of an earlier row (first at {}): values on the same {} date were averaged.",
-            first_dup.unwrap_or_default(),
-            frequency.name()
-        ));
+        if let Some(first) = first_dup {
+            notes.push(message!(
+                "series.duplicates_averaged",
+                count = duplicates,
+                first,
+                frequency = frequency.message()
+            ));
+        }
     }
     // regular grid from the first to the last slot; gaps and missing values interpolated
     let (s0, s1) = (slots[0], *slots.last().unwrap_or(&slots[0]));
@@ -410,11 +409,11 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     if len > 2_000_000 {
         return Err(bad(
             &options.date,
-            format!(
-                "the dates span {len} {} steps, too many to forecast here",
-                frequency.name()
+            message!(
+                "series.too_long",
+                steps = len,
+                frequency = frequency.message()
             ),
-            "Aggregate the data to a coarser frequency.",
         ));
     }
     let mut values = vec![f64::NAN; len];
@@ -429,16 +428,20 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     interpolate(&mut values);
     if gaps > 0 {
         let first = (0..len).find(|&i| slots.binary_search(&(s0 + i as i64)).is_err());
-        notes.push(format!(
-            "{gaps} {} dates are missing between the first and the last (first gap at {}): they were filled by linear interpolation between their neighbours.",
-            frequency.name(),
-            first.map(|i| format_time(frequency.slot_start(s0 + i as i64, origin_days), has_time)).unwrap_or_default()
+        notes.push(message!(
+            "series.gaps_filled",
+            count = gaps,
+            frequency = frequency.message(),
+            first = first
+                .map(|i| format_time(frequency.slot_start(s0 + i as i64, origin_days), has_time))
+                .unwrap_or_default()
         ));
     }
     if missing > 0 {
-        notes.push(format!(
-            "{missing} dates have no value for \"{}\": they were filled by linear interpolation (the first and last known values are carried to the ends).",
-            options.target
+        notes.push(message!(
+            "series.values_filled",
+            count = missing,
+            column = options.target
         ));
     }
     let slots_all: Vec<i64> = (s0..=s1).collect();
@@ -511,21 +514,17 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
         covariates.push((name.clone(), hist));
     }
     if !left_out.is_empty() {
-        notes.push(format!(
-            "Other columns ({}) are left out: their values for the forecast period are not in the file. To use a column, add rows after the last value with the future dates, that column filled and \"{}\" empty.",
-            left_out.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", "),
-            options.target
+        notes.push(message!(
+            "series.covariates_left_out",
+            columns = Param::list(&left_out, 50),
+            target = options.target
         ));
     }
     if !covariates.is_empty() {
-        notes.push(format!(
-            "Used as known covariates for the {} future rows of the file: {}.",
-            future_times.len(),
-            covariates
-                .iter()
-                .map(|c| format!("\"{}\"", c.0))
-                .collect::<Vec<_>>()
-                .join(", ")
+        notes.push(message!(
+            "series.covariates_used",
+            rows = future_times.len(),
+            columns = Param::list(covariates.iter().map(|c| &c.0), 50)
         ));
     }
     let mut series = Series {
@@ -572,11 +571,11 @@ pub fn interpolate(values: &mut [f64]) {
     }
 }
 
-fn describe_days(days: f64) -> String {
+fn describe_days(days: f64) -> Message {
     if days < 1.0 {
-        format!("{:.0} minutes", days * 1440.0)
+        message!("duration.minutes", minutes = days * 1440.0)
     } else {
-        format!("{days:.1} days")
+        message!("duration.days", days)
     }
 }
 
@@ -661,38 +660,18 @@ pub fn detect_periods(series: &mut Series) {
             }
         }
     }
-    series.notes.push(if periods.is_empty() {
-        format!(
-            "{} data; no seasonal period found.",
-            capitalize(series.frequency.name())
-        )
-    } else {
-        format!(
-            "{} data; seasonal period{} {} (autocorrelation {}).",
-            capitalize(series.frequency.name()),
-            if periods.len() > 1 { "s" } else { "" },
-            periods
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join(" and "),
-            periods
-                .iter()
-                .map(|p| format!(
-                    "{:.2}",
-                    checks.iter().find(|c| c.0 == *p).map_or(0.0, |c| c.1)
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+    let frequency = series.frequency.message();
+    let acf = |p: usize| checks.iter().find(|c| c.0 == p).map_or(0.0, |c| c.1);
+    series.notes.push(match periods.as_slice() {
+        [] => message!("series.no_season", frequency),
+        [period] => message!("series.season", frequency, period, acf = acf(*period)),
+        _ => message!(
+            "series.seasons",
+            frequency,
+            periods = Param::list(periods.iter().map(|p| p.to_string()), 10),
+            acfs = Param::list(periods.iter().map(|&p| format!("{:.2}", acf(p))), 10)
+        ),
     });
     series.periods = periods;
     series.period_checks = checks;
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }

@@ -162,7 +162,7 @@ fn frequency_is_detected() {
         assert_eq!(s.frequency, want, "{:?}", &dates[..2]);
         assert_eq!(s.len(), 30);
         assert!(
-            s.notes.iter().all(|n| !n.contains("missing")),
+            s.notes.iter().all(|n| !n.to_string().contains("missing")),
             "{:?}",
             s.notes
         );
@@ -196,7 +196,12 @@ fn duplicates_are_averaged_and_gaps_interpolated_with_notes() {
         s.filled,
         vec![false, false, false, true, false, true, false, false]
     );
-    let notes = s.notes.join("\n");
+    let notes = s
+        .notes
+        .iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(notes.contains("1 rows repeat the date of an earlier row (first at row 4, \"2024-01-02\"): values on the same daily date were averaged."), "{notes}");
     assert!(notes.contains("1 daily dates are missing between the first and the last (first gap at 2024-01-04): they were filled by linear interpolation"), "{notes}");
     assert!(notes.contains("1 dates have no value for \"y\""), "{notes}");
@@ -243,7 +248,7 @@ fn covariates_need_known_future_values() {
     assert!(
         s.notes
             .iter()
-            .any(|n| n.contains("Other columns (\"x\") are left out")),
+            .any(|n| n.to_string().contains("Other columns (\"x\") are left out")),
         "{:?}",
         s.notes
     );

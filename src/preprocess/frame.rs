@@ -31,7 +31,7 @@ pub struct Frame {
     /// Feature columns.
     pub columns: Vec<FrameColumn>,
     /// Notes on columns that were dropped or changed.
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 impl Frame {
@@ -56,9 +56,7 @@ impl Frame {
             }
             let name = spec.name.clone();
             if choices.exclude.contains(&name) {
-                frame
-                    .notes
-                    .push(format!("Column \"{name}\" was left out, as you chose."));
+                frame.notes.push(message!("column.excluded", column = name));
                 continue;
             }
             match spec.kind {
@@ -79,32 +77,40 @@ impl Frame {
             let (column, unreadable) = parse_column(&table.columns[c], &spec);
             let present = table.columns[c].iter().filter(|v| !is_missing(v)).count();
             if unreadable * 2 > present {
-                frame.notes.push(format!(
-                    "Column \"{name}\" was left out: {unreadable} of its {present} values could not be read as {}. Choose another type for it.",
-                    spec.kind.name()
+                frame.notes.push(message!(
+                    "column.unreadable_left_out",
+                    column = name,
+                    unreadable,
+                    present,
+                    kind = spec.kind.message()
                 ));
                 continue;
             }
             if unreadable > 0 {
-                frame.notes.push(format!("Column \"{name}\": {unreadable} value(s) could not be read as {} and were treated as missing.", spec.kind.name()));
+                frame.notes.push(message!(
+                    "column.unreadable",
+                    column = name,
+                    count = unreadable,
+                    kind = spec.kind.message()
+                ));
             }
             frame.specs.push(spec);
             frame.columns.push(column);
         }
         frame.notes.extend(left_out_notes(
-            &identifiers.iter().map(String::as_str).collect::<Vec<_>>(),
-            "it has a different value on almost every row, like a name or an ID",
-            "they have a different value on almost every row, like names or IDs",
+            &identifiers,
+            message!("column.why.identifier"),
+            message!("columns.why.identifier"),
         ));
         frame.notes.extend(left_out_notes(
-            &constants.iter().map(String::as_str).collect::<Vec<_>>(),
-            "it has a single value or none",
-            "they have a single value or none",
+            &constants,
+            message!("column.why.constant"),
+            message!("columns.why.constant"),
         ));
         frame.notes.extend(left_out_notes(
-            &texts.iter().map(String::as_str).collect::<Vec<_>>(),
-            "it holds free text, which the models here do not read",
-            "they hold free text, which the models here do not read",
+            &texts,
+            message!("column.why.text"),
+            message!("columns.why.text"),
         ));
         frame
     }
@@ -128,7 +134,12 @@ impl Frame {
                 })?;
             let (column, unreadable) = parse_column(&table.columns[c], spec);
             if unreadable > 0 {
-                frame.notes.push(format!("Column \"{}\": {unreadable} value(s) could not be read as {} and were treated as missing.", spec.name, spec.kind.name()));
+                frame.notes.push(message!(
+                    "column.unreadable",
+                    column = spec.name,
+                    count = unreadable,
+                    kind = spec.kind.message()
+                ));
             }
             frame.specs.push(spec.clone());
             frame.columns.push(column);
@@ -235,22 +246,19 @@ pub(super) const NOTES_PER_COLUMN_UP_TO: usize = 5;
 
 /// Notes for the columns left out for one reason (`one` says it of a single column, `many` of
 /// several).
-pub(super) fn left_out_notes(columns: &[&str], one: &str, many: &str) -> Vec<String> {
+pub(super) fn left_out_notes(columns: &[String], one: Message, many: Message) -> Vec<Message> {
     if columns.len() <= NOTES_PER_COLUMN_UP_TO {
         return columns
             .iter()
-            .map(|name| format!("Column \"{name}\" was left out: {one}."))
+            .map(|column| message!("column.left_out", column, why = one))
             .collect();
     }
-    let shown: Vec<String> = columns
-        .iter()
-        .take(NOTES_PER_COLUMN_UP_TO)
-        .map(|n| format!("\"{n}\""))
-        .collect();
-    vec![format!(
-        "{} columns were left out ({} and {} more): {many}.",
-        columns.len(),
-        shown.join(", "),
-        columns.len() - NOTES_PER_COLUMN_UP_TO
+    let shown = &columns[..NOTES_PER_COLUMN_UP_TO];
+    vec![message!(
+        "columns.left_out",
+        count = columns.len(),
+        columns = Param::list(shown, NOTES_PER_COLUMN_UP_TO),
+        more = columns.len() - NOTES_PER_COLUMN_UP_TO,
+        why = many
     )]
 }

@@ -14,6 +14,8 @@ use crate::data::cells::{is_missing, parse_bool, parse_date_as, parse_number_as,
 use crate::data::{classify, ColumnKind, ColumnSpec, Table};
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
+use crate::message;
+use crate::messages::{Message, Param};
 use crate::rng::Rng;
 pub use crate::truth::TargetRef;
 use serde::{Deserialize, Serialize};

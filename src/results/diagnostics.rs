@@ -19,6 +19,8 @@ use crate::clock::Clock;
 use crate::data::{Table, Task};
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
+use crate::message;
+use crate::messages::Message;
 use crate::metrics::{mean_std, Metric, Predicted};
 use crate::models::Prediction;
 use crate::preprocess::{Frame, FrameColumn, Pipeline, MISSING_CODE};
@@ -151,8 +153,8 @@ pub struct Diagnostics {
     pub partial_dependence: Vec<PartialDependence>,
     /// Seconds the diagnostics took.
     pub seconds: f64,
-    /// What was capped or skipped, in words.
-    pub notes: Vec<String>,
+    /// What was capped or skipped.
+    pub notes: Vec<Message>,
 }
 
 /// The columns and rows of a frame at `rows`, renumbered from 0.
@@ -271,9 +273,8 @@ pub fn diagnose_with(
     let frame = Frame::with_choices(table, target_col, &settings.columns);
     let pipeline = &outcome.model.pipeline;
     if frame.specs.len() != pipeline.specs.len() {
-        return Err(AutoMlError::Model {
-            family: "explanations".into(),
-            detail: "the table does not match the run".into(),
+        return Err(AutoMlError::Internal {
+            reason: message!("internal.explain_table"),
         });
     }
     let classes = &result.classes;
@@ -338,11 +339,11 @@ pub fn diagnose_with(
     };
     let refit_too_slow = budget.is_some_and(|b| result.best.refit_time_s > limits.refit_share * b);
     match outcome.oof.splits.first() {
-        None => notes.push("Permutation importance was not computed: the run kept no validation split.".into()),
-        Some(_) if refit_too_slow => notes.push(format!(
-            "Permutation importance was not computed: it needs one more fit of the winner, and the final fit alone took {:.1} s of the {:.0} s budget.",
-            result.best.refit_time_s,
-            budget.unwrap_or(0.0)
+        None => notes.push(message!("results.importance_no_split")),
+        Some(_) if refit_too_slow => notes.push(message!(
+            "results.importance_too_slow",
+            refit_s = result.best.refit_time_s,
+            budget_s = budget.unwrap_or(0.0)
         )),
         Some(first) => {
             match permutation_importance(
@@ -355,13 +356,14 @@ pub fn diagnose_with(
                 result.metric,
                 settings.seed,
                 k,
-                |t, cols| {
-                    budget.map(|b| limits.importance_share * b / (t * cols as f64).max(1e-9))
-                },
+                |t, cols| budget.map(|b| limits.importance_share * b / (t * cols as f64).max(1e-9)),
                 clock,
             ) {
                 Ok(imp) => importance = imp,
-                Err(e) => notes.push(format!("Permutation importance was not computed: {e}")),
+                Err(e) => notes.push(message!(
+                    "results.importance_failed",
+                    error = e.to_message()
+                )),
             }
         }
     }
@@ -385,18 +387,19 @@ pub fn diagnose_with(
     for &c in &chosen {
         if let Some(b) = budget {
             if clock.now_s() - pd_start > limits.dependence_share * b {
-                notes.push(format!(
-                    "Partial dependence was drawn for {} column(s) only, to keep within the time budget.",
-                    dependence.len()
+                notes.push(message!(
+                    "results.dependence_partial",
+                    count = dependence.len()
                 ));
                 break;
             }
         }
         match partial_dependence(&mut sub, c, &all, pipeline, &outcome.model.model, k) {
             Ok(pd) => dependence.push(pd),
-            Err(e) => notes.push(format!(
-                "Partial dependence of \"{}\" was not computed: {e}",
-                frame.specs[c].name
+            Err(e) => notes.push(message!(
+                "results.dependence_failed",
+                column = frame.specs[c].name,
+                error = e.to_message()
             )),
         }
     }
@@ -442,9 +445,8 @@ fn permutation_importance(
         .filter(|&r| r < position.len() && position[r] != usize::MAX)
         .collect();
     if train.is_empty() || valid.is_empty() {
-        return Err(AutoMlError::Model {
-            family: "permutation importance".into(),
-            detail: "the split has no training or no validation rows".into(),
+        return Err(AutoMlError::Internal {
+            reason: message!("internal.importance_rows"),
         });
     }
     let pos = |rows: &[usize]| -> Vec<usize> { rows.iter().map(|&r| position[r]).collect() };

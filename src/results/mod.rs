@@ -17,6 +17,7 @@ pub mod predict;
 use crate::clock::Clock;
 use crate::data::Table;
 use crate::error::Result;
+use crate::message;
 use crate::search::{Observer, SearchOutcome, SearchResult, SearchSettings};
 use diagnostics::Diagnostics;
 use model_file::ModelFile;
@@ -64,7 +65,7 @@ pub fn finish_run(
             Err(e) => {
                 result
                     .notes
-                    .push(format!("The explanations could not be computed: {e}"));
+                    .push(message!("results.explain_failed", error = e.to_message()));
                 None
             }
         }

@@ -20,6 +20,8 @@
 
 use crate::data::{ColumnKind, Table, Task};
 use crate::error::{AutoMlError, Result};
+use crate::message;
+use crate::messages::{Message, Param, ToParam};
 use crate::metrics::Metric;
 use crate::preprocess::{Frame, Pipeline, Step};
 use crate::rng::Rng;
@@ -237,9 +239,8 @@ impl ModelFile {
 
     /// The file's bytes: header and JSON body.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let body = serde_json::to_vec(self).map_err(|e| AutoMlError::Model {
-            family: "model file".into(),
-            detail: format!("it could not be written: {e}"),
+        let body = serde_json::to_vec(self).map_err(|e| AutoMlError::Internal {
+            reason: message!("internal.model_file_write", detail = e.to_string()),
         })?;
         let mut out = format!(
             "{MAGIC} {FORMAT_VERSION}\ncreated-with {}\nbody-bytes {}\nbody-fnv1a64 {:016x}\n\n",
@@ -255,48 +256,48 @@ impl ModelFile {
     /// Checks that the parts fit together, so predicting with a loaded model cannot fail in
     /// an unexpected way.
     fn check(&self, file: &str) -> Result<()> {
-        let bad = |detail: String| damaged(file, &detail);
+        let bad = |detail: Message| damaged(file, detail);
         let p = &self.pipeline;
         let width: usize = p.steps.iter().map(Step::width).sum();
         if width != p.feature_names.len() {
-            return Err(bad(format!(
-                "its preprocessing produces {width} inputs but names {}",
-                p.feature_names.len()
+            return Err(bad(message!(
+                "model_file.input_names",
+                width,
+                names = p.feature_names.len()
             )));
         }
         if p.steps.iter().any(|s| step_column(s) >= p.specs.len()) {
-            return Err(bad(
-                "a preprocessing step reads a column it does not list".into()
-            ));
+            return Err(bad(message!("model_file.step_column")));
         }
         if p.specs.is_empty() {
-            return Err(bad("it lists no input columns".into()));
+            return Err(bad(message!("model_file.no_columns")));
         }
         let k = self.n_classes();
         if self.task == Task::Classification && self.classes.is_empty() {
-            return Err(bad("a classification model without classes".into()));
+            return Err(bad(message!("model_file.no_classes")));
         }
         for m in members(&self.model) {
             if m.n_features() != p.n_features() {
-                return Err(bad(format!(
-                    "its model expects {} inputs but its preprocessing gives {}",
-                    m.n_features(),
-                    p.n_features()
+                return Err(bad(message!(
+                    "model_file.model_inputs",
+                    model = m.n_features(),
+                    pipeline = p.n_features()
                 )));
             }
-            m.check_parts().map_err(|e| bad(e.to_string()))?;
+            m.check_parts().map_err(|e| bad(e.to_message()))?;
             if m.n_classes() != k {
-                return Err(bad(format!(
-                    "its model has {} classes but the file lists {k}",
-                    m.n_classes()
+                return Err(bad(message!(
+                    "model_file.model_classes",
+                    model = m.n_classes(),
+                    classes = k
                 )));
             }
         }
         if members(&self.model).is_empty() {
-            return Err(bad("its ensemble has no members".into()));
+            return Err(bad(message!("model_file.no_members")));
         }
         if self.background.iter().any(|r| r.len() != p.specs.len()) {
-            return Err(bad("a background row has the wrong number of cells".into()));
+            return Err(bad(message!("model_file.background")));
         }
         if !self.covers.is_empty() {
             let trees = match &self.model {
@@ -310,7 +311,7 @@ impl ModelFile {
                         .all(|(t, c)| c.len() == 2 * t.features().len() + 1)
             });
             if !ok {
-                return Err(bad("its tree statistics do not match its trees".into()));
+                return Err(bad(message!("model_file.tree_statistics")));
             }
         }
         Ok(())
@@ -322,11 +323,15 @@ impl ModelFile {
         let model: ModelFile = serde_json::from_slice(body).map_err(|e| {
             damaged(
                 file,
-                &format!("its contents are not a model this version can read ({e})"),
+                message!("model_file.unreadable", detail = e.to_string()),
             )
         })?;
         if model.format_version != FORMAT_VERSION {
-            return Err(newer(file, model.format_version, &model.created_with));
+            return Err(newer(
+                file,
+                model.format_version,
+                model.created_with.to_param(),
+            ));
         }
         model.check(file)?;
         Ok(model)
@@ -342,72 +347,63 @@ fn move_model(outcome: &SearchOutcome) -> FinalModel {
         .unwrap_or(FinalModel::Ensemble(Vec::new()))
 }
 
-fn model_error(file: &str, detail: String, hint: &str) -> AutoMlError {
+fn model_error(file: &str, reason: Message) -> AutoMlError {
     AutoMlError::ModelFile {
         file: file.into(),
-        detail,
-        hint: hint.into(),
+        reason,
     }
 }
 
-fn damaged(file: &str, detail: &str) -> AutoMlError {
-    model_error(
-        file,
-        format!("it is damaged: {detail}"),
-        "Download or save the model file again from the run that made it; a copy that was cut short or edited cannot be used.",
-    )
+fn damaged(file: &str, detail: Message) -> AutoMlError {
+    model_error(file, message!("model_file.damaged", detail))
 }
 
-fn newer(file: &str, version: u32, created_with: &str) -> AutoMlError {
+/// `created_with` is the header's tool name, or a word of the catalogue when it gives none.
+fn newer(file: &str, version: u32, created_with: Param) -> AutoMlError {
     model_error(
         file,
-        format!("it was made by {created_with} in model format {version}, but this version (automl {}) reads format {FORMAT_VERSION} at most", crate::VERSION),
-        "Use a newer version of automl to read it, or fit the model again with this one.",
+        message!(
+            "model_file.newer",
+            created_with,
+            version,
+            tool_version = crate::VERSION,
+            max_version = FORMAT_VERSION
+        ),
     )
 }
 
 /// Reads a model file's bytes: checks the header, length and checksum, then the body.
 /// `file` names the file in messages.
 pub fn load(bytes: &[u8], file: &str) -> Result<ModelFile> {
-    let foreign = |what: &str| {
-        model_error(
-            file,
-            format!("it is not a model file ({what})"),
-            "Choose a file saved with `automl fit --model-out` or the page's \"Download model\" button.",
-        )
-    };
+    let foreign = |detail: Message| model_error(file, message!("model_file.foreign", detail));
     if bytes.is_empty() {
-        return Err(foreign("it is empty"));
+        return Err(foreign(message!("model_file.empty")));
     }
     if bytes.len() > MAX_MODEL_BYTES {
-        return Err(foreign(&format!(
-            "it is {} MB, more than any model file",
-            bytes.len() >> 20
+        return Err(foreign(message!(
+            "model_file.too_large",
+            mb = bytes.len() >> 20
         )));
     }
     if !bytes.starts_with(MAGIC.as_bytes()) {
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
         let what = match first {
-            Some(b'{') | Some(b'[') => {
-                "it is JSON, but a model file starts with the line \"AUTOML-MODEL\"".to_string()
-            }
-            _ if bytes.starts_with(b"PK") => {
-                "it looks like a zip archive or a workbook".to_string()
-            }
+            Some(b'{') | Some(b'[') => message!("model_file.json"),
+            _ if bytes.starts_with(b"PK") => message!("model_file.zip"),
             _ if std::str::from_utf8(&bytes[..bytes.len().min(1024)]).is_err() => {
-                "it is binary data".to_string()
+                message!("model_file.binary")
             }
-            _ => "it does not start with the line \"AUTOML-MODEL\"; is it a data file?".to_string(),
+            _ => message!("model_file.no_magic"),
         };
-        return Err(foreign(&what));
+        return Err(foreign(what));
     }
     // the header: lines up to the first empty one
     let header_end = bytes
         .windows(2)
         .position(|w| w == b"\n\n")
-        .ok_or_else(|| damaged(file, "its header is incomplete (the file was cut short)"))?;
+        .ok_or_else(|| damaged(file, message!("model_file.header_incomplete")))?;
     let header = std::str::from_utf8(&bytes[..header_end])
-        .map_err(|_| damaged(file, "its header is not text"))?;
+        .map_err(|_| damaged(file, message!("model_file.header_not_text")))?;
     let body = &bytes[header_end + 2..];
     let mut lines = header.lines();
     let first = lines.next().unwrap_or_default();
@@ -415,51 +411,42 @@ pub fn load(bytes: &[u8], file: &str) -> Result<ModelFile> {
         .strip_prefix(MAGIC)
         .map(str::trim)
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| damaged(file, "its first line does not give a format version"))?;
+        .ok_or_else(|| damaged(file, message!("model_file.no_version")))?;
     let mut fields: BTreeMap<&str, &str> = BTreeMap::new();
     for line in lines {
         if let Some((k, v)) = line.split_once(' ') {
             fields.insert(k, v.trim());
         }
     }
-    let created_with = fields
-        .get("created-with")
-        .copied()
-        .unwrap_or("an unknown version");
     if version > FORMAT_VERSION || version == 0 {
+        let created_with = match fields.get("created-with") {
+            Some(tool) => tool.to_param(),
+            None => message!("model_file.unknown_version").to_param(),
+        };
         return Err(newer(file, version, created_with));
     }
     let length: usize = fields
         .get("body-bytes")
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| damaged(file, "its header has no body length"))?;
+        .ok_or_else(|| damaged(file, message!("model_file.no_length")))?;
     let sum = fields
         .get("body-fnv1a64")
         .and_then(|v| u64::from_str_radix(v, 16).ok())
-        .ok_or_else(|| damaged(file, "its header has no checksum"))?;
+        .ok_or_else(|| damaged(file, message!("model_file.no_checksum")))?;
     if body.len() < length {
         return Err(damaged(
             file,
-            &format!(
-                "it was cut short ({} of {length} bytes of the model are there)",
-                body.len()
-            ),
+            message!("model_file.cut_short", present = body.len(), length),
         ));
     }
     if body.len() > length {
         return Err(damaged(
             file,
-            &format!(
-                "it has {} bytes more than its header says",
-                body.len() - length
-            ),
+            message!("model_file.extra_bytes", extra = body.len() - length),
         ));
     }
     if fnv1a64(body) != sum {
-        return Err(damaged(
-            file,
-            "its checksum does not match its contents (bytes were changed)",
-        ));
+        return Err(damaged(file, message!("model_file.checksum")));
     }
     ModelFile::from_json(body, file)
 }

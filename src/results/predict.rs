@@ -4,6 +4,8 @@
 use super::model_file::*;
 use crate::data::{Table, TextColumn};
 use crate::error::{AutoMlError, Result};
+use crate::message;
+use crate::messages::{Message, Param};
 use crate::models::Prediction;
 use crate::preprocess::Frame;
 use serde::Serialize;
@@ -41,7 +43,7 @@ pub struct Predictions {
     /// Unseen category levels, per column.
     pub unseen: Vec<UnseenLevels>,
     /// Notes: columns ignored, unseen levels, unreadable values.
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 impl ModelFile {
@@ -68,17 +70,17 @@ impl ModelFile {
             .filter(|n| **n != self.target && !self.pipeline.specs.iter().any(|s| &s.name == *n))
             .collect();
         if !extra.is_empty() {
-            let shown: Vec<String> = extra.iter().take(5).map(|n| format!("\"{n}\"")).collect();
-            let more = if extra.len() > 5 {
-                format!(" and {} more", extra.len() - 5)
+            let columns = Param::list(extra.iter().take(5), 5);
+            notes.push(if extra.len() > 5 {
+                message!(
+                    "predict.extra_columns_more",
+                    count = extra.len(),
+                    columns,
+                    more = extra.len() - 5
+                )
             } else {
-                String::new()
-            };
-            notes.push(format!(
-                "{} column(s) the model does not use were ignored: {}{more}.",
-                extra.len(),
-                shown.join(", ")
-            ));
+                message!("predict.extra_columns", count = extra.len(), columns)
+            });
         }
         let frame = Frame::for_schema(table, &self.pipeline.specs)?;
         notes.extend(frame.notes.iter().cloned());
@@ -89,9 +91,10 @@ impl ModelFile {
             .map(|(column, count)| UnseenLevels { column, count })
             .collect();
         for u in &unseen {
-            notes.push(format!(
-                "Column \"{}\": {} value(s) were not seen in training; they were treated as an unknown level.",
-                u.column, u.count
+            notes.push(message!(
+                "predict.unseen",
+                column = u.column,
+                count = u.count
             ));
         }
         let k = self.n_classes();

@@ -4,6 +4,7 @@
 
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
+use crate::message;
 use crate::metrics::{Metric, Predicted};
 use crate::models::{FittedModel, Prediction};
 use crate::truth::{Target, TargetRef};
@@ -166,15 +167,15 @@ impl FinalModel {
         match self {
             FinalModel::Single(m) => m.predict(x),
             FinalModel::Ensemble(members) => {
-                let first = members.first().ok_or_else(|| AutoMlError::Model {
-                    family: "ensemble".into(),
-                    detail: "it has no members".into(),
+                let first = members.first().ok_or_else(|| AutoMlError::Internal {
+                    reason: message!("internal.ensemble_empty"),
                 })?;
                 if first.1.n_classes() > 0 {
-                    let p = self.predict_proba(x)?.ok_or_else(|| AutoMlError::Model {
-                        family: "ensemble".into(),
-                        detail: "a member gives no probabilities".into(),
-                    })?;
+                    let p = self
+                        .predict_proba(x)?
+                        .ok_or_else(|| AutoMlError::Internal {
+                            reason: message!("internal.ensemble_no_probabilities"),
+                        })?;
                     Ok(Prediction::Classes(crate::math::argmax_rows(
                         &p.data, p.cols,
                     )))
@@ -182,9 +183,8 @@ impl FinalModel {
                     let mut values = vec![0.0; x.rows];
                     for (w, m) in members {
                         let Prediction::Values(v) = m.predict(x)? else {
-                            return Err(AutoMlError::Model {
-                                family: "ensemble".into(),
-                                detail: "a member predicts classes".into(),
+                            return Err(AutoMlError::Internal {
+                                reason: message!("internal.ensemble_member_classes"),
                             });
                         };
                         values.iter_mut().zip(&v).for_each(|(a, b)| *a += w * b);

@@ -35,15 +35,19 @@ impl SearchSession<'_> {
         let metric = plan.metric;
         let n_splits = plan.splits.len();
         if tuner.skipped > 0 {
-            notes.push(format!("{} configuration(s) were skipped because they would not have finished within the budget.", tuner.skipped));
+            notes.push(message!("search.skipped", count = tuner.skipped));
         }
         if rows.is_empty() {
             return Err(if failed.is_empty() {
                 AutoMlError::BudgetTooSmall { budget_s }
             } else {
-                AutoMlError::Model {
-                    family: "every model".into(),
-                    detail: notes.last().cloned().unwrap_or_default(),
+                AutoMlError::AllModelsFailed {
+                    reason: notes
+                        .iter()
+                        .rev()
+                        .find(|n| n.code == "search.family_failed")
+                        .cloned()
+                        .unwrap_or_else(|| message!("search.no_trial")),
                 }
             });
         }
@@ -120,7 +124,7 @@ impl SearchSession<'_> {
                     };
                     ensemble = Some((row, members, blend));
                 } else if score > best_single {
-                    notes.push("An ensemble would have scored better, but refitting its members would not fit in the budget.".into());
+                    notes.push(message!("search.ensemble_no_refit"));
                 }
             }
         }
@@ -184,7 +188,13 @@ impl SearchSession<'_> {
                             .unwrap_or(0)
                     });
                 if chosen != order[0] {
-                    notes.push(format!("The best model ({}, trial {}) could not have been refitted on all rows within the budget, so the best one that could ({}, trial {}) was.", rows[order[0]].label, rows[order[0]].trial, rows[chosen].label, rows[chosen].trial));
+                    notes.push(message!(
+                        "search.refit_fallback",
+                        best = rows[order[0]].label,
+                        best_trial = rows[order[0]].trial,
+                        chosen = rows[chosen].label,
+                        chosen_trial = rows[chosen].trial
+                    ));
                 }
                 let best = rows[chosen].clone();
                 let m = best

@@ -21,6 +21,8 @@ use crate::clock::Clock;
 use crate::data::{classify, suggested_task, Table, Task};
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
+use crate::message;
+use crate::messages::Message;
 use crate::metrics::{mean_std, Metric, Predicted};
 use crate::models::{ClassWeight, Family, FittedModel, ModelSpec, Prediction};
 use crate::preprocess::{ColumnChoices, Frame, Pipeline};
@@ -220,7 +222,7 @@ pub struct SearchResult {
     /// The winner.
     pub best: BestSummary,
     /// What was decided on the person's behalf.
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
     /// Class labels (classification only).
     pub classes: Vec<String>,
 }
@@ -355,7 +357,7 @@ pub fn run_search(
                 match r {
                     Ok(o) => outputs.push(o),
                     Err(e) => {
-                        failure = Some(e.to_string());
+                        failure = Some(e.to_message());
                         break;
                     }
                 }

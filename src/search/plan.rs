@@ -12,39 +12,45 @@ pub const MIN_FOLDS: usize = 2;
 pub const MAX_FOLDS: usize = 10;
 
 pub(super) fn check_settings(s: &SearchSettings, task: Task) -> Result<()> {
-    let bad = |name: &str, detail: String| {
+    let bad = |name: &str, reason: Message| {
         Err(AutoMlError::BadSetting {
             name: name.into(),
-            detail,
+            reason,
         })
     };
     if let Some(b) = s.time_budget_s {
         if !(b.is_finite() && b > 0.0 && b <= MAX_TIME_BUDGET_S) {
             return bad(
                 "time budget",
-                format!("{b} s is not between 0 and {MAX_TIME_BUDGET_S} seconds"),
+                message!("setting.time_budget", value = b, max = MAX_TIME_BUDGET_S),
             );
         }
     } else if s.max_trials.is_none() {
-        return bad(
-            "time budget",
-            "give a time budget, a trial budget, or both".into(),
-        );
+        return bad("time budget", message!("setting.no_budget"));
     }
     if s.max_trials == Some(0) {
-        return bad("max trials", "it must be at least 1".into());
+        return bad("max trials", message!("setting.max_trials"));
     }
     if !(MIN_FOLDS..=MAX_FOLDS).contains(&s.folds) {
         return bad(
             "folds",
-            format!("{} is not between {MIN_FOLDS} and {MAX_FOLDS}", s.folds),
+            message!(
+                "setting.folds",
+                folds = s.folds,
+                min = MIN_FOLDS,
+                max = MAX_FOLDS
+            ),
         );
     }
     if let Some(m) = s.metric {
         if m.for_classification() != (task == Task::Classification) {
             return bad(
                 "metric",
-                format!("{} does not score {}", m.label(), task.name()),
+                message!(
+                    "setting.metric_task",
+                    metric = m.label(),
+                    task = task.message()
+                ),
             );
         }
     }
@@ -138,7 +144,7 @@ pub(super) struct Plan {
     pub(super) frame: Frame,
     pub(super) splits: Vec<Fold>,
     pub(super) validation: String,
-    pub(super) notes: Vec<String>,
+    pub(super) notes: Vec<Message>,
     /// Rows of each split's training sample, when progressive sampling applies.
     pub(super) sample_rows: Option<usize>,
 }
@@ -183,7 +189,7 @@ impl Plan {
         let train = splits.first().map_or(0, |f| f.train.len());
         let sample_rows = (train > SAMPLE_ABOVE_ROWS).then(|| sample_size(train));
         if let Some(m) = sample_rows {
-            notes.push(format!("With {train} training rows per split, costly configurations were first scored on a sample of {m} of them; only the promising ones were scored on all rows."));
+            notes.push(message!("search.sampled", train, sample = m));
         }
         Ok(Plan {
             settings: settings.clone(),
@@ -332,9 +338,8 @@ impl SplitWorker {
     /// cannot be fitted on this data.
     pub fn evaluate_split(&self, trial: &Trial, split: usize) -> Result<SplitOutput> {
         let Some(Some(fd)) = self.folds.get(split) else {
-            return Err(AutoMlError::BadSetting {
-                name: "split".into(),
-                detail: format!("split {split} was not prepared by this worker"),
+            return Err(AutoMlError::Internal {
+                reason: message!("internal.split_not_prepared", split),
             });
         };
         let (x, positions) = match (&fd.sample, trial.sampled) {
@@ -368,7 +373,7 @@ pub(super) fn plan_splits(
     n: usize,
     columns: usize,
     settings: &SearchSettings,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Message>,
 ) -> (Vec<Fold>, String) {
     let mut k = settings.folds.min(n);
     if let Target::Classes { y, labels } = target {
@@ -376,7 +381,12 @@ pub(super) fn plan_splits(
         y.iter().for_each(|&c| counts[c as usize] += 1);
         let smallest = counts.iter().copied().min().unwrap_or(0);
         if smallest < k {
-            notes.push(format!("{k} folds were asked for, but the smallest class has {smallest} rows, so {} folds were used.", smallest.max(2)));
+            notes.push(message!(
+                "search.folds_reduced",
+                asked = k,
+                smallest,
+                used = smallest.max(2)
+            ));
             k = smallest.max(2);
         }
     }

@@ -43,7 +43,7 @@ pub struct SearchSession<'c> {
     /// Seconds per cost unit, per family, measured (time budget only).
     pub(super) rate: Vec<(&'static str, f64)>,
     pub(super) failed: Vec<&'static str>,
-    pub(super) notes: Vec<String>,
+    pub(super) notes: Vec<Message>,
     pub(super) sampled_scores: Vec<f64>,
     pub(super) promotion: Option<Promotion>,
     /// The sampled cost of the promotion now running on all rows.
@@ -294,7 +294,7 @@ impl<'c> SearchSession<'c> {
     pub fn tell(
         &mut self,
         trial: &Trial,
-        outputs: std::result::Result<Vec<SplitOutput>, String>,
+        outputs: std::result::Result<Vec<SplitOutput>, Message>,
         seconds: f64,
     ) -> Option<Progress> {
         let deterministic = self.deterministic();
@@ -307,9 +307,11 @@ impl<'c> SearchSession<'c> {
         let cost = if deterministic { units } else { seconds } + earlier_cost;
         let n_splits = self.n_splits();
         let outputs = match outputs {
-            Ok(o) if o.len() != n_splits => {
-                Err(format!("{} of {n_splits} splits were evaluated", o.len()))
-            }
+            Ok(o) if o.len() != n_splits => Err(message!(
+                "search.splits_missing",
+                done = o.len(),
+                total = n_splits
+            )),
             other => other,
         };
         let outputs = match outputs {
@@ -318,9 +320,10 @@ impl<'c> SearchSession<'c> {
                 // one family failing on this data must not end the search: note it, go on
                 if !self.failed.contains(&trial.spec.family_name()) {
                     self.failed.push(trial.spec.family_name());
-                    self.notes.push(format!(
-                        "{} could not be used on this data: {e}",
-                        trial.spec.label()
+                    self.notes.push(message!(
+                        "search.family_failed",
+                        model = trial.spec.label(),
+                        error = e
                     ));
                 }
                 self.tuner.report(f64::NEG_INFINITY, cost);

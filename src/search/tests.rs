@@ -94,7 +94,7 @@ fn larger_data_gets_stratified_k_fold_and_a_small_class_lowers_k() {
     assert_eq!(folds.len(), 3, "k lowered to the smallest class");
     assert_eq!(notes.len(), 1);
     assert!(
-        notes[0].contains("smallest class has 3 rows"),
+        notes[0].to_string().contains("smallest class has 3 rows"),
         "{}",
         notes[0]
     );
@@ -260,7 +260,7 @@ fn drive(session: &mut SearchSession<'_>) -> Vec<(usize, String)> {
             .map(|s| session.evaluate_split(&trial, s))
             .collect();
         asked.push((trial.number, trial.spec.family_name().to_string()));
-        session.tell(&trial, outputs.map_err(|e| e.to_string()), 0.01);
+        session.tell(&trial, outputs.map_err(|e| e.to_message()), 0.01);
     }
     asked
 }
@@ -300,7 +300,7 @@ fn a_stopped_session_asks_nothing_more() {
         .map(|k| s.evaluate_split(&trial, k))
         .collect();
     assert!(s
-        .tell(&trial, outputs.map_err(|e| e.to_string()), 0.01)
+        .tell(&trial, outputs.map_err(|e| e.to_message()), 0.01)
         .is_some());
     s.stop();
     assert!(s.next_trial().is_none());
@@ -320,7 +320,7 @@ fn a_used_up_time_budget_ends_the_search() {
     let outputs: Result<Vec<SplitOutput>> = (0..s.n_splits())
         .map(|k| s.evaluate_split(&trial, k))
         .collect();
-    s.tell(&trial, outputs.map_err(|e| e.to_string()), 0.01);
+    s.tell(&trial, outputs.map_err(|e| e.to_message()), 0.01);
     clock.0.set(5.0);
     assert!(
         s.next_trial().is_none(),
@@ -334,6 +334,7 @@ fn a_failed_trial_is_not_a_row() {
     let clock = ManualClock(Cell::new(0.0));
     let mut s = SearchSession::new(&t, &trial_budget(5), &clock, 1).unwrap();
     let trial = s.next_trial().unwrap();
-    assert!(s.tell(&trial, Err("it broke".into()), 0.01).is_none());
+    let failure = crate::message!("model.failed", family = "svm", detail = "it broke");
+    assert!(s.tell(&trial, Err(failure), 0.01).is_none());
     assert_eq!(s.trials_done(), 0);
 }

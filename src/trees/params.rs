@@ -6,7 +6,7 @@ use crate::error::{AutoMlError, Result};
 fn bad(name: &str, detail: String) -> Result<()> {
     Err(AutoMlError::BadSetting {
         name: name.into(),
-        detail,
+        reason: crate::message!("setting.detail", detail),
     })
 }
 

@@ -24,7 +24,12 @@ async function refused(name, buffer, pattern) {
   assert.match(message, pattern, `${name}: ${message}`);
   assert.ok(message.includes(`"${name}"`), `${name}: the message names the file: ${message}`);
   assert.doesNotMatch(message, /crash|panicked|unreachable/i, `${name}: not a crash`);
+  // what to do is said apart, under the message
+  assert.equal(await page.locator($("error-hint")).isVisible(), true, `${name}: a hint is shown`);
+  const hint = await h.text("error-hint");
+  assert.ok(hint.length > 10 && !message.includes(hint), `${name}: the hint "${hint}" is apart from the message`);
   assert.equal(await page.locator($("error-extra")).isVisible(), false, "no engine restart was needed");
+  return { message, hint };
 }
 
 async function corpus(name) {
@@ -33,7 +38,8 @@ async function corpus(name) {
 
 test("damaged and binary files give a message that says what is wrong", async () => {
   await refused("xlsx_renamed.csv", await corpus("xlsx_renamed.csv"), /workbook but cannot be opened/);
-  await refused("nul_bytes.csv", await corpus("nul_bytes.csv"), /NUL byte/);
+  const nul = await refused("nul_bytes.csv", await corpus("nul_bytes.csv"), /NUL byte/);
+  assert.equal(nul.hint, "Save the data as CSV (comma, semicolon or tab separated text) and load that file.");
   await refused("unbalanced_quotes.csv", await corpus("unbalanced_quotes.csv"), /double quote that is never closed/);
   await refused("only_newlines.csv", await corpus("only_newlines.csv"), /is empty/);
   await refused("random_bytes.csv", await corpus("random_bytes.csv"), /does not look like a CSV text file/);
@@ -42,9 +48,10 @@ test("damaged and binary files give a message that says what is wrong", async ()
 test("huge files are refused with the limit named, quickly", async () => {
   const started = Date.now();
   const names = Array.from({ length: 120_000 }, (_, i) => `c${i}`);
-  await refused("wide.csv", Buffer.from(`${names.join(",")}\n${names.map(() => "1").join(",")}\n`), /120000 columns, more than the 16384/);
+  // numbers are written for the page's language (Intl.NumberFormat): 120,000 and 16,384
+  await refused("wide.csv", Buffer.from(`${names.join(",")}\n${names.map(() => "1").join(",")}\n`), /120,000 columns, more than the 16,384/);
   const rows = ["x,label", ...Array.from({ length: 12 }, (_, i) => `${i},${i % 2 ? "a" : "b"}`), `"${"9".repeat(5 << 20)}",a`];
-  await refused("bigcell.csv", Buffer.from(rows.join("\n")), /more than the 1048576 bytes \(1 MiB\) one field may hold/);
+  await refused("bigcell.csv", Buffer.from(rows.join("\n")), /more than the 1,048,576 bytes \(1 MiB\) one field may hold/);
   const seconds = (Date.now() - started) / 1000;
   assert.ok(seconds < 20, `both took ${seconds} s`);
 });
@@ -116,3 +123,19 @@ async function wideProfile() {
   assert.match(await page.locator(`${rows}[data-name="y"] ${$("column-role")}`).textContent(), /to predict/, "the target, found by name");
   await page.locator($("profile-filter")).fill("");
 }
+
+test("the error box says what went wrong and, apart from it, what to do; the most specific hint wins", async () => {
+  // A file that is not a model: the engine's error (code "model_file.bad") nests its reason
+  // ("model_file.foreign"), whose own hint is the one shown.
+  await page.locator($("model-input")).setInputFiles({ name: "notes.automl", mimeType: "application/octet-stream", buffer: Buffer.from("not a model") });
+  await page.locator($("error")).waitFor({ state: "visible", timeout: 15_000 });
+  assert.equal(
+    await h.text("error-message"),
+    "The file \"the model file\" cannot be used as a model: it is not a model file (it does not start with the line \"AUTOML-MODEL\"; is it a data file?).",
+  );
+  assert.equal(await page.locator($("error-hint")).isVisible(), true);
+  assert.equal(await h.text("error-hint"), "Choose a file saved with `automl fit --model-out` or the page's \"Download model\" button.");
+  await page.locator($("error-dismiss")).click();
+  assert.equal(await page.locator($("error")).isVisible(), false);
+  assert.equal(await h.text("error-hint"), "", "a dismissed box keeps no hint");
+});

@@ -28,6 +28,8 @@ const PAGE_FILES = [
   "diagnostics.js",
   "favicon.svg",
   "forecast.js",
+  "i18n.js",
+  "i18n/en.json",
   "icons/icon-192.png",
   "icons/icon-512.png",
   "icons/icon.svg",

@@ -19,12 +19,12 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
             "--time-budget" => budget = parse_number("--time-budget", &value()?)?,
             "--seed" => seed = parse_number("--seed", &value()?)?,
             "--only" => only = value()?.split(',').map(|s| s.trim().to_string()).collect(),
-            other => return Err(usage_error(format!("Unknown option {other}."))),
+            other => return Err(usage_error(message!("cli.unknown_option", flag = other))),
         }
         i += 1;
     }
     let need = |v: Option<String>, flag: &str| {
-        v.ok_or_else(|| usage_error(format!("bench needs {flag} DIR.")))
+        v.ok_or_else(|| usage_error(message!("cli.needs_dir", command = "bench", flag)))
     };
     let (datasets, splits, out) = (
         std::path::PathBuf::from(need(datasets, "--datasets")?),
@@ -33,24 +33,23 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
     );
     let text = |path: &std::path::Path| -> Result<String, CliError> {
         let p = path.to_string_lossy().into_owned();
-        String::from_utf8(read_file(&p)?).map_err(|_| CliError {
-            message: format!("\"{p}\" is not UTF-8 text."),
-            hint: "Give the benchmark collection's JSON files.".into(),
-        })
+        String::from_utf8(read_file(&p)?)
+            .map_err(|_| CliError::from(message!("cli.not_utf8", path = p)))
     };
     let index_path = datasets.join("index.json");
     let index = automl::bench::parse_index(&text(&index_path)?)
         .map_err(|e| CliError::from(e).in_file(&index_path.to_string_lossy()))?;
     for name in &only {
         if !index.iter().any(|d| &d.name == name) {
-            return Err(usage_error(format!(
-                "--only: no dataset \"{name}\" in the index."
-            )));
+            return Err(usage_error(message!("cli.only_unknown", name)));
         }
     }
-    std::fs::create_dir_all(&out).map_err(|e| CliError {
-        message: format!("Cannot create \"{}\": {e}.", out.display()),
-        hint: "Choose a folder you can write to.".into(),
+    std::fs::create_dir_all(&out).map_err(|e| {
+        CliError::from(message!(
+            "cli.cannot_create",
+            path = out.display().to_string(),
+            detail = e.to_string()
+        ))
     })?;
     let mut failures = 0;
     let mut series = Vec::new();
@@ -98,9 +97,12 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
         let report = automl::bench::summarize(ds, budget, reports);
         let path = out.join(format!("{}.json", ds.name));
         let body = serde_json::to_string_pretty(&report).unwrap_or_default();
-        std::fs::write(&path, body + "\n").map_err(|e| CliError {
-            message: format!("Cannot write \"{}\": {e}.", path.display()),
-            hint: "Choose a folder you can write to.".into(),
+        std::fs::write(&path, body + "\n").map_err(|e| {
+            CliError::from(message!(
+                "cli.cannot_write",
+                path = path.display().to_string(),
+                detail = e.to_string()
+            ))
         })?;
     }
     if !series.is_empty() {
@@ -108,10 +110,7 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
         super::forecast::bench_series_into(&datasets, &splits, &out, &series, budget, seed)?;
     }
     if failures > 0 {
-        return Err(CliError {
-            message: format!("{failures} fold(s) failed (see above)."),
-            hint: "The result files hold the folds that ran.".into(),
-        });
+        return Err(message!("cli.folds_failed", count = failures).into());
     }
     Ok(())
 }

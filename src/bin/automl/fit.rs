@@ -41,9 +41,10 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
             "--no-ensemble" => settings.ensemble = false,
             "--metric" => {
                 let name = value()?.clone();
-                settings.metric = Some(automl::metrics::Metric::parse(&name).ok_or_else(|| {
-                    usage_error(format!("\"{name}\" is not a metric; use accuracy, balanced_accuracy, f1_macro, roc_auc, log_loss, r2, rmse or mae."))
-                })?);
+                settings.metric = Some(
+                    automl::metrics::Metric::parse(&name)
+                        .ok_or_else(|| usage_error(message!("cli.not_a_metric", value = name)))?,
+                );
             }
             "--sheet" => sheet = Some(value()?.clone()),
             "--model-out" => model_out = Some(value()?.clone()),
@@ -51,9 +52,9 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
             "--exclude" => settings.columns.exclude.push(value()?.clone()),
             "--type" => {
                 let spec = value()?.clone();
-                let (column, kind) = spec.rsplit_once('=').ok_or_else(|| {
-                    usage_error(format!("--type needs COLUMN=KIND, not \"{spec}\"."))
-                })?;
+                let (column, kind) = spec
+                    .rsplit_once('=')
+                    .ok_or_else(|| usage_error(message!("cli.type_syntax", value = spec)))?;
                 let kind = parse_kind(kind)?;
                 settings
                     .columns
@@ -61,13 +62,11 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
                     .insert(column.to_string(), kind);
             }
             flag if flag.starts_with("--") => {
-                return Err(usage_error(format!("Unknown option {flag}.")))
+                return Err(usage_error(message!("cli.unknown_option", flag)))
             }
             file => {
                 if path.replace(file.to_string()).is_some() {
-                    return Err(usage_error(format!(
-                        "Only one data file can be given; \"{file}\" is a second one."
-                    )));
+                    return Err(usage_error(message!("cli.second_file", file)));
                 }
             }
         }
@@ -76,9 +75,7 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
     if settings.max_trials.is_some() && !time_given {
         settings.time_budget_s = None;
     }
-    let path = path.ok_or_else(|| {
-        usage_error("fit needs a data file, e.g. `automl fit data.csv --target price`.")
-    })?;
+    let path = path.ok_or_else(|| usage_error(message!("cli.fit_needs_file")))?;
     Ok(FitArgs {
         path,
         model_out,
@@ -130,9 +127,12 @@ pub(crate) fn cmd_fit(args: &[String]) -> Result<(), CliError> {
     )
     .map_err(in_file)?;
     if let Some(path) = &fit.model_out {
-        std::fs::write(path, &run.model_bytes).map_err(|e| CliError {
-            message: format!("Cannot write the model to \"{path}\": {e}."),
-            hint: "Check that the folder exists and is writable.".into(),
+        std::fs::write(path, &run.model_bytes).map_err(|e| {
+            CliError::from(message!(
+                "cli.cannot_write_model",
+                path,
+                detail = e.to_string()
+            ))
         })?;
         if !quiet {
             eprintln!("model saved to {}", printable(path));
@@ -216,11 +216,11 @@ pub(crate) fn cmd_fit(args: &[String]) -> Result<(), CliError> {
             }
         }
         for note in &d.notes {
-            let _ = writeln!(out, "note: {}", printable(note));
+            let _ = writeln!(out, "note: {}", note_text(note));
         }
     }
     for note in &r.notes {
-        let _ = writeln!(out, "note: {}", printable(note));
+        let _ = writeln!(out, "note: {}", note_text(note));
     }
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! The command line's forecasting: `automl fit DATA --target COLUMN --date COLUMN` and the
 //! time-series benchmark `automl bench-ts`.
 
-use super::{file_name, flag_value, load, parse_number, printable, usage_error, CliError};
+use super::{
+    file_name, flag_value, load, note_text, parse_number, printable, usage_error, CliError,
+};
 use automl::clock::SystemClock;
 use automl::forecast::{self, ForecastResult, ForecastSettings};
+use automl::message;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -36,15 +39,11 @@ pub(crate) fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
             "--out" => out_file = Some(value()?),
             "--sheet" => sheet = Some(value()?),
             flag if flag.starts_with("--") => {
-                return Err(usage_error(format!(
-                    "Unknown option {flag} for a forecast (fit with --date)."
-                )))
+                return Err(usage_error(message!("cli.unknown_forecast_option", flag)))
             }
             file => {
                 if path.replace(file.to_string()).is_some() {
-                    return Err(usage_error(format!(
-                        "Only one data file can be given; \"{file}\" is a second one."
-                    )));
+                    return Err(usage_error(message!("cli.second_file", file)));
                 }
             }
         }
@@ -55,16 +54,12 @@ pub(crate) fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
     }
     if let Some(b) = settings.time_budget_s {
         if !(b > 0.0 && b.is_finite()) {
-            return Err(usage_error(
-                "--time-budget needs a positive number of seconds.",
-            ));
+            return Err(usage_error(message!("cli.budget_positive")));
         }
     }
-    let path = path.ok_or_else(|| usage_error("fit needs a data file."))?;
+    let path = path.ok_or_else(|| usage_error(message!("cli.fit_needs_file")))?;
     if settings.target.is_empty() {
-        return Err(usage_error(
-            "A forecast needs --target COLUMN (the numeric column to forecast) with --date.",
-        ));
+        return Err(usage_error(message!("cli.forecast_needs_target")));
     }
     let name = file_name(&path);
     let table = load(&path, sheet)?;
@@ -81,9 +76,12 @@ pub(crate) fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
     let result = forecast::run_forecast(&table, &settings, &clock, &mut observer)
         .map_err(|e| CliError::from(e).in_file(&name))?;
     if let Some(out) = &out_file {
-        std::fs::write(out, forecast::forecast_csv(&result)).map_err(|e| CliError {
-            message: format!("Cannot write \"{out}\": {e}."),
-            hint: "Check that the folder exists and is writable.".into(),
+        std::fs::write(out, forecast::forecast_csv(&result)).map_err(|e| {
+            CliError::from(message!(
+                "cli.cannot_write",
+                path = out,
+                detail = e.to_string()
+            ))
         })?;
     }
     let mut out = std::io::stdout().lock();
@@ -161,7 +159,7 @@ fn print_result(out: &mut impl Write, r: &ForecastResult) {
         100.0 * r.interval_coverage.1
     );
     for note in &r.notes {
-        let _ = writeln!(out, "note: {}", printable(note));
+        let _ = writeln!(out, "note: {}", note_text(note));
     }
 }
 
@@ -191,13 +189,19 @@ pub(crate) fn cmd_bench_ts(args: &[String]) -> Result<(), CliError> {
             "--time-budget" => budget = parse_number("--time-budget", &value()?)?,
             "--seed" => seed = parse_number("--seed", &value()?)?,
             "--only" => only.extend(value()?.split(',').map(|s| s.trim().to_string())),
-            other => return Err(usage_error(format!("Unknown option {other} for bench-ts."))),
+            other => {
+                return Err(usage_error(message!(
+                    "cli.unknown_bench_ts_option",
+                    flag = other
+                )))
+            }
         }
         i += 1;
     }
-    let datasets = datasets.ok_or_else(|| usage_error("bench-ts needs --datasets DIR."))?;
-    let splits = splits.ok_or_else(|| usage_error("bench-ts needs --splits DIR."))?;
-    let out_dir = out_dir.ok_or_else(|| usage_error("bench-ts needs --out DIR."))?;
+    let need = |flag: &str| usage_error(message!("cli.needs_dir", command = "bench-ts", flag));
+    let datasets = datasets.ok_or_else(|| need("--datasets"))?;
+    let splits = splits.ok_or_else(|| need("--splits"))?;
+    let out_dir = out_dir.ok_or_else(|| need("--out"))?;
     bench_series_into(&datasets, &splits, &out_dir, &only, budget, seed)
 }
 
@@ -212,9 +216,12 @@ pub fn bench_series_into(
     budget: f64,
     seed: u64,
 ) -> Result<(), CliError> {
-    std::fs::create_dir_all(out_dir).map_err(|e| CliError {
-        message: format!("Cannot create \"{}\": {e}.", out_dir.display()),
-        hint: "Choose a writable folder.".into(),
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        CliError::from(message!(
+            "cli.cannot_create",
+            path = out_dir.display().to_string(),
+            detail = e.to_string()
+        ))
     })?;
     let entries = forecast::bench::timeseries_entries(datasets)?;
     let mut summary = Vec::new();
@@ -232,9 +239,12 @@ pub fn bench_series_into(
         let result = forecast::bench::bench_series(datasets, splits, &entry, budget, seed, &clock)?;
         let path = out_dir.join(format!("{name}.json"));
         let text = serde_json::to_string_pretty(&result).unwrap_or_default();
-        std::fs::write(&path, text).map_err(|e| CliError {
-            message: format!("Cannot write \"{}\": {e}.", path.display()),
-            hint: "Choose a writable folder.".into(),
+        std::fs::write(&path, text).map_err(|e| {
+            CliError::from(message!(
+                "cli.cannot_write",
+                path = path.display().to_string(),
+                detail = e.to_string()
+            ))
         })?;
         let fold = &result["folds"][0];
         let _ = writeln!(

@@ -14,17 +14,17 @@ pub(crate) fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
             "--target" => target = Some(value()?),
             "--task" => task = Some(Task::parse(&value()?)?),
             flag if flag.starts_with("--") => {
-                return Err(usage_error(format!("Unknown option {flag}.")))
+                return Err(usage_error(message!("cli.unknown_option", flag)))
             }
             file => {
                 if path.replace(file.to_string()).is_some() {
-                    return Err(usage_error("inspect needs exactly one data file."));
+                    return Err(usage_error(message!("cli.inspect_one_file")));
                 }
             }
         }
         i += 1;
     }
-    let path = path.ok_or_else(|| usage_error("inspect needs a data file."))?;
+    let path = path.ok_or_else(|| usage_error(message!("cli.inspect_needs_file")))?;
     let table = load(&path, sheet)?;
     let ins = inspect(&table);
     let mut out = std::io::stdout().lock();
@@ -57,10 +57,10 @@ pub(crate) fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
         );
     }
     for note in &ins.notes {
-        let _ = writeln!(out, "note: {}", printable(note));
+        let _ = writeln!(out, "note: {}", note_text(note));
     }
     for warning in &ins.warnings {
-        let _ = writeln!(out, "warning: {warning}");
+        let _ = writeln!(out, "warning: {}", note_text(warning));
     }
     if let Some(name) = target {
         let col = table.column_index(&name)?;
@@ -69,7 +69,8 @@ pub(crate) fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
         if let (Some(q), None) = (&info.task_question, &task_given(args)) {
             let _ = writeln!(
                 out,
-                "question: {q} (assumed {}; choose with --task)",
+                "question: {} (assumed {}; choose with --task)",
+                note_text(q),
                 task.name()
             );
         }
@@ -78,7 +79,7 @@ pub(crate) fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
             let _ = writeln!(out, "  class {:<24} {:>8} rows", bar.label, bar.count);
         }
         for warning in &check.warnings {
-            let _ = writeln!(out, "warning: {warning}");
+            let _ = writeln!(out, "warning: {}", note_text(warning));
         }
     }
     Ok(())

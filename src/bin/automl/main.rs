@@ -11,6 +11,8 @@
 
 use automl::clock::SystemClock;
 use automl::data::ColumnKind;
+use automl::message;
+use automl::messages::{self, Message};
 use automl::{
     check_target, inspect, read_table, run_search, AutoMlError, Control, Progress, ReadOptions,
     SearchSettings, Task,
@@ -66,29 +68,50 @@ Options for fit:
   --quiet                do not print each trial as it finishes
 ";
 
-/// A command-line failure: what went wrong and what to do.
+/// A command-line failure: a message of the catalogue, whose hint says what to do.
 struct CliError {
-    message: String,
-    hint: String,
+    message: Message,
 }
 
 impl From<AutoMlError> for CliError {
     fn from(e: AutoMlError) -> Self {
         CliError {
-            message: e.to_string(),
-            hint: e.hint(),
+            message: e.to_message(),
         }
+    }
+}
+
+impl From<Message> for CliError {
+    fn from(message: Message) -> Self {
+        CliError { message }
     }
 }
 
 impl CliError {
     /// Says which file the error is about when the core's message does not already.
-    fn in_file(mut self, name: &str) -> CliError {
-        if !self.message.contains(name) {
-            self.message = format!("\"{name}\": {}", self.message);
+    fn in_file(self, name: &str) -> CliError {
+        if messages::render(&self.message).contains(name) {
+            return self;
         }
-        self
+        CliError {
+            message: message!("cli.in_file", file = name, reason = self.message),
+        }
     }
+
+    /// What went wrong, in English.
+    fn text(&self) -> String {
+        messages::render(&self.message)
+    }
+
+    /// What to do, in English.
+    fn hint(&self) -> String {
+        messages::hint(&self.message).unwrap_or_default()
+    }
+}
+
+/// A note or warning of the core as the terminal shows it: its words, then its hint if any.
+fn note_text(note: &Message) -> String {
+    printable(&messages::render_note(note))
 }
 
 /// Text from a file, made safe for a terminal: control characters (escape sequences that
@@ -113,13 +136,13 @@ fn flag_value<'a>(args: &'a [String], i: &mut usize) -> Result<&'a String, CliEr
     let flag = &args[*i];
     *i += 1;
     args.get(*i)
-        .ok_or_else(|| usage_error(format!("{flag} needs a value.")))
+        .ok_or_else(|| usage_error(message!("cli.needs_value", flag)))
 }
 
-fn usage_error(message: impl Into<String>) -> CliError {
+/// A mistake in the command line itself (its hint points to `--help`).
+fn usage_error(reason: Message) -> CliError {
     CliError {
-        message: message.into(),
-        hint: "Run `automl --help` to see the commands and options.".into(),
+        message: message!("cli.usage", reason),
     }
 }
 
@@ -133,22 +156,21 @@ fn parse_kind(text: &str) -> Result<ColumnKind, CliError> {
         ColumnKind::Identifier,
         ColumnKind::Constant,
     ];
-    KINDS.into_iter().find(|k| k.name() == text.trim().to_ascii_lowercase()).ok_or_else(|| {
-        usage_error(format!("\"{text}\" is not a column type; use numeric, boolean, categorical, datetime, text or identifier."))
-    })
+    KINDS
+        .into_iter()
+        .find(|k| k.name() == text.trim().to_ascii_lowercase())
+        .ok_or_else(|| usage_error(message!("cli.not_a_kind", value = text)))
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, CliError> {
     value
         .parse()
-        .map_err(|_| usage_error(format!("{flag} needs a number, not \"{value}\".")))
+        .map_err(|_| usage_error(message!("cli.not_a_number", flag, value)))
 }
 
 fn read_file(path: &str) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|e| CliError {
-        message: format!("Cannot read \"{path}\": {e}."),
-        hint: "Check the path and that the file is readable.".into(),
-    })
+    std::fs::read(path)
+        .map_err(|e| message!("cli.cannot_read", path, detail = e.to_string()).into())
 }
 
 fn file_name(path: &str) -> String {
@@ -201,16 +223,19 @@ fn main() -> ExitCode {
             println!("automl {}", automl::VERSION);
             Ok(())
         }
-        Some(other) => Err(usage_error(format!("Unknown command \"{other}\"."))),
-        None => Err(usage_error("No command given.")),
+        Some(other) => Err(usage_error(message!(
+            "cli.unknown_command",
+            command = other
+        ))),
+        None => Err(usage_error(message!("cli.no_command"))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!(
                 "error: {}\nhint: {}",
-                printable(&e.message),
-                printable(&e.hint)
+                printable(&e.text()),
+                printable(&e.hint())
             );
             ExitCode::from(2)
         }

@@ -12,16 +12,14 @@ pub(crate) fn cmd_predict(args: &[String]) -> Result<(), CliError> {
             "--out" => out_path = Some(value()?),
             "--sheet" => sheet = Some(value()?),
             flag if flag.starts_with("--") => {
-                return Err(usage_error(format!("Unknown option {flag}.")))
+                return Err(usage_error(message!("cli.unknown_option", flag)))
             }
             file => files.push(file.to_string()),
         }
         i += 1;
     }
     let [model_path, data_path] = files.as_slice() else {
-        return Err(usage_error(
-            "predict needs a model file and a data file, e.g. `automl predict model.automl new.csv`.",
-        ));
+        return Err(usage_error(message!("cli.predict_needs_files")));
     };
     let model = automl::results::model_file::load(&read_file(model_path)?, &file_name(model_path))?;
     let table = load(data_path, sheet)?;
@@ -30,13 +28,16 @@ pub(crate) fn cmd_predict(args: &[String]) -> Result<(), CliError> {
         .predict_table(&table)
         .map_err(|e| CliError::from(e).in_file(&name))?;
     for note in &predictions.notes {
-        eprintln!("note: {}", printable(note));
+        eprintln!("note: {}", note_text(note));
     }
     let csv = automl::results::predict::predictions_csv(&predictions);
     match out_path {
-        Some(path) => std::fs::write(&path, csv).map_err(|e| CliError {
-            message: format!("Cannot write the predictions to \"{path}\": {e}."),
-            hint: "Check that the folder exists and is writable.".into(),
+        Some(path) => std::fs::write(&path, csv).map_err(|e| {
+            CliError::from(message!(
+                "cli.cannot_write_predictions",
+                path,
+                detail = e.to_string()
+            ))
         })?,
         None => {
             let _ = std::io::stdout().lock().write_all(csv.as_bytes());
