@@ -1,9 +1,13 @@
-// @ts-nocheck
 // Display helpers of the results views (pure functions, no DOM: tests/unit/diagnostics.test.mjs
 // checks them): which trials the search curve draws, the order of leaderboard rows, the labels
 // of the split bars. They compute no metric and no curve: every number they place comes from the
 // engine, which also computes the out-of-fold diagnostics (src/results/curves.rs) and writes
 // the CSV files the page offers.
+/** @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow */
+
+/** A finished trial as the search curve reads it. @typedef {{ elapsedS: number, score: number, trial: number }} CurveTrial */
+/** A point of the search curve (`trial` on the trials' points). @typedef {{ x: number, y: number, trial?: number }} CurvePoint */
+/** The key a leaderboard is sorted by. @typedef {"rank"|"model"|"score"|"fitTime"|"trial"} SortKey */
 
 /** Most trials the search curve draws as points (a long search on a pool runs thousands). */
 export const CURVE_POINTS = 600;
@@ -16,10 +20,17 @@ export const CURVE_POINTS = 600;
  * chart stays as quick to draw after an hour as after a minute: every trial that set a new
  * best is kept, the others are taken at an even stride (the same trials on every redraw with
  * the same input).
+ * @param {Iterable<CurveTrial>} trials
+ * @param {number} [maxPoints]
+ * @param {boolean} [higherIsBetter]
+ * @returns {{ points: CurvePoint[], best: CurvePoint[], total: number }}
  */
 export function searchCurve(trials, maxPoints = CURVE_POINTS, higherIsBetter = true) {
+  /** @type {CurvePoint[]} */
   const all = [];
+  /** @type {CurvePoint[]} */
   const best = [];
+  /** @type {boolean[]} */
   const setsBest = [];
   let top = higherIsBetter ? -Infinity : Infinity;
   for (const t of trials) {
@@ -58,7 +69,10 @@ export function searchCurve(trials, maxPoints = CURVE_POINTS, higherIsBetter = t
   return { points, best, total: all.length };
 }
 
-/** Leaderboard sort keys; failed rows (no score) always sort last. */
+/**
+ * Leaderboard sort keys; failed rows (no score) always sort last.
+ * @type {Readonly<Record<SortKey, (row: LeaderboardRow) => number|string>>}
+ */
 const SORT_KEYS = Object.freeze({
   rank: (row) => row.rank,
   model: (row) => String(row.label || row.family || ""),
@@ -67,9 +81,17 @@ const SORT_KEYS = Object.freeze({
   trial: (row) => row.trial,
 });
 
-/** A sorted copy of leaderboard rows by `key` ("rank"|"model"|"score"|"fitTime"|"trial"). */
+/**
+ * A sorted copy of leaderboard rows by `key` ("rank"|"model"|"score"|"fitTime"|"trial").
+ * @template {LeaderboardRow} R
+ * @param {R[]} rows
+ * @param {string} key
+ * @param {boolean} ascending
+ * @returns {R[]}
+ */
 export function sortRows(rows, key, ascending) {
-  const get = SORT_KEYS[key] || SORT_KEYS.rank;
+  const get = SORT_KEYS[/** @type {SortKey} */ (key)] || SORT_KEYS.rank;
+  /** @param {number|string} v */
   const missing = (v) => v === undefined || v === null || (typeof v === "number" && !Number.isFinite(v));
   return rows
     .map((row, i) => ({ row, i, v: get(row) }))
@@ -77,13 +99,17 @@ export function sortRows(rows, key, ascending) {
       const ma = missing(a.v);
       const mb = missing(b.v);
       if (ma || mb) return ma === mb ? a.i - b.i : ma ? 1 : -1;
-      const c = typeof a.v === "string" ? a.v.localeCompare(b.v) : a.v - b.v;
+      const c = typeof a.v === "string" ? a.v.localeCompare(String(b.v)) : a.v - /** @type {number} */ (b.v);
       return (ascending ? c : -c) || a.i - b.i;
     })
     .map((e) => e.row);
 }
 
-/** Fold scores as bars: "fold 1", "fold 2", … (repeats numbered on), with the mean. */
+/**
+ * Fold scores as bars: "fold 1", "fold 2", … (repeats numbered on), with the mean.
+ * @param {number[]} foldScores
+ * @returns {{ label: string, value: number }[]}
+ */
 export function foldBars(foldScores) {
   return (foldScores || []).map((v, i) => ({ label: `split ${i + 1}`, value: v }));
 }

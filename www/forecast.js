@@ -1,4 +1,3 @@
-// @ts-nocheck
 // The forecasting task on the page: offered when the file has a date/time column and the
 // target is numeric (chosen for the person when the file looks like a series), a date column
 // and a horizon control (the frequency's default), and the run's results: the backtest
@@ -11,10 +10,28 @@
 import { lineChart } from "./charts.js";
 import { download } from "./results.js";
 import { pageError, renderNote } from "./i18n.js";
+/**
+ * @typedef {import("./protocol.js").ForecastResult} ForecastResult
+ * @typedef {import("./protocol.js").ForecastRow} ForecastRow
+ * @typedef {import("./protocol.js").ForecastSettings} ForecastSettings
+ * @typedef {import("./protocol.js").Inspection} Inspection
+ * @typedef {import("./protocol.js").SeriesInfo} SeriesInfo
+ * @typedef {import("./app.js").Controller} Controller
+ * @typedef {import("./app.js").StartValues} StartValues
+ * @typedef {import("./charts.js").Series} Series
+ */
 
 export const FORECAST_TASK = "forecast";
 const LEADERBOARD_SHOWN = 30;
 
+/**
+ * A new element.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {{ className?: string, text?: string, testid?: string, attrs?: { [name: string]: string } }} [options]
+ * @param {(Node|string)[]} [children]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function el(tag, { className, text, testid, attrs } = {}, children = []) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -25,13 +42,23 @@ function el(tag, { className, text, testid, attrs } = {}, children = []) {
   return node;
 }
 
-/** "2024-03-05" or "2024-03-05 14:00" (as the engine writes them) as a UTC Date. */
+/**
+ * "2024-03-05" or "2024-03-05 14:00" (as the engine writes them) as a UTC Date.
+ * @param {string} text
+ * @returns {Date}
+ */
 export function parseTime(text) {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?$/.exec(String(text));
   if (!m) return new Date(NaN);
   return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0)));
 }
 
+/**
+ * A number for the tables: `digits` decimals at most, exponents for the very large and small.
+ * @param {number} v
+ * @param {number} [digits]
+ * @returns {string}
+ */
 function fmt(v, digits = 4) {
   if (typeof v !== "number" || !Number.isFinite(v)) return "–";
   const abs = Math.abs(v);
@@ -39,7 +66,12 @@ function fmt(v, digits = 4) {
   return Number(v.toFixed(digits)).toString();
 }
 
-/** Whether a file looks like a series: a date column with (almost) a different date per row. */
+/**
+ * Whether a file looks like a series: a date column with (almost) a different date per row.
+ * @param {Inspection} inspection
+ * @param {number} targetIndex
+ * @returns {boolean}
+ */
 export function looksLikeSeries(inspection, targetIndex) {
   const columns = inspection.columns || [];
   const target = columns[targetIndex];
@@ -49,16 +81,22 @@ export function looksLikeSeries(inspection, targetIndex) {
 }
 
 export class ForecastPanel {
-  /** `app` is the controller: its bridge, data, run state and buttons are shared. */
+  /**
+   * `app` is the controller: its bridge, data, run state and buttons are shared.
+   * @param {Controller} app
+   */
   constructor(app) {
     this.app = app;
+    /** @type {ForecastResult | null} */
     this.result = null;
+    /** @type {ForecastRow[]} the running forecast's rows, best first */
     this.rows = [];
+    /** @type {SeriesInfo | null} */
     this.info = null;
     this.infoSeq = 0;
     this.$settings = document.getElementById("forecast-settings");
     this.$section = document.getElementById("forecast-section");
-    this.$taskSelect = document.getElementById("task-select");
+    this.$taskSelect = /** @type {HTMLSelectElement} */ (document.getElementById("task-select"));
     this.$taskHint = document.getElementById("task-hint");
     this.build();
   }
@@ -145,7 +183,10 @@ export class ForecastPanel {
 
   // ---- hooks called by the controller ------------------------------------------------------
 
-  /** A file was loaded: offer the task when it has a date column. */
+  /**
+   * A file was loaded: offer the task when it has a date column.
+   * @param {Inspection} inspection
+   */
   dataLoaded(inspection) {
     this.hideResults();
     const columns = inspection.columns || [];
@@ -162,7 +203,10 @@ export class ForecastPanel {
     this.$settings.hidden = true;
   }
 
-  /** The target changed (the view has set the suggested task): suggest a forecast for a series. */
+  /**
+   * The target changed (the view has set the suggested task): suggest a forecast for a series.
+   * @param {number} index
+   */
   targetChosen(index) {
     const inspection = this.app.data && this.app.data.inspection;
     if (inspection && this.dateColumns && this.dateColumns.length && looksLikeSeries(inspection, index)) {
@@ -174,7 +218,10 @@ export class ForecastPanel {
     }
   }
 
-  /** The task select changed: show or hide the forecast settings. */
+  /**
+   * The task select changed: show or hide the forecast settings.
+   * @param {string} task
+   */
   taskChosen(task) {
     const on = task === FORECAST_TASK;
     this.$settings.hidden = !on;
@@ -188,7 +235,10 @@ export class ForecastPanel {
     return this.$taskSelect.value === FORECAST_TASK;
   }
 
-  /** Frequency and default horizon of the chosen date column and target. */
+  /**
+   * Frequency and default horizon of the chosen date column and target.
+   * @returns {Promise<void>}
+   */
   async requestInfo() {
     const { app } = this;
     const column = app.columns()[app.targetIndex];
@@ -203,21 +253,30 @@ export class ForecastPanel {
       this.$info.textContent = `${info.n} ${info.frequency} values${periods}.`;
       this.$horizon.value = String(info.defaultHorizon);
       this.$horizon.placeholder = String(info.defaultHorizon);
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       if (seq !== this.infoSeq) return;
       this.info = null;
       this.$info.textContent = err && err.message ? err.message : String(err);
     }
   }
 
+  /**
+   * @param {string} target
+   * @returns {ForecastSettings}
+   */
   baseSettings(target) {
+    /** @type {ForecastSettings} */
     const settings = { target, date: this.$date.value };
     const sheet = this.app.data.inspection.sheet;
     if (typeof sheet === "string" && sheet) settings.sheet = sheet;
     return settings;
   }
 
-  /** Check the typed settings; ForecastSettings or a thrown message. */
+  /**
+   * Check the typed settings; ForecastSettings or a thrown message.
+   * @param {StartValues} values
+   * @returns {ForecastSettings}
+   */
   settingsFrom(values) {
     const column = this.app.columns()[values.targetIndex];
     if (!column) throw pageError("page.choose_forecast_target");
@@ -231,12 +290,17 @@ export class ForecastPanel {
     if (text !== "" && (!Number.isInteger(horizon) || horizon < min || horizon > max)) {
       throw pageError("page.bad_horizon", { min, max });
     }
+    /** @type {ForecastSettings} */
     const settings = { ...this.baseSettings(column.name), ...this.app.checkBudgetAndSeed(values) };
     if (text !== "") settings.horizon = horizon;
     return settings;
   }
 
-  /** Run a forecast (called by the controller's start when the task is "forecast"). */
+  /**
+   * Run a forecast (called by the controller's start when the task is "forecast").
+   * @param {StartValues} values
+   * @returns {Promise<void>}
+   */
   async start(values) {
     const { app } = this;
     let settings;
@@ -266,7 +330,7 @@ export class ForecastPanel {
       if (seq !== app.runSeq) return;
       this.show(result);
       app.view.showStatus(`Done: forecast of ${result.horizon} steps, ${result.trials} models tried`, "done");
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       if (seq !== app.runSeq) return;
       if (err && err.name === "Cancelled") {
         app.view.showStatus("Stopped", "stopped");
@@ -283,6 +347,7 @@ export class ForecastPanel {
     }
   }
 
+  /** @param {ForecastRow} row a model's backtests, as they finish */
   addRow(row) {
     this.rows.push(row);
     this.rows.sort((a, b) => a.scores.mase - b.scores.mase);
@@ -290,7 +355,10 @@ export class ForecastPanel {
     this.renderLeaderboard(this.rows.map((r, i) => ({ ...r, rank: i + 1 })));
   }
 
-  /** The best rows, and the benchmarks (naive, seasonal naive) wherever they rank. */
+  /**
+   * The best rows, and the benchmarks (naive, seasonal naive) wherever they rank.
+   * @param {ForecastRow[]} rows
+   */
   renderLeaderboard(rows) {
     const shown = rows.filter((r, i) => i < LEADERBOARD_SHOWN || /^(Naive|Seasonal naive)/.test(r.label));
     this.$more.textContent = shown.length < rows.length
@@ -306,6 +374,7 @@ export class ForecastPanel {
     ])));
   }
 
+  /** @param {ForecastResult} result */
   show(result) {
     this.result = result;
     this.renderLeaderboard(result.leaderboard);
@@ -328,6 +397,7 @@ export class ForecastPanel {
     const history = r.historyTimes.map((t, i) => ({ x: parseTime(t), y: r.history[i] }));
     const last = history[history.length - 1];
     const forecast = [last, ...r.forecast.map((p) => ({ x: parseTime(p.time), y: p.value }))];
+    /** @type {Series[]} */
     const series = [
       { name: "History", points: history, className: "forecast-history" },
       { name: "Forecast", points: forecast, className: "forecast-forecast" },

@@ -1,4 +1,3 @@
-// @ts-nocheck
 // The downloadable report: one self-contained HTML file of a run (data profile, settings,
 // seed, leaderboard, best model, and the page's own SVG plots with their CSS inline). It has
 // no script and loads nothing: its own Content-Security-Policy allows inline styles only.
@@ -8,6 +7,35 @@
 // text; the head around it is constant text of this module (and the page's charts.css).
 import { formatParams, formatScore, formatNumber, formatSeconds, metricName } from "./view.js";
 import { renderNote } from "./i18n.js";
+/**
+ * @typedef {import("./protocol.js").Inspection} Inspection
+ * @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow
+ * @typedef {import("./protocol.js").RunSettings} RunSettings
+ * @typedef {import("./protocol.js").SearchResult} SearchResult
+ */
+
+/**
+ * A section of the report: its heading, the page's charts and tables (copied in), and
+ * paragraphs of text. Missing entries are left out; a section without charts or tables is.
+ * @typedef {object} ReportSection
+ * @property {string} title
+ * @property {(SVGElement|null)[]} [charts]
+ * @property {(HTMLTableElement|null)[]} [tables]
+ * @property {(string|null)[]} [text]
+ */
+
+/**
+ * What buildReport reads.
+ * @typedef {object} ReportInput
+ * @property {SearchResult} result
+ * @property {RunSettings} [settings]
+ * @property {Inspection} [inspection]
+ * @property {string} [fileName]
+ * @property {string} [engineVersion]
+ * @property {string} [chartCss] the page's charts.css
+ * @property {ReportSection[]} [sections]
+ * @property {Map<string, SVGElement>} [profileCharts] each column's histogram, by column name
+ */
 
 const REPORT_CSS = `
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24; margin: 0 auto; padding: 1rem; max-width: 60rem; line-height: 1.45; }
@@ -28,9 +56,20 @@ svg.histogram .bar.is-other { fill: #9db7e0; }
 svg.histogram .hit { fill: transparent; }
 `;
 
-/** Everything the report shows. */
+/**
+ * Everything the report shows.
+ * @param {ReportInput} input
+ * @returns {string} the report's HTML
+ */
 export function buildReport({ result, settings, inspection, fileName, engineVersion, chartCss, sections, profileCharts = new Map() }) {
   const doc = document.implementation.createHTMLDocument(`AutoML report: ${result.target}`);
+  /**
+   * @param {Element} parent
+   * @param {string} tag
+   * @param {unknown} [text]
+   * @param {{ [name: string]: string|number }} [attrs]
+   * @returns {HTMLElement}
+   */
   const add = (parent, tag, text, attrs = {}) => {
     const node = doc.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = String(text);
@@ -40,9 +79,16 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   };
   const body = doc.body;
 
+  /**
+   * @param {Element} parent
+   * @param {string[]} header
+   * @param {string[][]} rows
+   * @param {Set<number>} [numeric] the columns aligned as numbers
+   * @returns {HTMLTableElement}
+   */
   const table = (parent, header, rows, numeric = new Set()) => {
     const wrap = add(parent, "div", null, { class: "table-wrap" });
-    const t = add(wrap, "table");
+    const t = /** @type {HTMLTableElement} */ (add(wrap, "table"));
     const tr = add(add(t, "thead"), "tr");
     header.forEach((h, i) => add(tr, "th", h, numeric.has(i) ? { class: "num", scope: "col" } : { scope: "col" }));
     const tbody = add(t, "tbody");
@@ -52,6 +98,10 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
     }
     return t;
   };
+  /**
+   * @param {Element} parent
+   * @param {string[][]} pairs [term, description] pairs
+   */
   const facts = (parent, pairs) => {
     const dl = add(parent, "dl");
     for (const [k, v] of pairs) {
@@ -63,7 +113,7 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   add(body, "h1", `Predicting “${result.target}”`);
   add(body, "p", `AutoML report, ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC · engine ${engineVersion || "?"} · made in the browser; the data never left it.`, { class: "meta" });
 
-  const best = (result.best && result.best.row) || {};
+  const best = /** @type {Partial<LeaderboardRow>} */ ((result.best && result.best.row) || {});
   add(body, "h2", "Best model");
   facts(body, [
     ["Model", best.label || best.family || "—"],
@@ -78,7 +128,7 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   }
 
   add(body, "h2", "Settings");
-  const s = settings || {};
+  const s = /** @type {Partial<RunSettings>} */ (settings || {});
   facts(body, [
     ["File", fileName || "—"],
     ["Column to predict", result.target],
