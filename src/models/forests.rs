@@ -177,117 +177,84 @@ fn forest_task_cost(base: f64, cols: usize, n_classes: usize, features: &str) ->
     base * tried * 3.0
 }
 
-/// Random forest (the project's tree engine).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RandomForest {
-    /// Trees. Default 100.
-    pub n_trees: u16,
-    /// Deepest level, 0 = unlimited. Default 0.
-    pub max_depth: u16,
-    /// Fewest rows in a leaf. Default 1.
-    pub min_samples_leaf: usize,
-    /// Inputs tried per split: "auto", "sqrt", "half" or "all". Default auto.
-    #[serde(default = "default_max_features")]
-    pub max_features: String,
+/// A forest family of the tree engine: its hyperparameters and its [`ModelFamily`] impl. Random
+/// forests and extra trees share both; only the engine's `ForestKind` (how a split is chosen)
+/// tells them apart.
+macro_rules! forest_family {
+    ($(#[$doc:meta])* $name:ident, $machine:literal, $label:literal, $kind:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct $name {
+            /// Trees. Default 100.
+            pub n_trees: u16,
+            /// Deepest level, 0 = unlimited. Default 0.
+            pub max_depth: u16,
+            /// Fewest rows in a leaf. Default 1.
+            pub min_samples_leaf: usize,
+            /// Inputs tried per split: "auto", "sqrt", "half" or "all". Default auto.
+            #[serde(default = "default_max_features")]
+            pub max_features: String,
+        }
+
+        impl ModelFamily for $name {
+            const NAME: &'static str = $machine;
+            const LABEL: &'static str = $label;
+
+            fn supports(_classification: bool) -> bool {
+                true
+            }
+
+            fn space(_classification: bool) -> Vec<ParamDef> {
+                forest_space()
+            }
+
+            fn cost_units(&self, rows: usize, cols: usize) -> f64 {
+                forest_cost(self.n_trees, rows, cols)
+            }
+
+            fn class_factor(&self, n_classes: usize) -> f64 {
+                forest_class_factor(n_classes)
+            }
+
+            fn task_cost_units(&self, rows: usize, cols: usize, n_classes: usize) -> f64 {
+                let factor = if n_classes <= 2 {
+                    1.0
+                } else {
+                    forest_class_factor(n_classes)
+                };
+                let base = self.cost_units(rows, cols) * factor;
+                forest_task_cost(base, cols, n_classes, &self.max_features)
+            }
+
+            fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
+                let params = forest_params(
+                    ForestKind::$kind,
+                    self.n_trees,
+                    self.max_depth,
+                    self.min_samples_leaf,
+                    &self.max_features,
+                );
+                fit_forest(params, input)
+            }
+        }
+    };
 }
 
-impl ModelFamily for RandomForest {
-    const NAME: &'static str = "random_forest";
-    const LABEL: &'static str = "Random forest";
+forest_family!(
+    /// Random forest (the project's tree engine).
+    RandomForest,
+    "random_forest",
+    "Random forest",
+    RandomForest
+);
 
-    fn supports(_classification: bool) -> bool {
-        true
-    }
-
-    fn space(_classification: bool) -> Vec<ParamDef> {
-        forest_space()
-    }
-
-    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
-        forest_cost(self.n_trees, rows, cols)
-    }
-
-    fn class_factor(&self, n_classes: usize) -> f64 {
-        forest_class_factor(n_classes)
-    }
-
-    fn task_cost_units(&self, rows: usize, cols: usize, n_classes: usize) -> f64 {
-        let factor = if n_classes <= 2 {
-            1.0
-        } else {
-            forest_class_factor(n_classes)
-        };
-        let base = self.cost_units(rows, cols) * factor;
-        forest_task_cost(base, cols, n_classes, &self.max_features)
-    }
-
-    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
-        let params = forest_params(
-            ForestKind::RandomForest,
-            self.n_trees,
-            self.max_depth,
-            self.min_samples_leaf,
-            &self.max_features,
-        );
-        fit_forest(params, input)
-    }
-}
-
-/// Extremely randomized trees (the project's tree engine).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExtraTrees {
-    /// Trees. Default 100.
-    pub n_trees: u16,
-    /// Deepest level, 0 = unlimited. Default 0.
-    pub max_depth: u16,
-    /// Fewest rows in a leaf. Default 1.
-    pub min_samples_leaf: usize,
-    /// Inputs tried per split. Default auto.
-    #[serde(default = "default_max_features")]
-    pub max_features: String,
-}
-
-impl ModelFamily for ExtraTrees {
-    const NAME: &'static str = "extra_trees";
-    const LABEL: &'static str = "Extra trees";
-
-    fn supports(_classification: bool) -> bool {
-        true
-    }
-
-    fn space(_classification: bool) -> Vec<ParamDef> {
-        forest_space()
-    }
-
-    fn cost_units(&self, rows: usize, cols: usize) -> f64 {
-        forest_cost(self.n_trees, rows, cols)
-    }
-
-    fn class_factor(&self, n_classes: usize) -> f64 {
-        forest_class_factor(n_classes)
-    }
-
-    fn task_cost_units(&self, rows: usize, cols: usize, n_classes: usize) -> f64 {
-        let factor = if n_classes <= 2 {
-            1.0
-        } else {
-            forest_class_factor(n_classes)
-        };
-        let base = self.cost_units(rows, cols) * factor;
-        forest_task_cost(base, cols, n_classes, &self.max_features)
-    }
-
-    fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
-        let params = forest_params(
-            ForestKind::ExtraTrees,
-            self.n_trees,
-            self.max_depth,
-            self.min_samples_leaf,
-            &self.max_features,
-        );
-        fit_forest(params, input)
-    }
-}
+forest_family!(
+    /// Extremely randomized trees (the project's tree engine).
+    ExtraTrees,
+    "extra_trees",
+    "Extra trees",
+    ExtraTrees
+);
 
 impl Predictor for ForestClassifier {
     fn proba(&self, x: &Matrix, n_classes: usize) -> Result<Vec<f64>> {

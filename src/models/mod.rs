@@ -178,19 +178,7 @@ impl ModelSpec {
 
     /// Hyperparameters as `name=value, ...` for a terminal.
     pub fn params_text(&self, classification: bool) -> String {
-        let p = self.params(classification);
-        if p.is_empty() {
-            return "defaults".into();
-        }
-        p.iter()
-            .map(|(k, v)| {
-                format!(
-                    "{k}={}",
-                    v.as_str().map_or_else(|| v.to_string(), str::to_string)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        params_text(&self.params(classification))
     }
 
     /// A rough relative cost of one fit and prediction on `rows` × `cols` inputs, for
@@ -484,6 +472,24 @@ impl FittedModel {
         }
         Ok(Prediction::Values(values))
     }
+}
+
+/// Hyperparameters (a leaderboard row's `params`) as `name=value, ...` for a terminal;
+/// "defaults" when there are none.
+pub fn params_text(params: &Map<String, Value>) -> String {
+    if params.is_empty() {
+        return "defaults".into();
+    }
+    params
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_string)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

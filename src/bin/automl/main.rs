@@ -13,6 +13,7 @@ use automl::clock::SystemClock;
 use automl::data::ColumnKind;
 use automl::message;
 use automl::messages::{self, Message};
+use automl::models::params_text;
 use automl::{
     check_target, inspect, read_table, run_search, AutoMlError, Control, Progress, ReadOptions,
     SearchSettings, Task,
@@ -187,23 +188,6 @@ fn load(path: &str, sheet: Option<String>) -> Result<automl::Table, CliError> {
         &options,
         &mut |_| {},
     )?)
-}
-
-/// Hyperparameters as `name=value, ...`.
-fn params_text(params: &serde_json::Map<String, serde_json::Value>) -> String {
-    if params.is_empty() {
-        return "defaults".into();
-    }
-    params
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                v.as_str().map_or_else(|| v.to_string(), str::to_string)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn main() -> ExitCode {
