@@ -115,13 +115,6 @@ pub fn exp(x: f64) -> f64 {
 /// Natural logarithm. `ln(0)` is `-inf`, negative numbers and NaN give NaN.
 /// Identical on every platform.
 pub fn ln(x: f64) -> f64 {
-    const LG1: f64 = f64::from_bits(0x3FE5_5555_5555_5593);
-    const LG2: f64 = f64::from_bits(0x3FD9_9999_9997_FA04);
-    const LG3: f64 = f64::from_bits(0x3FD2_4924_9422_9359);
-    const LG4: f64 = f64::from_bits(0x3FCC_71C5_1D8E_78AF);
-    const LG5: f64 = f64::from_bits(0x3FC7_4664_96CB_03DE);
-    const LG6: f64 = f64::from_bits(0x3FC3_9A09_D078_C69F);
-    const LG7: f64 = f64::from_bits(0x3FC2_F112_DF3E_5244);
     if x.is_nan() || x < 0.0 {
         return f64::NAN;
     }
@@ -144,16 +137,7 @@ pub fn ln(x: f64) -> f64 {
     k += (hx >> 20) as i32 - 0x3ff;
     hx = (hx & 0x000f_ffff) + 0x3fe6_a09e;
     let m = f64::from_bits((u64::from(hx) << 32) | (bits & 0xffff_ffff));
-    let f = m - 1.0;
-    let hfsq = 0.5 * f * f;
-    let s = f / (2.0 + f);
-    let z = s * s;
-    let w = z * z;
-    let t1 = w * (LG2 + w * (LG4 + w * LG6));
-    let t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
-    let r = t2 + t1;
-    let dk = f64::from(k);
-    s * (hfsq + r) + dk * LN2_LO - hfsq + f + dk * LN2_HI
+    log_kernel(k, 0.0, m - 1.0)
 }
 
 /// `ln(1 + x)`, accurate for small `x` too (where `ln(1.0 + x)` loses the digits of `x` that
@@ -162,13 +146,6 @@ pub fn ln(x: f64) -> f64 {
 /// `[sqrt(2)/2 - 1, sqrt(2) - 1]` and a correction for the rounding of `1 + x`, then the same
 /// polynomial as [`ln`]. Identical on every platform.
 pub fn ln_1p(x: f64) -> f64 {
-    const LG1: f64 = f64::from_bits(0x3FE5_5555_5555_5593);
-    const LG2: f64 = f64::from_bits(0x3FD9_9999_9997_FA04);
-    const LG3: f64 = f64::from_bits(0x3FD2_4924_9422_9359);
-    const LG4: f64 = f64::from_bits(0x3FCC_71C5_1D8E_78AF);
-    const LG5: f64 = f64::from_bits(0x3FC7_4664_96CB_03DE);
-    const LG6: f64 = f64::from_bits(0x3FC3_9A09_D078_C69F);
-    const LG7: f64 = f64::from_bits(0x3FC2_F112_DF3E_5244);
     if x.is_nan() || x < -1.0 {
         return f64::NAN;
     }
@@ -194,6 +171,20 @@ pub fn ln_1p(x: f64) -> f64 {
     } else {
         reduce_1p(x)
     };
+    log_kernel(k, c, f)
+}
+
+/// fdlibm's logarithm polynomial, shared by [`ln`] and [`ln_1p`]: `ln(2^k (1 + f))` plus the
+/// correction `c`, for `1 + f` in `[sqrt(2)/2, sqrt(2)]`. With `c` = 0 this is exactly `ln`'s
+/// last step (adding 0 to `k ln2_lo` changes no bit).
+fn log_kernel(k: i32, c: f64, f: f64) -> f64 {
+    const LG1: f64 = f64::from_bits(0x3FE5_5555_5555_5593);
+    const LG2: f64 = f64::from_bits(0x3FD9_9999_9997_FA04);
+    const LG3: f64 = f64::from_bits(0x3FD2_4924_9422_9359);
+    const LG4: f64 = f64::from_bits(0x3FCC_71C5_1D8E_78AF);
+    const LG5: f64 = f64::from_bits(0x3FC7_4664_96CB_03DE);
+    const LG6: f64 = f64::from_bits(0x3FC3_9A09_D078_C69F);
+    const LG7: f64 = f64::from_bits(0x3FC2_F112_DF3E_5244);
     let hfsq = 0.5 * f * f;
     let s = f / (2.0 + f);
     let z = s * s;

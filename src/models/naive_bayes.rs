@@ -45,12 +45,11 @@ impl ModelFamily for GaussianNb {
     }
 
     fn cost_units(&self, rows: usize, cols: usize) -> f64 {
-        let (n, p) = (rows.max(1) as f64, cols.max(1) as f64);
-        3.0 * n * p
+        nb_cost_units(rows, cols)
     }
 
     fn class_factor(&self, n_classes: usize) -> f64 {
-        1.0 + n_classes as f64 / 4.0
+        nb_class_factor(n_classes)
     }
 
     fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
@@ -58,6 +57,17 @@ impl ModelFamily for GaussianNb {
         let weights = class_weights(y, n_classes, self.class_weight);
         Ok(GaussianNbModel::fit(input.x, y, n_classes, &weights, self.var_smoothing).into())
     }
+}
+
+/// Cost units of either naive Bayes: a few passes over the inputs.
+fn nb_cost_units(rows: usize, cols: usize) -> f64 {
+    let (n, p) = (rows.max(1) as f64, cols.max(1) as f64);
+    3.0 * n * p
+}
+
+/// Either naive Bayes's per-class cost factor: one set of statistics per class.
+fn nb_class_factor(n_classes: usize) -> f64 {
+    1.0 + n_classes as f64 / 4.0
 }
 
 /// Categorical naive Bayes on quantile bins (classification).
@@ -100,12 +110,11 @@ impl ModelFamily for CategoricalNb {
     }
 
     fn cost_units(&self, rows: usize, cols: usize) -> f64 {
-        let (n, p) = (rows.max(1) as f64, cols.max(1) as f64);
-        3.0 * n * p
+        nb_cost_units(rows, cols)
     }
 
     fn class_factor(&self, n_classes: usize) -> f64 {
-        1.0 + n_classes as f64 / 4.0
+        nb_class_factor(n_classes)
     }
 
     fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
