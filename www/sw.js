@@ -75,6 +75,8 @@ const PRECACHE = [
   "forecast.js",
   "i18n.js",
   "i18n/en.json",
+  "i18n/ko.json",
+  "explain.js",
 ];
 
 scope.addEventListener("install", (event) => {

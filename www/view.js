@@ -2,7 +2,7 @@
 // The view: the only module that touches the DOM. It looks every node up once, renders with
 // `textContent` only (column names, cells and messages are user data), exposes `show*`/`set*`
 // methods for output and `bind*` methods that hand plain values to the controller.
-import { describeError, renderNote } from "./i18n.js";
+import { describeError, renderNote, t } from "./i18n.js";
 
 /**
  * The engine's catalogue (protocol.js `Catalogue`: kinds, tasks, metrics with their names and
@@ -329,6 +329,9 @@ export class View {
     this.$progressText = byId("progress-text");
     this.$metricHint = byId("metric-hint");
     this.$scoreHeader = byId("score-header");
+    this.$trainScoreHeader = byId("train-score-header");
+    this.$overfitExplain = byId("overfit-explain");
+    this.$trainScoreHeader.textContent = t("explain.train_header");
     this.$leaderboardBody = byId("leaderboard-body");
     this.$leaderboardEmpty = byId("leaderboard-empty");
     this.$leaderboardMore = byId("leaderboard-more");
@@ -1019,6 +1022,7 @@ export class View {
   resetRun(metric, budgetS) {
     this.$runSection.hidden = false;
     this.$leaderboardBody.replaceChildren();
+    this.$overfitExplain.hidden = true;
     this.$leaderboardEmpty.hidden = false;
     this.$leaderboardEmpty.textContent = "No models finished yet.";
     this.$leaderboardMore.hidden = true;
@@ -1052,6 +1056,11 @@ export class View {
 
   /** A trial finished: "Trials: n · best so far: x · 3.2 s of 10 s · 6.8 s left". */
   showTrialProgress({ trialsDone, bestSoFar, elapsedS, budgetS, timeLeftS }) {
+    if (!(budgetS > 0)) {
+      // a run without a time budget (step mode): trials and the searching time only
+      this.showProgress(0, 0, t("explain.progress_no_budget", { trials: trialsDone, best: bestSoFar, seconds: elapsedS }));
+      return;
+    }
     const left = budgetS > 0 && typeof timeLeftS === "number" ? ` · ${formatSeconds(timeLeftS)} s left` : "";
     this.showProgress(
       elapsedS,
@@ -1092,8 +1101,26 @@ export class View {
     const score = el("td", "num score", formatScore(row.mean, row.std));
     if (!failed) score.dataset.mean = String(row.mean);
     tr.append(score);
+    const train = el("td", "num train-score", typeof row.trainScore === "number" ? formatNumber(row.trainScore) : "—");
+    if (typeof row.trainScore === "number") train.dataset.value = String(row.trainScore);
+    if (row.overfit && typeof row.overfit.code === "string") {
+      // the core's rule flagged it: a badge, its sentence as the tooltip, the explanation below
+      tr.classList.add("is-overfit");
+      const badge = el("span", "overfit-badge", t("explain.overfit_badge"));
+      badge.title = renderNote(row.overfit);
+      train.append(" ", badge);
+      this.showOverfitExplanation();
+    }
+    tr.insertBefore(train, score.nextSibling);
     tr.append(el("td", "num fit-time", formatNumber(row.fitTimeS)));
     return tr;
+  }
+
+  /** What overfitting means, under the leaderboard (shown once a row is flagged). */
+  showOverfitExplanation() {
+    const limits = (catalogue && catalogue.limits) || {};
+    this.$overfitExplain.textContent = t("explain.overfit_explain", { gap: limits.overfitGap, ratio: limits.overfitRatio });
+    this.$overfitExplain.hidden = false;
   }
 
   markBest() {
