@@ -258,7 +258,7 @@ async function runLead(msg, onProgress) {
       const failed = results.find((r) => r.error !== undefined);
       const event = session.tell(
         trial,
-        failed ? [] : results.map((r) => ({ predictions: r.predictions, averageable: r.averageable })),
+        failed ? [] : results.map((r) => ({ predictions: r.predictions, averageable: r.averageable, trainScore: r.trainScore })),
         failed ? failed.error : undefined,
         (Date.now() - started) / 1000,
       );
