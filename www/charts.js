@@ -334,7 +334,7 @@ function legend(svg, items, right) {
     if (i > 0) xPos += widths[i - 1];
     const it = lg.append("g").attr("class", "legend-item").attr("transform", `translate(${xPos},38)`);
     if (item.kind === "point") {
-      it.append("circle").attr("class", `mark ${item.className}`.trim()).attr("cx", 8).attr("cy", 0).attr("r", 4);
+      it.append("circle").attr("class", `legend-mark ${item.className}`.trim()).attr("cx", 8).attr("cy", 0).attr("r", 4);
     } else {
       it.append("line").attr("class", `line ${item.className}`).attr("x1", 0).attr("x2", 16).attr("y1", 0).attr("y2", 0);
     }

@@ -171,9 +171,9 @@ export class SearchExplainer {
     if (events.length > 0) {
       const group = el("li", "log-group is-latest");
       const heading = event.kind === "trial" && event.row ? t("explain.log_step", { trial: event.row.trial }) : t("explain.log_phase");
-      group.append(el("p", "log-heading", heading));
+      group.append(el("div", "log-heading", heading));
       for (const m of events) {
-        const line = el("p", `log-line${m.code === "search.overfitting" ? " is-warning" : ""}`, renderNote(m));
+        const line = el("div", `log-line${m.code === "search.overfitting" ? " is-warning" : ""}`, renderNote(m));
         line.dataset.code = m.code;
         group.append(line);
       }

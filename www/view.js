@@ -1070,6 +1070,8 @@ export class View {
   }
 
   showPhase(phase, elapsedS, budgetS) {
+    // a run without a time budget (step mode) keeps its trial count and searching time
+    if (!(budgetS > 0) && phase !== "refit") return;
     const text =
       phase === "refit"
         ? "Refitting the best model on all rows…"
