@@ -3,7 +3,7 @@
 // most recent first), the pace of a run (normal, step by step with Next and Finish here, or
 // slow and narrated) and the presentation view (larger type for a projector). The core decides
 // and words nothing here: it sends { code, params }, i18n.js renders them.
-import { renderNote, t } from "./i18n.js";
+import { localize, localizeNote, unlocalize } from "./i18n.js";
 
 /**
  * @typedef {import("./protocol.js").Message} Message
@@ -72,20 +72,7 @@ export class SearchExplainer {
         // not remembered, still applied
       }
     });
-    this.renderTexts();
-  }
-
-  /** Every word this part shows, from the catalogue (again after a language change). */
-  renderTexts() {
-    byId("pace-legend").textContent = t("explain.pace_legend");
-    byId("pace-normal-label").textContent = t("explain.pace_normal");
-    byId("pace-step-label").textContent = t("explain.pace_step");
-    byId("pace-slow-label").textContent = t("explain.pace_slow");
-    byId("presentation-label").textContent = t("explain.presentation");
-    this.$logTitle.textContent = t("explain.log_title");
-    this.$logEmpty.textContent = t("explain.log_empty");
-    this.$next.textContent = t("explain.next");
-    this.$finish.textContent = t("explain.finish_steps");
+    // the static words are marked in index.html (data-i18n) and follow the language there
     this.renderPaceHint();
   }
 
@@ -106,7 +93,7 @@ export class SearchExplainer {
 
   renderPaceHint() {
     const pace = this.pace();
-    this.$paceHint.textContent = t(pace === "step" ? "explain.pace_hint_step" : pace === "slow" ? "explain.pace_hint_slow" : "explain.pace_hint_normal");
+    localize(this.$paceHint, pace === "step" ? "explain.pace_hint_step" : pace === "slow" ? "explain.pace_hint_slow" : "explain.pace_hint_normal");
   }
 
   applyPresentation() {
@@ -118,7 +105,7 @@ export class SearchExplainer {
     this.$next.addEventListener("click", () => {
       if (this.$next.disabled) return;
       this.setStepButtons(false);
-      this.$stepStatus.textContent = t("explain.step_running", { step: this.steps + 1 });
+      localize(this.$stepStatus, "explain.step_running", { step: this.steps + 1 });
       handler();
     });
   }
@@ -149,7 +136,8 @@ export class SearchExplainer {
     this.$logEmpty.hidden = false;
     this.$stepControls.hidden = pace !== "step";
     this.setStepButtons(false);
-    this.$stepStatus.textContent = pace === "step" ? t("explain.step_running", { step: 1 }) : "";
+    if (pace === "step") localize(this.$stepStatus, "explain.step_running", { step: 1 });
+    else unlocalize(this.$stepStatus);
     for (const input of this.paceInputs()) input.disabled = true;
   }
 
@@ -170,10 +158,12 @@ export class SearchExplainer {
     if (event.kind === "trial") this.steps = event.trialsDone;
     if (events.length > 0) {
       const group = el("li", "log-group is-latest");
-      const heading = event.kind === "trial" && event.row ? t("explain.log_step", { trial: event.row.trial }) : t("explain.log_phase");
-      group.append(el("div", "log-heading", heading));
+      const heading = el("div", "log-heading");
+      if (event.kind === "trial" && event.row) localize(heading, "explain.log_step", { trial: event.row.trial });
+      else localize(heading, "explain.log_phase");
+      group.append(heading);
       for (const m of events) {
-        const line = el("div", `log-line${m.code === "search.overfitting" ? " is-warning" : ""}`, renderNote(m));
+        const line = localizeNote(el("div", `log-line${m.code === "search.overfitting" ? " is-warning" : ""}`), m);
         line.dataset.code = m.code;
         group.append(line);
       }
@@ -183,7 +173,7 @@ export class SearchExplainer {
       this.$logEmpty.hidden = true;
     }
     if (event.kind === "trial" && this.runPace === "step") {
-      this.$stepStatus.textContent = t("explain.step_waiting", { step: this.steps });
+      localize(this.$stepStatus, "explain.step_waiting", { step: this.steps });
       this.setStepButtons(true);
     }
   }

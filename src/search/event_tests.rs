@@ -100,7 +100,15 @@ fn the_first_events_are_the_portfolio_start_and_every_trial_is_explained() {
         ["event.portfolio_start", "event.portfolio", "event.scored"],
         "{first:?}"
     );
-    assert_eq!(first[1].param("model"), Some(&Param::Text("Baseline (constant)".into())));
+    // the family by its catalogue name, which the page says in its language
+    assert_eq!(
+        first[1].param("model"),
+        Some(&Param::Message(Message::new("family.constant", vec![])))
+    );
+    assert_eq!(
+        crate::messages::render(&first[1]),
+        "Trying Baseline (constant) with its usual settings (1 of 11 on the starting list)."
+    );
     assert_eq!(first[1].param("position"), Some(&Param::Int(1)));
     // every trial says how it was chosen and how it scored, on both kinds of rows
     for e in &trials {
@@ -146,16 +154,19 @@ fn a_local_step_names_the_hyperparameter_it_moved_from_and_to() {
         .collect();
     assert!(!steps.is_empty(), "local steps after the portfolio");
     for m in steps {
-        let Some(Param::Text(model)) = m.param("model") else {
+        let Some(Param::Message(model)) = m.param("model") else {
             panic!("{m:?}")
         };
-        let family = Family::all().find(|f| f.label() == model).expect("a family");
+        let family = Family::all()
+            .find(|f| format!("family.{}", f.name()) == model.code)
+            .expect("a family");
         let Some(Param::Text(param)) = m.param("param") else {
             panic!("{m:?}")
         };
         assert!(
             family.space(true).iter().any(|d| d.name == param),
-            "{param} is a hyperparameter of {model}"
+            "{param} is a hyperparameter of {}",
+            model.code
         );
         assert_ne!(m.param("from"), m.param("to"), "{m:?}");
     }

@@ -38,6 +38,12 @@ pub fn overfitting(metric: Metric, train: f64, cv: f64) -> Option<Message> {
     })
 }
 
+/// A family's name as words of the catalogue (`family.<name>`, which every catalogue has for
+/// every family), so that the page says it in its own language.
+pub(super) fn family_words(name: &str) -> Message {
+    Message::new(&format!("family.{name}"), Vec::new())
+}
+
 /// `v` to four significant digits, so a message shows 0.0123 rather than 0.012345678.
 pub(super) fn round4(v: f64) -> f64 {
     // Rust's float formatting is exact, the same on every platform

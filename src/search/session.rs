@@ -136,7 +136,7 @@ impl<'c> SearchSession<'c> {
         self.events.push(message!(
             "event.abandoned",
             trial = trial.number,
-            model = trial.spec.label()
+            model = events::family_words(trial.spec.family_name())
         ));
         self.over = true;
     }
@@ -291,7 +291,7 @@ impl<'c> SearchSession<'c> {
                 self.promoted = Some(p.cost);
                 self.events.push(message!(
                     "event.promoted",
-                    model = p.spec.label(),
+                    model = events::family_words(p.spec.family_name()),
                     score = events::round4(self.local.plan.metric.value_of_score(p.score))
                 ));
                 return Some(self.trial(p.spec, false));
@@ -335,7 +335,7 @@ impl<'c> SearchSession<'c> {
         if sampled {
             self.events.push(message!(
                 "event.sampled",
-                model = spec.label(),
+                model = events::family_words(spec.family_name()),
                 rows = self.local.plan.sample_rows.unwrap_or(0)
             ));
         }
@@ -386,14 +386,14 @@ impl<'c> SearchSession<'c> {
                     self.failed.push(trial.spec.family_name());
                     self.notes.push(message!(
                         "search.family_failed",
-                        model = trial.spec.label(),
+                        model = events::family_words(trial.spec.family_name()),
                         error = e
                     ));
                 }
                 self.tuner.report(f64::NEG_INFINITY, cost);
                 self.events.append(&mut self.tuner.events);
                 self.events
-                    .push(message!("event.failed", model = trial.spec.label()));
+                    .push(message!("event.failed", model = events::family_words(trial.spec.family_name())));
                 return None;
             }
         };
@@ -486,14 +486,14 @@ impl<'c> SearchSession<'c> {
             Some(train) => message!(
                 "event.scored",
                 trial = trial.number,
-                model = trial.spec.label(),
+                model = events::family_words(trial.spec.family_name()),
                 score = events::round4(mean),
                 train = events::round4(train)
             ),
             None => message!(
                 "event.scored_no_train",
                 trial = trial.number,
-                model = trial.spec.label(),
+                model = events::family_words(trial.spec.family_name()),
                 score = events::round4(mean)
             ),
         });
@@ -503,7 +503,7 @@ impl<'c> SearchSession<'c> {
         if score > previous_best && previous_best.is_finite() {
             self.events.push(message!(
                 "event.new_best",
-                model = trial.spec.label(),
+                model = events::family_words(trial.spec.family_name()),
                 score = events::round4(mean),
                 previous = events::round4(metric.value_of_score(previous_best))
             ));

@@ -8,7 +8,7 @@
 //! `deterministic` set, costs are the static estimates, never measured times, so the same
 //! seed and trial count give the same sequence of configurations on any machine.
 
-use super::events::{round4, value_param};
+use super::events::{family_words, round4, value_param};
 use crate::data::Task;
 use crate::message;
 use crate::messages::{Message, Param};
@@ -139,7 +139,7 @@ impl Tuner {
         let skipped = |spec: &ModelSpec| {
             message!(
                 "event.skipped",
-                model = spec.label(),
+                model = family_words(spec.family_name()),
                 predicted_s = round4(cost(spec)),
                 left_s = round4(remaining.unwrap_or(0.0).max(0.0))
             )
@@ -156,7 +156,7 @@ impl Tuner {
                 }
                 self.events.push(message!(
                     "event.portfolio",
-                    model = spec.label(),
+                    model = family_words(spec.family_name()),
                     position = self.portfolio_done,
                     count = self.portfolio_len
                 ));
@@ -237,19 +237,19 @@ impl Tuner {
                     let reason = match from_eci {
                         _ if explored && rank == 0 => message!("event.reason_explore"),
                         Some(f) if holds_best && f >= eci => {
-                            message!("event.reason_best", to = family.label())
+                            message!("event.reason_best", to = family_words(family.name()))
                         }
                         Some(f) if f >= eci => message!(
                             "event.reason_gain",
-                            to = family.label(),
+                            to = family_words(family.name()),
                             ratio = round4(f / eci.max(1e-12))
                         ),
-                        _ => message!("event.reason_next", from = from.label()),
+                        _ => message!("event.reason_next", from = family_words(from.name())),
                     };
                     self.events.push(message!(
                         "event.switch",
-                        from = from.label(),
-                        to = family.label(),
+                        from = family_words(from.name()),
+                        to = family_words(family.name()),
                         reason
                     ));
                 }
@@ -270,7 +270,7 @@ impl Tuner {
     /// its best settings so far, naming the hyperparameter that moved most (in the unit cube).
     fn step_event(&self, i: usize, point: &[f64], opposite: bool, spec: &ModelSpec) -> Message {
         let f = &self.families[i];
-        let model = spec.label();
+        let model = family_words(spec.family_name());
         let Some((x, _)) = &f.incumbent else {
             return message!("event.local_start", model);
         };
@@ -375,7 +375,7 @@ impl Tuner {
                 f.fails = 0;
                 if f.step >= MIN_STEP {
                     self.events
-                        .push(message!("event.step_smaller", model = f.family.label()));
+                        .push(message!("event.step_smaller", model = family_words(f.family.name())));
                 }
                 if f.step < MIN_STEP {
                     // converged here: restart around a random point, keeping the incumbent's score
@@ -385,7 +385,7 @@ impl Tuner {
                     }
                     f.step = FIRST_STEP;
                     self.events
-                        .push(message!("event.restart", model = f.family.label()));
+                        .push(message!("event.restart", model = family_words(f.family.name())));
                 }
             }
         }
