@@ -75,6 +75,18 @@ test("the log says what the search does in sentences; both scores appear and ove
   assert.ok((await chart.locator("circle.mark.train-score").count()) >= 12, "a training-score point per trial");
   assert.match(await chart.locator(".legend").textContent(), /cross-validated.*on its training rows/);
   assert.match(await h.text("search-curve-caption"), /hollow point \(its score on its own training rows\)/);
+  // in Korean at once, the log and the explanation included
+  await page.locator($("language-select")).selectOption("ko");
+  await page.waitForFunction(() => document.documentElement.lang === "ko");
+  const korean = await logLines(page);
+  assert.equal(korean.length, lines.length);
+  assert.match(korean[korean.length - 1], /^1번째 시도, 기준선 \(상수\) 모델: 교차 검증 점수 .*, 자기 학습 행에서의 점수 /);
+  assert.ok(korean.every((l) => /[가-힣]/.test(l) && !/cross-validation|training rows/.test(l)), korean.join("\n"));
+  assert.match(await h.text("overfit-explain"), /^과적합: /);
+  assert.equal(await h.text("train-score-header"), "학습 행 점수");
+  assert.equal(await page.locator(`${$("search-log-box")} h3`).textContent(), "탐색이 지금 하는 일");
+  await page.locator($("language-select")).selectOption("en");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
 });
 
 test("step mode: Next runs exactly one more trial, the clock stops while waiting, and N steps give the leaderboard of a trial budget of N", async () => {
