@@ -72,9 +72,13 @@ const PRECACHE = [
   "samples/diabetes.csv",
   "samples/airline_passengers.csv",
   "samples/co2.csv",
+  "samples/credit_default.csv",
+  "samples/concrete_strength.csv",
+  "samples/wine_sales.csv",
   "forecast.js",
   "i18n.js",
   "i18n/en.json",
+  "i18n/ko.json",
 ];
 
 scope.addEventListener("install", (event) => {

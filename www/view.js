@@ -2,7 +2,7 @@
 // The view: the only module that touches the DOM. It looks every node up once, renders with
 // `textContent` only (column names, cells and messages are user data), exposes `show*`/`set*`
 // methods for output and `bind*` methods that hand plain values to the controller.
-import { describeError, renderNote } from "./i18n.js";
+import { describeError, has, renderNote, t } from "./i18n.js";
 
 /**
  * The engine's catalogue (protocol.js `Catalogue`: kinds, tasks, metrics with their names and
@@ -18,6 +18,19 @@ export function setCatalogue(value) {
 const kindInfo = (name) => catalogue.kinds.find((k) => k.name === name);
 const taskInfo = (name) => catalogue.tasks.find((t) => t.name === name);
 const metricInfo = (name) => catalogue.metrics.find((m) => m.name === name);
+
+/** The encodings a text file can be read with (the engine's names) and their catalogue entries. */
+const ENCODINGS = [
+  ["utf-8", "encoding.utf_8"],
+  ["utf-16", "encoding.utf_16"],
+  ["euc-kr", "encoding.euc_kr"],
+  ["windows-1252", "encoding.windows_1252"],
+];
+
+/** A sample's name or description: its catalogue entry, else `fallback`. */
+function sampleText(code, fallback) {
+  return typeof code === "string" && has(code) ? t(code) : fallback;
+}
 
 /** Whether the models use columns of this kind (the engine says). */
 export function kindUsed(kind) {
@@ -278,6 +291,8 @@ export class View {
     this.$fileInput = byId("file-input");
     this.$sampleSelect = byId("sample-select");
     this.$loadSample = byId("load-sample");
+    this.$sampleAbout = byId("sample-about");
+    this.$sampleSelect.addEventListener("change", () => this.showSampleAbout());
     this.$fileLimit = byId("file-limit");
     this.$loadProgress = byId("load-progress");
     this.$loadBar = byId("load-bar");
@@ -290,6 +305,10 @@ export class View {
     this.$sheetSelect = byId("sheet-select");
     this.$dataNotesBox = byId("data-notes-box");
     this.$dataNotes = byId("data-notes");
+    this.$encodingField = byId("encoding-field");
+    this.$encodingLabel = byId("encoding-label");
+    this.$encodingSelect = byId("encoding-select");
+    this.$encodingHelp = byId("encoding-help");
     this.$dataWarningsBox = byId("data-warnings-box");
     this.$dataWarnings = byId("data-warnings");
     this.$profileBody = byId("profile-body");
@@ -431,16 +450,28 @@ export class View {
 
   // ---- loading data ------------------------------------------------------------------------
 
-  /** `samples`: [{ id, title }]. */
+  /**
+   * `samples`: [{ id, title, name, about }] (samples/samples.json): each is named by its
+   * catalogue entry `name` (the English `title` if the catalogue has none), and the chosen
+   * one's one-line description (`about`) is shown under the picker.
+   */
   setSamples(samples) {
+    this.samples = samples;
     this.$sampleSelect.replaceChildren();
     for (const sample of samples) {
-      const option = el("option", "", sample.title || sample.id);
+      const option = el("option", "", sampleText(sample.name, sample.title || sample.id));
       option.value = sample.id;
       this.$sampleSelect.append(option);
     }
     this.hasSamples = samples.length > 0;
+    this.showSampleAbout();
     this.setLoadingEnabled(this.loadingEnabled);
+  }
+
+  /** The chosen sample's description. */
+  showSampleAbout() {
+    const sample = (this.samples || []).find((s) => s.id === this.$sampleSelect.value);
+    this.$sampleAbout.textContent = sample ? sampleText(sample.about, "") : "";
   }
 
   showSamplesUnavailable() {
@@ -532,8 +563,12 @@ export class View {
 
   // ---- the data: summary, sheets, messages, column profile, preview -------------------------
 
-  /** Render an Inspection: summary, sheet picker, notes and warnings, the profile, the preview. */
-  showInspection(inspection) {
+  /**
+   * Render an Inspection: summary, sheet picker, notes and warnings (and the encoding picker),
+   * the profile, the preview. `chosenEncoding`: the file was read with an encoding the person
+   * chose.
+   */
+  showInspection(inspection, chosenEncoding = false) {
     const columns = inspection.columns || [];
     const preview = inspection.preview || [];
     this.columns = columns;
@@ -550,6 +585,7 @@ export class View {
       : "No row is repeated (0 duplicated rows).";
 
     this.setSheets(inspection.sheets, inspection.sheet);
+    this.setEncoding(inspection.encoding, chosenEncoding);
     this.setMessages(this.$dataNotesBox, this.$dataNotes, inspection.notes);
     this.setMessages(this.$dataWarningsBox, this.$dataWarnings, inspection.warnings);
     this.renderProfile(columns);
@@ -575,6 +611,32 @@ export class View {
     }));
     if (current !== null && current !== undefined) this.$sheetSelect.value = current;
     this.$sheetField.hidden = names.length <= 1;
+  }
+
+  /**
+   * The encoding picker beside the notes on how the file was read: shown once a text file was
+   * read as something other than UTF-8 (or with an encoding the person chose), so Korean text
+   * saved as CP949, or Western text saved as Windows-1252, can be read again another way.
+   * @param {TextEncodingName | null | undefined} encoding the encoding the file was read with
+   * @param {boolean} chosen whether the person chose it
+   */
+  setEncoding(encoding, chosen) {
+    const show = typeof encoding === "string" && (encoding !== "utf-8" || chosen);
+    this.$encodingField.hidden = !show;
+    if (!show) return;
+    this.$encodingLabel.textContent = t("page.encoding_label");
+    this.$encodingHelp.textContent = t("page.encoding_help");
+    this.$encodingSelect.replaceChildren(...ENCODINGS.map(([name, code]) => {
+      const option = el("option", "", t(code));
+      option.value = name;
+      return option;
+    }));
+    this.$encodingSelect.value = encoding;
+  }
+
+  /** `handler(encoding: TextEncodingName)` when the person picks another encoding. */
+  bindEncodingChange(handler) {
+    this.$encodingSelect.addEventListener("change", () => handler(/** @type {TextEncodingName} */ (this.$encodingSelect.value)));
   }
 
   /** Put the sheet picker back on `sheet` (after a sheet failed to load). */
@@ -820,6 +882,7 @@ export class View {
     this.choicesLocked = locked;
     for (const row of this.profileRows.values()) row.select.disabled = locked;
     this.$sheetSelect.disabled = locked;
+    this.$encodingSelect.disabled = locked;
     if (this.columnStates.length) this.setColumnStates(this.columnStates);
   }
 

@@ -162,6 +162,9 @@ test("the real catalogue renders the engine's messages as the command line does"
 // specifications included, in the message and in the hint separately; written in Korean; and no
 // placeholder directly followed by a particle whose form depends on the value's last syllable
 // (은/는, 이/가, 을/를, 과/와, (으)로), which a template cannot choose.
+/** Names written the same way in Korean. */
+const SAME_IN_EVERY_LANGUAGE = new Set(["encoding.utf_8", "encoding.utf_16"]);
+
 test("the Korean catalogue has every English code with the same placeholders, in Korean", async () => {
   const en = await catalogue("en.json");
   const ko = await catalogue("ko.json");
@@ -179,8 +182,10 @@ test("the Korean catalogue has every English code with the same placeholders, in
     for (const text of [k.message, k.hint ?? ""]) {
       assert.doesNotMatch(text, PARTICLE, `${code}: a particle right after a placeholder in ${JSON.stringify(text)}`);
     }
-    // An entry that is only placeholders and punctuation ("{detail}") has nothing to translate.
-    if (/[A-Za-z]/.test(entry.message.replace(PLACEHOLDER, ""))) assert.match(k.message, HANGUL, `${code}: not translated`);
+    // An entry that is only placeholders and punctuation ("{detail}"), or a name that is the
+    // same in every language, has nothing to translate.
+    const same = SAME_IN_EVERY_LANGUAGE.has(code) && k.message === entry.message;
+    if (!same && /[A-Za-z]/.test(entry.message.replace(PLACEHOLDER, ""))) assert.match(k.message, HANGUL, `${code}: not translated`);
     if (entry.hint) assert.match(k.hint, HANGUL, `${code}: hint not translated`);
   }
 });
@@ -195,4 +200,18 @@ test("Korean renders with Korean words around the parameters", () => {
       useMessages({}, "en");
     }
   });
+});
+
+test("every built-in sample is named and described in both catalogues", async () => {
+  const en = await catalogue("en.json");
+  const ko = await catalogue("ko.json");
+  const samples = JSON.parse(await readFile(path.join(WWW, "samples", "samples.json"), "utf8"));
+  assert.ok(samples.length >= 9, `${samples.length} samples`);
+  for (const sample of samples) {
+    for (const key of ["name", "about"]) {
+      assert.equal(sample[key], `samples.${sample.id}.${key}`, `${sample.id}: ${key}`);
+      assert.ok(sample[key] in en && sample[key] in ko, `${sample.id}: ${sample[key]} in both catalogues`);
+    }
+    assert.match(ko[sample.name].message, /[\uac00-\ud7a3]/, `${sample.id}: a Korean name`);
+  }
 });
