@@ -18,7 +18,7 @@ import path from "node:path";
 import { $, ROOT, useBrowser } from "./harness.mjs";
 
 const browser = useBrowser({ testBuild: true });
-const { openApp, loadSample, waitForText, headers, text } = browser;
+const { openApp, loadSample, waitForText, text } = browser;
 
 let page;
 beforeEach(() => {
@@ -37,6 +37,11 @@ async function drop(name, bytes) {
       zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
     }
   }, { selector: $("drop-zone"), name, data: [...bytes] });
+}
+
+/** The column names the preview's header shows. */
+async function headers() {
+  return page.locator(`${$("preview-table")} thead th .col-name`).allTextContents();
 }
 
 async function notes() {
