@@ -296,7 +296,13 @@ fn the_chosen_encoding_overrides_detection() {
     let t = read_with("korean_sales_utf8.csv", Some(TextEncoding::EucKr));
     assert_ne!(t.names, KOREAN_HEADER);
     // a workbook has no encoding
-    let t = read_table(&data("two_sheets.xlsx"), "two_sheets.xlsx", &ReadOptions::default(), &mut |_| {}).unwrap();
+    let t = read_table(
+        &data("two_sheets.xlsx"),
+        "two_sheets.xlsx",
+        &ReadOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(t.encoding, None);
 }
 
@@ -309,7 +315,14 @@ fn a_windows_1252_file_with_accents_is_still_read_as_windows_1252() {
     let cities: Vec<&str> = t.columns[0].iter().collect();
     assert_eq!(
         cities,
-        ["Zürich", "São Paulo", "Köln", "Málaga", "Genève", "Ærøskøbing"]
+        [
+            "Zürich",
+            "São Paulo",
+            "Köln",
+            "Málaga",
+            "Genève",
+            "Ærøskøbing"
+        ]
     );
     assert_eq!(t.columns[1].get(0), "Crème brûlée");
     assert_eq!(t.columns[1].get(1), "Ações");

@@ -231,7 +231,11 @@ mod tests {
     fn detected(bytes: &[u8]) -> (String, TextEncoding, Vec<String>) {
         let mut notes = Vec::new();
         let (text, encoding) = decode_text(bytes, "f.csv", None, &mut notes).unwrap();
-        (text, encoding, notes.iter().map(|n| n.code.clone()).collect())
+        (
+            text,
+            encoding,
+            notes.iter().map(|n| n.code.clone()).collect(),
+        )
     }
 
     #[test]
@@ -245,7 +249,10 @@ mod tests {
         }
         assert_eq!(TextEncoding::parse("CP949"), Some(TextEncoding::EucKr));
         assert_eq!(TextEncoding::parse("UTF8"), Some(TextEncoding::Utf8));
-        assert_eq!(TextEncoding::parse("latin-1"), Some(TextEncoding::Windows1252));
+        assert_eq!(
+            TextEncoding::parse("latin-1"),
+            Some(TextEncoding::Windows1252)
+        );
         assert_eq!(TextEncoding::parse("shift_jis"), None);
     }
 
@@ -272,7 +279,19 @@ mod tests {
         }
         assert_eq!(detected(b"x\nJos\xe9\n").0, "x\nJosé\n");
         // UTF-8 accents (C3 A9 looks like a core pair) with one stray byte are not Korean.
-        assert_eq!(detected("é,ü\né,é\n".as_bytes().iter().chain(b"\xb0\xa1").copied().collect::<Vec<u8>>().as_slice()).1, TextEncoding::Windows1252);
+        assert_eq!(
+            detected(
+                "é,ü\né,é\n"
+                    .as_bytes()
+                    .iter()
+                    .chain(b"\xb0\xa1")
+                    .copied()
+                    .collect::<Vec<u8>>()
+                    .as_slice()
+            )
+            .1,
+            TextEncoding::Windows1252
+        );
         // A lone lead byte at the end is not CP949.
         assert_eq!(detected(b"x\n\xb0").1, TextEncoding::Windows1252);
     }
@@ -281,14 +300,21 @@ mod tests {
     fn a_chosen_encoding_overrides_detection() {
         let korean = "이름\n철수\n";
         let mut notes = Vec::new();
-        let (text, encoding) =
-            decode_text(korean.as_bytes(), "k.csv", Some(TextEncoding::Windows1252), &mut notes)
-                .unwrap();
+        let (text, encoding) = decode_text(
+            korean.as_bytes(),
+            "k.csv",
+            Some(TextEncoding::Windows1252),
+            &mut notes,
+        )
+        .unwrap();
         assert_eq!(encoding, TextEncoding::Windows1252);
         assert!(text.starts_with("ì") && !text.contains('이'), "{text}");
         assert_eq!(notes[0].code, "read.encoding_chosen");
         let mut notes = Vec::new();
-        let utf16: Vec<u8> = "a,b\n1,2\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16: Vec<u8> = "a,b\n1,2\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         let (text, _) =
             decode_text(&utf16, "u.csv", Some(TextEncoding::Utf16), &mut notes).unwrap();
         assert_eq!(text, "a,b\n1,2\n");

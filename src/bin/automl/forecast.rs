@@ -5,10 +5,10 @@ use super::{
     file_name, flag_value, load, note_text, parse_encoding, parse_number, printable, usage_error,
     CliError,
 };
-use automl::ReadOptions;
 use automl::clock::SystemClock;
 use automl::forecast::{self, ForecastResult, ForecastSettings};
 use automl::message;
+use automl::ReadOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

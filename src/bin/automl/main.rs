@@ -193,8 +193,7 @@ fn load(path: &str, options: &ReadOptions) -> Result<automl::Table, CliError> {
 
 /// The encoding named by `--encoding` (utf-8, utf-16, euc-kr or windows-1252).
 fn parse_encoding(value: &str) -> Result<TextEncoding, CliError> {
-    TextEncoding::parse(value)
-        .ok_or_else(|| usage_error(message!("cli.not_an_encoding", value)))
+    TextEncoding::parse(value).ok_or_else(|| usage_error(message!("cli.not_an_encoding", value)))
 }
 
 fn main() -> ExitCode {
