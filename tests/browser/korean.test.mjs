@@ -3,7 +3,8 @@
 // 1. A CSV saved by Korean Excel (CP949, tests/data/korean_sales_cp949.csv) dropped on the page:
 //    the preview shows its Hangul headers and values, a note says it was read as EUC-KR, and the
 //    encoding picker beside the notes reads it again as Windows-1252 (garbled, as asked, with a
-//    note saying so) and back; the target check reads the file the way the person chose.
+//    note saying so) and back; the target check reads the file the way the person chose; with
+//    the page in Korean the note and the picker are in Korean.
 // 2. The samples that match the essay's examples (credit default, concrete strength, wine
 //    sales) are listed with their names and descriptions from the catalogue and load; a short
 //    seeded search on the concrete sample reaches a real R².
@@ -87,6 +88,15 @@ test("a CP949 file: Hangul in the preview, a note on the encoding, and another e
   assert.deepEqual(await headers(), HANGUL_HEADERS);
   await browser.waitForCheck();
   assert.equal(await page.locator($("error")).isVisible(), false);
+
+  // With the page in Korean, the note and the picker speak Korean (then back to English).
+  await page.locator($("language-select")).selectOption("ko");
+  await waitForText("data-notes", /선택하신 대로 "판매\.csv" 파일을 EUC-KR\(CP949, 한국어\) 인코딩으로 읽었어요\./);
+  assert.equal(await page.locator("#encoding-label").textContent(), "인코딩");
+  assert.deepEqual(await picker.locator("option").allTextContents(),
+    ["UTF-8", "UTF-16", "EUC-KR(CP949, 한국어)", "Windows-1252(서유럽어)"]);
+  await page.locator($("language-select")).selectOption("en");
+  await waitForText("data-notes", /as you chose/);
 });
 
 test("a UTF-8 file shows no encoding picker; one with a byte-order mark reads the same Hangul", async () => {
