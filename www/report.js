@@ -238,7 +238,7 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   // The head is this module's constant text plus the title, escaped by the DOM (a <style>
   // element cannot be made in a document of this page: its CSP forbids inline styles).
   const title = doc.createElement("title");
-  title.textContent = t("report.title", { target: result.target });
+  localize(title, "report.title", { target: result.target });
   const css = `${REPORT_CSS}\n${chartCss || ""}`.replace(/<\//g, "<\\/");
   return [
     "<!doctype html>",
