@@ -116,12 +116,31 @@ export function attachTerms(root) {
   for (const node of root.querySelectorAll("[data-term]")) {
     if (node.hasAttribute("data-term-attached")) continue;
     node.setAttribute("data-term-attached", "");
-    for (const id of (node.getAttribute("data-term") || "").split(/\s+/).filter(Boolean)) {
-      const term = termOf(id);
-      if (term) node.after(helpButton(term));
+    const buttons = (node.getAttribute("data-term") || "").split(/\s+/).map(termOf).filter(Boolean).map(helpButton);
+    if (node.hasAttribute("data-i18n") && BLOCKS.has(node.tagName)) {
+      // A heading or a paragraph keeps its "?" on its last line: its words move into a span
+      // (which keeps their code, so a change of language fills them there) and the buttons
+      // follow it inside. (A label keeps its button after it: a button inside a label would
+      // join its control's name.)
+      const words = document.createElement("span");
+      for (const name of WORD_ATTRIBUTES) {
+        if (node.hasAttribute(name)) {
+          words.setAttribute(name, /** @type {string} */ (node.getAttribute(name)));
+          node.removeAttribute(name);
+        }
+      }
+      words.append(...node.childNodes);
+      node.append(words, ...buttons);
+    } else {
+      node.after(...buttons);
     }
   }
 }
+
+/** Elements whose "?" goes inside, after their words. */
+const BLOCKS = new Set(["H2", "H3", "H4", "P", "DT", "FIGCAPTION", "TH"]);
+/** The marks of an element's words (i18n.js). */
+const WORD_ATTRIBUTES = ["data-i18n", "data-i18n-params", "data-i18n-slots", "data-i18n-part"];
 
 /**
  * Point the "?" button `button` (made by attachTerms, or any `.term-help`) at the term `id`;
