@@ -77,6 +77,7 @@ const PRECACHE = [
   "samples/wine_sales.csv",
   "forecast.js",
   "i18n.js",
+  "glossary.js",
   "i18n/en.json",
   "i18n/ko.json",
 ];
