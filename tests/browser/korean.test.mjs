@@ -132,7 +132,7 @@ test("the essay's samples: named from the catalogue, described, and each loads",
   assert.equal(await text("forecast-info"), "176 monthly values, seasonal period 12.");
 });
 
-test("concrete strength: a seeded search of 10 trials predicts the strength well (R² above 0.8)", async () => {
+test("concrete strength: a seeded search of 10 trials predicts the strength well (R² above 0.9)", async () => {
   await openApp();
   await loadSample("concrete_strength");
   assert.equal(await page.locator($("task-select")).inputValue(), "regression");
@@ -141,5 +141,5 @@ test("concrete strength: a seeded search of 10 trials predicts the strength well
   await page.locator($("start")).click();
   await waitForText("status", /^Done/, 120_000);
   const score = await browser.bestScore();
-  assert.ok(score > 0.8, `cross-validated R² ${score}`);
+  assert.ok(score > 0.9, `cross-validated R² ${score} (the command line gets 0.934 with this seed and budget)`);
 });
