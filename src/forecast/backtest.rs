@@ -158,6 +158,13 @@ pub fn candidates(series: &Series, h: usize) -> Vec<ForecastSpec> {
         }
     }
     let m = series.season();
+    for (optimized, dynamic) in [(false, false), (true, false), (false, true), (true, true)] {
+        c.push(ForecastSpec::Theta {
+            period: m,
+            optimized,
+            dynamic,
+        });
+    }
     let short = m.clamp(2, 24);
     let ridge = |alpha: f64| Learner::Ridge { alpha };
     // trend + season, no lags: a direct forecast of any length
@@ -188,6 +195,10 @@ pub fn candidates(series: &Series, h: usize) -> Vec<ForecastSpec> {
             window: 0,
         });
     }
+    c.push(ForecastSpec::Arima {
+        period: m,
+        order: None,
+    });
     let boost = Learner::Boosting {
         rounds: 100,
         leaves: 15,
@@ -310,9 +321,10 @@ pub fn run_series(
     let mut queue = candidates(series, h);
     let mut rng = Rng::new(settings.seed);
     let mut trial = 0usize;
-    let mut cost: [f64; 4] = [0.0; 4];
+    let mut cost: [f64; 5] = [0.0; 5];
     let mut notes = series.notes.clone();
     let mut skipped = 0usize;
+    let mut arima_added = false;
     let mut i = 0;
     loop {
         if settings.max_trials.is_some_and(|t| trial >= t) {
@@ -327,6 +339,30 @@ pub fn run_series(
             let unlimited = budget.is_none() && settings.max_trials.is_none();
             if unlimited || queue.len() > 2000 {
                 break;
+            }
+            if !arima_added {
+                // fixed orders around the one the stepwise search picks before the backtests
+                arima_added = true;
+                let auto = evaluated.iter().find_map(|e| match e.spec {
+                    ForecastSpec::Arima {
+                        period,
+                        order: None,
+                    } => Some(period),
+                    _ => None,
+                });
+                let first = &series.values[..plan.origins[0]];
+                let keep = first.len().min((4 * m).max(1000));
+                if let Some(fit) =
+                    auto.and_then(|p| super::arima::auto(&first[first.len() - keep..], p))
+                {
+                    for o in super::arima::neighbours(fit.order, fit.m) {
+                        queue.push(ForecastSpec::Arima {
+                            period: fit.m,
+                            order: Some(o),
+                        });
+                    }
+                    continue;
+                }
             }
             let mut best_reg: Vec<&Evaluated> = evaluated
                 .iter()
