@@ -10,11 +10,13 @@ collection's result format with one entry per model under "models".
 Run it in a virtual environment outside the repository:
     python3 -m venv /work/venv-forecast && /work/venv-forecast/bin/pip install statsforecast
     /work/venv-forecast/bin/python bench/forecast_anchors.py --datasets ../shared/bench/datasets \
-        --splits ../shared/bench/splits --out bench/forecast-anchors [--only a,b]
+        --splits ../shared/bench/splits --out bench/forecast-anchors [--only a,b] [--timeout 900]
+A model that runs longer than --timeout seconds is stopped and recorded with an "error".
 """
 
 import argparse
 import json
+import multiprocessing
 import os
 import time
 
@@ -48,12 +50,26 @@ def scores(actual, forecast, scale):
     }
 
 
+def run_model(key, m, train, h):
+    make = {
+        "seasonal_naive": lambda: SeasonalNaive(season_length=m),
+        "auto_arima": lambda: AutoARIMA(season_length=m),
+        "auto_ets": lambda: AutoETS(season_length=m),
+        "auto_theta": lambda: AutoTheta(season_length=m),
+    }[key]
+    return np.asarray(make().forecast(y=train, h=h)["mean"], dtype=float)
+
+
+MODELS = ["seasonal_naive", "auto_arima", "auto_ets", "auto_theta"]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--datasets", required=True)
     ap.add_argument("--splits", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--only", default="")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds per model")
     a = ap.parse_args()
     index = json.load(open(os.path.join(a.datasets, "index.json")))
     entries = index if isinstance(index, list) else index["datasets"]
@@ -71,12 +87,6 @@ def main():
         h = len(actual)
         lag = m if len(train) > m else 1
         scale = float(np.mean(np.abs(train[lag:] - train[:-lag])))
-        models = {
-            "seasonal_naive": lambda: SeasonalNaive(season_length=m),
-            "auto_arima": lambda: AutoARIMA(season_length=m),
-            "auto_ets": lambda: AutoETS(season_length=m),
-            "auto_theta": lambda: AutoTheta(season_length=m),
-        }
         out = {
             "dataset": name,
             "task": "timeseries",
@@ -87,14 +97,17 @@ def main():
             "mase_scale": scale,
             "models": {},
         }
-        for key, make in models.items():
+        for key in MODELS:
             start = time.perf_counter()
-            try:
-                model = make()
-                f = model.forecast(y=train, h=h)["mean"]
-                r = scores(actual, np.asarray(f, dtype=float), scale)
-            except Exception as err:  # a model that cannot fit this series is recorded
-                r = {"error": f"{type(err).__name__}: {err}"}
+            # each model in its own process, so one that runs too long can be stopped
+            with multiprocessing.Pool(1) as pool:
+                job = pool.apply_async(run_model, (key, m, train, h))
+                try:
+                    r = scores(actual, job.get(timeout=a.timeout), scale)
+                except multiprocessing.TimeoutError:
+                    r = {"error": f"not finished in {a.timeout:.0f} s"}
+                except Exception as err:  # a model that cannot fit this series is recorded
+                    r = {"error": f"{type(err).__name__}: {err}"}
             r["wall_time_s"] = time.perf_counter() - start
             out["models"][key] = r
             print(f"{name:24s} {key:15s} {r.get('mase', float('nan')):.4f} {r['wall_time_s']:.1f} s", flush=True)

@@ -158,9 +158,14 @@ pub fn candidates(series: &Series, h: usize) -> Vec<ForecastSpec> {
         }
     }
     let m = series.season();
+    // ARIMA and Theta test the season themselves: they get the calendar's when none was found
+    let mc = match series.frequency.calendar_periods().first() {
+        Some(&p) if periods.is_empty() && n > 2 * p => p,
+        _ => m,
+    };
     for (optimized, dynamic) in [(false, false), (true, false), (false, true), (true, true)] {
         c.push(ForecastSpec::Theta {
-            period: m,
+            period: mc,
             optimized,
             dynamic,
         });
@@ -196,7 +201,7 @@ pub fn candidates(series: &Series, h: usize) -> Vec<ForecastSpec> {
         });
     }
     c.push(ForecastSpec::Arima {
-        period: m,
+        period: mc,
         order: None,
     });
     let boost = Learner::Boosting {
@@ -351,7 +356,7 @@ pub fn run_series(
                     _ => None,
                 });
                 let first = &series.values[..plan.origins[0]];
-                let keep = first.len().min((4 * m).max(1000));
+                let keep = first.len().min(1000.max(4 * auto.unwrap_or(1)));
                 if let Some(fit) =
                     auto.and_then(|p| super::arima::auto(&first[first.len() - keep..], p))
                 {
@@ -415,6 +420,13 @@ pub fn run_series(
         cost[class] = cost[class].max(took);
         trial += 1;
         if !ok {
+            // the standard models are expected on every series: say when one cannot be fitted
+            if matches!(
+                spec,
+                ForecastSpec::Arima { order: None, .. } | ForecastSpec::Theta { .. }
+            ) {
+                notes.push(message!("forecast.model_left_out", model = spec.label()));
+            }
             continue;
         }
         let scores = mean_scores(&all);

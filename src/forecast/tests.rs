@@ -458,6 +458,28 @@ fn theta_forecast_on_a_line_matches_the_formula() {
 
 #[test]
 fn arima_and_theta_do_not_panic_on_degenerate_series() {
+    // the whole search on a six-value series: a forecast, and any model left out is named
+    let mut text = String::from("date,y\n");
+    for (i, v) in [3.0, 3.0, 3.0, 3.0, 3.0, 1e300].iter().enumerate() {
+        text.push_str(&format!("2020-{:02}-01,{v}\n", i + 1));
+    }
+    let settings = ForecastSettings {
+        target: "y".into(),
+        date: "date".into(),
+        horizon: Some(2),
+        time_budget_s: None,
+        max_trials: Some(60),
+        ..ForecastSettings::default()
+    };
+    let r = run_series(&series_of(&text).unwrap(), &settings, &Zero, &mut |_| {}).unwrap();
+    assert!(r.forecast.iter().all(|p| p.value.is_finite()));
+    for n in r
+        .notes
+        .iter()
+        .filter(|n| n.code == "forecast.model_left_out")
+    {
+        assert!(n.params.contains_key("model"));
+    }
     let specs = [
         ForecastSpec::Arima {
             period: 12,
