@@ -518,36 +518,3 @@ pub fn auto(y: &[f64], m: usize) -> Option<ArimaFit> {
         _ => fit_scaled(&z, m, o0(d, sd, constant), c, s),
     }
 }
-
-/// The orders one step away from `o`: the order itself, each of p, q, P, Q one more or less,
-/// d and D one more or less, and the constant toggled, where the model allows it.
-pub fn neighbours(o: Order, m: usize) -> Vec<Order> {
-    let mut out = vec![o];
-    for k in 0..6 {
-        for up in [true, false] {
-            let mut n = o;
-            let v = match k {
-                0 => &mut n.p,
-                1 => &mut n.q,
-                2 => &mut n.sp,
-                3 => &mut n.sq,
-                4 => &mut n.d,
-                _ => &mut n.sd,
-            };
-            let max = [5, 5, 2, 2, 2, 1][k];
-            if (k == 2 || k == 3 || k == 5) && m < 2 || (up && *v >= max) || (!up && *v == 0) {
-                continue;
-            }
-            *v = if up { *v + 1 } else { *v - 1 };
-            n.constant &= n.d + n.sd <= 1;
-            out.push(n);
-        }
-    }
-    if o.d + o.sd <= 1 {
-        out.push(Order {
-            constant: !o.constant,
-            ..o
-        });
-    }
-    out
-}

@@ -329,7 +329,6 @@ pub fn run_series(
     let mut cost: [f64; 5] = [0.0; 5];
     let mut notes = series.notes.clone();
     let mut skipped = 0usize;
-    let mut arima_added = false;
     let mut i = 0;
     loop {
         if settings.max_trials.is_some_and(|t| trial >= t) {
@@ -344,30 +343,6 @@ pub fn run_series(
             let unlimited = budget.is_none() && settings.max_trials.is_none();
             if unlimited || queue.len() > 2000 {
                 break;
-            }
-            if !arima_added {
-                // fixed orders around the one the stepwise search picks before the backtests
-                arima_added = true;
-                let auto = evaluated.iter().find_map(|e| match e.spec {
-                    ForecastSpec::Arima {
-                        period,
-                        order: None,
-                    } => Some(period),
-                    _ => None,
-                });
-                let first = &series.values[..plan.origins[0]];
-                let keep = first.len().min(1000.max(4 * auto.unwrap_or(1)));
-                if let Some(fit) =
-                    auto.and_then(|p| super::arima::auto(&first[first.len() - keep..], p))
-                {
-                    for o in super::arima::neighbours(fit.order, fit.m) {
-                        queue.push(ForecastSpec::Arima {
-                            period: fit.m,
-                            order: Some(o),
-                        });
-                    }
-                    continue;
-                }
             }
             let mut best_reg: Vec<&Evaluated> = evaluated
                 .iter()

@@ -568,7 +568,7 @@ fn arima_and_theta_beat_seasonal_naive_on_the_airline_sample() {
             .mase
     };
     let snaive = mase("Seasonal naive");
-    for model in ["AutoARIMA", "Optimized theta", "ARIMA("] {
+    for model in ["AutoARIMA", "Optimized theta", "Dynamic optimized theta"] {
         assert!(
             mase(model) < 0.8 * snaive,
             "{model}: {} vs {snaive}",
