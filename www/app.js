@@ -126,6 +126,15 @@ export class Controller {
     this.checkBusy = false;
     this.loadSeq = 0;
     this.runSeq = 0;
+    /** Counts the data loaded (a new file or sheet makes every result stale). */
+    this.dataSeq = 0;
+    /**
+     * What the results on the page were made from: the choices' key (choicesKey) and the
+     * target and task, or null when no result is shown. A change of file, target, task,
+     * column kinds or exclusions marks them stale.
+     * @type {{ key: string, dataSeq: number, target: string, task: string } | null}
+     */
+    this.resultOf = null;
     this.running = false;
     this.loading = false;
     /** @type {LeaderboardRow[]} the running search's rows, best first */
@@ -336,6 +345,7 @@ export class Controller {
       });
       if (seq !== this.loadSeq) return;
       this.data = { bytes, fileName, inspection };
+      this.dataSeq += 1;
       this.choices = { columnTypes: new Map(), exclude: new Set() };
       this.showData(inspection, sampleTarget);
       this.view.showStatus(inspection.sheet && (inspection.sheets || []).length > 1
@@ -426,14 +436,18 @@ export class Controller {
     if (this.forecast) this.forecast.targetChosen(index);
     this.showColumnStates();
     this.requestCheck();
+    this.refreshStale();
   }
 
   /** @param {string} task "classification", "regression" or "forecast" */
   chooseTask(task) {
     if (this.forecast && !this.running) this.forecast.taskChosen(task);
-    if (!this.taskInfo(task) || this.running) return;
-    this.view.setTask(task);
-    this.requestCheck();
+    if (this.running) return;
+    if (this.taskInfo(task)) {
+      this.view.setTask(task);
+      this.requestCheck();
+    }
+    this.refreshStale();
   }
 
   /**
@@ -448,6 +462,7 @@ export class Controller {
     else this.choices.columnTypes.set(column.name, kind);
     this.showColumnStates();
     this.requestCheck();
+    this.refreshStale();
   }
 
   /**
@@ -466,6 +481,33 @@ export class Controller {
     else this.choices.exclude.add(column.name);
     this.showColumnStates();
     this.requestCheck();
+    this.refreshStale();
+  }
+
+  /**
+   * The choices a result depends on, as one string: the data loaded, the target, the task,
+   * the changed column kinds and the left-out columns (the metric is the task's default).
+   * @returns {string}
+   */
+  choicesKey() {
+    const column = this.columns()[this.targetIndex];
+    const name = column ? column.name : "";
+    return JSON.stringify([
+      this.dataSeq,
+      name,
+      this.view.currentTask(),
+      [...this.choices.columnTypes].sort(),
+      [...this.choices.exclude].filter((n) => n !== name).sort(),
+    ]);
+  }
+
+  /** Mark every result panel stale when the choices differ from the ones it was made with. */
+  refreshStale() {
+    const made = this.resultOf;
+    const stale = Boolean(made) && this.choicesKey() !== made.key;
+    const info = made ? { target: made.target, task: made.task, newData: made.dataSeq !== this.dataSeq } : null;
+    this.view.setStale(stale, info);
+    if (this.results) this.results.setStale(stale, info);
   }
 
   /**
@@ -595,11 +637,15 @@ export class Controller {
     const seq = ++this.runSeq;
     this.running = true;
     this.liveRows = [];
+    this.resultOf = { key: this.choicesKey(), dataSeq: this.dataSeq, target: settings.target, task: settings.task };
+    this.refreshStale();
     this.view.hideError();
     this.view.resetRun(settings.metric || this.taskInfo(settings.task).defaultMetric, settings.timeBudgetS);
     if (this.results) this.results.startRun(settings);
     this.view.showStatus(`Searching for the best model to predict “${settings.target}”…`, "busy");
     this.updateButtons();
+    // Start is disabled now: the keyboard's focus follows the search.
+    this.view.focusProgress();
     try {
       const result = await this.bridge.run(bytes.slice(0), fileName, settings, (event) => {
         if (seq === this.runSeq) this.progress(event);
@@ -657,6 +703,7 @@ export class Controller {
     this.view.showBest(result);
     this.view.showStatus(`Done: ${trials} models tried${ensemble}`, "done");
     if (this.results) this.results.showResult(result, settings);
+    this.view.focusBest();
   }
 
   stop() {

@@ -2,7 +2,7 @@
 // The view: the only module that touches the DOM. It looks every node up once, renders with
 // `textContent` only (column names, cells and messages are user data), exposes `show*`/`set*`
 // methods for output and `bind*` methods that hand plain values to the controller.
-import { describeError, renderNote } from "./i18n.js";
+import { describeError, renderNote, t } from "./i18n.js";
 
 /**
  * The engine's catalogue (protocol.js `Catalogue`: kinds, tasks, metrics with their names and
@@ -24,11 +24,16 @@ export function kindUsed(kind) {
   return Boolean(kindInfo(kind) && kindInfo(kind).used);
 }
 
-/** What the type menu says for a kind: "number (numeric)", or "text — not used". */
+/** What the type menu says for a kind: "category" (said once), or "text — not used". */
 function kindOption(kind) {
   const k = kindInfo(kind);
   if (!k) return kind;
-  return k.used ? `${k.label} (${k.name})` : `${k.label} — not used`;
+  return k.used ? k.label : t("page.kind_not_used", { kind: k.label });
+}
+
+/** A kind's short plain name ("number"), as the engine's catalogue names it. */
+export function kindLabel(kind) {
+  return (kindInfo(kind) || {}).label || String(kind || "");
 }
 
 /** A kind's short plain name, for sentences. */
@@ -98,6 +103,20 @@ export function formatParams(params) {
     return params.members.map((m) => `${m.model} (trial ${m.trial}) × ${m.weight}`).join(", ");
   }
   return entries.map(([name, value]) => `${name}=${formatParamValue(value)}`).join(", ");
+}
+
+/** The task's name for people ("classification"). */
+export function taskLabel(task) {
+  return (taskInfo(task) || {}).label || String(task || "");
+}
+
+/**
+ * What a stale result panel says: what it was made for, and that the choices changed since.
+ * `info`: { target, task, newData }.
+ */
+export function staleText(info) {
+  const params = { target: (info && info.target) || "", task: taskLabel(info && info.task) };
+  return t(info && info.newData ? "page.stale.new_data" : "page.stale.changed", params);
 }
 
 /** Columns shown in the preview table; a wider file shows its first ones and says so. */
@@ -325,6 +344,7 @@ export class View {
     this.$stop = byId("stop-button");
 
     this.$runSection = byId("run-section");
+    this.$runStale = byId("run-stale");
     this.$progress = byId("progress");
     this.$progressText = byId("progress-text");
     this.$metricHint = byId("metric-hint");
@@ -1015,6 +1035,16 @@ export class View {
     this.setChoicesLocked(running || loading);
   }
 
+  /**
+   * Mark the run's panels (progress, best model, leaderboard) as made with other choices, or
+   * not. `info`: { target, task, newData } of the run shown.
+   */
+  setStale(stale, info) {
+    this.$runSection.dataset.stale = String(Boolean(stale));
+    this.$runStale.hidden = !stale;
+    this.$runStale.textContent = stale ? staleText(info) : "";
+  }
+
   /** Empty the run area for a new search scored with `metric`. */
   resetRun(metric, budgetS) {
     this.$runSection.hidden = false;
@@ -1082,8 +1112,9 @@ export class View {
     const failed = typeof row.mean !== "number" || !Number.isFinite(row.mean);
     tr.classList.toggle("is-failed", failed);
     if (row.trial !== undefined) tr.dataset.trial = String(row.trial);
-    // Focusable, so the keyboard can open its details (results.js: Enter or Space).
-    tr.tabIndex = 0;
+    // The table is one Tab stop: one row at a time is focusable (tabIndex 0), the arrow keys
+    // move between rows and Enter opens a row's details (results.js).
+    tr.tabIndex = -1;
     tr.append(el("td", "num rank", String(rank)));
     const model = el("td", "model");
     model.append(el("span", "model-label", row.label || row.family || "model"));
@@ -1110,6 +1141,15 @@ export class View {
     }
   }
 
+  /** Keep one row of the leaderboard in the Tab order (the first, unless another has it). */
+  keepOneTabStop() {
+    const rows = [...this.$leaderboardBody.rows];
+    const stops = rows.filter((tr) => tr.tabIndex === 0);
+    if (stops.length === 1) return;
+    const keep = stops.find((tr) => tr === document.activeElement) || stops[0] || rows[0];
+    for (const tr of rows) tr.tabIndex = tr === keep ? 0 : -1;
+  }
+
   /** Say how many rows of `total` are not in the table (only the best `shown` are). */
   showLeaderboardMore(shown, total) {
     const hiddenRows = total - shown;
@@ -1133,6 +1173,7 @@ export class View {
         rows[i].cells[0].textContent = String(i + 1);
       }
       if (index === 0) this.markBest();
+      this.keepOneTabStop();
     }
     this.$leaderboardEmpty.hidden = rows.length > 0;
     this.showLeaderboardMore(rows.length, total);
@@ -1152,6 +1193,22 @@ export class View {
     this.$leaderboardEmpty.textContent = "No model could be trained on this data.";
     this.showLeaderboardMore(rows.length, allRows.length);
     this.markBest();
+    this.keepOneTabStop();
+  }
+
+  /** After Start: the keyboard's focus goes to the search's progress. */
+  focusProgress() {
+    this.$progress.focus({ preventScroll: false });
+  }
+
+  /**
+   * After the search: the focus goes to the best model, unless the person has moved it
+   * elsewhere meanwhile (it is still on the progress bar, the Stop button or nowhere).
+   */
+  focusBest() {
+    const active = document.activeElement;
+    const untouched = !active || active === document.body || active === this.$progress || active === this.$stop || active === this.$start;
+    if (untouched && !this.$bestPanel.hidden) this.$bestPanel.focus({ preventScroll: false });
   }
 
   leaderboardSize() {

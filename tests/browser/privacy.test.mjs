@@ -49,6 +49,7 @@ const PAGE_FILES = [
   "results.js",
   "samples/SOURCES.md",
   "samples/airline_passengers.csv",
+  "samples/auto_mpg.csv",
   "samples/co2.csv",
   "samples/diabetes.csv",
   "samples/iris.csv",
