@@ -119,6 +119,9 @@ export function staleText(info) {
   return t(info && info.newData ? "page.stale.new_data" : "page.stale.changed", params);
 }
 
+/** The search's live region speaks at most this often (milliseconds). */
+const ANNOUNCE_MS = 1000;
+
 /** Columns shown in the preview table; a wider file shows its first ones and says so. */
 const PREVIEW_COLUMNS = 100;
 /**
@@ -347,6 +350,7 @@ export class View {
     this.$runStale = byId("run-stale");
     this.$progress = byId("progress");
     this.$progressText = byId("progress-text");
+    this.$progressLive = byId("progress-live");
     this.$metricHint = byId("metric-hint");
     this.$scoreHeader = byId("score-header");
     this.$leaderboardBody = byId("leaderboard-body");
@@ -384,6 +388,13 @@ export class View {
     /** Column choices and the sheet are locked while a search runs or data loads. */
     this.choicesLocked = false;
 
+    // The step numbers of the sections shown count 1, 2, 3… in order, whichever sections a
+    // task shows (the forecast's replaces the models', the results come after a run).
+    this.$main = document.querySelector("main");
+    if (this.$main && typeof MutationObserver === "function") {
+      new MutationObserver(() => this.renumberSteps()).observe(this.$main, { attributes: true, attributeFilter: ["hidden"], childList: true, subtree: true });
+      this.renumberSteps();
+    }
     this.$errorDismiss.addEventListener("click", () => this.hideError());
     this.$profileFilter.addEventListener("input", () => {
       this.profileQuery = this.$profileFilter.value.trim().toLowerCase();
@@ -400,6 +411,16 @@ export class View {
       this.$updateReload.disabled = true;
       if (this.onUpdateReload) this.onUpdateReload();
     });
+  }
+
+  /** Number the step of every section shown, in page order. */
+  renumberSteps() {
+    let n = 0;
+    for (const step of this.$main.querySelectorAll("section.card > h2 > .step")) {
+      if (step.closest("[hidden]")) continue;
+      n += 1;
+      if (step.textContent !== String(n)) step.textContent = String(n);
+    }
   }
 
   // ---- offline and updates -----------------------------------------------------------------
@@ -1078,6 +1099,28 @@ export class View {
     this.$progress.max = max;
     this.$progress.value = Math.min(Math.max(value, 0), max);
     this.$progressText.textContent = text;
+    this.announce(text);
+  }
+
+  /**
+   * Say `text` in the search's live region, at most once every ANNOUNCE_MS: a screen reader
+   * hears the progress about once a second, not once per trial (the last text always comes).
+   */
+  announce(text) {
+    this.announced = text;
+    const now = Date.now();
+    const wait = (this.announcedAt || 0) + ANNOUNCE_MS - now;
+    if (wait <= 0 && !this.announceTimer) {
+      this.announcedAt = now;
+      this.$progressLive.textContent = text;
+      return;
+    }
+    if (this.announceTimer) return;
+    this.announceTimer = setTimeout(() => {
+      this.announceTimer = null;
+      this.announcedAt = Date.now();
+      this.$progressLive.textContent = this.announced;
+    }, Math.max(wait, 0));
   }
 
   /** A trial finished: "Trials: n · best so far: x · 3.2 s of 10 s · 6.8 s left". */
