@@ -742,6 +742,8 @@ function tableToggle(table, caption) {
     if (!details.open || details.querySelector("table")) return;
     const wrap = document.createElement("div");
     wrap.className = "table-scroll";
+    // a box that scrolls can be scrolled from the keyboard
+    wrap.tabIndex = 0;
     const t = document.createElement("table");
     t.className = "data-table";
     const cap = document.createElement("caption");
