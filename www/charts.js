@@ -152,10 +152,18 @@ const MIN_WIDTH = 260;
  * @returns {number}
  */
 export function chartFontPx() {
+  // read once per drawing burst: every read of a computed style may lay the page out again
+  const now = typeof performance !== "undefined" ? performance.now() : 0;
+  if (fontPx.value > 0 && now - fontPx.at < 250) return fontPx.value;
   const body = typeof document !== "undefined" && document.body;
   const px = body ? Number.parseFloat(getComputedStyle(body).fontSize) : NaN;
-  return Number.isFinite(px) && px > 0 ? px : 16;
+  fontPx.value = Number.isFinite(px) && px > 0 ? px : 16;
+  fontPx.at = now;
+  return fontPx.value;
 }
+
+/** The last chartFontPx() read, and when (performance.now()). */
+const fontPx = { value: 0, at: 0 };
 
 /**
  * The width of `text` in chart text, roughly (an average character is 0.58 of the size).
@@ -718,6 +726,8 @@ export function drawChart(box, draw, after) {
 function render(box, width) {
   box.chartWidth = width;
   const svg = box.chartDraw({ width: width || DEFAULT_WIDTH });
+  // its own width, so that a copy in the report is drawn at the size it was laid out for
+  if (!svg.hasAttribute("width")) svg.setAttribute("width", String(svg.viewBox.baseVal.width));
   const nodes = [svg];
   const table = svg.chartTable;
   if (table && table.rows.length) nodes.push(tableToggle(table, svg.getAttribute("aria-label") || ""));

@@ -76,6 +76,7 @@ const PRECACHE = [
   "forecast.js",
   "i18n.js",
   "i18n/en.json",
+  "i18n/ko.json",
 ];
 
 scope.addEventListener("install", (event) => {
