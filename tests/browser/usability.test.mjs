@@ -86,18 +86,15 @@ test("stale results: a new target marks every result panel, and the model says w
 /** Types `value` into the what-if field of `column` and waits for the engine's answer. */
 async function typeWhatIf(column, value) {
   const { page } = browser;
-  const before = await page.locator($("whatif-method")).evaluate((n) => n.textContent);
   await page.locator(`${$("whatif-form")} input[data-column="${column}"]`).fill(value);
+  // the engine's answer for this value (data-read: the value it read), not the one before it
   await page.waitForFunction(
     ({ sel, column, value }) => {
       const field = document.querySelector(`${sel} .whatif-field[data-column="${column}"]`);
-      return field && field.querySelector("input").value === value && field.dataset.state !== undefined;
+      return field && field.dataset.read === value;
     },
     { sel: $("whatif-form"), column, value },
   );
-  // the answer to this value (the engine's), not the one before it
-  await page.waitForTimeout(400);
-  await page.waitForFunction((text) => document.querySelector('[data-testid="whatif-method"]').textContent !== "" , before);
   const field = page.locator(`${$("whatif-form")} .whatif-field[data-column="${column}"]`);
   return { state: await field.getAttribute("data-state"), note: await field.locator($("whatif-note")).textContent() };
 }
