@@ -371,7 +371,7 @@ export function lineChart(options) {
   if (withLegend) legend(svg, series.map((s, i) => ({ name: names[i], className: `series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim() })), m.left, m.top + h + base.bottom, w + m.left + m.right - 8);
   axisLabels(g, w, h, m, xLabel, yLabel);
   /** @type {ChartTable} */
-  const table = { columns: [series.length > 1 ? "series" : null, xLabel || "x", yLabel || "y"].filter((c) => c !== null), rows: [] };
+  const table = { columns: [series.length > 1 ? tableWords.series : null, xLabel || "x", yLabel || "y"].filter((c) => c !== null), rows: [] };
   for (const [i, s] of series.entries()) {
     for (const p of s.points.filter(finitePoint)) {
       const xText = p.x instanceof Date ? p.x.toISOString().slice(0, 10) : formatValue(p.x);
@@ -678,11 +678,11 @@ function withTable(node, table) {
 }
 
 /** The words of drawChart's table toggle; the page sets them from its catalogue. */
-const tableWords = { show: "Show the numbers as a table", caption: "" };
+const tableWords = { show: "Show the numbers as a table", series: "series" };
 
 /**
  * Set the words of the table toggle under every chart (the page's catalogue has them).
- * @param {{ show: string }} words
+ * @param {{ show: string, series: string }} words
  */
 export function setTableWords(words) {
   Object.assign(tableWords, words);
