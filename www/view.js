@@ -105,18 +105,37 @@ export function formatParams(params) {
   return entries.map(([name, value]) => `${name}=${formatParamValue(value)}`).join(", ");
 }
 
+/**
+ * Fill `node` with the catalogue entry `code` and mark it with its code and parameters
+ * (`data-i18n`, `data-i18n-params`), so that the page can fill it again in another language.
+ */
+export function localizedText(node, code, params = {}) {
+  node.textContent = t(code, params);
+  node.setAttribute("data-i18n", code);
+  if (params && Object.keys(params).length) node.setAttribute("data-i18n-params", JSON.stringify(params));
+  else node.removeAttribute("data-i18n-params");
+  return node;
+}
+
 /** The task's name for people ("classification"). */
 export function taskLabel(task) {
   return (taskInfo(task) || {}).label || String(task || "");
 }
 
 /**
- * What a stale result panel says: what it was made for, and that the choices changed since.
- * `info`: { target, task, newData }.
+ * Say in `node` what a stale result panel was made for, and that the choices changed since
+ * (`info`: { target, task, newData }), or nothing when it is not stale.
  */
-export function staleText(info) {
+export function showStaleNote(node, stale, info) {
+  node.hidden = !stale;
+  if (!stale) {
+    node.textContent = "";
+    node.removeAttribute("data-i18n");
+    node.removeAttribute("data-i18n-params");
+    return;
+  }
   const params = { target: (info && info.target) || "", task: taskLabel(info && info.task) };
-  return t(info && info.newData ? "page.stale.new_data" : "page.stale.changed", params);
+  localizedText(node, info && info.newData ? "page.stale.new_data" : "page.stale.changed", params);
 }
 
 /** The search's live region speaks at most this often (milliseconds). */
@@ -1062,8 +1081,7 @@ export class View {
    */
   setStale(stale, info) {
     this.$runSection.dataset.stale = String(Boolean(stale));
-    this.$runStale.hidden = !stale;
-    this.$runStale.textContent = stale ? staleText(info) : "";
+    showStaleNote(this.$runStale, stale, info);
   }
 
   /** Empty the run area for a new search scored with `metric`. */
