@@ -330,7 +330,7 @@ export function lineChart(options) {
   const names = series.map((s, i) => s.name || `series ${i + 1}`);
   const legendRows = withLegend ? legendLayout(names, (options.width || DEFAULT_WIDTH) - 8).rows : 0;
   const base = marginsFor(options.title ? wrapText(options.title, Math.max(MIN_WIDTH, options.width || DEFAULT_WIDTH) - 8).length : 0);
-  const extra = legendRows * chartFontPx() * 1.5;
+  const extra = legendRows ? legendRows * chartFontPx() * 1.5 + chartFontPx() * 0.6 : 0;
   const { svg, g, w, h, m } = frame("line", {
     ...options,
     height: (options.height || Math.min(420, Math.max(240, (options.width || DEFAULT_WIDTH) * 0.62))) + extra,
@@ -368,7 +368,7 @@ export function lineChart(options) {
       }
     }
   });
-  if (withLegend) legend(svg, series.map((s, i) => ({ name: names[i], className: `series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim() })), m.left, m.top + h + base.bottom, w + m.left + m.right - 8);
+  if (withLegend) legend(svg, series.map((s, i) => ({ name: names[i], className: `series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim() })), m.left, m.top + h + base.bottom + chartFontPx() * 0.6, w + m.left + m.right - 8);
   axisLabels(g, w, h, m, xLabel, yLabel);
   /** @type {ChartTable} */
   const table = { columns: [series.length > 1 ? tableWords.series : null, xLabel || "x", yLabel || "y"].filter((c) => c !== null), rows: [] };
@@ -510,9 +510,9 @@ export function barChart(options) {
   const width = Math.max(MIN_WIDTH, options.width || DEFAULT_WIDTH);
   const longest = bars.reduce((n, b) => Math.max(n, String(b.label).length), 0);
   const base = marginsFor(1);
-  // Names on the left take at most 45% of the width; longer ones are cut (the tooltip and
+  // Names on the left take at most 55% of the width; longer ones are cut (the tooltip and
   // the table have them whole).
-  const left = horizontal ? Math.min(width * 0.45, f + longest * f * 0.58) : base.left;
+  const left = horizontal ? Math.min(width * 0.55, f + longest * f * 0.58) : base.left;
   const labelChars = horizontal ? Math.max(6, Math.floor((left - f) / (f * 0.58))) : 14;
   const barRow = f * 1.7;
   const height = options.height || (horizontal ? Math.max(f * 8, f * 6 + bars.length * barRow) : undefined);
