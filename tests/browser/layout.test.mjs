@@ -46,7 +46,7 @@ test("a projector (1024×768): tables fit, chart text as large as the page's", a
   assert.equal(sticky, "sticky");
 
   const { body, charts } = await chartText(page);
-  assert.ok(charts.length >= 6, `charts shown: ${charts.map((c) => c.label)}`);
+  assert.ok(charts.length >= 5, `charts shown: ${charts.map((c) => c.label)}`);
   for (const c of charts) assert.ok(c.smallest >= body - 0.5, `${c.label}: text ${c.smallest.toFixed(1)} px, body ${body} px`);
   // partial dependence ticks as large as the other charts'
   const pd = charts.filter((c) => /^Partial dependence/.test(c.label));
