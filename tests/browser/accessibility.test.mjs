@@ -1,7 +1,8 @@
 // Accessible to every student (issue 16 item 8): the whole flow from the keyboard alone, a
 // table behind every chart, the live status spoken at most about once a second, and axe-core
 // (injected into the page, node_modules/axe-core) finding no serious or critical violation
-// after loading, after a file is read, during and after a search, and with an error shown.
+// after loading, after a file is read, during and after a search, and with an error shown, in
+// English and in Korean (the page's language switch).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -127,4 +128,34 @@ test("the whole flow from the keyboard: a sample, the target, Start, the leaderb
   await tabTo(page, '[data-testid="download-model"]');
   const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
   assert.equal(download.suggestedFilename(), "species.automl");
+});
+
+test("axe-core in Korean: no serious or critical violation after loading, after a file is read, during and after a search, with an error shown", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.server.url}?workers=2`);
+  await page.locator($("language-select")).selectOption("ko");
+  await page.waitForFunction(() => document.documentElement.lang === "ko" && document.querySelector('[data-testid="status"]').dataset.state === "ready", null, { timeout: 30_000 });
+  try {
+    assert.deepEqual(await seriousViolations(page), [], "after loading");
+    await page.waitForFunction(() => !document.querySelector('[data-testid="sample-select"]').disabled);
+    await page.locator($("sample-select")).selectOption("penguins");
+    await page.locator($("load-sample")).click();
+    await page.locator($("preview-table")).waitFor({ state: "visible" });
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === "ready");
+    assert.deepEqual(await seriousViolations(page), [], "after a file is read");
+    await page.locator($("budget-input")).fill("4");
+    await page.locator($("start")).click();
+    await page.locator(`${$("leaderboard-body")} tr`).first().waitFor();
+    assert.deepEqual(await seriousViolations(page), [], "during a search");
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]').dataset.state === "done", null, { timeout: 60_000 });
+    await page.locator(`${$("whatif-contributions")} svg.chart`).waitFor();
+    assert.deepEqual(await seriousViolations(page), [], "after a search");
+    await page.locator($("file-input")).setInputFiles({ name: "empty.csv", mimeType: "text/csv", buffer: Buffer.from("") });
+    await page.locator($("error")).waitFor({ state: "visible" });
+    assert.deepEqual(await seriousViolations(page), [], "with an error shown");
+  } finally {
+    // the choice is remembered: back to English for the tests after this one
+    await page.locator($("language-select")).selectOption("en");
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+  }
 });
