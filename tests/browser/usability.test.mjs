@@ -119,6 +119,9 @@ test("what-if: numbers in the column's format, not-a-number said, known levels o
   const levels = await page.locator(`${$("whatif-form")} .whatif-field[data-column="island"] ${$("whatif-levels")} option`)
     .evaluateAll((os) => os.map((o) => o.value).sort());
   assert.deepEqual(levels, ["Biscoe", "Dream", "Torgersen"]);
+  const hint = (column) => page.locator(`${$("whatif-form")} .whatif-field[data-column="${column}"] .whatif-hint`).textContent();
+  assert.equal(await hint("island"), "category: 3 known levels (pick one or type)");
+  assert.equal(await hint("bill_length_mm"), "number, written as plain numbers");
   const mars = await typeWhatIf("island", "Mars");
   assert.equal(mars.state, "unknown_level");
   assert.match(mars.note, /Unknown level "Mars": the model never saw it, so it is treated as/);
