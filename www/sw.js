@@ -75,6 +75,7 @@ const PRECACHE = [
   "samples/co2.csv",
   "forecast.js",
   "i18n.js",
+  "glossary.js",
   "i18n/en.json",
   "i18n/ko.json",
 ];

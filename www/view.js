@@ -6,6 +6,7 @@ import {
   describeError, formatCount as countText, formatNumber as numberText, formatPercent, localize, localizeAttribute,
   localizeNote, localizeWith, t, unlocalize,
 } from "./i18n.js";
+import { metricTerm, setTerm } from "./glossary.js";
 
 /**
  * The engine's catalogue (protocol.js `Catalogue`: kinds, tasks, metrics with their names and
@@ -435,6 +436,7 @@ export class View {
     this.$progressText = byId("progress-text");
     this.$progressLive = byId("progress-live");
     this.$metricHint = byId("metric-hint");
+    this.$metricHelp = byId("metric-help");
     this.$scoreHeader = byId("score-header");
     this.$leaderboardBody = byId("leaderboard-body");
     this.$leaderboardEmpty = byId("leaderboard-empty");
@@ -1207,6 +1209,7 @@ export class View {
     localize(this.$scoreHeader, "page.score_header", { metric: metricLabel(metric) });
     this.$scoreHeader.dataset.metric = metric;
     metricHint(this.$metricHint, metric, "page.metric_hint_cv");
+    setTerm(this.$metricHelp, metricTerm(metric));
   }
 
   /** The bar at `elapsedS` of `budgetS`, and the line under it: the entry `code`. */

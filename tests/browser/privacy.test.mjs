@@ -28,6 +28,7 @@ const PAGE_FILES = [
   "diagnostics.js",
   "favicon.svg",
   "forecast.js",
+  "glossary.js",
   "i18n.js",
   "i18n/en.json",
   "i18n/ko.json",

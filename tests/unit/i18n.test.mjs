@@ -7,8 +7,8 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  LANGUAGES, describeError, formatDate, formatNumber, formatPercent, hintOf, loadMessages, pageError, preferredLanguage, renderNote, t,
-  useMessages,
+  LANGUAGES, describeError, formatDate, formatNumber, formatPercent, hintOf, loadMessages, pageError, preferredLanguage, renderNote,
+  setLanguage, storedLanguage, t, useMessages,
 } from "../../www/i18n.js";
 
 const WWW = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "www");
@@ -293,4 +293,31 @@ test("Korean renders with Korean words around the parameters", () => {
       useMessages({}, "en");
     }
   });
+});
+
+test("the choice of language is remembered in localStorage, or for the page when storage is refused", async () => {
+  const saved = globalThis.localStorage;
+  try {
+    const store = new Map();
+    globalThis.localStorage = { getItem: (k) => (store.has(k) ? store.get(k) : null), setItem: (k, v) => store.set(k, String(v)) };
+    assert.equal(storedLanguage(), "");
+    await setLanguage("ko");
+    assert.equal(store.get("automl.language"), "ko");
+    assert.equal(storedLanguage(), "ko");
+    store.set("automl.language", "xx");
+    assert.equal(storedLanguage(), "ko", "a stored language the page does not have is ignored (this page's own choice answers)");
+    assert.equal(await setLanguage("xx"), false, "and cannot be chosen");
+    globalThis.localStorage = {
+      getItem() {
+        throw new Error("SecurityError");
+      },
+      setItem() {
+        throw new Error("SecurityError");
+      },
+    };
+    await setLanguage("en");
+    assert.equal(storedLanguage(), "en", "kept for the page when storage refuses it");
+  } finally {
+    globalThis.localStorage = saved;
+  }
 });
