@@ -1219,27 +1219,27 @@ export class View {
     this.$progress.max = max;
     this.$progress.value = Math.min(Math.max(value, 0), max);
     localize(this.$progressText, code, params);
-    this.announce(t(code, params));
+    this.announce(code, params);
   }
 
   /**
-   * Say `text` in the search's live region, at most once every ANNOUNCE_MS: a screen reader
+   * Say the entry `code` in the search's live region, at most once every ANNOUNCE_MS: a screen reader
    * hears the progress about once a second, not once per trial (the last text always comes).
    */
-  announce(text) {
-    this.announced = text;
+  announce(code, params) {
+    this.announced = { code, params };
     const now = Date.now();
     const wait = (this.announcedAt || 0) + ANNOUNCE_MS - now;
     if (wait <= 0 && !this.announceTimer) {
       this.announcedAt = now;
-      this.$progressLive.textContent = text;
+      localize(this.$progressLive, code, params);
       return;
     }
     if (this.announceTimer) return;
     this.announceTimer = setTimeout(() => {
       this.announceTimer = null;
       this.announcedAt = Date.now();
-      this.$progressLive.textContent = this.announced;
+      localize(this.$progressLive, this.announced.code, this.announced.params);
     }, Math.max(wait, 0));
   }
 
