@@ -74,8 +74,10 @@ function appendWords(parent, tag, text) {
  */
 function fitWords(node, text, max) {
   const whole = wordsText(text);
-  if (whole.length <= max) return writeWords(node, text);
+  // the catalogue's words stay whole (they follow the language); the user's are cut
+  if (whole.length <= max || (text && typeof text === "object")) return writeWords(node, text);
   node.textContent = clipLabel(whole, max);
+  node.setAttribute("data-user", "");
   const tip = document.createElementNS("http://www.w3.org/2000/svg", "title");
   tip.textContent = whole;
   node.append(tip);

@@ -65,6 +65,7 @@ test("every chart has its numbers as a table, reachable from the keyboard", asyn
   const bars = await box.locator("g.bar").count();
   await box.locator("summary").focus();
   await page.keyboard.press("Enter");
+  await box.locator("table tbody tr").first().waitFor();
   const rows = await box.locator("table tbody tr").count();
   assert.equal(rows, bars);
   assert.match(await box.locator("table caption").textContent(), /Permutation importance/);
