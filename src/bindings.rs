@@ -381,13 +381,14 @@ pub fn predict_rows(model: &[u8], rows: JsValue) -> Result<JsValue, JsError> {
     to_js(&m.predict_rows(&rows_of(rows)?).map_err(into_error)?)
 }
 
-/// Explains one row `{ column: text }` (see `RowExplanation` in `www/protocol.js`).
+/// Explains one row `{ column: text }` and says how each cell was read (see
+/// `RowExplanation` in `www/protocol.js`).
 #[wasm_bindgen]
 pub fn explain_row(model: &[u8], row: JsValue) -> Result<JsValue, JsError> {
     let m = model_of(model)?;
     let row: BTreeMap<String, String> = serde_wasm_bindgen::from_value(row)
         .map_err(|e| message_error(message!("input.row", detail = e.to_string())))?;
-    to_js(&crate::results::contributions::explain_row(&m, &row).map_err(into_error)?)
+    to_js(&m.explain_checked_row(&row).map_err(into_error)?)
 }
 
 /// The clock of every session: `Date.now()`.

@@ -70,6 +70,7 @@ const PRECACHE = [
   "samples/titanic.csv",
   "samples/penguins.csv",
   "samples/diabetes.csv",
+  "samples/auto_mpg.csv",
   "samples/airline_passengers.csv",
   "samples/co2.csv",
   "samples/credit_default.csv",

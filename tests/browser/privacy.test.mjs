@@ -52,6 +52,7 @@ const PAGE_FILES = [
   "results.js",
   "samples/SOURCES.md",
   "samples/airline_passengers.csv",
+  "samples/auto_mpg.csv",
   "samples/co2.csv",
   "samples/concrete_strength.csv",
   "samples/credit_default.csv",
