@@ -120,6 +120,13 @@ fn read(
     read_table(bytes, file_name, &options, &mut progress).map_err(into_error)
 }
 
+/// Whether the page must turn `bytes` (a file called `file_name`) into a table image with the
+/// workbook wasm (`read_workbook_image`) first: this engine has no workbook reader.
+#[wasm_bindgen]
+pub fn is_workbook(bytes: &[u8], file_name: &str) -> bool {
+    crate::data::is_workbook(bytes, file_name)
+}
+
 /// Reads a file's bytes and describes its columns (see `Inspection` in `www/protocol.js`).
 /// `options` is `{ sheet }` or undefined; `on_progress` gets `{ kind: "parse", fraction }`.
 #[wasm_bindgen]
@@ -676,6 +683,49 @@ pub fn bench_gbm_fit(
         )
     };
     Ok(serde_json::json!({ "seconds": seconds, "fingerprint": print }).to_string())
+}
+
+/// Benchmark entry (cargo feature `bench`), not in the page's builds: fits any model family
+/// (`spec_json`, a `ModelSpec` such as `{"family": "logistic_regression", "c": 1.0}`) on `x`
+/// (`rows × cols`, row-major) and `y` (numbers for `task` "regression", else class codes),
+/// seed 0, and returns `{"seconds": fit time, "fingerprint": FNV-1a of the fitted model's
+/// JSON}`, for `scripts/bench-simd.mjs` (the fitted model must be the same, bit for bit, in
+/// every build and natively).
+#[cfg(feature = "bench")]
+#[wasm_bindgen]
+pub fn bench_fit(
+    x: &[f64],
+    rows: usize,
+    cols: usize,
+    y: &[f64],
+    task: &str,
+    spec_json: &str,
+) -> Result<String, JsError> {
+    use crate::models::ModelSpec;
+    use crate::truth::TargetRef;
+    let spec: ModelSpec = serde_json::from_str(spec_json)
+        .map_err(|e| message_error(message!("input.gbm_parameters", detail = e.to_string())))?;
+    let x = crate::matrix::Matrix {
+        rows,
+        cols,
+        data: x.to_vec(),
+    };
+    let codes: Vec<u32> = y.iter().map(|&v| v as u32).collect();
+    let target = if task == "regression" {
+        TargetRef::Values(y)
+    } else {
+        let n_classes = codes.iter().max().map_or(0, |&m| m as usize + 1);
+        TargetRef::Classes {
+            y: &codes,
+            n_classes,
+        }
+    };
+    let start = now_ms();
+    let fitted = spec.fit(&x, target, 0).map_err(into_error)?;
+    let seconds = (now_ms() - start) / 1000.0;
+    let json = serde_json::to_string(&fitted)
+        .map_err(|e| internal(message!("internal.convert", detail = e.to_string())))?;
+    Ok(serde_json::json!({ "seconds": seconds, "fingerprint": format!("{:016x}", fnv1a64(json.as_bytes())) }).to_string())
 }
 
 /// The page's forecast settings (`ForecastSettings` in `www/protocol.js`).

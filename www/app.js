@@ -139,6 +139,7 @@ export class Controller {
     this.catalogue = null;
   }
 
+  /** Wires the view and starts the engine; resolves when it is ready (or failed to start). */
   init() {
     const { view, bridge } = this;
     view.bindFileChosen((/** @type {File} */ file) => this.loadFile(file));
@@ -153,7 +154,7 @@ export class Controller {
     bridge.onWorkerLost = (error) => this.workerLost(error);
     this.updateButtons();
     this.loadSampleList();
-    this.startEngine("Loading engine…");
+    return this.startEngine("Loading engine…");
   }
 
   // ---- engine ------------------------------------------------------------------------------

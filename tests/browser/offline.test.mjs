@@ -17,6 +17,8 @@ const NOT_CACHED = new Set([
   "vendor/d3.LICENSE", // the charting library's licence, beside its copy
   "pkg/automl.d.ts", // the engine's TypeScript declarations, for the type check only
   "pkg/automl_bg.wasm.d.ts",
+  "pkg/workbook.d.ts",
+  "pkg/workbook_bg.wasm.d.ts",
 ]);
 
 async function listFiles(dir, prefix = "") {
