@@ -6,7 +6,9 @@
 // Prints one line per model: the median fit time of each build, their ratio, and whether the
 // fitted models are the same to the bit (their fingerprints).
 //
-//   node bench/simd.mjs --plain DIR --simd DIR [--rows N] [--cols N] [--reps N]
+//   node bench/simd.mjs --plain DIR --simd DIR [--rows N] [--cols N] [--reps N] [--only WORD,…]
+//
+// (--only: the models whose name contains one of the words.)
 //
 // (scripts in the README, "First visit: weight and time to ready", build the two packages.)
 import { createRequire } from "node:module";
@@ -49,10 +51,10 @@ const gbm = JSON.stringify({ n_rounds: 50, learning_rate: 0.1, max_leaves: 31, m
 const cases = [
   ["gradient boosting, regression (histograms)", (w) => w.bench_gbm_fit(x, rows, cols, yReg, "regression", gbm)],
   ["gradient boosting, binary (histograms)", (w) => w.bench_gbm_fit(x, rows, cols, yCls, "classification", gbm)],
-  ["logistic regression", (w) => w.bench_fit(x, rows, cols, yCls, "classification", JSON.stringify({ family: "logistic_regression" }))],
-  ["ridge", (w) => w.bench_fit(x, rows, cols, yReg, "regression", JSON.stringify({ family: "ridge" }))],
-  ["lasso", (w) => w.bench_fit(x, rows, cols, yReg, "regression", JSON.stringify({ family: "lasso" }))],
-  ["SVM (linear, classification)", (w) => w.bench_fit(x, rows, cols, yCls, "classification", JSON.stringify({ family: "svm", kernel: "linear" }))],
+  ["logistic regression", (w) => w.bench_fit(x, rows, cols, yCls, "classification", JSON.stringify({ family: "logistic_regression", c: 1.0 }))],
+  ["ridge", (w) => w.bench_fit(x, rows, cols, yReg, "regression", JSON.stringify({ family: "ridge", alpha: 1.0 }))],
+  ["lasso", (w) => w.bench_fit(x, rows, cols, yReg, "regression", JSON.stringify({ family: "lasso", alpha: 0.01 }))],
+  ["SVM (linear, classification)", (w) => w.bench_fit(x, rows, cols, yCls, "classification", JSON.stringify({ family: "svm", c: 1.0, kernel: "linear", gamma: 1.0 }))],
 ];
 
 const median = (v) => {
@@ -61,13 +63,15 @@ const median = (v) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-console.log(`rows ${rows}, cols ${cols}, ${reps} timed fits per build after 2 warm-up fits, alternating builds`);
+console.log(`rows ${rows}, cols ${cols}, ${reps} timed fits per build after a warm-up fit, alternating builds`);
 console.log("| model | plain (s) | simd128 (s) | simd / plain | same model |");
 console.log("|---|---|---|---|---|");
+const only = arg("only", "");
 for (const [name, fit] of cases) {
+  if (only && !only.split(",").some((word) => name.includes(word))) continue;
   const seconds = { plain: [], simd: [] };
   const prints = { plain: new Set(), simd: new Set() };
-  for (const b of ["plain", "simd"]) for (let i = 0; i < 2; i++) fit(builds[b]);
+  for (const b of ["plain", "simd"]) fit(builds[b]);
   for (let r = 0; r < reps; r++) {
     for (const b of r % 2 ? ["simd", "plain"] : ["plain", "simd"]) {
       const out = JSON.parse(fit(builds[b]));

@@ -2,13 +2,15 @@
 // The first visit's weight and time to ready, measured on the page as built
 // (bash scripts/build-wasm.sh first):
 //
-//   node scripts/measure-download.mjs [--root DIR] [--loads N] [--json]
+//   node scripts/measure-download.mjs [--root DIR] [--loads N] [--lang en|ko] [--json]
 //
 // Serves DIR (www/ by default) on 127.0.0.1 and opens it N times (5 by default) in headless
 // Chromium (scripts/chromium.mjs), each time in a fresh profile: an empty HTTP cache, no
 // service worker, no storage, as on a first visit. Each load records every response from the
-// navigation until the page says the engine is ready (the status "Engine ready (version …)"
-// that app.js shows once the lead worker has instantiated the wasm and answered `describe`),
+// navigation until the page says the engine is ready (the status "Engine ready (version …)",
+// code page.status_ready, that app.js shows once the lead worker has instantiated the wasm and
+// answered `describe`), in the browser language --lang (en by default; ko loads the Korean
+// catalogue and the English one beside it),
 // the service worker's own fetches included, and its time to ready (the page's clock,
 // performance.now() from the start of the navigation, when the status changed).
 //
@@ -31,8 +33,8 @@ export const WWW = path.join(ROOT, "www");
 /** The first visit's limit, gzip -9 bytes of every response until ready (issue #17.2). */
 export const WEIGHT_LIMIT_BYTES = 600 * 1024;
 
-/** The page's status when the engine is ready (app.js). */
-const READY = /^Engine ready \(version .+\)$/;
+/** The code of the page's status when the engine is ready (app.js, in any language). */
+const READY = "page.status_ready";
 
 /** gzip -9 size of `bytes`. */
 export function gzipSize(bytes) {
@@ -56,12 +58,14 @@ async function bodyOf(response, root) {
 }
 
 /**
- * One cold load of the page served from `root`, in a fresh profile. Resolves to
+ * One cold load of the page served from `root`, in a fresh profile whose browser language is
+ * `lang`. Resolves to
  * { resources: [{ path, status, fromServiceWorker, bytes, gzip }], gzipTotal, bytesTotal,
  *   readyMs, version }.
  */
-export async function measureLoad({ root = WWW, timeoutMs = 60_000 } = {}) {
-  const opened = await openServedProfile({ root, prefix: "automl-measure-" });
+export async function measureLoad({ root = WWW, lang = "en", timeoutMs = 60_000 } = {}) {
+  // the browser's language: the page loads its catalogue (and English beside another)
+  const opened = await openServedProfile({ root, locale: lang, prefix: "automl-measure-" });
   try {
     const { context, origin } = opened;
     /** Responses until ready, in order; each body read when it has finished. */
@@ -79,22 +83,21 @@ export async function measureLoad({ root = WWW, timeoutMs = 60_000 } = {}) {
     });
     const page = await context.newPage();
     // The moment the status says "ready", on the page's clock (from the navigation's start).
-    await page.addInitScript((source) => {
-      const pattern = new RegExp(source);
+    await page.addInitScript((code) => {
       const watch = () => {
         const status = document.querySelector('[data-testid="status"]');
         if (!status) return false;
         const check = () => {
-          if (window.__readyAt === undefined && pattern.test(status.textContent || "")) {
+          if (window.__readyAt === undefined && status.getAttribute("data-i18n") === code) {
             window.__readyAt = performance.now();
           }
         };
-        new MutationObserver(check).observe(status, { childList: true, characterData: true, subtree: true });
+        new MutationObserver(check).observe(status, { attributes: true, childList: true, characterData: true, subtree: true });
         check();
         return true;
       };
       if (!watch()) document.addEventListener("DOMContentLoaded", watch, { once: true });
-    }, READY.source);
+    }, READY);
     await page.goto(origin + "/");
     await page.waitForFunction(() => window.__readyAt !== undefined, null, { timeout: timeoutMs, polling: 50 });
     ready = true;
@@ -167,12 +170,14 @@ async function main(argv) {
   };
   const root = path.resolve(option("--root", WWW));
   const loads = Number(option("--loads", "5"));
+  const lang = option("--lang", "en");
   if (!Number.isInteger(loads) || loads < 1) throw new Error(`--loads takes a whole number ≥ 1, got ${option("--loads")}`);
   const results = [];
-  for (let i = 0; i < loads; i++) results.push(await measureLoad({ root }));
+  for (let i = 0; i < loads; i++) results.push(await measureLoad({ root, lang }));
   const times = results.map((r) => r.readyMs);
   const summary = {
     root: path.relative(process.cwd(), root) || ".",
+    lang,
     gzipBytes: results[0].gzipTotal,
     gzipEveryResponse: results[0].gzipEveryResponse,
     limitBytes: WEIGHT_LIMIT_BYTES,
