@@ -49,14 +49,21 @@ if (!out) {
 }
 const parts = [];
 const names = [];
+const headers = [];
 for (const name of MODULES) {
   const { version, file } = moduleFile(name);
-  parts.push(readFileSync(file, "utf8").trim());
+  // Each build starts with one comment line, its home page, version and copyright: kept in
+  // d3.LICENSE with the module's name for the home page (the page's files name no other
+  // origin, tests/browser/privacy.test.mjs).
+  const [first, ...rest] = readFileSync(file, "utf8").trim().split("\n");
+  if (first.startsWith("//")) headers.push(first.replace(/^\/\/\s*\S+/, name));
+  parts.push((first.startsWith("//") ? rest : [first, ...rest]).join("\n"));
   names.push(`${name} ${version}`);
 }
-writeFileSync(path.join(out, "d3.min.js"), `${parts.join("\n")}\n`);
+const banner = `// D3 modules: ${names.join(", ")}. Copyright Mike Bostock, ISC licence (d3.LICENSE).`;
+writeFileSync(path.join(out, "d3.min.js"), `${banner}\n${parts.join("\n")}\n`);
 const license = readFileSync(path.join(ROOT, "node_modules", "d3", "LICENSE"), "utf8");
 writeFileSync(
   path.join(out, "d3.LICENSE"),
-  `The D3 modules in d3.min.js (${names.join(", ")}), each under this licence:\n\n${license}`,
+  `The D3 modules in d3.min.js, each under this licence:\n\n${headers.join("\n")}\n\n${license}`,
 );
