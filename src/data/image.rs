@@ -107,6 +107,8 @@ pub fn read_image(bytes: &[u8], file: &str) -> Result<Table> {
         notes: head.notes,
         sheets: head.sheets,
         sheet: head.sheet,
+        // images are of workbooks, which are not text
+        encoding: None,
     })
 }
 
@@ -125,6 +127,7 @@ mod tests {
             notes: vec![message!("read.sheet", sheet = "Two", count = 2)],
             sheets: vec!["One".into(), "Two".into()],
             sheet: Some("Two".into()),
+            encoding: None,
         }
     }
 
