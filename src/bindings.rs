@@ -85,6 +85,25 @@ pub fn failed_allocation_bytes() -> f64 {
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    let _ = crate::data::encoding::EUC_KR_DECODER.set(euc_kr_text_decoder);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's (and Node's) WHATWG `TextDecoder`.
+    type TextDecoder;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(label: &str, options: &JsValue) -> Result<TextDecoder, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn decode(this: &TextDecoder, bytes: &[u8]) -> Result<String, JsValue>;
+}
+
+/// EUC-KR (CP949) through `TextDecoder("euc-kr")`: with `fatal`, None on a malformed sequence.
+fn euc_kr_text_decoder(bytes: &[u8], fatal: bool) -> Option<String> {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"fatal".into(), &fatal.into());
+    let decoder = TextDecoder::new("euc-kr", &options).ok()?;
+    decoder.decode(bytes).ok()
 }
 
 /// The core's version.
