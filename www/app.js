@@ -152,6 +152,7 @@ export class Controller {
     this.catalogue = null;
   }
 
+  /** Wires the view and starts the engine; resolves when it is ready (or failed to start). */
   init() {
     const { view, bridge } = this;
     view.bindFileChosen((/** @type {File} */ file) => this.loadFile(file));
@@ -172,7 +173,7 @@ export class Controller {
     bridge.onWorkerLost = (error) => this.workerLost(error);
     this.updateButtons();
     this.loadSampleList();
-    this.startEngine("page.status_loading_engine");
+    return this.startEngine("page.status_loading_engine");
   }
 
   /**

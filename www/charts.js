@@ -93,10 +93,19 @@ function userTicks(axis) {
 }
 
 /**
- * The D3 namespace (the UMD bundle sets globalThis.d3), with DefinitelyTyped's types.
+ * The D3 namespace (each module in vendor/d3.min.js adds to globalThis.d3), with
+ * DefinitelyTyped's types; only the modules scripts/vendor-d3.mjs lists are there.
  * @type {typeof import("d3")}
  */
 export const d3 = /** @type {any} */ (globalThis).d3;
+
+/**
+ * D3's interpolateBlues, made as d3-scale-chromatic makes it (a basis spline through the
+ * 9-colour Blues scheme), so the page does not load that module (scripts/vendor-d3.mjs).
+ */
+const BLUES = d3.interpolateRgbBasis(
+  ["f7fbff", "deebf7", "c6dbef", "9ecae1", "6baed6", "4292c6", "2171b5", "08519c", "08306b"].map((c) => `#${c}`),
+);
 
 /**
  * @typedef {import("d3").Selection<SVGSVGElement, undefined, null, undefined>} Svg
@@ -721,7 +730,7 @@ export function heatmap(options) {
   const x = /** @type {import("d3").ScaleBand<number>} */ (d3.scaleBand()).domain(colLabels.map((_, i) => i)).range([0, w]);
   const y = /** @type {import("d3").ScaleBand<number>} */ (d3.scaleBand()).domain(rowLabels.map((_, i) => i)).range([0, h]);
   const max = options.max ?? (d3.max(values.flat()) || 1);
-  const colour = d3.scaleSequential(d3.interpolateBlues).domain([0, max]);
+  const colour = d3.scaleSequential(BLUES).domain([0, max]);
   const cells = g.append("g").attr("class", "cells");
   values.forEach((row, r) => {
     row.forEach((v, c) => {

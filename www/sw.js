@@ -64,6 +64,8 @@ const PRECACHE = [
   "icons/maskable-512.png",
   "pkg/automl.js",
   "pkg/automl_bg.wasm",
+  "pkg/workbook.js",
+  "pkg/workbook_bg.wasm",
   "pkg/build-flags.js",
   "samples/samples.json",
   "samples/iris.csv",
