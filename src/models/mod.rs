@@ -20,6 +20,7 @@ pub mod knn;
 pub mod linear;
 pub mod logistic;
 pub mod naive_bayes;
+pub mod neural_network;
 pub mod optim;
 pub mod registry;
 pub mod space;
