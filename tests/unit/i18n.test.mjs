@@ -157,3 +157,42 @@ test("the real catalogue renders the engine's messages as the command line does"
   );
   assert.equal(await loadMessages("en", async () => { throw new Error("offline"); }), false, "no catalogue: false, never a throw");
 });
+
+// The Korean catalogue (issue 16): every English code, with the same placeholders, format
+// specifications included, in the message and in the hint separately; written in Korean; and no
+// placeholder directly followed by a particle whose form depends on the value's last syllable
+// (은/는, 이/가, 을/를, 과/와, (으)로), which a template cannot choose.
+test("the Korean catalogue has every English code with the same placeholders, in Korean", async () => {
+  const en = await catalogue("en.json");
+  const ko = await catalogue("ko.json");
+  const specs = (template) => [...template.matchAll(PLACEHOLDER)].map((m) => m[0]).sort();
+  const missing = Object.keys(en).filter((code) => !(code in ko));
+  assert.deepEqual(missing, [], "codes of en.json missing in ko.json");
+  assert.deepEqual(Object.keys(ko).filter((code) => !(code in en)), [], "codes of ko.json not in en.json");
+  const HANGUL = /[\uac00-\ud7a3]/;
+  const PARTICLE = /\}(?:을|를|이|가|은|는|과|와|으로|로)(?![\uac00-\ud7a3])/;
+  for (const [code, entry] of Object.entries(en)) {
+    const k = ko[code];
+    assert.deepEqual(specs(k.message), specs(entry.message), `${code}: message placeholders`);
+    assert.equal("hint" in k, "hint" in entry, `${code}: hint`);
+    if (entry.hint) assert.deepEqual(specs(k.hint), specs(entry.hint), `${code}: hint placeholders`);
+    for (const text of [k.message, k.hint ?? ""]) {
+      assert.doesNotMatch(text, PARTICLE, `${code}: a particle right after a placeholder in ${JSON.stringify(text)}`);
+    }
+    // An entry that is only placeholders and punctuation ("{detail}") has nothing to translate.
+    if (/[A-Za-z]/.test(entry.message.replace(PLACEHOLDER, ""))) assert.match(k.message, HANGUL, `${code}: not translated`);
+    if (entry.hint) assert.match(k.hint, HANGUL, `${code}: hint not translated`);
+  }
+});
+
+test("Korean renders with Korean words around the parameters", () => {
+  return catalogue("ko.json").then((ko) => {
+    useMessages(ko, "ko");
+    try {
+      assert.equal(t("file.empty", { file: "성적.csv" }), "\"성적.csv\" 파일이 비어 있어요.");
+      assert.equal(t("read.blank_lines", { count: 1234 }), "빈 줄 1,234개를 건너뛰었어요.");
+    } finally {
+      useMessages({}, "en");
+    }
+  });
+});
