@@ -409,6 +409,9 @@ fn output_to_js(output: &SplitOutput) -> JsValue {
     let predictions = js_sys::Float64Array::from(&output.predictions[..]);
     let _ = js_sys::Reflect::set(&object, &"predictions".into(), &predictions);
     let _ = js_sys::Reflect::set(&object, &"averageable".into(), &output.averageable.into());
+    if let Some(network) = output.network.as_ref().and_then(|n| to_js(n).ok()) {
+        let _ = js_sys::Reflect::set(&object, &"network".into(), &network);
+    }
     object.into()
 }
 
@@ -423,9 +426,14 @@ fn output_from_js(value: &JsValue) -> Result<SplitOutput, JsError> {
         .map_err(|_| bad())?
         .as_bool()
         .unwrap_or(false);
+    let network = js_sys::Reflect::get(value, &"network".into())
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+        .and_then(|v| serde_wasm_bindgen::from_value(v).ok());
     Ok(SplitOutput {
         predictions,
         averageable,
+        network,
     })
 }
 

@@ -375,3 +375,46 @@ fn bench_writes_one_result_file_per_tabular_dataset() {
     assert!(err.contains("no dataset \"nope\""), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The families of a `fit --json` leaderboard run with `extra` flags.
+fn families_of(extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["fit", "tests/data/iris.csv", "--max-trials", "14", "--json"];
+    args.extend_from_slice(extra);
+    let (code, out, err) = automl(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut families: Vec<String> = v["leaderboard"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["family"].as_str().unwrap().to_string())
+        .collect();
+    families.sort();
+    families.dedup();
+    families
+}
+
+#[test]
+fn fit_searches_only_the_chosen_families_and_always_the_baseline() {
+    let only = families_of(&["--families", "neural_network,decision_tree"]);
+    assert!(only.contains(&"neural_network".to_string()), "{only:?}");
+    assert!(only.contains(&"decision_tree".to_string()), "{only:?}");
+    assert!(only.contains(&"constant".to_string()), "{only:?}");
+    assert!(
+        only.iter().all(
+            |f| ["neural_network", "decision_tree", "constant", "ensemble"].contains(&f.as_str())
+        ),
+        "{only:?}"
+    );
+    let without = families_of(&["--exclude-families", "neural_network,knn"]);
+    assert!(
+        !without.iter().any(|f| f == "neural_network" || f == "knn"),
+        "{without:?}"
+    );
+    assert!(without.len() >= 4, "{without:?}");
+    // an unknown name is refused with the known ones
+    fails_with(
+        &["fit", "tests/data/iris.csv", "--families", "transformer"],
+        "transformer",
+    );
+}

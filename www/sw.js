@@ -73,6 +73,8 @@ const PRECACHE = [
   "samples/airline_passengers.csv",
   "samples/co2.csv",
   "forecast.js",
+  "families.js",
+  "network.js",
   "i18n.js",
   "i18n/en.json",
 ];

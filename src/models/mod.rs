@@ -384,6 +384,11 @@ impl FittedModel {
         self.inner.predictor().tree_parts()
     }
 
+    /// A network's layers and learning curve, or `None`.
+    pub fn network(&self) -> Option<neural_network::NetworkTrace> {
+        self.inner.predictor().network()
+    }
+
     /// Checks that a deserialized model's parts fit together (its inputs, classes and
     /// internal sizes), so that predicting with a loaded model file cannot index out of range.
     pub fn check_parts(&self) -> Result<()> {

@@ -119,6 +119,7 @@ impl SearchSession<'_> {
                         fold_scores: fold_values,
                         fit_time_s: 0.0,
                         sample_rows: None,
+                        network: None,
                         spec: rows[best_member].spec.clone(),
                         score,
                     };

@@ -131,6 +131,9 @@ pub struct SplitOutput {
     pub predictions: Vec<f64>,
     /// Whether they can be averaged (false for hard class votes, given one-hot).
     pub averageable: bool,
+    /// A network's layers and learning curve on this split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkTrace>,
 }
 
 /// What a run decides before its first trial, the same on every worker: target, features,
@@ -352,6 +355,7 @@ impl SplitWorker {
         Ok(SplitOutput {
             predictions,
             averageable,
+            network: model.network(),
         })
     }
 }

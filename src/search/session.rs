@@ -69,11 +69,13 @@ impl<'c> SearchSession<'c> {
             .as_ref()
             .map_or((0, 0), |f| (f.x_train.rows, f.x_train.cols));
         let task = local.plan.task;
-        let families = Family::for_task(task == Task::Classification);
+        let families = settings.chosen_families(task == Task::Classification)?;
+        let mut start_with = portfolio(task, inputs)?;
+        start_with.retain(|s| families.contains(&s.family()));
         let tuner = Tuner::new(
             task,
             &families,
-            portfolio(task, inputs)?,
+            start_with,
             settings.seed,
             settings.time_budget_s.is_none(),
         );
@@ -345,6 +347,7 @@ impl<'c> SearchSession<'c> {
             }
         }
         let averageable = outputs.iter().all(|o| o.averageable);
+        let network = outputs.first().and_then(|o| o.network.clone());
         let preds: Vec<Vec<f64>> = outputs.into_iter().map(|o| o.predictions).collect();
         let fold_values: Vec<f64> = preds
             .iter()
@@ -404,6 +407,7 @@ impl<'c> SearchSession<'c> {
             } else {
                 None
             },
+            network,
             spec: trial.spec.clone(),
             score,
         };

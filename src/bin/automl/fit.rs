@@ -39,6 +39,8 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
             "--json" => json = true,
             "--quiet" => quiet = true,
             "--no-ensemble" => settings.ensemble = false,
+            "--families" => settings.families = name_list(value()?),
+            "--exclude-families" => settings.exclude_families = name_list(value()?),
             "--metric" => {
                 let name = value()?.clone();
                 settings.metric = Some(

@@ -276,6 +276,26 @@ pub struct Curve {
     pub best: usize,
 }
 
+/// What a fitted network shows of itself: its layers and its learning curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkTrace {
+    /// Widths from the inputs (after the embedding) through the hidden layers to the outputs.
+    pub layers: Vec<usize>,
+    /// The inputs before the embedding.
+    pub inputs: usize,
+    /// Ensemble members sharing the hidden layers.
+    pub members: usize,
+    /// Weights in all.
+    pub parameters: usize,
+    /// Mean training loss of each epoch.
+    pub train: Vec<F>,
+    /// Internal validation loss after each epoch.
+    pub valid: Vec<F>,
+    /// The epoch (from 0) whose weights were restored.
+    pub best: usize,
+}
+
 /// A fitted network.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetworkModel {
@@ -464,6 +484,20 @@ impl Predictor for NetworkModel {
             return Err(diverged());
         }
         Ok(out.iter().map(|v| (v * sd + mean).clamp(lo, hi)).collect())
+    }
+
+    fn network(&self) -> Option<NetworkTrace> {
+        let mut layers = self.dims.clone();
+        layers.push(self.outputs());
+        Some(NetworkTrace {
+            layers,
+            inputs: self.center.len(),
+            members: self.members,
+            parameters: self.params.len(),
+            train: self.curve.train.clone(),
+            valid: self.curve.valid.clone(),
+            best: self.curve.best,
+        })
     }
 
     fn fits(&self, n_features: usize, n_classes: usize) -> bool {
