@@ -4,7 +4,7 @@
 // metrics and their direction) it reads from the engine's catalogue at start-up.
 import { ERROR_NAMES } from "./protocol.js";
 import { formatBytes, kindUsed } from "./view.js";
-import { pageError, t } from "./i18n.js";
+import { pageError, setLanguage, t } from "./i18n.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 import { FamilyChooser } from "./families.js";
 /**
@@ -25,7 +25,7 @@ import { FamilyChooser } from "./families.js";
 
 /**
  * A built-in sample (samples/samples.json).
- * @typedef {{ id: string, file: string, title?: string, target?: string }} Sample
+ * @typedef {{ id: string, file: string, title?: string, titleKey?: string, target?: string }} Sample
  */
 
 /**
@@ -46,11 +46,11 @@ import { FamilyChooser } from "./families.js";
 
 /** Rows kept in the leaderboard table; long runs can finish many thousands of trials. */
 const LEADERBOARD_LIMIT = 500;
-/** What a fatal error did to the run, for the status line. */
+/** What a fatal error did to the run, for the status line (a code of the catalogue). */
 /** @type {Readonly<Record<string, string>>} */
 const FATAL_STATUS = Object.freeze({
-  [ERROR_NAMES.OUT_OF_MEMORY]: "The search stopped: out of memory",
-  [ERROR_NAMES.ENGINE_CRASHED]: "The search stopped: the engine crashed",
+  [ERROR_NAMES.OUT_OF_MEMORY]: "page.status_out_of_memory",
+  [ERROR_NAMES.ENGINE_CRASHED]: "page.status_crashed",
 });
 
 /**
@@ -94,7 +94,7 @@ export function insertSorted(rows, row) {
 export function tooLargeError(fileName, size, limit) {
   const limitText = formatBytes(limit);
   const sizeText = formatBytes(size);
-  return sizeText === limitText
+  return t("page.size", { size: sizeText }) === t("page.size", { size: limitText })
     ? pageError("page.file_just_over", { file: fileName, limit: limitText })
     : pageError("page.file_too_large", { file: fileName, size: sizeText, limit: limitText });
 }
@@ -153,27 +153,44 @@ export class Controller {
     view.bindTaskChange((/** @type {string} */ task) => this.chooseTask(task));
     view.bindStart((/** @type {StartValues} */ values) => this.start(values));
     view.bindStop(() => this.stop());
+    view.bindLanguageChange((/** @type {string} */ lang) => this.setLanguage(lang));
     bridge.onWorkerLost = (error) => this.workerLost(error);
     this.updateButtons();
     this.loadSampleList();
-    this.startEngine("Loading engine…");
+    this.startEngine("page.status_loading_engine");
+  }
+
+  /**
+   * Show the page in `lang` at once: every word on the page is marked with its code and
+   * parameters (i18n.js localize), so the new catalogue fills each one again in place, the
+   * charts' titles and axes included (the forecast's date axis, written by Intl, is drawn
+   * again). The data, the results and a running search are untouched: nothing is reloaded or
+   * recomputed.
+   * @param {string} lang
+   */
+  async setLanguage(lang) {
+    if (!(await setLanguage(lang))) return;
+    this.view.languageChanged(lang);
+    // the forecast's date axis is written by Intl for the language: drawn again
+    if (this.forecast) this.forecast.drawChart();
   }
 
   // ---- engine ------------------------------------------------------------------------------
 
   /**
-   * Start (or restart) the worker; `text` is the status to show meanwhile, or null for none.
+   * Start (or restart) the worker; `text` is the status to show meanwhile (a code of the
+   * catalogue), or null for none.
    * @param {string | null} text
    */
   async startEngine(text) {
-    if (text) this.view.showStatus(text, "loading");
+    if (text) this.view.showStatus(text, {}, "loading");
     try {
       const ready = await this.bridge.start();
       this.engineVersion = ready && ready.version;
       this.view.setEngineVersion(this.engineVersion);
       await this.readCatalogue();
       if (text && !this.running && !this.loading) {
-        this.view.showStatus(`Engine ready (version ${this.engineVersion})`, "ready");
+        this.view.showStatus("page.status_ready", { version: this.engineVersion }, "ready");
       }
     } catch (/** @type {any} */ err) {
       // A worker that dies while starting is reported through onWorkerLost; a cancel
@@ -224,10 +241,10 @@ export class Controller {
     if (error && (error.name === ERROR_NAMES.ENGINE_CRASHED || error.name === ERROR_NAMES.OUT_OF_MEMORY)) {
       // The module loaded fine before the trap, so a fresh worker will too: warm it up now.
       // A run that crashed keeps its status line (what happened to the run) while it does.
-      const text = this.running ? null : "Restarting engine…";
+      const text = this.running ? null : "page.status_restarting";
       setTimeout(() => this.startEngine(text), 0);
     } else {
-      this.view.showStatus("The engine stopped working", "error");
+      this.view.showStatus("page.status_engine_stopped", {}, "error");
     }
   }
 
@@ -237,15 +254,16 @@ export class Controller {
    * @param {number} [rowsKept]
    */
   reportError(err, rowsKept = 0) {
+    /** @type {{ code: string, params?: any }[]} what happened to the run, in lines */
     const extra = [];
     if (err && err.fatal) {
       const restarted = err.name === ERROR_NAMES.ENGINE_CRASHED || err.name === ERROR_NAMES.OUT_OF_MEMORY;
-      extra.push(t(restarted ? "page.engine_restarted" : "page.engine_reset"));
-      if (this.data) extra.push(t("page.data_kept", { file: this.data.fileName }));
-      if (rowsKept === 1) extra.push(t("page.rows_kept_one"));
-      if (rowsKept > 1) extra.push(t("page.rows_kept", { count: rowsKept }));
+      extra.push({ code: restarted ? "page.engine_restarted" : "page.engine_reset" });
+      if (this.data) extra.push({ code: "page.data_kept", params: { file: this.data.fileName } });
+      if (rowsKept === 1) extra.push({ code: "page.rows_kept_one" });
+      if (rowsKept > 1) extra.push({ code: "page.rows_kept", params: { count: rowsKept } });
     }
-    this.view.showError(err, extra.join(" "));
+    this.view.showError(err, extra);
   }
 
   // ---- loading data ------------------------------------------------------------------------
@@ -269,7 +287,7 @@ export class Controller {
     if (!sample) return;
     await this.loadFrom(sample.file, async () => {
       const response = await fetch(`samples/${encodeURIComponent(sample.file)}`);
-      if (!response.ok) throw pageError("page.sample_download", { sample: sample.title || sample.id, status: response.status });
+      if (!response.ok) throw pageError("page.sample_download", { sample: sample.titleKey ? { code: sample.titleKey, params: {} } : sample.title || sample.id, status: response.status });
       return response.arrayBuffer();
     }, sample.target);
   }
@@ -296,10 +314,7 @@ export class Controller {
       this.view.hideLoadProgress();
       this.updateButtons();
       this.view.showError(tooLargeError(file.name, file.size, limit));
-      this.view.showStatus(
-        this.data ? `Could not load ${file.name}; still using ${this.describeData()}` : `Could not load ${file.name}`,
-        "error",
-      );
+      this.showLoadFailed(file.name);
       return undefined;
     }
     return this.loadFrom(file.name, () => file.arrayBuffer(), null);
@@ -329,7 +344,11 @@ export class Controller {
     const seq = ++this.loadSeq;
     this.loading = true;
     this.view.hideError();
-    this.view.showStatus(options.sheet ? `Reading sheet “${options.sheet}” of ${fileName}…` : `Reading ${fileName}…`, "busy");
+    this.view.showStatus(
+      options.sheet ? "page.status_reading_sheet" : "page.status_reading",
+      options.sheet ? { file: fileName, sheet: options.sheet } : { file: fileName },
+      "busy",
+    );
     this.view.showLoadProgress(fileName, null);
     this.updateButtons();
     try {
@@ -346,18 +365,12 @@ export class Controller {
       this.data = { bytes, fileName, inspection };
       this.choices = { columnTypes: new Map(), exclude: new Set() };
       this.showData(inspection, sampleTarget);
-      this.view.showStatus(inspection.sheet && (inspection.sheets || []).length > 1
-        ? `Loaded ${fileName} (sheet “${inspection.sheet}”)`
-        : `Loaded ${fileName}`, "ready");
+      this.view.showStatus("page.status_loaded", { data: this.describeData() }, "ready");
     } catch (/** @type {any} */ err) {
       if (seq !== this.loadSeq) return;
       this.reportError(err);
       if (this.data) this.view.selectSheet(this.data.inspection.sheet);
-      const what = options.sheet ? `sheet “${options.sheet}” of ${fileName}` : fileName;
-      this.view.showStatus(
-        this.data ? `Could not load ${what}; still using ${this.describeData()}` : `Could not load ${what}`,
-        "error",
-      );
+      this.showLoadFailed(options.sheet ? { code: "page.sheet_of", params: { file: fileName, sheet: options.sheet } } : fileName);
     } finally {
       if (seq === this.loadSeq) {
         this.loading = false;
@@ -367,10 +380,24 @@ export class Controller {
     }
   }
 
-  /** The loaded file (and sheet) in words. */
+  /**
+   * The loaded file (and sheet), as a parameter of a message.
+   * @returns {import("./protocol.js").MessageParam}
+   */
   describeData() {
     const { fileName, inspection } = this.data;
-    return inspection.sheet && (inspection.sheets || []).length > 1 ? `${fileName} (sheet “${inspection.sheet}”)` : fileName;
+    return inspection.sheet && (inspection.sheets || []).length > 1
+      ? { code: "page.file_and_sheet", params: { file: fileName, sheet: inspection.sheet } }
+      : fileName;
+  }
+
+  /**
+   * Say in the status line that `what` (a file name, or a sheet of one) could not be loaded.
+   * @param {import("./protocol.js").MessageParam} what
+   */
+  showLoadFailed(what) {
+    if (this.data) this.view.showStatus("page.status_load_failed_kept", { what, data: this.describeData() }, "error");
+    else this.view.showStatus("page.status_load_failed", { what }, "error");
   }
 
   /**
@@ -609,7 +636,7 @@ export class Controller {
     this.view.hideError();
     this.view.resetRun(settings.metric || this.taskInfo(settings.task).defaultMetric, settings.timeBudgetS);
     if (this.results) this.results.startRun(settings);
-    this.view.showStatus(`Searching for the best model to predict “${settings.target}”…`, "busy");
+    this.view.showStatus("page.status_searching", { target: settings.target }, "busy");
     this.updateButtons();
     try {
       const result = await this.bridge.run(bytes.slice(0), fileName, settings, (event) => {
@@ -620,15 +647,15 @@ export class Controller {
     } catch (/** @type {any} */ err) {
       if (seq !== this.runSeq) return;
       if (err && err.name === "Cancelled") {
-        this.view.showStatus("Stopped", "stopped");
+        this.view.showStatus("page.status_stopped", {}, "stopped");
       } else if (err && err.fatal) {
         // The rows that arrived before the crash stay on the page; the data stays loaded.
         this.view.showStoppedProgress(this.liveRows.length);
         this.reportError(err, this.liveRows.length);
-        this.view.showStatus(FATAL_STATUS[err.name] || "The search stopped: the engine failed", "error");
+        this.view.showStatus(FATAL_STATUS[err.name] || "page.status_engine_failed", {}, "error");
       } else {
         this.reportError(err);
-        this.view.showStatus("The search failed", "error");
+        this.view.showStatus("page.status_failed", {}, "error");
       }
     } finally {
       if (seq === this.runSeq) {
@@ -649,8 +676,8 @@ export class Controller {
       if (this.results) this.results.addTrial(event);
     } else if (event.kind === "phase") {
       this.view.showPhase(event.phase, event.elapsedS, event.budgetS);
-      if (event.phase === "refit") this.view.showStatus("Refitting the best model on all rows…", "busy");
-      if (event.phase === "explain") this.view.showStatus("Explaining the best model…", "busy");
+      if (event.phase === "refit") this.view.showStatus("page.status_refitting", {}, "busy");
+      if (event.phase === "explain") this.view.showStatus("page.status_explaining", {}, "busy");
     }
   }
 
@@ -663,10 +690,10 @@ export class Controller {
     this.view.showLeaderboard(leaderboard, result.metric, LEADERBOARD_LIMIT);
     // the leaderboard also lists the ensemble built from the best trials; it is not a trial
     const trials = leaderboard.filter((row) => !(row.params && Array.isArray(row.params.members))).length;
-    const ensemble = trials < leaderboard.length ? ", plus an ensemble of the best" : "";
+    const ensemble = trials < leaderboard.length;
     this.view.showFinished(result.elapsedS, result.budgetS, trials, ensemble);
     this.view.showBest(result);
-    this.view.showStatus(`Done: ${trials} models tried${ensemble}`, "done");
+    this.view.showStatus(ensemble ? "page.status_done_ensemble" : "page.status_done", { count: trials }, "done");
     if (this.results) this.results.showResult(result, settings);
   }
 
@@ -677,7 +704,7 @@ export class Controller {
     this.running = false;
     this.bridge.cancel();
     this.view.showStoppedProgress(this.liveRows.length);
-    this.view.showStatus("Stopped", "stopped");
+    this.view.showStatus("page.status_stopped", {}, "stopped");
     this.updateButtons();
     if (this.results) this.results.runEnded();
     // The bridge starts a fresh worker lazily; warm it up so the next Start is quick.

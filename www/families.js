@@ -2,7 +2,7 @@
 // (the constant baseline always runs, so it has none), and presets a teacher uses to compare
 // "networks only" with "trees only". The run's settings carry the chosen names (none: all).
 
-import { t } from "./i18n.js";
+import { localize } from "./i18n.js";
 
 /** @typedef {import("./protocol.js").FamilyInfo} FamilyInfo */
 
@@ -32,12 +32,15 @@ const PRESETS = [
 ];
 
 /**
- * A family's name for people, from the catalogue.
+ * A family's name for people, from the catalogue (translated again when the language changes).
  * @param {FamilyInfo} family
  */
 function familyName(family) {
+  const span = document.createElement("span");
   const key = /** @type {Record<string, string>} */ (FAMILY_KEYS)[family.name];
-  return key ? t(key) : family.label;
+  if (key) localize(span, key);
+  else span.textContent = family.label;
+  return span;
 }
 
 export class FamilyChooser {
@@ -57,14 +60,14 @@ export class FamilyChooser {
     box.replaceChildren();
     const legend = document.createElement("legend");
     legend.className = "field-label";
-    legend.textContent = t("families.legend");
+    localize(legend, "families.legend");
     const presets = document.createElement("div");
     presets.className = "inline-controls";
     for (const preset of PRESETS) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "button button-secondary";
-      button.textContent = t(preset.key);
+      localize(button, preset.key);
       button.dataset.testid = `families-${preset.key.slice("families.".length).replace(/_/g, "-")}`;
       button.addEventListener("click", () => this.check(preset.names));
       presets.append(button);
@@ -87,7 +90,7 @@ export class FamilyChooser {
       });
     const hint = document.createElement("p");
     hint.className = "hint";
-    hint.textContent = t("families.hint");
+    localize(hint, "families.hint");
     box.append(legend, presets, list, hint);
     box.hidden = false;
   }

@@ -373,7 +373,11 @@
  * @property {number[]} base per class, or [value]
  * @property {{ column: string, value: string, effect: number[] }[]} contributions largest first
  * @property {"probability"|"log-odds"|"value"} output
- * @property {string} method
+ * @property {string} method in English (the command line's words)
+ * @property {"treeshap"|"sampling"} methodCode which method, for the page's words
+ * @property {string} family the explained model's family (treeshap)
+ * @property {number} samples random column orders (sampling)
+ * @property {number} background background rows (sampling)
  */
 
 /**

@@ -76,7 +76,9 @@ const PRECACHE = [
   "families.js",
   "network.js",
   "i18n.js",
+  "glossary.js",
   "i18n/en.json",
+  "i18n/ko.json",
 ];
 
 scope.addEventListener("install", (event) => {
