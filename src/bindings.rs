@@ -432,12 +432,16 @@ fn parse_trial(trial: &str) -> Result<Trial, JsError> {
         .map_err(|e| internal(message!("internal.trial_read", detail = e.to_string())))
 }
 
-/// A split's output as `{ predictions: Float64Array, averageable: boolean, trainScore: number|null }`.
+/// A split's output as `{ predictions: Float64Array, averageable: boolean, network?: NetworkTrace,
+/// trainScore: number|null }`.
 fn output_to_js(output: &SplitOutput) -> JsValue {
     let object = js_sys::Object::new();
     let predictions = js_sys::Float64Array::from(&output.predictions[..]);
     let _ = js_sys::Reflect::set(&object, &"predictions".into(), &predictions);
     let _ = js_sys::Reflect::set(&object, &"averageable".into(), &output.averageable.into());
+    if let Some(network) = output.network.as_ref().and_then(|n| to_js(n).ok()) {
+        let _ = js_sys::Reflect::set(&object, &"network".into(), &network);
+    }
     let train = output.train_score.map_or(JsValue::NULL, JsValue::from_f64);
     let _ = js_sys::Reflect::set(&object, &"trainScore".into(), &train);
     object.into()
@@ -454,6 +458,10 @@ fn output_from_js(value: &JsValue) -> Result<SplitOutput, JsError> {
         .map_err(|_| bad())?
         .as_bool()
         .unwrap_or(false);
+    let network = js_sys::Reflect::get(value, &"network".into())
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+        .and_then(|v| serde_wasm_bindgen::from_value(v).ok());
     let train_score = js_sys::Reflect::get(value, &"trainScore".into())
         .ok()
         .and_then(|v| v.as_f64())
@@ -461,6 +469,7 @@ fn output_from_js(value: &JsValue) -> Result<SplitOutput, JsError> {
     Ok(SplitOutput {
         predictions,
         averageable,
+        network,
         train_score,
     })
 }

@@ -37,16 +37,18 @@ fn fit_verbose_says_what_the_search_decides_and_each_training_score() {
     let lines: Vec<&str> = err.lines().collect();
     assert!(
         lines[0].ends_with(
-            "· Starting with a list of 11 proven settings, the cheapest of each model family first."
+            "· Starting with a list of 12 proven settings, the cheapest of each model family first."
         ),
         "{err}"
     );
-    assert!(lines[1].contains("· Trying Baseline (constant) with its usual settings (1 of 11"), "{err}");
+    assert!(lines[1].contains("· Trying Baseline (constant) with its usual settings (1 of 12"), "{err}");
     assert!(lines[2].contains("trial   1  Baseline (constant)"), "{err}");
     assert!(lines[3].contains("· on its own training rows: accuracy="), "{err}");
     assert!(err.contains("· Switching from "), "{err}");
     assert!(err.contains("· The search ends: the 14 trials asked for have all run."), "{err}");
     assert!(!err.contains("event."), "sentences, not codes: {err}");
+    // the network is one of the starting list's settings, told like any other
+    assert!(err.contains("· Trying Neural network with its usual settings"), "{err}");
 }
 
 #[test]
@@ -414,6 +416,49 @@ fn bench_writes_one_result_file_per_tabular_dataset() {
     assert_eq!(code, 2);
     assert!(err.contains("no dataset \"nope\""), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The families of a `fit --json` leaderboard run with `extra` flags.
+fn families_of(extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["fit", "tests/data/iris.csv", "--max-trials", "14", "--json"];
+    args.extend_from_slice(extra);
+    let (code, out, err) = automl(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut families: Vec<String> = v["leaderboard"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["family"].as_str().unwrap().to_string())
+        .collect();
+    families.sort();
+    families.dedup();
+    families
+}
+
+#[test]
+fn fit_searches_only_the_chosen_families_and_always_the_baseline() {
+    let only = families_of(&["--families", "neural_network,decision_tree"]);
+    assert!(only.contains(&"neural_network".to_string()), "{only:?}");
+    assert!(only.contains(&"decision_tree".to_string()), "{only:?}");
+    assert!(only.contains(&"constant".to_string()), "{only:?}");
+    assert!(
+        only.iter().all(
+            |f| ["neural_network", "decision_tree", "constant", "ensemble"].contains(&f.as_str())
+        ),
+        "{only:?}"
+    );
+    let without = families_of(&["--exclude-families", "neural_network,knn"]);
+    assert!(
+        !without.iter().any(|f| f == "neural_network" || f == "knn"),
+        "{without:?}"
+    );
+    assert!(without.len() >= 4, "{without:?}");
+    // an unknown name is refused with the known ones
+    fails_with(
+        &["fit", "tests/data/iris.csv", "--families", "transformer"],
+        "transformer",
+    );
 }
 
 #[test]

@@ -537,6 +537,8 @@ const FIT_BITS: &[(&str, u64)] = &[
     ("extra_trees low cost", 0x22ad19cd160d95a4),
     ("gradient_boosting default", 0x7eb622342937d6d9),
     ("gradient_boosting low cost", 0x3ffce7103fcae7c4),
+    ("neural_network default", 0xda6479b04f97e8ee),
+    ("neural_network low cost", 0x81721522ff2ded99),
     ("constant regression", 0x2ce2add72a8c392b),
     ("linear_regression regression", 0x4614fcc69a8113d2),
     ("ridge regression", 0x6df65a1cddf44fe8),
@@ -548,6 +550,7 @@ const FIT_BITS: &[(&str, u64)] = &[
     ("random_forest regression", 0x398f3233eeb476f4),
     ("extra_trees regression", 0x4b90f52c99357a3c),
     ("gradient_boosting regression", 0x045e0a21dc35b111),
+    ("neural_network regression", 0xad828534cb787360),
 ];
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]

@@ -6,6 +6,7 @@ import { ERROR_NAMES } from "./protocol.js";
 import { formatBytes, kindUsed } from "./view.js";
 import { pageError, setLanguage, t } from "./i18n.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
+import { FamilyChooser } from "./families.js";
 import { SearchExplainer } from "./explain.js";
 /**
  * @typedef {import("./protocol.js").Catalogue} Catalogue
@@ -150,6 +151,8 @@ export class Controller {
      * @type {Catalogue | null}
      */
     this.catalogue = null;
+    /** @type {FamilyChooser | null} the "Model families" choice, once the catalogue is read */
+    this.families = null;
   }
 
   /** Wires the view and starts the engine; resolves when it is ready (or failed to start). */
@@ -229,6 +232,11 @@ export class Controller {
       this.view.setCatalogue(catalogue);
       this.view.setSettingsDefaults(catalogue.defaults.search);
       this.view.setFileLimit(catalogue.limits.fileBytes);
+      const box = document.getElementById("families-choice");
+      if (box) {
+        this.families = new FamilyChooser(box);
+        this.families.show(catalogue.families);
+      }
     }
     return this.catalogue;
   }
@@ -646,12 +654,15 @@ export class Controller {
     const column = this.columns()[targetIndex];
     if (!column) throw pageError("page.choose_target");
     if (!this.taskInfo(task)) throw pageError("page.choose_task");
+    const families = this.families ? this.families.chosen() : null;
+    if (families && families.length === 0) throw pageError("families.none_chosen");
     return {
       target: column.name,
       task: /** @type {Task} */ (task),
       ...this.checkBudgetAndSeed({ timeBudget, seed }),
       folds: this.catalogue.defaults.search.folds,
       ...this.choiceSettings(column.name),
+      ...(families ? { families } : {}),
     };
   }
 
@@ -796,5 +807,6 @@ export class Controller {
 
   updateButtons() {
     this.view.setRunState({ canStart: Boolean(this.data) && !this.loading, running: this.running, loading: this.loading });
+    if (this.families) this.families.setDisabled(this.running);
   }
 }

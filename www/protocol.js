@@ -69,6 +69,9 @@
  * @property {number} [maxTrials] a trial budget; with `timeBudgetS: null`, deterministic
  * @property {{ [column: string]: Kind }} [columnTypes] kinds the person changed
  * @property {string[]} [exclude] columns the person left out
+ * @property {string[]} [families] the model families to search (machine names; none: all);
+ *   the constant baseline always runs
+ * @property {string[]} [excludeFamilies] families left out of the search
  * @property {number} [faultAfterTrials] TEST-ONLY FAULT INJECTION (with `faultKind`): once
  *   that many trials are done the lead's core panics or allocates until memory runs out. Only
  *   the test build's engine (cargo feature `test-hooks`) reads them, and only the browser tests
@@ -83,9 +86,24 @@
  * @property {number} split
  * @property {Float64Array} [predictions]
  * @property {boolean} [averageable]
+ * @property {NetworkTrace} [network] a network's layers and learning curve (see LeaderboardRow)
  * @property {number|null} [trainScore] the metric on a seeded subset of the rows the split's
  *   model was fitted on (null when it could not be computed)
  * @property {Message|string} [error]
+ */
+
+/**
+ * A neural network's layers (widths from its inputs after the embedding, through each hidden
+ * layer, to its outputs) and its learning curve: the mean training loss of each epoch, the
+ * internal validation loss after each, and the epoch whose weights were restored (from 0).
+ * @typedef {object} NetworkTrace
+ * @property {number[]} layers
+ * @property {number} inputs the inputs before the embedding
+ * @property {number} members ensemble members sharing the hidden layers
+ * @property {number} parameters
+ * @property {number[]} train
+ * @property {number[]} valid
+ * @property {number} best
  */
 
 /** @typedef {{ label: string, count: number }} LabelCount */
@@ -148,6 +166,7 @@
  * @property {number} fitTimeS
  * @property {number|null} sampleRows fitted on a sample of that many training rows per split
  *   (progressive sampling of large data)
+ * @property {NetworkTrace} [network] a neural network's layers and learning curve (its first split)
  * @property {number|null} [trainScore] the metric on the rows the trial's models were fitted
  *   on (at most 2,000 of them, chosen by the seed; null for the ensemble)
  * @property {Message|null} [overfit] set when the core's overfitting rule flags the trial

@@ -79,6 +79,8 @@ const PRECACHE = [
   "samples/concrete_strength.csv",
   "samples/wine_sales.csv",
   "forecast.js",
+  "families.js",
+  "network.js",
   "i18n.js",
   "glossary.js",
   "i18n/en.json",

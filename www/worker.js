@@ -18,6 +18,7 @@ import { ERROR_NAMES, MSG, SLOW_TRIAL_MS } from "./protocol.js";
  * @typedef {import("./protocol.js").FromWorker} FromWorker
  * @typedef {import("./protocol.js").ParseProgress} ParseProgress
  * @typedef {import("./protocol.js").Progress} Progress
+ * @typedef {import("./protocol.js").NetworkTrace} NetworkTrace
  * @typedef {import("./protocol.js").SplitResult} SplitResult
  * @typedef {import("./protocol.js").ToWorker} ToWorker
  */
@@ -227,7 +228,7 @@ function sleep(ms) {
 
 /**
  * Evaluates `trial` on `splits` with `evaluate(trial, split)`; model failures are per split.
- * @param {(trial: string, split: number) => { predictions: Float64Array, averageable: boolean, trainScore: number|null }} evaluate
+ * @param {(trial: string, split: number) => { predictions: Float64Array, averageable: boolean, network?: NetworkTrace, trainScore: number|null }} evaluate
  * @param {string} trial the trial as JSON text (from the lead)
  * @param {number[]} splits
  * @returns {SplitResult[]}
@@ -238,7 +239,7 @@ function evaluateSplits(evaluate, trial, splits) {
   for (const split of splits) {
     try {
       const output = evaluate(trial, split);
-      results.push({ split, predictions: output.predictions, averageable: output.averageable, trainScore: output.trainScore });
+      results.push({ split, predictions: output.predictions, averageable: output.averageable, network: output.network, trainScore: output.trainScore });
     } catch (/** @type {any} */ err) {
       if (isFatal(err)) throw err;
       results.push({ split, error: failureOf(err) });
@@ -296,7 +297,7 @@ async function runLead(msg, onProgress) {
       const failed = results.find((r) => r.error !== undefined);
       const event = session.tell(
         trial,
-        failed ? [] : results.map((r) => ({ predictions: r.predictions, averageable: r.averageable, trainScore: r.trainScore })),
+        failed ? [] : results.map((r) => ({ predictions: r.predictions, averageable: r.averageable, network: r.network, trainScore: r.trainScore })),
         failed ? failed.error : undefined,
         (Date.now() - started) / 1000,
       );

@@ -100,6 +100,11 @@ pub trait Predictor {
     fn tree_parts(&self) -> Option<TreeParts<'_>> {
         None
     }
+
+    /// A network's layers and learning curve; `None` for other forms.
+    fn network(&self) -> Option<super::neural_network::NetworkTrace> {
+        None
+    }
 }
 
 /// A family as the registry lists it: what can be known without its hyperparameters.
@@ -257,5 +262,9 @@ impl<T: Predictor + ?Sized> Predictor for Box<T> {
 
     fn tree_parts(&self) -> Option<TreeParts<'_>> {
         (**self).tree_parts()
+    }
+
+    fn network(&self) -> Option<super::neural_network::NetworkTrace> {
+        (**self).network()
     }
 }

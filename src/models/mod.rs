@@ -20,6 +20,7 @@ pub mod knn;
 pub mod linear;
 pub mod logistic;
 pub mod naive_bayes;
+pub mod neural_network;
 pub mod optim;
 pub mod registry;
 pub mod space;
@@ -381,6 +382,11 @@ impl FittedModel {
     /// The trees of a tree-engine model (decision tree, forests, gradient boosting), or `None`.
     pub fn tree_parts(&self) -> Option<TreeParts<'_>> {
         self.inner.predictor().tree_parts()
+    }
+
+    /// A network's layers and learning curve, or `None`.
+    pub fn network(&self) -> Option<neural_network::NetworkTrace> {
+        self.inner.predictor().network()
     }
 
     /// Checks that a deserialized model's parts fit together (its inputs, classes and

@@ -15,7 +15,7 @@
 //! test checks every family).
 
 use super::family::{Configured, Def, FamilyDef, Predictor};
-use super::{boosting, constant, forests, knn, linear, logistic, naive_bayes, svm};
+use super::{boosting, constant, forests, knn, linear, logistic, naive_bayes, neural_network, svm};
 use crate::trees::{ForestClassifier, ForestRegressor, GbmClassifier, GbmRegressor};
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
@@ -108,5 +108,8 @@ registry! {
     GradientBoosting(boosting::GradientBoosting) => [
         GbmClassifier(Box<GbmClassifier>),
         GbmRegressor(Box<GbmRegressor>),
+    ];
+    NeuralNetwork(neural_network::NeuralNetwork) => [
+        Network(Box<neural_network::NetworkModel>),
     ];
 }

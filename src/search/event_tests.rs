@@ -107,9 +107,14 @@ fn the_first_events_are_the_portfolio_start_and_every_trial_is_explained() {
     );
     assert_eq!(
         crate::messages::render(&first[1]),
-        "Trying Baseline (constant) with its usual settings (1 of 11 on the starting list)."
+        "Trying Baseline (constant) with its usual settings (1 of 12 on the starting list)."
     );
     assert_eq!(first[1].param("position"), Some(&Param::Int(1)));
+    // the network is on the starting list and told like any other family
+    let network = Param::Message(Message::new("family.neural_network", vec![]));
+    assert!(trials.iter().any(|e| events_of(e)
+        .iter()
+        .any(|m| m.code == "event.portfolio" && m.param("model") == Some(&network))));
     // every trial says how it was chosen and how it scored, on both kinds of rows
     for e in &trials {
         let c = codes(events_of(e));

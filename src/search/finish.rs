@@ -140,6 +140,7 @@ impl SearchSession<'_> {
                         fold_scores: fold_values,
                         fit_time_s: 0.0,
                         sample_rows: None,
+                        network: None,
                         train_score: None,
                         overfit: None,
                         spec: rows[best_member].spec.clone(),

@@ -25,6 +25,7 @@ use crate::matrix::Matrix;
 use crate::message;
 use crate::messages::Message;
 use crate::metrics::{mean_std, Metric, Predicted};
+use crate::models::neural_network::NetworkTrace;
 use crate::models::{ClassWeight, Family, FittedModel, ModelSpec, Prediction};
 use crate::preprocess::{ColumnChoices, Frame, Pipeline};
 use crate::rng::Rng;
@@ -93,6 +94,31 @@ pub struct SearchSettings {
     /// Column kinds chosen by the person, and columns to leave out. By default, none.
     #[serde(flatten)]
     pub columns: ColumnChoices,
+    /// The model families to search (machine names); empty: every family of the task. The
+    /// constant baseline always runs.
+    pub families: Vec<String>,
+    /// Families left out of the search.
+    pub exclude_families: Vec<String>,
+}
+
+impl SearchSettings {
+    /// The families this run searches for a task: those chosen (all when none), less those
+    /// left out, in the registry's order, the constant baseline always first. Unknown names
+    /// are errors.
+    pub fn chosen_families(&self, classification: bool) -> Result<Vec<Family>> {
+        for name in self.families.iter().chain(&self.exclude_families) {
+            Family::named(name)?;
+        }
+        let chosen = |f: &Family| {
+            f.name() == "constant"
+                || ((self.families.is_empty() || self.families.iter().any(|n| n == f.name()))
+                    && !self.exclude_families.iter().any(|n| n == f.name()))
+        };
+        Ok(Family::for_task(classification)
+            .into_iter()
+            .filter(chosen)
+            .collect())
+    }
 }
 
 impl Default for SearchSettings {
@@ -107,6 +133,8 @@ impl Default for SearchSettings {
             metric: None,
             ensemble: true,
             columns: ColumnChoices::default(),
+            families: Vec::new(),
+            exclude_families: Vec::new(),
         }
     }
 }
@@ -142,6 +170,9 @@ pub struct LeaderboardRow {
     /// score is usually an underestimate (more rows rarely hurt); a sampled winner is refitted
     /// on all rows like any other.
     pub sample_rows: Option<usize>,
+    /// A network's layers and its learning curve on the first split.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkTrace>,
     /// The metric on the rows the trial's models were fitted on (a seeded subset of at most
     /// [`TRAIN_SCORE_ROWS`] of them, mean over the splits); `None` for the ensemble.
     pub train_score: Option<f64>,

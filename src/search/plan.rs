@@ -131,6 +131,9 @@ pub struct SplitOutput {
     pub predictions: Vec<f64>,
     /// Whether they can be averaged (false for hard class votes, given one-hot).
     pub averageable: bool,
+    /// A network's layers and learning curve on this split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkTrace>,
     /// The metric (as people read it) of the same fitted model on a seeded subset of the rows
     /// it was fitted on (see [`TRAIN_SCORE_ROWS`]); `None` when it could not be computed.
     #[serde(default)]
@@ -363,6 +366,7 @@ impl SplitWorker {
         Ok(SplitOutput {
             predictions,
             averageable,
+            network: model.network(),
             train_score,
         })
     }

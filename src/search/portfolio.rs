@@ -8,6 +8,7 @@ use crate::models::knn::{Knn, KnnWeights};
 use crate::models::linear::{Lasso, LinearRegression, Ridge};
 use crate::models::logistic::LogisticRegression;
 use crate::models::naive_bayes::{CategoricalNb, GaussianNb};
+use crate::models::neural_network::NeuralNetwork;
 use crate::models::svm::{Kernel, Svm};
 use crate::models::ModelFamily;
 
@@ -72,6 +73,8 @@ pub fn portfolio(task: Task, n_inputs: usize) -> Result<Vec<ModelSpec>> {
             class_weight: cw,
         }
         .into(),
+        // a small, short network: the start of the architecture search
+        ModelSpec::low_cost(Family::of::<NeuralNetwork>(), classification)?,
     ]);
     Ok(specs)
 }

@@ -73,11 +73,13 @@ impl<'c> SearchSession<'c> {
             .as_ref()
             .map_or((0, 0), |f| (f.x_train.rows, f.x_train.cols));
         let task = local.plan.task;
-        let families = Family::for_task(task == Task::Classification);
+        let families = settings.chosen_families(task == Task::Classification)?;
+        let mut start_with = portfolio(task, inputs)?;
+        start_with.retain(|s| families.contains(&s.family()));
         let tuner = Tuner::new(
             task,
             &families,
-            portfolio(task, inputs)?,
+            start_with,
             settings.seed,
             settings.time_budget_s.is_none(),
         );
@@ -414,6 +416,7 @@ impl<'c> SearchSession<'c> {
             }
         }
         let averageable = outputs.iter().all(|o| o.averageable);
+        let network = outputs.first().and_then(|o| o.network.clone());
         let train_values: Vec<f64> = outputs.iter().filter_map(|o| o.train_score).collect();
         let train_score = (train_values.len() == outputs.len() && !train_values.is_empty())
             .then(|| mean_std(&train_values).0);
@@ -480,6 +483,7 @@ impl<'c> SearchSession<'c> {
             } else {
                 None
             },
+            network,
             train_score,
             overfit: overfit.clone(),
             spec: trial.spec.clone(),

@@ -35,7 +35,7 @@ async function searchingSeconds(h) {
 
 test("the log says what the search does in sentences; both scores appear and overfitting is explained", async () => {
   const { page, h } = await openWith("diabetes");
-  await page.evaluate(() => window.__automl.runSettings({ timeBudgetS: null, maxTrials: 12 }));
+  await page.evaluate(() => window.__automl.runSettings({ timeBudgetS: null, maxTrials: 14 }));
   await page.locator($("start")).click();
   // during the search: sentences arrive
   await page.locator(`${$("search-log")} .log-line`).first().waitFor({ state: "visible", timeout: 30_000 });
@@ -51,8 +51,8 @@ test("the log says what the search does in sentences; both scores appear and ove
   // newest first: the end of the search on top, the portfolio start at the bottom
   assert.match(lines[lines.length - 1], /Trial 1, Baseline \(constant\): .* in cross-validation, .* on its own training rows\./);
   const all = lines.join("\n");
-  assert.match(all, /^Starting with a list of 11 proven settings/m);
-  assert.match(all, /The search ends: the 12 trials asked for have all run\./);
+  assert.match(all, /^Starting with a list of 12 proven settings/m);
+  assert.match(all, /The search ends: the 14 trials asked for have all run\./);
   assert.match(all, /Taking a step from the best .* so far: \w+ goes from .+ to .+/);
   // the leaderboard: a training score beside every trial's cross-validated score
   const rows = page.locator(`${$("leaderboard-body")} tr`);

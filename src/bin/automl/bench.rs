@@ -8,6 +8,7 @@ use super::*;
 pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
     let (mut datasets, mut splits, mut out) = (None, None, None);
     let (mut budget, mut seed, mut only) = (10.0f64, 42u64, Vec::<String>::new());
+    let (mut families, mut exclude_families) = (Vec::new(), Vec::new());
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
@@ -19,6 +20,8 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
             "--time-budget" => budget = parse_number("--time-budget", &value()?)?,
             "--seed" => seed = parse_number("--seed", &value()?)?,
             "--only" => only = value()?.split(',').map(|s| s.trim().to_string()).collect(),
+            "--families" => families = name_list(&value()?),
+            "--exclude-families" => exclude_families = name_list(&value()?),
             other => return Err(usage_error(message!("cli.unknown_option", flag = other))),
         }
         i += 1;
@@ -67,7 +70,11 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
         let split_path = splits.join(format!("{}.json", ds.name));
         let folds = automl::bench::parse_splits(&text(&split_path)?, table.n_rows())
             .map_err(|e| CliError::from(e).in_file(&split_path.to_string_lossy()))?;
-        let settings = automl::bench::fold_settings(ds, budget, seed);
+        let settings = SearchSettings {
+            families: families.clone(),
+            exclude_families: exclude_families.clone(),
+            ..automl::bench::fold_settings(ds, budget, seed)
+        };
         let mut reports = Vec::new();
         for (f, fold) in folds.iter().enumerate() {
             let clock = SystemClock::new();

@@ -41,6 +41,8 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
             "--quiet" => quiet = true,
             "--verbose" => verbose = true,
             "--no-ensemble" => settings.ensemble = false,
+            "--families" => settings.families = name_list(value()?),
+            "--exclude-families" => settings.exclude_families = name_list(value()?),
             "--metric" => {
                 let name = value()?.clone();
                 settings.metric = Some(

@@ -44,7 +44,7 @@ Usage:
   automl bench-ts --datasets DIR --splits DIR --time-budget S --out DIR [--only A,B]
                                                   the benchmark collection's time series
   automl bench --datasets DIR --splits DIR --time-budget SECONDS --out DIR
-               [--only NAME,...] [--seed N]
+               [--only NAME,...] [--seed N] [--families A,B] [--exclude-families A,B]
                                                   run the search on each fold of the benchmark
                                                   collection and write OUT/NAME.json per dataset
 
@@ -59,6 +59,9 @@ Options for fit:
   --metric NAME          accuracy, balanced_accuracy, f1_macro, roc_auc, log_loss
                          (classification); r2, rmse, mae (regression)
   --no-ensemble          do not try an ensemble of the best models
+  --families A,B         search only these model families (the constant baseline always
+                         runs), e.g. neural_network or decision_tree,random_forest
+  --exclude-families A,B leave these model families out of the search
   --type COLUMN=KIND     read COLUMN as numeric, boolean, categorical, datetime,
                          text or identifier (text and identifier are left out)
   --exclude COLUMN       leave COLUMN out (repeatable)
@@ -166,6 +169,15 @@ fn parse_kind(text: &str) -> Result<ColumnKind, CliError> {
         .into_iter()
         .find(|k| k.name() == text.trim().to_ascii_lowercase())
         .ok_or_else(|| usage_error(message!("cli.not_a_kind", value = text)))
+}
+
+/// A comma-separated list of names (`--families a,b`), blanks left out.
+fn name_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, CliError> {

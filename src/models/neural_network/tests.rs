@@ -1,0 +1,283 @@
+use super::*;
+use crate::models::{FittedModel, ModelSpec, Prediction};
+
+/// A sample of `www/samples`: its numeric inputs standardized (as the pipeline would), and its
+/// last column as text.
+fn sample(name: &str) -> (Matrix, Vec<String>) {
+    let path = format!("{}/www/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut data = Vec::new();
+    let mut last = Vec::new();
+    let mut cols = 0;
+    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
+        let cells: Vec<&str> = line.split(',').collect();
+        cols = cells.len() - 1;
+        data.extend(cells[..cols].iter().map(|c| c.parse::<f64>().unwrap()));
+        last.push(cells[cols].to_string());
+    }
+    let rows = last.len();
+    for c in 0..cols {
+        let mean = (0..rows).map(|r| data[r * cols + c]).sum::<f64>() / rows as f64;
+        let var = (0..rows)
+            .map(|r| (data[r * cols + c] - mean).powi(2))
+            .sum::<f64>()
+            / rows as f64;
+        for r in 0..rows {
+            data[r * cols + c] = (data[r * cols + c] - mean) / var.sqrt();
+        }
+    }
+    (Matrix { rows, cols, data }, last)
+}
+
+/// Rows `r` with `keep(r)`.
+fn rows_where(x: &Matrix, keep: impl Fn(usize) -> bool) -> Matrix {
+    let picked: Vec<usize> = (0..x.rows).filter(|&r| keep(r)).collect();
+    Matrix {
+        rows: picked.len(),
+        cols: x.cols,
+        data: picked.iter().flat_map(|&r| x.row(r).to_vec()).collect(),
+    }
+}
+
+fn net(
+    depth: usize,
+    width: usize,
+    embedding: &str,
+    members: usize,
+    epochs: usize,
+) -> NeuralNetwork {
+    NeuralNetwork {
+        depth,
+        width,
+        shape: "funnel".into(),
+        activation: "selu".into(),
+        embedding: embedding.into(),
+        members,
+        dropout: 0.1,
+        weight_decay: 0.02,
+        learning_rate: 0.003,
+        batch_size: 32,
+        epochs,
+    }
+}
+
+fn tiny() -> (Matrix, Vec<u32>) {
+    let x = Matrix {
+        rows: 8,
+        cols: 2,
+        data: vec![
+            0.0, 1.0, 1.0, 0.5, -1.0, 2.0, 2.0, -1.0, 0.3, 0.3, -0.7, 1.5, 1.2, -0.2, -2.0, 0.1,
+        ],
+    };
+    (x, vec![0, 1, 0, 1, 0, 0, 1, 0])
+}
+
+#[test]
+fn a_seed_gives_exactly_these_weights_and_probabilities() {
+    let (x, y) = tiny();
+    let spec = NeuralNetwork {
+        activation: "silu".into(),
+        ..net(2, 8, "periodic", 4, 5)
+    };
+    let model = train(
+        &spec,
+        &FitInput {
+            x: &x,
+            y: TargetRef::Classes {
+                y: &y,
+                n_classes: 2,
+            },
+            seed: 7,
+        },
+    )
+    .unwrap();
+    assert_eq!(model.dims, [2 * (1 + 2 * PERIODS), 8, 8]);
+    let bits = |v: &[F]| v.iter().map(|w| w.to_bits()).collect::<Vec<u32>>();
+    let n = model.params.len();
+    let picked = [
+        model.params[0],
+        model.params[40],
+        model.params[n / 2],
+        model.params[n - 1],
+    ];
+    let p = model.proba(&x, 2).unwrap();
+    // recorded once; native and wasm must both reproduce them (the conformance test checks
+    // the same fits in wasm)
+    assert_eq!(bits(&picked), EXPECTED_WEIGHTS, "{picked:?}");
+    assert_eq!(p[0].to_bits(), EXPECTED_P0, "{}", p[0]);
+    assert_eq!(model.curve.train.len(), 5);
+    assert!(model.curve.best < 5);
+}
+
+const EXPECTED_WEIGHTS: [u32; 4] = [1066812702, 1065531029, 3197744286, 3163185236];
+const EXPECTED_P0: u64 = 4603235609646903830;
+
+#[test]
+fn learns_iris_on_a_seeded_split() {
+    let (x, labels) = sample("iris.csv");
+    let names: Vec<&String> = {
+        let mut v: Vec<&String> = labels.iter().collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let y: Vec<u32> = labels
+        .iter()
+        .map(|l| names.iter().position(|n| *n == l).unwrap() as u32)
+        .collect();
+    let test = |r: usize| r % 5 == 2;
+    let (xt, xv) = (rows_where(&x, |r| !test(r)), rows_where(&x, test));
+    let yt: Vec<u32> = (0..x.rows).filter(|&r| !test(r)).map(|r| y[r]).collect();
+    let yv: Vec<u32> = (0..x.rows).filter(|&r| test(r)).map(|r| y[r]).collect();
+    for spec in [net(2, 64, "none", 1, 40), net(1, 32, "piecewise", 4, 40)] {
+        let spec = ModelSpec::from(spec);
+        let model = spec
+            .fit(
+                &xt,
+                TargetRef::Classes {
+                    y: &yt,
+                    n_classes: 3,
+                },
+                1,
+            )
+            .unwrap();
+        let Prediction::Classes(c) = model.predict(&xv).unwrap() else {
+            panic!()
+        };
+        let acc = c.iter().zip(&yv).filter(|(a, b)| a == b).count() as f64 / yv.len() as f64;
+        assert!(acc >= 0.9, "{spec:?}: accuracy {acc}");
+        // saved and loaded, it predicts the same probabilities, bit for bit
+        let json = serde_json::to_string(&model).unwrap();
+        let back: FittedModel = serde_json::from_str(&json).unwrap();
+        back.check_parts().unwrap();
+        let (a, b) = (
+            model.predict_proba(&xv).unwrap().unwrap(),
+            back.predict_proba(&xv).unwrap().unwrap(),
+        );
+        assert_eq!(
+            a.data.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            b.data.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn learns_diabetes_regression_on_a_seeded_split() {
+    let (x, target) = sample("diabetes.csv");
+    let v: Vec<f64> = target.iter().map(|t| t.parse().unwrap()).collect();
+    let test = |r: usize| r % 4 == 1;
+    let (xt, xv) = (rows_where(&x, |r| !test(r)), rows_where(&x, test));
+    let vt: Vec<f64> = (0..x.rows).filter(|&r| !test(r)).map(|r| v[r]).collect();
+    let vv: Vec<f64> = (0..x.rows).filter(|&r| test(r)).map(|r| v[r]).collect();
+    let spec = ModelSpec::from(NeuralNetwork {
+        activation: "relu".into(),
+        ..net(2, 64, "none", 1, 40)
+    });
+    let model = spec.fit(&xt, TargetRef::Values(&vt), 3).unwrap();
+    let Prediction::Values(p) = model.predict(&xv).unwrap() else {
+        panic!()
+    };
+    let mean = vv.iter().sum::<f64>() / vv.len() as f64;
+    let ss_res: f64 = p.iter().zip(&vv).map(|(a, b)| (a - b) * (a - b)).sum();
+    let ss_tot: f64 = vv.iter().map(|b| (b - mean) * (b - mean)).sum();
+    let r2 = 1.0 - ss_res / ss_tot;
+    assert!(r2 > 0.35, "R² {r2}");
+}
+
+#[test]
+fn the_restored_epoch_has_the_lowest_validation_loss() {
+    let (x, labels) = sample("iris.csv");
+    let y: Vec<u32> = labels.iter().map(|l| (l == "setosa") as u32).collect();
+    let model = train(
+        &net(1, 16, "none", 1, 12),
+        &FitInput {
+            x: &x,
+            y: TargetRef::Classes {
+                y: &y,
+                n_classes: 2,
+            },
+            seed: 5,
+        },
+    )
+    .unwrap();
+    let c = &model.curve;
+    assert_eq!((c.train.len(), c.valid.len()), (12, 12));
+    let lowest = c.valid.iter().copied().fold(F::INFINITY, F::min);
+    assert_eq!(c.valid[c.best], lowest);
+    assert!(c.valid[c.best] < c.valid[0] || c.best == 0);
+}
+
+#[test]
+fn a_diverging_network_is_an_error_not_a_panic() {
+    let (x, y) = tiny();
+    let spec = NeuralNetwork {
+        learning_rate: 1e30,
+        dropout: 0.0,
+        ..net(3, 64, "none", 1, 20)
+    };
+    let v: Vec<f64> = y.iter().map(|&c| c as f64 * 1e30).collect();
+    let out = train(
+        &spec,
+        &FitInput {
+            x: &x,
+            y: TargetRef::Values(&v),
+            seed: 1,
+        },
+    );
+    assert!(matches!(out, Err(AutoMlError::Model { .. })), "{out:?}");
+}
+
+#[test]
+fn dot_sums_in_its_fixed_order() {
+    let a: Vec<F> = (0..19).map(|i| 1.0 / (i as F + 1.0)).collect();
+    let b: Vec<F> = (0..19).map(|i| (i as F) - 9.0).collect();
+    let want: f64 = a.iter().zip(&b).map(|(x, y)| *x as f64 * *y as f64).sum();
+    assert!((dense::dot(&a, &b) as f64 - want).abs() < 1e-4);
+}
+
+/// Training throughput, rows × epochs per second (median of 5 fits, one thread), of one
+/// architecture: 2,000 rows × 20 inputs, two hidden layers of 128 (ReLU), batch 128.
+/// `cargo test --profile test-release --lib neural_network::tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn throughput() {
+    let mut rng = Rng::new(1);
+    let (rows, cols, epochs) = (2000, 20, 10);
+    let data: Vec<f64> = (0..rows * cols)
+        .map(|_| rng.next_f64() * 2.0 - 1.0)
+        .collect();
+    let x = Matrix { rows, cols, data };
+    let y: Vec<u32> = (0..rows)
+        .map(|r| (x.row(r)[0] + x.row(r)[1] * x.row(r)[2] > 0.0) as u32)
+        .collect();
+    let spec = NeuralNetwork {
+        activation: "relu".into(),
+        shape: "constant".into(),
+        dropout: 0.0,
+        batch_size: 128,
+        ..net(2, 128, "none", 1, epochs)
+    };
+    let mut rates: Vec<f64> = (0..5)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            train(
+                &spec,
+                &FitInput {
+                    x: &x,
+                    y: TargetRef::Classes {
+                        y: &y,
+                        n_classes: 2,
+                    },
+                    seed: 1,
+                },
+            )
+            .unwrap();
+            (rows * epochs) as f64 / start.elapsed().as_secs_f64()
+        })
+        .collect();
+    rates.sort_by(f64::total_cmp);
+    println!(
+        "neural_network throughput: {:.0} rows × epochs / s (median of 5; runs {rates:.0?})",
+        rates[2]
+    );
+}

@@ -1,0 +1,345 @@
+//! Training: the inputs' scaling and embedding, initialization, the internal validation
+//! split, mini-batches through every ensemble member, AdamW on RealMLP's schedules, and the
+//! best epoch's weights restored.
+
+use super::dense::{backward, layout};
+use super::*;
+use crate::rng::Rng;
+
+pub(super) enum Labels {
+    Classes(Vec<u32>),
+    Values(Vec<F>),
+}
+
+impl Labels {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Labels::Classes(c) => c.len(),
+            Labels::Values(v) => v.len(),
+        }
+    }
+
+    fn pick(&self, idx: &[usize]) -> Labels {
+        match self {
+            Labels::Classes(c) => Labels::Classes(idx.iter().map(|&i| c[i]).collect()),
+            Labels::Values(v) => Labels::Values(idx.iter().map(|&i| v[i]).collect()),
+        }
+    }
+}
+
+/// RealMLP's `coslog4`: four cosine cycles, each twice as long as the one before, from 1 to 0.
+fn coslog4(t: f64) -> f64 {
+    let s = std::f64::consts::SQRT_2;
+    let u = ln(s + (16.0 - s) * t) / std::f64::consts::LN_2;
+    0.5 * (1.0 - cos(std::f64::consts::TAU * u))
+}
+
+/// RealMLP's `flat_cos`: 1 for the first half, then a half cosine down to 0.
+fn flat_cos(t: f64) -> f64 {
+    if t < 0.5 {
+        1.0
+    } else {
+        0.5 * (1.0 + cos(std::f64::consts::PI * (2.0 * t - 1.0)))
+    }
+}
+
+/// The median, quartile range and the range of one column's values.
+fn robust(col: &mut [f64]) -> (f64, f64) {
+    col.sort_by(f64::total_cmp);
+    let q = |f: f64| col[((col.len() - 1) as f64 * f).round() as usize];
+    let mut s = q(0.75) - q(0.25);
+    if s <= 0.0 {
+        s = (q(1.0) - q(0.0)) / 2.0;
+    }
+    (q(0.5), if s > 0.0 { s } else { 1.0 })
+}
+
+pub(super) fn diverged() -> AutoMlError {
+    AutoMlError::Model {
+        family: NeuralNetwork::NAME.into(),
+        detail: "the training diverged (non-finite loss); try a smaller learning rate".into(),
+    }
+}
+
+/// Trains a network (see the module's description).
+pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<NetworkModel> {
+    let x = input.x;
+    let mut rng = Rng::new(input.seed);
+    let (n, p) = (x.rows, x.cols);
+    // the inputs' scaling and embedding, learned on all training rows
+    let mut center = Vec::with_capacity(p);
+    let mut scale = Vec::with_capacity(p);
+    let mut embed = Vec::with_capacity(p);
+    let mut col = vec![0.0; n];
+    for c in 0..p {
+        for (r, v) in col.iter_mut().enumerate() {
+            *v = x.data[r * p + c];
+        }
+        let (m, s) = robust(&mut col);
+        center.push(m);
+        scale.push(s);
+        let distinct = col.windows(2).filter(|w| w[0] != w[1]).count() + 1;
+        embed.push(match spec.embedding.as_str() {
+            _ if distinct <= 2 => Embed::Plain,
+            "periodic" => Embed::Periodic(
+                (0..PERIODS)
+                    .map(|_| (normal(&mut rng) * PERIOD_SIGMA) as F)
+                    .collect(),
+            ),
+            "piecewise" => {
+                let mut edges: Vec<F> = (0..=BINS)
+                    .map(|b| {
+                        let v = col[((n - 1) * b) / BINS];
+                        let s = (v - m) / s;
+                        (s / (1.0 + (s / 3.0) * (s / 3.0)).sqrt()) as F
+                    })
+                    .collect();
+                edges.dedup();
+                if edges.len() < 2 {
+                    Embed::Plain
+                } else {
+                    Embed::Piecewise(edges)
+                }
+            }
+            _ => Embed::Plain,
+        });
+    }
+    let (labels, n_classes, target) = match input.y {
+        TargetRef::Classes { y, n_classes } => {
+            (Labels::Classes(y.to_vec()), n_classes, [0.0, 1.0, 0.0, 0.0])
+        }
+        TargetRef::Values(v) => {
+            let mean = v.iter().sum::<f64>() / n as f64;
+            let var = v.iter().map(|t| (t - mean) * (t - mean)).sum::<f64>() / n as f64;
+            let sd = if var > 0.0 { var.sqrt() } else { 1.0 };
+            let (lo, hi) = v
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| {
+                    (a.min(t), b.max(t))
+                });
+            let z = v.iter().map(|t| ((t - mean) / sd) as F).collect();
+            (Labels::Values(z), 0, [mean, sd, lo, hi])
+        }
+    };
+    let d0: usize = embed.iter().map(Embed::width).sum();
+    let mut dims = vec![d0];
+    dims.extend(spec.widths());
+    let members = spec.members.max(1);
+    let mut model = NetworkModel {
+        n_classes,
+        center,
+        scale,
+        embed,
+        dims,
+        members,
+        activation: Activation::of(&spec.activation),
+        params: Vec::new(),
+        target,
+        curve: Curve {
+            train: Vec::new(),
+            valid: Vec::new(),
+            best: 0,
+        },
+    };
+    let o = model.outputs();
+    let (layers, total) = layout(&model.dims, members, o);
+    let depth = model.dims.len() - 1;
+    // initialization: scales 1 (members: random signs, TabM), hidden layers uniform with the
+    // activation's gain, heads zero (RealMLP's last layer)
+    let mut params = vec![0.0 as F; total];
+    for (k, s) in params[..members * d0].iter_mut().enumerate() {
+        *s = if members == 1 || k < d0 || rng.next_u64() & 1 == 0 {
+            1.0
+        } else {
+            -1.0
+        };
+    }
+    for d in &layers[..depth] {
+        let bound = (3.0 * model.activation.gain() / d.inp as F).sqrt();
+        for w in &mut params[d.w..d.b] {
+            *w = (rng.next_f64() as F * 2.0 - 1.0) * bound;
+        }
+    }
+    // the internal validation split (seeded), a fifth of the rows
+    let mut order: Vec<usize> = (0..n).collect();
+    rng.shuffle(&mut order);
+    let n_valid = if n >= 25 { n / 5 } else { 0 };
+    let (valid_idx, train_idx) = order.split_at(n_valid);
+    let valid_idx = if n_valid == 0 { train_idx } else { valid_idx };
+    let e_all = model.embed_rows(x);
+    let gather = |idx: &[usize]| -> Vec<F> {
+        idx.iter()
+            .flat_map(|&i| e_all[i * d0..(i + 1) * d0].iter().copied())
+            .collect()
+    };
+    let (e_train, e_valid) = (gather(train_idx), gather(valid_idx));
+    let (y_train, y_valid) = (labels.pick(train_idx), labels.pick(valid_idx));
+    drop(e_all);
+    let nt = train_idx.len();
+    // at least eight steps an epoch, so that small tables get enough updates
+    let batch = spec.batch_size.min(nt.div_ceil(8)).max(1);
+    let steps_per_epoch = nt.div_ceil(batch);
+    let total_steps = (steps_per_epoch * spec.epochs.max(1)) as f64;
+    // parameter groups: scales (faster, no decay), weights (decay), biases (no decay)
+    let mut group = vec![(SCALE_LR, false); total];
+    for d in &layers {
+        for g in &mut group[d.w..d.b] {
+            *g = (1.0, true);
+        }
+        for g in &mut group[d.b..d.b + d.out] {
+            *g = (1.0, false);
+        }
+    }
+    let (mut m1, mut m2) = (vec![0.0 as F; total], vec![0.0 as F; total]);
+    let mut grad = vec![0.0 as F; total];
+    let mut pass = model.pass();
+    let mut dz: Vec<Vec<F>> = vec![Vec::new(); depth + 1];
+    let mut eb: Vec<F> = Vec::new();
+    let mut idx: Vec<usize> = (0..nt).collect();
+    let mut best = (f64::INFINITY, params.clone());
+    let mut step = 0usize;
+    // β1^t and β2^t, for Adam's bias correction
+    let mut beta_t = (1.0f64, 1.0f64);
+    for epoch in 0..spec.epochs.max(1) {
+        rng.shuffle(&mut idx);
+        let mut epoch_loss = 0.0;
+        for chunk in idx.chunks(batch) {
+            let t = step as f64 / total_steps;
+            step += 1;
+            let rows = chunk.len();
+            eb.clear();
+            for &i in chunk {
+                eb.extend_from_slice(&e_train[i * d0..(i + 1) * d0]);
+            }
+            let rate = (spec.dropout * flat_cos(t)) as F;
+            let dropout = (rate > 0.0).then_some((rate, &mut rng));
+            model.run(&params, &eb, rows, &mut pass, dropout);
+            // the loss's gradient at the heads' outputs, for every member's copy of each row
+            let nr = rows * members;
+            let dout = &mut dz[depth];
+            dout.clear();
+            dout.resize(nr * o, 0.0);
+            let inv = 1.0 / nr as F;
+            for k in 0..members {
+                for (r, &i) in chunk.iter().enumerate() {
+                    let row = (k * rows + r) * o;
+                    let z = &pass.out[row..row + o];
+                    let g = &mut dout[row..row + o];
+                    match &y_train {
+                        Labels::Classes(c) => {
+                            let mut pr: Vec<f64> = z.iter().map(|&v| v as f64).collect();
+                            softmax_in_place(&mut pr);
+                            let yi = c[i] as usize;
+                            epoch_loss -= ln(pr[yi].max(1e-15));
+                            for (j, gj) in g.iter_mut().enumerate() {
+                                let hit = if j == yi { 1.0 - LABEL_SMOOTHING } else { 0.0 };
+                                let target = hit + LABEL_SMOOTHING / o as F;
+                                *gj = (pr[j] as F - target) * inv;
+                            }
+                        }
+                        Labels::Values(v) => {
+                            let d = z[0] - v[i];
+                            epoch_loss += (d * d) as f64;
+                            g[0] = d * inv;
+                        }
+                    }
+                }
+            }
+            if !epoch_loss.is_finite() {
+                return Err(diverged());
+            }
+            // backward: heads, then the hidden layers from the top, then the input scales
+            grad.iter_mut().for_each(|g| *g = 0.0);
+            let width = model.dims[depth];
+            let mut dh = vec![0.0 as F; nr * width];
+            for k in 0..members {
+                let span = k * rows * width..(k + 1) * rows * width;
+                backward(
+                    &params,
+                    &mut grad,
+                    layers[depth + k],
+                    &pass.h[depth][span.clone()],
+                    &dz[depth][k * rows * o..(k + 1) * rows * o],
+                    rows,
+                    Some(&mut dh[span]),
+                );
+            }
+            for l in (0..depth).rev() {
+                let d = layers[l];
+                // through the activation (dropped units have h = 0 and pass nothing back)
+                let h = &pass.h[l + 1];
+                let z = &pass.z[l];
+                let keep = 1.0 / (1.0 - rate);
+                let dzl = &mut dz[l];
+                dzl.clear();
+                dzl.extend((0..nr * d.out).map(|j| {
+                    let a = model.activation.apply(z[j]);
+                    if rate > 0.0 && h[j] == 0.0 && a != 0.0 {
+                        0.0
+                    } else {
+                        let s = model.activation.slope(z[j], a);
+                        dh[j] * s * if rate > 0.0 { keep } else { 1.0 }
+                    }
+                }));
+                let mut din = vec![0.0 as F; nr * d.inp];
+                backward(
+                    &params,
+                    &mut grad,
+                    d,
+                    &pass.h[l],
+                    &dz[l],
+                    nr,
+                    Some(&mut din),
+                );
+                dh = din;
+            }
+            for k in 0..members {
+                for r in 0..rows {
+                    let e = &eb[r * d0..(r + 1) * d0];
+                    let g = &dh[(k * rows + r) * d0..(k * rows + r + 1) * d0];
+                    for ((gs, &gi), &ei) in grad[k * d0..(k + 1) * d0].iter_mut().zip(g).zip(e) {
+                        *gs += gi * ei;
+                    }
+                }
+            }
+            // AdamW, β = (0.9, 0.95)
+            let lr = (spec.learning_rate * coslog4(t)) as F;
+            let wd = (spec.weight_decay * flat_cos(t)) as F;
+            beta_t = (beta_t.0 * 0.9, beta_t.1 * 0.95);
+            let step_size = lr / (1.0 - beta_t.0) as F;
+            let c2 = (1.0 - beta_t.1) as F;
+            for j in 0..total {
+                let g = grad[j];
+                m1[j] = 0.9 * m1[j] + 0.1 * g;
+                m2[j] = 0.95 * m2[j] + 0.05 * g * g;
+                let (factor, decay) = group[j];
+                if decay {
+                    params[j] -= lr * wd * params[j];
+                }
+                params[j] -= factor * step_size * m1[j] / ((m2[j] / c2).sqrt() + 1e-8);
+            }
+        }
+        let v = model.loss(&params, &e_valid, &y_valid);
+        if !v.is_finite() {
+            return Err(diverged());
+        }
+        model
+            .curve
+            .train
+            .push((epoch_loss / (nt * members) as f64) as F);
+        model.curve.valid.push(v as F);
+        if v < best.0 {
+            best = (v, params.clone());
+            model.curve.best = epoch;
+        }
+    }
+    model.params = best.1;
+    Ok(model)
+}
+
+/// A standard normal draw (Box–Muller, with the project's functions).
+fn normal(rng: &mut Rng) -> f64 {
+    let u = rng.next_f64().max(1e-300);
+    let v = rng.next_f64();
+    (-2.0 * ln(u)).sqrt() * cos(std::f64::consts::TAU * v)
+}
