@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
 
+mod chosen;
 mod errors;
 
 /// Size of the last allocation the system allocator refused, 0 if none was. On wasm32 a
@@ -309,6 +310,7 @@ struct ModelInfo<'a> {
     created_with: &'a str,
     format_version: u32,
     best: &'a serde_json::Value,
+    ending: crate::search::Ending,
     settings: &'a SearchSettings,
     validation: &'a str,
 }
@@ -328,6 +330,7 @@ pub fn model_info(model: &[u8]) -> Result<JsValue, JsError> {
         created_with: &m.created_with,
         format_version: m.format_version,
         best: &m.best,
+        ending: m.ending,
         settings: &m.settings,
         validation: &m.validation,
     })
