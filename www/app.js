@@ -130,6 +130,14 @@ export class Controller {
     this.loading = false;
     /** @type {LeaderboardRow[]} the running search's rows, best first */
     this.liveRows = [];
+    /**
+     * The last run's data and settings, and when it started: what Stop and "choose this
+     * model" finish the run with.
+     * @type {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings, startedAt: number } | null}
+     */
+    this.runContext = null;
+    /** Whether the run is in its finish after Stop or a choice (a second Stop just stops). */
+    this.finishing = false;
     /** @type {string | null} */
     this.engineVersion = null;
     /**
@@ -150,6 +158,7 @@ export class Controller {
     view.bindTaskChange((/** @type {string} */ task) => this.chooseTask(task));
     view.bindStart((/** @type {StartValues} */ values) => this.start(values));
     view.bindStop(() => this.stop());
+    view.bindChooseTrial((/** @type {number} */ trial) => this.chooseTrial(trial));
     bridge.onWorkerLost = (error) => this.workerLost(error);
     this.updateButtons();
     this.loadSampleList();
@@ -595,6 +604,7 @@ export class Controller {
     const seq = ++this.runSeq;
     this.running = true;
     this.liveRows = [];
+    this.runContext = { bytes, fileName, settings, startedAt: Date.now() };
     this.view.hideError();
     this.view.resetRun(settings.metric || this.taskInfo(settings.task).defaultMetric, settings.timeBudgetS);
     if (this.results) this.results.startRun(settings);
@@ -638,8 +648,9 @@ export class Controller {
       if (this.results) this.results.addTrial(event);
     } else if (event.kind === "phase") {
       this.view.showPhase(event.phase, event.elapsedS, event.budgetS);
-      if (event.phase === "refit") this.view.showStatus("Refitting the best model on all rows…", "busy");
-      if (event.phase === "explain") this.view.showStatus("Explaining the best model…", "busy");
+      // (finishing after Stop or a choice, the status keeps saying what is being finished)
+      if (event.phase === "refit" && !this.finishing) this.view.showStatus("Refitting the best model on all rows…", "busy");
+      if (event.phase === "explain" && !this.finishing) this.view.showStatus("Explaining the best model…", "busy");
     }
   }
 
@@ -653,9 +664,20 @@ export class Controller {
     // the leaderboard also lists the ensemble built from the best trials; it is not a trial
     const trials = leaderboard.filter((row) => !(row.params && Array.isArray(row.params.members))).length;
     const ensemble = trials < leaderboard.length ? ", plus an ensemble of the best" : "";
-    this.view.showFinished(result.elapsedS, result.budgetS, trials, ensemble);
-    this.view.showBest(result);
-    this.view.showStatus(`Done: ${trials} models tried${ensemble}`, "done");
+    const best = (result.best && result.best.row) || null;
+    if (result.ending === "stopped") {
+      this.view.showProgressText(t("page.stopped_early_progress", { trials }));
+      this.view.showBest(result);
+      this.view.showStatus(t("page.stopped_early_status", { trials }), "done");
+    } else if (result.ending === "chosen" && best) {
+      this.view.showProgressText(t("page.chosen_progress", { model: best.label, trial: best.trial }));
+      this.view.showBest(result);
+      this.view.showStatus(t("page.chosen_status", { model: best.label, trial: best.trial }), "done");
+    } else {
+      this.view.showFinished(result.elapsedS, result.budgetS, trials, ensemble);
+      this.view.showBest(result);
+      this.view.showStatus(`Done: ${trials} models tried${ensemble}`, "done");
+    }
     if (this.results) this.results.showResult(result, settings);
   }
 
@@ -665,12 +687,71 @@ export class Controller {
     this.runSeq += 1;
     this.running = false;
     this.bridge.cancel();
-    this.view.showStoppedProgress(this.liveRows.length);
-    this.view.showStatus("Stopped", "stopped");
+    const rows = this.liveRows;
+    if (this.finishing || rows.length === 0 || !this.runContext) {
+      this.finishing = false;
+      this.view.showStoppedProgress(rows.length);
+      this.view.showStatus(rows.length === 0 ? t("page.stopped_no_model") : "Stopped", "stopped");
+      this.updateButtons();
+      if (this.results) this.results.runEnded();
+      // The bridge starts a fresh worker lazily; warm it up so the next Start is quick.
+      this.warmUp();
+      return;
+    }
+    // Stop ends the search at once, then finishes the run with what it has: the best trial
+    // so far, refitted on all rows and explained, like the end of a search.
+    const elapsedS = (Date.now() - this.runContext.startedAt) / 1000;
+    this.finishWith(rows, rows[0].trial, "stopped", elapsedS);
+  }
+
+  /**
+   * Make leaderboard row `trial` the chosen model ("why this model": the simplest model
+   * within the spread): refitted on all rows, explained and offered for download.
+   * @param {number} trial
+   */
+  chooseTrial(trial) {
+    const result = this.results && this.results.result;
+    if (this.running || !result || !this.runContext) return;
+    this.finishWith(result.leaderboard, trial, "chosen", Number(result.elapsedS) || 0);
+  }
+
+  /**
+   * Finish the last run with `trial` of `rows` (the engine's finish: refit, explain, model file).
+   * @param {LeaderboardRow[]} rows
+   * @param {number} trial
+   * @param {"stopped"|"chosen"} ending
+   * @param {number} elapsedS
+   */
+  async finishWith(rows, trial, ending, elapsedS) {
+    const { bytes, fileName, settings } = this.runContext;
+    const seq = ++this.runSeq;
+    this.running = true;
+    this.finishing = true;
     this.updateButtons();
-    if (this.results) this.results.runEnded();
-    // The bridge starts a fresh worker lazily; warm it up so the next Start is quick.
-    this.warmUp();
+    if (ending === "stopped") this.view.showStoppedProgress(rows.length);
+    this.view.showStatus(t(ending === "stopped" ? "page.stopped_finishing" : "page.chosen_finishing", { trial }), "busy");
+    try {
+      const result = await this.bridge.finish(bytes.slice(0), fileName, settings, rows, trial, ending, elapsedS, (event) => {
+        if (seq === this.runSeq) this.progress(event);
+      });
+      if (seq !== this.runSeq) return;
+      this.finish(result, settings);
+    } catch (/** @type {any} */ err) {
+      if (seq !== this.runSeq) return;
+      if (err && err.name === "Cancelled") {
+        this.view.showStatus("Stopped", "stopped");
+      } else {
+        this.reportError(err, rows.length);
+        this.view.showStatus(t("page.finish_failed"), "error");
+      }
+    } finally {
+      if (seq === this.runSeq) {
+        this.running = false;
+        this.finishing = false;
+        this.updateButtons();
+        if (this.results) this.results.runEnded();
+      }
+    }
   }
 
   async warmUp() {

@@ -6,7 +6,7 @@
 // user text, imported nodes for the SVG charts) and serialized by the browser, which escapes
 // text; the head around it is constant text of this module (and the page's charts.css).
 import { formatParams, formatScore, formatNumber, formatSeconds, metricName } from "./view.js";
-import { renderNote } from "./i18n.js";
+import { renderNote, t } from "./i18n.js";
 /**
  * @typedef {import("./protocol.js").Inspection} Inspection
  * @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow
@@ -115,13 +115,21 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
 
   const best = /** @type {Partial<LeaderboardRow>} */ ((result.best && result.best.row) || {});
   add(body, "h2", "Best model");
+  if (result.ending === "stopped" || result.ending === "chosen") {
+    add(body, "p", t(result.ending === "stopped" ? "page.best_stopped_early" : "page.best_chosen"), { class: "ending", "data-ending": result.ending });
+  }
   facts(body, [
-    ["Model", best.label || best.family || "—"],
+    ["Model", `${best.label || best.family || "—"} (${t("page.trial_ref", { trial: best.trial })})`],
     ["Settings", formatParams(best.params)],
-    [`Cross-validated ${metricName(result.metric)}`, formatScore(best.mean, best.std)],
-    ["Data used", `${result.nRows} rows, ${result.nFeatures} input columns · ${result.task}`],
+    [t("page.best_score_name", { metric: metricName(result.metric), folds: Array.isArray(best.foldScores) ? best.foldScores.length : 0 }), formatScore(best.mean, best.std)],
+    ["Data used", t("page.data_used", { rows: result.nRows, columns: Number.isInteger(result.nColumns) ? result.nColumns : result.nFeatures, features: result.nFeatures, task: result.task })],
     ["Total time", `${formatSeconds(result.elapsedS)} s (budget ${formatSeconds(result.budgetS)} s)`],
   ]);
+  const why = result.why && Array.isArray(result.why.messages) ? result.why.messages : [];
+  if (why.length) {
+    add(body, "h3", t("page.why_title"));
+    add(body, "p", why.map((m) => t(m.code, m.params)).join(" "), { class: "why" });
+  }
   if (Array.isArray(result.notes) && result.notes.length) {
     const ul = add(body, "ul");
     for (const n of result.notes) add(ul, "li", renderNote(n));

@@ -2,7 +2,7 @@
 // The view: the only module that touches the DOM. It looks every node up once, renders with
 // `textContent` only (column names, cells and messages are user data), exposes `show*`/`set*`
 // methods for output and `bind*` methods that hand plain values to the controller.
-import { describeError, renderNote } from "./i18n.js";
+import { describeError, renderNote, t } from "./i18n.js";
 
 /**
  * The engine's catalogue (protocol.js `Catalogue`: kinds, tasks, metrics with their names and
@@ -342,6 +342,11 @@ export class View {
     this.$bestRefit = byId("best-refit");
     this.$bestTotal = byId("best-total");
     this.$bestNotesBox = byId("best-notes-box");
+    this.$bestEnding = byId("best-ending");
+    this.$whyBox = byId("why-box");
+    this.$whyTitle = byId("why-title");
+    this.$whyText = byId("why-text");
+    this.$chooseSimplest = byId("choose-simplest");
     this.$bestNotes = byId("best-notes");
 
     this.$updateNotice = byId("update-notice");
@@ -1001,10 +1006,19 @@ export class View {
     this.$stop.addEventListener("click", () => handler());
   }
 
+  /** "Choose this model" in "why this model": `handler(trial)`. */
+  bindChooseTrial(handler) {
+    this.$chooseSimplest.addEventListener("click", () => {
+      const trial = Number(this.$chooseSimplest.dataset.trial);
+      if (Number.isInteger(trial)) handler(trial);
+    });
+  }
+
   /** Start/Stop, the settings and the column choices follow the run state. */
   setRunState({ canStart, running, loading = false }) {
     this.$start.disabled = !canStart || running;
     this.$stop.disabled = !running;
+    this.$chooseSimplest.disabled = running;
     for (const input of [
       this.$targetSelect, this.$taskSelect, this.$budgetInput, this.$seedInput,
       this.$answerClassification, this.$answerRegression,
@@ -1072,6 +1086,11 @@ export class View {
     this.showProgress(budgetS, budgetS, `Done: ${plural(trials, "model", "models")} tried${extra} in ${formatSeconds(elapsedS)} s.`);
   }
 
+  /** Replace the text under the progress bar. */
+  showProgressText(text) {
+    this.$progressText.textContent = text;
+  }
+
   /** Keep whatever the bar shows and say the search was stopped. */
   showStoppedProgress(trials) {
     this.$progressText.textContent = `Stopped after ${plural(trials, "model", "models")}.`;
@@ -1086,7 +1105,12 @@ export class View {
     tr.tabIndex = 0;
     tr.append(el("td", "num rank", String(rank)));
     const model = el("td", "model");
-    model.append(el("span", "model-label", row.label || row.family || "model"));
+    const members = row.params && Array.isArray(row.params.members) ? row.params.members : null;
+    const label = members
+      ? t("page.ensemble_label", { trials: members.map((m) => Number(m.trial)).sort((a, b) => a - b).map((n) => t("page.trial_ref", { trial: n })).join(", ") })
+      : row.label || row.family || "model";
+    model.append(el("span", "model-label", label));
+    if (row.trial !== undefined) model.append(el("span", "trial-number", t("page.trial_ref", { trial: row.trial })));
     tr.append(model);
     tr.append(el("td", "params", formatParams(row.params)));
     const score = el("td", "num score", formatScore(row.mean, row.std));
@@ -1163,16 +1187,29 @@ export class View {
     const best = result.best || {};
     const row = best.row || {};
     const metric = row.metric || result.metric;
-    this.$bestLabel.textContent = row.label || row.family || "—";
+    const members = row.params && Array.isArray(row.params.members) ? row.params.members : null;
+    this.$bestLabel.textContent = members
+      ? t("page.ensemble_label", { trials: members.map((m) => Number(m.trial)).sort((a, b) => a - b).map((n) => t("page.trial_ref", { trial: n })).join(", ") })
+      : `${row.label || row.family || "—"} (${t("page.trial_ref", { trial: row.trial })})`;
+    this.$bestEnding.hidden = result.ending !== "stopped" && result.ending !== "chosen";
+    this.$bestEnding.dataset.ending = result.ending || "finished";
+    this.$bestEnding.textContent = result.ending === "stopped"
+      ? t("page.best_stopped_early")
+      : result.ending === "chosen" ? t("page.best_chosen") : "";
+    this.showWhy(result);
     this.$bestParams.textContent = formatParams(row.params);
     const nFolds = Number.isInteger(result.folds) && result.folds > 0
       ? result.folds
       : Array.isArray(row.foldScores) ? row.foldScores.length : 0;
-    const folds = nFolds ? ` over ${nFolds} folds` : "";
-    this.$bestScoreName.textContent = `Cross-validated ${metricName(metric)} (mean ± std${folds})`;
+    this.$bestScoreName.textContent = t("page.best_score_name", { metric: metricName(metric), folds: nFolds });
     this.$bestScore.textContent = formatScore(row.mean, row.std);
     this.$bestScore.dataset.metric = metric || "";
-    this.$bestData.textContent = `${plural(result.nRows, "row", "rows")}, ${plural(result.nFeatures, "input column", "input columns")} · ${(taskInfo(result.task) || {}).label || result.task || ""}`;
+    this.$bestData.textContent = t("page.data_used", {
+      rows: result.nRows,
+      columns: Number.isInteger(result.nColumns) ? result.nColumns : result.nFeatures,
+      features: result.nFeatures,
+      task: (taskInfo(result.task) || {}).label || result.task || "",
+    });
     this.$bestRefit.textContent = `${formatNumber(best.refitTimeS)} s`;
     // the explain phase runs after the search's budget (bounded by a share of it): say so
     const explainS = result.diagnostics && Number(result.diagnostics.seconds);
@@ -1183,6 +1220,21 @@ export class View {
     this.$bestNotes.replaceChildren(...notes.map((note) => el("li", "", renderNote(note))));
     this.$bestNotesBox.hidden = notes.length === 0;
     this.$bestPanel.hidden = false;
+  }
+
+  /** "Why this model": the engine's paragraph, and the simplest model within the spread. */
+  showWhy(result) {
+    const why = result.why;
+    const messages = why && Array.isArray(why.messages) ? why.messages : [];
+    this.$whyBox.hidden = messages.length === 0;
+    this.$whyTitle.textContent = t("page.why_title");
+    this.$whyText.textContent = messages.map((m) => t(m.code, m.params)).join(" ");
+    const simplest = why && Number.isInteger(why.simplest) ? why.simplest : null;
+    const shown = simplest !== null && !(result.best && result.best.row && result.best.row.trial === simplest);
+    this.$chooseSimplest.hidden = !shown;
+    this.$chooseSimplest.disabled = false;
+    this.$chooseSimplest.dataset.trial = shown ? String(simplest) : "";
+    this.$chooseSimplest.textContent = shown ? t("page.choose_simplest", { trial: simplest }) : "";
   }
 
   hideBest() {
