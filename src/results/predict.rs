@@ -2,13 +2,13 @@
 //! probabilities and the unseen levels met out; and the predictions CSV.
 
 use super::model_file::*;
+use crate::data::parse_number;
 use crate::data::{Table, TextColumn};
 use crate::error::{AutoMlError, Result};
 use crate::message;
 use crate::messages::{Message, Param};
-use crate::models::Prediction;
-use crate::data::parse_number;
 use crate::metrics::Predicted;
+use crate::models::Prediction;
 use crate::preprocess::{Frame, FrameColumn, MISSING_CODE};
 use crate::truth::TargetRef;
 use serde::Serialize;
@@ -178,7 +178,8 @@ impl ModelFile {
                     .map(|&c| table.columns[c].get(r).to_string())
                     .collect(),
                 actual: target_col.map(|c| table.columns[c].get(r).to_string()),
-                note: (empty[r] && !frame.columns.is_empty()).then(|| message!("predict.empty_row")),
+                note: (empty[r] && !frame.columns.is_empty())
+                    .then(|| message!("predict.empty_row")),
             })
             .collect();
         let score = target_col.and_then(|_| self.file_score(&out, &prediction, proba.as_ref()));
@@ -218,15 +219,23 @@ impl ModelFile {
                     y.push(class as u32);
                     match proba {
                         Some(m) => p.extend_from_slice(m.row(r)),
-                        None => p.extend((0..k).map(|j| f64::from(u8::from(j == codes[r] as usize)))),
+                        None => {
+                            p.extend((0..k).map(|j| f64::from(u8::from(j == codes[r] as usize))))
+                        }
                     }
                 }
                 if y.is_empty() {
                     return None;
                 }
                 let value = self.metric.value(
-                    TargetRef::Classes { y: &y, n_classes: k },
-                    &Predicted::Classes { proba: &p, n_classes: k },
+                    TargetRef::Classes {
+                        y: &y,
+                        n_classes: k,
+                    },
+                    &Predicted::Classes {
+                        proba: &p,
+                        n_classes: k,
+                    },
                 );
                 Some(FileScore {
                     metric: self.metric,
@@ -314,7 +323,12 @@ pub fn predictions_csv(p: &Predictions) -> String {
         if let Some(probs) = &r.probabilities {
             rec.extend(probs.iter().map(|v| v.to_string()));
         }
-        rec.push(r.note.as_ref().map(crate::messages::render).unwrap_or_default());
+        rec.push(
+            r.note
+                .as_ref()
+                .map(crate::messages::render)
+                .unwrap_or_default(),
+        );
         let _ = w.write_record(&rec);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

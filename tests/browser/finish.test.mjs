@@ -43,7 +43,11 @@ async function sampleHead(name, n) {
 async function predictCsv(name, csv) {
   await page.locator($("predict-input")).setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
   await waitForText("predict-status", new RegExp(`rows of ${name.replace(/\./g, "\\.")} predicted`), 30_000);
-  return page.locator(`${$("predictions-table")} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  // each row's cells, and its prediction (the cell of class "prediction")
+  return page.locator(`${$("predictions-table")} tbody tr`).evaluateAll((trs) => trs.map((tr) => ({
+    cells: [...tr.cells].map((td) => td.textContent),
+    prediction: tr.querySelector("td.prediction").textContent,
+  })));
 }
 
 /** The leaderboard's rows as shown: trial number, model label, score, fit time. */
@@ -93,7 +97,7 @@ test("Stop keeps the best model so far: refitted, explained, labelled stopped ea
   // The model predicts, and a loaded copy still says how it was chosen.
   const shown = await predictCsv("new-passengers.csv", await sampleHead("titanic", 12));
   assert.equal(shown.length, 12);
-  for (const row of shown) assert.ok(row[1] === "0" || row[1] === "1", `a class: ${row[1]}`);
+  for (const row of shown) assert.ok(row.prediction === "0" || row.prediction === "1", `a class: ${row.prediction}`);
   await page.locator($("model-input")).setInputFiles({ name: "stopped.automl", mimeType: "application/octet-stream", buffer: await readFile(model.path) });
   await waitForText("model-source", /the file stopped\.automl/, 15_000);
   assert.match(await browser.text("model-ending"), /Stopped early/);
@@ -143,5 +147,5 @@ test("why this model: the paragraph, and one click makes the simplest model with
   const model = await downloadText("download-model");
   assert.match(model.text, /"family":"knn"/, "the downloaded model is the k-NN");
   const rows = await predictCsv("flowers.csv", await sampleHead("iris", 5));
-  assert.deepEqual(rows.map((r) => r[1]), ["setosa", "setosa", "setosa", "setosa", "setosa"]);
+  assert.deepEqual(rows.map((r) => r.prediction), ["setosa", "setosa", "setosa", "setosa", "setosa"]);
 });
