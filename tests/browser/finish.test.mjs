@@ -149,3 +149,102 @@ test("why this model: the paragraph, and one click makes the simplest model with
   const rows = await predictCsv("flowers.csv", await sampleHead("iris", 5));
   assert.deepEqual(rows.map((r) => r.prediction), ["setosa", "setosa", "setosa", "setosa", "setosa"]);
 });
+
+test("one score per model: the mean of the fold scores and the pooled out-of-fold score are told apart", async () => {
+  await openApp();
+  await loadSample("iris");
+  await runTrials(8);
+  // iris, seed 7: 5-fold cross-validation repeated 3 times, 15 splits
+  assert.equal(await browser.text("best-score-name"), "Cross-validated accuracy: mean of the 15 fold scores ± their standard deviation");
+  await page.locator($("class-summary")).waitFor({ state: "visible", timeout: 30_000 });
+  const pooled = await browser.text("class-summary");
+  assert.match(pooled, /^All 150 out-of-fold predictions pooled: accuracy 0\.\d{3}, macro F1 0\.\d{3}/);
+  assert.match(pooled, /the best-model panel and the leaderboard show the mean of the per-fold scores instead/);
+});
+
+test("columns counted before and after encoding, and again after a column is left out", async () => {
+  await openApp();
+  await loadSample("penguins");
+  await runTrials(4);
+  // penguins: island, bill length and depth, flipper length, body mass, sex; island and sex
+  // are one-hot encoded and body mass etc. gain "was missing" inputs
+  assert.match(await browser.text("best-data"), /^344 rows, 6 columns \((\d+) features after encoding\) · /);
+  const before = Number((await browser.text("best-data")).match(/\((\d+) features/)[1]);
+  assert.ok(before > 6, `more features than columns: ${before}`);
+  await browser.profileRow("island").locator($("use-column")).uncheck();
+  await runTrials(4);
+  assert.match(await browser.text("best-data"), /^344 rows, 5 columns \((\d+) features after encoding\) · /);
+  const after = Number((await browser.text("best-data")).match(/\((\d+) features/)[1]);
+  assert.equal(after, before - 3, "island's three one-hot inputs are gone");
+});
+
+test("trial counts agree everywhere during a run", async () => {
+  await openApp();
+  await loadSample("titanic");
+  await page.locator($("budget-input")).fill("6");
+  await page.locator($("start")).click();
+  await page.locator(`${$("leaderboard-body")} tr`).first().waitFor({ state: "attached", timeout: 30_000 });
+  let seen = 0;
+  for (let i = 0; i < 30; i += 1) {
+    const snapshot = await page.evaluate(({ progress, body, curve }) => ({
+      progress: document.querySelector(progress).textContent,
+      rows: document.querySelector(body).rows.length,
+      curve: [...document.querySelectorAll(`${curve} text.chart-title`)].map((n) => n.textContent).join(" "),
+    }), { progress: $("progress-text"), body: $("leaderboard-body"), curve: $("search-curve") });
+    const trials = snapshot.progress.match(/^Trials: (\d+)/);
+    if (!trials) break;
+    seen += 1;
+    const n = Number(trials[1]);
+    assert.equal(snapshot.rows, n, `leaderboard rows and "${snapshot.progress}"`);
+    for (const m of snapshot.curve.matchAll(/(\d+) models/g)) {
+      assert.equal(Number(m[1]), n, `the curve's title "${snapshot.curve}" and "${snapshot.progress}"`);
+    }
+    await page.waitForTimeout(100);
+  }
+  assert.ok(seen >= 3, `sampled the running search ${seen} times`);
+  await waitForText("status", /^Done/, 60_000);
+  const done = Number((await browser.text("status")).match(/^Done: (\d+) models tried/)[1]);
+  const title = await page.locator(`${$("search-curve")} text.chart-title`).textContent();
+  assert.equal(Number(title.match(/^Search: (\d+) models/)[1]), done);
+});
+
+test("an ensemble names its members by their trial numbers and costs their fit time", async () => {
+  await openApp();
+  await loadSample("iris");
+  await runTrials(8);
+  const rows = await leaderboard();
+  const ensemble = rows[0];
+  assert.equal(ensemble.label, "Ensemble of #3, #6");
+  const members = rows.filter((r) => r.number === "#3" || r.number === "#6");
+  assert.equal(members.length, 2, "each member is in the leaderboard under its number");
+  const sum = members.reduce((a, r) => a + r.fit, 0);
+  assert.ok(Math.abs(ensemble.fit - sum) <= 0.0015, `the ensemble's fit time ${ensemble.fit} is its members' ${sum}`);
+  assert.ok(ensemble.fit > 0);
+});
+
+test("predictions: the inputs beside the prediction, the actual value and the score on the file, a note on an empty row, a preview that scrolls in its box", async () => {
+  await openApp();
+  await loadSample("iris");
+  await runTrials(6);
+  await page.locator($("model-info")).waitFor({ state: "visible", timeout: 30_000 });
+  const head = (await sampleHead("iris", 150)).trimEnd().split("\n");
+  const csv = `${[...head, ",,,,setosa"].join("\n")}\n`;
+  const shown = await predictCsv("flowers.csv", csv);
+  assert.equal(shown.length, 151);
+  const header = await page.locator(`${$("predictions-table")} thead th`).allTextContents();
+  assert.deepEqual(header, ["Row", "sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)", "target (actual)", "Predicted target", "P(setosa)", "P(versicolor)", "P(virginica)", "Note"]);
+  assert.deepEqual(shown[0].cells.slice(0, 6), ["1", "5.1", "3.5", "1.4", "0.2", "setosa"]);
+  assert.equal(shown[0].cells[10], "");
+  assert.match(shown[150].cells[10], /^no usable input value/);
+  // the score on the file: the share of the 151 rows predicted right, as the table shows them
+  const right = shown.filter((r) => r.prediction === r.cells[5]).length;
+  assert.equal(await browser.text("predict-score"), `Score on flowers.csv: accuracy ${(right / 151).toFixed(4)} over 151 rows with a known target (0 left out).`);
+  assert.match(await browser.text("predict-notes"), /1 rows have no usable value/);
+  // the download holds the same columns
+  const file = await downloadText("download-predictions");
+  assert.equal(file.text.split("\n")[0], "row,sepal length (cm),sepal width (cm),petal length (cm),petal width (cm),target,prediction,probability_setosa,probability_versicolor,probability_virginica,note");
+  // the preview scrolls inside its own box
+  const box = await page.locator($("predictions-scroll")).evaluate((node) => ({ client: node.clientHeight, scroll: node.scrollHeight, overflow: getComputedStyle(node).overflowY }));
+  assert.ok(box.scroll > box.client && box.client < 600, `the box is shorter than its table: ${JSON.stringify(box)}`);
+  assert.equal(box.overflow, "auto");
+});
