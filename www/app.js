@@ -3,8 +3,8 @@
 // entry, main.js, creates it. What the engine decides (default settings, limits, tasks,
 // metrics and their direction) it reads from the engine's catalogue at start-up.
 import { ERROR_NAMES } from "./protocol.js";
-import { formatBytes, kindUsed } from "./view.js";
-import { pageError, t } from "./i18n.js";
+import { familyLabel, formatBytes, kindUsed } from "./view.js";
+import { pageError, setLanguage, t } from "./i18n.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 /**
  * @typedef {import("./protocol.js").Catalogue} Catalogue
@@ -24,7 +24,7 @@ import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 
 /**
  * A built-in sample (samples/samples.json).
- * @typedef {{ id: string, file: string, title?: string, target?: string }} Sample
+ * @typedef {{ id: string, file: string, title?: string, titleKey?: string, target?: string }} Sample
  */
 
 /**
@@ -45,11 +45,11 @@ import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 
 /** Rows kept in the leaderboard table; long runs can finish many thousands of trials. */
 const LEADERBOARD_LIMIT = 500;
-/** What a fatal error did to the run, for the status line. */
+/** What a fatal error did to the run, for the status line (a code of the catalogue). */
 /** @type {Readonly<Record<string, string>>} */
 const FATAL_STATUS = Object.freeze({
-  [ERROR_NAMES.OUT_OF_MEMORY]: "The search stopped: out of memory",
-  [ERROR_NAMES.ENGINE_CRASHED]: "The search stopped: the engine crashed",
+  [ERROR_NAMES.OUT_OF_MEMORY]: "page.status_out_of_memory",
+  [ERROR_NAMES.ENGINE_CRASHED]: "page.status_crashed",
 });
 
 /**
@@ -93,7 +93,7 @@ export function insertSorted(rows, row) {
 export function tooLargeError(fileName, size, limit) {
   const limitText = formatBytes(limit);
   const sizeText = formatBytes(size);
-  return sizeText === limitText
+  return t("page.size", { size: sizeText }) === t("page.size", { size: limitText })
     ? pageError("page.file_just_over", { file: fileName, limit: limitText })
     : pageError("page.file_too_large", { file: fileName, size: sizeText, limit: limitText });
 }
@@ -159,27 +159,44 @@ export class Controller {
     view.bindStart((/** @type {StartValues} */ values) => this.start(values));
     view.bindStop(() => this.stop());
     view.bindChooseTrial((/** @type {number} */ trial) => this.chooseTrial(trial));
+    view.bindLanguageChange((/** @type {string} */ lang) => this.setLanguage(lang));
     bridge.onWorkerLost = (error) => this.workerLost(error);
     this.updateButtons();
     this.loadSampleList();
-    this.startEngine("Loading engine…");
+    this.startEngine("page.status_loading_engine");
+  }
+
+  /**
+   * Show the page in `lang` at once: every word on the page is marked with its code and
+   * parameters (i18n.js localize), so the new catalogue fills each one again in place, the
+   * charts' titles and axes included (the forecast's date axis, written by Intl, is drawn
+   * again). The data, the results and a running search are untouched: nothing is reloaded or
+   * recomputed.
+   * @param {string} lang
+   */
+  async setLanguage(lang) {
+    if (!(await setLanguage(lang))) return;
+    this.view.languageChanged(lang);
+    // the forecast's date axis is written by Intl for the language: drawn again
+    if (this.forecast) this.forecast.drawChart();
   }
 
   // ---- engine ------------------------------------------------------------------------------
 
   /**
-   * Start (or restart) the worker; `text` is the status to show meanwhile, or null for none.
+   * Start (or restart) the worker; `text` is the status to show meanwhile (a code of the
+   * catalogue), or null for none.
    * @param {string | null} text
    */
   async startEngine(text) {
-    if (text) this.view.showStatus(text, "loading");
+    if (text) this.view.showStatus(text, {}, "loading");
     try {
       const ready = await this.bridge.start();
       this.engineVersion = ready && ready.version;
       this.view.setEngineVersion(this.engineVersion);
       await this.readCatalogue();
       if (text && !this.running && !this.loading) {
-        this.view.showStatus(`Engine ready (version ${this.engineVersion})`, "ready");
+        this.view.showStatus("page.status_ready", { version: this.engineVersion }, "ready");
       }
     } catch (/** @type {any} */ err) {
       // A worker that dies while starting is reported through onWorkerLost; a cancel
@@ -225,10 +242,10 @@ export class Controller {
     if (error && (error.name === ERROR_NAMES.ENGINE_CRASHED || error.name === ERROR_NAMES.OUT_OF_MEMORY)) {
       // The module loaded fine before the trap, so a fresh worker will too: warm it up now.
       // A run that crashed keeps its status line (what happened to the run) while it does.
-      const text = this.running ? null : "Restarting engine…";
+      const text = this.running ? null : "page.status_restarting";
       setTimeout(() => this.startEngine(text), 0);
     } else {
-      this.view.showStatus("The engine stopped working", "error");
+      this.view.showStatus("page.status_engine_stopped", {}, "error");
     }
   }
 
@@ -238,15 +255,16 @@ export class Controller {
    * @param {number} [rowsKept]
    */
   reportError(err, rowsKept = 0) {
+    /** @type {{ code: string, params?: any }[]} what happened to the run, in lines */
     const extra = [];
     if (err && err.fatal) {
       const restarted = err.name === ERROR_NAMES.ENGINE_CRASHED || err.name === ERROR_NAMES.OUT_OF_MEMORY;
-      extra.push(t(restarted ? "page.engine_restarted" : "page.engine_reset"));
-      if (this.data) extra.push(t("page.data_kept", { file: this.data.fileName }));
-      if (rowsKept === 1) extra.push(t("page.rows_kept_one"));
-      if (rowsKept > 1) extra.push(t("page.rows_kept", { count: rowsKept }));
+      extra.push({ code: restarted ? "page.engine_restarted" : "page.engine_reset" });
+      if (this.data) extra.push({ code: "page.data_kept", params: { file: this.data.fileName } });
+      if (rowsKept === 1) extra.push({ code: "page.rows_kept_one" });
+      if (rowsKept > 1) extra.push({ code: "page.rows_kept", params: { count: rowsKept } });
     }
-    this.view.showError(err, extra.join(" "));
+    this.view.showError(err, extra);
   }
 
   // ---- loading data ------------------------------------------------------------------------
@@ -270,7 +288,7 @@ export class Controller {
     if (!sample) return;
     await this.loadFrom(sample.file, async () => {
       const response = await fetch(`samples/${encodeURIComponent(sample.file)}`);
-      if (!response.ok) throw pageError("page.sample_download", { sample: sample.title || sample.id, status: response.status });
+      if (!response.ok) throw pageError("page.sample_download", { sample: sample.titleKey ? { code: sample.titleKey, params: {} } : sample.title || sample.id, status: response.status });
       return response.arrayBuffer();
     }, sample.target);
   }
@@ -297,10 +315,7 @@ export class Controller {
       this.view.hideLoadProgress();
       this.updateButtons();
       this.view.showError(tooLargeError(file.name, file.size, limit));
-      this.view.showStatus(
-        this.data ? `Could not load ${file.name}; still using ${this.describeData()}` : `Could not load ${file.name}`,
-        "error",
-      );
+      this.showLoadFailed(file.name);
       return undefined;
     }
     return this.loadFrom(file.name, () => file.arrayBuffer(), null);
@@ -330,7 +345,11 @@ export class Controller {
     const seq = ++this.loadSeq;
     this.loading = true;
     this.view.hideError();
-    this.view.showStatus(options.sheet ? `Reading sheet “${options.sheet}” of ${fileName}…` : `Reading ${fileName}…`, "busy");
+    this.view.showStatus(
+      options.sheet ? "page.status_reading_sheet" : "page.status_reading",
+      options.sheet ? { file: fileName, sheet: options.sheet } : { file: fileName },
+      "busy",
+    );
     this.view.showLoadProgress(fileName, null);
     this.updateButtons();
     try {
@@ -347,18 +366,12 @@ export class Controller {
       this.data = { bytes, fileName, inspection };
       this.choices = { columnTypes: new Map(), exclude: new Set() };
       this.showData(inspection, sampleTarget);
-      this.view.showStatus(inspection.sheet && (inspection.sheets || []).length > 1
-        ? `Loaded ${fileName} (sheet “${inspection.sheet}”)`
-        : `Loaded ${fileName}`, "ready");
+      this.view.showStatus("page.status_loaded", { data: this.describeData() }, "ready");
     } catch (/** @type {any} */ err) {
       if (seq !== this.loadSeq) return;
       this.reportError(err);
       if (this.data) this.view.selectSheet(this.data.inspection.sheet);
-      const what = options.sheet ? `sheet “${options.sheet}” of ${fileName}` : fileName;
-      this.view.showStatus(
-        this.data ? `Could not load ${what}; still using ${this.describeData()}` : `Could not load ${what}`,
-        "error",
-      );
+      this.showLoadFailed(options.sheet ? { code: "page.sheet_of", params: { file: fileName, sheet: options.sheet } } : fileName);
     } finally {
       if (seq === this.loadSeq) {
         this.loading = false;
@@ -368,10 +381,24 @@ export class Controller {
     }
   }
 
-  /** The loaded file (and sheet) in words. */
+  /**
+   * The loaded file (and sheet), as a parameter of a message.
+   * @returns {import("./protocol.js").MessageParam}
+   */
   describeData() {
     const { fileName, inspection } = this.data;
-    return inspection.sheet && (inspection.sheets || []).length > 1 ? `${fileName} (sheet “${inspection.sheet}”)` : fileName;
+    return inspection.sheet && (inspection.sheets || []).length > 1
+      ? { code: "page.file_and_sheet", params: { file: fileName, sheet: inspection.sheet } }
+      : fileName;
+  }
+
+  /**
+   * Say in the status line that `what` (a file name, or a sheet of one) could not be loaded.
+   * @param {import("./protocol.js").MessageParam} what
+   */
+  showLoadFailed(what) {
+    if (this.data) this.view.showStatus("page.status_load_failed_kept", { what, data: this.describeData() }, "error");
+    else this.view.showStatus("page.status_load_failed", { what }, "error");
   }
 
   /**
@@ -608,7 +635,7 @@ export class Controller {
     this.view.hideError();
     this.view.resetRun(settings.metric || this.taskInfo(settings.task).defaultMetric, settings.timeBudgetS);
     if (this.results) this.results.startRun(settings);
-    this.view.showStatus(`Searching for the best model to predict “${settings.target}”…`, "busy");
+    this.view.showStatus("page.status_searching", { target: settings.target }, "busy");
     this.updateButtons();
     try {
       const result = await this.bridge.run(bytes.slice(0), fileName, settings, (event) => {
@@ -619,15 +646,15 @@ export class Controller {
     } catch (/** @type {any} */ err) {
       if (seq !== this.runSeq) return;
       if (err && err.name === "Cancelled") {
-        this.view.showStatus("Stopped", "stopped");
+        this.view.showStatus("page.status_stopped", {}, "stopped");
       } else if (err && err.fatal) {
         // The rows that arrived before the crash stay on the page; the data stays loaded.
         this.view.showStoppedProgress(this.liveRows.length);
         this.reportError(err, this.liveRows.length);
-        this.view.showStatus(FATAL_STATUS[err.name] || "The search stopped: the engine failed", "error");
+        this.view.showStatus(FATAL_STATUS[err.name] || "page.status_engine_failed", {}, "error");
       } else {
         this.reportError(err);
-        this.view.showStatus("The search failed", "error");
+        this.view.showStatus("page.status_failed", {}, "error");
       }
     } finally {
       if (seq === this.runSeq) {
@@ -649,8 +676,8 @@ export class Controller {
     } else if (event.kind === "phase") {
       this.view.showPhase(event.phase, event.elapsedS, event.budgetS);
       // (finishing after Stop or a choice, the status keeps saying what is being finished)
-      if (event.phase === "refit" && !this.finishing) this.view.showStatus("Refitting the best model on all rows…", "busy");
-      if (event.phase === "explain" && !this.finishing) this.view.showStatus("Explaining the best model…", "busy");
+      if (event.phase === "refit" && !this.finishing) this.view.showStatus("page.status_refitting", {}, "busy");
+      if (event.phase === "explain" && !this.finishing) this.view.showStatus("page.status_explaining", {}, "busy");
     }
   }
 
@@ -663,20 +690,21 @@ export class Controller {
     this.view.showLeaderboard(leaderboard, result.metric, LEADERBOARD_LIMIT);
     // the leaderboard also lists the ensemble built from the best trials; it is not a trial
     const trials = leaderboard.filter((row) => !(row.params && Array.isArray(row.params.members))).length;
-    const ensemble = trials < leaderboard.length ? ", plus an ensemble of the best" : "";
+    const ensemble = trials < leaderboard.length;
     const best = (result.best && result.best.row) || null;
     if (result.ending === "stopped") {
-      this.view.showProgressText(t("page.stopped_early_progress", { trials }));
+      this.view.showProgressText("page.stopped_early_progress", { trials });
       this.view.showBest(result);
-      this.view.showStatus(t("page.stopped_early_status", { trials }), "done");
+      this.view.showStatus("page.stopped_early_status", { trials }, "done");
     } else if (result.ending === "chosen" && best) {
-      this.view.showProgressText(t("page.chosen_progress", { model: best.label, trial: best.trial }));
+      const model = familyLabel(best);
+      this.view.showProgressText("page.chosen_progress", { model, trial: best.trial });
       this.view.showBest(result);
-      this.view.showStatus(t("page.chosen_status", { model: best.label, trial: best.trial }), "done");
+      this.view.showStatus("page.chosen_status", { model, trial: best.trial }, "done");
     } else {
       this.view.showFinished(result.elapsedS, result.budgetS, trials, ensemble);
       this.view.showBest(result);
-      this.view.showStatus(`Done: ${trials} models tried${ensemble}`, "done");
+      this.view.showStatus(ensemble ? "page.status_done_ensemble" : "page.status_done", { count: trials }, "done");
     }
     if (this.results) this.results.showResult(result, settings);
   }
@@ -691,7 +719,7 @@ export class Controller {
     if (this.finishing || rows.length === 0 || !this.runContext) {
       this.finishing = false;
       this.view.showStoppedProgress(rows.length);
-      this.view.showStatus(rows.length === 0 ? t("page.stopped_no_model") : "Stopped", "stopped");
+      this.view.showStatus(rows.length === 0 ? "page.stopped_no_model" : "page.status_stopped", {}, "stopped");
       this.updateButtons();
       if (this.results) this.results.runEnded();
       // The bridge starts a fresh worker lazily; warm it up so the next Start is quick.
@@ -729,7 +757,7 @@ export class Controller {
     this.finishing = true;
     this.updateButtons();
     if (ending === "stopped") this.view.showStoppedProgress(rows.length);
-    this.view.showStatus(t(ending === "stopped" ? "page.stopped_finishing" : "page.chosen_finishing", { trial }), "busy");
+    this.view.showStatus(ending === "stopped" ? "page.stopped_finishing" : "page.chosen_finishing", { trial }, "busy");
     try {
       const result = await this.bridge.finish(bytes.slice(0), fileName, settings, rows, trial, ending, elapsedS, (event) => {
         if (seq === this.runSeq) this.progress(event);
@@ -739,10 +767,10 @@ export class Controller {
     } catch (/** @type {any} */ err) {
       if (seq !== this.runSeq) return;
       if (err && err.name === "Cancelled") {
-        this.view.showStatus("Stopped", "stopped");
+        this.view.showStatus("page.status_stopped", {}, "stopped");
       } else {
         this.reportError(err, rows.length);
-        this.view.showStatus(t("page.finish_failed"), "error");
+        this.view.showStatus("page.finish_failed", {}, "error");
       }
     } finally {
       if (seq === this.runSeq) {

@@ -21,6 +21,58 @@
 //   histogram(HistogramOptions)     bins the engine made, [{ lo, hi, count }]
 //   marker(svg, { x, y, className?, title? })  one movable point on a line or scatter chart
 import "./vendor/d3.min.js";
+import { localize, localizeAttribute, t } from "./i18n.js";
+
+/**
+ * Words on a chart: a code of the message catalogue with its parameters (drawn with
+ * i18n.js `localize`, so they follow the page's language), or a value of the user's data (a
+ * column name, a class label), drawn as it is and marked `data-user`.
+ * @typedef {string | { code: string, params?: any }} Words
+ */
+
+/**
+ * Write `text` into the element `node`.
+ * @param {Element} node
+ * @param {Words} text
+ */
+export function writeWords(node, text) {
+  if (text && typeof text === "object") {
+    localize(node, text.code, text.params || {});
+  } else {
+    node.textContent = text === undefined || text === null ? "" : String(text);
+    if (node.textContent) node.setAttribute("data-user", "");
+  }
+  return node;
+}
+
+/**
+ * `text` as a string in the page's language (for sizes and attributes).
+ * @param {Words} text
+ * @returns {string}
+ */
+function wordsText(text) {
+  return text && typeof text === "object" ? t(text.code, text.params || {}) : String(text ?? "");
+}
+
+/**
+ * Append a `tag` child with `text` to the D3 selection `parent`.
+ * @param {any} parent
+ * @param {string} tag
+ * @param {Words} text
+ */
+function appendWords(parent, tag, text) {
+  const child = parent.append(tag);
+  writeWords(child.node(), text);
+  return child;
+}
+
+/**
+ * Mark the tick labels of a category axis as the user's data.
+ * @param {any} axis a D3 selection of an axis group
+ */
+function userTicks(axis) {
+  axis.selectAll(".tick text").attr("data-user", "");
+}
 
 /**
  * The D3 namespace (the UMD bundle sets globalThis.d3), with DefinitelyTyped's types.
@@ -39,7 +91,7 @@ export const d3 = /** @type {any} */ (globalThis).d3;
 /**
  * What every chart takes: its title (also its accessible name), and its size in the viewBox.
  * @typedef {object} FrameOptions
- * @property {string} [title]
+ * @property {Words} [title]
  * @property {number} [width]
  * @property {number} [height]
  * @property {Partial<Margin>} [margin]
@@ -47,7 +99,7 @@ export const d3 = /** @type {any} */ (globalThis).d3;
 
 /**
  * A point of a line or scatter chart; `title` is its tooltip.
- * @typedef {{ x: number | Date, y: number, className?: string, title?: string }} Point
+ * @typedef {{ x: number | Date, y: number, className?: string, title?: Words }} Point
  */
 
 /** @typedef {{ x: number | Date, lo: number, hi: number }} BandPoint */
@@ -55,7 +107,8 @@ export const d3 = /** @type {any} */ (globalThis).d3;
 /**
  * A line: `step` draws it as steps, `markers` puts a dot on every point.
  * @typedef {object} Series
- * @property {string} [name] shown in the legend and as data-series
+ * @property {Words} [name] shown in the legend
+ * @property {string} [key] `data-series` (by default the name, when it is a string)
  * @property {Point[]} points
  * @property {string} [className]
  * @property {boolean} [dashed]
@@ -69,8 +122,8 @@ export const d3 = /** @type {any} */ (globalThis).d3;
  * @property {{ points: BandPoint[], className?: string } | null} [band]
  *   a shaded band between `lo` and `hi`
  * @property {boolean} [markers] dots on every series
- * @property {string} [xLabel]
- * @property {string} [yLabel]
+ * @property {Words} [xLabel]
+ * @property {Words} [yLabel]
  * @property {"linear" | "time"} [xType]
  * @property {[number, number] | [Date, Date]} [xDomain]
  * @property {[number, number]} [yDomain]
@@ -79,17 +132,17 @@ export const d3 = /** @type {any} */ (globalThis).d3;
 
 /**
  * A point of a scatter chart (numbers on both axes); `title` is its tooltip.
- * @typedef {{ x: number, y: number, className?: string, title?: string }} ScatterPoint
+ * @typedef {{ x: number, y: number, className?: string, title?: Words }} ScatterPoint
  */
 
 /**
  * @typedef {object} ScatterOptionsOwn
  * @property {ScatterPoint[]} [points]
- * @property {string} [xLabel]
- * @property {string} [yLabel]
+ * @property {Words} [xLabel]
+ * @property {Words} [yLabel]
  * @property {boolean} [diagonal] the line y = x
  * @property {number | null} [hline] a horizontal reference line at this y
- * @property {{ name?: string, points: ScatterPoint[], className?: string, step?: boolean }[]} [lines]
+ * @property {{ name?: Words, key?: string, points: ScatterPoint[], className?: string, step?: boolean }[]} [lines]
  * @property {[number, number]} [xDomain]
  * @property {[number, number]} [yDomain]
  * @typedef {FrameOptions & ScatterOptionsOwn} ScatterOptions
@@ -97,15 +150,15 @@ export const d3 = /** @type {any} */ (globalThis).d3;
 
 /**
  * A bar: `error` draws ± error around its value; `title` is its tooltip.
- * @typedef {{ label: string | number, value: number, error?: number, className?: string, title?: string }} Bar
+ * @typedef {{ label: Words | number, value: number, error?: number, className?: string, title?: Words }} Bar
  */
 
 /**
  * @typedef {object} BarChartOptionsOwn
  * @property {Bar[]} [bars]
  * @property {boolean} [horizontal] names on the left
- * @property {string} [valueLabel]
- * @property {string} [categoryLabel]
+ * @property {Words} [valueLabel]
+ * @property {Words} [categoryLabel]
  * @property {[number, number]} [valueDomain]
  * @typedef {FrameOptions & BarChartOptionsOwn} BarChartOptions
  */
@@ -116,8 +169,8 @@ export const d3 = /** @type {any} */ (globalThis).d3;
  * @property {string[]} [colLabels]
  * @property {number[][]} [values] one row per row label
  * @property {string[][] | null} [text] what each cell says (by default its value)
- * @property {string} [xLabel]
- * @property {string} [yLabel]
+ * @property {Words} [xLabel]
+ * @property {Words} [yLabel]
  * @property {number} [max] the value of the darkest colour (by default the largest value)
  * @typedef {FrameOptions & HeatmapOptionsOwn} HeatmapOptions
  */
@@ -130,8 +183,8 @@ export const d3 = /** @type {any} */ (globalThis).d3;
 /**
  * @typedef {object} HistogramOptionsOwn
  * @property {HistogramBin[]} [bins] the engine's bins, in order
- * @property {string} [xLabel]
- * @property {string} [yLabel]
+ * @property {Words} [xLabel]
+ * @property {Words} [yLabel]
  * @typedef {FrameOptions & HistogramOptionsOwn} HistogramOptions
  */
 
@@ -159,11 +212,12 @@ function frame(kind, { title = "", width = DEFAULT_WIDTH, height = DEFAULT_HEIGH
     .attr("data-chart", kind)
     .attr("viewBox", `0 0 ${width} ${height}`)
     .attr("role", "img")
-    .attr("aria-label", title)
     .attr("xmlns", "http://www.w3.org/2000/svg");
-  svg.append("title").text(title);
+  if (title && typeof title === "object") localizeAttribute(svg.node(), "aria-label", title.code, title.params || {});
+  else svg.attr("aria-label", String(title));
+  appendWords(svg, "title", title);
   if (title) {
-    svg.append("text").attr("class", "chart-title").attr("x", m.left).attr("y", 20).text(title);
+    writeWords(svg.append("text").attr("class", "chart-title").attr("x", m.left).attr("y", 20).node(), title);
   }
   const g = svg.append("g").attr("class", "plot").attr("transform", `translate(${m.left},${m.top})`);
   return { svg, g, w: width - m.left - m.right, h: height - m.top - m.bottom, m };
@@ -175,17 +229,17 @@ function frame(kind, { title = "", width = DEFAULT_WIDTH, height = DEFAULT_HEIGH
  * @param {number} w
  * @param {number} h
  * @param {Margin} m
- * @param {string} xLabel
- * @param {string} yLabel
+ * @param {Words} xLabel
+ * @param {Words} yLabel
  */
 function axisLabels(g, w, h, m, xLabel, yLabel) {
   if (xLabel) {
-    g.append("text").attr("class", "axis-label axis-label-x").attr("x", w / 2).attr("y", h + m.bottom - 10)
-      .attr("text-anchor", "middle").text(xLabel);
+    writeWords(g.append("text").attr("class", "axis-label axis-label-x").attr("x", w / 2).attr("y", h + m.bottom - 10)
+      .attr("text-anchor", "middle").node(), xLabel);
   }
   if (yLabel) {
-    g.append("text").attr("class", "axis-label axis-label-y").attr("transform", "rotate(-90)")
-      .attr("x", -h / 2).attr("y", -m.left + 16).attr("text-anchor", "middle").text(yLabel);
+    writeWords(g.append("text").attr("class", "axis-label axis-label-y").attr("transform", "rotate(-90)")
+      .attr("x", -h / 2).attr("y", -m.left + 16).attr("text-anchor", "middle").node(), yLabel);
   }
 }
 
@@ -214,14 +268,32 @@ function paddedExtent(values, pad = 0.04) {
  * @param {YScale} y
  * @param {number} w
  * @param {number} h
- * @param {{ xTicks?: number, yTicks?: number, grid?: boolean }} [options]
+ * @param {{ xTicks?: number, yTicks?: number, grid?: boolean, time?: boolean }} [options] `time`: the x
+ *   axis is dates, written by Intl in the page's language (marked `data-intl`)
  */
-function drawAxes(g, x, y, w, h, { xTicks = 6, yTicks = 5, grid = true } = {}) {
+function drawAxes(g, x, y, w, h, { xTicks = 6, yTicks = 5, grid = true, time = false } = {}) {
   if (grid) {
     g.append("g").attr("class", "grid").call(d3.axisLeft(y).ticks(yTicks).tickSize(-w).tickFormat(() => ""));
   }
-  g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`).call(d3.axisBottom(x).ticks(xTicks));
+  const bottom = d3.axisBottom(x).ticks(xTicks);
+  if (time) bottom.tickFormat((d) => dateTick(/** @type {Date} */ (d)));
+  const axis = g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`).call(bottom);
+  if (time) axis.selectAll(".tick text").attr("data-intl", "");
   g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(y).ticks(yTicks));
+}
+
+/**
+ * A date tick in the page's language: the year on a new year, else the month (and the day
+ * when it is not the first).
+ * @param {Date} d
+ */
+function dateTick(d) {
+  const lang = document.documentElement.lang || "en";
+  /** @type {Intl.DateTimeFormatOptions} */
+  let options = { month: "short", day: "numeric", timeZone: "UTC" };
+  if (d.getUTCDate() === 1) options = d.getUTCMonth() === 0 ? { year: "numeric", timeZone: "UTC" } : { month: "short", timeZone: "UTC" };
+  if (d.getUTCHours() !== 0) options = { hour: "numeric", timeZone: "UTC" };
+  return new Intl.DateTimeFormat(lang, options).format(d);
 }
 
 /**
@@ -252,7 +324,7 @@ export function lineChart(options) {
     ? d3.scaleUtc().domain(options.xDomain || d3.extent(xs).map((t) => new Date(t))).range([0, w])
     : d3.scaleLinear().domain(options.xDomain || paddedExtent(xs, 0)).range([0, w]);
   const y = d3.scaleLinear().domain(options.yDomain || paddedExtent(ys)).nice().range([h, 0]);
-  drawAxes(g, x, y, w, h);
+  drawAxes(g, x, y, w, h, { time: xType === "time" });
   if (band && band.points.length) {
     const area = /** @type {import("d3").Area<BandPoint>} */ (d3.area()).x((p) => x(p.x)).y0((p) => y(p.lo)).y1((p) => y(p.hi))
       .defined((p) => Number.isFinite(p.lo) && Number.isFinite(p.hi));
@@ -263,7 +335,7 @@ export function lineChart(options) {
     if (s.step) line.curve(d3.curveStepAfter);
     g.append("path")
       .attr("class", `line series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim())
-      .attr("data-series", s.name || `series ${i + 1}`)
+      .attr("data-series", s.key || (typeof s.name === "string" ? s.name : "") || `series ${i + 1}`)
       .attr("fill", "none")
       .attr("d", line(s.points));
     if (markers || s.markers) {
@@ -271,7 +343,7 @@ export function lineChart(options) {
       for (const p of s.points.filter(finitePoint)) {
         const c = dots.append("circle").attr("class", `mark ${p.className || ""}`.trim())
           .attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", 3.5);
-        if (p.title) c.append("title").text(p.title);
+        if (p.title) appendWords(c, "title", p.title);
       }
     }
   });
@@ -315,18 +387,18 @@ export function marker(svgNode, { x, y, className = "threshold-marker", title = 
 /**
  * A legend in the top right corner: a short line and the series name.
  * @param {Svg} svg
- * @param {{ name: string, className: string }[]} items
+ * @param {{ name: Words, className: string }[]} items
  * @param {number} right the x where the legend ends
  */
 function legend(svg, items, right) {
   const lg = svg.append("g").attr("class", "legend");
-  const widths = items.map((item) => 26 + String(item.name).length * 7);
+  const widths = items.map((item) => 26 + wordsText(item.name).length * 7);
   let xPos = right - widths.reduce((a, b) => a + b, 0);
   for (const [i, item] of items.entries()) {
     if (i > 0) xPos += widths[i - 1];
     const it = lg.append("g").attr("class", "legend-item").attr("transform", `translate(${xPos},38)`);
     it.append("line").attr("class", `line ${item.className}`).attr("x1", 0).attr("x2", 16).attr("y1", 0).attr("y2", 0);
-    it.append("text").attr("x", 20).attr("y", 4).text(item.name);
+    writeWords(it.append("text").attr("x", 20).attr("y", 4).node(), item.name);
   }
 }
 
@@ -358,7 +430,7 @@ export function scatterChart(options) {
     g.append("line").attr("class", "reference").attr("x1", 0).attr("x2", w).attr("y1", y(hline)).attr("y2", y(hline));
   }
   lines.forEach((s, i) => {
-    g.append("path").attr("class", `line series-${i} ${s.className || ""}`.trim()).attr("data-series", s.name || "")
+    g.append("path").attr("class", `line series-${i} ${s.className || ""}`.trim()).attr("data-series", s.key || (typeof s.name === "string" ? s.name : ""))
       .attr("fill", "none")
       .attr("d", /** @type {import("d3").Line<ScatterPoint>} */ (d3.line()).x((p) => x(p.x)).y((p) => y(p.y)).defined(finitePoint).curve(s.step ? d3.curveStepAfter : d3.curveLinear)(s.points));
   });
@@ -367,7 +439,7 @@ export function scatterChart(options) {
   for (const p of shown) {
     const c = dots.append("circle").attr("class", `mark ${p.className || ""}`.trim())
       .attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", radius);
-    if (p.title) c.append("title").text(p.title);
+    if (p.title) appendWords(c, "title", p.title);
   }
   axisLabels(g, w, h, m, xLabel, yLabel);
   return withScales(svg.node(), x, y);
@@ -380,7 +452,7 @@ export function scatterChart(options) {
  */
 export function barChart(options) {
   const { bars = [], horizontal = false, valueLabel = "", categoryLabel = "" } = options;
-  const longest = bars.reduce((n, b) => Math.max(n, String(b.label).length), 0);
+  const longest = bars.reduce((n, b) => Math.max(n, wordsText(/** @type {Words} */ (b.label)).length), 0);
   const left = horizontal ? Math.min(220, 16 + longest * 7.2) : MARGIN.left;
   const height = options.height || (horizontal ? Math.max(140, 64 + bars.length * 26) : DEFAULT_HEIGHT);
   // Many category names under vertical bars are written slanted, with room below for them.
@@ -397,13 +469,14 @@ export function barChart(options) {
     g.append("g").attr("class", "grid").attr("transform", `translate(0,${h})`)
       .call(d3.axisBottom(value).ticks(5).tickSize(-h).tickFormat(() => ""));
     g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`).call(d3.axisBottom(value).ticks(5));
-    g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(band).tickFormat((i) => clipLabel(bars[i].label, 30)));
+    barTicks(g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(band).tickFormat((i) => clipLabel(wordsText(/** @type {Words} */ (bars[i].label)), 30))), bars);
   } else {
     value.range([h, 0]);
     band.range([0, w]);
     g.append("g").attr("class", "grid").call(d3.axisLeft(value).ticks(5).tickSize(-w).tickFormat(() => ""));
     const xAxis = g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`)
-      .call(d3.axisBottom(band).tickFormat((i) => clipLabel(bars[i].label, slanted ? 16 : 14)));
+      .call(d3.axisBottom(band).tickFormat((i) => clipLabel(wordsText(/** @type {Words} */ (bars[i].label)), slanted ? 16 : 14)));
+    barTicks(xAxis, bars);
     if (slanted) xAxis.selectAll(".tick text").attr("transform", "rotate(-40)").attr("text-anchor", "end").attr("dx", "-0.4em").attr("dy", "0.6em");
     g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(value).ticks(5));
   }
@@ -411,8 +484,11 @@ export function barChart(options) {
   const marks = g.append("g").attr("class", "bars");
   bars.forEach((b, i) => {
     const v = value(b.value);
-    const group = marks.append("g").attr("class", "bar").attr("data-label", String(b.label));
-    group.append("title").text(b.title || `${b.label}: ${formatValue(b.value)}${b.error ? ` ± ${formatValue(b.error)}` : ""}`);
+    const group = marks.append("g").attr("class", "bar").attr("data-label", typeof b.label === "object" ? wordsText(b.label) : String(b.label));
+    const label = typeof b.label === "number" ? String(b.label) : b.label;
+    appendWords(group, "title", b.title || (b.error
+      ? { code: "chart.value_error", params: { label, value: formatValue(b.value), error: formatValue(b.error) } }
+      : { code: "chart.value", params: { label, value: formatValue(b.value) } }));
     const rect = group.append("rect").attr("class", `mark ${b.className || ""}`.trim()).attr("data-value", String(b.value));
     if (horizontal) {
       rect.attr("x", Math.min(zero, v)).attr("y", band(i)).attr("width", Math.abs(v - zero)).attr("height", band.bandwidth());
@@ -464,7 +540,7 @@ export function heatmap(options) {
     row.forEach((v, c) => {
       const cg = cells.append("g").attr("class", "cell").attr("data-row", String(r)).attr("data-col", String(c));
       const label = text ? text[r][c] : formatValue(v);
-      cg.append("title").text(`${rowLabels[r]} → ${colLabels[c]}: ${label}`);
+      appendWords(cg, "title", { code: "chart.cell", params: { row: String(rowLabels[r]), col: String(colLabels[c]), value: label } });
       cg.append("rect").attr("class", "mark").attr("x", x(c)).attr("y", y(r))
         .attr("width", x.bandwidth()).attr("height", y.bandwidth()).attr("fill", colour(Math.max(0, v)))
         .attr("data-value", String(v));
@@ -473,10 +549,10 @@ export function heatmap(options) {
         .attr("text-anchor", "middle").text(label);
     });
   });
-  g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`)
-    .call(d3.axisBottom(x).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(colLabels[i], 12)));
-  g.append("g").attr("class", "axis axis-y")
-    .call(d3.axisLeft(y).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(rowLabels[i], 22)));
+  userTicks(g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`)
+    .call(d3.axisBottom(x).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(colLabels[i], 12))));
+  userTicks(g.append("g").attr("class", "axis axis-y")
+    .call(d3.axisLeft(y).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(rowLabels[i], 22))));
   axisLabels(g, w, h, m, xLabel, yLabel);
   // Drawn at about its natural size, not stretched to the container (charts.css lets a chart
   // with a width attribute keep it, up to the container's width).
@@ -490,7 +566,7 @@ export function heatmap(options) {
  * @returns {SVGSVGElement}
  */
 export function histogram(options) {
-  const { bins = [], xLabel = "", yLabel = "rows" } = options;
+  const { bins = [], xLabel = "", yLabel = { code: "chart.rows", params: {} } } = options;
   const { svg, g, w, h, m } = frame("histogram", options);
   const shown = bins.filter((b) => Number.isFinite(b.lo) && Number.isFinite(b.hi) && b.hi > b.lo);
   const x = d3.scaleLinear()
@@ -501,7 +577,7 @@ export function histogram(options) {
   const marks = g.append("g").attr("class", "bars");
   for (const b of shown) {
     const group = marks.append("g").attr("class", "bar");
-    group.append("title").text(`${formatValue(b.lo)} to ${formatValue(b.hi)}: ${b.count}`);
+    appendWords(group, "title", { code: "chart.bin", params: { lo: formatValue(b.lo), hi: formatValue(b.hi), count: b.count } });
     group.append("rect").attr("class", "mark").attr("data-value", String(b.count))
       .attr("x", x(b.lo) + 0.5).attr("width", Math.max(0, x(b.hi) - x(b.lo) - 1))
       .attr("y", y(b.count)).attr("height", h - y(b.count));
@@ -520,6 +596,20 @@ export function formatValue(v) {
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v)) return String(v);
   return String(Number(v.toPrecision(4)));
+}
+
+/**
+ * The category axis of a bar chart: a tick whose bar is named by the catalogue is translated
+ * like every word (its full name, not clipped), one named by the user's data is marked so.
+ * @param {any} axis a D3 selection of the axis group
+ * @param {Bar[]} bars
+ */
+function barTicks(axis, bars) {
+  axis.selectAll(".tick text").each((/** @type {number} */ i, /** @type {number} */ k, /** @type {Element[]} */ nodes) => {
+    const label = bars[i] && bars[i].label;
+    if (label && typeof label === "object") localize(nodes[k], label.code, label.params || {});
+    else nodes[k].setAttribute("data-user", "");
+  });
 }
 
 /**

@@ -9,7 +9,7 @@
 // controller's WorkerBridge (protocol.js: forecastInfo, forecast).
 import { lineChart } from "./charts.js";
 import { download } from "./results.js";
-import { pageError, renderNote } from "./i18n.js";
+import { formatNumber, localize, localizeNote, pageError, unlocalize } from "./i18n.js";
 /**
  * @typedef {import("./protocol.js").ForecastResult} ForecastResult
  * @typedef {import("./protocol.js").ForecastRow} ForecastRow
@@ -28,14 +28,18 @@ const LEADERBOARD_SHOWN = 30;
  * A new element.
  * @template {keyof HTMLElementTagNameMap} K
  * @param {K} tag
- * @param {{ className?: string, text?: string, testid?: string, attrs?: { [name: string]: string } }} [options]
+ * @param {{ className?: string, text?: string, words?: string, params?: object, user?: boolean, testid?: string, attrs?: { [name: string]: string } }} [options]
+ *   `words`: a code of the catalogue (with `params`), the element's words; `text`: a value
+ *   (marked as the user's data when `user`)
  * @param {(Node|string)[]} [children]
  * @returns {HTMLElementTagNameMap[K]}
  */
-function el(tag, { className, text, testid, attrs } = {}, children = []) {
+function el(tag, { className, text, words, params, user, testid, attrs } = {}, children = []) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
+  if (user) node.setAttribute("data-user", "");
+  if (words) localize(node, words, /** @type {any} */ (params || {}));
   if (testid) node.dataset.testid = testid;
   for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
   for (const child of children) node.append(child);
@@ -64,6 +68,73 @@ function fmt(v, digits = 4) {
   const abs = Math.abs(v);
   if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return v.toExponential(3);
   return Number(v.toFixed(digits)).toString();
+}
+
+/**
+ * A number of a model's settings as the engine's labels write it (at most 4 significant digits).
+ * @param {any} v
+ */
+function short(v) {
+  return typeof v === "number" && Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+}
+
+/**
+ * A forecasting model's name in words, from its settings (`model` of a ForecastRow), as a
+ * message parameter: the engine's `label` (English, for the command line) says the same. A model
+ * the page does not know keeps the engine's label.
+ * @param {{ label: string, model?: any }} row
+ * @returns {import("./protocol.js").MessageParam}
+ */
+export function modelWords(row) {
+  const m = row && row.model;
+  /** @param {string} code @param {object} [params] */
+  const msg = (code, params = {}) => /** @type {import("./protocol.js").Message} */ ({ code, params });
+  if (!m || typeof m !== "object") return row.label;
+  switch (m.model) {
+    case "naive": return msg("forecast_model.naive");
+    case "seasonal_naive": return msg("forecast_model.seasonal_naive", { m: m.period });
+    case "drift": return msg("forecast_model.drift");
+    case "mean": return m.window ? msg("forecast_model.mean_last", { window: m.window }) : msg("forecast_model.mean");
+    case "seasonal_mean": return msg("forecast_model.seasonal_mean", { m: m.period, seasons: m.seasons });
+    case "ets": {
+      const t = { none: "N", additive: "A", damped: "Ad" }[/** @type {string} */ (m.trend)] || "?";
+      const s = m.seasonal === "additive" ? `A, m=${m.period}` : m.seasonal === "multiplicative" ? `M, m=${m.period}` : "N";
+      const spec = `${t},${s}`;
+      if (m.trend === "none" && m.seasonal === "none") return msg("forecast_model.ses", { spec });
+      return m.seasonal === "none" ? msg("forecast_model.holt", { spec }) : msg("forecast_model.holt_winters", { spec });
+    }
+    case "regression": {
+      const l = m.learner || {};
+      const learner = l.learner === "ridge"
+        ? msg("forecast_model.ridge", { alpha: short(l.alpha) })
+        : msg("forecast_model.boosting", { rounds: l.rounds, leaves: l.leaves, rate: short(l.learning_rate) });
+      const transform = m.transform === "difference" ? [msg("forecast_model.differenced")]
+        : m.transform === "seasonal_difference" ? [msg("forecast_model.seasonally_differenced")] : [];
+      const trend = m.trend ? [msg("forecast_model.trend")] : [];
+      const windowed = m.window > 0 && m.window < 5000 ? [msg("forecast_model.window", { window: m.window })] : [];
+      const options = m.lags === 0 ? [...trend, ...transform, ...windowed] : [...transform, ...trend, ...windowed];
+      const on = m.lags === 0 ? msg("forecast_model.on_calendar") : msg("forecast_model.on_lags", { lags: m.lags });
+      return options.length
+        ? msg("forecast_model.regression_with", { learner, on, options: { items: options, more: 0 } })
+        : msg("forecast_model.regression", { learner, on });
+    }
+    default: return row.label;
+  }
+}
+
+/**
+ * Fill `cell` with a forecasting model's name (see modelWords).
+ * @param {HTMLElement} cell
+ * @param {{ label: string, model?: any }} row
+ */
+function modelCell(cell, row) {
+  const words = modelWords(row);
+  if (typeof words === "object" && words && "code" in words) localize(cell, words.code, words.params);
+  else {
+    cell.textContent = String(words);
+    cell.setAttribute("data-code", "");
+  }
+  return cell;
 }
 
 /**
@@ -102,7 +173,7 @@ export class ForecastPanel {
   }
 
   build() {
-    this.$option = el("option", { text: "Forecast (time series)", attrs: { value: FORECAST_TASK } });
+    this.$option = el("option", { words: "forecast_page.task", attrs: { value: FORECAST_TASK } });
     this.$date = el("select", { testid: "forecast-date", attrs: { id: "forecast-date" } });
     this.$horizon = el("input", {
       testid: "forecast-horizon",
@@ -111,14 +182,14 @@ export class ForecastPanel {
     this.$info = el("p", { className: "hint", testid: "forecast-info" });
     this.$settings.append(el("div", { className: "settings-grid" }, [
       el("div", { className: "field" }, [
-        el("label", { className: "field-label", text: "Date or time column", attrs: { for: "forecast-date" } }),
+        el("label", { className: "field-label", words: "forecast_page.date_label", attrs: { for: "forecast-date" } }),
         this.$date,
         this.$info,
       ]),
       el("div", { className: "field" }, [
-        el("label", { className: "field-label", text: "Steps to forecast (horizon)", attrs: { for: "forecast-horizon" } }),
+        el("label", { className: "field-label", words: "forecast_page.horizon_label", attrs: { for: "forecast-horizon" } }),
         this.$horizon,
-        el("p", { className: "hint", text: "How far ahead, in steps of the series (months for monthly data)." }),
+        el("p", { className: "hint", words: "forecast_page.horizon_hint" }),
       ]),
     ]));
     this.$date.addEventListener("change", () => this.requestInfo());
@@ -130,7 +201,7 @@ export class ForecastPanel {
     this.$backtestToggle.addEventListener("change", () => this.drawChart());
     this.$download = el("button", {
       className: "button button-secondary",
-      text: "Download forecast (CSV)",
+      words: "forecast_page.download",
       testid: "forecast-download",
       attrs: { type: "button" },
     });
@@ -146,34 +217,37 @@ export class ForecastPanel {
       el("div", { className: "inline-controls" }, [
         el("label", { className: "check-label", attrs: { for: "forecast-show-backtests" } }, [
           this.$backtestToggle,
-          document.createTextNode(" Show the backtests (what the chosen model forecast from earlier points)"),
+          document.createTextNode(" "),
+          el("span", { words: "forecast_page.show_backtests" }),
         ]),
         this.$download,
       ]),
       this.$intervals,
-      el("h3", { className: "sub-title", text: "Forecast" }),
+      el("h3", { className: "sub-title", words: "forecast_page.forecast_title" }),
       el("div", { className: "table-scroll" }, [
         el("table", { className: "data-table", testid: "forecast-table" }, [
-          el("thead", {}, [el("tr", {}, ["Date", "Forecast", "80% from", "80% to", "95% from", "95% to"].map((h, i) =>
-            el("th", { text: h, className: i > 0 ? "num" : undefined, attrs: { scope: "col" } })))]),
+          el("thead", {}, [el("tr", {}, [
+            "forecast_page.col_date", "forecast_page.col_forecast", "forecast_page.col_lo80", "forecast_page.col_hi80",
+            "forecast_page.col_lo95", "forecast_page.col_hi95",
+          ].map((h, i) => el("th", { words: h, className: i > 0 ? "num" : undefined, attrs: { scope: "col" } })))]),
           this.$table,
         ]),
       ]),
-      el("div", { className: "message-box message-notes" }, [el("h3", { className: "message-title", text: "Notes" }), this.$notes]),
+      el("div", { className: "message-box message-notes" }, [el("h3", { className: "message-title", words: "page.best_notes" }), this.$notes]),
     ]);
     this.$section.append(
-      el("h2", { attrs: { id: "step-forecast" } }, [el("span", { className: "step", text: "4" }), document.createTextNode(" Forecast")]),
+      el("h2", { attrs: { id: "step-forecast" } }, [
+        el("span", { className: "step", text: "4" }), document.createTextNode(" "), el("span", { words: "forecast_page.step_title" }),
+      ]),
       this.$progress,
       this.$results,
-      el("h3", { className: "sub-title", text: "Models tried (backtests)" }),
-      el("p", {
-        className: "hint",
-        text: "Each model was fitted on the history before several cut-off points and forecast the steps after each; ranked by MASE (error relative to the seasonal naive forecast's in-sample error; below 1 is better than it).",
-      }),
+      el("h3", { className: "sub-title", words: "forecast_page.backtests_title" }),
+      el("p", { className: "hint", words: "forecast_page.backtests_hint" }),
       el("div", { className: "table-scroll" }, [
         el("table", { className: "data-table leaderboard", testid: "forecast-leaderboard" }, [
-          el("thead", {}, [el("tr", {}, ["Rank", "Model", "MASE", "sMAPE (%)", "MAE", "RMSE"].map((h, i) =>
-            el("th", { text: h, className: i === 1 ? undefined : "num", attrs: { scope: "col" } })))]),
+          el("thead", {}, [el("tr", {}, [
+            "page.col_rank", "page.best_model", "metric.mase", "forecast_page.col_smape", "metric.mae", "metric.rmse",
+          ].map((h, i) => el("th", { words: h, className: i === 1 ? undefined : "num", attrs: { scope: "col" } })))]),
           this.$leaderboard,
         ]),
       ]),
@@ -191,7 +265,7 @@ export class ForecastPanel {
     this.hideResults();
     const columns = inspection.columns || [];
     this.dateColumns = columns.filter((c) => c.kind === "datetime").map((c) => c.name);
-    this.$date.replaceChildren(...this.dateColumns.map((name) => el("option", { text: name, attrs: { value: name } })));
+    this.$date.replaceChildren(...this.dateColumns.map((name) => el("option", { text: name, user: true, attrs: { value: name } })));
     if (this.dateColumns.length > 0) {
       if (!this.$option.isConnected) this.$taskSelect.append(this.$option);
     } else {
@@ -212,7 +286,7 @@ export class ForecastPanel {
     if (inspection && this.dateColumns && this.dateColumns.length && looksLikeSeries(inspection, index)) {
       this.$taskSelect.value = FORECAST_TASK;
       this.taskChosen(FORECAST_TASK);
-      this.$taskHint.textContent = "Forecast future values from the dates. Suggested: the file looks like a time series.";
+      localize(this.$taskHint, "forecast_page.task_suggested");
     } else {
       this.taskChosen(this.$taskSelect.value);
     }
@@ -226,7 +300,7 @@ export class ForecastPanel {
     const on = task === FORECAST_TASK;
     this.$settings.hidden = !on;
     if (on) {
-      this.$taskHint.textContent = "Forecast future values from the dates.";
+      localize(this.$taskHint, "forecast_page.task_hint");
       this.requestInfo();
     }
   }
@@ -244,19 +318,24 @@ export class ForecastPanel {
     const column = app.columns()[app.targetIndex];
     if (!app.data || !column || !this.$date.value) return;
     const seq = ++this.infoSeq;
-    this.$info.textContent = "Reading the series…";
+    localize(this.$info, "forecast_page.reading_series");
     try {
       const info = await app.bridge.forecastInfo(app.data.bytes.slice(0), app.data.fileName, this.baseSettings(column.name));
       if (seq !== this.infoSeq) return;
       this.info = info;
-      const periods = info.periods.length ? `, seasonal period ${info.periods.join(" and ")}` : ", no seasonality found";
-      this.$info.textContent = `${info.n} ${info.frequency} values${periods}.`;
+      const frequency = { code: `frequency.${info.frequency}`, params: {} };
+      if (info.periods.length) {
+        localize(this.$info, "forecast_page.series_info", { n: info.n, frequency, periods: { items: info.periods.map(String), more: 0 } });
+      } else {
+        localize(this.$info, "forecast_page.series_info_flat", { n: info.n, frequency });
+      }
       this.$horizon.value = String(info.defaultHorizon);
       this.$horizon.placeholder = String(info.defaultHorizon);
     } catch (/** @type {any} */ err) {
       if (seq !== this.infoSeq) return;
       this.info = null;
-      this.$info.textContent = err && err.message ? err.message : String(err);
+      if (err && typeof err.code === "string") localize(this.$info, err.code, err.params);
+      else unlocalize(this.$info, err && err.message ? err.message : String(err));
     }
   }
 
@@ -318,10 +397,9 @@ export class ForecastPanel {
     this.$leaderboard.replaceChildren();
     this.hideResults();
     this.$section.hidden = false;
-    this.$progress.textContent = typeof settings.timeBudgetS === "number"
-      ? `Backtesting models for up to ${settings.timeBudgetS} s…`
-      : `Backtesting up to ${settings.maxTrials} models…`;
-    app.view.showStatus(`Forecasting “${settings.target}”…`, "busy");
+    if (typeof settings.timeBudgetS === "number") localize(this.$progress, "forecast_page.progress_budget", { seconds: settings.timeBudgetS });
+    else localize(this.$progress, "forecast_page.progress_trials", { count: settings.maxTrials });
+    app.view.showStatus("forecast_page.status_forecasting", { target: settings.target }, "busy");
     app.updateButtons();
     try {
       const result = await app.bridge.forecast(app.data.bytes.slice(0), app.data.fileName, settings, (event) => {
@@ -329,15 +407,15 @@ export class ForecastPanel {
       });
       if (seq !== app.runSeq) return;
       this.show(result);
-      app.view.showStatus(`Done: forecast of ${result.horizon} steps, ${result.trials} models tried`, "done");
+      app.view.showStatus("forecast_page.status_done", { horizon: result.horizon, trials: result.trials }, "done");
     } catch (/** @type {any} */ err) {
       if (seq !== app.runSeq) return;
       if (err && err.name === "Cancelled") {
-        app.view.showStatus("Stopped", "stopped");
+        app.view.showStatus("page.status_stopped", {}, "stopped");
       } else {
         app.reportError(err);
-        this.$progress.textContent = "The forecast failed.";
-        app.view.showStatus("The forecast failed", "error");
+        localize(this.$progress, "forecast_page.progress_failed");
+        app.view.showStatus("forecast_page.status_failed", {}, "error");
       }
     } finally {
       if (seq === app.runSeq) {
@@ -351,7 +429,7 @@ export class ForecastPanel {
   addRow(row) {
     this.rows.push(row);
     this.rows.sort((a, b) => a.scores.mase - b.scores.mase);
-    this.$progress.textContent = `${this.rows.length} models backtested; best MASE so far ${fmt(this.rows[0].scores.mase)}.`;
+    localize(this.$progress, "forecast_page.progress_rows", { count: this.rows.length, mase: fmt(this.rows[0].scores.mase) });
     this.renderLeaderboard(this.rows.map((r, i) => ({ ...r, rank: i + 1 })));
   }
 
@@ -361,12 +439,11 @@ export class ForecastPanel {
    */
   renderLeaderboard(rows) {
     const shown = rows.filter((r, i) => i < LEADERBOARD_SHOWN || /^(Naive|Seasonal naive)/.test(r.label));
-    this.$more.textContent = shown.length < rows.length
-      ? `Showing the best ${LEADERBOARD_SHOWN} of ${rows.length} and the naive benchmarks.`
-      : "";
+    if (shown.length < rows.length) localize(this.$more, "forecast_page.leaderboard_more", { shown: LEADERBOARD_SHOWN, count: rows.length });
+    else unlocalize(this.$more);
     this.$leaderboard.replaceChildren(...shown.map((r) => el("tr", {}, [
       el("td", { className: "num", text: String(r.rank) }),
-      el("td", { text: r.label }),
+      modelCell(el("td"), r),
       el("td", { className: "num", text: fmt(r.scores.mase) }),
       el("td", { className: "num", text: fmt(r.scores.smape, 2) }),
       el("td", { className: "num", text: fmt(r.scores.mae) }),
@@ -378,14 +455,26 @@ export class ForecastPanel {
   show(result) {
     this.result = result;
     this.renderLeaderboard(result.leaderboard);
-    this.$progress.textContent = `${result.trials} models backtested on ${result.origins} windows of ${result.backtestHorizon} steps in ${fmt(result.elapsedS, 1)} s.`;
-    this.$best.textContent = `Forecast of ${result.horizon} ${result.frequency} steps by ${result.bestLabel} (backtest MASE ${fmt(result.bestScores.mase)}, sMAPE ${fmt(result.bestScores.smape, 2)}%).`;
-    this.$intervals.textContent = `${result.intervals} Backtest errors inside them: ${Math.round(100 * result.intervalCoverage[0])}% and ${Math.round(100 * result.intervalCoverage[1])}%. The shaded band is the 95% interval.`;
+    localize(this.$progress, "forecast_page.progress_done", {
+      trials: result.trials, origins: result.origins, steps: result.backtestHorizon, seconds: fmt(result.elapsedS, 1),
+    });
+    const best = (result.leaderboard || []).find((row) => row.label === result.bestLabel);
+    localize(this.$best, "forecast_page.best", {
+      horizon: result.horizon,
+      frequency: { code: `frequency.${result.frequency}`, params: {} },
+      model: best ? modelWords(best) : result.bestLabel,
+      mase: fmt(result.bestScores.mase),
+      smape: fmt(result.bestScores.smape, 2),
+    });
+    localize(this.$intervals, "forecast_page.intervals", {
+      inside80: Math.round(100 * result.intervalCoverage[0]),
+      inside95: Math.round(100 * result.intervalCoverage[1]),
+    });
     this.$table.replaceChildren(...result.forecast.map((p) => el("tr", {}, [
-      el("td", { text: p.time }),
+      el("td", { text: p.time, user: true }),
       ...[p.value, p.lo80, p.hi80, p.lo95, p.hi95].map((v) => el("td", { className: "num", text: fmt(v) })),
     ])));
-    this.$notes.replaceChildren(...result.notes.map((n) => el("li", { text: renderNote(n) })));
+    this.$notes.replaceChildren(...result.notes.map((n) => localizeNote(el("li"), n)));
     this.$backtestToggle.checked = false;
     this.$results.hidden = false;
     this.drawChart();
@@ -399,13 +488,14 @@ export class ForecastPanel {
     const forecast = [last, ...r.forecast.map((p) => ({ x: parseTime(p.time), y: p.value }))];
     /** @type {Series[]} */
     const series = [
-      { name: "History", points: history, className: "forecast-history" },
-      { name: "Forecast", points: forecast, className: "forecast-forecast" },
+      { key: "History", name: { code: "forecast_page.history", params: {} }, points: history, className: "forecast-history" },
+      { key: "Forecast", name: { code: "forecast_page.forecast", params: {} }, points: forecast, className: "forecast-forecast" },
     ];
     if (this.$backtestToggle.checked) {
       r.backtests.forEach((b, i) => {
         series.push({
-          name: `Backtest ${i + 1}`,
+          key: `Backtest ${i + 1}`,
+          name: { code: "forecast_page.backtest_n", params: { n: i + 1 } },
           points: b.times.map((t, j) => ({ x: parseTime(t), y: b.forecast[j] })),
           className: "forecast-backtest",
           dashed: true,
@@ -417,7 +507,7 @@ export class ForecastPanel {
       points: [{ x: last.x, lo: last.y, hi: last.y }, ...r.forecast.map((p) => ({ x: parseTime(p.time), lo: p.lo95, hi: p.hi95 }))],
     };
     const svg = lineChart({
-      title: `${r.target}: history and forecast (95% interval)`,
+      title: { code: "forecast_page.chart_title", params: { target: r.target } },
       series,
       band,
       xType: "time",

@@ -24,19 +24,37 @@
 const MAX_DEPTH = 8;
 const PLACEHOLDER = /\{([A-Za-z0-9_]+)(?::([A-Za-z0-9.]+))?\}/g;
 
+/** The page's languages, in the order the switch lists them (www/i18n/<lang>.json each). */
+export const LANGUAGES = Object.freeze(["en", "ko"]);
+/** Where the person's choice of language is kept (localStorage). */
+const STORAGE_KEY = "automl.language";
+
 /** @type {Catalogue} */
 let entries = {};
+/** English, for a code the language's catalogue lacks (never shown while both are complete). */
+/** @type {Catalogue} */
+let fallback = {};
 let language = "en";
 /** @type {Map<string, Intl.NumberFormat>} */
 const numberFormats = new Map();
+/** Catalogues loaded so far, by language. */
+/** @type {Map<string, Catalogue>} */
+const loaded = new Map();
+/** The choice of language when storage cannot keep it (a private window, a policy). */
+let remembered = "";
+/** @type {Set<(lang: string) => void>} */
+const listeners = new Set();
 
 /**
- * Use `catalogue` (the parsed JSON of i18n/<lang>.json) for messages from now on.
+ * Use `catalogue` (the parsed JSON of i18n/<lang>.json) for messages from now on; `english` is
+ * looked up for a code `catalogue` lacks.
  * @param {Catalogue} catalogue
  * @param {string} [lang]
+ * @param {Catalogue} [english]
  */
-export function useMessages(catalogue, lang = "en") {
+export function useMessages(catalogue, lang = "en", english = {}) {
   entries = catalogue && typeof catalogue === "object" ? catalogue : {};
+  fallback = english && typeof english === "object" && english !== catalogue ? english : {};
   language = lang;
   numberFormats.clear();
 }
@@ -47,24 +65,117 @@ export function messagesLanguage() {
 }
 
 /**
- * Loads i18n/<lang>.json (falling back to English); the page keeps working without it, showing
- * the engine's English fallbacks and codes.
+ * Fetches i18n/<lang>.json once (kept for later switches).
+ * @param {string} lang
+ * @param {(url: URL) => Promise<{ ok: boolean, json: () => Promise<any> }>} fetchImpl
+ * @returns {Promise<Catalogue | null>}
+ */
+async function fetchCatalogue(lang, fetchImpl) {
+  // (kept only when fetched by the page itself: a test's stand-in fetch fetches every time)
+  const keep = fetchImpl === globalThis.fetch;
+  if (keep && loaded.has(lang)) return loaded.get(lang);
+  try {
+    const response = await fetchImpl(new URL(`./i18n/${lang}.json`, import.meta.url));
+    if (!response.ok) return null;
+    const catalogue = await response.json();
+    if (!catalogue || typeof catalogue !== "object") return null;
+    if (keep) loaded.set(lang, catalogue);
+    return catalogue;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Loads i18n/<lang>.json (falling back to English), with English beside it for any code it
+ * lacks; the page keeps working without it, showing the engine's English fallbacks and codes.
  * @param {string} [lang]
  * @param {(url: URL) => Promise<{ ok: boolean, json: () => Promise<any> }>} [fetchImpl]
  * @returns {Promise<boolean>} whether a catalogue was loaded
  */
 export async function loadMessages(lang = "en", fetchImpl = globalThis.fetch) {
-  for (const candidate of lang === "en" ? ["en"] : [lang, "en"]) {
-    try {
-      const response = await fetchImpl(new URL(`./i18n/${candidate}.json`, import.meta.url));
-      if (!response.ok) continue;
-      useMessages(await response.json(), candidate);
-      return true;
-    } catch {
-      // try the next one
-    }
+  const english = await fetchCatalogue("en", fetchImpl);
+  const own = lang === "en" ? english : await fetchCatalogue(lang, fetchImpl);
+  if (own) {
+    useMessages(own, lang, english || {});
+    return true;
+  }
+  if (english) {
+    useMessages(english, "en");
+    return true;
   }
   return false;
+}
+
+/**
+ * The page's language for a browser whose preferred languages are `preferred`
+ * (`navigator.languages`): the first one the page has (by its primary subtag), else English.
+ * @param {readonly string[]} preferred
+ * @returns {string}
+ */
+export function preferredLanguage(preferred) {
+  for (const tag of Array.isArray(preferred) ? preferred : []) {
+    const primary = String(tag).toLowerCase().split(/[-_]/)[0];
+    if (LANGUAGES.includes(primary)) return primary;
+  }
+  return "en";
+}
+
+/** The page's localStorage, if any (reading it can throw where storage is refused). */
+function storage() {
+  return /** @type {any} */ (globalThis).localStorage;
+}
+
+/**
+ * The language the person chose earlier on this page, or "".
+ * @returns {string}
+ */
+export function storedLanguage() {
+  try {
+    const value = storage() && storage().getItem(STORAGE_KEY);
+    if (value && LANGUAGES.includes(value)) return value;
+  } catch {
+    // storage refused: what this page remembered, if anything
+  }
+  return remembered;
+}
+
+/** @param {string} lang */
+function rememberLanguage(lang) {
+  remembered = lang;
+  try {
+    if (storage()) storage().setItem(STORAGE_KEY, lang);
+  } catch {
+    // kept for this page only
+  }
+}
+
+/**
+ * `listener(lang)` after every change of language (the page's text is already translated).
+ * @param {(lang: string) => void} listener
+ */
+export function onLanguageChange(listener) {
+  listeners.add(listener);
+}
+
+/**
+ * Switch the page to `lang` at once: load its catalogue, set `<html lang>`, translate every
+ * marked element, remember the choice and tell the listeners. Nothing is reloaded.
+ * @param {string} lang one of LANGUAGES
+ * @returns {Promise<boolean>} whether the page now speaks `lang`
+ */
+export async function setLanguage(lang) {
+  if (!LANGUAGES.includes(lang)) return false;
+  rememberLanguage(lang);
+  const ok = await loadMessages(lang);
+  if (!ok || language !== lang) return false;
+  const doc = /** @type {any} */ (globalThis).document;
+  if (doc) {
+    doc.documentElement.lang = lang;
+    translate(doc);
+  }
+  for (const listener of listeners) listener(lang);
+  return true;
 }
 
 /**
@@ -88,7 +199,7 @@ function isList(value) {
  * @param {string} [spec] ".N" for N decimals
  * @returns {string}
  */
-function formatNumber(value, spec) {
+function formatParamNumber(value, spec) {
   const digits = /^\.(\d{1,2})$/.exec(spec || "");
   const key = digits ? digits[1] : "";
   if (!numberFormats.has(key)) {
@@ -107,9 +218,12 @@ function formatNumber(value, spec) {
  * @returns {string}
  */
 function valueText(value, spec, depth) {
-  if (typeof value === "number") return formatNumber(value, spec);
+  if (typeof value === "number") return formatParamNumber(value, spec);
   if (isList(value)) {
-    const items = value.items.map((item) => (spec === "q" ? `"${item}"` : String(item)));
+    const items = value.items.map((item) => {
+      if (isMessage(item)) return depth < MAX_DEPTH ? render(item.code, item.params, depth + 1) : item.code;
+      return spec === "q" ? `"${item}"` : String(item);
+    });
     if (value.more > 0) items.push("…");
     return items.join(", ");
   }
@@ -135,12 +249,22 @@ function fill(template, params, depth) {
 
 /**
  * @param {string} code
+ * @returns {Entry | undefined}
+ */
+function entryOf(code) {
+  if (Object.prototype.hasOwnProperty.call(entries, code)) return entries[code];
+  if (Object.prototype.hasOwnProperty.call(fallback, code)) return fallback[code];
+  return undefined;
+}
+
+/**
+ * @param {string} code
  * @param {Params|undefined} params
  * @param {number} depth
  * @returns {string}
  */
 function render(code, params, depth) {
-  const entry = entries[code];
+  const entry = entryOf(code);
   if (entry && typeof entry.message === "string") return fill(entry.message, params, depth);
   const given = params && typeof params === "object" ? Object.entries(params) : [];
   if (given.length === 0) return String(code);
@@ -152,7 +276,7 @@ function render(code, params, depth) {
  * @param {string} code
  */
 export function has(code) {
-  return Object.prototype.hasOwnProperty.call(entries, code);
+  return entryOf(code) !== undefined;
 }
 
 /**
@@ -181,7 +305,7 @@ export function hintOf(code, params = {}) {
     chain.push(reason);
   }
   for (const m of chain.reverse()) {
-    const entry = entries[m.code];
+    const entry = entryOf(m.code);
     if (entry && typeof entry.hint === "string") return fill(entry.hint, m.params, 0);
   }
   return "";
@@ -225,8 +349,261 @@ export function pageError(code, params = {}) {
   return Object.assign(new Error(message), { code, params, hint });
 }
 
-// The page loads its catalogue before its modules run; workers and Node (the unit tests) do not.
+// ---- numbers, shares and dates in the page's language ----------------------------------------
+
+/** @type {Map<string, Intl.NumberFormat>} */
+const intlFormats = new Map();
+
+/**
+ * An Intl.NumberFormat of the page's language, made once per language and options.
+ * @param {Intl.NumberFormatOptions} options
+ */
+function intlNumber(options) {
+  const key = `${language} ${JSON.stringify(options)}`;
+  let format = intlFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(language, options);
+    intlFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * `value` in the page's language: with exactly `decimals` decimals when given, else as it is
+ * (at most 20). A value that is not a finite number shows a dash.
+ * @param {number} value
+ * @param {number} [decimals]
+ * @param {boolean} [grouping] thousands separators (not in a score or a time)
+ * @returns {string}
+ */
+export function formatNumber(value, decimals, grouping = true) {
+  if (typeof value !== "number" || !Number.isFinite(value)) return "—";
+  /** @type {Intl.NumberFormatOptions} */
+  const options = typeof decimals === "number"
+    ? { minimumFractionDigits: decimals, maximumFractionDigits: decimals }
+    : { maximumFractionDigits: 20 };
+  if (!grouping) options.useGrouping = false;
+  return intlNumber(options).format(value);
+}
+
+/**
+ * A count with the language's grouping ("12,345").
+ * @param {number} value
+ * @returns {string}
+ */
+export function formatCount(value) {
+  if (typeof value !== "number" || !Number.isFinite(value)) return "?";
+  return intlNumber({ maximumFractionDigits: 0 }).format(value);
+}
+
+/**
+ * A share 0..1 as a percentage in the page's language ("12%", "0.5%"), with at most
+ * `decimals` decimals.
+ * @param {number} share
+ * @param {number} [decimals]
+ * @returns {string}
+ */
+export function formatPercent(share, decimals = 0) {
+  if (typeof share !== "number" || !Number.isFinite(share)) return "—";
+  return intlNumber({ style: "percent", maximumFractionDigits: decimals }).format(share);
+}
+
+/**
+ * A date (and time, when `withTime`) in the page's language.
+ * @param {Date | number} date
+ * @param {boolean} [withTime]
+ * @returns {string}
+ */
+export function formatDate(date, withTime = false) {
+  const value = date instanceof Date ? date : new Date(date);
+  if (Number.isNaN(value.getTime())) return "—";
+  const options = withTime ? { dateStyle: "long", timeStyle: "short" } : { dateStyle: "long" };
+  return new Intl.DateTimeFormat(language, /** @type {Intl.DateTimeFormatOptions} */ (options)).format(value);
+}
+
+// ---- the page's words: elements marked with their codes -------------------------------------
+// (Nodes are typed `any` here: this module also runs in workers and in Node, without the DOM.)
+//
+// An element whose text is a catalogue entry carries its code (`data-i18n`) and, when it has
+// any, its parameters as JSON (`data-i18n-params`); a note or warning of the engine carries
+// itself (`data-i18n-note`); an attribute's words carry `data-i18n-<attribute>` (and
+// `data-i18n-<attribute>-params`). translate() fills them all again from the catalogue of the
+// moment, so a change of language redraws every word in place, from what the element already
+// knows. An element with `data-i18n-slots` keeps the child elements named by `data-slot` (say,
+// a value of the user's data in a sentence) where its template puts `{name}`.
+
+/** The attributes the page translates. */
+const ATTRIBUTES = Object.freeze(["title", "aria-label", "placeholder", "alt", "content"]);
+
+/**
+ * @param {any} node
+ * @param {string} name
+ * @returns {Params}
+ */
+function storedParams(node, name) {
+  const text = node.getAttribute(name);
+  if (!text) return {};
+  try {
+    const params = JSON.parse(text);
+    return params && typeof params === "object" ? params : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * @param {any} node
+ * @param {string} name
+ * @param {Params | undefined} params
+ */
+function storeParams(node, name, params) {
+  if (params && typeof params === "object" && Object.keys(params).length > 0) node.setAttribute(name, JSON.stringify(params));
+  else node.removeAttribute(name);
+}
+
+/**
+ * Fill `node` with the entry `code` (its message, or its hint when `part` is "hint"), and
+ * mark it so that a change of language fills it again.
+ * @param {any} node
+ * @param {string} code
+ * @param {Params} [params]
+ * @param {"message" | "hint"} [part]
+ * @returns {any}
+ */
+export function localize(node, code, params = {}, part = "message") {
+  node.setAttribute("data-i18n", code);
+  storeParams(node, "data-i18n-params", params);
+  if (part === "hint") node.setAttribute("data-i18n-part", "hint");
+  else node.removeAttribute("data-i18n-part");
+  node.removeAttribute("data-i18n-note");
+  node.removeAttribute("data-i18n-slots");
+  node.textContent = part === "hint" ? hintOf(code, params) : t(code, params);
+  return node;
+}
+
+/**
+ * Fill `node` with the entry `code` whose placeholders named in `slots` are those nodes (kept
+ * as they are: user data, a control), the others filled from `params`.
+ * @param {any} node
+ * @param {string} code
+ * @param {Params} params
+ * @param {{ [name: string]: any }} slots
+ * @returns {any}
+ */
+export function localizeWith(node, code, params, slots) {
+  for (const [name, slot] of Object.entries(slots)) slot.setAttribute("data-slot", name);
+  node.setAttribute("data-i18n", code);
+  node.setAttribute("data-i18n-slots", Object.keys(slots).join(" "));
+  storeParams(node, "data-i18n-params", params);
+  node.removeAttribute("data-i18n-note");
+  node.removeAttribute("data-i18n-part");
+  fillSlots(node, code, params, slots);
+  return node;
+}
+
+/**
+ * @param {any} node
+ * @param {string} code
+ * @param {Params} params
+ * @param {{ [name: string]: any }} slots
+ */
+function fillSlots(node, code, params, slots) {
+  const entry = entryOf(code);
+  const template = entry && typeof entry.message === "string" ? entry.message : code;
+  /** @type {any[]} */
+  const parts = [];
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    const name = match[1];
+    if (!Object.prototype.hasOwnProperty.call(slots, name)) continue;
+    parts.push(fill(template.slice(last, match.index), params, 0));
+    parts.push(slots[name]);
+    last = match.index + match[0].length;
+  }
+  parts.push(fill(template.slice(last), params, 0));
+  node.replaceChildren(...parts.filter((part) => part !== ""));
+}
+
+/**
+ * Fill `node` with a note or warning of the engine (its words and hint), marked to follow the
+ * language; a plain string is shown as it is.
+ * @param {any} node
+ * @param {Message | string} note
+ * @returns {any}
+ */
+export function localizeNote(node, note) {
+  node.removeAttribute("data-i18n");
+  node.removeAttribute("data-i18n-params");
+  if (isMessage(note)) node.setAttribute("data-i18n-note", JSON.stringify(note));
+  else node.removeAttribute("data-i18n-note");
+  node.textContent = renderNote(note);
+  return node;
+}
+
+/**
+ * Set the attribute `name` of `node` to the entry `code`, marked to follow the language.
+ * @param {any} node
+ * @param {string} name one of title, aria-label, placeholder, alt, content
+ * @param {string} code
+ * @param {Params} [params]
+ * @returns {any}
+ */
+export function localizeAttribute(node, name, code, params = {}) {
+  node.setAttribute(`data-i18n-${name}`, code);
+  storeParams(node, `data-i18n-${name}-params`, params);
+  node.setAttribute(name, t(code, params));
+  return node;
+}
+
+/**
+ * Forget the words of `node` (it shows something else now, or nothing).
+ * @param {any} node
+ * @param {string} [text]
+ */
+export function unlocalize(node, text = "") {
+  for (const name of ["data-i18n", "data-i18n-params", "data-i18n-note", "data-i18n-part", "data-i18n-slots"]) node.removeAttribute(name);
+  node.textContent = text;
+}
+
+/**
+ * Fill every marked element under `root` (a document or an element) from the catalogue of the
+ * moment.
+ * @param {any} root
+ */
+export function translate(root) {
+  for (const node of root.querySelectorAll("[data-i18n]")) {
+    const code = node.getAttribute("data-i18n");
+    const params = storedParams(node, "data-i18n-params");
+    if (node.hasAttribute("data-i18n-slots")) {
+      /** @type {{ [name: string]: any }} */
+      const slots = {};
+      for (const name of (node.getAttribute("data-i18n-slots") || "").split(" ").filter(Boolean)) {
+        const slot = [...node.children].find((/** @type {any} */ child) => child.getAttribute("data-slot") === name);
+        if (slot) slots[name] = slot;
+      }
+      fillSlots(node, code, params, slots);
+    } else {
+      node.textContent = node.getAttribute("data-i18n-part") === "hint" ? hintOf(code, params) : t(code, params);
+    }
+  }
+  for (const node of root.querySelectorAll("[data-i18n-note]")) {
+    const note = storedParams(node, "data-i18n-note");
+    if (isMessage(note)) node.textContent = renderNote(note);
+  }
+  for (const name of ATTRIBUTES) {
+    for (const node of root.querySelectorAll(`[data-i18n-${name}]`)) {
+      node.setAttribute(name, t(node.getAttribute(`data-i18n-${name}`), storedParams(node, `data-i18n-${name}-params`)));
+    }
+  }
+}
+
+// The page loads its catalogue before its modules run, in the language chosen before on this
+// page or else the browser's; workers and Node (the unit tests) do not.
 const page = /** @type {any} */ (globalThis).document;
 if (page) {
-  await loadMessages(page.documentElement.lang || "en");
+  const nav = /** @type {any} */ (globalThis).navigator;
+  const wanted = storedLanguage() || preferredLanguage(nav ? nav.languages || [nav.language] : []);
+  await loadMessages(wanted);
+  page.documentElement.lang = language;
+  translate(page);
 }

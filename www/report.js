@@ -121,7 +121,7 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   facts(body, [
     ["Model", `${best.label || best.family || "—"} (${t("page.trial_ref", { trial: best.trial })})`],
     ["Settings", formatParams(best.params)],
-    [t("page.best_score_name", { metric: metricName(result.metric), folds: Array.isArray(best.foldScores) ? best.foldScores.length : 0 }), formatScore(best.mean, best.std)],
+    [t("page.best_score_mean", { metric: metricName(result.metric), folds: Array.isArray(best.foldScores) ? best.foldScores.length : 0 }), formatScore(best.mean, best.std)],
     ["Data used", t("page.data_used", { rows: result.nRows, columns: Number.isInteger(result.nColumns) ? result.nColumns : result.nFeatures, features: result.nFeatures, task: result.task })],
     ["Total time", `${formatSeconds(result.elapsedS)} s (budget ${formatSeconds(result.budgetS)} s)`],
   ]);

@@ -75,6 +75,7 @@ const PRECACHE = [
   "forecast.js",
   "i18n.js",
   "i18n/en.json",
+  "i18n/ko.json",
 ];
 
 scope.addEventListener("install", (event) => {

@@ -2,7 +2,10 @@
 // The view: the only module that touches the DOM. It looks every node up once, renders with
 // `textContent` only (column names, cells and messages are user data), exposes `show*`/`set*`
 // methods for output and `bind*` methods that hand plain values to the controller.
-import { describeError, renderNote, t } from "./i18n.js";
+import {
+  describeError, formatCount as countText, formatNumber as numberText, formatPercent, localize, localizeAttribute,
+  localizeNote, localizeWith, t, unlocalize,
+} from "./i18n.js";
 
 /**
  * The engine's catalogue (protocol.js `Catalogue`: kinds, tasks, metrics with their names and
@@ -16,34 +19,59 @@ export function setCatalogue(value) {
 }
 
 const kindInfo = (name) => catalogue.kinds.find((k) => k.name === name);
-const taskInfo = (name) => catalogue.tasks.find((t) => t.name === name);
 const metricInfo = (name) => catalogue.metrics.find((m) => m.name === name);
+
+// The names and descriptions of kinds, tasks, metrics and model families come from the message
+// catalogue by their machine names (the engine's `describe` also sends English labels, which the
+// command line prints); tests/messages.rs checks that every one has its entries.
+
+/** A kind's short name for people ("number"), as a message parameter. */
+export const kindLabel = (kind) => ({ code: `kind_label.${kind}`, params: {} });
+/** What columns of a kind hold. */
+const kindHelpCode = (kind) => `kind_help.${kind}`;
+/** A metric's name ("R²"), as a message parameter. */
+export const metricLabel = (metric) => ({ code: `metric.${metric}`, params: {} });
+/** A task's name in a sentence ("classification"). */
+const taskLabel = (task) => ({ code: `task.${task}`, params: {} });
+
+/**
+ * A model family's name for people, as a message parameter: a leaderboard row's `family`
+ * (the ensemble says how many models it blends).
+ */
+export function familyLabel(row) {
+  if (!row) return { code: "family.unknown", params: {} };
+  if (row.family === "ensemble" && row.params && Array.isArray(row.params.members)) {
+    // named by its members' trial numbers, which the leaderboard shows beside every row
+    const trials = row.params.members.map((m) => Number(m.trial)).sort((a, b) => a - b);
+    return { code: "page.ensemble_label", params: { trials: trials.map((n) => `#${n}`).join(", ") } };
+  }
+  return { code: `family.${row.family || "unknown"}`, params: {} };
+}
+
+/** The family of an ensemble member, which names its model by the engine's English label. */
+function memberFamily(label) {
+  const family = (catalogue.families || []).find((f) => f.label === label);
+  return family ? { code: `family.${family.name}`, params: {} } : label;
+}
 
 /** Whether the models use columns of this kind (the engine says). */
 export function kindUsed(kind) {
   return Boolean(kindInfo(kind) && kindInfo(kind).used);
 }
 
-/** What the type menu says for a kind: "number (numeric)", or "text — not used". */
-function kindOption(kind) {
+/** The type menu's option for a kind: "number (numeric)", or "text — not used". */
+function kindOption(option, kind) {
   const k = kindInfo(kind);
-  if (!k) return kind;
-  return k.used ? `${k.label} (${k.name})` : `${k.label} — not used`;
+  if (!k) {
+    option.textContent = kind;
+    return option;
+  }
+  return localize(option, k.used ? "page.kind_option" : "page.kind_option_unused", { kind: kindLabel(kind), name: { code: `kind.${kind}`, params: {} } });
 }
 
-/** A kind's short plain name, for sentences. */
-function kindWord(kind) {
-  return (kindInfo(kind) || {}).label || kind;
-}
-
-/** What columns of a kind hold. */
-function kindHelp(kind) {
-  return (kindInfo(kind) || {}).description || "";
-}
-
-/** The metric's name for people ("R²"). */
+/** The metric's name for people ("R²"), in the page's language. */
 export function metricName(metric) {
-  return (metricInfo(metric) || {}).label || String(metric || "score");
+  return metricInfo(metric) ? t(`metric.${metric}`) : String(metric || t("page.score"));
 }
 
 /** Whether a larger value of the metric is better (unknown metrics: yes). */
@@ -52,29 +80,33 @@ export function higherIsBetter(metric) {
   return m ? m.higherIsBetter !== false : true;
 }
 
-/** What the metric measures and which way is better. */
-function metricHint(metric) {
+/** `node` says what the metric measures and which way is better, after `lead` when given. */
+function metricHint(node, metric, lead = "") {
   const m = metricInfo(metric);
-  if (!m) return "";
-  return `${m.description} ${m.higherIsBetter ? "Higher" : "Lower"} is better.`;
+  if (!m) return unlocalize(node);
+  return localize(node, m.higherIsBetter ? "page.metric_hint_higher" : "page.metric_hint_lower", {
+    lead: lead ? { code: lead, params: {} } : "",
+    description: { code: `metric_help.${metric}`, params: {} },
+  });
 }
 
+/** A number with `decimals` decimals, in the page's language (no grouping: a score, a time). */
 export function formatNumber(value, decimals = 3) {
-  return typeof value === "number" && Number.isFinite(value) ? value.toFixed(decimals) : "—";
+  return numberText(value, decimals, false);
 }
 
 /** "0.953 ± 0.027"; a missing spread is left out, a missing mean shows a dash. */
 export function formatScore(mean, std) {
   if (typeof mean !== "number" || !Number.isFinite(mean)) return "—";
-  if (typeof std !== "number" || !Number.isFinite(std)) return mean.toFixed(3);
-  return `${mean.toFixed(3)} ± ${std.toFixed(3)}`;
+  if (typeof std !== "number" || !Number.isFinite(std)) return formatNumber(mean);
+  return `${formatNumber(mean)} ± ${formatNumber(std)}`;
 }
 
 /** Seconds with one decimal below a minute ("3.2"), whole seconds above. */
 export function formatSeconds(seconds) {
   if (typeof seconds !== "number" || !Number.isFinite(seconds)) return "—";
-  if (Number.isInteger(seconds) || seconds >= 60) return String(Math.round(seconds));
-  return seconds.toFixed(1);
+  if (Number.isInteger(seconds) || seconds >= 60) return formatNumber(Math.round(seconds), 0);
+  return formatNumber(seconds, 1);
 }
 
 function formatParamValue(value) {
@@ -89,15 +121,31 @@ function formatParamValue(value) {
   return String(value);
 }
 
-/** `{max_depth: 3, criterion: "gini"}` -> "max_depth=3, criterion=gini". */
-export function formatParams(params) {
+/**
+ * Fill `node` with a model's hyperparameters: `{max_depth: 3, criterion: "gini"}` ->
+ * "max_depth=3, criterion=gini" (the names and values the model file and the command line use,
+ * marked `data-code`), "defaults" when there are none, or an ensemble's members in words.
+ */
+export function showParams(node, params) {
   const entries = params && typeof params === "object" ? Object.entries(params) : [];
-  if (entries.length === 0) return "defaults";
+  node.removeAttribute("data-code");
+  if (entries.length === 0) return localize(node, "page.params_defaults");
   // an ensemble lists its members: "Gradient boosting (trial 81) × 0.86, ..."
   if (Array.isArray(params.members)) {
-    return params.members.map((m) => `${m.model} (trial ${m.trial}) × ${m.weight}`).join(", ");
+    const items = params.members.map((m) => ({
+      code: "page.ensemble_member",
+      params: { model: memberFamily(m.model), trial: m.trial, weight: m.weight },
+    }));
+    return localize(node, "page.ensemble_members", { members: { items, more: 0 } });
   }
-  return entries.map(([name, value]) => `${name}=${formatParamValue(value)}`).join(", ");
+  unlocalize(node, entries.map(([name, value]) => `${name}=${formatParamValue(value)}`).join(", "));
+  node.setAttribute("data-code", "");
+  return node;
+}
+
+/** A model's hyperparameters in words, as showParams() shows them. */
+export function formatParams(params) {
+  return showParams(document.createElement("span"), params).textContent;
 }
 
 /** Columns shown in the preview table; a wider file shows its first ones and says so. */
@@ -117,41 +165,38 @@ function clip(text, max) {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** One formatter for every count: `toLocaleString` builds a new one on each call, which adds up. */
-const COUNT_FORMAT = new Intl.NumberFormat("en-US");
-
+/** A count in the page's language ("12,345"). */
 function formatCount(n) {
-  return typeof n === "number" && Number.isFinite(n) ? COUNT_FORMAT.format(n) : "?";
+  return countText(n);
 }
 
-function plural(n, one, many) {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
-
-/** "240 MB", "3.4 MB", "812 KB" (1 MB = 1024 × 1024 bytes, as the limit is counted). */
+/**
+ * A size as a message parameter: "240 MB", "3.4 MB", "812 KB" (1 MB = 1024 × 1024 bytes, as
+ * the limit is counted).
+ */
 export function formatBytes(bytes) {
   if (typeof bytes !== "number" || !Number.isFinite(bytes) || bytes < 0) return "?";
   const KB = 1024;
   const MB = KB * 1024;
   const GB = MB * 1024;
-  if (bytes < KB) return `${bytes} bytes`;
-  if (bytes < MB) return `${Math.round(bytes / KB)} KB`;
+  if (bytes < KB) return { code: "page.bytes", params: { n: bytes } };
+  if (bytes < MB) return { code: "page.kb", params: { n: Math.round(bytes / KB) } };
   if (bytes < GB) {
     const mb = bytes / MB;
-    return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
+    return mb < 10 ? { code: "page.mb_1", params: { n: mb } } : { code: "page.mb", params: { n: Math.round(mb) } };
   }
-  return `${(bytes / GB).toFixed(1)} GB`;
+  return { code: "page.gb", params: { n: bytes / GB } };
 }
 
-/** A share 0..1 as a percentage: "20%", "0.2%", "<0.1%", "0%". */
+/** A share 0..1 as a percentage in the page's language: "20%", "0.2%", "<0.1%", "0%". */
 export function formatShare(share) {
   if (typeof share !== "number" || !Number.isFinite(share)) return "—";
   const pct = share * 100;
-  if (pct === 0) return "0%";
-  if (pct < 0.1) return "<0.1%";
-  if (pct < 10) return `${Number(pct.toFixed(1))}%`;
-  if (pct > 99 && pct < 100) return ">99%";
-  return `${Math.round(pct)}%`;
+  if (pct === 0) return formatPercent(0);
+  if (pct < 0.1) return `<${formatPercent(0.001, 1)}`;
+  if (pct < 10) return formatPercent(share, 1);
+  if (pct > 99 && pct < 100) return `>${formatPercent(0.99)}`;
+  return formatPercent(Math.round(pct) / 100);
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -168,19 +213,51 @@ function isRangeHistogram(kind, bars) {
     bars.every((bar) => String(bar.label).split(" – ").length === 2);
 }
 
-/** One line under a histogram: the range of values, or the most common one. */
-function histogramCaption(kind, bars) {
-  if (bars.length === 0) return "";
+/** The bar of the rest of many categories: the engine labels it "N others". */
+const OTHERS = /^(\d+) others$/;
+
+/**
+ * A histogram bar's label as a message parameter: a value of the data (a string), or the rest
+ * of many categories in words.
+ */
+export function barLabel(label) {
+  const others = OTHERS.exec(String(label));
+  return others ? { code: "page.n_others", params: { count: Number(others[1]) } } : String(label);
+}
+
+/** "1 row" / "12 rows", as a message parameter. */
+export function nRows(n) {
+  return { code: n === 1 ? "page.n_rows_one" : "page.n_rows", params: { count: n } };
+}
+
+/** "1 column" / "12 columns", as a message parameter. */
+function nColumns(n) {
+  return { code: n === 1 ? "page.n_columns_one" : "page.n_columns", params: { count: n } };
+}
+
+/** "1 model" / "12 models", as a message parameter. */
+function nModels(n) {
+  return { code: n === 1 ? "page.n_models_one" : "page.n_models", params: { count: n } };
+}
+
+/** Fill `node` with the line under a histogram: the range of values, or the most common one. */
+function histogramCaption(node, kind, bars) {
+  if (bars.length === 0) return node;
   if (isRangeHistogram(kind, bars)) {
     const from = String(bars[0].label).split(" – ")[0];
     const to = String(bars[bars.length - 1].label).split(" – ")[1];
-    return from === to ? from : `${from} to ${to}`;
+    if (from === to) {
+      node.textContent = from;
+      node.setAttribute("data-user", "");
+      return node;
+    }
+    return localize(node, "page.histogram_range", { from, to });
   }
   const total = bars.reduce((sum, bar) => sum + (Number(bar.count) || 0), 0);
-  const named = bars.filter((bar) => !/ others$/.test(String(bar.label)));
-  if (named.length === 0 || total === 0) return "";
+  const named = bars.filter((bar) => !OTHERS.test(String(bar.label)));
+  if (named.length === 0 || total === 0) return node;
   const top = named.reduce((best, bar) => (bar.count > best.count ? bar : best), named[0]);
-  return `most common: ${top.label} (${formatShare(top.count / total)})`;
+  return localize(node, "page.most_common", { value: String(top.label), share: formatShare(top.count / total) });
 }
 
 /**
@@ -200,19 +277,22 @@ export function histogramNode(name, kind, bars) {
     viewBox: `0 0 ${Math.max(list.length, 1) * W} ${H}`,
     preserveAspectRatio: "none",
     role: "img",
-    "aria-label": `${name}: ${list.map((bar) => `${bar.label}: ${bar.count}`).join(", ")}`,
     "data-testid": "histogram",
+  });
+  localizeAttribute(svg, "aria-label", "page.histogram_label", {
+    column: name,
+    bars: { items: list.map((bar) => ({ code: "page.bar_count", params: { label: barLabel(bar.label), count: Number(bar.count) || 0 } })), more: 0 },
   });
   list.forEach((bar, i) => {
     const count = Number(bar.count) || 0;
     const group = svgEl("g", { class: "bar-group" });
     const title = svgEl("title");
-    const share = total > 0 ? ` (${formatShare(count / total)})` : "";
-    title.textContent = `${bar.label}: ${plural(count, "row", "rows")}${share}`;
+    if (total > 0) localize(title, "page.bar_title_share", { label: barLabel(bar.label), rows: nRows(count), share: formatShare(count / total) });
+    else localize(title, "page.bar_title", { label: barLabel(bar.label), rows: nRows(count) });
     group.append(title);
     group.append(svgEl("rect", { class: "hit", x: i * W, y: 0, width: W, height: H }));
     const h = count > 0 ? Math.max(1.5, (count / max) * H) : 0;
-    const other = / others$/.test(String(bar.label)) && !isRangeHistogram(kind, list);
+    const other = OTHERS.test(String(bar.label)) && !isRangeHistogram(kind, list);
     group.append(svgEl("rect", {
       class: other ? "bar is-other" : "bar",
       x: i * W + GAP / 2,
@@ -236,11 +316,19 @@ function barListNodes(bars) {
     const count = Number(bar.count) || 0;
     const row = el("div", "bar-row");
     row.dataset.label = String(bar.label);
-    const label = el("span", "bar-label", String(bar.label));
-    label.title = String(bar.label);
+    const label = el("span", "bar-label");
+    const shown = barLabel(bar.label);
+    if (typeof shown === "string") {
+      label.textContent = shown;
+      label.title = shown;
+      label.setAttribute("data-user", "");
+    } else {
+      localize(label, shown.code, shown.params);
+      localizeAttribute(label, "title", shown.code, shown.params);
+    }
     row.append(label);
     const track = el("span", "bar-track");
-    const fill = el("span", / others$/.test(String(bar.label)) ? "bar-fill is-other" : "bar-fill");
+    const fill = el("span", OTHERS.test(String(bar.label)) ? "bar-fill is-other" : "bar-fill");
     // Sized from JS: the CSP allows no style attributes in markup, but the CSSOM is fine.
     fill.style.width = `${count > 0 ? Math.max((count / max) * 100, 0.5) : 0}%`;
     track.append(fill);
@@ -266,6 +354,7 @@ function byId(id) {
 export class View {
   constructor() {
     this.$status = byId("status");
+    this.$language = byId("language-select");
     this.$engineVersion = byId("engine-version");
 
     this.$error = byId("error");
@@ -404,34 +493,58 @@ export class View {
   // ---- status and errors -------------------------------------------------------------------
 
   /** `state`: loading | ready | busy | done | stopped | error (only changes the colour). */
-  showStatus(text, state = "busy") {
-    this.$status.textContent = text;
+  showStatus(code, params = {}, state = "busy") {
+    localize(this.$status, code, params);
     this.$status.dataset.state = state;
   }
 
   setEngineVersion(version) {
-    this.$engineVersion.textContent = version ? `Engine version ${version}.` : "";
+    if (version) localize(this.$engineVersion, "page.engine_version", { version });
+    else unlocalize(this.$engineVersion);
+  }
+
+  // ---- language ----------------------------------------------------------------------------
+
+  /** `handler(lang)` when the person picks another language with the switch. */
+  bindLanguageChange(handler) {
+    this.$language.value = document.documentElement.lang;
+    this.$language.addEventListener("change", () => handler(this.$language.value));
+  }
+
+  /** The page now speaks `lang` (its marked words are already translated). */
+  languageChanged(lang) {
+    this.$language.value = lang;
   }
 
   /**
    * Show an error: an Error (the engine's carry `code` and `params`, rendered from the
    * catalogue), or a plain message. Its hint (what to do) goes in its own line under it.
    */
-  showError(error, extra = "") {
+  showError(error, extra = []) {
     const { message, hint } = describeError(error);
-    this.$errorMessage.textContent = message;
-    this.$errorHint.textContent = hint;
+    if (error && typeof error.code === "string" && message === t(error.code, error.params)) {
+      // from the catalogue: marked, so that it follows the language
+      localize(this.$errorMessage, error.code, error.params);
+      localize(this.$errorHint, error.code, error.params, "hint");
+    } else {
+      unlocalize(this.$errorMessage, message);
+      unlocalize(this.$errorHint, hint);
+    }
     this.$errorHint.hidden = !hint;
-    this.$errorExtra.textContent = extra;
-    this.$errorExtra.hidden = !extra;
+    const lines = Array.isArray(extra) ? extra : [];
+    this.$errorExtra.replaceChildren(...lines.map((line, i) => {
+      const span = localize(el("span"), line.code, line.params);
+      return i > 0 ? [document.createTextNode(" "), span] : [span];
+    }).flat());
+    this.$errorExtra.hidden = lines.length === 0;
     this.$error.hidden = false;
   }
 
   hideError() {
     this.$error.hidden = true;
-    this.$errorMessage.textContent = "";
-    this.$errorHint.textContent = "";
-    this.$errorExtra.textContent = "";
+    unlocalize(this.$errorMessage);
+    unlocalize(this.$errorHint);
+    this.$errorExtra.replaceChildren();
   }
 
   // ---- loading data ------------------------------------------------------------------------
@@ -440,7 +553,10 @@ export class View {
   setSamples(samples) {
     this.$sampleSelect.replaceChildren();
     for (const sample of samples) {
-      const option = el("option", "", sample.title || sample.id);
+      const option = el("option");
+      // a sample's name comes from the catalogue ("sample.<id>") when it has one
+      if (sample.titleKey) localize(option, sample.titleKey);
+      else option.textContent = sample.title || sample.id;
       option.value = sample.id;
       this.$sampleSelect.append(option);
     }
@@ -449,7 +565,7 @@ export class View {
   }
 
   showSamplesUnavailable() {
-    this.$sampleSelect.replaceChildren(el("option", "", "No examples available"));
+    this.$sampleSelect.replaceChildren(localize(el("option"), "page.samples_unavailable"));
     this.hasSamples = false;
     this.setLoadingEnabled(this.loadingEnabled);
   }
@@ -507,7 +623,7 @@ export class View {
 
   /** Say in the drop zone how large a file may be. */
   setFileLimit(bytes) {
-    this.$fileLimit.textContent = `Files up to ${formatBytes(bytes)}.`;
+    localize(this.$fileLimit, "page.file_limit", { size: formatBytes(bytes) });
   }
 
   /** "Reading big.csv… 40%"; `fraction` null means not known yet (the bar just moves). */
@@ -516,16 +632,16 @@ export class View {
     if (typeof fraction === "number" && Number.isFinite(fraction)) {
       const value = Math.min(Math.max(fraction, 0), 1);
       this.$loadBar.value = value;
-      this.$loadText.textContent = `Reading ${fileName}… ${Math.round(value * 100)}%`;
+      localize(this.$loadText, "page.reading_share", { file: fileName, share: formatPercent(value) });
     } else {
       this.$loadBar.removeAttribute("value");
-      this.$loadText.textContent = `Reading ${fileName}…`;
+      localize(this.$loadText, "page.status_reading", { file: fileName });
     }
   }
 
   hideLoadProgress() {
     this.$loadProgress.hidden = true;
-    this.$loadText.textContent = "";
+    unlocalize(this.$loadText);
   }
 
   /** `handler(sampleId: string)`. */
@@ -544,15 +660,17 @@ export class View {
     this.columns = columns;
     this.columnStates = [];
 
-    this.$dataSummary.textContent =
-      `${inspection.fileName || "Your data"}: ${plural(inspection.nRows, "row", "rows")} × ${plural(inspection.nCols, "column", "columns")}` +
-      (columns.length > PREVIEW_COLUMNS ? ` (first ${formatCount(PREVIEW_COLUMNS)} columns shown)` : "");
+    const summary = {
+      file: inspection.fileName || { code: "page.your_data", params: {} },
+      rows: nRows(inspection.nRows),
+      columns: nColumns(inspection.nCols),
+    };
+    if (columns.length > PREVIEW_COLUMNS) localize(this.$dataSummary, "page.data_summary_wide", { ...summary, shown: PREVIEW_COLUMNS });
+    else localize(this.$dataSummary, "page.data_summary", summary);
     const duplicates = Number.isInteger(inspection.duplicateRows) ? inspection.duplicateRows : 0;
     this.$dataDuplicates.dataset.count = String(duplicates);
     this.$dataDuplicates.classList.toggle("has-duplicates", duplicates > 0);
-    this.$dataDuplicates.textContent = duplicates > 0
-      ? `${plural(duplicates, "row repeats", "rows repeat")} an earlier row exactly.`
-      : "No row is repeated (0 duplicated rows).";
+    localize(this.$dataDuplicates, duplicates === 0 ? "page.no_duplicates" : duplicates === 1 ? "page.duplicates_one" : "page.duplicates", { count: duplicates });
 
     this.setSheets(inspection.sheets, inspection.sheet);
     this.setMessages(this.$dataNotesBox, this.$dataNotes, inspection.notes);
@@ -566,7 +684,7 @@ export class View {
 
   setMessages(box, list, messages) {
     const items = Array.isArray(messages) ? messages : [];
-    list.replaceChildren(...items.map((message) => el("li", "", renderNote(message))));
+    list.replaceChildren(...items.map((message) => localizeNote(el("li"), message)));
     box.hidden = items.length === 0;
   }
 
@@ -576,6 +694,7 @@ export class View {
     this.$sheetSelect.replaceChildren(...names.map((name) => {
       const option = el("option", "", name);
       option.value = name;
+      option.setAttribute("data-user", "");
       return option;
     }));
     if (current !== null && current !== undefined) this.$sheetSelect.value = current;
@@ -638,20 +757,21 @@ export class View {
 
     const rest = total - shown;
     this.$profileMore.hidden = rest <= 0;
-    this.$profileMore.textContent = `Show ${plural(Math.min(rest, PROFILE_ROWS), "more column", "more columns")}`;
-    let count = "";
+    const more = Math.min(rest, PROFILE_ROWS);
+    localize(this.$profileMore, more === 1 ? "page.show_more_columns_one" : "page.show_more_columns", { count: more });
+    let count = null;
     if (matches) {
       const query = clip(this.$profileFilter.value.trim(), CELL_CHARS);
-      count = total === 0
-        ? `No column name has “${query}” in it.`
-        : `${plural(total, "column name has", "column names have")} “${query}” in ${total === 1 ? "it" : "them"}` +
-          (rest > 0 ? `; the first ${formatCount(shown)} are shown.` : ".");
+      if (total === 0) count = ["page.profile_found_none", { query }];
+      else if (rest > 0) count = [total === 1 ? "page.profile_found_one_first" : "page.profile_found_first", { query, count: total, shown }];
+      else count = [total === 1 ? "page.profile_found_one" : "page.profile_found", { query, count: total }];
     } else if (rest > 0) {
-      count = `The first ${formatCount(shown)} of ${plural(total, "column", "columns")} are shown. Search for a column by name to see it.`;
+      count = ["page.profile_first", { shown, columns: nColumns(total) }];
     } else if (total > PROFILE_ROWS) {
-      count = `All ${plural(total, "column", "columns")} are shown.`;
+      count = ["page.profile_all", { columns: nColumns(total) }];
     }
-    this.$profileCount.textContent = count;
+    if (count) localize(this.$profileCount, count[0], count[1]);
+    else unlocalize(this.$profileCount);
     this.$profileCount.hidden = !count;
   }
 
@@ -668,13 +788,14 @@ export class View {
     use.checked = kindUsed(column.kind);
     use.dataset.col = String(index);
     use.dataset.testid = "use-column";
-    use.setAttribute("aria-label", `Use “${column.name}”`);
+    localizeAttribute(use, "aria-label", "page.use_column", { column: column.name });
     useCell.append(use);
     tr.append(useCell);
 
     const nameCell = el("th", "profile-name");
     nameCell.scope = "row";
     nameCell.append(el("span", "col-name", column.name));
+    nameCell.lastElementChild.setAttribute("data-user", "");
     const role = el("span", "col-role");
     role.dataset.testid = "column-role";
     nameCell.append(role);
@@ -684,10 +805,10 @@ export class View {
     const select = el("select", "kind-select");
     select.dataset.col = String(index);
     select.dataset.testid = "kind-select";
-    select.setAttribute("aria-label", `Type of “${column.name}”`);
+    localizeAttribute(select, "aria-label", "page.type_of_column", { column: column.name });
     for (const kind of catalogue.kinds.map((k) => k.name)) {
       if (kind === "constant" && column.kind !== "constant") continue;
-      const option = el("option", "", kindOption(kind));
+      const option = kindOption(el("option"), kind);
       option.value = kind;
       select.append(option);
     }
@@ -706,7 +827,7 @@ export class View {
     if (column.missing > 0) missingCell.append(el("span", "count", ` (${formatCount(column.missing)})`));
     missingCell.classList.toggle("has-missing", share > 0.5);
     missingCell.classList.toggle("is-zero", !(column.missing > 0));
-    missingCell.title = `${plural(column.missing, "empty cell", "empty cells")}`;
+    localizeAttribute(missingCell, "title", column.missing === 1 ? "page.empty_cells_one" : "page.empty_cells", { count: column.missing });
     tr.append(missingCell);
 
     const distinct = el("td", "num profile-distinct", formatCount(column.distinct));
@@ -717,13 +838,16 @@ export class View {
     const bars = Array.isArray(column.histogram) ? column.histogram : [];
     if (bars.length > 0) {
       valuesCell.append(histogramNode(column.name, column.kind, bars));
-      valuesCell.append(el("span", "histogram-caption", histogramCaption(column.kind, bars)));
+      valuesCell.append(histogramCaption(el("span", "histogram-caption"), column.kind, bars));
+    } else if (column.kind === "identifier" || column.kind === "text") {
+      valuesCell.append(localize(el("span", "muted"), "page.all_different"));
     } else {
-      valuesCell.append(el("span", "muted", column.kind === "identifier" || column.kind === "text" ? "all different" : "—"));
+      valuesCell.append(el("span", "muted", "—"));
     }
     tr.append(valuesCell);
 
     const format = el("td", "profile-format", column.format ? String(column.format) : "—");
+    if (column.format) format.setAttribute("data-code", "");
     format.dataset.testid = "format";
     format.classList.toggle("muted", !column.format);
     tr.append(format);
@@ -732,12 +856,11 @@ export class View {
   }
 
   /** The first rows, with each column's type and empty cells under its name. */
-  renderPreview(columns, preview, nRows) {
+  renderPreview(columns, preview, rowCount) {
     const shown = preview.length;
     const shownColumns = Math.min(columns.length, PREVIEW_COLUMNS);
-    this.$previewHint.textContent =
-      (shown && shown < nRows ? `The first ${formatCount(shown)} of ${plural(nRows, "row", "rows")}. ` : "All rows. ") +
-      "Under each column name: the type of values, and how many cells are empty.";
+    if (shown && shown < rowCount) localize(this.$previewHint, "page.preview_first", { shown, rows: nRows(rowCount) });
+    else localize(this.$previewHint, "page.preview_all");
 
     const headRow = el("tr");
     columns.slice(0, shownColumns).forEach((column, index) => {
@@ -746,13 +869,14 @@ export class View {
       th.dataset.col = String(index);
       const name = String(column.name);
       const nameNode = el("span", "col-name", clip(name, CELL_CHARS));
+      nameNode.setAttribute("data-user", "");
       if (name.length > CELL_CHARS) nameNode.title = clip(name, TITLE_CHARS);
       th.append(nameNode);
       const meta = el("span", "col-meta");
-      const kind = el("span", `kind kind-${column.kind}`, column.kind);
-      kind.title = kindHelp(column.kind);
+      const kind = localize(el("span", `kind kind-${column.kind}`), `kind.${column.kind}`);
+      localizeAttribute(kind, "title", kindHelpCode(column.kind));
       meta.append(kind);
-      const missing = el("span", "missing", `${formatCount(column.missing)} missing`);
+      const missing = localize(el("span", "missing"), "page.n_missing", { count: column.missing });
       missing.classList.toggle("has-missing", column.missing > 0);
       meta.append(missing);
       th.append(meta);
@@ -765,9 +889,15 @@ export class View {
       const tr = el("tr");
       for (let i = 0; i < shownColumns; i += 1) {
         const value = cells[i] === undefined || cells[i] === null ? "" : String(cells[i]);
-        const td = el("td", "", value === "" ? "empty" : clip(value, CELL_CHARS));
-        if (value === "") td.classList.add("is-missing");
-        else td.title = clip(value, TITLE_CHARS);
+        const td = el("td");
+        if (value === "") {
+          localize(td, "page.empty_cell");
+          td.classList.add("is-missing");
+        } else {
+          td.textContent = clip(value, CELL_CHARS);
+          td.title = clip(value, TITLE_CHARS);
+          td.setAttribute("data-user", "");
+        }
         tr.append(td);
       }
       fragment.append(tr);
@@ -794,8 +924,8 @@ export class View {
       const badge = th.querySelector(".kind");
       if (badge) {
         badge.className = `kind kind-${state.kind}`;
-        badge.textContent = state.kind;
-        badge.title = kindHelp(state.kind);
+        localize(badge, `kind.${state.kind}`);
+        localizeAttribute(badge, "title", kindHelpCode(state.kind));
       }
     });
   }
@@ -808,15 +938,16 @@ export class View {
     row.tr.classList.toggle("is-unused", !state.used);
     row.select.value = state.kind;
     row.select.classList.toggle("is-changed", state.kind !== state.detectedKind);
-    row.changed.textContent = state.kind !== state.detectedKind ? `Changed by you (was ${kindWord(state.detectedKind)})` : "";
+    if (state.kind !== state.detectedKind) localize(row.changed, "page.kind_changed", { kind: kindLabel(state.detectedKind) });
+    else unlocalize(row.changed);
     row.use.checked = state.used;
     row.use.disabled = this.choicesLocked || state.isTarget || !usable;
-    row.useCell.title = state.isTarget
-      ? "The column to predict"
-      : !usable
-        ? `Not used: ${kindHelp(state.kind) || state.kind}. Change its type to use it.`
-        : state.used ? "Used by the models (untick to leave it out)" : "Left out by you";
-    row.role.textContent = state.isTarget ? "to predict" : !state.used ? "not used" : "";
+    if (state.isTarget) localizeAttribute(row.useCell, "title", "page.use_target");
+    else if (!usable) localizeAttribute(row.useCell, "title", "page.use_unusable", { kind: { code: kindHelpCode(state.kind), params: {} } });
+    else localizeAttribute(row.useCell, "title", state.used ? "page.use_used" : "page.use_left_out");
+    if (state.isTarget) localize(row.role, "page.role_target");
+    else if (!state.used) localize(row.role, "page.role_unused");
+    else unlocalize(row.role);
     row.role.classList.toggle("is-target", state.isTarget);
   }
 
@@ -856,6 +987,7 @@ export class View {
     columns.forEach((column, index) => {
       const option = el("option", "", clip(String(column.name), CELL_CHARS));
       option.value = String(index);
+      option.setAttribute("data-user", "");
       fragment.append(option);
     });
     this.$targetSelect.replaceChildren(fragment);
@@ -875,18 +1007,14 @@ export class View {
     this.suggestedTask = task;
     this.$taskSelect.value = task;
     if (!column) {
-      this.$targetHint.textContent = "";
+      unlocalize(this.$targetHint);
       this.$taskQuestion.hidden = true;
     } else {
-      let text = `${plural(column.distinct, "different value", "different values")}, ${formatCount(column.missing)} missing.`;
       const shown = kind || column.kind;
-      if (shown === "identifier") {
-        text += " This looks like an identifier (almost every value is different), which is usually not something to predict.";
-      } else if (shown === "constant") {
-        text += " Every row has the same value, so there is nothing to predict.";
-      }
-      this.$targetHint.textContent = text;
-      this.$taskQuestionText.textContent = column.taskQuestion ? renderNote(column.taskQuestion) : "";
+      const code = shown === "identifier" ? "page.target_hint_identifier" : shown === "constant" ? "page.target_hint_constant" : column.distinct === 1 ? "page.target_hint_one" : "page.target_hint";
+      localize(this.$targetHint, code, { distinct: column.distinct, missing: column.missing });
+      if (column.taskQuestion) localizeNote(this.$taskQuestionText, column.taskQuestion);
+      else unlocalize(this.$taskQuestionText);
       this.$taskQuestion.hidden = !column.taskQuestion;
     }
     this.renderTaskHint();
@@ -905,14 +1033,10 @@ export class View {
   renderTaskHint() {
     const task = this.$taskSelect.value;
     const suggested = this.suggestedTask;
-    const help = (taskInfo(task) || {}).description || "";
-    if (!suggested) {
-      this.$taskHint.textContent = help;
-    } else if (task === suggested) {
-      this.$taskHint.textContent = `${help} Suggested from the values in the column.`;
-    } else {
-      this.$taskHint.textContent = `${help} Changed by you (the suggestion was ${(taskInfo(suggested) || {}).label || suggested}).`;
-    }
+    const help = { code: `task_help.${task}`, params: {} };
+    if (!suggested) localize(this.$taskHint, `task_help.${task}`);
+    else if (task === suggested) localize(this.$taskHint, "page.task_suggested", { help });
+    else localize(this.$taskHint, "page.task_changed", { help, suggested: taskLabel(suggested) });
     this.$answerClassification.setAttribute("aria-pressed", String(task === "classification"));
     this.$answerRegression.setAttribute("aria-pressed", String(task === "regression"));
   }
@@ -936,7 +1060,7 @@ export class View {
     this.$targetCheck.hidden = false;
     this.$targetCheck.classList.add("is-stale");
     this.$targetCheck.dataset.state = "checking";
-    this.$targetCheckStatus.textContent = `Checking “${targetName}”…`;
+    localize(this.$targetCheckStatus, "page.checking_target", { target: targetName });
   }
 
   /** Show a TargetCheck: rows per class (classification) or the values, missing rows, warnings. */
@@ -945,9 +1069,10 @@ export class View {
     this.$targetCheck.classList.remove("is-stale");
     this.$targetCheck.dataset.state = "done";
     const missing = Number(check.missing) || 0;
-    this.$targetCheckStatus.textContent = missing > 0
-      ? `${plural(missing, "row has", "rows have")} no value in “${check.target}”; ${missing === 1 ? "it is" : "they are"} left out.`
-      : `Every row has a value in “${check.target}”.`;
+    localize(this.$targetCheckStatus, missing === 0 ? "page.target_complete" : missing === 1 ? "page.target_missing_one" : "page.target_missing", {
+      count: missing,
+      target: check.target,
+    });
 
     const counts = Array.isArray(check.classCounts) ? check.classCounts : [];
     const classification = check.task === "classification" && counts.length > 0;
@@ -968,7 +1093,7 @@ export class View {
     this.$targetCheck.hidden = false;
     this.$targetCheck.classList.remove("is-stale");
     this.$targetCheck.dataset.state = "failed";
-    this.$targetCheckStatus.textContent = `“${targetName}” could not be checked.`;
+    localize(this.$targetCheckStatus, "page.target_check_failed", { target: targetName });
     this.$classCountsBox.hidden = true;
     this.$targetValuesBox.hidden = true;
     this.setMessages(this.$targetWarningsBox, this.$targetWarnings, []);
@@ -1034,11 +1159,11 @@ export class View {
     this.$runSection.hidden = false;
     this.$leaderboardBody.replaceChildren();
     this.$leaderboardEmpty.hidden = false;
-    this.$leaderboardEmpty.textContent = "No models finished yet.";
+    localize(this.$leaderboardEmpty, "page.leaderboard_empty");
     this.$leaderboardMore.hidden = true;
     this.setMetric(metric);
     this.hideBest();
-    this.showProgress(0, budgetS, "Starting the search…");
+    this.showProgress(0, budgetS, "page.progress_starting");
   }
 
   /** Hide everything about the previous run (new data was loaded). */
@@ -1049,51 +1174,56 @@ export class View {
   }
 
   setMetric(metric) {
-    this.$scoreHeader.textContent = `Score: ${metricName(metric)} (mean ± std)`;
+    localize(this.$scoreHeader, "page.score_header", { metric: metricLabel(metric) });
     this.$scoreHeader.dataset.metric = metric;
-    this.$metricHint.textContent =
-      "Each model is scored by cross-validation: trained on most of the rows and tested on the rows it did not see, several times over. " +
-      metricHint(metric);
+    metricHint(this.$metricHint, metric, "page.metric_hint_cv");
   }
 
-  showProgress(elapsedS, budgetS, text) {
+  /** The bar at `elapsedS` of `budgetS`, and the line under it: the entry `code`. */
+  showProgress(elapsedS, budgetS, code, params = {}) {
     const max = typeof budgetS === "number" && budgetS > 0 ? budgetS : 1;
     const value = typeof elapsedS === "number" && Number.isFinite(elapsedS) ? elapsedS : 0;
     this.$progress.max = max;
     this.$progress.value = Math.min(Math.max(value, 0), max);
-    this.$progressText.textContent = text;
+    localize(this.$progressText, code, params);
   }
 
   /** A trial finished: "Trials: n · best so far: x · 3.2 s of 10 s · 6.8 s left". */
   showTrialProgress({ trialsDone, bestSoFar, elapsedS, budgetS, timeLeftS }) {
-    const left = budgetS > 0 && typeof timeLeftS === "number" ? ` · ${formatSeconds(timeLeftS)} s left` : "";
-    this.showProgress(
-      elapsedS,
-      budgetS,
-      `Trials: ${formatCount(trialsDone)} · best so far: ${formatNumber(bestSoFar)} · ${formatSeconds(elapsedS)} s of ${formatSeconds(budgetS)} s${left}`,
-    );
+    const params = {
+      trials: trialsDone,
+      best: formatNumber(bestSoFar),
+      elapsed: formatSeconds(elapsedS),
+      budget: formatSeconds(budgetS),
+    };
+    if (budgetS > 0 && typeof timeLeftS === "number") {
+      this.showProgress(elapsedS, budgetS, "page.progress_trials_left", { ...params, left: formatSeconds(timeLeftS) });
+    } else {
+      this.showProgress(elapsedS, budgetS, "page.progress_trials", params);
+    }
   }
 
   showPhase(phase, elapsedS, budgetS) {
-    const text =
-      phase === "refit"
-        ? "Refitting the best model on all rows…"
-        : `Searching… ${formatSeconds(elapsedS)} s of ${formatSeconds(budgetS)} s`;
-    this.showProgress(phase === "refit" ? budgetS : elapsedS, budgetS, text);
+    if (phase === "refit") this.showProgress(budgetS, budgetS, "page.status_refitting");
+    else this.showProgress(elapsedS, budgetS, "page.progress_searching", { elapsed: formatSeconds(elapsedS), budget: formatSeconds(budgetS) });
   }
 
-  showFinished(elapsedS, budgetS, trials, extra = "") {
-    this.showProgress(budgetS, budgetS, `Done: ${plural(trials, "model", "models")} tried${extra} in ${formatSeconds(elapsedS)} s.`);
+  /** The search ended: `trials` models tried (and an ensemble of the best, when `ensemble`). */
+  showFinished(elapsedS, budgetS, trials, ensemble = false) {
+    this.showProgress(budgetS, budgetS, ensemble ? "page.progress_done_ensemble" : "page.progress_done", {
+      models: nModels(trials),
+      elapsed: formatSeconds(elapsedS),
+    });
   }
 
-  /** Replace the text under the progress bar. */
-  showProgressText(text) {
-    this.$progressText.textContent = text;
+  /** Replace the text under the progress bar with the catalogue's entry `code`. */
+  showProgressText(code, params = {}) {
+    localize(this.$progressText, code, params);
   }
 
   /** Keep whatever the bar shows and say the search was stopped. */
   showStoppedProgress(trials) {
-    this.$progressText.textContent = `Stopped after ${plural(trials, "model", "models")}.`;
+    localize(this.$progressText, "page.progress_stopped", { models: nModels(trials) });
   }
 
   leaderboardRowNode(row, rank) {
@@ -1105,14 +1235,11 @@ export class View {
     tr.tabIndex = 0;
     tr.append(el("td", "num rank", String(rank)));
     const model = el("td", "model");
-    const members = row.params && Array.isArray(row.params.members) ? row.params.members : null;
-    const label = members
-      ? t("page.ensemble_label", { trials: members.map((m) => Number(m.trial)).sort((a, b) => a - b).map((n) => t("page.trial_ref", { trial: n })).join(", ") })
-      : row.label || row.family || "model";
-    model.append(el("span", "model-label", label));
-    if (row.trial !== undefined) model.append(el("span", "trial-number", t("page.trial_ref", { trial: row.trial })));
+    const label = familyLabel(row);
+    model.append(localize(el("span", "model-label"), label.code, label.params));
+    if (row.trial !== undefined) model.append(localize(el("span", "trial-number"), "page.trial_ref", { trial: row.trial }));
     tr.append(model);
-    tr.append(el("td", "params", formatParams(row.params)));
+    tr.append(showParams(el("td", "params"), row.params));
     const score = el("td", "num score", formatScore(row.mean, row.std));
     if (!failed) score.dataset.mean = String(row.mean);
     tr.append(score);
@@ -1130,7 +1257,7 @@ export class View {
     }
     if (first && !first.classList.contains("is-best") && !first.classList.contains("is-failed")) {
       first.classList.add("is-best");
-      first.querySelector("td.model").append(el("span", "badge", "best"));
+      first.querySelector("td.model").append(localize(el("span", "badge"), "page.badge_best"));
     }
   }
 
@@ -1138,8 +1265,8 @@ export class View {
   showLeaderboardMore(shown, total) {
     const hiddenRows = total - shown;
     this.$leaderboardMore.hidden = hiddenRows <= 0;
-    this.$leaderboardMore.textContent =
-      hiddenRows > 0 ? `Showing the best ${formatCount(shown)} of ${plural(total, "model", "models")}.` : "";
+    if (hiddenRows > 0) localize(this.$leaderboardMore, "page.leaderboard_more", { shown, models: nModels(total) });
+    else unlocalize(this.$leaderboardMore);
   }
 
   /**
@@ -1173,7 +1300,7 @@ export class View {
     });
     this.$leaderboardBody.replaceChildren(fragment);
     this.$leaderboardEmpty.hidden = rows.length > 0;
-    this.$leaderboardEmpty.textContent = "No model could be trained on this data.";
+    localize(this.$leaderboardEmpty, "page.leaderboard_none");
     this.showLeaderboardMore(rows.length, allRows.length);
     this.markBest();
   }
@@ -1187,37 +1314,38 @@ export class View {
     const best = result.best || {};
     const row = best.row || {};
     const metric = row.metric || result.metric;
-    const members = row.params && Array.isArray(row.params.members) ? row.params.members : null;
-    this.$bestLabel.textContent = members
-      ? t("page.ensemble_label", { trials: members.map((m) => Number(m.trial)).sort((a, b) => a - b).map((n) => t("page.trial_ref", { trial: n })).join(", ") })
-      : `${row.label || row.family || "—"} (${t("page.trial_ref", { trial: row.trial })})`;
+    const label = familyLabel(row);
+    if (label.code === "page.ensemble_label") localize(this.$bestLabel, label.code, label.params);
+    else localize(this.$bestLabel, "page.model_with_trial", { model: label, trial: row.trial });
     this.$bestEnding.hidden = result.ending !== "stopped" && result.ending !== "chosen";
     this.$bestEnding.dataset.ending = result.ending || "finished";
-    this.$bestEnding.textContent = result.ending === "stopped"
-      ? t("page.best_stopped_early")
-      : result.ending === "chosen" ? t("page.best_chosen") : "";
+    if (result.ending === "stopped") localize(this.$bestEnding, "page.best_stopped_early");
+    else if (result.ending === "chosen") localize(this.$bestEnding, "page.best_chosen");
+    else unlocalize(this.$bestEnding);
     this.showWhy(result);
-    this.$bestParams.textContent = formatParams(row.params);
+    showParams(this.$bestParams, row.params);
     const nFolds = Number.isInteger(result.folds) && result.folds > 0
       ? result.folds
       : Array.isArray(row.foldScores) ? row.foldScores.length : 0;
-    this.$bestScoreName.textContent = t("page.best_score_name", { metric: metricName(metric), folds: nFolds });
+    localize(this.$bestScoreName, "page.best_score_mean", { metric: metricLabel(metric), folds: nFolds });
     this.$bestScore.textContent = formatScore(row.mean, row.std);
     this.$bestScore.dataset.metric = metric || "";
-    this.$bestData.textContent = t("page.data_used", {
+    localize(this.$bestData, "page.data_used", {
       rows: result.nRows,
       columns: Number.isInteger(result.nColumns) ? result.nColumns : result.nFeatures,
       features: result.nFeatures,
-      task: (taskInfo(result.task) || {}).label || result.task || "",
+      task: taskLabel(result.task),
     });
-    this.$bestRefit.textContent = `${formatNumber(best.refitTimeS)} s`;
+    localize(this.$bestRefit, "page.seconds", { s: formatNumber(best.refitTimeS) });
     // the explain phase runs after the search's budget (bounded by a share of it): say so
     const explainS = result.diagnostics && Number(result.diagnostics.seconds);
-    const explained = explainS > 0 ? `, then ${explainS >= 0.05 ? formatSeconds(explainS) : "under 0.1"} s to explain it` : "";
-    this.$bestTotal.textContent = `${formatSeconds(result.elapsedS)} s (budget ${formatSeconds(result.budgetS)} s)${explained}`;
+    const total = { elapsed: formatSeconds(result.elapsedS), budget: formatSeconds(result.budgetS) };
+    if (explainS >= 0.05) localize(this.$bestTotal, "page.best_total_explained", { ...total, explain: formatSeconds(explainS) });
+    else if (explainS > 0) localize(this.$bestTotal, "page.best_total_explained_quick", total);
+    else localize(this.$bestTotal, "page.best_total_line", total);
 
     const notes = Array.isArray(result.notes) ? result.notes : [];
-    this.$bestNotes.replaceChildren(...notes.map((note) => el("li", "", renderNote(note))));
+    this.$bestNotes.replaceChildren(...notes.map((note) => localizeNote(el("li"), note)));
     this.$bestNotesBox.hidden = notes.length === 0;
     this.$bestPanel.hidden = false;
   }
@@ -1227,14 +1355,15 @@ export class View {
     const why = result.why;
     const messages = why && Array.isArray(why.messages) ? why.messages : [];
     this.$whyBox.hidden = messages.length === 0;
-    this.$whyTitle.textContent = t("page.why_title");
-    this.$whyText.textContent = messages.map((m) => t(m.code, m.params)).join(" ");
+    localize(this.$whyTitle, "page.why_title");
+    // the engine's sentences (at most three), each a message rendered in the page's language
+    localize(this.$whyText, "page.why_sentences", { s0: messages[0] || "", s1: messages[1] || "", s2: messages[2] || "" });
     const simplest = why && Number.isInteger(why.simplest) ? why.simplest : null;
     const shown = simplest !== null && !(result.best && result.best.row && result.best.row.trial === simplest);
     this.$chooseSimplest.hidden = !shown;
-    this.$chooseSimplest.disabled = false;
     this.$chooseSimplest.dataset.trial = shown ? String(simplest) : "";
-    this.$chooseSimplest.textContent = shown ? t("page.choose_simplest", { trial: simplest }) : "";
+    if (shown) localize(this.$chooseSimplest, "page.choose_simplest", { trial: simplest });
+    else unlocalize(this.$chooseSimplest);
   }
 
   hideBest() {

@@ -25,7 +25,7 @@
 use crate::message;
 use crate::messages::Message;
 use crate::metrics::Metric;
-use crate::search::{LeaderboardRow, SearchResult};
+use crate::search::{family_message, LeaderboardRow, SearchResult};
 use serde::Serialize;
 
 /// Families from the simplest to the most complex; a family not listed comes after them.
@@ -120,7 +120,8 @@ pub fn why_of(
     n_features: usize,
 ) -> Option<Why> {
     let winner = rows.iter().find(|r| usable(r))?;
-    let metric = metric.label();
+    // the catalogue's name of the metric (`metric.<name>`)
+    let metric = Message::new(&format!("metric.{}", metric.name()), Vec::new());
     let mut messages = Vec::new();
     let runner = rows.iter().find(|r| {
         usable(r)
@@ -140,19 +141,19 @@ pub fn why_of(
     match runner {
         None => messages.push(message!(
             "why.alone",
-            model = winner.label.clone(),
+            model = family_message(winner),
             trial = winner.trial,
-            metric,
+            metric = metric.clone(),
             score = winner.mean
         )),
         Some(r) => {
             messages.push(message!(
                 "why.winner",
-                model = winner.label.clone(),
+                model = family_message(winner),
                 trial = winner.trial,
-                metric,
+                metric = metric.clone(),
                 score = winner.mean,
-                runner = r.label.clone(),
+                runner = family_message(r),
                 runner_trial = r.trial,
                 runner_score = r.mean
             ));
@@ -198,9 +199,9 @@ pub fn why_of(
             out.simplest = Some(r.trial);
             messages.push(message!(
                 "why.simplest",
-                model = r.label.clone(),
+                model = family_message(r),
                 trial = r.trial,
-                metric,
+                metric = metric.clone(),
                 score = r.mean,
                 loss = d,
                 spread = s

@@ -8,6 +8,20 @@
 use super::finish::{assemble, Assembly};
 use super::*;
 
+/// The family of `row` as a message (`family.<name>`, the catalogue's name for people; an
+/// ensemble as `family.ensemble` with its member count), for messages that name a model.
+pub fn family_message(row: &LeaderboardRow) -> Message {
+    if row.family == "ensemble" {
+        let count = row
+            .params
+            .get("members")
+            .and_then(|m| m.as_array())
+            .map_or(0, Vec::len);
+        return message!("family.ensemble", count);
+    }
+    Message::new(&format!("family.{}", row.family), Vec::new())
+}
+
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -101,9 +115,9 @@ pub fn finish_chosen(
         ),
         _ => message!(
             "search.chosen",
-            model = chosen.label.clone(),
+            model = family_message(&chosen),
             trial = chosen.trial,
-            best = best.label.clone(),
+            best = family_message(&best),
             best_trial = best.trial
         ),
     });

@@ -33,7 +33,7 @@ use crate::search::folds::{kfold, stratified_kfold, Fold};
 use crate::search::tuner::Tuner;
 use crate::target::prepare_target;
 use crate::truth::{Target, TargetRef};
-pub use chosen::{finish_chosen, Ending};
+pub use chosen::{family_message, finish_chosen, Ending};
 use cost::CostModel;
 use plan::{mix_seed, Plan};
 pub use plan::{

@@ -126,7 +126,8 @@ test("airline passengers: monthly, default horizon 12, plot with history, foreca
 
 test("co2: weekly with missing weeks filled, default horizon 13, plot and CSV of 13 rows", async () => {
   const { info, defaultHorizon } = await forecastSample("co2", {});
-  assert.match(info, /^2284 weekly values, seasonal period 52\.$/);
+  // (the count is written for the page's language: 2,284 in English)
+  assert.match(info, /^2,284 weekly values, seasonal period 52\.$/);
   assert.equal(defaultHorizon, "13");
   const notes = await page.locator(`${$("forecast-notes")} li`).allTextContents();
   assert.ok(notes.some((n) => /59 dates have no value for "co2": they were filled by linear interpolation/.test(n)), notes.join("\n"));

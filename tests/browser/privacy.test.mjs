@@ -30,6 +30,7 @@ const PAGE_FILES = [
   "forecast.js",
   "i18n.js",
   "i18n/en.json",
+  "i18n/ko.json",
   "icons/icon-192.png",
   "icons/icon-512.png",
   "icons/icon.svg",
