@@ -100,7 +100,12 @@ test("Stop keeps the best model so far: refitted, explained, labelled stopped ea
   for (const row of shown) assert.ok(row.prediction === "0" || row.prediction === "1", `a class: ${row.prediction}`);
   await page.locator($("model-input")).setInputFiles({ name: "stopped.automl", mimeType: "application/octet-stream", buffer: await readFile(model.path) });
   await waitForText("model-source", /the file stopped\.automl/, 15_000);
-  assert.match(await browser.text("model-ending"), /Stopped early/);
+  assert.match(await browser.text("model-ending"), /Stopped early/);  // in Korean too, at once
+  await page.locator($("language-select")).selectOption("ko");
+  await waitForText("best-ending", /^일찍 멈춤: /, 5_000);
+  assert.match(await browser.text("status"), /^일찍 멈췄어요\./);
+  // (the choice is remembered: the next tests open the page in English again)
+  await page.locator($("language-select")).selectOption("en");
 });
 
 test("Stop before any model finished says there is nothing to keep", async () => {
@@ -147,7 +152,12 @@ test("why this model: the paragraph, and one click makes the simplest model with
   const model = await downloadText("download-model");
   assert.match(model.text, /"family":"knn"/, "the downloaded model is the k-NN");
   const rows = await predictCsv("flowers.csv", await sampleHead("iris", 5));
-  assert.deepEqual(rows.map((r) => r.prediction), ["setosa", "setosa", "setosa", "setosa", "setosa"]);
+  assert.deepEqual(rows.map((r) => r.prediction), ["setosa", "setosa", "setosa", "setosa", "setosa"]);  // the paragraph and the labels follow the language
+  await page.locator($("language-select")).selectOption("ko");
+  await waitForText("best-ending", /^직접 고른 모델: /, 5_000);
+  assert.match(await browser.text("why-text"), /점수는 정확도 0\.964이에요\./);
+  assert.equal(await browser.text("best-label"), "k-최근접 이웃 (#6)");
+  await page.locator($("language-select")).selectOption("en");
 });
 
 test("one score per model: the mean of the fold scores and the pooled out-of-fold score are told apart", async () => {
