@@ -5,7 +5,7 @@
 // Its body is built in a separate HTML document with DOM calls (textContent for every piece of
 // user text, imported nodes for the SVG charts) and serialized by the browser, which escapes
 // text; the head around it is constant text of this module (and the page's charts.css).
-import { formatParams, formatScore, formatNumber, formatSeconds, metricName } from "./view.js";
+import { familyLabel, formatParams, formatScore, formatNumber, formatSeconds, metricName } from "./view.js";
 import { renderNote, t } from "./i18n.js";
 /**
  * @typedef {import("./protocol.js").Inspection} Inspection
@@ -113,13 +113,22 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   add(body, "h1", `Predicting “${result.target}”`);
   add(body, "p", `AutoML report, ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC · engine ${engineVersion || "?"} · made in the browser; the data never left it.`, { class: "meta" });
 
+  /**
+   * A row's model as the page names it: its family (an ensemble by its members' trial
+   * numbers) and its trial number.
+   * @param {Partial<LeaderboardRow>} row
+   */
+  const modelName = (row) => {
+    const label = familyLabel(row);
+    return label.code === "page.ensemble_label" ? t(label.code, label.params) : t("page.model_with_trial", { model: label, trial: row.trial ?? "?" });
+  };
   const best = /** @type {Partial<LeaderboardRow>} */ ((result.best && result.best.row) || {});
   add(body, "h2", "Best model");
   if (result.ending === "stopped" || result.ending === "chosen") {
     add(body, "p", t(result.ending === "stopped" ? "page.best_stopped_early" : "page.best_chosen"), { class: "ending", "data-ending": result.ending });
   }
   facts(body, [
-    ["Model", `${best.label || best.family || "—"} (${t("page.trial_ref", { trial: best.trial })})`],
+    ["Model", modelName(best)],
     ["Settings", formatParams(best.params)],
     [t("page.best_score_mean", { metric: metricName(result.metric), folds: Array.isArray(best.foldScores) ? best.foldScores.length : 0 }), formatScore(best.mean, best.std)],
     ["Data used", t("page.data_used", { rows: result.nRows, columns: Number.isInteger(result.nColumns) ? result.nColumns : result.nFeatures, features: result.nFeatures, task: result.task })],
@@ -170,7 +179,7 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   add(body, "h2", "Leaderboard");
   const rows = (result.leaderboard || []).slice(0, 50);
   table(body, ["Rank", "Model", "Settings", `${metricName(result.metric)} (mean ± std)`, "Fit time (s)"],
-    rows.map((r, i) => [String(r.rank ?? i + 1), r.label || r.family || "", formatParams(r.params), formatScore(r.mean, r.std), formatNumber(r.fitTimeS)]),
+    rows.map((r, i) => [String(r.rank ?? i + 1), modelName(r), formatParams(r.params), formatScore(r.mean, r.std), formatNumber(r.fitTimeS)]),
     new Set([0, 3, 4]));
   if ((result.leaderboard || []).length > rows.length) add(body, "p", `The best ${rows.length} of ${result.leaderboard.length} models.`, { class: "meta" });
 

@@ -49,7 +49,7 @@ test("binary fixture: confusion matrix, threshold control, per-class table, ROC 
   // p(yes) = .9 .8 .7 .1 .4 .3 for yes no yes no yes no; the model's own decisions (p > .5)
   // are the engine's sweep point of .7: [[2, 1], [1, 2]]
   assert.deepEqual(await matrixCells(), ["2", "1", "1", "2"]);
-  assert.match(await browser.text("class-summary"), /^6 rows predicted out of fold: accuracy 0\.667/);
+  assert.match(await browser.text("class-summary"), /^All 6 out-of-fold predictions pooled: accuracy 0\.667/);
   assert.deepEqual(await texts(`${$("class-table-body")} tr`), ["no0.6670.6670.6673", "yes0.6670.6670.6673"]);
   assert.equal(await browser.text("threshold-value"), "0.700");
   assert.match(await browser.text("threshold-positive"), /yes/);
@@ -119,7 +119,7 @@ test("regression fixture: one mark per row, residuals, summary", async () => {
   assert.equal(await page.locator(`${$("predicted-actual")} circle.mark`).count(), 5);
   assert.equal(await page.locator(`${$("residuals-predicted")} circle.mark`).count(), 5);
   // residuals 1 0 -2 1 -1: R² = 1 − 7/40, RMSE √1.4, MAE 1
-  assert.equal(await browser.text("regression-summary"), "5 rows predicted out of fold: R² 0.825, RMSE 1.183, MAE 1");
+  assert.match(await browser.text("regression-summary"), /^All 5 out-of-fold predictions pooled: R² 0\.825, RMSE 1\.183, MAE 1 \(Scored once/);
   const histogramRows = await page.locator(`${$("residual-histogram")} rect.mark`).evaluateAll((rs) => rs.reduce((s, r) => s + Number(r.dataset.value), 0));
   assert.equal(histogramRows, 5, "the residual histogram counts every row");
   assert.deepEqual(await page.locator(`${$("importance")} g.bar`).evaluateAll((gs) => gs.map((g) => g.dataset.label)), ["bmi", "bp"]);
