@@ -31,7 +31,7 @@ export function launchChromium() {
  * Serves `root` on 127.0.0.1 (a free port) and opens Chromium with a fresh profile (so the
  * service worker, caches and storage start empty). Returns { server, origin, context, close }.
  */
-export async function openServedProfile({ root, args = [], prefix = "automl-chromium-" }) {
+export async function openServedProfile({ root, args = [], prefix = "automl-chromium-", locale = undefined }) {
   const server = await startServer({ root, port: 0 });
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), prefix));
   let context;
@@ -40,6 +40,7 @@ export async function openServedProfile({ root, args = [], prefix = "automl-chro
       executablePath: CHROMIUM_PATH,
       headless: true,
       viewport: { width: 1280, height: 900 },
+      ...(locale ? { locale } : {}),
       args: [...CHROMIUM_ARGS, ...args],
     });
   } catch (error) {

@@ -526,7 +526,7 @@ fn predictions_carry_the_inputs_the_actual_value_the_score_and_a_note_on_empty_r
     assert_eq!(p.rows[1].prediction.as_str(), Some("virginica"));
     // the CSV: row, the inputs, the actual value, the prediction, probabilities, note
     let text = automl::results::predict::predictions_csv(&p);
-    let mut lines = text.lines();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
     assert_eq!(
         lines.next().unwrap(),
         format!("row,{names},prediction,probability_setosa,probability_versicolor,probability_virginica,note")

@@ -368,7 +368,7 @@ function withScales(node, x, y) {
  * Put (or move) the one marker point of class `className` at data coordinates (x, y) on a
  * chart made by lineChart or scatterChart, with a tooltip `title`.
  * @param {ChartElement} svgNode
- * @param {{ x: number, y: number, className?: string, title?: string }} point
+ * @param {{ x: number, y: number, className?: string, title?: Words }} point
  */
 export function marker(svgNode, { x, y, className = "threshold-marker", title = "" }) {
   const scales = svgNode.chartScales;
@@ -381,7 +381,7 @@ export function marker(svgNode, { x, y, className = "threshold-marker", title = 
     dot.append("title");
   }
   dot.attr("cx", scales.x(x)).attr("cy", scales.y(y));
-  dot.select("title").text(title);
+  writeWords(/** @type {Element} */ (dot.select("title").node()), title);
 }
 
 /**

@@ -8,6 +8,7 @@
 // DOM calls; user text is always set as text. It talks to the worker only through the
 // controller's WorkerBridge (protocol.js: forecastInfo, forecast).
 import { lineChart } from "./charts.js";
+import { attachTerms } from "./glossary.js";
 import { download } from "./results.js";
 import { formatNumber, localize, localizeNote, pageError, unlocalize } from "./i18n.js";
 /**
@@ -237,11 +238,11 @@ export class ForecastPanel {
     ]);
     this.$section.append(
       el("h2", { attrs: { id: "step-forecast" } }, [
-        el("span", { className: "step", text: "4" }), document.createTextNode(" "), el("span", { words: "forecast_page.step_title" }),
+        el("span", { className: "step", text: "4" }), document.createTextNode(" "), el("span", { words: "forecast_page.step_title", attrs: { "data-term": "time_series" } }),
       ]),
       this.$progress,
       this.$results,
-      el("h3", { className: "sub-title", words: "forecast_page.backtests_title" }),
+      el("h3", { className: "sub-title" }, [el("span", { words: "forecast_page.backtests_title", attrs: { "data-term": "mase" } })]),
       el("p", { className: "hint", words: "forecast_page.backtests_hint" }),
       el("div", { className: "table-scroll" }, [
         el("table", { className: "data-table leaderboard", testid: "forecast-leaderboard" }, [
@@ -253,6 +254,7 @@ export class ForecastPanel {
       ]),
       this.$more,
     );
+    attachTerms(this.$section);
   }
 
   // ---- hooks called by the controller ------------------------------------------------------
@@ -348,6 +350,7 @@ export class ForecastPanel {
     const settings = { target, date: this.$date.value };
     const sheet = this.app.data.inspection.sheet;
     if (typeof sheet === "string" && sheet) settings.sheet = sheet;
+    if (this.app.data.encoding) settings.encoding = this.app.data.encoding;
     return settings;
   }
 

@@ -401,11 +401,12 @@ export function formatCount(value) {
  * `decimals` decimals.
  * @param {number} share
  * @param {number} [decimals]
+ * @param {boolean} [fixed] always that many decimals ("0.0%")
  * @returns {string}
  */
-export function formatPercent(share, decimals = 0) {
+export function formatPercent(share, decimals = 0, fixed = false) {
   if (typeof share !== "number" || !Number.isFinite(share)) return "—";
-  return intlNumber({ style: "percent", maximumFractionDigits: decimals }).format(share);
+  return intlNumber({ style: "percent", maximumFractionDigits: decimals, minimumFractionDigits: fixed ? decimals : 0 }).format(share);
 }
 
 /**

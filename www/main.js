@@ -9,6 +9,7 @@ import { WorkerBridge } from "./protocol.js";
 import { Results } from "./results.js";
 import { workerScriptURL } from "./trusted-types.js";
 import { View } from "./view.js";
+import { Glossary } from "./glossary.js";
 
 // ---- offline: the service worker -----------------------------------------------------------
 
@@ -58,6 +59,8 @@ async function registerServiceWorker(view) {
 // ---- wiring ----------------------------------------------------------------------------------
 
 const view = new View();
+// The "?" buttons of the terms the page uses, and the glossary's list.
+new Glossary();
 const bridge = new WorkerBridge();
 /** @type {Controller | null} */
 let controller = null;

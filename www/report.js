@@ -5,8 +5,8 @@
 // Its body is built in a separate HTML document with DOM calls (textContent for every piece of
 // user text, imported nodes for the SVG charts) and serialized by the browser, which escapes
 // text; the head around it is constant text of this module (and the page's charts.css).
-import { familyLabel, formatParams, formatScore, formatNumber, formatSeconds, metricName } from "./view.js";
-import { renderNote, t } from "./i18n.js";
+import { familyLabel, formatScore, formatNumber, formatSeconds, metricLabel, nRows, showParams } from "./view.js";
+import { formatDate, localize, localizeNote, messagesLanguage, t } from "./i18n.js";
 /**
  * @typedef {import("./protocol.js").Inspection} Inspection
  * @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow
@@ -18,10 +18,10 @@ import { renderNote, t } from "./i18n.js";
  * A section of the report: its heading, the page's charts and tables (copied in), and
  * paragraphs of text. Missing entries are left out; a section without charts or tables is.
  * @typedef {object} ReportSection
- * @property {string} title
+ * @property {{ code: string, params?: object }} title a message
  * @property {(SVGElement|null)[]} [charts]
  * @property {(HTMLTableElement|null)[]} [tables]
- * @property {(string|null)[]} [text]
+ * @property {(Element|null)[]} [text] the page's paragraphs (copied in, with their words' codes)
  */
 
 /**
@@ -57,22 +57,52 @@ svg.histogram .hit { fill: transparent; }
 `;
 
 /**
- * Everything the report shows.
+ * A message parameter.
+ * @param {string} code
+ * @param {object} [params]
+ * @returns {any}
+ */
+const msg = (code, params = {}) => ({ code, params });
+
+/**
+ * How the models were validated, in words, from the run's numbers (the engine's `validation`
+ * says the same in English, for the command line): a holdout gives one score per trial, a
+ * repeated k-fold three per fold.
+ * @param {SearchResult} result
+ * @param {Partial<LeaderboardRow>} best
+ */
+function validationWords(result, best) {
+  const k = result.folds || 0;
+  const scores = Array.isArray(best.foldScores) ? best.foldScores.length : 0;
+  if (scores === 1) return msg("report.holdout");
+  const kind = result.task === "classification" ? "report.stratified_kfold" : "report.kfold";
+  return scores === 3 * k ? msg("report.repeated", { kfold: msg(kind, { k }) }) : msg(kind, { k });
+}
+
+/**
+ * Everything the report shows, in the page's language (every word from the message catalogue,
+ * marked as on the page; the user's data marked `data-user`).
  * @param {ReportInput} input
  * @returns {string} the report's HTML
  */
 export function buildReport({ result, settings, inspection, fileName, engineVersion, chartCss, sections, profileCharts = new Map() }) {
-  const doc = document.implementation.createHTMLDocument(`AutoML report: ${result.target}`);
+  const doc = document.implementation.createHTMLDocument(t("report.title", { target: result.target }));
   /**
+   * An element with words: a message (`{ code, params }`), or a value of the user's data (a
+   * string, marked `data-user`), or none.
    * @param {Element} parent
    * @param {string} tag
-   * @param {unknown} [text]
+   * @param {any} [text]
    * @param {{ [name: string]: string|number }} [attrs]
    * @returns {HTMLElement}
    */
   const add = (parent, tag, text, attrs = {}) => {
     const node = doc.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (text && typeof text === "object") localize(node, text.code, text.params);
+    else if (text !== undefined && text !== null) {
+      node.textContent = String(text);
+      if (node.textContent && !/^[\d\s.,:%±−+\-–—]*$/.test(node.textContent)) node.setAttribute("data-user", "");
+    }
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
     parent.append(node);
     return node;
@@ -81,26 +111,26 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
 
   /**
    * @param {Element} parent
-   * @param {string[]} header
-   * @param {string[][]} rows
+   * @param {any[]} header messages
+   * @param {any[][]} rows messages, or the user's data
    * @param {Set<number>} [numeric] the columns aligned as numbers
    * @returns {HTMLTableElement}
    */
   const table = (parent, header, rows, numeric = new Set()) => {
     const wrap = add(parent, "div", null, { class: "table-wrap" });
-    const t = /** @type {HTMLTableElement} */ (add(wrap, "table"));
-    const tr = add(add(t, "thead"), "tr");
+    const tbl = /** @type {HTMLTableElement} */ (add(wrap, "table"));
+    const tr = add(add(tbl, "thead"), "tr");
     header.forEach((h, i) => add(tr, "th", h, numeric.has(i) ? { class: "num", scope: "col" } : { scope: "col" }));
-    const tbody = add(t, "tbody");
+    const tbody = add(tbl, "tbody");
     for (const row of rows) {
       const r = add(tbody, "tr");
       row.forEach((v, i) => add(r, "td", v, numeric.has(i) ? { class: "num" } : {}));
     }
-    return t;
+    return tbl;
   };
   /**
    * @param {Element} parent
-   * @param {string[][]} pairs [term, description] pairs
+   * @param {any[][]} pairs [term, description] pairs
    */
   const facts = (parent, pairs) => {
     const dl = add(parent, "dl");
@@ -109,9 +139,20 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
       add(dl, "dd", v);
     }
   };
+  /**
+   * A model's settings as the page shows them (hyperparameter names marked `data-code`).
+   * @param {Element} parent
+   * @param {string} tag
+   * @param {any} params
+   */
+  const paramsCell = (parent, tag, params) => {
+    const node = showParams(doc.createElement(tag), params);
+    parent.append(node);
+    return node;
+  };
 
-  add(body, "h1", `Predicting “${result.target}”`);
-  add(body, "p", `AutoML report, ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC · engine ${engineVersion || "?"} · made in the browser; the data never left it.`, { class: "meta" });
+  add(body, "h1", msg("report.heading", { target: result.target }));
+  add(body, "p", msg("report.meta", { date: formatDate(new Date(), true), version: engineVersion || "?" }), { class: "meta" });
 
   /**
    * A row's model as the page names it: its family (an ensemble by its members' trial
@@ -120,50 +161,65 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
    */
   const modelName = (row) => {
     const label = familyLabel(row);
-    return label.code === "page.ensemble_label" ? t(label.code, label.params) : t("page.model_with_trial", { model: label, trial: row.trial ?? "?" });
+    return label.code === "page.ensemble_label" ? label : { code: "page.model_with_trial", params: { model: label, trial: row.trial ?? "?" } };
   };
   const best = /** @type {Partial<LeaderboardRow>} */ ((result.best && result.best.row) || {});
-  add(body, "h2", "Best model");
+  add(body, "h2", msg("page.best_title"));
   if (result.ending === "stopped" || result.ending === "chosen") {
-    add(body, "p", t(result.ending === "stopped" ? "page.best_stopped_early" : "page.best_chosen"), { class: "ending", "data-ending": result.ending });
+    add(body, "p", msg(result.ending === "stopped" ? "page.best_stopped_early" : "page.best_chosen"), { class: "ending", "data-ending": result.ending });
   }
-  facts(body, [
-    ["Model", modelName(best)],
-    ["Settings", formatParams(best.params)],
-    [t("page.best_score_mean", { metric: metricName(result.metric), folds: Array.isArray(best.foldScores) ? best.foldScores.length : 0 }), formatScore(best.mean, best.std)],
-    ["Data used", t("page.data_used", { rows: result.nRows, columns: Number.isInteger(result.nColumns) ? result.nColumns : result.nFeatures, features: result.nFeatures, task: result.task })],
-    ["Total time", `${formatSeconds(result.elapsedS)} s (budget ${formatSeconds(result.budgetS)} s)`],
-  ]);
+  const bestFacts = add(body, "dl");
+  add(bestFacts, "dt", msg("page.best_model"));
+  add(bestFacts, "dd", modelName(best));
+  add(bestFacts, "dt", msg("page.best_settings"));
+  paramsCell(bestFacts, "dd", best.params);
+  add(bestFacts, "dt", msg("page.best_score_mean", { metric: metricLabel(result.metric), folds: Array.isArray(best.foldScores) ? best.foldScores.length : 0 }));
+  add(bestFacts, "dd", formatScore(best.mean, best.std));
+  add(bestFacts, "dt", msg("page.best_data"));
+  add(bestFacts, "dd", msg("page.data_used", {
+    rows: result.nRows,
+    columns: Number.isInteger(result.nColumns) ? result.nColumns : result.nFeatures,
+    features: result.nFeatures,
+    task: msg(`task.${result.task}`),
+  }));
+  add(bestFacts, "dt", msg("page.best_total"));
+  add(bestFacts, "dd", msg("page.best_total_line", { elapsed: formatSeconds(result.elapsedS), budget: formatSeconds(result.budgetS) }));
   const why = result.why && Array.isArray(result.why.messages) ? result.why.messages : [];
   if (why.length) {
-    add(body, "h3", t("page.why_title"));
-    add(body, "p", why.map((m) => t(m.code, m.params)).join(" "), { class: "why" });
+    add(body, "h3", msg("page.why_title"));
+    add(body, "p", msg("page.why_sentences", { s0: why[0] || "", s1: why[1] || "", s2: why[2] || "" }), { class: "why" });
   }
   if (Array.isArray(result.notes) && result.notes.length) {
     const ul = add(body, "ul");
-    for (const n of result.notes) add(ul, "li", renderNote(n));
+    for (const n of result.notes) ul.append(localizeNote(doc.createElement("li"), n));
   }
 
-  add(body, "h2", "Settings");
+  add(body, "h2", msg("report.settings"));
   const s = /** @type {Partial<RunSettings>} */ (settings || {});
+  const changed = Object.entries(s.columnTypes || {});
   facts(body, [
-    ["File", fileName || "—"],
-    ["Column to predict", result.target],
-    ["Task", result.task],
-    ["Metric", metricName(result.metric)],
-    ["Time budget", typeof s.timeBudgetS === "number" ? `${s.timeBudgetS} s` : "no time limit"],
-    ...(typeof s.maxTrials === "number" ? [["Trial budget", `at most ${s.maxTrials} trials`]] : []),
-    ["Random seed", String(s.seed ?? "—")],
-    ["Validation", result.validation ? String(result.validation) : `${result.folds ?? s.folds ?? "?"} splits`],
-    ["Columns left out", (s.exclude || []).join(", ") || "none"],
-    ["Types changed", Object.entries(s.columnTypes || {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"],
+    [msg("report.file"), fileName || "—"],
+    [msg("page.target_label"), result.target],
+    [msg("page.task_label"), msg(`task.${result.task}`)],
+    [msg("report.metric"), metricLabel(result.metric)],
+    [msg("report.time_budget"), typeof s.timeBudgetS === "number" ? msg("page.seconds", { s: formatSeconds(s.timeBudgetS) }) : msg("report.no_time_limit")],
+    ...(typeof s.maxTrials === "number" ? [[msg("report.trial_budget"), msg("report.at_most_trials", { count: s.maxTrials })]] : []),
+    [msg("page.seed_label"), String(s.seed ?? "—")],
+    [msg("report.validation"), validationWords(result, best)],
+    [msg("report.left_out"), (s.exclude || []).length ? (s.exclude || []).join(", ") : msg("report.none")],
+    [msg("report.types_changed"), changed.length
+      ? msg("report.changed_list", { items: { items: changed.map(([k, v]) => msg("report.changed_item", { column: k, kind: msg(`kind_label.${v}`) })), more: 0 } })
+      : msg("report.none")],
   ]);
 
   if (inspection) {
-    add(body, "h2", "Data");
-    add(body, "p", `${inspection.nRows} rows × ${inspection.nCols} columns${inspection.duplicateRows ? `, ${inspection.duplicateRows} duplicated rows` : ""}.`);
-    const profile = table(body, ["Column", "Type", "Empty cells", "Different values", "Values"],
-      (inspection.columns || []).map((c) => [c.name, c.kind, String(c.missing), String(c.distinct), ""]), new Set([2, 3]));
+    add(body, "h2", msg("report.data"));
+    const size = { rows: nRows(inspection.nRows), columns: msg(inspection.nCols === 1 ? "page.n_columns_one" : "page.n_columns", { count: inspection.nCols }) };
+    add(body, "p", inspection.duplicateRows
+      ? msg("report.data_size_duplicates", { ...size, duplicates: inspection.duplicateRows })
+      : msg("report.data_size", size));
+    const profile = table(body, [msg("page.col_column"), msg("page.col_type"), msg("page.col_empty"), msg("page.col_distinct"), msg("page.col_values")],
+      (inspection.columns || []).map((c) => [c.name, msg(`kind_label.${c.kind}`), String(c.missing), String(c.distinct), null]), new Set([2, 3]));
     // Each column's small histogram, as the page's profile drew it.
     [...profile.tBodies[0].rows].forEach((tr, i) => {
       const svg = profileCharts.get((inspection.columns || [])[i].name);
@@ -172,16 +228,20 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
     const warnings = [...(inspection.warnings || []), ...(inspection.notes || [])];
     if (warnings.length) {
       const ul = add(body, "ul");
-      for (const w of warnings) add(ul, "li", renderNote(w));
+      for (const w of warnings) ul.append(localizeNote(doc.createElement("li"), w));
     }
   }
 
-  add(body, "h2", "Leaderboard");
+  add(body, "h2", msg("report.leaderboard"));
   const rows = (result.leaderboard || []).slice(0, 50);
-  table(body, ["Rank", "Model", "Settings", `${metricName(result.metric)} (mean ± std)`, "Fit time (s)"],
-    rows.map((r, i) => [String(r.rank ?? i + 1), modelName(r), formatParams(r.params), formatScore(r.mean, r.std), formatNumber(r.fitTimeS)]),
+  const board = table(body, [msg("page.col_rank"), msg("page.best_model"), msg("page.best_settings"), msg("page.score_header", { metric: metricLabel(result.metric) }), msg("page.col_fit_time")],
+    rows.map((r, i) => [String(r.rank ?? i + 1), modelName(r), null, formatScore(r.mean, r.std), formatNumber(r.fitTimeS)]),
     new Set([0, 3, 4]));
-  if ((result.leaderboard || []).length > rows.length) add(body, "p", `The best ${rows.length} of ${result.leaderboard.length} models.`, { class: "meta" });
+  [...board.tBodies[0].rows].forEach((tr, i) => {
+    const cell = showParams(doc.createElement("td"), rows[i].params);
+    tr.cells[2].replaceWith(cell);
+  });
+  if ((result.leaderboard || []).length > rows.length) add(body, "p", msg("report.best_of", { shown: rows.length, count: result.leaderboard.length }), { class: "meta" });
 
   for (const section of sections || []) {
     const charts = (section.charts || []).filter(Boolean);
@@ -189,18 +249,18 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
     const text = (section.text || []).filter(Boolean);
     if (!charts.length && !tables.length) continue;
     add(body, "h2", section.title);
-    for (const t of text) add(body, "p", t);
-    for (const t of tables) add(body, "div", null, { class: "table-wrap" }).append(doc.importNode(t, true));
+    for (const paragraph of text) body.append(doc.importNode(paragraph, true));
+    for (const tbl of tables) add(body, "div", null, { class: "table-wrap" }).append(doc.importNode(tbl, true));
     for (const svg of charts) add(body, "figure").append(doc.importNode(svg, true));
   }
   // The head is this module's constant text plus the title, escaped by the DOM (a <style>
   // element cannot be made in a document of this page: its CSP forbids inline styles).
   const title = doc.createElement("title");
-  title.textContent = `AutoML report: ${result.target}`;
+  localize(title, "report.title", { target: result.target });
   const css = `${REPORT_CSS}\n${chartCss || ""}`.replace(/<\//g, "<\\/");
   return [
     "<!doctype html>",
-    '<html lang="en">',
+    `<html lang="${messagesLanguage()}">`,
     "<head>",
     '<meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,

@@ -72,8 +72,12 @@ const PRECACHE = [
   "samples/diabetes.csv",
   "samples/airline_passengers.csv",
   "samples/co2.csv",
+  "samples/credit_default.csv",
+  "samples/concrete_strength.csv",
+  "samples/wine_sales.csv",
   "forecast.js",
   "i18n.js",
+  "glossary.js",
   "i18n/en.json",
   "i18n/ko.json",
 ];

@@ -39,8 +39,21 @@ pub struct RowExplanation {
     pub contributions: Vec<Contribution>,
     /// What the effects are in: "probability", "log-odds" or "value".
     pub output: String,
-    /// The method, in words.
+    /// The method, in words (English, for the command line).
     pub method: String,
+    /// Which method, for the page's words: "treeshap" (exact, of the model named by `family`)
+    /// or "sampling" (`samples` random orders over `background` rows).
+    #[serde(default, rename = "methodCode")]
+    pub method_code: String,
+    /// The explained model's family (`treeshap`), else empty.
+    #[serde(default)]
+    pub family: String,
+    /// Random column orders sampled (`sampling`), else 0.
+    #[serde(default)]
+    pub samples: usize,
+    /// Background rows (`sampling`), else 0.
+    #[serde(default)]
+    pub background: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -307,6 +320,7 @@ pub fn explain_row(
         FinalModel::Single(m) if !model.covers.is_empty() => m.tree_parts(),
         _ => None,
     };
+    let mut code = ("treeshap", String::new(), 0, 0);
     let (base, effects, output, method) = if let Some(parts) = tree {
         let (phi, expected) = tree_shap(
             parts.trees,
@@ -349,9 +363,16 @@ pub fn explain_row(
             "Exact TreeSHAP (path-dependent, Lundberg et al. 2018) of the {} model, in {output}: each column's share of moving the output from the training average (base) to this row's, summed over its encoded inputs.",
             model.best.get("label").and_then(Value::as_str).unwrap_or("tree")
         );
+        code.1 = model
+            .best
+            .get("family")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         (base, effects, output, method)
     } else {
         let (base, effects, samples) = sampling_shapley(model, &values)?;
+        code = ("sampling", String::new(), samples, model.background.len());
         (
             base,
             effects,
@@ -381,6 +402,10 @@ pub fn explain_row(
         contributions,
         output: output.into(),
         method,
+        method_code: code.0.into(),
+        family: code.1,
+        samples: code.2,
+        background: code.3,
     })
 }
 
@@ -437,6 +462,7 @@ fn sampling_shapley(
         notes: Vec::new(),
         sheets: Vec::new(),
         sheet: None,
+        encoding: None,
     };
     let frame = Frame::for_schema(&table, &model.pipeline.specs)?;
     let all: Vec<usize> = (0..table.n_rows()).collect();

@@ -287,6 +287,7 @@ impl ModelFile {
             notes: Vec::new(),
             sheets: Vec::new(),
             sheet: None,
+            encoding: None,
         }
     }
 
@@ -300,7 +301,8 @@ impl ModelFile {
 /// cells of the model's input columns (headed by their names), the target's cell when the file
 /// has the target column (headed by its name: the actual value), the `prediction`, for
 /// classification one `probability_<class>` column per class, and a `note` (empty, or why a
-/// prediction says little: a row with no usable input value).
+/// prediction says little: a row with no usable input value). The file starts with a UTF-8
+/// byte-order mark ([`crate::data::CSV_BOM`]), for Excel.
 pub fn predictions_csv(p: &Predictions) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["row".to_string()];
@@ -331,5 +333,6 @@ pub fn predictions_csv(p: &Predictions) -> String {
         );
         let _ = w.write_record(&rec);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    format!("{}{body}", crate::data::CSV_BOM)
 }

@@ -252,7 +252,7 @@ test("predictions: the inputs beside the prediction, the actual value and the sc
   assert.match(await browser.text("predict-notes"), /1 rows have no usable value/);
   // the download holds the same columns
   const file = await downloadText("download-predictions");
-  assert.equal(file.text.split("\n")[0], "row,sepal length (cm),sepal width (cm),petal length (cm),petal width (cm),target,prediction,probability_setosa,probability_versicolor,probability_virginica,note");
+  assert.equal(file.text.replace(/^\uFEFF/, "").split("\n")[0], "row,sepal length (cm),sepal width (cm),petal length (cm),petal width (cm),target,prediction,probability_setosa,probability_versicolor,probability_virginica,note");
   // the preview scrolls inside its own box
   const box = await page.locator($("predictions-scroll")).evaluate((node) => ({ client: node.clientHeight, scroll: node.scrollHeight, overflow: getComputedStyle(node).overflowY }));
   assert.ok(box.scroll > box.client && box.client < 600, `the box is shorter than its table: ${JSON.stringify(box)}`);

@@ -46,6 +46,8 @@ const PAGE_MODES = new Set(["each", "shared", "none"]);
  *   top-level `before` hooks of a file at once, side by side.
  * - `workers: N`: the pool's size, `?workers=N` in the address openApp() opens (a test hook of
  *   the page); openApp({ workers }) overrides it for one page.
+ * - `locale`: the browser's language (navigator.languages, Accept-Language), such as "ko-KR";
+ *   by default Chromium's own (English here).
  * - `offline: true`: the tests take the browser offline (`browser.context.setOffline(true)`);
  *   it goes back online after each test, before the check for problems.
  *
@@ -66,6 +68,7 @@ export function useBrowser({
   openApp = false,
   workers = null,
   offline = false,
+  locale = undefined,
 } = {}) {
   assert.ok(PAGE_MODES.has(page), `useBrowser: page is one of ${[...PAGE_MODES].join(", ")}`);
   /** The running profile: { server, origin, context, close }, or a promise of it. */
@@ -133,7 +136,7 @@ export function useBrowser({
       const missing = readdirSync(WWW).filter((name) => !existsSync(path.join(TEST_WWW, name)));
       assert.deepEqual(missing, [], "build/test-www/ links every file of www/ (rebuild it: bash scripts/build-wasm.sh --test)");
     }
-    const opened = await openServedProfile({ root: dir });
+    const opened = await openServedProfile({ root: dir, locale });
     const { origin, context } = opened;
     Object.assign(browser, { server: opened.server, origin, context });
     context.on("request", (request) => {
@@ -218,7 +221,7 @@ export function pageHelpers(page, browser) {
      */
     async openApp({ workers = browser.workers } = {}) {
       await page.goto(workers ? `${browser.server.url}?workers=${workers}` : browser.server.url);
-      await h.waitForText("status", /^Engine ready \(version .+\)$/, 30_000);
+      await page.waitForFunction(() => document.querySelector("#status").dataset.state === "ready", null, { timeout: 30_000 });
       assert.equal(await page.locator($("error")).isVisible(), false, "no error box on a fresh page");
     },
 

@@ -7,8 +7,8 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  LANGUAGES, describeError, formatDate, formatNumber, formatPercent, hintOf, loadMessages, pageError, preferredLanguage, renderNote, t,
-  useMessages,
+  LANGUAGES, describeError, formatDate, formatNumber, formatPercent, hintOf, loadMessages, pageError, preferredLanguage, renderNote,
+  setLanguage, storedLanguage, t, useMessages,
 } from "../../www/i18n.js";
 
 const WWW = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "www");
@@ -105,7 +105,9 @@ async function pageCodes() {
   const html = await readFile(path.join(WWW, "index.html"), "utf8");
   for (const m of html.matchAll(/data-i18n(?:-(?:title|aria-label|placeholder|alt|content))?="([a-z0-9_.]+)"/g)) found.push(["index.html", m[1]]);
   const samples = JSON.parse(await readFile(path.join(WWW, "samples", "samples.json"), "utf8"));
-  for (const sample of samples) if (sample.titleKey) found.push(["samples.json", sample.titleKey]);
+  for (const sample of samples) {
+    for (const key of ["titleKey", "aboutKey"]) if (sample[key]) found.push(["samples.json", sample[key]]);
+  }
   return found;
 }
 
@@ -293,4 +295,46 @@ test("Korean renders with Korean words around the parameters", () => {
       useMessages({}, "en");
     }
   });
+});
+
+test("every built-in sample is named and described in both catalogues", async () => {
+  const en = await catalogue("en.json");
+  const ko = await catalogue("ko.json");
+  const samples = JSON.parse(await readFile(path.join(WWW, "samples", "samples.json"), "utf8"));
+  assert.ok(samples.length >= 9, `${samples.length} samples`);
+  for (const sample of samples) {
+    assert.equal(sample.titleKey, `sample.${sample.id}`, sample.id);
+    assert.equal(sample.aboutKey, `sample.${sample.id}.about`, sample.id);
+    for (const code of [sample.titleKey, sample.aboutKey]) {
+      assert.ok(code in en && code in ko, `${sample.id}: ${code} in both catalogues`);
+      assert.match(ko[code].message, /[\uac00-\ud7a3]/, `${sample.id}: ${code} in Korean`);
+    }
+  }
+});
+
+test("the choice of language is remembered in localStorage, or for the page when storage is refused", async () => {
+  const saved = globalThis.localStorage;
+  try {
+    const store = new Map();
+    globalThis.localStorage = { getItem: (k) => (store.has(k) ? store.get(k) : null), setItem: (k, v) => store.set(k, String(v)) };
+    assert.equal(storedLanguage(), "");
+    await setLanguage("ko");
+    assert.equal(store.get("automl.language"), "ko");
+    assert.equal(storedLanguage(), "ko");
+    store.set("automl.language", "xx");
+    assert.equal(storedLanguage(), "ko", "a stored language the page does not have is ignored (this page's own choice answers)");
+    assert.equal(await setLanguage("xx"), false, "and cannot be chosen");
+    globalThis.localStorage = {
+      getItem() {
+        throw new Error("SecurityError");
+      },
+      setItem() {
+        throw new Error("SecurityError");
+      },
+    };
+    await setLanguage("en");
+    assert.equal(storedLanguage(), "en", "kept for the page when storage refuses it");
+  } finally {
+    globalThis.localStorage = saved;
+  }
 });
