@@ -6,6 +6,7 @@ import { ERROR_NAMES } from "./protocol.js";
 import { familyLabel, formatBytes, kindUsed } from "./view.js";
 import { pageError, setLanguage, t } from "./i18n.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
+import { SearchExplainer } from "./explain.js";
 /**
  * @typedef {import("./protocol.js").Catalogue} Catalogue
  * @typedef {import("./protocol.js").ErrorInfo} ErrorInfo
@@ -112,6 +113,8 @@ export class Controller {
     this.results = results;
     /** The forecasting task (forecast.js): its settings and results on the page. */
     this.forecast = typeof document !== "undefined" && document.getElementById("forecast-section") ? new ForecastPanel(this) : null;
+    /** What the search is doing, the pace of a run, the presentation view (explain.js). */
+    this.explainer = typeof document !== "undefined" && document.getElementById("search-log") ? new SearchExplainer() : null;
     /** @type {Sample[]} */
     this.samples = [];
     /** @type {LoadedData | null} The loaded data, or null. */
@@ -134,11 +137,13 @@ export class Controller {
     /**
      * The last run's data and settings, and when it started: what Stop and "choose this
      * model" finish the run with.
-     * @type {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings, startedAt: number } | null}
+     * @type {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings, pace: string, startedAt: number } | null}
      */
     this.runContext = null;
     /** Whether the run is in its finish after Stop or a choice (a second Stop just stops). */
     this.finishing = false;
+    /** The last progress event's search time, seconds (step mode's Stop keeps it). @type {number | null} */
+    this.lastElapsedS = null;
     /** @type {string | null} */
     this.engineVersion = null;
     /**
@@ -162,6 +167,10 @@ export class Controller {
     view.bindStop(() => this.stop());
     view.bindChooseTrial((/** @type {number} */ trial) => this.chooseTrial(trial));
     view.bindLanguageChange((/** @type {string} */ lang) => this.setLanguage(lang));
+    if (this.explainer) {
+      this.explainer.bindNext(() => this.bridge.pace("next"));
+      this.explainer.bindFinish(() => this.bridge.pace("finish"));
+    }
     bridge.onWorkerLost = (error) => this.workerLost(error);
     this.updateButtons();
     this.loadSampleList();
@@ -648,20 +657,28 @@ export class Controller {
       this.view.showError(err);
       return;
     }
+    const pace = this.explainer ? this.explainer.pace() : "normal";
+    if (pace === "step") {
+      // one trial per Next, as many as the person wants: no time budget (the clock stops
+      // while they read), so N steps give the leaderboard of a trial budget of N
+      settings = { ...settings, timeBudgetS: null, maxTrials: this.catalogue.limits.maxTrials.max };
+    }
     const { bytes, fileName } = this.data;
     const seq = ++this.runSeq;
     this.running = true;
     this.liveRows = [];
-    this.runContext = { bytes, fileName, settings, startedAt: Date.now() };
+    this.runContext = { bytes, fileName, settings, pace, startedAt: Date.now() };
+    this.lastElapsedS = null;
     this.view.hideError();
     this.view.resetRun(settings.metric || this.taskInfo(settings.task).defaultMetric, settings.timeBudgetS);
+    if (this.explainer) this.explainer.startRun(pace);
     if (this.results) this.results.startRun(settings);
     this.view.showStatus("page.status_searching", { target: settings.target }, "busy");
     this.updateButtons();
     try {
       const result = await this.bridge.run(bytes.slice(0), fileName, settings, (event) => {
         if (seq === this.runSeq) this.progress(event);
-      });
+      }, pace);
       if (seq !== this.runSeq) return;
       this.finish(result, settings);
     } catch (/** @type {any} */ err) {
@@ -682,6 +699,7 @@ export class Controller {
         this.running = false;
         this.updateButtons();
         if (this.results) this.results.runEnded();
+        if (this.explainer) this.explainer.runEnded();
       }
     }
   }
@@ -689,6 +707,8 @@ export class Controller {
   /** @param {Progress} event */
   progress(event) {
     if (!event) return;
+    if (this.explainer) this.explainer.add(event);
+    if (typeof event.elapsedS === "number") this.lastElapsedS = event.elapsedS;
     if (event.kind === "trial" && event.row) {
       const index = insertSorted(this.liveRows, event.row);
       this.view.insertLeaderboardRow(event.row, index, LEADERBOARD_LIMIT, this.liveRows.length);
@@ -736,6 +756,8 @@ export class Controller {
     this.runSeq += 1;
     this.running = false;
     this.bridge.cancel();
+    // the step controls and the log's "latest" mark end with the search (a Stop in step mode too)
+    if (this.explainer) this.explainer.runEnded();
     const rows = this.liveRows;
     if (this.finishing || rows.length === 0 || !this.runContext) {
       this.finishing = false;
@@ -749,7 +771,9 @@ export class Controller {
     }
     // Stop ends the search at once, then finishes the run with what it has: the best trial
     // so far, refitted on all rows and explained, like the end of a search.
-    const elapsedS = (Date.now() - this.runContext.startedAt) / 1000;
+    // (step mode's clock stops while the person reads: its search time is the last event's)
+    const wallS = (Date.now() - this.runContext.startedAt) / 1000;
+    const elapsedS = this.runContext.pace === "step" && this.lastElapsedS !== null ? this.lastElapsedS : wallS;
     this.finishWith(rows, rows[0].trial, "stopped", elapsedS);
   }
 

@@ -74,13 +74,20 @@ pub fn finish_chosen(
     let plan = Plan::new(table, settings)?;
     let mut notes = plan.notes.clone();
     let worker = SplitWorker::with_plan(plan, 0, 1);
-    let phase = |name: &str| Progress::Phase {
+    // The search's decisions were told as its trials came; after Stop the log also says why
+    // the search ended (with the refit), a chosen row adds nothing to it.
+    let phase = |name: &str, events: Vec<Message>| Progress::Phase {
         phase: name.into(),
         elapsed_s: elapsed_s + clock.now_s() - start,
         budget_s: settings.time_budget_s.unwrap_or(0.0),
         time_left_s: 0.0,
+        events,
     };
-    let _ = observer.on_progress(&phase("refit"));
+    let ended = match ending {
+        Ending::Stopped => vec![message!("event.end_stopped")],
+        Ending::Finished | Ending::Chosen => Vec::new(),
+    };
+    let _ = observer.on_progress(&phase("refit", ended));
     let refit_start = clock.now_s();
     let run = Trial {
         number: chosen.trial,
