@@ -29,6 +29,7 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "bench")]
 mod bench;
+mod chosen;
 mod errors;
 
 /// Size of the last allocation the system allocator refused, 0 if none was. On wasm32 a
@@ -337,6 +338,7 @@ struct ModelInfo<'a> {
     created_with: &'a str,
     format_version: u32,
     best: &'a serde_json::Value,
+    ending: crate::search::Ending,
     settings: &'a SearchSettings,
     validation: &'a str,
 }
@@ -356,6 +358,7 @@ pub fn model_info(model: &[u8]) -> Result<JsValue, JsError> {
         created_with: &m.created_with,
         format_version: m.format_version,
         best: &m.best,
+        ending: m.ending,
         settings: &m.settings,
         validation: &m.validation,
     })

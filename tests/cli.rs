@@ -242,10 +242,40 @@ fn fit_model_out_then_predict_gives_the_in_process_predictions() {
         err.contains("note: 2 column(s) the model does not use were ignored"),
         "{err}"
     );
-    let mut lines = out.lines();
+    // the file holds the target: its score on the file, on standard error
+    assert!(
+        err.contains("Score on titanic.csv: accuracy 0.") && err.contains(" over 891 rows"),
+        "{err}"
+    );
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    // the row number, the input columns as in the file, the actual value, the prediction,
+    // the probabilities and a note
+    assert_eq!(header.first().map(String::as_str), Some("row"));
     assert_eq!(
-        lines.next(),
-        Some("row,prediction,probability_0,probability_1")
+        &header[header.len() - 5..],
+        [
+            "Survived",
+            "prediction",
+            "probability_0",
+            "probability_1",
+            "note"
+        ]
+    );
+    for input in ["Pclass", "Sex", "Age", "Fare"] {
+        assert!(header.iter().any(|h| h == input), "{header:?}");
+    }
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (sex, actual, prediction, p1) = (
+        at("Sex"),
+        at("Survived"),
+        at("prediction"),
+        at("probability_1"),
     );
     // the same deterministic run, in this process
     let path = format!("{}/tests/data/titanic.csv", env!("CARGO_MANIFEST_DIR"));
@@ -266,17 +296,26 @@ fn fit_model_out_then_predict_gives_the_in_process_predictions() {
     let (_, proba, _) = outcome.model.predict_table(&table).unwrap();
     let proba = proba.unwrap();
     let mut n = 0;
-    for (r, line) in lines.enumerate() {
-        let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(f[0], (r + 1).to_string());
-        let p1: f64 = f[3].parse().unwrap();
+    for (r, record) in reader.records().enumerate() {
+        let f = record.unwrap();
+        assert_eq!(&f[0], (r + 1).to_string());
+        assert_eq!(
+            &f[sex],
+            table.columns[table.column_index("Sex").unwrap()].get(r)
+        );
+        assert_eq!(
+            &f[actual],
+            table.columns[table.column_index("Survived").unwrap()].get(r)
+        );
+        let p1: f64 = f[p1].parse().unwrap();
         assert_eq!(p1.to_bits(), proba.row(r)[1].to_bits(), "row {}", r + 1);
         let class = if proba.row(r)[1] > proba.row(r)[0] {
             "1"
         } else {
             "0"
         };
-        assert_eq!(f[1], class);
+        assert_eq!(&f[prediction], class);
+        assert_eq!(&f[f.len() - 1], "", "no note: every row has values");
         n += 1;
     }
     assert_eq!(n, 891);

@@ -557,3 +557,70 @@ fn what_if_cells_are_read_as_the_training_file_wrote_them() {
     assert_eq!(e.base_from, "background");
     assert_eq!(e.background_rows, model.background.len());
 }
+
+#[test]
+fn predictions_carry_the_inputs_the_actual_value_the_score_and_a_note_on_empty_rows() {
+    let t = table("iris.csv");
+    let model = model_with(
+        &t,
+        "target",
+        ModelSpec::low_cost(family("logistic_regression"), true).unwrap(),
+    );
+    let names = t.names.join(",");
+    let csv = format!(
+        "{names}\n5.1,3.5,1.4,0.2,setosa\n6.7,3.0,5.2,2.3,virginica\n,,,,versicolor\n5.9,3.0,4.2,1.5,blue\n"
+    );
+    let new = read_csv(csv.as_bytes(), "new.csv").unwrap();
+    let p = model.predict_table(&new).unwrap();
+    assert_eq!(p.target.as_deref(), Some("target"));
+    assert_eq!(p.rows[0].inputs, ["5.1", "3.5", "1.4", "0.2"]);
+    assert_eq!(p.rows[2].inputs, ["", "", "", ""]);
+    let actual: Vec<&str> = p
+        .rows
+        .iter()
+        .map(|r| r.actual.as_deref().unwrap())
+        .collect();
+    assert_eq!(actual, ["setosa", "virginica", "versicolor", "blue"]);
+    // the row with no value gets a note (and the file a note counting such rows)
+    let notes: Vec<Option<&str>> = p
+        .rows
+        .iter()
+        .map(|r| r.note.as_ref().map(|n| n.code.as_str()))
+        .collect();
+    assert_eq!(notes, [None, None, Some("predict.empty_row"), None]);
+    assert!(p.notes.iter().any(|n| n.code == "predict.empty_rows"));
+    // the score: accuracy on the three rows with a class the model knows ("blue" is left out)
+    let score = p.score.as_ref().unwrap();
+    assert_eq!((score.rows, score.skipped), (3, 1));
+    let right = p.rows[..3]
+        .iter()
+        .filter(|r| r.prediction.as_str() == r.actual.as_deref())
+        .count();
+    assert_eq!(score.value, right as f64 / 3.0);
+    assert_eq!(p.rows[0].prediction.as_str(), Some("setosa"));
+    assert_eq!(p.rows[1].prediction.as_str(), Some("virginica"));
+    // the CSV: row, the inputs, the actual value, the prediction, probabilities, note
+    let text = automl::results::predict::predictions_csv(&p);
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        format!("row,{names},prediction,probability_setosa,probability_versicolor,probability_virginica,note")
+    );
+    let third = lines.nth(2).unwrap();
+    assert!(third.starts_with("3,,,,,versicolor,"), "{third}");
+    assert!(third.ends_with(",no usable input value: the prediction is the model's answer for a row of missing values"), "{third}");
+    // without the target column: no actual value, no score
+    let csv =
+        "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n5.1,3.5,1.4,0.2\n";
+    let p = model
+        .predict_table(&read_csv(csv.as_bytes(), "plain.csv").unwrap())
+        .unwrap();
+    assert_eq!(
+        (
+            p.target.is_none(),
+            p.score.is_none(),
+            p.rows[0].actual.is_none()
+        ),
+        (true, true, true)
+    );
+}

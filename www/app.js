@@ -3,7 +3,7 @@
 // entry, main.js, creates it. What the engine decides (default settings, limits, tasks,
 // metrics and their direction) it reads from the engine's catalogue at start-up.
 import { ERROR_NAMES } from "./protocol.js";
-import { formatBytes, kindUsed } from "./view.js";
+import { familyLabel, formatBytes, kindUsed } from "./view.js";
 import { pageError, setLanguage, t } from "./i18n.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 import { FamilyChooser } from "./families.js";
@@ -144,6 +144,16 @@ export class Controller {
     this.loading = false;
     /** @type {LeaderboardRow[]} the running search's rows, best first */
     this.liveRows = [];
+    /**
+     * The last run's data and settings, and when it started: what Stop and "choose this
+     * model" finish the run with.
+     * @type {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings, pace: string, startedAt: number } | null}
+     */
+    this.runContext = null;
+    /** Whether the run is in its finish after Stop or a choice (a second Stop just stops). */
+    this.finishing = false;
+    /** The last progress event's search time, seconds (step mode's Stop keeps it). @type {number | null} */
+    this.lastElapsedS = null;
     /** @type {string | null} */
     this.engineVersion = null;
     /**
@@ -168,6 +178,7 @@ export class Controller {
     view.bindTaskChange((/** @type {string} */ task) => this.chooseTask(task));
     view.bindStart((/** @type {StartValues} */ values) => this.start(values));
     view.bindStop(() => this.stop());
+    view.bindChooseTrial((/** @type {number} */ trial) => this.chooseTrial(trial));
     view.bindLanguageChange((/** @type {string} */ lang) => this.setLanguage(lang));
     if (this.explainer) {
       this.explainer.bindNext(() => this.bridge.pace("next"));
@@ -712,6 +723,8 @@ export class Controller {
     this.liveRows = [];
     this.resultOf = { key: this.choicesKey(), dataSeq: this.dataSeq, target: settings.target, task: settings.task };
     this.refreshStale();
+    this.runContext = { bytes, fileName, settings, pace, startedAt: Date.now() };
+    this.lastElapsedS = null;
     this.view.hideError();
     this.view.resetRun(settings.metric || this.taskInfo(settings.task).defaultMetric, settings.timeBudgetS);
     if (this.explainer) this.explainer.startRun(pace);
@@ -753,6 +766,7 @@ export class Controller {
   progress(event) {
     if (!event) return;
     if (this.explainer) this.explainer.add(event);
+    if (typeof event.elapsedS === "number") this.lastElapsedS = event.elapsedS;
     if (event.kind === "trial" && event.row) {
       const index = insertSorted(this.liveRows, event.row);
       this.view.insertLeaderboardRow(event.row, index, LEADERBOARD_LIMIT, this.liveRows.length);
@@ -760,8 +774,9 @@ export class Controller {
       if (this.results) this.results.addTrial(event);
     } else if (event.kind === "phase") {
       this.view.showPhase(event.phase, event.elapsedS, event.budgetS);
-      if (event.phase === "refit") this.view.showStatus("page.status_refitting", {}, "busy");
-      if (event.phase === "explain") this.view.showStatus("page.status_explaining", {}, "busy");
+      // (finishing after Stop or a choice, the status keeps saying what is being finished)
+      if (event.phase === "refit" && !this.finishing) this.view.showStatus("page.status_refitting", {}, "busy");
+      if (event.phase === "explain" && !this.finishing) this.view.showStatus("page.status_explaining", {}, "busy");
     }
   }
 
@@ -775,9 +790,21 @@ export class Controller {
     // the leaderboard also lists the ensemble built from the best trials; it is not a trial
     const trials = leaderboard.filter((row) => !(row.params && Array.isArray(row.params.members))).length;
     const ensemble = trials < leaderboard.length;
-    this.view.showFinished(result.elapsedS, result.budgetS, trials, ensemble);
-    this.view.showBest(result);
-    this.view.showStatus(ensemble ? "page.status_done_ensemble" : "page.status_done", { count: trials }, "done");
+    const best = (result.best && result.best.row) || null;
+    if (result.ending === "stopped") {
+      this.view.showProgressText("page.stopped_early_progress", { trials });
+      this.view.showBest(result);
+      this.view.showStatus("page.stopped_early_status", { trials }, "done");
+    } else if (result.ending === "chosen" && best) {
+      const model = familyLabel(best);
+      this.view.showProgressText("page.chosen_progress", { model, trial: best.trial });
+      this.view.showBest(result);
+      this.view.showStatus("page.chosen_status", { model, trial: best.trial }, "done");
+    } else {
+      this.view.showFinished(result.elapsedS, result.budgetS, trials, ensemble);
+      this.view.showBest(result);
+      this.view.showStatus(ensemble ? "page.status_done_ensemble" : "page.status_done", { count: trials }, "done");
+    }
     if (this.results) this.results.showResult(result, settings);
     this.view.focusBest();
   }
@@ -788,13 +815,75 @@ export class Controller {
     this.runSeq += 1;
     this.running = false;
     this.bridge.cancel();
+    // the step controls and the log's "latest" mark end with the search (a Stop in step mode too)
     if (this.explainer) this.explainer.runEnded();
-    this.view.showStoppedProgress(this.liveRows.length);
-    this.view.showStatus("page.status_stopped", {}, "stopped");
+    const rows = this.liveRows;
+    if (this.finishing || rows.length === 0 || !this.runContext) {
+      this.finishing = false;
+      this.view.showStoppedProgress(rows.length);
+      this.view.showStatus(rows.length === 0 ? "page.stopped_no_model" : "page.status_stopped", {}, "stopped");
+      this.updateButtons();
+      if (this.results) this.results.runEnded();
+      // The bridge starts a fresh worker lazily; warm it up so the next Start is quick.
+      this.warmUp();
+      return;
+    }
+    // Stop ends the search at once, then finishes the run with what it has: the best trial
+    // so far, refitted on all rows and explained, like the end of a search.
+    // (step mode's clock stops while the person reads: its search time is the last event's)
+    const wallS = (Date.now() - this.runContext.startedAt) / 1000;
+    const elapsedS = this.runContext.pace === "step" && this.lastElapsedS !== null ? this.lastElapsedS : wallS;
+    this.finishWith(rows, rows[0].trial, "stopped", elapsedS);
+  }
+
+  /**
+   * Make leaderboard row `trial` the chosen model ("why this model": the simplest model
+   * within the spread): refitted on all rows, explained and offered for download.
+   * @param {number} trial
+   */
+  chooseTrial(trial) {
+    const result = this.results && this.results.result;
+    if (this.running || !result || !this.runContext) return;
+    this.finishWith(result.leaderboard, trial, "chosen", Number(result.elapsedS) || 0);
+  }
+
+  /**
+   * Finish the last run with `trial` of `rows` (the engine's finish: refit, explain, model file).
+   * @param {LeaderboardRow[]} rows
+   * @param {number} trial
+   * @param {"stopped"|"chosen"} ending
+   * @param {number} elapsedS
+   */
+  async finishWith(rows, trial, ending, elapsedS) {
+    const { bytes, fileName, settings } = this.runContext;
+    const seq = ++this.runSeq;
+    this.running = true;
+    this.finishing = true;
     this.updateButtons();
-    if (this.results) this.results.runEnded();
-    // The bridge starts a fresh worker lazily; warm it up so the next Start is quick.
-    this.warmUp();
+    if (ending === "stopped") this.view.showStoppedProgress(rows.length);
+    this.view.showStatus(ending === "stopped" ? "page.stopped_finishing" : "page.chosen_finishing", { trial }, "busy");
+    try {
+      const result = await this.bridge.finish(bytes.slice(0), fileName, settings, rows, trial, ending, elapsedS, (event) => {
+        if (seq === this.runSeq) this.progress(event);
+      });
+      if (seq !== this.runSeq) return;
+      this.finish(result, settings);
+    } catch (/** @type {any} */ err) {
+      if (seq !== this.runSeq) return;
+      if (err && err.name === "Cancelled") {
+        this.view.showStatus("page.status_stopped", {}, "stopped");
+      } else {
+        this.reportError(err, rows.length);
+        this.view.showStatus("page.finish_failed", {}, "error");
+      }
+    } finally {
+      if (seq === this.runSeq) {
+        this.running = false;
+        this.finishing = false;
+        this.updateButtons();
+        if (this.results) this.results.runEnded();
+      }
+    }
   }
 
   async warmUp() {

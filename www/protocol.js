@@ -167,6 +167,8 @@
  * @property {number|null} sampleRows fitted on a sample of that many training rows per split
  *   (progressive sampling of large data)
  * @property {NetworkTrace} [network] a neural network's layers and learning curve (its first split)
+ * @property {{ family: string, [name: string]: any }} [config] the configuration itself, which
+ *   "finish" refits (the rows of a stopped run go back to the engine as they came)
  * @property {number|null} [trainScore] the metric on the rows the trial's models were fitted
  *   on (at most 2,000 of them, chosen by the seed; null for the ensemble)
  * @property {Message|null} [overfit] set when the core's overfitting rule flags the trial
@@ -348,13 +350,37 @@
  */
 
 /**
- * The reply to "run".
+ * "Why this model" (src/results/why.rs): the winner, the best model of another family, the
+ * winner's mean per-split advantage over it and the standard error of that advantage, whether
+ * the advantage is larger than that spread, and the simplest row within it (the trial the page
+ * offers to choose), with the paragraph as messages.
+ * @typedef {object} Why
+ * @property {number} winner
+ * @property {number|null} runnerUp
+ * @property {number|null} difference
+ * @property {number|null} spread
+ * @property {boolean} clear
+ * @property {number|null} simplest
+ * @property {Message[]} messages
+ */
+
+/**
+ * How a run ended: the search chose its winner ("finished"), the person stopped it and the
+ * best trial so far was refitted ("stopped"), or the person chose a row ("chosen").
+ * @typedef {"finished"|"stopped"|"chosen"} Ending
+ */
+
+/**
+ * The reply to "run" (and to "finish").
  * @typedef {object} SearchResult
  * @property {string} target
  * @property {Task} task
  * @property {string} metric
  * @property {number} nRows
- * @property {number} nFeatures
+ * @property {number} nFeatures model inputs after encoding
+ * @property {number} nColumns input columns the model reads
+ * @property {Ending} ending
+ * @property {Why|null} why
  * @property {number} folds
  * @property {number} elapsedS
  * @property {number} budgetS
@@ -436,6 +462,7 @@
  * @property {string} createdWith
  * @property {number} formatVersion
  * @property {LeaderboardRow} best
+ * @property {Ending} [ending] absent in files written before it was recorded (finished)
  * @property {RunSettings} settings
  * @property {string} validation
  */
@@ -607,6 +634,13 @@
  */
 
 /**
+ * (lead only) Finish a run with trial `trial` of its leaderboard `rows`: after Stop
+ * ("stopped", the best so far) or a row the person chose ("chosen"); `elapsedS` is the
+ * search's time before. Progress: the refit and explain phases. Result: a RunResult.
+ * @typedef {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings, rows: LeaderboardRow[], trial: number, ending: "stopped"|"chosen", elapsedS: number }} FinishPayload
+ */
+
+/**
  * (pool workers 1..workers-1, at the start of a run) Parse the same file and prepare the fold
  * data of the splits s with s % workers == worker. Result: { splits: number[] }.
  * @typedef {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings, worker: number, workers: number }} PreparePayload
@@ -659,6 +693,7 @@
  * @property {{ payload: InspectPayload, value: Inspection, progress: ParseProgress }} inspect
  * @property {{ payload: CheckTargetPayload, value: TargetCheck, progress: never }} checkTarget
  * @property {{ payload: RunPayload, value: RunResult, progress: Progress }} run
+ * @property {{ payload: FinishPayload, value: RunResult, progress: Progress }} finish
  * @property {{ payload: PreparePayload, value: { splits: number[] }, progress: never }} prepare
  * @property {{ payload: EvaluatePayload, value: SplitResult[], progress: never }} evaluate
  * @property {{ payload: {}, value: null, progress: never }} release
@@ -743,6 +778,7 @@ export const MSG = Object.freeze({
   INSPECT: "inspect",
   CHECK_TARGET: "checkTarget",
   RUN: "run",
+  FINISH: "finish",
   PREDICT: "predict",
   PREDICT_ROWS: "predictRows",
   EXPLAIN_ROW: "explainRow",
@@ -1080,6 +1116,23 @@ export class WorkerBridge {
         for (const w of pool.slice(1)) w.request(MSG.RELEASE, {}).catch(() => {});
       }
     }
+  }
+
+  /**
+   * Finish a run with one trial of its leaderboard (after Stop, or a row the person chose):
+   * refitted on all rows, explained, and its model file (RunResult). `bytes` is transferred.
+   * @param {ArrayBuffer} bytes
+   * @param {string} fileName
+   * @param {RunSettings} settings
+   * @param {LeaderboardRow[]} rows
+   * @param {number} trial
+   * @param {"stopped"|"chosen"} ending
+   * @param {number} elapsedS
+   * @param {(event: Progress) => void} onProgress
+   * @returns {Promise<RunResult>}
+   */
+  finish(bytes, fileName, settings, rows, trial, ending, elapsedS, onProgress) {
+    return this.request(MSG.FINISH, { bytes, fileName, settings, rows, trial, ending, elapsedS }, [bytes], onProgress);
   }
 
   /**

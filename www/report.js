@@ -154,23 +154,41 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   add(body, "h1", msg("report.heading", { target: result.target }));
   add(body, "p", msg("report.meta", { date: formatDate(new Date(), true), version: engineVersion || "?" }), { class: "meta" });
 
+  /**
+   * A row's model as the page names it: its family (an ensemble by its members' trial
+   * numbers) and its trial number.
+   * @param {Partial<LeaderboardRow>} row
+   */
+  const modelName = (row) => {
+    const label = familyLabel(row);
+    return label.code === "page.ensemble_label" ? label : { code: "page.model_with_trial", params: { model: label, trial: row.trial ?? "?" } };
+  };
   const best = /** @type {Partial<LeaderboardRow>} */ ((result.best && result.best.row) || {});
   add(body, "h2", msg("page.best_title"));
+  if (result.ending === "stopped" || result.ending === "chosen") {
+    add(body, "p", msg(result.ending === "stopped" ? "page.best_stopped_early" : "page.best_chosen"), { class: "ending", "data-ending": result.ending });
+  }
   const bestFacts = add(body, "dl");
   add(bestFacts, "dt", msg("page.best_model"));
-  add(bestFacts, "dd", familyLabel(best));
+  add(bestFacts, "dd", modelName(best));
   add(bestFacts, "dt", msg("page.best_settings"));
   paramsCell(bestFacts, "dd", best.params);
-  add(bestFacts, "dt", msg("page.best_score", { metric: metricLabel(result.metric) }));
+  add(bestFacts, "dt", msg("page.best_score_mean", { metric: metricLabel(result.metric), folds: Array.isArray(best.foldScores) ? best.foldScores.length : 0 }));
   add(bestFacts, "dd", formatScore(best.mean, best.std));
   add(bestFacts, "dt", msg("page.best_data"));
-  add(bestFacts, "dd", msg("page.best_data_line", {
-    rows: nRows(result.nRows),
-    inputs: msg(result.nFeatures === 1 ? "page.n_inputs_one" : "page.n_inputs", { count: result.nFeatures }),
+  add(bestFacts, "dd", msg("page.data_used", {
+    rows: result.nRows,
+    columns: Number.isInteger(result.nColumns) ? result.nColumns : result.nFeatures,
+    features: result.nFeatures,
     task: msg(`task.${result.task}`),
   }));
   add(bestFacts, "dt", msg("page.best_total"));
   add(bestFacts, "dd", msg("page.best_total_line", { elapsed: formatSeconds(result.elapsedS), budget: formatSeconds(result.budgetS) }));
+  const why = result.why && Array.isArray(result.why.messages) ? result.why.messages : [];
+  if (why.length) {
+    add(body, "h3", msg("page.why_title"));
+    add(body, "p", msg("page.why_sentences", { s0: why[0] || "", s1: why[1] || "", s2: why[2] || "" }), { class: "why" });
+  }
   if (Array.isArray(result.notes) && result.notes.length) {
     const ul = add(body, "ul");
     for (const n of result.notes) ul.append(localizeNote(doc.createElement("li"), n));
@@ -217,7 +235,7 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
   add(body, "h2", msg("report.leaderboard"));
   const rows = (result.leaderboard || []).slice(0, 50);
   const board = table(body, [msg("page.col_rank"), msg("page.best_model"), msg("page.best_settings"), msg("page.score_header", { metric: metricLabel(result.metric) }), msg("page.col_fit_time")],
-    rows.map((r, i) => [String(r.rank ?? i + 1), familyLabel(r), null, formatScore(r.mean, r.std), formatNumber(r.fitTimeS)]),
+    rows.map((r, i) => [String(r.rank ?? i + 1), modelName(r), null, formatScore(r.mean, r.std), formatNumber(r.fitTimeS)]),
     new Set([0, 3, 4]));
   [...board.tBodies[0].rows].forEach((tr, i) => {
     const cell = showParams(doc.createElement("td"), rows[i].params);

@@ -50,7 +50,9 @@ export const taskLabel = (task) => ({ code: `task.${task}`, params: {} });
 export function familyLabel(row) {
   if (!row) return { code: "family.unknown", params: {} };
   if (row.family === "ensemble" && row.params && Array.isArray(row.params.members)) {
-    return { code: "family.ensemble", params: { count: row.params.members.length } };
+    // named by its members' trial numbers, which the leaderboard shows beside every row
+    const trials = row.params.members.map((m) => Number(m.trial)).sort((a, b) => a - b);
+    return { code: "page.ensemble_label", params: { trials: trials.map((n) => `#${n}`).join(", ") } };
   }
   return { code: `family.${row.family || "unknown"}`, params: {} };
 }
@@ -465,6 +467,11 @@ export class View {
     this.$bestRefit = byId("best-refit");
     this.$bestTotal = byId("best-total");
     this.$bestNotesBox = byId("best-notes-box");
+    this.$bestEnding = byId("best-ending");
+    this.$whyBox = byId("why-box");
+    this.$whyTitle = byId("why-title");
+    this.$whyText = byId("why-text");
+    this.$chooseSimplest = byId("choose-simplest");
     this.$bestNotes = byId("best-notes");
 
     this.$updateNotice = byId("update-notice");
@@ -1220,10 +1227,19 @@ export class View {
     this.$stop.addEventListener("click", () => handler());
   }
 
+  /** "Choose this model" in "why this model": `handler(trial)`. */
+  bindChooseTrial(handler) {
+    this.$chooseSimplest.addEventListener("click", () => {
+      const trial = Number(this.$chooseSimplest.dataset.trial);
+      if (Number.isInteger(trial)) handler(trial);
+    });
+  }
+
   /** Start/Stop, the settings and the column choices follow the run state. */
   setRunState({ canStart, running, loading = false }) {
     this.$start.disabled = !canStart || running;
     this.$stop.disabled = !running;
+    this.$chooseSimplest.disabled = running;
     for (const input of [
       this.$targetSelect, this.$taskSelect, this.$budgetInput, this.$seedInput,
       this.$answerClassification, this.$answerRegression,
@@ -1336,6 +1352,11 @@ export class View {
     });
   }
 
+  /** Replace the text under the progress bar with the catalogue's entry `code`. */
+  showProgressText(code, params = {}) {
+    localize(this.$progressText, code, params);
+  }
+
   /** Keep whatever the bar shows and say the search was stopped. */
   showStoppedProgress(trials) {
     localize(this.$progressText, "page.progress_stopped", { models: nModels(trials) });
@@ -1353,6 +1374,7 @@ export class View {
     const model = el("td", "model");
     const label = familyLabel(row);
     model.append(localize(el("span", "model-label"), label.code, label.params));
+    if (row.trial !== undefined) model.append(localize(el("span", "trial-number"), "page.trial_ref", { trial: row.trial }));
     tr.append(model);
     tr.append(showParams(el("td", "params"), row.params));
     const score = el("td", "num score", formatScore(row.mean, row.std));
@@ -1474,18 +1496,25 @@ export class View {
     const row = best.row || {};
     const metric = row.metric || result.metric;
     const label = familyLabel(row);
-    localize(this.$bestLabel, label.code, label.params);
+    if (label.code === "page.ensemble_label") localize(this.$bestLabel, label.code, label.params);
+    else localize(this.$bestLabel, "page.model_with_trial", { model: label, trial: row.trial });
+    this.$bestEnding.hidden = result.ending !== "stopped" && result.ending !== "chosen";
+    this.$bestEnding.dataset.ending = result.ending || "finished";
+    if (result.ending === "stopped") localize(this.$bestEnding, "page.best_stopped_early");
+    else if (result.ending === "chosen") localize(this.$bestEnding, "page.best_chosen");
+    else unlocalize(this.$bestEnding);
+    this.showWhy(result);
     showParams(this.$bestParams, row.params);
     const nFolds = Number.isInteger(result.folds) && result.folds > 0
       ? result.folds
       : Array.isArray(row.foldScores) ? row.foldScores.length : 0;
-    if (nFolds) localize(this.$bestScoreName, "page.best_score_folds", { metric: metricLabel(metric), folds: nFolds });
-    else localize(this.$bestScoreName, "page.best_score", { metric: metricLabel(metric) });
+    localize(this.$bestScoreName, "page.best_score_mean", { metric: metricLabel(metric), folds: nFolds });
     this.$bestScore.textContent = formatScore(row.mean, row.std);
     this.$bestScore.dataset.metric = metric || "";
-    localize(this.$bestData, "page.best_data_line", {
-      rows: nRows(result.nRows),
-      inputs: { code: result.nFeatures === 1 ? "page.n_inputs_one" : "page.n_inputs", params: { count: result.nFeatures } },
+    localize(this.$bestData, "page.data_used", {
+      rows: result.nRows,
+      columns: Number.isInteger(result.nColumns) ? result.nColumns : result.nFeatures,
+      features: result.nFeatures,
       task: taskLabel(result.task),
     });
     localize(this.$bestRefit, "page.seconds", { s: formatNumber(best.refitTimeS) });
@@ -1500,6 +1529,22 @@ export class View {
     this.$bestNotes.replaceChildren(...notes.map((note) => localizeNote(el("li"), note)));
     this.$bestNotesBox.hidden = notes.length === 0;
     this.$bestPanel.hidden = false;
+  }
+
+  /** "Why this model": the engine's paragraph, and the simplest model within the spread. */
+  showWhy(result) {
+    const why = result.why;
+    const messages = why && Array.isArray(why.messages) ? why.messages : [];
+    this.$whyBox.hidden = messages.length === 0;
+    localize(this.$whyTitle, "page.why_title");
+    // the engine's sentences (at most three), each a message rendered in the page's language
+    localize(this.$whyText, "page.why_sentences", { s0: messages[0] || "", s1: messages[1] || "", s2: messages[2] || "" });
+    const simplest = why && Number.isInteger(why.simplest) ? why.simplest : null;
+    const shown = simplest !== null && !(result.best && result.best.row && result.best.row.trial === simplest);
+    this.$chooseSimplest.hidden = !shown;
+    this.$chooseSimplest.dataset.trial = shown ? String(simplest) : "";
+    if (shown) localize(this.$chooseSimplest, "page.choose_simplest", { trial: simplest });
+    else unlocalize(this.$chooseSimplest);
   }
 
   hideBest() {

@@ -6,7 +6,7 @@
 // The lead's one state between requests is the core's cache of the last model used (keyed by
 // the model file's checksum), which keeps what-if calls fast.
 import init, {
-  LeadSession, SplitJobs, check_target, describe, explain_row, failed_allocation_bytes, forecast, forecast_info,
+  LeadSession, SplitJobs, check_target, describe, explain_row, failed_allocation_bytes, finish_chosen, forecast, forecast_info,
   inspect, is_workbook, model_info, predict, predict_rows, take_model_file, version,
 } from "./pkg/automl.js";
 import * as engine from "./pkg/automl.js";
@@ -362,6 +362,10 @@ self.onmessage = async (event) => {
       reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.RUN) {
       const value = await runLead(msg, onProgress);
+      const modelFile = take_model_file();
+      reply({ id: msg.id, type: MSG.RESULT, value, modelFile }, [modelFile.buffer]);
+    } else if (msg.type === MSG.FINISH) {
+      const value = finish_chosen(new Uint8Array(msg.bytes), msg.fileName, msg.settings, msg.rows, msg.trial, msg.ending, msg.elapsedS, onProgress);
       const modelFile = take_model_file();
       reply({ id: msg.id, type: MSG.RESULT, value, modelFile }, [modelFile.buffer]);
     } else if (msg.type === MSG.PREDICT) {

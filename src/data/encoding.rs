@@ -144,8 +144,10 @@ fn decode_euc_kr(bytes: &[u8], fatal: bool) -> Option<String> {
             .map(Cow::into_owned)
     } else {
         Some(
-            decode_euc_kr(bytes, false)
-                .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned()),
+            encoding_rs::EUC_KR
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
         )
     }
 }

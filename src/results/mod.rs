@@ -13,6 +13,7 @@ pub mod describe;
 pub mod diagnostics;
 pub mod model_file;
 pub mod predict;
+pub mod why;
 
 use crate::clock::Clock;
 use crate::data::Table;
@@ -34,6 +35,9 @@ pub struct RunReport {
     /// The winner's diagnostics (`None` when not asked for, or when they could not be
     /// computed: a note says why).
     pub diagnostics: Option<Diagnostics>,
+    /// Why this model: what the winner beat, by how much, against the fold-to-fold spread,
+    /// and the simplest model within it ([`why`]).
+    pub why: Option<why::Why>,
 }
 
 /// A finished run: the report, and the winner saved as a model file.
@@ -82,6 +86,7 @@ pub fn finish_run(
     let model_bytes = model.to_bytes()?;
     Ok(FinishedRun {
         report: RunReport {
+            why: why::why(&result),
             result,
             diagnostics,
         },

@@ -73,6 +73,11 @@ pub struct ModelFile {
     pub classes: Vec<String>,
     /// The winner's leaderboard row, as the run reported it.
     pub best: Value,
+    /// How the run ended: `stopped` when the person stopped the search and this is the best
+    /// model found by then, `chosen` when the person chose it from the leaderboard (absent in
+    /// files written before: `finished`).
+    #[serde(default)]
+    pub ending: crate::search::Ending,
     /// How the winner was validated, in words.
     pub validation: String,
     /// The run's settings (the seed among them).
@@ -214,6 +219,7 @@ impl ModelFile {
             metric: r.metric,
             classes: r.classes.clone(),
             best,
+            ending: r.ending,
             validation: r.validation.clone(),
             settings: settings.clone(),
             pipeline,

@@ -2,12 +2,15 @@
 //! probabilities and the unseen levels met out; and the predictions CSV.
 
 use super::model_file::*;
+use crate::data::parse_number;
 use crate::data::{Table, TextColumn};
 use crate::error::{AutoMlError, Result};
 use crate::message;
 use crate::messages::{Message, Param};
+use crate::metrics::Predicted;
 use crate::models::Prediction;
-use crate::preprocess::{Frame, Step};
+use crate::preprocess::{Frame, FrameColumn, Step, MISSING_CODE};
+use crate::truth::TargetRef;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -20,6 +23,30 @@ pub struct PredictedRow {
     /// Class probabilities in class order (classification only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Vec<f64>>,
+    /// The row's cells of the model's input columns, as in the file (in `columns` order).
+    pub inputs: Vec<String>,
+    /// The target's cell in the file, when the file has the target column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// Why this prediction says little (a row with no usable input value: the prediction is
+    /// the model's answer for a row of missing values).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Message>,
+}
+
+/// The model's score on a file that holds the target: its metric on the rows whose target is
+/// usable (a number, or a class the model knows).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileScore {
+    /// The metric (the one the run ranked models by).
+    pub metric: crate::metrics::Metric,
+    /// Its value.
+    pub value: f64,
+    /// Rows scored.
+    pub rows: usize,
+    /// Rows left out: no target value, or a class the model never saw.
+    pub skipped: usize,
 }
 
 /// Unseen category levels met in one column.
@@ -42,8 +69,12 @@ pub struct Predictions {
     pub classes: Vec<String>,
     /// Unseen category levels, per column.
     pub unseen: Vec<UnseenLevels>,
-    /// Notes: columns ignored, unseen levels, unreadable values.
+    /// Notes: columns ignored, unseen levels, unreadable values, rows with no usable value.
     pub notes: Vec<Message>,
+    /// The target column, when the file has it (its cells are each row's `actual`).
+    pub target: Option<String>,
+    /// The model's score on the file, when it has the target and a row to score.
+    pub score: Option<FileScore>,
 }
 
 impl ModelFile {
@@ -104,32 +135,140 @@ impl ModelFile {
         } else {
             None
         };
-        let out = match prediction {
+        // the file's own cells: the inputs, and the target when the file has it
+        let input_cols: Vec<usize> = self
+            .pipeline
+            .specs
+            .iter()
+            .map(|s| table.column_index(&s.name))
+            .collect::<Result<_>>()?;
+        let target_col = table.names.iter().position(|n| *n == self.target);
+        let n = table.n_rows();
+        // a row with no usable input value (every cell missing or unreadable)
+        let empty: Vec<bool> = (0..n)
+            .map(|r| {
+                frame.columns.iter().all(|c| match c {
+                    FrameColumn::Numeric(v) => v[r].is_nan(),
+                    FrameColumn::Categorical { codes, .. } => codes[r] == MISSING_CODE,
+                    FrameColumn::Datetime { seconds, .. } => seconds[r].is_nan(),
+                })
+            })
+            .collect();
+        let empty_rows = empty.iter().filter(|&&e| e).count();
+        if empty_rows > 0 && !frame.columns.is_empty() {
+            notes.push(message!("predict.empty_rows", count = empty_rows));
+        }
+        let values: Vec<Value> = match &prediction {
             Prediction::Classes(c) => c
                 .iter()
-                .enumerate()
-                .map(|(r, &code)| PredictedRow {
-                    prediction: Value::from(
-                        self.classes.get(code as usize).cloned().unwrap_or_default(),
-                    ),
-                    probabilities: proba.as_ref().map(|p| p.row(r).to_vec()),
+                .map(|&code| {
+                    Value::from(self.classes.get(code as usize).cloned().unwrap_or_default())
                 })
                 .collect(),
-            Prediction::Values(v) => v
-                .into_iter()
-                .map(|value| PredictedRow {
-                    prediction: Value::from(value),
-                    probabilities: None,
-                })
-                .collect(),
+            Prediction::Values(v) => v.iter().map(|&value| Value::from(value)).collect(),
         };
+        let out: Vec<PredictedRow> = values
+            .into_iter()
+            .enumerate()
+            .map(|(r, prediction)| PredictedRow {
+                prediction,
+                probabilities: proba.as_ref().map(|p| p.row(r).to_vec()),
+                inputs: input_cols
+                    .iter()
+                    .map(|&c| table.columns[c].get(r).to_string())
+                    .collect(),
+                actual: target_col.map(|c| table.columns[c].get(r).to_string()),
+                note: (empty[r] && !frame.columns.is_empty())
+                    .then(|| message!("predict.empty_row")),
+            })
+            .collect();
+        let score = target_col.and_then(|_| self.file_score(&out, &prediction, proba.as_ref()));
         Ok(Predictions {
             columns: self.pipeline.specs.iter().map(|s| s.name.clone()).collect(),
             rows: out,
             classes: self.classes.clone(),
             unseen,
             notes,
+            target: target_col.map(|_| self.target.clone()),
+            score,
         })
+    }
+
+    /// The model's metric on the rows whose `actual` is usable: a number (regression) or a
+    /// class the model knows; `None` when no row is.
+    fn file_score(
+        &self,
+        rows: &[PredictedRow],
+        prediction: &Prediction,
+        proba: Option<&crate::matrix::Matrix>,
+    ) -> Option<FileScore> {
+        let mut kept = Vec::new();
+        match prediction {
+            Prediction::Classes(codes) => {
+                let k = self.classes.len();
+                let mut y = Vec::new();
+                let mut p = Vec::new();
+                for (r, row) in rows.iter().enumerate() {
+                    let Some(actual) = row.actual.as_deref() else {
+                        continue;
+                    };
+                    let Some(class) = self.classes.iter().position(|c| c == actual.trim()) else {
+                        continue;
+                    };
+                    kept.push(r);
+                    y.push(class as u32);
+                    match proba {
+                        Some(m) => p.extend_from_slice(m.row(r)),
+                        None => {
+                            p.extend((0..k).map(|j| f64::from(u8::from(j == codes[r] as usize))))
+                        }
+                    }
+                }
+                if y.is_empty() {
+                    return None;
+                }
+                let value = self.metric.value(
+                    TargetRef::Classes {
+                        y: &y,
+                        n_classes: k,
+                    },
+                    &Predicted::Classes {
+                        proba: &p,
+                        n_classes: k,
+                    },
+                );
+                Some(FileScore {
+                    metric: self.metric,
+                    value,
+                    rows: y.len(),
+                    skipped: rows.len() - y.len(),
+                })
+            }
+            Prediction::Values(v) => {
+                let mut y = Vec::new();
+                let mut p = Vec::new();
+                for (r, row) in rows.iter().enumerate() {
+                    if let Some(a) = row.actual.as_deref().and_then(parse_number) {
+                        if a.is_finite() {
+                            y.push(a);
+                            p.push(v[r]);
+                        }
+                    }
+                }
+                if y.is_empty() {
+                    return None;
+                }
+                let value = self
+                    .metric
+                    .value(TargetRef::Values(&y), &Predicted::Values(&p));
+                Some(FileScore {
+                    metric: self.metric,
+                    value,
+                    rows: y.len(),
+                    skipped: rows.len() - y.len(),
+                })
+            }
+        }
     }
 
     /// A table of the model's input columns from rows given as column → cell text (a
@@ -158,25 +297,40 @@ impl ModelFile {
     }
 }
 
-/// Predictions as CSV: a 1-based `row` number (data rows, the header not counted), the
-/// `prediction`, and for classification one `probability_<class>` column per class. The file
-/// starts with a UTF-8 byte-order mark ([`crate::data::CSV_BOM`]), for Excel.
+/// Predictions as CSV: a 1-based `row` number (data rows, the header not counted), the row's
+/// cells of the model's input columns (headed by their names), the target's cell when the file
+/// has the target column (headed by its name: the actual value), the `prediction`, for
+/// classification one `probability_<class>` column per class, and a `note` (empty, or why a
+/// prediction says little: a row with no usable input value). The file starts with a UTF-8
+/// byte-order mark ([`crate::data::CSV_BOM`]), for Excel.
 pub fn predictions_csv(p: &Predictions) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["row".to_string(), "prediction".to_string()];
+    let mut header = vec!["row".to_string()];
+    header.extend(p.columns.iter().cloned());
+    header.extend(p.target.iter().cloned());
+    header.push("prediction".to_string());
     header.extend(p.classes.iter().map(|c| format!("probability_{c}")));
+    header.push("note".to_string());
     let _ = w.write_record(&header);
     for (i, r) in p.rows.iter().enumerate() {
-        let mut rec = vec![
-            (i + 1).to_string(),
-            match &r.prediction {
-                Value::String(s) => s.clone(),
-                v => v.to_string(),
-            },
-        ];
+        let mut rec = vec![(i + 1).to_string()];
+        rec.extend(r.inputs.iter().cloned());
+        if p.target.is_some() {
+            rec.push(r.actual.clone().unwrap_or_default());
+        }
+        rec.push(match &r.prediction {
+            Value::String(s) => s.clone(),
+            v => v.to_string(),
+        });
         if let Some(probs) = &r.probabilities {
             rec.extend(probs.iter().map(|v| v.to_string()));
         }
+        rec.push(
+            r.note
+                .as_ref()
+                .map(crate::messages::render)
+                .unwrap_or_default(),
+        );
         let _ = w.write_record(&rec);
     }
     let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();

@@ -22,7 +22,7 @@ impl SearchSession<'_> {
             paused,
             ..
         } = self;
-        let plan = local.plan;
+        let plan = &local.plan;
         let elapsed = || clock.now_s() - start - paused;
         let settings = &plan.settings;
         let budget = settings.time_budget_s;
@@ -131,14 +131,22 @@ impl SearchSession<'_> {
                         rank: 0,
                         trial: rows.len() + 1,
                         family: "ensemble".into(),
-                        label: format!("Ensemble of {} models", members.len()),
+                        label: format!("Ensemble of trials {}", {
+                            let mut trials: Vec<usize> =
+                                members.iter().map(|&(_, i)| rows[i].trial).collect();
+                            trials.sort_unstable();
+                            let text: Vec<String> =
+                                trials.iter().map(ToString::to_string).collect();
+                            text.join(", ")
+                        }),
                         params,
                         metric,
                         higher_is_better: metric.higher_is_better(),
                         mean,
                         std,
                         fold_scores: fold_values,
-                        fit_time_s: 0.0,
+                        // the ensemble costs its members' fits
+                        fit_time_s: members.iter().map(|&(_, i)| rows[i].fit_time_s).sum(),
                         sample_rows: None,
                         network: None,
                         train_score: None,
@@ -233,54 +241,99 @@ impl SearchSession<'_> {
             }
         };
         let refit_time_s = clock.now_s() - refit_start;
-        crate::sort::sort_by(&mut rows, |a, b| {
-            b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial))
-        });
-        for (i, r) in rows.iter_mut().enumerate() {
-            r.rank = i + 1;
-        }
-        let best_row = rows
-            .iter()
-            .find(|r| r.trial == best_row.trial)
-            .cloned()
-            .unwrap_or(best_row);
-        let oof = OutOfFold {
-            splits: plan
-                .splits
-                .iter()
-                .zip(oof)
-                .map(|(f, predictions)| SplitPredictions {
-                    rows: f.valid.iter().map(|&p| prepared.rows[p]).collect(),
-                    predictions,
-                })
-                .collect(),
-        };
-        let classes = match &prepared.target {
-            Target::Classes { labels, .. } => labels.clone(),
-            Target::Values(_) => Vec::new(),
-        };
-        let result = SearchResult {
-            target: plan.target_name.clone(),
-            task: plan.task,
-            metric,
-            n_rows: n,
-            n_features: pipeline.n_features(),
-            folds: n_splits,
-            validation: plan.validation.clone(),
-            elapsed_s: elapsed(),
-            budget_s,
-            leaderboard: rows,
-            best: BestSummary {
-                row: best_row,
+        Ok(assemble(
+            plan,
+            Assembly {
+                rows,
+                best_row,
+                pipeline,
+                model,
+                oof,
+                notes,
+                elapsed_s: elapsed(),
                 refit_time_s,
+                ending: Ending::Finished,
             },
-            notes,
-            classes,
-        };
-        Ok(SearchOutcome {
-            result,
-            model: BestModel { pipeline, model },
-            oof,
-        })
+        ))
+    }
+}
+
+/// What [`assemble`] puts together.
+pub(super) struct Assembly {
+    pub(super) rows: Vec<LeaderboardRow>,
+    pub(super) best_row: LeaderboardRow,
+    pub(super) pipeline: Pipeline,
+    pub(super) model: FinalModel,
+    pub(super) oof: Vec<Vec<f64>>,
+    pub(super) notes: Vec<Message>,
+    pub(super) elapsed_s: f64,
+    pub(super) refit_time_s: f64,
+    pub(super) ending: Ending,
+}
+
+/// The outcome of a run on `plan`: the leaderboard ranked, the winner's out-of-fold predictions
+/// tied to their rows, the result and the model.
+pub(super) fn assemble(plan: &Plan, a: Assembly) -> SearchOutcome {
+    let Assembly {
+        mut rows,
+        best_row,
+        pipeline,
+        model,
+        oof,
+        notes,
+        elapsed_s,
+        refit_time_s,
+        ending,
+    } = a;
+    let prepared = &plan.prepared;
+    let n = prepared.rows.len();
+    crate::sort::sort_by(&mut rows, |a, b| b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial)));
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
+    let best_row = rows
+        .iter()
+        .find(|r| r.trial == best_row.trial)
+        .cloned()
+        .unwrap_or(best_row);
+    let oof = OutOfFold {
+        splits: plan
+            .splits
+            .iter()
+            .zip(oof)
+            .map(|(f, predictions)| SplitPredictions {
+                rows: f.valid.iter().map(|&p| prepared.rows[p]).collect(),
+                predictions,
+            })
+            .collect(),
+    };
+    let classes = match &prepared.target {
+        Target::Classes { labels, .. } => labels.clone(),
+        Target::Values(_) => Vec::new(),
+    };
+    let result = SearchResult {
+        target: plan.target_name.clone(),
+        task: plan.task,
+        metric: plan.metric,
+        n_rows: n,
+        n_features: pipeline.n_features(),
+        n_columns: pipeline.specs.len(),
+        folds: plan.splits.len(),
+        validation: plan.validation.clone(),
+        elapsed_s,
+        budget_s: plan.settings.time_budget_s.unwrap_or(0.0),
+        leaderboard: rows,
+        ending,
+        best: BestSummary {
+            row: best_row,
+            refit_time_s,
+        },
+        notes,
+        classes,
+    };
+    SearchOutcome {
+        result,
+        model: BestModel { pipeline, model },
+        oof,
     }
 }

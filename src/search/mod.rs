@@ -8,6 +8,7 @@
 //! budget the run never looks at the clock to decide anything, so the same data, seed and
 //! trial count give the same leaderboard on every run, machine and number of threads.
 
+mod chosen;
 mod cost;
 pub mod ensemble;
 mod events;
@@ -34,6 +35,7 @@ use crate::search::folds::{kfold, stratified_kfold, Fold};
 use crate::search::tuner::Tuner;
 use crate::target::prepare_target;
 use crate::truth::{Target, TargetRef};
+pub use chosen::{family_message, finish_chosen, Ending};
 use cost::CostModel;
 use plan::{mix_seed, Plan};
 pub use plan::{
@@ -139,8 +141,9 @@ impl Default for SearchSettings {
     }
 }
 
-/// One finished trial (or the ensemble).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One finished trial (or the ensemble). It reads back from its JSON (the page sends the rows
+/// of a stopped run back to [`finish_chosen`]); the score is then recomputed from the mean.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LeaderboardRow {
     /// 1 for the best; assigned when the leaderboard is sorted.
@@ -175,17 +178,24 @@ pub struct LeaderboardRow {
     pub network: Option<NetworkTrace>,
     /// The metric on the rows the trial's models were fitted on (a seeded subset of at most
     /// [`TRAIN_SCORE_ROWS`] of them, mean over the splits); `None` for the ensemble.
+    #[serde(default)]
     pub train_score: Option<f64>,
     /// Set when the training score is so much better than the cross-validated one that the
     /// model learned its training rows rather than the pattern ([`overfitting`]): the message
     /// saying so.
+    #[serde(default)]
     pub overfit: Option<Message>,
-    /// The configuration itself (the best member's, for the ensemble).
-    #[serde(skip)]
+    /// The configuration itself (the best member's, for the ensemble), as `config`: what
+    /// [`finish_chosen`] refits.
+    #[serde(rename = "config")]
     pub spec: ModelSpec,
     /// Mean score, higher is better.
-    #[serde(skip)]
+    #[serde(skip, default = "neg_infinity")]
     score: f64,
+}
+
+fn neg_infinity() -> f64 {
+    f64::NEG_INFINITY
 }
 
 /// A progress event.
@@ -264,6 +274,11 @@ pub struct SearchResult {
     pub budget_s: f64,
     /// Every finished trial, best first.
     pub leaderboard: Vec<LeaderboardRow>,
+    /// Input columns the model reads (`n_features` counts them after encoding).
+    pub n_columns: usize,
+    /// How the run ended: the search finished, or was stopped and finished with the best
+    /// trial so far, or a person chose another trial ([`finish_chosen`]).
+    pub ending: Ending,
     /// The winner.
     pub best: BestSummary,
     /// What was decided on the person's behalf.

@@ -130,6 +130,30 @@ test("step mode: Next runs exactly one more trial, the clock stops while waiting
   assert.deepEqual(stepped, budget);
 });
 
+test("step mode: Stop between steps keeps the best model so far, like Finish here", async () => {
+  const { page, h } = await openWith("iris", 2);
+  await page.locator($("pace-step")).check();
+  await page.locator($("start")).click();
+  await h.waitForText("step-status", /^Step 1 done\./, 30_000);
+  await page.locator($("next-step")).click();
+  await h.waitForText("step-status", /^Step 2 done\./, 30_000);
+  const seconds = await searchingSeconds(h);
+  await page.waitForTimeout(4_000);
+  await page.locator($("stop")).click();
+  await h.waitForText("status", /^Stopped early: the best of 2 models so far/, 60_000);
+  await page.locator($("best-panel")).waitFor({ state: "visible" });
+  assert.match(await h.text("best-ending"), /^Stopped early/);
+  assert.equal(await h.leaderboardRows(), 2, "no trial ran after Stop");
+  assert.equal(await page.locator($("next-step")).isVisible() && await page.locator($("next-step")).isEnabled(), false, "no Next after Stop");
+  // the finish says why the search ended; the rows sent back kept their training scores
+  assert.match((await logLines(page)).join("\n"), /The search ends because you asked it to\./);
+  const rows = await page.evaluate(() => window.__automl.results.result.leaderboard.map((r) => r.trainScore));
+  assert.ok(rows.every((t) => typeof t === "number"), `training scores kept: ${rows}`);
+  // the stopped run's time is the searching time and the refit (the 4 s wait is not counted)
+  const elapsed = await page.evaluate(() => window.__automl.results.result.elapsedS);
+  assert.ok(elapsed < seconds + 3, `elapsed ${elapsed} s, searching ${seconds} s`);
+});
+
 test("slow mode narrates about one trial a second", async () => {
   const { page, h } = await openWith("iris");
   await page.locator($("pace-slow")).check();

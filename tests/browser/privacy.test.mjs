@@ -222,7 +222,7 @@ test("a whole session only ever GETs this origin's static files, with no data in
   await page.locator($("start")).click();
   await page.locator(`${$("leaderboard-body")} tr`).first().waitFor({ state: "attached", timeout: 25_000 });
   await page.locator($("stop")).click();
-  await h.waitForText("status", /^Stopped$/);
+  await h.waitForText("status", /^Stopped early/, 60_000);
   await h.upload("bad.csv", Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]));
   await page.locator($("error")).waitFor({ state: "visible" });
   await page.locator($("error-dismiss")).click();

@@ -49,7 +49,7 @@ test("binary fixture: confusion matrix, threshold control, per-class table, ROC 
   // p(yes) = .9 .8 .7 .1 .4 .3 for yes no yes no yes no; the model's own decisions (p > .5)
   // are the engine's sweep point of .7: [[2, 1], [1, 2]]
   assert.deepEqual(await matrixCells(), ["2", "1", "1", "2"]);
-  assert.match(await browser.text("class-summary"), /^6 rows predicted out of fold: accuracy 0\.667/);
+  assert.match(await browser.text("class-summary"), /^All 6 out-of-fold predictions pooled: accuracy 0\.667/);
   assert.deepEqual(await texts(`${$("class-table-body")} tr`), ["no0.6670.6670.6673", "yes0.6670.6670.6673"]);
   assert.equal(await browser.text("threshold-value"), "0.700");
   assert.match(await browser.text("threshold-positive"), /yes/);
@@ -119,7 +119,7 @@ test("regression fixture: one mark per row, residuals, summary", async () => {
   assert.equal(await page.locator(`${$("predicted-actual")} circle.mark`).count(), 5);
   assert.equal(await page.locator(`${$("residuals-predicted")} circle.mark`).count(), 5);
   // residuals 1 0 -2 1 -1: R² = 1 − 7/40, RMSE √1.4, MAE 1
-  assert.equal(await browser.text("regression-summary"), "5 rows predicted out of fold: R² 0.825, RMSE 1.183, MAE 1");
+  assert.match(await browser.text("regression-summary"), /^All 5 out-of-fold predictions pooled: R² 0\.825, RMSE 1\.183, MAE 1 \(Scored once/);
   const histogramRows = await page.locator(`${$("residual-histogram")} rect.mark`).evaluateAll((rs) => rs.reduce((s, r) => s + Number(r.dataset.value), 0));
   assert.equal(histogramRows, 5, "the residual histogram counts every row");
   assert.deepEqual(await page.locator(`${$("importance")} g.bar`).evaluateAll((gs) => gs.map((g) => g.dataset.label)), ["bmi", "bp"]);
@@ -301,7 +301,11 @@ async function downloadText(testId) {
 async function predictCsv(name, csv) {
   await page.locator($("predict-input")).setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
   await waitForText("predict-status", new RegExp(`rows of ${name.replace(/\./g, "\\.")} predicted`), 30_000);
-  return page.locator(`${$("predictions-table")} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  // each row's cells, and its prediction (the cell of class "prediction")
+  return page.locator(`${$("predictions-table")} tbody tr`).evaluateAll((trs) => trs.map((tr) => ({
+    cells: [...tr.cells].map((td) => td.textContent),
+    prediction: tr.querySelector("td.prediction").textContent,
+  })));
 }
 
 test("titanic (binary): drawn from the engine's out-of-fold predictions; predict, what-if, model round trip", async () => {
@@ -341,13 +345,13 @@ test("titanic (binary): drawn from the engine's out-of-fold predictions; predict
   assert.equal(shown.length, 30);
   const predictions = await downloadText("download-predictions");
   assert.equal(predictions.name, "new-passengers-predictions.csv");
-  assert.ok(predictions.text.startsWith("\uFEFFrow,prediction,"), "a UTF-8 byte-order mark first, for Excel");
+  assert.ok(predictions.text.startsWith("\uFEFFrow,Pclass,"), "a UTF-8 byte-order mark first, for Excel");
   const parsed = parseCsv(predictions.text);
   assert.equal(parsed.length, 31, "a header and 30 rows");
   for (let i = 0; i < 30; i += 1) {
-    assert.equal(parsed[i + 1][1], shown[i][1], `row ${i + 1}: the CSV and the table agree`);
-    const p = Number(parsed[i + 1][3]);
-    assert.ok(p >= 0 && p <= 1, `a probability: ${parsed[i + 1][3]}`);
+    assert.equal(parsed[i + 1][parsed[0].indexOf("prediction")], shown[i].prediction, `row ${i + 1}: the CSV and the table agree`);
+    const p = Number(parsed[i + 1][parsed[0].indexOf("probability_1")]);
+    assert.ok(p >= 0 && p <= 1, `a probability: ${p}`);
   }
 
   // What if: start from row 1 of the new file (a man in third class), make him a woman in first.
@@ -402,7 +406,7 @@ test("a loaded model predicts without a search; a file missing a column gets a m
   assert.match(await browser.text("model-target"), /target/);
   const rows = await predictCsv("flowers.csv", await sampleHead("iris", 5));
   assert.equal(rows.length, 5);
-  assert.deepEqual(rows.map((r) => r[1]), ["setosa", "setosa", "setosa", "setosa", "setosa"]);
+  assert.deepEqual(rows.map((r) => r.prediction), ["setosa", "setosa", "setosa", "setosa", "setosa"]);
   const csv = (await sampleHead("iris", 5)).split("\n").map((line) => line.split(",").slice(1).join(",")).join("\n");
   await page.locator($("predict-input")).setInputFiles({ name: "short.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
   await page.locator($("error")).waitFor({ state: "visible", timeout: 15_000 });

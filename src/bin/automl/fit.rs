@@ -189,8 +189,9 @@ pub(crate) fn cmd_fit(args: &[String]) -> Result<(), CliError> {
     }
     let _ = writeln!(
         out,
-        "{} rows, {} model inputs, target \"{}\" ({}), {}, {:.1} s",
+        "{} rows, {} columns ({} features after encoding), target \"{}\" ({}), {}, {:.1} s",
         r.n_rows,
+        r.n_columns,
         r.n_features,
         printable(&r.target),
         r.task.name(),
@@ -237,6 +238,10 @@ pub(crate) fn cmd_fit(args: &[String]) -> Result<(), CliError> {
         r.n_rows,
         b.refit_time_s
     );
+    if let Some(why) = &report.why {
+        let text: Vec<String> = why.messages.iter().map(note_text).collect();
+        let _ = writeln!(out, "\nWhy this model: {}", text.join(" "));
+    }
     if let Some(d) = &report.diagnostics {
         if !d.importance.features.is_empty() {
             let _ = writeln!(

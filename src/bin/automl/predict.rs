@@ -31,6 +31,19 @@ pub(crate) fn cmd_predict(args: &[String]) -> Result<(), CliError> {
     for note in &predictions.notes {
         eprintln!("note: {}", note_text(note));
     }
+    if let Some(score) = &predictions.score {
+        eprintln!(
+            "{}",
+            note_text(&message!(
+                "predict.file_score",
+                file = name,
+                metric = score.metric.label(),
+                value = score.value,
+                rows = score.rows,
+                skipped = score.skipped
+            ))
+        );
+    }
     let csv = automl::results::predict::predictions_csv(&predictions);
     match out_path {
         Some(path) => std::fs::write(&path, csv).map_err(|e| {
