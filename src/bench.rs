@@ -167,6 +167,7 @@ pub fn subset(table: &Table, rows: &[usize]) -> Table {
         notes: Vec::new(),
         sheets: Vec::new(),
         sheet: None,
+        encoding: table.encoding,
     }
 }
 

@@ -253,7 +253,12 @@ fn fit_model_out_then_predict_gives_the_in_process_predictions() {
         csv.to_str().unwrap(),
     ]);
     assert_eq!((code, stdout.as_str()), (0, ""));
-    assert_eq!(std::fs::read_to_string(&csv).unwrap(), out);
+    // the file starts with a UTF-8 byte-order mark (for Excel); standard output does not
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        format!("\u{feff}{out}")
+    );
+    assert!(!out.starts_with('\u{feff}'));
     // a file lacking model columns: every missing column named, exit 2
     let (code, _, err) = automl(&["predict", model, "tests/data/iris.csv"]);
     assert_eq!(code, 2);
@@ -374,4 +379,51 @@ fn bench_writes_one_result_file_per_tabular_dataset() {
     assert_eq!(code, 2);
     assert!(err.contains("no dataset \"nope\""), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn inspect_reads_a_cp949_file_as_korean_and_takes_another_encoding_on_request() {
+    let (code, out, err) = automl(&["inspect", "tests/data/korean_sales_cp949.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("korean_sales_cp949.csv: 12 rows × 6 columns\n  지역 "),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  판매량 ") && out.contains(" numeric "),
+        "{out}"
+    );
+    assert!(
+        out.contains("note: \"korean_sales_cp949.csv\" is not UTF-8 text; it was read as EUC-KR (CP949, Korean)."),
+        "{out}"
+    );
+    let (code, out, err) = automl(&[
+        "inspect",
+        "tests/data/korean_sales_cp949.csv",
+        "--encoding",
+        "windows-1252",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\n  Áö¿ª "), "{out}");
+    assert!(
+        out.contains("note: \"korean_sales_cp949.csv\" was read as Windows-1252 (Western European), as you chose."),
+        "{out}"
+    );
+    let (code, out, _) = automl(&[
+        "inspect",
+        "tests/data/korean_sales_utf8_bom.csv",
+        "--encoding",
+        "UTF-8",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\n  지역 "), "{out}");
+    fails_with(
+        &[
+            "inspect",
+            "tests/data/korean_sales_cp949.csv",
+            "--encoding",
+            "shift_jis",
+        ],
+        "\"shift_jis\" is not an encoding; use utf-8, utf-16, euc-kr or windows-1252.",
+    );
 }

@@ -5,7 +5,7 @@ mod common;
 use common::quiet;
 
 use automl::clock::SystemClock;
-use automl::data::{detect_schema, ColumnKind};
+use automl::data::{detect_schema, ColumnKind, TextEncoding};
 use automl::preprocess::{ColumnChoices, Frame, Pipeline};
 use automl::search::{run_search, SearchSettings};
 use automl::{inspect, read_csv, read_table, AutoMlError, ReadOptions};
@@ -36,6 +36,7 @@ fn workbook_sheets_are_listed_and_chosen() {
         "two_sheets.xlsx",
         &ReadOptions {
             sheet: Some("second".into()),
+            ..Default::default()
         },
         &mut |_| {},
     )
@@ -57,6 +58,7 @@ fn workbook_sheets_are_listed_and_chosen() {
         "two_sheets.xlsx",
         &ReadOptions {
             sheet: Some("third".into()),
+            ..Default::default()
         },
         &mut |_| {},
     )
@@ -222,4 +224,107 @@ fn a_file_over_the_limit_is_refused_with_the_limit() {
             .contains("more than the 100 MB this page can safely hold"),
         "{e}"
     );
+}
+
+/// The Korean test files (tests/data/korean_sales_*.csv, made for these tests): the same table
+/// saved as UTF-8, UTF-8 with a byte-order mark, and CP949 (what Korean Excel saves).
+const KOREAN_HEADER: [&str; 6] = ["지역", "제품", "분기", "판매량", "단가", "평가"];
+
+fn read_with(name: &str, encoding: Option<TextEncoding>) -> automl::Table {
+    let options = ReadOptions {
+        encoding,
+        ..Default::default()
+    };
+    read_table(&data(name), name, &options, &mut |_| {}).unwrap()
+}
+
+fn codes(table: &automl::Table) -> Vec<String> {
+    table.notes.iter().map(|n| n.code.clone()).collect()
+}
+
+#[test]
+fn korean_files_read_the_same_in_utf8_with_a_bom_and_in_cp949() {
+    for (name, encoding, notes) in [
+        ("korean_sales_utf8.csv", TextEncoding::Utf8, vec![]),
+        ("korean_sales_utf8_bom.csv", TextEncoding::Utf8, vec![]),
+        (
+            "korean_sales_cp949.csv",
+            TextEncoding::EucKr,
+            vec!["read.euc_kr".to_string()],
+        ),
+    ] {
+        let t = read_with(name, None);
+        assert_eq!(t.names, KOREAN_HEADER, "{name}");
+        assert_eq!(t.n_rows(), 12, "{name}");
+        assert_eq!(t.encoding, Some(encoding), "{name}");
+        assert_eq!(codes(&t), notes, "{name}");
+        let column = |c: usize| t.columns[c].iter().collect::<Vec<_>>();
+        assert_eq!(column(0)[..3], ["서울", "부산", "대구"], "{name}");
+        // 똠 is a CP949 extension syllable (0x8C63), outside EUC-KR's core
+        assert_eq!(column(1)[9], "똠양꿍 소스", "{name}");
+        assert_eq!(column(2)[11], "4분기", "{name}");
+        assert_eq!(column(5)[..3], ["좋음", "보통", "좋음"], "{name}");
+        let ins = inspect(&t);
+        assert_eq!(ins.columns[3].kind, ColumnKind::Numeric, "{name}: 판매량");
+        assert_eq!(ins.columns[0].kind, ColumnKind::Categorical, "{name}: 지역");
+        assert_eq!(ins.encoding, Some(encoding));
+    }
+    let note = read_with("korean_sales_cp949.csv", None).notes[0].to_string();
+    assert_eq!(
+        note,
+        "\"korean_sales_cp949.csv\" is not UTF-8 text; it was read as EUC-KR (CP949, Korean). \
+         If the text looks wrong, choose another encoding, or save the file as UTF-8."
+    );
+}
+
+#[test]
+fn the_chosen_encoding_overrides_detection() {
+    // CP949 bytes read as Windows-1252, as the person asked: no Hangul, and a note saying so.
+    let t = read_with("korean_sales_cp949.csv", Some(TextEncoding::Windows1252));
+    assert_eq!(t.encoding, Some(TextEncoding::Windows1252));
+    assert_eq!(t.names[0], "Áö¿ª");
+    assert_eq!(codes(&t), ["read.encoding_chosen"]);
+    assert_eq!(
+        t.notes[0].to_string(),
+        "\"korean_sales_cp949.csv\" was read as Windows-1252 (Western European), as you chose."
+    );
+    // and back: the same bytes chosen as EUC-KR read right
+    let t = read_with("korean_sales_cp949.csv", Some(TextEncoding::EucKr));
+    assert_eq!(t.names, KOREAN_HEADER);
+    assert_eq!(codes(&t), ["read.encoding_chosen"]);
+    // a UTF-8 file chosen as EUC-KR is garbled, but read
+    let t = read_with("korean_sales_utf8.csv", Some(TextEncoding::EucKr));
+    assert_ne!(t.names, KOREAN_HEADER);
+    // a workbook has no encoding
+    let t = read_table(
+        &data("two_sheets.xlsx"),
+        "two_sheets.xlsx",
+        &ReadOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(t.encoding, None);
+}
+
+#[test]
+fn a_windows_1252_file_with_accents_is_still_read_as_windows_1252() {
+    let t = read_with("latin_windows1252.csv", None);
+    assert_eq!(t.encoding, Some(TextEncoding::Windows1252));
+    assert_eq!(codes(&t), ["read.windows_1252"]);
+    assert_eq!(t.names, ["Ville", "Catégorie", "Ventes", "Note"]);
+    let cities: Vec<&str> = t.columns[0].iter().collect();
+    assert_eq!(
+        cities,
+        [
+            "Zürich",
+            "São Paulo",
+            "Köln",
+            "Málaga",
+            "Genève",
+            "Ærøskøbing"
+        ]
+    );
+    assert_eq!(t.columns[1].get(0), "Crème brûlée");
+    assert_eq!(t.columns[1].get(1), "Ações");
+    assert_eq!(t.columns[1].get(5), "Smørrebrød");
 }

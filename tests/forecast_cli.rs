@@ -34,6 +34,8 @@ fn forecast_prints_leaderboard_and_forecast_and_writes_the_csv() {
     assert!(err.contains("trial   1"), "{err}");
     let csv = std::fs::read_to_string(&out_csv).unwrap();
     let _ = std::fs::remove_file(&out_csv);
+    // a UTF-8 byte-order mark first, for Excel
+    let csv = csv.strip_prefix('\u{feff}').expect("a byte-order mark");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 19);
     assert_eq!(lines[0], "month,forecast,lo80,hi80,lo95,hi95");

@@ -266,7 +266,8 @@ fn every_entry_is_used_by_the_core_or_the_page() {
     used.extend(described_codes());
     let mut scripts = Vec::new();
     files(&root().join("www"), "js", &mut scripts);
-    // the page's markup (data-i18n="code") and the samples' names (titleKey)
+    // the page's markup (data-i18n="code") and the samples' names and descriptions (titleKey,
+    // aboutKey)
     scripts.push(root().join("www/index.html"));
     scripts.push(root().join("www/samples/samples.json"));
     for path in scripts {

@@ -601,7 +601,10 @@ fn a_forecast_comes_with_the_command_lines_csv() {
         .unwrap();
     let csv = get(&r, "csv").as_string().unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "month,forecast,lo80,hi80,lo95,hi95");
+    assert_eq!(
+        lines[0], "\u{feff}month,forecast,lo80,hi80,lo95,hi95",
+        "a byte-order mark first"
+    );
     assert_eq!(lines.len(), 7, "{csv}");
     // each number as Rust writes it, so it reads back to the same bits
     let first = Array::from(&get(&r, "forecast")).get(0);

@@ -16,6 +16,7 @@ import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
  * @typedef {import("./protocol.js").RunResult} RunResult
  * @typedef {import("./protocol.js").RunSettings} RunSettings
  * @typedef {import("./protocol.js").Task} Task
+ * @typedef {import("./protocol.js").TextEncodingName} TextEncodingName
  * @typedef {import("./protocol.js").TaskInfo} TaskInfo
  * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
  * @typedef {import("./results.js").Results} Results
@@ -30,7 +31,7 @@ import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 /**
  * The loaded data: the file's bytes (kept for every request: each one transfers a copy) and
  * what the engine read in them.
- * @typedef {{ bytes: ArrayBuffer, fileName: string, inspection: Inspection }} LoadedData
+ * @typedef {{ bytes: ArrayBuffer, fileName: string, inspection: Inspection, encoding: TextEncodingName | null }} LoadedData
  */
 
 /**
@@ -144,6 +145,7 @@ export class Controller {
     view.bindFileChosen((/** @type {File} */ file) => this.loadFile(file));
     view.bindLoadSample((/** @type {string} */ id) => this.loadSample(id));
     view.bindSheetChange((/** @type {string} */ sheet) => this.chooseSheet(sheet));
+    view.bindEncodingChange((/** @type {TextEncodingName} */ encoding) => this.chooseEncoding(encoding));
     view.bindColumnKindChange((/** @type {number} */ index, /** @type {Kind} */ kind) => this.setColumnKind(index, kind));
     view.bindColumnUseChange((/** @type {number} */ index, /** @type {boolean} */ used) => this.setColumnUsed(index, used));
     view.bindTargetChange((/** @type {number} */ index) => this.chooseTarget(index));
@@ -324,12 +326,27 @@ export class Controller {
   }
 
   /**
+   * Read the loaded text file again with the encoding the person chose (the engine detects
+   * UTF-8, UTF-16, Korean CP949 and Windows-1252, but a guess can be wrong); its columns
+   * replace the current ones, and searches read the file the same way.
+   * @param {TextEncodingName} encoding
+   * @returns {Promise<void> | undefined}
+   */
+  chooseEncoding(encoding) {
+    if (!this.data || this.running || !encoding) return undefined;
+    if (encoding === this.data.encoding) return undefined;
+    const { bytes } = this.data;
+    return this.loadFrom(this.data.fileName, async () => bytes, null, { encoding });
+  }
+
+  /**
    * Read the bytes, keep them, and ask the engine to describe them. `options.sheet` picks a
-   * sheet of a workbook (by default the engine reads the first).
+   * sheet of a workbook (by default the engine reads the first); `options.encoding` the
+   * encoding of a text file (by default the engine detects it).
    * @param {string} fileName
    * @param {() => Promise<ArrayBuffer>} readBytes
    * @param {string | null} sampleTarget a sample's target column, chosen at once
-   * @param {{ sheet?: string }} [options]
+   * @param {{ sheet?: string, encoding?: TextEncodingName }} [options]
    */
   async loadFrom(fileName, readBytes, sampleTarget, options = {}) {
     if (this.running) return;
@@ -354,14 +371,17 @@ export class Controller {
         }
       });
       if (seq !== this.loadSeq) return;
-      this.data = { bytes, fileName, inspection };
+      this.data = { bytes, fileName, inspection, encoding: options.encoding || null };
       this.choices = { columnTypes: new Map(), exclude: new Set() };
       this.showData(inspection, sampleTarget);
       this.view.showStatus("page.status_loaded", { data: this.describeData() }, "ready");
     } catch (/** @type {any} */ err) {
       if (seq !== this.loadSeq) return;
       this.reportError(err);
-      if (this.data) this.view.selectSheet(this.data.inspection.sheet);
+      if (this.data) {
+        this.view.selectSheet(this.data.inspection.sheet);
+        this.view.setEncoding(this.data.inspection.encoding, Boolean(this.data.encoding));
+      }
       this.showLoadFailed(options.sheet ? { code: "page.sheet_of", params: { file: fileName, sheet: options.sheet } } : fileName);
     } finally {
       if (seq === this.loadSeq) {
@@ -400,7 +420,7 @@ export class Controller {
     const columns = inspection.columns || [];
     this.view.hideRun();
     if (this.results) this.results.clearRun();
-    this.view.showInspection(inspection);
+    this.view.showInspection(inspection, Boolean(this.data && this.data.encoding));
     if (this.forecast) this.forecast.dataLoaded(inspection);
     let index = sampleTarget ? columns.findIndex((c) => c.name === sampleTarget) : -1;
     if (index < 0) index = Number.isInteger(inspection.defaultTarget) ? inspection.defaultTarget : columns.length - 1;
@@ -496,15 +516,16 @@ export class Controller {
   }
 
   /**
-   * The choices part of RunSettings: sheet, changed kinds and left-out columns.
+   * The choices part of RunSettings: sheet, encoding, changed kinds and left-out columns.
    * @param {string} targetName
-   * @returns {Pick<RunSettings, "sheet" | "columnTypes" | "exclude">}
+   * @returns {Pick<RunSettings, "sheet" | "encoding" | "columnTypes" | "exclude">}
    */
   choiceSettings(targetName) {
-    /** @type {Pick<RunSettings, "sheet" | "columnTypes" | "exclude">} */
+    /** @type {Pick<RunSettings, "sheet" | "encoding" | "columnTypes" | "exclude">} */
     const settings = {};
-    const { inspection } = this.data;
+    const { inspection, encoding } = this.data;
     if (typeof inspection.sheet === "string" && inspection.sheet) settings.sheet = inspection.sheet;
+    if (encoding) settings.encoding = encoding;
     settings.columnTypes = Object.fromEntries(this.choices.columnTypes);
     settings.exclude = [...this.choices.exclude].filter((name) => name !== targetName);
     return settings;

@@ -350,6 +350,7 @@ export class ForecastPanel {
     const settings = { target, date: this.$date.value };
     const sheet = this.app.data.inspection.sheet;
     if (typeof sheet === "string" && sheet) settings.sheet = sheet;
+    if (this.app.data.encoding) settings.encoding = this.app.data.encoding;
     return settings;
   }
 

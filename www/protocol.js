@@ -48,6 +48,12 @@
  */
 
 /**
+ * An encoding a text file can be read with (src/data/encoding.rs `TextEncoding`): the engine
+ * detects UTF-8, UTF-16, Korean CP949 ("euc-kr") and Windows-1252; the person can choose one.
+ * @typedef {"utf-8"|"utf-16"|"euc-kr"|"windows-1252"} TextEncodingName
+ */
+
+/**
  * The settings of a run (and of a target check).
  * @typedef {object} RunSettings
  * @property {string} target
@@ -58,6 +64,8 @@
  * @property {MetricName} [metric] the metric that ranks models (by default the task's
  *   `defaultMetric` in the catalogue)
  * @property {string} [sheet] the workbook's sheet
+ * @property {TextEncodingName} [encoding] the encoding the person chose for a text file (by
+ *   default the engine detects it)
  * @property {number} [maxTrials] a trial budget; with `timeBudgetS: null`, deterministic
  * @property {{ [column: string]: Kind }} [columnTypes] kinds the person changed
  * @property {string[]} [exclude] columns the person left out
@@ -108,6 +116,8 @@
  * @property {number} duplicateRows
  * @property {string[]} sheets a workbook's sheets
  * @property {string|null} sheet the sheet read
+ * @property {TextEncodingName|null} encoding the encoding a text file was read with (null for
+ *   a workbook); a note says which when it is not UTF-8
  */
 
 /**
@@ -389,6 +399,7 @@
  *   the command line
  * @property {number} [seed]
  * @property {string} [sheet]
+ * @property {TextEncodingName} [encoding]
  */
 
 /**
@@ -522,7 +533,7 @@
 /**
  * Parse the file (CSV/TSV text or an Excel/OpenDocument workbook) and describe it. `bytes` is
  * transferred, not copied. Progress: ParseProgress.
- * @typedef {{ bytes: ArrayBuffer, fileName: string, options: { sheet?: string } }} InspectPayload
+ * @typedef {{ bytes: ArrayBuffer, fileName: string, options: { sheet?: string, encoding?: TextEncodingName } }} InspectPayload
  */
 
 /**
@@ -929,7 +940,7 @@ export class WorkerBridge {
    * Parse and describe a file. `bytes` is an ArrayBuffer that is transferred (detached).
    * @param {ArrayBuffer} bytes
    * @param {string} fileName
-   * @param {{ sheet?: string }} [options]
+   * @param {{ sheet?: string, encoding?: TextEncodingName }} [options]
    * @param {(event: ParseProgress) => void} [onProgress]
    */
   inspect(bytes, fileName, options = {}, onProgress = () => {}) {

@@ -22,6 +22,14 @@ export function setCatalogue(value) {
 const kindInfo = (name) => catalogue.kinds.find((k) => k.name === name);
 const metricInfo = (name) => catalogue.metrics.find((m) => m.name === name);
 
+/** The encodings a text file can be read with (the engine's names) and their catalogue entries. */
+const ENCODINGS = [
+  ["utf-8", "encoding.utf_8"],
+  ["utf-16", "encoding.utf_16"],
+  ["euc-kr", "encoding.euc_kr"],
+  ["windows-1252", "encoding.windows_1252"],
+];
+
 // The names and descriptions of kinds, tasks, metrics and model families come from the message
 // catalogue by their machine names (the engine's `describe` also sends English labels, which the
 // command line prints); tests/messages.rs checks that every one has its entries.
@@ -366,6 +374,8 @@ export class View {
     this.$fileInput = byId("file-input");
     this.$sampleSelect = byId("sample-select");
     this.$loadSample = byId("load-sample");
+    this.$sampleAbout = byId("sample-about");
+    this.$sampleSelect.addEventListener("change", () => this.showSampleAbout());
     this.$fileLimit = byId("file-limit");
     this.$loadProgress = byId("load-progress");
     this.$loadBar = byId("load-bar");
@@ -378,6 +388,8 @@ export class View {
     this.$sheetSelect = byId("sheet-select");
     this.$dataNotesBox = byId("data-notes-box");
     this.$dataNotes = byId("data-notes");
+    this.$encodingField = byId("encoding-field");
+    this.$encodingSelect = byId("encoding-select");
     this.$dataWarningsBox = byId("data-warnings-box");
     this.$dataWarnings = byId("data-warnings");
     this.$profileBody = byId("profile-body");
@@ -544,8 +556,13 @@ export class View {
 
   // ---- loading data ------------------------------------------------------------------------
 
-  /** `samples`: [{ id, title }]. */
+  /**
+   * `samples`: [{ id, title, titleKey, aboutKey }] (samples/samples.json): each is named by its
+   * catalogue entry `titleKey` (the English `title` if it has none), and the chosen one's
+   * one-line description (`aboutKey`) is shown under the picker.
+   */
   setSamples(samples) {
+    this.samples = samples;
     this.$sampleSelect.replaceChildren();
     for (const sample of samples) {
       const option = el("option");
@@ -556,7 +573,15 @@ export class View {
       this.$sampleSelect.append(option);
     }
     this.hasSamples = samples.length > 0;
+    this.showSampleAbout();
     this.setLoadingEnabled(this.loadingEnabled);
+  }
+
+  /** The chosen sample's description. */
+  showSampleAbout() {
+    const sample = (this.samples || []).find((s) => s.id === this.$sampleSelect.value);
+    if (sample && sample.aboutKey) localize(this.$sampleAbout, sample.aboutKey);
+    else unlocalize(this.$sampleAbout);
   }
 
   showSamplesUnavailable() {
@@ -648,8 +673,12 @@ export class View {
 
   // ---- the data: summary, sheets, messages, column profile, preview -------------------------
 
-  /** Render an Inspection: summary, sheet picker, notes and warnings, the profile, the preview. */
-  showInspection(inspection) {
+  /**
+   * Render an Inspection: summary, sheet picker, notes and warnings (and the encoding picker),
+   * the profile, the preview. `chosenEncoding`: the file was read with an encoding the person
+   * chose.
+   */
+  showInspection(inspection, chosenEncoding = false) {
     const columns = inspection.columns || [];
     const preview = inspection.preview || [];
     this.columns = columns;
@@ -668,6 +697,7 @@ export class View {
     localize(this.$dataDuplicates, duplicates === 0 ? "page.no_duplicates" : duplicates === 1 ? "page.duplicates_one" : "page.duplicates", { count: duplicates });
 
     this.setSheets(inspection.sheets, inspection.sheet);
+    this.setEncoding(inspection.encoding, chosenEncoding);
     this.setMessages(this.$dataNotesBox, this.$dataNotes, inspection.notes);
     this.setMessages(this.$dataWarningsBox, this.$dataWarnings, inspection.warnings);
     this.renderProfile(columns);
@@ -694,6 +724,30 @@ export class View {
     }));
     if (current !== null && current !== undefined) this.$sheetSelect.value = current;
     this.$sheetField.hidden = names.length <= 1;
+  }
+
+  /**
+   * The encoding picker beside the notes on how the file was read: shown once a text file was
+   * read as something other than UTF-8 (or with an encoding the person chose), so Korean text
+   * saved as CP949, or Western text saved as Windows-1252, can be read again another way.
+   * @param {TextEncodingName | null | undefined} encoding the encoding the file was read with
+   * @param {boolean} chosen whether the person chose it
+   */
+  setEncoding(encoding, chosen) {
+    const show = typeof encoding === "string" && (encoding !== "utf-8" || chosen);
+    this.$encodingField.hidden = !show;
+    if (!show) return;
+    this.$encodingSelect.replaceChildren(...ENCODINGS.map(([name, code]) => {
+      const option = localize(el("option"), code);
+      option.value = name;
+      return option;
+    }));
+    this.$encodingSelect.value = encoding;
+  }
+
+  /** `handler(encoding: TextEncodingName)` when the person picks another encoding. */
+  bindEncodingChange(handler) {
+    this.$encodingSelect.addEventListener("change", () => handler(/** @type {TextEncodingName} */ (this.$encodingSelect.value)));
   }
 
   /** Put the sheet picker back on `sheet` (after a sheet failed to load). */
@@ -951,6 +1005,7 @@ export class View {
     this.choicesLocked = locked;
     for (const row of this.profileRows.values()) row.select.disabled = locked;
     this.$sheetSelect.disabled = locked;
+    this.$encodingSelect.disabled = locked;
     if (this.columnStates.length) this.setColumnStates(this.columnStates);
   }
 

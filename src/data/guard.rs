@@ -94,10 +94,20 @@ fn detect_utf16(bytes: &[u8]) -> Option<(Utf16, usize)> {
 /// other bytes are returned as they are. Invalid sequences and a trailing odd byte become
 /// U+FFFD, counted in the note.
 pub fn transcode_utf16<'a>(bytes: &'a [u8], file: &str, notes: &mut Vec<Message>) -> Cow<'a, [u8]> {
-    let Some((order, skip)) = detect_utf16(bytes) else {
-        return Cow::Borrowed(bytes);
-    };
-    let body = &bytes[skip..];
+    match detect_utf16(bytes) {
+        Some((order, skip)) => Cow::Owned(transcode(&bytes[skip..], order, file, notes)),
+        None => Cow::Borrowed(bytes),
+    }
+}
+
+/// Converts bytes the person says are UTF-16: in the order their byte-order mark or their
+/// NUL bytes show, else little-endian (what Windows writes).
+pub fn transcode_utf16_forced(bytes: &[u8], file: &str, notes: &mut Vec<Message>) -> Vec<u8> {
+    let (order, skip) = detect_utf16(bytes).unwrap_or((Utf16::Little, 0));
+    transcode(&bytes[skip..], order, file, notes)
+}
+
+fn transcode(body: &[u8], order: Utf16, file: &str, notes: &mut Vec<Message>) -> Vec<u8> {
     let units = body.chunks_exact(2).map(|p| match order {
         Utf16::Little => u16::from_le_bytes([p[0], p[1]]),
         Utf16::Big => u16::from_be_bytes([p[0], p[1]]),
@@ -125,7 +135,7 @@ pub fn transcode_utf16<'a>(bytes: &'a [u8], file: &str, notes: &mut Vec<Message>
     } else {
         message!("read.utf16_order", file, order)
     });
-    Cow::Owned(text.into_bytes())
+    text.into_bytes()
 }
 
 fn too_long(file: &str, line: u64, what: Message, len: usize) -> AutoMlError {

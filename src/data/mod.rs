@@ -1,5 +1,5 @@
 //! Reading a file into a [`Table`] and understanding its columns.
-//! Owns: decoding (UTF-8, UTF-16, Windows-1252), delimiter detection, Excel workbooks, the size
+//! Owns: decoding (UTF-8, UTF-16, CP949/EUC-KR, Windows-1252), delimiter detection, Excel workbooks, the size
 //! limit, column kinds and formats, the task a target suggests, and the data profile the page
 //! shows (histograms, duplicated rows, leakage and imbalance warnings).
 //! Must not: fit anything, or know about JavaScript.
@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
 pub mod cells;
+pub mod encoding;
 pub mod guard;
 mod kinds;
 mod profile;
@@ -22,6 +23,7 @@ mod read;
 pub mod workbook;
 
 pub use cells::parse_number;
+pub use encoding::TextEncoding;
 pub use kinds::{classify, column_stats, detect_schema, suggested_task, ColumnStats};
 pub(crate) use profile::top_levels;
 pub use profile::{inspect, Bar, ColumnInfo, Inspection};
@@ -31,6 +33,10 @@ pub use read::{clean_names, read_csv, read_table, ReadOptions};
 pub const MAX_FILE_BYTES: usize = 100 * 1024 * 1024;
 /// The most columns a file may have.
 pub const MAX_COLUMNS: usize = guard::MAX_COLUMNS;
+/// The UTF-8 byte-order mark that starts every CSV file the engine writes (predictions,
+/// forecasts): without it Excel reads a CSV file in the computer's legacy code page, and
+/// Hangul or accents come out garbled.
+pub const CSV_BOM: &str = "\u{feff}";
 /// Rows shown in the preview.
 pub const PREVIEW_ROWS: usize = 10;
 
@@ -96,6 +102,8 @@ pub struct Table {
     pub sheets: Vec<String>,
     /// The sheet read, for a workbook.
     pub sheet: Option<String>,
+    /// The encoding a text file was read with (none for a workbook, or rows typed in).
+    pub encoding: Option<TextEncoding>,
 }
 
 impl Table {

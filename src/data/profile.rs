@@ -65,6 +65,8 @@ pub struct Inspection {
     pub sheets: Vec<String>,
     /// The sheet read, for a workbook.
     pub sheet: Option<String>,
+    /// The encoding a text file was read with (none for a workbook).
+    pub encoding: Option<TextEncoding>,
 }
 
 fn short_number(v: f64) -> String {
@@ -275,5 +277,6 @@ pub fn inspect(table: &Table) -> Inspection {
         duplicate_rows: duplicates,
         sheets: table.sheets.clone(),
         sheet: table.sheet.clone(),
+        encoding: table.encoding,
     }
 }

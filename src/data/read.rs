@@ -1,73 +1,11 @@
-//! Reading bytes into a [`Table`]: decoding (UTF-8, UTF-16, Windows-1252), delimiter
-//! detection, workbooks, size limits, header names.
+//! Reading bytes into a [`Table`]: decoding (through [`super::encoding`]: UTF-8, UTF-16,
+//! CP949, Windows-1252, or the person's choice), delimiter detection, workbooks, size limits,
+//! header names.
 
+use super::encoding::{decode_text, TextEncoding};
 use super::*;
 
 // ----- reading ---------------------------------------------------------------------------
-
-/// Maps a Windows-1252 byte to its character (0x80–0x9F differ from Latin-1).
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    if (0x80..0xA0).contains(&b) {
-        HIGH[(b - 0x80) as usize]
-    } else {
-        b as char
-    }
-}
-
-fn decode_utf16(bytes: &[u8], little: bool) -> String {
-    let units = bytes.chunks_exact(2).map(|p| {
-        if little {
-            u16::from_le_bytes([p[0], p[1]])
-        } else {
-            u16::from_be_bytes([p[0], p[1]])
-        }
-    });
-    char::decode_utf16(units)
-        .map(|r| r.unwrap_or('\u{fffd}'))
-        .collect()
-}
-
-/// Decodes text: UTF-8 (dropping a byte-order mark), UTF-16 with a byte-order mark, or
-/// Windows-1252 with a note.
-fn decode(bytes: &[u8], file: &str, notes: &mut Vec<Message>) -> Result<String> {
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        notes.push(message!("read.utf16", file));
-        return Ok(decode_utf16(rest, true));
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        notes.push(message!("read.utf16", file));
-        return Ok(decode_utf16(rest, false));
-    }
-    let head = &bytes[..bytes.len().min(8192)];
-    let nul = head.iter().filter(|&&b| b == 0).count();
-    let control = head
-        .iter()
-        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b))
-        .count();
-    if nul > 0 || control * 100 > head.len() {
-        return Err(AutoMlError::NotText {
-            file: file.into(),
-            reason: message!(
-                "not_text.control_characters",
-                count = nul.max(control),
-                bytes = head.len()
-            ),
-        });
-    }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(_) => {
-            notes.push(message!("read.windows_1252", file));
-            Ok(bytes.iter().map(|&b| cp1252(b)).collect())
-        }
-    }
-}
 
 /// Splits a line into fields on `delimiter`, honouring double quotes (enough to count fields).
 fn count_fields(line: &str, delimiter: char) -> usize {
@@ -113,6 +51,8 @@ fn detect_delimiter(text: &str) -> u8 {
 pub struct ReadOptions {
     /// For a workbook, the sheet to read. By default, the first.
     pub sheet: Option<String>,
+    /// For a text file, the encoding to read it with. By default, the one detected.
+    pub encoding: Option<TextEncoding>,
 }
 
 /// Reads a CSV/TSV text file or an Excel workbook with default options.
@@ -159,9 +99,7 @@ pub fn read_table(
         );
     }
     let mut notes = Vec::new();
-    let bytes = guard::transcode_utf16(bytes, file, &mut notes);
-    guard::check_bytes(&bytes, file)?;
-    let text = decode(&bytes, file, &mut notes)?;
+    let (text, encoding) = decode_text(bytes, file, options.encoding, &mut notes)?;
     if text.trim().is_empty() {
         return Err(AutoMlError::EmptyFile {
             file: file.into(),
@@ -241,6 +179,7 @@ pub fn read_table(
         notes,
         sheets: Vec::new(),
         sheet: None,
+        encoding: Some(encoding),
     })
 }
 

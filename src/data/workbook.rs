@@ -145,5 +145,6 @@ fn read_workbook_inner(
         notes,
         sheets,
         sheet: Some(name),
+        encoding: None,
     })
 }

@@ -150,6 +150,7 @@ pub fn bench_series(
         notes: Vec::new(),
         sheets: Vec::new(),
         sheet: None,
+        encoding: table.encoding,
     };
     let mut series: Series = super::series_from_table(
         &sub,

@@ -293,10 +293,12 @@ pub fn run_forecast(
     run_series(&series, settings, clock, observer)
 }
 
-/// The forecast as CSV: date, forecast, and the interval bounds.
+/// The forecast as CSV: date, forecast, and the interval bounds. The file starts with a UTF-8
+/// byte-order mark ([`crate::data::CSV_BOM`]), for Excel.
 pub fn forecast_csv(result: &ForecastResult) -> String {
     let mut out = format!(
-        "{},forecast,lo80,hi80,lo95,hi95\n",
+        "{}{},forecast,lo80,hi80,lo95,hi95\n",
+        crate::data::CSV_BOM,
         csv_field(&result.date_column)
     );
     for p in &result.forecast {

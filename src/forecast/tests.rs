@@ -347,7 +347,10 @@ fn search_is_deterministic_with_a_trial_budget_and_backtests_are_honest() {
     assert!(a.forecast[11].hi95 - a.forecast[11].lo95 >= a.forecast[0].hi95 - a.forecast[0].lo95);
     let csv = forecast_csv(&a);
     assert_eq!(csv.lines().count(), 13);
-    assert!(csv.starts_with("date,forecast,lo80,hi80,lo95,hi95\n2008-01-01,"));
+    assert!(
+        csv.starts_with("\u{feff}date,forecast,lo80,hi80,lo95,hi95\n2008-01-01,"),
+        "a UTF-8 byte-order mark, then the header"
+    );
 }
 
 #[test]

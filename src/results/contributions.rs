@@ -462,6 +462,7 @@ fn sampling_shapley(
         notes: Vec::new(),
         sheets: Vec::new(),
         sheet: None,
+        encoding: None,
     };
     let frame = Frame::for_schema(&table, &model.pipeline.specs)?;
     let all: Vec<usize> = (0..table.n_rows()).collect();

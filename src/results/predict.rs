@@ -148,6 +148,7 @@ impl ModelFile {
             notes: Vec::new(),
             sheets: Vec::new(),
             sheet: None,
+            encoding: None,
         }
     }
 
@@ -158,7 +159,8 @@ impl ModelFile {
 }
 
 /// Predictions as CSV: a 1-based `row` number (data rows, the header not counted), the
-/// `prediction`, and for classification one `probability_<class>` column per class.
+/// `prediction`, and for classification one `probability_<class>` column per class. The file
+/// starts with a UTF-8 byte-order mark ([`crate::data::CSV_BOM`]), for Excel.
 pub fn predictions_csv(p: &Predictions) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["row".to_string(), "prediction".to_string()];
@@ -177,5 +179,6 @@ pub fn predictions_csv(p: &Predictions) -> String {
         }
         let _ = w.write_record(&rec);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    format!("{}{body}", crate::data::CSV_BOM)
 }

@@ -62,9 +62,12 @@ async function chartFacts() {
   return { history: pathPoints(history), forecast: pathPoints(forecast), band, backtests };
 }
 
+/** The downloaded forecast; `text` without the UTF-8 byte-order mark the file starts with. */
 async function downloadCsv() {
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator($("forecast-download")).click()]);
-  return { name: download.suggestedFilename(), text: await readFile(await download.path(), "utf8") };
+  const file = await readFile(await download.path(), "utf8");
+  assert.ok(file.startsWith("\uFEFF"), "the CSV starts with a UTF-8 byte-order mark, for Excel");
+  return { name: download.suggestedFilename(), text: file.slice(1) };
 }
 
 test("airline passengers: monthly, default horizon 12, plot with history, forecast and band, the CLI's CSV", async () => {
@@ -118,7 +121,7 @@ test("airline passengers: monthly, default horizon 12, plot with history, foreca
     execFileSync("cargo", ["run", "--release", "--quiet", "--bin", "automl", "--", "fit",
       path.join(ROOT, "www", "samples", "airline_passengers.csv"), "--target", "passengers", "--date", "month",
       "--horizon", "24", "--max-trials", String(TRIALS), "--seed", "42", "--quiet", "--out", out], { cwd: ROOT, stdio: "pipe" });
-    assert.equal(text, await readFile(out, "utf8"), "automl fit --date --out writes the page's forecast exactly");
+    assert.equal(`\uFEFF${text}`, await readFile(out, "utf8"), "automl fit --date --out writes the page's forecast exactly");
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

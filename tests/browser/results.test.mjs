@@ -340,6 +340,7 @@ test("titanic (binary): drawn from the engine's out-of-fold predictions; predict
   assert.equal(shown.length, 30);
   const predictions = await downloadText("download-predictions");
   assert.equal(predictions.name, "new-passengers-predictions.csv");
+  assert.ok(predictions.text.startsWith("\uFEFFrow,prediction,"), "a UTF-8 byte-order mark first, for Excel");
   const parsed = parseCsv(predictions.text);
   assert.equal(parsed.length, 31, "a header and 30 rows");
   for (let i = 0; i < 30; i += 1) {

@@ -105,7 +105,9 @@ async function pageCodes() {
   const html = await readFile(path.join(WWW, "index.html"), "utf8");
   for (const m of html.matchAll(/data-i18n(?:-(?:title|aria-label|placeholder|alt|content))?="([a-z0-9_.]+)"/g)) found.push(["index.html", m[1]]);
   const samples = JSON.parse(await readFile(path.join(WWW, "samples", "samples.json"), "utf8"));
-  for (const sample of samples) if (sample.titleKey) found.push(["samples.json", sample.titleKey]);
+  for (const sample of samples) {
+    for (const key of ["titleKey", "aboutKey"]) if (sample[key]) found.push(["samples.json", sample[key]]);
+  }
   return found;
 }
 
@@ -293,6 +295,21 @@ test("Korean renders with Korean words around the parameters", () => {
       useMessages({}, "en");
     }
   });
+});
+
+test("every built-in sample is named and described in both catalogues", async () => {
+  const en = await catalogue("en.json");
+  const ko = await catalogue("ko.json");
+  const samples = JSON.parse(await readFile(path.join(WWW, "samples", "samples.json"), "utf8"));
+  assert.ok(samples.length >= 9, `${samples.length} samples`);
+  for (const sample of samples) {
+    assert.equal(sample.titleKey, `sample.${sample.id}`, sample.id);
+    assert.equal(sample.aboutKey, `sample.${sample.id}.about`, sample.id);
+    for (const code of [sample.titleKey, sample.aboutKey]) {
+      assert.ok(code in en && code in ko, `${sample.id}: ${code} in both catalogues`);
+      assert.match(ko[code].message, /[\uac00-\ud7a3]/, `${sample.id}: ${code} in Korean`);
+    }
+  }
 });
 
 test("the choice of language is remembered in localStorage, or for the page when storage is refused", async () => {

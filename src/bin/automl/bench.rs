@@ -63,7 +63,7 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
             continue;
         }
         let csv = datasets.join(&ds.file);
-        let table = load(&csv.to_string_lossy(), None)?;
+        let table = load(&csv.to_string_lossy(), &ReadOptions::default())?;
         let split_path = splits.join(format!("{}.json", ds.name));
         let folds = automl::bench::parse_splits(&text(&split_path)?, table.n_rows())
             .map_err(|e| CliError::from(e).in_file(&split_path.to_string_lossy()))?;

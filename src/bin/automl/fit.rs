@@ -8,7 +8,7 @@ pub(crate) struct FitArgs {
     path: String,
     model_out: Option<String>,
     explain: bool,
-    sheet: Option<String>,
+    read: ReadOptions,
     settings: SearchSettings,
     json: bool,
     quiet: bool,
@@ -17,7 +17,7 @@ pub(crate) struct FitArgs {
 fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
     let mut path = None;
     let mut settings = SearchSettings::default();
-    let mut sheet = None;
+    let mut read = ReadOptions::default();
     let (mut json, mut quiet) = (false, false);
     let mut time_given = false;
     let mut model_out = None;
@@ -46,7 +46,8 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
                         .ok_or_else(|| usage_error(message!("cli.not_a_metric", value = name)))?,
                 );
             }
-            "--sheet" => sheet = Some(value()?.clone()),
+            "--sheet" => read.sheet = Some(value()?.clone()),
+            "--encoding" => read.encoding = Some(parse_encoding(value()?)?),
             "--model-out" => model_out = Some(value()?.clone()),
             "--no-explain" => explain = false,
             "--exclude" => settings.columns.exclude.push(value()?.clone()),
@@ -80,7 +81,7 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
         path,
         model_out,
         explain,
-        sheet,
+        read,
         settings,
         json,
         quiet,
@@ -91,7 +92,7 @@ pub(crate) fn cmd_fit(args: &[String]) -> Result<(), CliError> {
     let fit = parse_fit(args)?;
     let name = file_name(&fit.path);
     let in_file = |e: AutoMlError| CliError::from(e).in_file(&name);
-    let table = load(&fit.path, fit.sheet.clone())?;
+    let table = load(&fit.path, &fit.read)?;
     let clock = SystemClock::new();
     let quiet = fit.quiet || fit.json;
     let mut observer = |event: &Progress| {

@@ -2,20 +2,23 @@
 //! time-series benchmark `automl bench-ts`.
 
 use super::{
-    file_name, flag_value, load, note_text, parse_number, printable, usage_error, CliError,
+    file_name, flag_value, load, note_text, parse_encoding, parse_number, printable, usage_error,
+    CliError,
 };
 use automl::clock::SystemClock;
 use automl::forecast::{self, ForecastResult, ForecastSettings};
 use automl::message;
+use automl::ReadOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// `automl fit DATA --target COLUMN --date COLUMN [--horizon H] [--time-budget S] [--id COLUMN]
-/// [--seed N] [--max-trials N] [--json] [--out FILE.csv] [--quiet] [--sheet NAME]`.
+/// [--seed N] [--max-trials N] [--json] [--out FILE.csv] [--quiet] [--sheet NAME] [--encoding E]`.
 pub(crate) fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
     let mut path = None;
     let mut settings = ForecastSettings::default();
-    let (mut json, mut quiet, mut out_file, mut sheet) = (false, false, None, None);
+    let (mut json, mut quiet, mut out_file) = (false, false, None);
+    let mut read = ReadOptions::default();
     let mut time_given = false;
     let mut i = 0;
     while i < args.len() {
@@ -37,7 +40,8 @@ pub(crate) fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
             "--json" => json = true,
             "--quiet" => quiet = true,
             "--out" => out_file = Some(value()?),
-            "--sheet" => sheet = Some(value()?),
+            "--sheet" => read.sheet = Some(value()?),
+            "--encoding" => read.encoding = Some(parse_encoding(&value()?)?),
             flag if flag.starts_with("--") => {
                 return Err(usage_error(message!("cli.unknown_forecast_option", flag)))
             }
@@ -62,7 +66,7 @@ pub(crate) fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
         return Err(usage_error(message!("cli.forecast_needs_target")));
     }
     let name = file_name(&path);
-    let table = load(&path, sheet)?;
+    let table = load(&path, &read)?;
     let clock = SystemClock::new();
     let show = !(quiet || json);
     let mut observer = |row: &forecast::TrialRow| {

@@ -4,13 +4,14 @@ use super::*;
 
 pub(crate) fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
     let mut path = None;
-    let (mut sheet, mut target, mut task) = (None, None, None);
+    let (mut read, mut target, mut task) = (ReadOptions::default(), None, None);
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
         let mut value = || flag_value(args, &mut i).cloned();
         match arg {
-            "--sheet" => sheet = Some(value()?),
+            "--sheet" => read.sheet = Some(value()?),
+            "--encoding" => read.encoding = Some(parse_encoding(&value()?)?),
             "--target" => target = Some(value()?),
             "--task" => task = Some(Task::parse(&value()?)?),
             flag if flag.starts_with("--") => {
@@ -25,7 +26,7 @@ pub(crate) fn cmd_inspect(args: &[String]) -> Result<(), CliError> {
         i += 1;
     }
     let path = path.ok_or_else(|| usage_error(message!("cli.inspect_needs_file")))?;
-    let table = load(&path, sheet)?;
+    let table = load(&path, &read)?;
     let ins = inspect(&table);
     let mut out = std::io::stdout().lock();
     let sheet_text = ins

@@ -10,7 +10,7 @@
 //! Errors go to standard error with exit code 2 and a hint; nothing here panics on user data.
 
 use automl::clock::SystemClock;
-use automl::data::ColumnKind;
+use automl::data::{ColumnKind, TextEncoding};
 use automl::message;
 use automl::messages::{self, Message};
 use automl::models::params_text;
@@ -30,9 +30,9 @@ mod predict;
 const USAGE: &str = "\
 Usage:
   automl fit DATA.csv --target COLUMN [options]   search models and print the leaderboard
-  automl inspect DATA.csv [--target COLUMN [--task TASK]] [--sheet NAME]
+  automl inspect DATA.csv [--target COLUMN [--task TASK]] [--sheet NAME] [--encoding E]
                                                   show the columns, their kinds and warnings
-  automl predict MODEL.automl DATA.csv [--out FILE.csv] [--sheet NAME]
+  automl predict MODEL.automl DATA.csv [--out FILE.csv] [--sheet NAME] [--encoding E]
                                                   predict new rows with a saved model: CSV with
                                                   a row number (1 = first data row), the
                                                   prediction and, for classes, one
@@ -63,6 +63,8 @@ Options for fit:
                          text or identifier (text and identifier are left out)
   --exclude COLUMN       leave COLUMN out (repeatable)
   --sheet NAME           the sheet to read from an Excel or OpenDocument workbook
+  --encoding E           read a text file as utf-8, utf-16, euc-kr (CP949, Korean) or
+                         windows-1252 (default: detected; inspect and predict take it too)
   --json                 print the result as JSON instead of a table
   --model-out FILE       save the fitted model (preprocessing and model) to FILE
   --no-explain           skip the explanations computed after the search
@@ -180,14 +182,18 @@ fn file_name(path: &str) -> String {
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-fn load(path: &str, sheet: Option<String>) -> Result<automl::Table, CliError> {
-    let options = ReadOptions { sheet };
+fn load(path: &str, options: &ReadOptions) -> Result<automl::Table, CliError> {
     Ok(read_table(
         &read_file(path)?,
         &file_name(path),
-        &options,
+        options,
         &mut |_| {},
     )?)
+}
+
+/// The encoding named by `--encoding` (utf-8, utf-16, euc-kr or windows-1252).
+fn parse_encoding(value: &str) -> Result<TextEncoding, CliError> {
+    TextEncoding::parse(value).ok_or_else(|| usage_error(message!("cli.not_an_encoding", value)))
 }
 
 fn main() -> ExitCode {

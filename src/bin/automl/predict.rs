@@ -3,14 +3,15 @@
 use super::*;
 
 pub(crate) fn cmd_predict(args: &[String]) -> Result<(), CliError> {
-    let (mut files, mut out_path, mut sheet) = (Vec::new(), None, None);
+    let (mut files, mut out_path, mut read) = (Vec::new(), None, ReadOptions::default());
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
         let mut value = || flag_value(args, &mut i).cloned();
         match arg {
             "--out" => out_path = Some(value()?),
-            "--sheet" => sheet = Some(value()?),
+            "--sheet" => read.sheet = Some(value()?),
+            "--encoding" => read.encoding = Some(parse_encoding(&value()?)?),
             flag if flag.starts_with("--") => {
                 return Err(usage_error(message!("cli.unknown_option", flag)))
             }
@@ -22,7 +23,7 @@ pub(crate) fn cmd_predict(args: &[String]) -> Result<(), CliError> {
         return Err(usage_error(message!("cli.predict_needs_files")));
     };
     let model = automl::results::model_file::load(&read_file(model_path)?, &file_name(model_path))?;
-    let table = load(data_path, sheet)?;
+    let table = load(data_path, &read)?;
     let name = file_name(data_path);
     let predictions = model
         .predict_table(&table)
@@ -39,8 +40,10 @@ pub(crate) fn cmd_predict(args: &[String]) -> Result<(), CliError> {
                 detail = e.to_string()
             ))
         })?,
+        // On a terminal or in a pipe, without the byte-order mark meant for Excel.
         None => {
-            let _ = std::io::stdout().lock().write_all(csv.as_bytes());
+            let text = csv.strip_prefix(automl::data::CSV_BOM).unwrap_or(&csv);
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
         }
     }
     Ok(())
