@@ -62,11 +62,19 @@ export interface AutoMLOptions {
   language?: Language;
 }
 
-export interface ReadOptions {
+/** An encoding a text file can be read with (by default the engine detects it). */
+export type TextEncodingName = "utf-8" | "utf-16" | "euc-kr" | "windows-1252";
+
+export interface FileOptions {
   /** The file's name, whose extension tells a workbook; a File's own name by default. */
   fileName?: string;
   /** A workbook's sheet (by default the first). */
   sheet?: string;
+}
+
+export interface ReadOptions extends FileOptions {
+  /** A text file's encoding, instead of the detected one. */
+  encoding?: TextEncodingName;
 }
 
 export interface FitOptions extends ReadOptions {
@@ -96,7 +104,7 @@ export interface FitOptions extends ReadOptions {
   signal?: AbortSignal;
 }
 
-export interface PredictOptions extends ReadOptions {}
+export interface PredictOptions extends FileOptions {}
 
 export interface ForecastOptions extends ReadOptions {
   target: string;
@@ -144,6 +152,8 @@ export interface Inspection {
   duplicateRows: number;
   sheets: string[];
   sheet: string | null;
+  /** The encoding a text file was read with (null for a workbook). */
+  encoding: TextEncodingName | null;
 }
 
 /** A leaderboard row: one trial (or the ensemble, whose `params.members` lists its members). */

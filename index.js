@@ -302,7 +302,11 @@ export class AutoML {
   inspect(data, options = {}) {
     return this.serial(async () => {
       const { bytes, fileName } = await readData(data, options.fileName);
-      return this.bridge.inspect(bytes, fileName, options.sheet === undefined ? {} : { sheet: options.sheet });
+      /** @type {{ sheet?: string, encoding?: import("./www/protocol.js").TextEncodingName }} */
+      const read = {};
+      if (options.sheet !== undefined) read.sheet = options.sheet;
+      if (options.encoding !== undefined) read.encoding = options.encoding;
+      return this.bridge.inspect(bytes, fileName, read);
     });
   }
 
@@ -507,6 +511,7 @@ function runSettings(options) {
   if (options.exclude !== undefined) settings.exclude = [...options.exclude];
   if (options.ensemble !== undefined) settings.ensemble = Boolean(options.ensemble);
   if (options.sheet !== undefined) settings.sheet = options.sheet;
+  if (options.encoding !== undefined) settings.encoding = options.encoding;
   return settings;
 }
 
@@ -528,6 +533,7 @@ function forecastSettings(options) {
   if (options.timeBudget !== undefined) settings.timeBudgetS = options.timeBudget;
   else if (options.maxTrials !== undefined) settings.timeBudgetS = null;
   if (options.sheet !== undefined) settings.sheet = options.sheet;
+  if (options.encoding !== undefined) settings.encoding = options.encoding;
   return settings;
 }
 

@@ -8,7 +8,9 @@ export async function use(file, signal) {
   const automl = await AutoML.load({ workers: 2, language: "ko" });
   /** @type {string} */
   const version = automl.version;
-  const inspection = await automl.inspect(file, { sheet: "Sheet1" });
+  const inspection = await automl.inspect(file, { sheet: "Sheet1", encoding: "euc-kr" });
+  /** @type {string|null} */
+  const encoding = inspection.encoding;
   const target = inspection.columns[inspection.defaultTarget].name;
   /** @type {number} */
   let trials = 0;
@@ -23,6 +25,7 @@ export async function use(file, signal) {
     columnTypes: { zip: "categorical" },
     exclude: ["id"],
     ensemble: false,
+    encoding: "utf-8",
     onProgress: (event) => {
       if (event.kind === "trial") trials = event.trialsDone;
       else if (event.phase === "refit") trials += 0;
@@ -55,7 +58,7 @@ export async function use(file, signal) {
   /** @type {Uint8Array} */
   const bytes = rowsToCsv([{ a: 1, b: "x,y" }]);
   automl.close();
-  return { accuracy, first, csv, fromFile: fromFile.length, why: why.contributions[0].effect, info: info.target, forecast: forecast.forecast[0].lo95, limits: catalogue.limits.maxTrials.max, words, bytes, trials };
+  return { encoding, accuracy, first, csv, fromFile: fromFile.length, why: why.contributions[0].effect, info: info.target, forecast: forecast.forecast[0].lo95, limits: catalogue.limits.maxTrials.max, words, bytes, trials };
 }
 
 /** @param {unknown} err */
