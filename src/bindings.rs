@@ -403,12 +403,14 @@ fn parse_trial(trial: &str) -> Result<Trial, JsError> {
         .map_err(|e| internal(message!("internal.trial_read", detail = e.to_string())))
 }
 
-/// A split's output as `{ predictions: Float64Array, averageable: boolean }`.
+/// A split's output as `{ predictions: Float64Array, averageable: boolean, trainScore: number|null }`.
 fn output_to_js(output: &SplitOutput) -> JsValue {
     let object = js_sys::Object::new();
     let predictions = js_sys::Float64Array::from(&output.predictions[..]);
     let _ = js_sys::Reflect::set(&object, &"predictions".into(), &predictions);
     let _ = js_sys::Reflect::set(&object, &"averageable".into(), &output.averageable.into());
+    let train = output.train_score.map_or(JsValue::NULL, JsValue::from_f64);
+    let _ = js_sys::Reflect::set(&object, &"trainScore".into(), &train);
     object.into()
 }
 
@@ -423,9 +425,14 @@ fn output_from_js(value: &JsValue) -> Result<SplitOutput, JsError> {
         .map_err(|_| bad())?
         .as_bool()
         .unwrap_or(false);
+    let train_score = js_sys::Reflect::get(value, &"trainScore".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|v| v.is_finite());
     Ok(SplitOutput {
         predictions,
         averageable,
+        train_score,
     })
 }
 
@@ -471,7 +478,7 @@ impl LeadSession {
     }
 
     /// A `Progress` phase event stamped now ("search", "ensemble" or "refit").
-    pub fn phase(&self, name: &str) -> Result<JsValue, JsError> {
+    pub fn phase(&mut self, name: &str) -> Result<JsValue, JsError> {
         to_js(&self.session.phase(name))
     }
 
@@ -547,6 +554,18 @@ impl LeadSession {
     /// Ends the search after the current trial.
     pub fn stop(&mut self) {
         self.session.stop();
+    }
+
+    /// Leaves `seconds` spent waiting between trials (step and slow modes) out of the run's
+    /// time: the budget clock stops while the lead waits.
+    pub fn pause(&mut self, seconds: f64) {
+        self.session.pause(seconds);
+    }
+
+    /// Ends the search: `trial` was started but its remaining splits would not finish in time.
+    pub fn abandon(&mut self, trial: &str) -> Result<(), JsError> {
+        self.session.abandon(&parse_trial(trial)?);
+        Ok(())
     }
 
     /// Builds the ensemble, refits the winner and explains it; `on_progress` gets the phase

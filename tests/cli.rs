@@ -22,6 +22,34 @@ fn fit_prints_the_leaderboard_and_the_best_model() {
 }
 
 #[test]
+fn fit_verbose_says_what_the_search_decides_and_each_training_score() {
+    let (code, _, err) = automl(&[
+        "fit",
+        "tests/data/iris.csv",
+        "--target",
+        "target",
+        "--max-trials",
+        "14",
+        "--no-explain",
+        "--verbose",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0].ends_with(
+            "· Starting with a list of 11 proven settings, the cheapest of each model family first."
+        ),
+        "{err}"
+    );
+    assert!(lines[1].contains("· Trying Baseline (constant) with its usual settings (1 of 11"), "{err}");
+    assert!(lines[2].contains("trial   1  Baseline (constant)"), "{err}");
+    assert!(lines[3].contains("· on its own training rows: accuracy="), "{err}");
+    assert!(err.contains("· Switching from "), "{err}");
+    assert!(err.contains("· The search ends: the 14 trials asked for have all run."), "{err}");
+    assert!(!err.contains("event."), "sentences, not codes: {err}");
+}
+
+#[test]
 fn fit_json_is_machine_readable() {
     let (code, out, err) = automl(&[
         "fit",
@@ -41,6 +69,13 @@ fn fit_json_is_machine_readable() {
         .count();
     assert_eq!(trials, 3);
     assert_eq!(v["metric"], "r2");
+    // each trial's score on its training rows beside its cross-validated one
+    assert!(v["leaderboard"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["family"] != "ensemble")
+        .all(|r| r["trainScore"].is_f64()));
 }
 
 fn fails_with(args: &[&str], needle: &str) {

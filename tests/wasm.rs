@@ -511,6 +511,11 @@ fn a_lead_and_a_pool_worker_give_run_searchs_leaderboard() {
                         .unwrap()
                         .as_string()
                         .unwrap(),
+                    // the training score, whichever worker fitted each split
+                    js_sys::JSON::stringify(&get(&row, "trainScore"))
+                        .unwrap()
+                        .as_string()
+                        .unwrap(),
                 )
             })
             .collect::<Vec<_>>()
@@ -550,6 +555,9 @@ fn a_lead_and_a_pool_worker_give_run_searchs_leaderboard() {
         .map_err(error_message)
         .unwrap();
     assert_eq!(board(&pooled), board(&single));
+    assert!(board(&single)
+        .iter()
+        .any(|r| r.4.parse::<f64>().is_ok_and(|v| v > 0.9)));
     // a split of another worker is refused with a message, not a crash
     let other_split = SplitJobs::new(IRIS, "iris.csv", s(), 1, 2).unwrap();
     let mut lead = LeadSession::new(IRIS, "iris.csv", s(), 2).unwrap();

@@ -6,6 +6,7 @@ import { ERROR_NAMES } from "./protocol.js";
 import { formatBytes, kindUsed } from "./view.js";
 import { pageError, setLanguage, t } from "./i18n.js";
 import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
+import { SearchExplainer } from "./explain.js";
 /**
  * @typedef {import("./protocol.js").Catalogue} Catalogue
  * @typedef {import("./protocol.js").ErrorInfo} ErrorInfo
@@ -112,6 +113,8 @@ export class Controller {
     this.results = results;
     /** The forecasting task (forecast.js): its settings and results on the page. */
     this.forecast = typeof document !== "undefined" && document.getElementById("forecast-section") ? new ForecastPanel(this) : null;
+    /** What the search is doing, the pace of a run, the presentation view (explain.js). */
+    this.explainer = typeof document !== "undefined" && document.getElementById("search-log") ? new SearchExplainer() : null;
     /** @type {Sample[]} */
     this.samples = [];
     /** @type {LoadedData | null} The loaded data, or null. */
@@ -153,6 +156,10 @@ export class Controller {
     view.bindStart((/** @type {StartValues} */ values) => this.start(values));
     view.bindStop(() => this.stop());
     view.bindLanguageChange((/** @type {string} */ lang) => this.setLanguage(lang));
+    if (this.explainer) {
+      this.explainer.bindNext(() => this.bridge.pace("next"));
+      this.explainer.bindFinish(() => this.bridge.pace("finish"));
+    }
     bridge.onWorkerLost = (error) => this.workerLost(error);
     this.updateButtons();
     this.loadSampleList();
@@ -639,19 +646,26 @@ export class Controller {
       this.view.showError(err);
       return;
     }
+    const pace = this.explainer ? this.explainer.pace() : "normal";
+    if (pace === "step") {
+      // one trial per Next, as many as the person wants: no time budget (the clock stops
+      // while they read), so N steps give the leaderboard of a trial budget of N
+      settings = { ...settings, timeBudgetS: null, maxTrials: this.catalogue.limits.maxTrials.max };
+    }
     const { bytes, fileName } = this.data;
     const seq = ++this.runSeq;
     this.running = true;
     this.liveRows = [];
     this.view.hideError();
     this.view.resetRun(settings.metric || this.taskInfo(settings.task).defaultMetric, settings.timeBudgetS);
+    if (this.explainer) this.explainer.startRun(pace);
     if (this.results) this.results.startRun(settings);
     this.view.showStatus("page.status_searching", { target: settings.target }, "busy");
     this.updateButtons();
     try {
       const result = await this.bridge.run(bytes.slice(0), fileName, settings, (event) => {
         if (seq === this.runSeq) this.progress(event);
-      });
+      }, pace);
       if (seq !== this.runSeq) return;
       this.finish(result, settings);
     } catch (/** @type {any} */ err) {
@@ -672,6 +686,7 @@ export class Controller {
         this.running = false;
         this.updateButtons();
         if (this.results) this.results.runEnded();
+        if (this.explainer) this.explainer.runEnded();
       }
     }
   }
@@ -679,6 +694,7 @@ export class Controller {
   /** @param {Progress} event */
   progress(event) {
     if (!event) return;
+    if (this.explainer) this.explainer.add(event);
     if (event.kind === "trial" && event.row) {
       const index = insertSorted(this.liveRows, event.row);
       this.view.insertLeaderboardRow(event.row, index, LEADERBOARD_LIMIT, this.liveRows.length);
@@ -713,6 +729,7 @@ export class Controller {
     this.runSeq += 1;
     this.running = false;
     this.bridge.cancel();
+    if (this.explainer) this.explainer.runEnded();
     this.view.showStoppedProgress(this.liveRows.length);
     this.view.showStatus("page.status_stopped", {}, "stopped");
     this.updateButtons();

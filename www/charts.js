@@ -145,7 +145,15 @@ export const d3 = /** @type {any} */ (globalThis).d3;
  * @property {{ name?: Words, key?: string, points: ScatterPoint[], className?: string, step?: boolean }[]} [lines]
  * @property {[number, number]} [xDomain]
  * @property {[number, number]} [yDomain]
+ * @property {LegendItem[]} [legend] a legend under the title (points drawn as a dot of the
+ *   item's class, lines as a short line)
  * @typedef {FrameOptions & ScatterOptionsOwn} ScatterOptions
+ */
+
+/**
+ * One entry of a legend: `kind` "point" shows a dot with `className` (as the points of that
+ * class are drawn), "line" a short line.
+ * @typedef {{ name: Words, className: string, kind?: "point"|"line" }} LegendItem
  */
 
 /**
@@ -385,9 +393,9 @@ export function marker(svgNode, { x, y, className = "threshold-marker", title = 
 }
 
 /**
- * A legend in the top right corner: a short line and the series name.
+ * A legend in the top right corner: a short line (or a dot) and the series name.
  * @param {Svg} svg
- * @param {{ name: Words, className: string }[]} items
+ * @param {LegendItem[]} items
  * @param {number} right the x where the legend ends
  */
 function legend(svg, items, right) {
@@ -397,7 +405,11 @@ function legend(svg, items, right) {
   for (const [i, item] of items.entries()) {
     if (i > 0) xPos += widths[i - 1];
     const it = lg.append("g").attr("class", "legend-item").attr("transform", `translate(${xPos},38)`);
-    it.append("line").attr("class", `line ${item.className}`).attr("x1", 0).attr("x2", 16).attr("y1", 0).attr("y2", 0);
+    if (item.kind === "point") {
+      it.append("circle").attr("class", `legend-mark ${item.className}`.trim()).attr("cx", 8).attr("cy", 0).attr("r", 4);
+    } else {
+      it.append("line").attr("class", `line ${item.className}`).attr("x1", 0).attr("x2", 16).attr("y1", 0).attr("y2", 0);
+    }
     writeWords(it.append("text").attr("x", 20).attr("y", 4).node(), item.name);
   }
 }
@@ -408,8 +420,9 @@ function legend(svg, items, right) {
  * @returns {ChartElement}
  */
 export function scatterChart(options) {
-  const { points = [], xLabel = "", yLabel = "", diagonal = false, hline = null, lines = [] } = options;
-  const { svg, g, w, h, m } = frame("scatter", options);
+  const { points = [], xLabel = "", yLabel = "", diagonal = false, hline = null, lines = [], legend: legendItems = [] } = options;
+  const withLegend = legendItems.length > 0;
+  const { svg, g, w, h, m } = frame("scatter", withLegend ? { ...options, margin: { top: 52, ...(options.margin || {}) } } : options);
   const shown = points.filter(finitePoint);
   let xs = shown.map((p) => p.x);
   let ys = shown.map((p) => p.y);
@@ -441,6 +454,7 @@ export function scatterChart(options) {
       .attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", radius);
     if (p.title) appendWords(c, "title", p.title);
   }
+  if (withLegend) legend(svg, legendItems, w + m.left);
   axisLabels(g, w, h, m, xLabel, yLabel);
   return withScales(svg.node(), x, y);
 }

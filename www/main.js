@@ -68,6 +68,7 @@ const results = new Results(bridge, {
   showError: (/** @type {any} */ error) => view.showError(error),
   context: () => (controller && controller.data ? { inspection: controller.data.inspection, fileName: controller.data.fileName } : null),
   engineVersion: () => controller && controller.engineVersion,
+  catalogue: () => controller && controller.catalogue,
 });
 controller = new Controller(view, bridge, results);
 // The page's modules run once the message catalogue is loaded (i18n.js), which can be after

@@ -83,6 +83,8 @@
  * @property {number} split
  * @property {Float64Array} [predictions]
  * @property {boolean} [averageable]
+ * @property {number|null} [trainScore] the metric on a seeded subset of the rows the split's
+ *   model was fitted on (null when it could not be computed)
  * @property {Message|string} [error]
  */
 
@@ -146,6 +148,10 @@
  * @property {number} fitTimeS
  * @property {number|null} sampleRows fitted on a sample of that many training rows per split
  *   (progressive sampling of large data)
+ * @property {number|null} [trainScore] the metric on the rows the trial's models were fitted
+ *   on (at most 2,000 of them, chosen by the seed; null for the ensemble)
+ * @property {Message|null} [overfit] set when the core's overfitting rule flags the trial
+ *   ("search.overfitting": the training score far better than the cross-validated one)
  */
 
 /**
@@ -159,6 +165,8 @@
  * @property {number} trialsDone
  * @property {LeaderboardRow} row
  * @property {number} bestSoFar
+ * @property {Message[]} events what the search decided since the previous event ("event.*"
+ *   messages: why this trial was chosen, what its result changed), in order
  */
 
 /**
@@ -169,6 +177,16 @@
  * @property {number} elapsedS
  * @property {number} budgetS
  * @property {number} timeLeftS
+ * @property {Message[]} events what the search decided since the previous event (why it ended,
+ *   the ensemble)
+ */
+
+/**
+ * The pace of a run (the classroom modes): "normal" runs trials back to back; "step" runs one
+ * trial, then the lead waits for a "pace" notice ("next": one more trial, "finish": build the
+ * ensemble and refit now), and the time it waits is not counted (LeadSession.pause); "slow"
+ * lets each trial take at least SLOW_TRIAL_MS, the wait counted in the budget like any time.
+ * @typedef {"normal"|"step"|"slow"} Pace
  */
 
 /** A run's progress events. @typedef {TrialProgress|PhaseProgress} Progress */
@@ -494,6 +512,11 @@
  * @property {Range} seed the seeds the page can pass
  * @property {Range} horizon a forecast's steps
  * @property {Range} maxTrials
+ * @property {number} overfitGap the overfitting rule: a training score more than this above
+ *   the cross-validated one flags a trial (metrics on a 0–1 scale)
+ * @property {number} overfitRatio for error metrics: a training error below this share of the
+ *   cross-validated error flags a trial
+ * @property {number} trainScoreRows the most training rows a trial's training score uses
  */
 
 /**
@@ -544,7 +567,7 @@
 /**
  * (lead only) Run a budgeted search on a pool of `workers`. `bytes` is transferred. Besides
  * progress and the result, the lead sends "splitJobs" for the splits of other workers.
- * @typedef {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings, workers: number }} RunPayload
+ * @typedef {{ bytes: ArrayBuffer, fileName: string, settings: RunSettings, workers: number, pace?: Pace }} RunPayload
  */
 
 /**
@@ -623,9 +646,11 @@
 /**
  * Page -> worker, no reply. "init": the first message to every worker: instantiate this
  * module, then reply "ready". "splitResults" (page -> lead): the other workers' predictions
- * for the lead's trial `number` (its "splitJobs").
+ * for the lead's trial `number` (its "splitJobs"). "pace" (page -> lead, step mode): "next"
+ * runs one more trial, "finish" ends the search there (ensemble and refit).
  * @typedef {{ type: "init", module: WebAssembly.Module }
- *   | { type: "splitResults", number: number, results: SplitResult[] }} Notice
+ *   | { type: "splitResults", number: number, results: SplitResult[] }
+ *   | { type: "pace", action: "next"|"finish" }} Notice
  */
 
 /** Everything the page posts to a worker. @typedef {Request|Notice} ToWorker */
@@ -696,11 +721,15 @@ export const MSG = Object.freeze({
   INIT: "init",
   SPLIT_JOBS: "splitJobs",
   SPLIT_RESULTS: "splitResults",
+  PACE: "pace",
   READY: "ready",
   PROGRESS: "progress",
   RESULT: "result",
   ERROR: "error",
 });
+
+/** In slow mode, the least time a trial takes (the lead waits out the rest), in milliseconds. */
+export const SLOW_TRIAL_MS = 1000;
 
 /** Names of the fatal errors a worker reports. */
 export const ERROR_NAMES = Object.freeze({
@@ -964,9 +993,10 @@ export class WorkerBridge {
    * @param {string} fileName
    * @param {RunSettings} settings
    * @param {(event: Progress) => void} onProgress
+   * @param {Pace} [pace] "step": the lead waits after each trial for next() or finishSteps()
    * @returns {Promise<RunResult>}
    */
-  async run(bytes, fileName, settings, onProgress) {
+  async run(bytes, fileName, settings, onProgress, pace = "normal") {
     await this.start();
     const pool = this.pool;
     const workers = pool.length;
@@ -1006,7 +1036,7 @@ export class WorkerBridge {
       }
     };
     try {
-      return await pool[0].request(MSG.RUN, { bytes, fileName, settings, workers }, [bytes], onProgress, relay);
+      return await pool[0].request(MSG.RUN, { bytes, fileName, settings, workers, pace }, [bytes], onProgress, relay);
     } catch (/** @type {any} */ err) {
       throw failed && err && err.name === failed.name ? failed : err;
     } finally {
@@ -1014,6 +1044,15 @@ export class WorkerBridge {
         for (const w of pool.slice(1)) w.request(MSG.RELEASE, {}).catch(() => {});
       }
     }
+  }
+
+  /**
+   * Step mode: tell the lead to run one more trial ("next") or to end the search where it is
+   * ("finish": the ensemble and the refit follow, as after a trial budget).
+   * @param {"next"|"finish"} action
+   */
+  pace(action) {
+    if (this.pool && this.pool[0]) this.pool[0].post({ type: MSG.PACE, action });
   }
 
   /**

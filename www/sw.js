@@ -80,6 +80,7 @@ const PRECACHE = [
   "glossary.js",
   "i18n/en.json",
   "i18n/ko.json",
+  "explain.js",
 ];
 
 scope.addEventListener("install", (event) => {

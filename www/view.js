@@ -430,6 +430,8 @@ export class View {
     this.$metricHint = byId("metric-hint");
     this.$metricHelp = byId("metric-help");
     this.$scoreHeader = byId("score-header");
+    this.$trainScoreHeader = byId("train-score-header");
+    this.$overfitExplain = byId("overfit-explain");
     this.$leaderboardBody = byId("leaderboard-body");
     this.$leaderboardEmpty = byId("leaderboard-empty");
     this.$leaderboardMore = byId("leaderboard-more");
@@ -1199,6 +1201,7 @@ export class View {
   resetRun(metric, budgetS) {
     this.$runSection.hidden = false;
     this.$leaderboardBody.replaceChildren();
+    this.$overfitExplain.hidden = true;
     this.$leaderboardEmpty.hidden = false;
     localize(this.$leaderboardEmpty, "page.leaderboard_empty");
     this.$leaderboardMore.hidden = true;
@@ -1232,6 +1235,11 @@ export class View {
 
   /** A trial finished: "Trials: n · best so far: x · 3.2 s of 10 s · 6.8 s left". */
   showTrialProgress({ trialsDone, bestSoFar, elapsedS, budgetS, timeLeftS }) {
+    if (!(budgetS > 0)) {
+      // a run without a time budget (step mode): trials and the searching time only
+      this.showProgress(0, 0, "explain.progress_no_budget", { trials: trialsDone, best: bestSoFar, seconds: elapsedS });
+      return;
+    }
     const params = {
       trials: trialsDone,
       best: formatNumber(bestSoFar),
@@ -1246,6 +1254,8 @@ export class View {
   }
 
   showPhase(phase, elapsedS, budgetS) {
+    // a run without a time budget (step mode) keeps its trial count and searching time
+    if (!(budgetS > 0) && phase !== "refit") return;
     if (phase === "refit") this.showProgress(budgetS, budgetS, "page.status_refitting");
     else this.showProgress(elapsedS, budgetS, "page.progress_searching", { elapsed: formatSeconds(elapsedS), budget: formatSeconds(budgetS) });
   }
@@ -1279,8 +1289,26 @@ export class View {
     const score = el("td", "num score", formatScore(row.mean, row.std));
     if (!failed) score.dataset.mean = String(row.mean);
     tr.append(score);
+    const train = el("td", "num train-score", typeof row.trainScore === "number" ? formatNumber(row.trainScore) : "—");
+    if (typeof row.trainScore === "number") train.dataset.value = String(row.trainScore);
+    if (row.overfit && typeof row.overfit.code === "string") {
+      // the core's rule flagged it: a badge, its sentence as the tooltip, the explanation below
+      tr.classList.add("is-overfit");
+      const badge = localize(el("span", "overfit-badge"), "explain.overfit_badge");
+      localizeAttribute(badge, "title", row.overfit.code, row.overfit.params || {});
+      train.append(" ", badge);
+      this.showOverfitExplanation();
+    }
+    tr.insertBefore(train, score.nextSibling);
     tr.append(el("td", "num fit-time", formatNumber(row.fitTimeS)));
     return tr;
+  }
+
+  /** What overfitting means, under the leaderboard (shown once a row is flagged). */
+  showOverfitExplanation() {
+    const limits = (catalogue && catalogue.limits) || {};
+    localize(this.$overfitExplain, "explain.overfit_explain", { gap: limits.overfitGap, ratio: limits.overfitRatio });
+    this.$overfitExplain.hidden = false;
   }
 
   markBest() {

@@ -10,7 +10,7 @@ import init, {
   inspect, model_info, predict, predict_rows, take_model_file, version,
 } from "./pkg/automl.js";
 import * as engine from "./pkg/automl.js";
-import { ERROR_NAMES, MSG } from "./protocol.js";
+import { ERROR_NAMES, MSG, SLOW_TRIAL_MS } from "./protocol.js";
 /**
  * @typedef {import("./pkg/automl.js").InitOutput} InitOutput
  * @typedef {import("./protocol.js").ErrorInfo} ErrorInfo
@@ -161,9 +161,35 @@ let jobs = null;
 /** @type {Map<number, (results: SplitResult[]) => void>} The lead's wait for the other workers' predictions: trial number -> resolve. */
 const waiting = new Map();
 
+/** @typedef {"next"|"finish"} PaceAction */
+/** @type {((action: PaceAction) => void) | null} The lead's wait for the person (step mode). */
+let paceWaiter = null;
+/** @type {PaceAction | null} A "pace" notice that came before the lead waited for it. */
+let paceEarly = null;
+
+/**
+ * Step mode: waits for the page's "pace" notice (Next or Finish).
+ * @returns {Promise<PaceAction>}
+ */
+function waitForPace() {
+  if (paceEarly) {
+    const action = paceEarly;
+    paceEarly = null;
+    return Promise.resolve(action);
+  }
+  return new Promise((resolve) => {
+    paceWaiter = resolve;
+  });
+}
+
+/** @param {number} ms */
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /**
  * Evaluates `trial` on `splits` with `evaluate(trial, split)`; model failures are per split.
- * @param {(trial: string, split: number) => { predictions: Float64Array, averageable: boolean }} evaluate
+ * @param {(trial: string, split: number) => { predictions: Float64Array, averageable: boolean, trainScore: number|null }} evaluate
  * @param {string} trial the trial as JSON text (from the lead)
  * @param {number[]} splits
  * @returns {SplitResult[]}
@@ -174,7 +200,7 @@ function evaluateSplits(evaluate, trial, splits) {
   for (const split of splits) {
     try {
       const output = evaluate(trial, split);
-      results.push({ split, predictions: output.predictions, averageable: output.averageable });
+      results.push({ split, predictions: output.predictions, averageable: output.averageable, trainScore: output.trainScore });
     } catch (/** @type {any} */ err) {
       if (isFatal(err)) throw err;
       results.push({ split, error: failureOf(err) });
@@ -185,13 +211,19 @@ function evaluateSplits(evaluate, trial, splits) {
 
 /**
  * The lead's run: the ask/tell loop over trials, splits dealt out through the page. Resolves
- * with the SearchResult (the model file waits for take_model_file()).
+ * with the SearchResult (the model file waits for take_model_file()). The pace (see Pace in
+ * protocol.js): in step mode the lead waits after each trial for the page's "pace" notice,
+ * and the wait is left out of the run's time; in slow mode each trial lasts at least
+ * SLOW_TRIAL_MS, the wait counted like any time.
  * @param {Extract<ToWorker, { type: "run" }>} msg
  * @param {(event: Progress) => void} onProgress
  */
 async function runLead(msg, onProgress) {
   const workers = Math.max(1, msg.workers | 0);
   const session = new LeadSession(new Uint8Array(msg.bytes), msg.fileName, msg.settings, workers);
+  const pace = msg.pace || "normal";
+  paceWaiter = null;
+  paceEarly = null;
   let finished = false;
   try {
     onProgress(session.phase("search"));
@@ -219,17 +251,27 @@ async function runLead(msg, onProgress) {
       }
       if (local.length < own.length) {
         waiting.delete(number);
+        session.abandon(trial);
         break;
       }
       const results = [...local, ...(await remote)].sort((a, b) => a.split - b.split);
       const failed = results.find((r) => r.error !== undefined);
       const event = session.tell(
         trial,
-        failed ? [] : results.map((r) => ({ predictions: r.predictions, averageable: r.averageable })),
+        failed ? [] : results.map((r) => ({ predictions: r.predictions, averageable: r.averageable, trainScore: r.trainScore })),
         failed ? failed.error : undefined,
         (Date.now() - started) / 1000,
       );
       if (event !== undefined) onProgress(event);
+      if (event !== undefined && pace === "step") {
+        const waitStart = Date.now();
+        const action = await waitForPace();
+        session.pause((Date.now() - waitStart) / 1000);
+        if (action === "finish") session.stop();
+      } else if (pace === "slow") {
+        const rest = SLOW_TRIAL_MS - (Date.now() - started);
+        if (rest > 0) await sleep(rest);
+      }
     }
     finished = true;
     return session.finish(onProgress);
@@ -249,6 +291,17 @@ self.onmessage = async (event) => {
   const msg = /** @type {ToWorker} */ (event.data);
   if (msg.type === MSG.INIT) {
     gotModule(msg.module);
+    return;
+  }
+  if (msg.type === MSG.PACE) {
+    const action = msg.action === "finish" ? "finish" : "next";
+    if (paceWaiter) {
+      const resolve = paceWaiter;
+      paceWaiter = null;
+      resolve(action);
+    } else {
+      paceEarly = action;
+    }
     return;
   }
   if (msg.type === MSG.SPLIT_RESULTS) {

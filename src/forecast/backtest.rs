@@ -158,6 +158,18 @@ pub fn candidates(series: &Series, h: usize) -> Vec<ForecastSpec> {
         }
     }
     let m = series.season();
+    // ARIMA and Theta test the season themselves: they get the calendar's when none was found
+    let mc = match series.frequency.calendar_periods().first() {
+        Some(&p) if periods.is_empty() && n > 2 * p => p,
+        _ => m,
+    };
+    for (optimized, dynamic) in [(false, false), (true, false), (false, true), (true, true)] {
+        c.push(ForecastSpec::Theta {
+            period: mc,
+            optimized,
+            dynamic,
+        });
+    }
     let short = m.clamp(2, 24);
     let ridge = |alpha: f64| Learner::Ridge { alpha };
     // trend + season, no lags: a direct forecast of any length
@@ -188,6 +200,10 @@ pub fn candidates(series: &Series, h: usize) -> Vec<ForecastSpec> {
             window: 0,
         });
     }
+    c.push(ForecastSpec::Arima {
+        period: mc,
+        order: None,
+    });
     let boost = Learner::Boosting {
         rounds: 100,
         leaves: 15,
@@ -310,7 +326,7 @@ pub fn run_series(
     let mut queue = candidates(series, h);
     let mut rng = Rng::new(settings.seed);
     let mut trial = 0usize;
-    let mut cost: [f64; 4] = [0.0; 4];
+    let mut cost: [f64; 5] = [0.0; 5];
     let mut notes = series.notes.clone();
     let mut skipped = 0usize;
     let mut i = 0;
@@ -379,6 +395,13 @@ pub fn run_series(
         cost[class] = cost[class].max(took);
         trial += 1;
         if !ok {
+            // the standard models are expected on every series: say when one cannot be fitted
+            if matches!(
+                spec,
+                ForecastSpec::Arima { order: None, .. } | ForecastSpec::Theta { .. }
+            ) {
+                notes.push(message!("forecast.model_left_out", model = spec.label()));
+            }
             continue;
         }
         let scores = mean_scores(&all);

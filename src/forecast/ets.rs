@@ -245,6 +245,16 @@ pub fn nelder_mead(
     max_evals: usize,
     mut f: impl FnMut(&[f64]) -> f64,
 ) -> Vec<f64> {
+    simplex_search(start, step, max_evals, &mut f)
+}
+
+/// [`nelder_mead`]'s one copy (a function object, so each objective does not make another).
+fn simplex_search(
+    start: &[f64],
+    step: f64,
+    max_evals: usize,
+    f: &mut dyn FnMut(&[f64]) -> f64,
+) -> Vec<f64> {
     let n = start.len();
     let mut eval = |x: &[f64]| {
         let v = f(x);

@@ -10,11 +10,13 @@
 //! through a [`Clock`] and every random choice derives from the seed: with a trial budget and no
 //! time budget the leaderboard is the same on every run.
 
+pub mod arima;
 mod backtest;
 pub mod bench;
 pub mod ets;
 pub mod models;
 pub mod series;
+pub mod theta;
 
 use crate::clock::Clock;
 use crate::data::Table;

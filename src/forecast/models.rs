@@ -83,6 +83,24 @@ pub enum ForecastSpec {
         /// Season length (1 without seasonality).
         period: usize,
     },
+    /// Seasonal ARIMA: the orders chosen on each history by the stepwise search (`order`
+    /// `None`), or fixed.
+    Arima {
+        /// Season length (1 without a season).
+        period: usize,
+        /// Fixed orders, or `None` for the automatic choice.
+        order: Option<super::arima::Order>,
+    },
+    /// The Theta method (θ = 2) or optimized Theta, seasonally adjusted when the series is
+    /// seasonal at `period`.
+    Theta {
+        /// Season length tested (1: none).
+        period: usize,
+        /// θ chosen by in-sample error.
+        optimized: bool,
+        /// The trend line updated as the data arrive.
+        dynamic: bool,
+    },
     /// Regression on features of the past, applied recursively.
     Regression {
         /// The learner.
@@ -132,6 +150,28 @@ impl ForecastSpec {
                 };
                 format!("{name} ({t},{s})")
             }
+            ForecastSpec::Arima { period, order } => match order {
+                None if *period > 1 => format!("AutoARIMA (m={period})"),
+                None => "AutoARIMA".into(),
+                Some(o) => o.label(*period),
+            },
+            ForecastSpec::Theta {
+                period,
+                optimized,
+                dynamic,
+            } => {
+                let name = match (dynamic, optimized) {
+                    (false, false) => "Theta",
+                    (false, true) => "Optimized theta",
+                    (true, false) => "Dynamic theta",
+                    (true, true) => "Dynamic optimized theta",
+                };
+                if *period > 1 {
+                    format!("{name} (m={period})")
+                } else {
+                    name.into()
+                }
+            }
             ForecastSpec::Regression {
                 learner,
                 lags,
@@ -176,10 +216,11 @@ impl ForecastSpec {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
-    /// A rough cost class: 0 benchmarks, 1 smoothing, 2 ridge, 3 trees.
+    /// A rough cost class: 0 benchmarks, 1 smoothing and Theta, 2 ridge, 3 trees, 4 ARIMA.
     pub fn cost_class(&self) -> u8 {
         match self {
-            ForecastSpec::Ets { .. } => 1,
+            ForecastSpec::Ets { .. } | ForecastSpec::Theta { .. } => 1,
+            ForecastSpec::Arima { .. } => 4,
             ForecastSpec::Regression {
                 learner: Learner::Ridge { .. },
                 ..
@@ -286,6 +327,32 @@ pub fn forecast(
             let fit = ets::fit(&y[n - keep..], *trend, *seasonal, *period)
                 .ok_or_else(|| fail(spec, message!("forecast_model.smoothing")))?;
             fit.forecast(h)
+        }
+        ForecastSpec::Arima { period, order } => {
+            // long histories: the recent part carries the model (as for smoothing)
+            let keep = n.min((4 * period).max(1000));
+            let y = &y[n - keep..];
+            let fit = match order {
+                None => super::arima::auto(y, *period),
+                Some(o) => super::arima::fit(y, *period, *o),
+            };
+            fit.ok_or_else(|| {
+                fail(
+                    spec,
+                    message!("forecast_model.needs_more_values", values = keep),
+                )
+            })?
+            .forecast(h)
+        }
+        ForecastSpec::Theta {
+            period,
+            optimized,
+            dynamic,
+        } => {
+            let keep = n.min((6 * period).max(1500));
+            super::theta::fit(&y[n - keep..], *period, *optimized, *dynamic)
+                .ok_or_else(|| fail(spec, message!("forecast_model.needs_values", values = 4)))?
+                .forecast(h)
         }
         ForecastSpec::Regression { .. } => regression(spec, y, ctx, h, seed)?,
     };

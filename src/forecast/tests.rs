@@ -2,6 +2,7 @@
 
 use super::ets::{self, Seasonal, Trend};
 use super::*;
+use super::{arima, theta};
 use crate::clock::Clock;
 use crate::data::read_csv;
 
@@ -371,4 +372,211 @@ fn interval_widths_are_quantiles_and_grow_past_the_backtests() {
     assert!(q95[1] >= q80[1]);
     assert!((q80[7] - q80[1] * 2.0).abs() < 1e-9, "sqrt(8/2) = 2");
     assert!(cov.0 >= 0.6 && cov.1 >= 0.8);
+}
+
+/// Standard normal draws (Box-Muller on the crate's portable maths).
+fn normals(seed: u64, n: usize) -> Vec<f64> {
+    let mut rng = crate::rng::Rng::new(seed);
+    (0..n)
+        .map(|_| {
+            let u = 1.0 - rng.next_f64();
+            let v = rng.next_f64();
+            (-2.0 * crate::math::ln(u)).sqrt() * crate::math::cos(2.0 * std::f64::consts::PI * v)
+        })
+        .collect()
+}
+
+#[test]
+fn arima_css_recovers_an_ar1_coefficient() {
+    let e = normals(7, 400);
+    let mut y = vec![5.0];
+    for t in 1..400 {
+        y.push(5.0 + 0.6 * (y[t - 1] - 5.0) + e[t]);
+    }
+    let order = arima::Order {
+        p: 1,
+        d: 0,
+        q: 0,
+        sp: 0,
+        sd: 0,
+        sq: 0,
+        constant: true,
+    };
+    let fit = arima::fit(&y, 1, order).unwrap();
+    let phi = fit.coef[0][0];
+    assert!((phi - 0.6).abs() < 0.08, "phi {phi}");
+    // the forecast decays from the last value towards the mean
+    let f = fit.forecast(40);
+    assert!((f[39] - 5.0).abs() < 0.5, "{}", f[39]);
+    assert!(f[0].is_finite() && (f[0] - 5.0).abs() < (y[399] - 5.0).abs() + 1e-9);
+}
+
+#[test]
+fn arima_orders_take_a_difference_for_a_walk_and_a_season() {
+    let e = normals(11, 300);
+    let walk: Vec<f64> = e
+        .iter()
+        .scan(0.0, |s, v| {
+            *s += v;
+            Some(*s)
+        })
+        .collect();
+    assert_eq!(arima::ndiffs(&walk), 1);
+    assert_eq!(arima::auto(&walk, 1).unwrap().order.d, 1);
+    // white noise is stationary
+    assert_eq!(arima::ndiffs(&e), 0);
+    let season = [
+        8.0, 5.0, 1.0, -3.0, -6.0, -8.0, -7.0, -4.0, 0.0, 3.0, 6.0, 5.0,
+    ];
+    let y: Vec<f64> = (0..144)
+        .map(|t| 50.0 + season[t % 12] + 0.3 * e[t])
+        .collect();
+    assert_eq!(arima::nsdiffs(&y, 12), 1);
+    assert_eq!(arima::auto(&y, 12).unwrap().order.sd, 1);
+    assert_eq!(arima::nsdiffs(&e[..144], 12), 0);
+}
+
+#[test]
+fn theta_forecast_on_a_line_matches_the_formula() {
+    // y = 10 + 2t: the least-squares line on t' = 1..n is A = 8, B = 2
+    let y: Vec<f64> = (0..30).map(|t| 10.0 + 2.0 * t as f64).collect();
+    let fit = theta::fit(&y, 1, false, false).unwrap();
+    assert_eq!(fit.theta, 2.0);
+    let a = fit.alpha;
+    let mut level = a * y[0] + (1.0 - a) * fit.level0;
+    for v in &y[1..] {
+        level = a * v + (1.0 - a) * level;
+    }
+    // one step: SES level + (1 - 1/θ)(A(1-α)^n + B(1 - (1-α)^(n+1))/α)
+    let p = (1.0 - a).powi(30);
+    let want = level + 0.5 * (8.0 * p + 2.0 * (1.0 - p * (1.0 - a)) / a);
+    let f = fit.forecast(3);
+    assert!((f[0] - want).abs() < 1e-9, "{} vs {want}", f[0]);
+    // and the forecast keeps rising along the line's slope
+    assert!(
+        f[1] > f[0] && f[2] > f[1] && (f[0] - 70.0).abs() < 2.0,
+        "{f:?}"
+    );
+}
+
+#[test]
+fn arima_and_theta_do_not_panic_on_degenerate_series() {
+    // the whole search on a six-value series: a forecast, and any model left out is named
+    let mut text = String::from("date,y\n");
+    for (i, v) in [3.0, 3.0, 3.0, 3.0, 3.0, 1e300].iter().enumerate() {
+        text.push_str(&format!("2020-{:02}-01,{v}\n", i + 1));
+    }
+    let settings = ForecastSettings {
+        target: "y".into(),
+        date: "date".into(),
+        horizon: Some(2),
+        time_budget_s: None,
+        max_trials: Some(60),
+        ..ForecastSettings::default()
+    };
+    let r = run_series(&series_of(&text).unwrap(), &settings, &Zero, &mut |_| {}).unwrap();
+    assert!(r.forecast.iter().all(|p| p.value.is_finite()));
+    for n in r
+        .notes
+        .iter()
+        .filter(|n| n.code == "forecast.model_left_out")
+    {
+        assert!(n.params.contains_key("model"));
+    }
+    let specs = [
+        ForecastSpec::Arima {
+            period: 12,
+            order: None,
+        },
+        ForecastSpec::Arima {
+            period: 1,
+            order: Some(arima::Order {
+                p: 2,
+                d: 1,
+                q: 2,
+                sp: 0,
+                sd: 0,
+                sq: 0,
+                constant: true,
+            }),
+        },
+        ForecastSpec::Theta {
+            period: 12,
+            optimized: true,
+            dynamic: false,
+        },
+        ForecastSpec::Theta {
+            period: 4,
+            optimized: false,
+            dynamic: true,
+        },
+    ];
+    let huge: Vec<f64> = (0..60)
+        .map(|t| 1e300 * (1.0 + 0.5 * ((t % 12) as f64 / 12.0)))
+        .collect();
+    let tiny: Vec<f64> = (0..60).map(|t| 1e-300 * (t % 5) as f64).collect();
+    let series: [&[f64]; 6] = [
+        &[4.0; 40],
+        &[1.0, 2.0, 3.0],
+        &[7.0],
+        &huge,
+        &tiny,
+        &[-1e308, 1e308, 0.0, 5.0, -1e308],
+    ];
+    for spec in &specs {
+        for y in series {
+            let times: Vec<f64> = (0..y.len() + 5).map(|i| i as f64).collect();
+            if let Ok(f) = forecast(spec, y, &ctx(&times, &[12]), 5, 1) {
+                assert!(f.iter().all(|v| v.is_finite()), "{spec:?} on {y:?}");
+            }
+        }
+        // a constant series forecasts the constant
+        let times: Vec<f64> = (0..45).map(|i| i as f64).collect();
+        let f = forecast(spec, &[4.0; 40], &ctx(&times, &[12]), 5, 1).unwrap();
+        assert!(f.iter().all(|v| (v - 4.0).abs() < 1e-9), "{spec:?}: {f:?}");
+    }
+}
+
+#[test]
+fn arima_and_theta_beat_seasonal_naive_on_the_airline_sample() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/www/samples/airline_passengers.csv"
+    ))
+    .unwrap();
+    let s = series_from_table(
+        &table(&text),
+        &SeriesOptions {
+            target: "passengers".into(),
+            date: "month".into(),
+            id: None,
+        },
+    )
+    .unwrap();
+    let settings = ForecastSettings {
+        target: "passengers".into(),
+        date: "month".into(),
+        horizon: Some(12),
+        time_budget_s: None,
+        max_trials: Some(60),
+        ..ForecastSettings::default()
+    };
+    let r = run_series(&s, &settings, &Zero, &mut |_| {}).unwrap();
+    let mase = |prefix: &str| {
+        r.leaderboard
+            .iter()
+            .find(|x| x.label.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix}"))
+            .scores
+            .mase
+    };
+    let snaive = mase("Seasonal naive");
+    for model in ["AutoARIMA", "Optimized theta", "Dynamic optimized theta"] {
+        assert!(
+            mase(model) < 0.8 * snaive,
+            "{model}: {} vs {snaive}",
+            mase(model)
+        );
+    }
+    assert!(r.best_scores.mase < 0.8 * snaive);
 }

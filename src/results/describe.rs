@@ -9,7 +9,10 @@ use crate::data::{ColumnKind, Task, MAX_COLUMNS, MAX_FILE_BYTES};
 use crate::forecast::{ForecastSettings, MAX_HORIZON};
 use crate::metrics::Metric;
 use crate::models::Family;
-use crate::search::{SearchSettings, MAX_FOLDS, MAX_TIME_BUDGET_S, MIN_FOLDS};
+use crate::search::{
+    SearchSettings, MAX_FOLDS, MAX_TIME_BUDGET_S, MIN_FOLDS, OVERFIT_GAP, OVERFIT_RATIO,
+    TRAIN_SCORE_ROWS,
+};
 use crate::target::MAX_CLASSES;
 use serde::Serialize;
 
@@ -108,6 +111,14 @@ pub struct Limits {
     /// A trial budget (the most a `usize` of this build holds, within what JavaScript holds
     /// exactly).
     pub max_trials: Range<u64>,
+    /// The overfitting rule (`search::overfitting`): the gap between the training and the
+    /// cross-validated score above which a metric on a 0–1 scale flags a trial.
+    pub overfit_gap: f64,
+    /// The overfitting rule for error metrics: a training error below this share of the
+    /// cross-validated error flags a trial.
+    pub overfit_ratio: f64,
+    /// The most training rows a trial is scored on (its training score).
+    pub train_score_rows: usize,
 }
 
 /// A column kind.
@@ -217,6 +228,9 @@ pub fn describe() -> Catalogue {
                 min: 1,
                 max: MAX_PAGE_SEED.min(usize::MAX as u64),
             },
+            overfit_gap: OVERFIT_GAP,
+            overfit_ratio: OVERFIT_RATIO,
+            train_score_rows: TRAIN_SCORE_ROWS,
         },
         kinds: ColumnKind::ALL
             .into_iter()

@@ -266,6 +266,7 @@ pub fn diagnose_with(
         elapsed_s: result.elapsed_s,
         budget_s: result.budget_s,
         time_left_s: (result.budget_s - result.elapsed_s).max(0.0),
+        events: Vec::new(),
     });
     let budget = settings.time_budget_s;
     let target_col = table.column_index(&result.target)?;

@@ -18,19 +18,22 @@ impl SearchSession<'_> {
             oof_cache,
             failed,
             mut notes,
+            mut events,
+            paused,
             ..
         } = self;
         let plan = local.plan;
-        let elapsed = || clock.now_s() - start;
+        let elapsed = || clock.now_s() - start - paused;
         let settings = &plan.settings;
         let budget = settings.time_budget_s;
         let budget_s = budget.unwrap_or(0.0);
         let time_left = || budget.map_or(0.0, |b| (b - elapsed()).max(0.0));
-        let phase = |name: &str| Progress::Phase {
+        let phase = |name: &str, events: &mut Vec<Message>| Progress::Phase {
             phase: name.into(),
             elapsed_s: elapsed(),
             budget_s,
             time_left_s: time_left(),
+            events: std::mem::take(events),
         };
         let metric = plan.metric;
         let n_splits = plan.splits.len();
@@ -66,7 +69,8 @@ impl SearchSession<'_> {
             .map(|r| r.score)
             .fold(f64::NEG_INFINITY, f64::max);
         if settings.ensemble && kept.len() >= 2 {
-            let _ = observer.on_progress(&phase("ensemble"));
+            events.push(message!("event.ensemble", candidates = kept.len()));
+            let _ = observer.on_progress(&phase("ensemble", &mut events));
             let candidates: Vec<&Vec<Vec<f64>>> = kept.iter().map(|k| &k.2).collect();
             if let Some(sel) = select(&candidates, &truth, metric) {
                 let fold_values: Vec<f64> = sel
@@ -83,6 +87,23 @@ impl SearchSession<'_> {
                     .map(|&(_, i)| refit_seconds(&rows[i]) * 1.3)
                     .sum();
                 let affordable = budget.is_none_or(|b| elapsed() + refit_estimate <= b * 1.02);
+                let best_value = events::round4(metric.value_of_score(best_single));
+                events.push(if score <= best_single {
+                    message!(
+                        "event.ensemble_not_better",
+                        score = events::round4(mean),
+                        best = best_value
+                    )
+                } else if affordable {
+                    message!(
+                        "event.ensemble_better",
+                        members = members.len(),
+                        score = events::round4(mean),
+                        best = best_value
+                    )
+                } else {
+                    message!("search.ensemble_no_refit")
+                });
                 if score > best_single && affordable {
                     let mut params = serde_json::Map::new();
                     let list: Vec<serde_json::Value> = members
@@ -119,6 +140,8 @@ impl SearchSession<'_> {
                         fold_scores: fold_values,
                         fit_time_s: 0.0,
                         sample_rows: None,
+                        train_score: None,
+                        overfit: None,
                         spec: rows[best_member].spec.clone(),
                         score,
                     };
@@ -130,7 +153,7 @@ impl SearchSession<'_> {
         }
 
         // refit the winner on all rows
-        let _ = observer.on_progress(&phase("refit"));
+        let _ = observer.on_progress(&phase("refit", &mut events));
         let refit_start = clock.now_s();
         let prepared = &plan.prepared;
         let n = prepared.rows.len();

@@ -10,6 +10,7 @@
 
 mod cost;
 pub mod ensemble;
+mod events;
 mod finish;
 pub mod folds;
 mod plan;
@@ -36,8 +37,9 @@ use cost::CostModel;
 use plan::{mix_seed, Plan};
 pub use plan::{
     sample_size, SplitOutput, SplitWorker, Trial, MAX_FOLDS, MAX_TIME_BUDGET_S, MIN_FOLDS,
-    PROMOTE_ETA, SAMPLE_ABOVE_PASSES, SAMPLE_ABOVE_ROWS, UNTIMED_MARGIN,
+    PROMOTE_ETA, SAMPLE_ABOVE_PASSES, SAMPLE_ABOVE_ROWS, TRAIN_SCORE_ROWS, UNTIMED_MARGIN,
 };
+pub use events::{overfitting, OVERFIT_GAP, OVERFIT_RATIO};
 pub use portfolio::portfolio;
 use serde::{Deserialize, Serialize};
 use session::EnsembleChoice;
@@ -140,6 +142,13 @@ pub struct LeaderboardRow {
     /// score is usually an underestimate (more rows rarely hurt); a sampled winner is refitted
     /// on all rows like any other.
     pub sample_rows: Option<usize>,
+    /// The metric on the rows the trial's models were fitted on (a seeded subset of at most
+    /// [`TRAIN_SCORE_ROWS`] of them, mean over the splits); `None` for the ensemble.
+    pub train_score: Option<f64>,
+    /// Set when the training score is so much better than the cross-validated one that the
+    /// model learned its training rows rather than the pattern ([`overfitting`]): the message
+    /// saying so.
+    pub overfit: Option<Message>,
     /// The configuration itself (the best member's, for the ensemble).
     #[serde(skip)]
     pub spec: ModelSpec,
@@ -171,6 +180,9 @@ pub enum Progress {
         best_so_far: f64,
         /// Seconds left of the time budget (0 when there is none).
         time_left_s: f64,
+        /// What the search decided since the previous event, in order: why this trial was
+        /// chosen, what its result changed ("event.*" messages of the catalogue).
+        events: Vec<Message>,
     },
     /// The run moved to a new phase: "search", "ensemble" or "refit".
     Phase {
@@ -182,6 +194,8 @@ pub enum Progress {
         budget_s: f64,
         /// Seconds left of the time budget (0 when there is none).
         time_left_s: f64,
+        /// What the search decided since the previous event (why it ended, the ensemble).
+        events: Vec<Message>,
     },
 }
 
@@ -367,6 +381,7 @@ pub fn run_search(
             }
         }
         if abandoned {
+            session.abandon(&trial);
             break;
         }
         let result = match failure {
@@ -390,3 +405,6 @@ pub fn metric_value(metric: Metric, truth: TargetRef<'_>, predicted: &Predicted<
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod event_tests;

@@ -131,7 +131,17 @@ pub struct SplitOutput {
     pub predictions: Vec<f64>,
     /// Whether they can be averaged (false for hard class votes, given one-hot).
     pub averageable: bool,
+    /// The metric (as people read it) of the same fitted model on a seeded subset of the rows
+    /// it was fitted on (see [`TRAIN_SCORE_ROWS`]); `None` when it could not be computed.
+    #[serde(default)]
+    pub train_score: Option<f64>,
 }
+
+/// Training rows a trial is also scored on, at most, over all its splits (each split scores
+/// `TRAIN_SCORE_ROWS / splits` of the rows its model was fitted on, chosen by the seed): the
+/// training score shown beside the cross-validated one, to show overfitting. Its time is part
+/// of the trial's, so it counts in the budget.
+pub const TRAIN_SCORE_ROWS: usize = 2_000;
 
 /// What a run decides before its first trial, the same on every worker: target, features,
 /// metric, validation splits, sampling.
@@ -349,10 +359,52 @@ impl SplitWorker {
         let y = self.plan.prepared.target.select(positions);
         let model = trial.spec.fit(x, y.view(), trial.seed)?;
         let (predictions, averageable) = flatten(&model, &fd.x_valid)?;
+        let train_score = self.train_score(&model, x, positions, split);
         Ok(SplitOutput {
             predictions,
             averageable,
+            train_score,
         })
+    }
+
+    /// The metric of `model` on a seeded subset of the rows it was fitted on (`x`, whose rows
+    /// are the target's `positions`): at most [`TRAIN_SCORE_ROWS`] over all splits. The subset
+    /// depends only on the run's seed and the split (the same rows for every trial), and it
+    /// draws from its own generator, so it changes no fit and no validation score.
+    fn train_score(
+        &self,
+        model: &FittedModel,
+        x: &Matrix,
+        positions: &[usize],
+        split: usize,
+    ) -> Option<f64> {
+        let m = TRAIN_SCORE_ROWS
+            .div_ceil(self.n_splits().max(1))
+            .min(x.rows);
+        if m == 0 || positions.len() != x.rows {
+            return None;
+        }
+        let mut picked: Vec<usize> = (0..x.rows).collect();
+        if m < x.rows {
+            Rng::new(mix_seed(self.plan.settings.seed ^ 0x7EA1_5C0E, split)).shuffle(&mut picked);
+            picked.truncate(m);
+            picked.sort_unstable();
+        }
+        let mut data = Vec::with_capacity(m * x.cols);
+        for &r in &picked {
+            data.extend_from_slice(x.row(r));
+        }
+        let subset = Matrix {
+            rows: m,
+            cols: x.cols,
+            data,
+        };
+        let (preds, _) = flatten(model, &subset).ok()?;
+        let chosen: Vec<usize> = picked.iter().map(|&r| positions[r]).collect();
+        let truth = self.plan.prepared.target.select(&chosen);
+        let metric = self.plan.metric;
+        let value = metric.value_of_score(split_score(metric, &truth, &preds));
+        value.is_finite().then_some(value)
     }
 }
 

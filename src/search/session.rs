@@ -49,6 +49,10 @@ pub struct SearchSession<'c> {
     /// The sampled cost of the promotion now running on all rows.
     pub(super) promoted: Option<f64>,
     pub(super) over: bool,
+    /// What the search decided since the last progress event ("event.*" messages).
+    pub(super) events: Vec<Message>,
+    /// Seconds the clock ran while the session waited (step and slow modes): not counted.
+    pub(super) paused: f64,
 }
 
 impl<'c> SearchSession<'c> {
@@ -99,6 +103,8 @@ impl<'c> SearchSession<'c> {
             promotion: None,
             promoted: None,
             over: false,
+            events: Vec::new(),
+            paused: 0.0,
         })
     }
 
@@ -110,9 +116,34 @@ impl<'c> SearchSession<'c> {
         self.settings().time_budget_s.is_none()
     }
 
-    /// Seconds since the session started.
+    /// Seconds since the session started, the time it waited aside ([`SearchSession::pause`]).
     pub fn elapsed(&self) -> f64 {
-        self.clock.now_s() - self.start
+        self.clock.now_s() - self.start - self.paused
+    }
+
+    /// Leaves `seconds` the session spent waiting between trials (for the person to press
+    /// Next, or to slow the search down for a class) out of its time: the budget clock stops
+    /// while it waits.
+    pub fn pause(&mut self, seconds: f64) {
+        if seconds.is_finite() && seconds > 0.0 {
+            self.paused += seconds;
+        }
+    }
+
+    /// Ends the search because a started trial was abandoned (its remaining splits would not
+    /// finish within the budget).
+    pub fn abandon(&mut self, trial: &Trial) {
+        self.events.push(message!(
+            "event.abandoned",
+            trial = trial.number,
+            model = events::family_words(trial.spec.family_name())
+        ));
+        self.over = true;
+    }
+
+    /// The events since the last progress event, taken.
+    pub(super) fn take_events(&mut self) -> Vec<Message> {
+        std::mem::take(&mut self.events)
     }
 
     pub(super) fn time_left(&self) -> f64 {
@@ -136,13 +167,15 @@ impl<'c> SearchSession<'c> {
         self.local.evaluate_split(trial, split)
     }
 
-    /// A phase event ("search", "ensemble" or "refit") stamped now.
-    pub fn phase(&self, phase: &str) -> Progress {
+    /// A phase event ("search", "ensemble" or "refit") stamped now, with the events since
+    /// the last one.
+    pub fn phase(&mut self, phase: &str) -> Progress {
         Progress::Phase {
             phase: phase.into(),
             elapsed_s: self.elapsed(),
             budget_s: self.settings().time_budget_s.unwrap_or(0.0),
             time_left_s: self.time_left(),
+            events: self.take_events(),
         }
     }
 
@@ -199,7 +232,13 @@ impl<'c> SearchSession<'c> {
     /// The next trial to evaluate, or `None` when the search is over (trial budget reached,
     /// time budget spent, nothing left that fits, or stopped).
     pub fn next_trial(&mut self) -> Option<Trial> {
-        if self.over || self.rows.len() >= self.settings().max_trials.unwrap_or(usize::MAX) {
+        if self.over {
+            return None;
+        }
+        if self.rows.len() >= self.settings().max_trials.unwrap_or(usize::MAX) {
+            self.events
+                .push(message!("event.end_trials", trials = self.rows.len()));
+            self.over = true;
             return None;
         }
         let deterministic = self.deterministic();
@@ -238,6 +277,10 @@ impl<'c> SearchSession<'c> {
         let own_refit = 1.0 + 1.5 * self.parallel as f64 / self.n_splits().max(1) as f64;
         let remaining = self.settings().time_budget_s.map(|b| b - spent - reserve);
         if remaining.is_some_and(|r| r <= 0.0) && !self.rows.is_empty() {
+            self.events.push(message!(
+                "event.end_time",
+                left_s = events::round4(self.time_left())
+            ));
             self.over = true;
             return None;
         }
@@ -246,6 +289,11 @@ impl<'c> SearchSession<'c> {
                 || remaining.is_none_or(|r| self.costs().seconds(&p.spec, false) * own_refit <= r);
             if fits {
                 self.promoted = Some(p.cost);
+                self.events.push(message!(
+                    "event.promoted",
+                    model = events::family_words(p.spec.family_name()),
+                    score = events::round4(self.local.plan.metric.value_of_score(p.score))
+                ));
                 return Some(self.trial(p.spec, false));
             }
             self.tuner.report(p.score, p.cost);
@@ -273,17 +321,33 @@ impl<'c> SearchSession<'c> {
                 costs.seconds(s, sampled) * if sampled { 1.0 } else { own_refit }
             })
         };
+        self.events.append(&mut self.tuner.events);
         let Some(spec) = proposal else {
+            self.events.push(if remaining.is_some() {
+                message!("event.end_nothing_fits")
+            } else {
+                message!("event.end_exhausted")
+            });
             self.over = true;
             return None;
         };
         let sampled = self.costs().sampled(&spec);
+        if sampled {
+            self.events.push(message!(
+                "event.sampled",
+                model = events::family_words(spec.family_name()),
+                rows = self.local.plan.sample_rows.unwrap_or(0)
+            ));
+        }
         Some(self.trial(spec, sampled))
     }
 
-    /// Ends the search after the current trial (an observer asked to stop): `next_trial()` returns
-    /// `None` from now on.
+    /// Ends the search after the current trial (an observer or the person asked to stop):
+    /// `next_trial()` returns `None` from now on.
     pub fn stop(&mut self) {
+        if !self.over {
+            self.events.push(message!("event.end_stopped"));
+        }
         self.over = true;
     }
 
@@ -322,11 +386,14 @@ impl<'c> SearchSession<'c> {
                     self.failed.push(trial.spec.family_name());
                     self.notes.push(message!(
                         "search.family_failed",
-                        model = trial.spec.label(),
+                        model = events::family_words(trial.spec.family_name()),
                         error = e
                     ));
                 }
                 self.tuner.report(f64::NEG_INFINITY, cost);
+                self.events.append(&mut self.tuner.events);
+                self.events
+                    .push(message!("event.failed", model = events::family_words(trial.spec.family_name())));
                 return None;
             }
         };
@@ -345,6 +412,9 @@ impl<'c> SearchSession<'c> {
             }
         }
         let averageable = outputs.iter().all(|o| o.averageable);
+        let train_values: Vec<f64> = outputs.iter().filter_map(|o| o.train_score).collect();
+        let train_score = (train_values.len() == outputs.len() && !train_values.is_empty())
+            .then(|| mean_std(&train_values).0);
         let preds: Vec<Vec<f64>> = outputs.into_iter().map(|o| o.predictions).collect();
         let fold_values: Vec<f64> = preds
             .iter()
@@ -386,7 +456,10 @@ impl<'c> SearchSession<'c> {
                 self.kept.truncate(ENSEMBLE_CANDIDATES);
             }
         }
+        self.events.append(&mut self.tuner.events);
+        let previous_best = self.best_score();
         let classification = self.local.plan.task == Task::Classification;
+        let overfit = train_score.and_then(|t| overfitting(metric, t, mean));
         let row = LeaderboardRow {
             rank: 0,
             trial: trial.number,
@@ -404,9 +477,37 @@ impl<'c> SearchSession<'c> {
             } else {
                 None
             },
+            train_score,
+            overfit: overfit.clone(),
             spec: trial.spec.clone(),
             score,
         };
+        self.events.push(match train_score {
+            Some(train) => message!(
+                "event.scored",
+                trial = trial.number,
+                model = events::family_words(trial.spec.family_name()),
+                score = events::round4(mean),
+                train = events::round4(train)
+            ),
+            None => message!(
+                "event.scored_no_train",
+                trial = trial.number,
+                model = events::family_words(trial.spec.family_name()),
+                score = events::round4(mean)
+            ),
+        });
+        if let Some(o) = overfit {
+            self.events.push(o);
+        }
+        if score > previous_best && previous_best.is_finite() {
+            self.events.push(message!(
+                "event.new_best",
+                model = events::family_words(trial.spec.family_name()),
+                score = events::round4(mean),
+                previous = events::round4(metric.value_of_score(previous_best))
+            ));
+        }
         self.oof_cache.push((score, self.rows.len(), preds));
         self.oof_cache
             .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -420,6 +521,7 @@ impl<'c> SearchSession<'c> {
             row,
             best_so_far,
             time_left_s: self.time_left(),
+            events: self.take_events(),
         })
     }
 

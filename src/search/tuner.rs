@@ -8,7 +8,10 @@
 //! `deterministic` set, costs are the static estimates, never measured times, so the same
 //! seed and trial count give the same sequence of configurations on any machine.
 
+use super::events::{family_words, round4, value_param};
 use crate::data::Task;
+use crate::message;
+use crate::messages::{Message, Param};
 use crate::models::space::ParamDef;
 use crate::models::{Family, ModelSpec};
 use crate::rng::Rng;
@@ -58,6 +61,12 @@ pub struct Tuner {
     deterministic: bool,
     /// Portfolio entries dropped because they would not fit the remaining budget.
     pub skipped: usize,
+    /// What was decided since the session last took them ("event.*" messages): the portfolio,
+    /// local steps, switches between families, configurations skipped.
+    pub events: Vec<Message>,
+    /// Entries of the portfolio, and how many were proposed so far.
+    portfolio_len: usize,
+    portfolio_done: usize,
 }
 
 fn decode(space: &[ParamDef], point: &[f64]) -> Map<String, Value> {
@@ -104,6 +113,9 @@ impl Tuner {
             .collect();
         Tuner {
             classification,
+            portfolio_len: portfolio.len(),
+            portfolio_done: 0,
+            events: Vec::new(),
             queue: portfolio.into(),
             families,
             tried: Vec::new(),
@@ -124,11 +136,30 @@ impl Tuner {
         cost: &dyn Fn(&ModelSpec) -> f64,
     ) -> Option<ModelSpec> {
         let fits = |spec: &ModelSpec| remaining.is_none_or(|r| cost(spec) <= r);
+        let skipped = |spec: &ModelSpec| {
+            message!(
+                "event.skipped",
+                model = family_words(spec.family_name()),
+                predicted_s = round4(cost(spec)),
+                left_s = round4(remaining.unwrap_or(0.0).max(0.0))
+            )
+        };
         while let Some(spec) = self.queue.pop_front() {
             if self.tried.contains(&spec) {
                 continue;
             }
+            self.portfolio_done += 1;
             if fits(&spec) {
+                if self.tried.is_empty() {
+                    self.events
+                        .push(message!("event.portfolio_start", count = self.portfolio_len));
+                }
+                self.events.push(message!(
+                    "event.portfolio",
+                    model = family_words(spec.family_name()),
+                    position = self.portfolio_done,
+                    count = self.portfolio_len
+                ));
                 let family = spec.family();
                 let point = self
                     .families
@@ -144,6 +175,7 @@ impl Tuner {
                 self.tried.push(spec.clone());
                 return Some(spec);
             }
+            self.events.push(skipped(&spec));
             self.skipped += 1;
         }
         // choose a family by its estimated cost to improve on the best score
@@ -169,11 +201,14 @@ impl Tuner {
         }
         order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         // a little exploration: now and then, a random family instead of the cheapest to improve
+        let mut explored = false;
         if order.len() > 1 && self.rng.next_f64() < 0.15 {
             let j = 1 + self.rng.below(order.len() - 1);
             order.swap(0, j);
+            explored = true;
         }
-        for &(_, i) in &order {
+        let previous = self.tried.last().map(|s| s.family());
+        for (rank, &(eci, i)) in order.iter().enumerate() {
             for _ in 0..6 {
                 let (point, opposite) = self.next_point(i);
                 let Some(spec) = self.spec_at(i, &point) else {
@@ -186,10 +221,41 @@ impl Tuner {
                     continue;
                 }
                 if !fits(&spec) {
+                    self.events.push(skipped(&spec));
                     break;
                 }
+                let family = self.families[i].family;
+                if let Some(from) = previous.filter(|p| p.name() != family.name()) {
+                    let from_eci = order
+                        .iter()
+                        .find(|(_, j)| self.families[*j].family.name() == from.name())
+                        .map(|o| o.0);
+                    let holds_best = self.families[i]
+                        .incumbent
+                        .as_ref()
+                        .is_some_and(|(_, score)| *score >= best);
+                    let reason = match from_eci {
+                        _ if explored && rank == 0 => message!("event.reason_explore"),
+                        Some(f) if holds_best && f >= eci => {
+                            message!("event.reason_best", to = family_words(family.name()))
+                        }
+                        Some(f) if f >= eci => message!(
+                            "event.reason_gain",
+                            to = family_words(family.name()),
+                            ratio = round4(f / eci.max(1e-12))
+                        ),
+                        _ => message!("event.reason_next", from = family_words(from.name())),
+                    };
+                    self.events.push(message!(
+                        "event.switch",
+                        from = family_words(from.name()),
+                        to = family_words(family.name()),
+                        reason
+                    ));
+                }
+                self.events.push(self.step_event(i, &point, opposite, &spec));
                 self.last = Some(Proposal {
-                    family: self.families[i].family,
+                    family,
                     point,
                     opposite,
                 });
@@ -198,6 +264,38 @@ impl Tuner {
             }
         }
         None
+    }
+
+    /// The event of a local proposal at `point` for family `i`: its start, or the step from
+    /// its best settings so far, naming the hyperparameter that moved most (in the unit cube).
+    fn step_event(&self, i: usize, point: &[f64], opposite: bool, spec: &ModelSpec) -> Message {
+        let f = &self.families[i];
+        let model = family_words(spec.family_name());
+        let Some((x, _)) = &f.incumbent else {
+            return message!("event.local_start", model);
+        };
+        let before = decode(&f.space, x);
+        let after = decode(&f.space, point);
+        let mut moved: Vec<(f64, &str)> = f
+            .space
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| before.get(d.name) != after.get(d.name))
+            .map(|(k, d)| ((point[k] - x[k]).abs(), d.name))
+            .collect();
+        moved.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        let Some(&(_, param)) = moved.first() else {
+            return message!("event.local_start", model);
+        };
+        let from = before.get(param).map_or(Param::Text(String::new()), value_param);
+        let to = after.get(param).map_or(Param::Text(String::new()), value_param);
+        let others = moved.len() - 1;
+        match (opposite, others) {
+            (true, 0) => message!("event.local_back", model, param, from, to),
+            (true, _) => message!("event.local_back_more", model, param, from, to, others),
+            (false, 0) => message!("event.local_step", model, param, from, to),
+            (false, _) => message!("event.local_step_more", model, param, from, to, others),
+        }
     }
 
     fn start_point(&self, i: usize) -> Vec<f64> {
@@ -275,6 +373,10 @@ impl Tuner {
             if f.fails >= 2 * f.space.len().max(1) {
                 f.step *= 0.5;
                 f.fails = 0;
+                if f.step >= MIN_STEP {
+                    self.events
+                        .push(message!("event.step_smaller", model = family_words(f.family.name())));
+                }
                 if f.step < MIN_STEP {
                     // converged here: restart around a random point, keeping the incumbent's score
                     let point: Vec<f64> = (0..f.space.len()).map(|_| self.rng.next_f64()).collect();
@@ -282,6 +384,8 @@ impl Tuner {
                         *x = point;
                     }
                     f.step = FIRST_STEP;
+                    self.events
+                        .push(message!("event.restart", model = family_words(f.family.name())));
                 }
             }
         }

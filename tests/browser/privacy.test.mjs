@@ -26,6 +26,7 @@ const PAGE_FILES = [
   "charts.css",
   "charts.js",
   "diagnostics.js",
+  "explain.js",
   "favicon.svg",
   "forecast.js",
   "glossary.js",

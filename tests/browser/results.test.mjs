@@ -220,7 +220,8 @@ test("titanic: live search curve, sorting by clicks and keys, row details, repor
   await page.locator(`${$("search-curve")} svg.chart circle.mark`).first().waitFor({ timeout: 60_000 });
   await waitForText("status", /^Done/, 90_000);
   const trials = await page.evaluate(() => window.__automl.results.trials.filter((t) => Number.isFinite(t.score)).length);
-  assert.equal(await page.locator(`${$("search-curve")} circle.mark`).count(), trials, "one point per trial");
+  assert.equal(await page.locator(`${$("search-curve")} circle.mark:not(.train-score)`).count(), trials, "one point per trial");
+  assert.equal(await page.locator(`${$("search-curve")} circle.mark.train-score`).count(), trials, "and one for its score on its training rows");
   assert.ok(trials >= 10, `trials drawn: ${trials}`);
   assert.equal(await page.locator(`${$("search-curve")} path.line[data-series="best so far"]`).count(), 1);
 

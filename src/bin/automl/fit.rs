@@ -12,13 +12,14 @@ pub(crate) struct FitArgs {
     settings: SearchSettings,
     json: bool,
     quiet: bool,
+    verbose: bool,
 }
 
 fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
     let mut path = None;
     let mut settings = SearchSettings::default();
     let mut read = ReadOptions::default();
-    let (mut json, mut quiet) = (false, false);
+    let (mut json, mut quiet, mut verbose) = (false, false, false);
     let mut time_given = false;
     let mut model_out = None;
     let mut explain = true;
@@ -38,6 +39,7 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
             "--task" => settings.task = Some(Task::parse(value()?)?),
             "--json" => json = true,
             "--quiet" => quiet = true,
+            "--verbose" => verbose = true,
             "--no-ensemble" => settings.ensemble = false,
             "--metric" => {
                 let name = value()?.clone();
@@ -85,6 +87,7 @@ fn parse_fit(args: &[String]) -> Result<FitArgs, CliError> {
         settings,
         json,
         quiet,
+        verbose,
     })
 }
 
@@ -95,7 +98,25 @@ pub(crate) fn cmd_fit(args: &[String]) -> Result<(), CliError> {
     let table = load(&fit.path, &fit.read)?;
     let clock = SystemClock::new();
     let quiet = fit.quiet || fit.json;
+    let verbose = fit.verbose && !quiet;
     let mut observer = |event: &Progress| {
+        // what the search decided, before the trial it led to (--verbose)
+        let events = match event {
+            Progress::Trial { events, .. } | Progress::Phase { events, .. } => events,
+        };
+        if verbose {
+            let cut = match event {
+                // the result sentences of a trial come after its line
+                Progress::Trial { .. } => events
+                    .iter()
+                    .position(|m| m.code.starts_with("event.scored"))
+                    .unwrap_or(events.len()),
+                Progress::Phase { .. } => events.len(),
+            };
+            for m in &events[..cut] {
+                eprintln!("           · {}", note_text(m));
+            }
+        }
         if let (
             false,
             Progress::Trial {
@@ -114,6 +135,22 @@ pub(crate) fn cmd_fit(args: &[String]) -> Result<(), CliError> {
                 row.mean,
                 params_text(&row.params)
             );
+            if verbose {
+                if let Some(train) = row.train_score {
+                    eprintln!(
+                        "           · on its own training rows: {}={train:.4}{}",
+                        row.metric.name(),
+                        if row.overfit.is_some() {
+                            "  (overfitting)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+                for m in events.iter().skip_while(|m| !m.code.starts_with("event.scored")).skip(1) {
+                    eprintln!("           · {}", note_text(m));
+                }
+            }
         }
         Control::Continue
     };

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! automl fit DATA.csv --target COLUMN [--time-budget SECONDS] [--seed N] [--task TASK]
-//!                     [--max-trials N] [--folds K] [--json] [--quiet]
+//!                     [--max-trials N] [--folds K] [--json] [--quiet] [--verbose]
 //! automl inspect DATA.csv
 //! automl predict MODEL.automl DATA.csv [--out PREDICTIONS.csv]
 //! automl bench --datasets DIR --splits DIR --time-budget SECONDS --out DIR [--only A,B] [--seed N]
@@ -69,6 +69,9 @@ Options for fit:
   --model-out FILE       save the fitted model (preprocessing and model) to FILE
   --no-explain           skip the explanations computed after the search
   --quiet                do not print each trial as it finishes
+  --verbose              also say what the search decides and why (the portfolio,
+                         each local step, switches between families, skipped trials,
+                         the ensemble, why the search ended)
 ";
 
 /// A command-line failure: a message of the catalogue, whose hint says what to do.
