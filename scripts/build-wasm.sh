@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Builds the page: the core to WebAssembly in release mode, its JS bindings in www/pkg/ (with
-# their TypeScript declarations, pkg/automl.d.ts, which the type check reads).
+# Builds the page: the core to WebAssembly (cargo profile wasm-release: the release optimized for
+# size), its JS bindings in www/pkg/ (with their TypeScript declarations, pkg/automl.d.ts,
+# which the type check reads), and the chart modules of D3 the page uses, in www/vendor/.
+#
+# Two wasm builds of the same crate: the engine, pkg/automl_bg.wasm, without the workbook
+# reader (--no-default-features), which the page loads first; and the workbook reader,
+# pkg/workbook_bg.wasm (cargo feature workbook-engine, its own target directory
+# target/workbook/), which turns a sheet into a table image for the engine; a worker loads it
+# on the first workbook (the service worker has it cached by then). Both without the "name"
+# and "producers" sections (function names for stack traces: a sixth of the engine's weight).
 #
 #   bash scripts/build-wasm.sh          the production page, www/ (no test hook anywhere)
 #   bash scripts/build-wasm.sh --test   that, and also the test build of the page, build/test-www/
@@ -41,26 +49,37 @@ write_build_id() { # <root>
   echo "[build] $1/pkg/build-id.js: $build_id"
 }
 
+PROFILE=wasm-release
+BINDGEN_FLAGS=(--target web --remove-name-section --remove-producers-section)
+size() { echo "$(du -k "$1" | cut -f1) KiB, $(gzip -9c "$1" | wc -c | awk '{printf "%.0f", $1/1024}') KiB gzip -9"; }
+
 # ---- the production page: www/ -----------------------------------------------------------
-cargo build --release --lib --target wasm32-unknown-unknown
+cargo build --profile "$PROFILE" --lib --target wasm32-unknown-unknown --no-default-features
 # With its TypeScript declarations (pkg/automl.d.ts): the type check (tsconfig.json, npm run
 # typecheck) reads the engine's exports from them. The page never loads them.
-wasm-bindgen --target web --out-dir www/pkg --out-name automl \
-  target/wasm32-unknown-unknown/release/automl.wasm
-echo "[build] www/pkg/automl_bg.wasm: $(du -k www/pkg/automl_bg.wasm | cut -f1) KiB"
+wasm-bindgen "${BINDGEN_FLAGS[@]}" --out-dir www/pkg --out-name automl \
+  "target/wasm32-unknown-unknown/$PROFILE/automl.wasm"
+echo "[build] www/pkg/automl_bg.wasm: $(size www/pkg/automl_bg.wasm)"
+cargo build --profile "$PROFILE" --lib --target wasm32-unknown-unknown --features workbook-engine \
+  --target-dir target/workbook
+wasm-bindgen "${BINDGEN_FLAGS[@]}" --out-dir www/pkg --out-name workbook \
+  "target/workbook/wasm32-unknown-unknown/$PROFILE/automl.wasm"
+echo "[build] www/pkg/workbook_bg.wasm: $(size www/pkg/workbook_bg.wasm)"
 write_flags www false
-# The charting library (D3, an npm devDependency) is copied into the page's own files: the page
-# loads nothing from another origin. www/vendor/ is not in git; this copy is its only source.
-[ -f node_modules/d3/dist/d3.min.js ] || npm ci --no-audit --no-fund
+# The charting library (D3's modules, npm devDependencies) is copied into the page's own files:
+# the page loads nothing from another origin. www/vendor/ is not in git; this copy is its only
+# source. Only the modules the charts use, in one file, vendor/d3.min.js (scripts/vendor-d3.mjs).
+[ -f node_modules/d3-selection/src/index.js ] || npm ci --no-audit --no-fund
+rm -rf www/vendor
 mkdir -p www/vendor
-cp node_modules/d3/dist/d3.min.js www/vendor/d3.min.js
-cp node_modules/d3/LICENSE www/vendor/d3.LICENSE
+node scripts/vendor-d3.mjs www/vendor
 write_build_id www
 
 $test_build || exit 0
 
 # ---- the test build: build/test-www/ -------------------------------------------------------
-cargo build --release --lib --target wasm32-unknown-unknown --features test-hooks --target-dir target/test-hooks
+cargo build --profile "$PROFILE" --lib --target wasm32-unknown-unknown --no-default-features --features test-hooks \
+  --target-dir target/test-hooks
 test_root=build/test-www
 rm -rf "$test_root"
 mkdir -p "$test_root"
@@ -68,8 +87,10 @@ for entry in www/*; do
   [ "$entry" = www/pkg ] || ln -s "../../$entry" "$test_root/$(basename "$entry")"
 done
 ln -s ../../tests/page/test-hooks.js "$test_root/test-hooks.js"
-wasm-bindgen --target web --no-typescript --out-dir "$test_root/pkg" --out-name automl \
-  target/test-hooks/wasm32-unknown-unknown/release/automl.wasm
+wasm-bindgen "${BINDGEN_FLAGS[@]}" --no-typescript --out-dir "$test_root/pkg" --out-name automl \
+  "target/test-hooks/wasm32-unknown-unknown/$PROFILE/automl.wasm"
+# the same workbook reader as the production page's
+cp www/pkg/workbook.js www/pkg/workbook_bg.wasm "$test_root/pkg/"
 echo "[build] $test_root/pkg/automl_bg.wasm: $(du -k "$test_root/pkg/automl_bg.wasm" | cut -f1) KiB"
 write_flags "$test_root" true
 write_build_id "$test_root"

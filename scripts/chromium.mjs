@@ -29,7 +29,8 @@ export function launchChromium() {
 
 /**
  * Serves `root` on 127.0.0.1 (a free port) and opens Chromium with a fresh profile (so the
- * service worker, caches and storage start empty). Returns { server, origin, context, close }.
+ * service worker, caches and storage start empty); `locale` sets the browser's language
+ * (navigator.languages). Returns { server, origin, context, close }.
  */
 export async function openServedProfile({ root, args = [], prefix = "automl-chromium-", locale = undefined }) {
   const server = await startServer({ root, port: 0 });

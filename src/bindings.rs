@@ -27,6 +27,8 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "bench")]
+mod bench;
 mod errors;
 
 /// Size of the last allocation the system allocator refused, 0 if none was. On wasm32 a
@@ -83,6 +85,25 @@ pub fn failed_allocation_bytes() -> f64 {
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    let _ = crate::data::encoding::EUC_KR_DECODER.set(euc_kr_text_decoder);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's (and Node's) WHATWG `TextDecoder`.
+    type TextDecoder;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(label: &str, options: &JsValue) -> Result<TextDecoder, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn decode(this: &TextDecoder, bytes: &[u8]) -> Result<String, JsValue>;
+}
+
+/// EUC-KR (CP949) through `TextDecoder("euc-kr")`: with `fatal`, None on a malformed sequence.
+fn euc_kr_text_decoder(bytes: &[u8], fatal: bool) -> Option<String> {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"fatal".into(), &fatal.into());
+    let decoder = TextDecoder::new("euc-kr", &options).ok()?;
+    decoder.decode(bytes).ok()
 }
 
 /// The core's version.
@@ -118,6 +139,13 @@ fn read(
         }
     };
     read_table(bytes, file_name, &options, &mut progress).map_err(into_error)
+}
+
+/// Whether the page must turn `bytes` (a file called `file_name`) into a table image with the
+/// workbook wasm (`read_workbook_image`) first: this engine has no workbook reader.
+#[wasm_bindgen]
+pub fn is_workbook(bytes: &[u8], file_name: &str) -> bool {
+    crate::data::is_workbook(bytes, file_name)
 }
 
 /// Reads a file's bytes and describes its columns (see `Inspection` in `www/protocol.js`).
@@ -381,13 +409,14 @@ pub fn predict_rows(model: &[u8], rows: JsValue) -> Result<JsValue, JsError> {
     to_js(&m.predict_rows(&rows_of(rows)?).map_err(into_error)?)
 }
 
-/// Explains one row `{ column: text }` (see `RowExplanation` in `www/protocol.js`).
+/// Explains one row `{ column: text }` and says how each cell was read (see
+/// `RowExplanation` in `www/protocol.js`).
 #[wasm_bindgen]
 pub fn explain_row(model: &[u8], row: JsValue) -> Result<JsValue, JsError> {
     let m = model_of(model)?;
     let row: BTreeMap<String, String> = serde_wasm_bindgen::from_value(row)
         .map_err(|e| message_error(message!("input.row", detail = e.to_string())))?;
-    to_js(&crate::results::contributions::explain_row(&m, &row).map_err(into_error)?)
+    to_js(&m.explain_checked_row(&row).map_err(into_error)?)
 }
 
 /// The clock of every session: `Date.now()`.
@@ -632,69 +661,6 @@ impl SplitJobs {
             .map_err(into_error)?;
         Ok(output_to_js(&output))
     }
-}
-
-/// Milliseconds from `performance.now()` where there is one (browsers, Node), else `Date.now()`.
-#[cfg(feature = "bench")]
-fn now_ms() -> f64 {
-    let perf = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"));
-    if let Ok(perf) = perf {
-        if let Ok(now) = js_sys::Reflect::get(&perf, &JsValue::from_str("now")) {
-            if let Some(now) = now.dyn_ref::<js_sys::Function>() {
-                if let Some(ms) = now.call0(&perf).ok().and_then(|v| v.as_f64()) {
-                    return ms;
-                }
-            }
-        }
-    }
-    js_sys::Date::now()
-}
-
-/// Benchmark entry (cargo feature `bench`), not in the page's builds: fits the tree engine's
-/// gradient boosting on `x` (`rows × cols`, row-major) and `y` (numbers for `task`
-/// "regression", else class codes) with `params_json` (a `GbmParams` object, seed 0) and returns
-/// `{"seconds": fit time, "fingerprint": model digest}` as JSON, for
-/// `bench/wasm_vs_native.mjs` to compare with the native build.
-#[cfg(feature = "bench")]
-#[wasm_bindgen]
-pub fn bench_gbm_fit(
-    x: &[f64],
-    rows: usize,
-    cols: usize,
-    y: &[f64],
-    task: &str,
-    params_json: &str,
-) -> Result<String, JsError> {
-    use crate::trees::{fingerprint, GbmClassifier, GbmParams, GbmRegressor};
-    let params: GbmParams = serde_json::from_str(params_json)
-        .map_err(|e| message_error(message!("input.gbm_parameters", detail = e.to_string())))?;
-    let x = crate::matrix::Matrix {
-        rows,
-        cols,
-        data: x.to_vec(),
-    };
-    let (seconds, print) = if task == "regression" {
-        let start = now_ms();
-        let m = GbmRegressor::fit(&x, y, &params, 0).map_err(into_error)?;
-        (
-            (now_ms() - start) / 1000.0,
-            fingerprint(&m).map_err(into_error)?,
-        )
-    } else {
-        if y.iter()
-            .any(|&v| !(v >= 0.0 && v.fract() == 0.0 && v < 1e6))
-        {
-            return Err(message_error(message!("input.class_labels")));
-        }
-        let codes: Vec<u32> = y.iter().map(|&v| v as u32).collect();
-        let start = now_ms();
-        let m = GbmClassifier::fit(&x, &codes, &params, 0).map_err(into_error)?;
-        (
-            (now_ms() - start) / 1000.0,
-            fingerprint(&m).map_err(into_error)?,
-        )
-    };
-    Ok(serde_json::json!({ "seconds": seconds, "fingerprint": print }).to_string())
 }
 
 /// The page's forecast settings (`ForecastSettings` in `www/protocol.js`).

@@ -22,12 +22,15 @@ pub mod preprocess;
 pub mod results;
 pub mod rng;
 pub mod search;
+pub mod sort;
 pub mod target;
 pub mod trees;
 pub mod truth;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "workbook-engine")))]
 pub mod bindings;
+#[cfg(all(target_arch = "wasm32", feature = "workbook-engine"))]
+pub mod bindings_workbook;
 
 pub use clock::{Clock, SystemClock};
 pub use data::{inspect, read_csv, read_table, Inspection, ReadOptions, Table, Task};

@@ -277,7 +277,7 @@ pub struct SweepStep {
 pub fn threshold_sweep(positive: &[bool], scores: &[f64]) -> Vec<SweepStep> {
     let n = positive.len().min(scores.len());
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    crate::sort::sort_by(&mut order, |&a, &b| scores[a].total_cmp(&scores[b]));
     let mut steps = Vec::new();
     let (mut tp, mut fp) = (0, 0);
     // from the highest score down; a run of equal scores is one step

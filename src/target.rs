@@ -115,7 +115,7 @@ pub fn prepare_target(table: &Table, column: usize, task: Task) -> Result<Prepar
             }
             let mut labels: Vec<&str> = counts.keys().copied().collect();
             if labels.iter().all(|l| parse_number(l).is_some()) {
-                labels.sort_by(|a, b| {
+                crate::sort::sort_by(&mut labels, |a, b| {
                     parse_number(a)
                         .unwrap_or(0.0)
                         .total_cmp(&parse_number(b).unwrap_or(0.0))
@@ -340,7 +340,7 @@ fn bin_codes(col: &TextColumn, spec: &ColumnSpec, rows: &[usize]) -> Vec<usize> 
     match spec.kind {
         ColumnKind::Numeric | ColumnKind::Datetime => {
             let mut sorted: Vec<f64> = rows.iter().filter_map(|&r| value(r)).collect();
-            sorted.sort_by(f64::total_cmp);
+            crate::sort::sort_f64(&mut sorted);
             let edges: Vec<f64> = (1..20)
                 .filter_map(|i| sorted.get(i * sorted.len() / 20).copied())
                 .collect();

@@ -329,12 +329,17 @@ fn pending_in_korean() -> BTreeSet<String> {
 #[test]
 fn every_kind_task_metric_and_family_has_its_names_in_every_catalogue() {
     let english = Catalogue::english();
-    let korean = Catalogue::parse(&std::fs::read_to_string(root().join("www/i18n/ko.json")).unwrap()).unwrap();
+    let korean =
+        Catalogue::parse(&std::fs::read_to_string(root().join("www/i18n/ko.json")).unwrap())
+            .unwrap();
     let pending = pending_in_korean();
     let codes = described_codes();
     assert!(codes.len() > 40, "{} codes", codes.len());
     for code in codes {
-        assert!(english.entry(&code).is_some(), "\"{code}\" has no entry in www/i18n/en.json");
+        assert!(
+            english.entry(&code).is_some(),
+            "\"{code}\" has no entry in www/i18n/en.json"
+        );
         assert!(
             korean.entry(&code).is_some() || pending.contains(&code),
             "\"{code}\" has no entry in www/i18n/ko.json"

@@ -482,3 +482,78 @@ fn browser_fixtures_hold_the_cores_views_of_their_predictions() {
         }
     }
 }
+
+/// The what-if form's cells as the model reads them: numbers in the column's own format (a
+/// decimal comma here), text that is not a number named and read as missing (never shown as
+/// a value in the explanation), known and unknown levels, and empty cells with their fill.
+#[test]
+fn what_if_cells_are_read_as_the_training_file_wrote_them() {
+    let mut csv = String::from("length;colour;y\n");
+    for i in 0..40 {
+        let colour = ["red", "green", "blue"][i % 3];
+        csv.push_str(&format!(
+            "{},{};{colour};{}\n",
+            10 + i,
+            i % 10,
+            if i % 2 == 0 { "a" } else { "b" }
+        ));
+    }
+    let t = read_csv(csv.as_bytes(), "comma.csv").unwrap();
+    let spec = ModelSpec::default_for(family("logistic_regression"), true).unwrap();
+    let model = model_with(&t, "y", spec);
+    let columns = model.columns();
+    assert_eq!(
+        columns[0].number_format,
+        Some(automl::data::cells::NumberFormat::DecimalComma)
+    );
+    // most frequent first, ties by name
+    assert_eq!(columns[1].levels, ["red", "blue", "green"]);
+    let row = |length: &str, colour: &str| -> BTreeMap<String, String> {
+        [("length", length), ("colour", colour)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let states = |r: &BTreeMap<String, String>| -> Vec<(&'static str, Option<String>)> {
+        model
+            .check_row(r)
+            .into_iter()
+            .map(|c| (c.state, c.note.map(|n| n.code)))
+            .collect()
+    };
+    assert_eq!(
+        states(&row("50,5", "red")),
+        [("value", None), ("value", None)]
+    );
+    let checked = model.check_row(&row("50.5", "Mars"));
+    assert_eq!(checked[0].state, "unreadable");
+    let note = checked[0].note.clone().unwrap();
+    assert_eq!(note.code, "whatif.not_a_number_written");
+    assert_eq!(
+        note.param("example"),
+        Some(&automl::messages::Param::Text("50,5".to_string()))
+    );
+    assert_eq!(checked[1].state, "unknown_level");
+    assert_eq!(
+        states(&row("abc", "")),
+        [
+            ("unreadable", Some("whatif.not_a_number".into())),
+            ("missing", Some("whatif.missing_level".into()))
+        ]
+    );
+    assert_eq!(
+        states(&row("", "red"))[0],
+        ("missing", Some("whatif.missing_median".into()))
+    );
+    // the explanation lists text that is not a number as missing, not as a value
+    let e = model.explain_checked_row(&row("abc", "red")).unwrap();
+    let length = e
+        .explanation
+        .contributions
+        .iter()
+        .find(|c| c.column == "length")
+        .unwrap();
+    assert_eq!(length.value, "");
+    assert_eq!(e.base_from, "background");
+    assert_eq!(e.background_rows, model.background.len());
+}

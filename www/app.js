@@ -130,6 +130,15 @@ export class Controller {
     this.checkBusy = false;
     this.loadSeq = 0;
     this.runSeq = 0;
+    /** Counts the data loaded (a new file or sheet makes every result stale). */
+    this.dataSeq = 0;
+    /**
+     * What the results on the page were made from: the choices' key (choicesKey) and the
+     * target and task, or null when no result is shown. A change of file, target, task,
+     * column kinds or exclusions marks them stale.
+     * @type {{ key: string, dataSeq: number, target: string, task: string } | null}
+     */
+    this.resultOf = null;
     this.running = false;
     this.loading = false;
     /** @type {LeaderboardRow[]} the running search's rows, best first */
@@ -143,6 +152,7 @@ export class Controller {
     this.catalogue = null;
   }
 
+  /** Wires the view and starts the engine; resolves when it is ready (or failed to start). */
   init() {
     const { view, bridge } = this;
     view.bindFileChosen((/** @type {File} */ file) => this.loadFile(file));
@@ -163,7 +173,7 @@ export class Controller {
     bridge.onWorkerLost = (error) => this.workerLost(error);
     this.updateButtons();
     this.loadSampleList();
-    this.startEngine("page.status_loading_engine");
+    return this.startEngine("page.status_loading_engine");
   }
 
   /**
@@ -379,6 +389,7 @@ export class Controller {
       });
       if (seq !== this.loadSeq) return;
       this.data = { bytes, fileName, inspection, encoding: options.encoding || null };
+      this.dataSeq += 1;
       this.choices = { columnTypes: new Map(), exclude: new Set() };
       this.showData(inspection, sampleTarget);
       this.view.showStatus("page.status_loaded", { data: this.describeData() }, "ready");
@@ -480,14 +491,18 @@ export class Controller {
     if (this.forecast) this.forecast.targetChosen(index);
     this.showColumnStates();
     this.requestCheck();
+    this.refreshStale();
   }
 
   /** @param {string} task "classification", "regression" or "forecast" */
   chooseTask(task) {
     if (this.forecast && !this.running) this.forecast.taskChosen(task);
-    if (!this.taskInfo(task) || this.running) return;
-    this.view.setTask(task);
-    this.requestCheck();
+    if (this.running) return;
+    if (this.taskInfo(task)) {
+      this.view.setTask(task);
+      this.requestCheck();
+    }
+    this.refreshStale();
   }
 
   /**
@@ -502,6 +517,7 @@ export class Controller {
     else this.choices.columnTypes.set(column.name, kind);
     this.showColumnStates();
     this.requestCheck();
+    this.refreshStale();
   }
 
   /**
@@ -520,6 +536,33 @@ export class Controller {
     else this.choices.exclude.add(column.name);
     this.showColumnStates();
     this.requestCheck();
+    this.refreshStale();
+  }
+
+  /**
+   * The choices a result depends on, as one string: the data loaded, the target, the task,
+   * the changed column kinds and the left-out columns (the metric is the task's default).
+   * @returns {string}
+   */
+  choicesKey() {
+    const column = this.columns()[this.targetIndex];
+    const name = column ? column.name : "";
+    return JSON.stringify([
+      this.dataSeq,
+      name,
+      this.view.currentTask(),
+      [...this.choices.columnTypes].sort(),
+      [...this.choices.exclude].filter((n) => n !== name).sort(),
+    ]);
+  }
+
+  /** Mark every result panel stale when the choices differ from the ones it was made with. */
+  refreshStale() {
+    const made = this.resultOf;
+    const stale = Boolean(made) && this.choicesKey() !== made.key;
+    const info = made ? { target: made.target, task: made.task, newData: made.dataSeq !== this.dataSeq } : null;
+    this.view.setStale(stale, info);
+    if (this.results) this.results.setStale(stale, info);
   }
 
   /**
@@ -656,12 +699,16 @@ export class Controller {
     const seq = ++this.runSeq;
     this.running = true;
     this.liveRows = [];
+    this.resultOf = { key: this.choicesKey(), dataSeq: this.dataSeq, target: settings.target, task: settings.task };
+    this.refreshStale();
     this.view.hideError();
     this.view.resetRun(settings.metric || this.taskInfo(settings.task).defaultMetric, settings.timeBudgetS);
     if (this.explainer) this.explainer.startRun(pace);
     if (this.results) this.results.startRun(settings);
     this.view.showStatus("page.status_searching", { target: settings.target }, "busy");
     this.updateButtons();
+    // Start is disabled now: the keyboard's focus follows the search.
+    this.view.focusProgress();
     try {
       const result = await this.bridge.run(bytes.slice(0), fileName, settings, (event) => {
         if (seq === this.runSeq) this.progress(event);
@@ -721,6 +768,7 @@ export class Controller {
     this.view.showBest(result);
     this.view.showStatus(ensemble ? "page.status_done_ensemble" : "page.status_done", { count: trials }, "done");
     if (this.results) this.results.showResult(result, settings);
+    this.view.focusBest();
   }
 
   stop() {

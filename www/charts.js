@@ -67,6 +67,24 @@ function appendWords(parent, tag, text) {
 }
 
 /**
+ * Write `text` into `node`, cut to `max` characters (then as drawn, with the whole in a tooltip).
+ * @param {Element} node
+ * @param {Words} text
+ * @param {number} max
+ */
+function fitWords(node, text, max) {
+  const whole = wordsText(text);
+  // the catalogue's words stay whole (they follow the language); the user's are cut
+  if (whole.length <= max || (text && typeof text === "object")) return writeWords(node, text);
+  node.textContent = clipLabel(whole, max);
+  node.setAttribute("data-user", "");
+  const tip = document.createElementNS("http://www.w3.org/2000/svg", "title");
+  tip.textContent = whole;
+  node.append(tip);
+  return node;
+}
+
+/**
  * Mark the tick labels of a category axis as the user's data.
  * @param {any} axis a D3 selection of an axis group
  */
@@ -75,10 +93,19 @@ function userTicks(axis) {
 }
 
 /**
- * The D3 namespace (the UMD bundle sets globalThis.d3), with DefinitelyTyped's types.
+ * The D3 namespace (each module in vendor/d3.min.js adds to globalThis.d3), with
+ * DefinitelyTyped's types; only the modules scripts/vendor-d3.mjs lists are there.
  * @type {typeof import("d3")}
  */
 export const d3 = /** @type {any} */ (globalThis).d3;
+
+/**
+ * D3's interpolateBlues, made as d3-scale-chromatic makes it (a basis spline through the
+ * 9-colour Blues scheme), so the page does not load that module (scripts/vendor-d3.mjs).
+ */
+const BLUES = d3.interpolateRgbBasis(
+  ["f7fbff", "deebf7", "c6dbef", "9ecae1", "6baed6", "4292c6", "2171b5", "08519c", "08306b"].map((c) => `#${c}`),
+);
 
 /**
  * @typedef {import("d3").Selection<SVGSVGElement, undefined, null, undefined>} Svg
@@ -201,34 +228,120 @@ export const d3 = /** @type {any} */ (globalThis).d3;
  * @typedef {SVGSVGElement & { chartScales?: { x: XScale, y: YScale } }} ChartElement
  */
 
-/** On a phone a chart is drawn narrower, so that its text is not scaled down as much. */
-const NARROW = typeof window !== "undefined" && window.innerWidth < 640;
-const DEFAULT_WIDTH = NARROW ? 400 : 560;
-const DEFAULT_HEIGHT = NARROW ? 300 : 340;
-const MARGIN = Object.freeze({ top: 34, right: 18, bottom: 50, left: 62 });
+/** A chart's width when none is given (the report's, and a chart drawn before its box is shown). */
+const DEFAULT_WIDTH = 560;
+/** The smallest width a chart is laid out for. */
+const MIN_WIDTH = 260;
 
 /**
- * A chart's frame: the <svg>, its inner group, the plotting area's size.
+ * The size of chart text in pixels: the page's body text (charts.css draws every chart text at
+ * least that large), so that a chart drawn at the width of its box has text as large as the
+ * page's, on a phone and on a projector.
+ * @returns {number}
+ */
+export function chartFontPx() {
+  // read once per drawing burst: every read of a computed style may lay the page out again
+  const now = typeof performance !== "undefined" ? performance.now() : 0;
+  if (fontPx.value > 0 && now - fontPx.at < 250) return fontPx.value;
+  const body = typeof document !== "undefined" && document.body;
+  const px = body ? Number.parseFloat(getComputedStyle(body).fontSize) : NaN;
+  fontPx.value = Number.isFinite(px) && px > 0 ? px : 16;
+  fontPx.at = now;
+  return fontPx.value;
+}
+
+/** The last chartFontPx() read, and when (performance.now()). */
+const fontPx = { value: 0, at: 0 };
+
+/**
+ * The width of `text` in chart text, roughly (an average character is 0.58 of the size).
+ * @param {unknown} text
+ * @param {number} [font]
+ */
+function textWidth(text, font = chartFontPx()) {
+  return String(text).length * font * 0.58;
+}
+
+/**
+ * `text` broken into lines at most `width` pixels wide (at word breaks; a longer word is cut).
+ * @param {string} text
+ * @param {number} width
+ * @returns {string[]}
+ */
+function wrapText(text, width) {
+  const max = Math.max(8, Math.floor(width / (chartFontPx() * 1.1 * 0.58)));
+  /** @type {string[]} */
+  const lines = [];
+  let line = "";
+  for (const word of String(text).split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (next.length <= max || !line) line = next.length > max ? `${next.slice(0, max - 1)}…` : next;
+    else {
+      lines.push(line);
+      line = word.length > max ? `${word.slice(0, max - 1)}…` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * The margins of a chart with axes, from the size of its text: room for the tick labels, the
+ * axis names and the title's lines.
+ * @param {number} titleLines
+ * @param {number} [yTickChars] the longest y tick label, in characters
+ * @returns {Margin}
+ */
+function marginsFor(titleLines, yTickChars = 5) {
+  const f = chartFontPx();
+  return {
+    top: Math.round(titleLines * f * 1.3 + f * 0.9),
+    right: Math.round(f * 1.2),
+    bottom: Math.round(f * 3.4),
+    left: Math.round(yTickChars * f * 0.58 + f * 2.4),
+  };
+}
+
+/**
+ * How many ticks fit along `length` pixels, each label about `chars` characters wide.
+ * @param {number} length
+ * @param {number} [chars]
+ */
+function tickCount(length, chars = 5) {
+  return Math.max(2, Math.floor(length / (chars * chartFontPx() * 0.58 + chartFontPx() * 2)));
+}
+
+/**
+ * A chart's frame: the <svg>, its inner group, the plotting area's size. The viewBox is the
+ * width the chart is drawn for (drawChart gives its box's width), so one unit is one pixel and
+ * chart text is as large as charts.css says.
  * @param {string} kind
  * @param {FrameOptions} [options]
  * @returns {{ svg: Svg, g: Group, w: number, h: number, m: Margin }}
  */
-function frame(kind, { title = "", width = DEFAULT_WIDTH, height = DEFAULT_HEIGHT, margin = {} } = {}) {
-  const m = { ...MARGIN, ...margin };
+function frame(kind, { title = "", width = DEFAULT_WIDTH, height, margin = {} } = {}) {
+  const wide = Math.max(MIN_WIDTH, Math.round(width));
+  const lines = title ? wrapText(wordsText(title), wide - 8) : [];
+  const m = { ...marginsFor(lines.length), ...margin };
+  const tall = Math.round(height || Math.min(420, Math.max(240, wide * 0.62)) + (m.top - marginsFor(1).top));
   const svg = d3.create("svg")
     .attr("class", `chart chart-${kind}`)
     .attr("data-chart", kind)
-    .attr("viewBox", `0 0 ${width} ${height}`)
+    .attr("viewBox", `0 0 ${wide} ${tall}`)
     .attr("role", "img")
     .attr("xmlns", "http://www.w3.org/2000/svg");
   if (title && typeof title === "object") localizeAttribute(svg.node(), "aria-label", title.code, title.params || {});
   else svg.attr("aria-label", String(title));
   appendWords(svg, "title", title);
   if (title) {
-    writeWords(svg.append("text").attr("class", "chart-title").attr("x", m.left).attr("y", 20).node(), title);
+    const f = chartFontPx();
+    const heading = svg.append("text").attr("class", "chart-title").attr("x", 4).attr("y", f * 1.2);
+    // one line: the catalogue's words (they follow the language); wrapped: the lines as drawn
+    if (lines.length <= 1) writeWords(heading.node(), title);
+    else lines.forEach((line, i) => heading.append("tspan").attr("x", 4).attr("dy", i === 0 ? 0 : f * 1.3).text(line));
   }
   const g = svg.append("g").attr("class", "plot").attr("transform", `translate(${m.left},${m.top})`);
-  return { svg, g, w: width - m.left - m.right, h: height - m.top - m.bottom, m };
+  return { svg, g, w: wide - m.left - m.right, h: tall - m.top - m.bottom, m };
 }
 
 /**
@@ -241,13 +354,14 @@ function frame(kind, { title = "", width = DEFAULT_WIDTH, height = DEFAULT_HEIGH
  * @param {Words} yLabel
  */
 function axisLabels(g, w, h, m, xLabel, yLabel) {
+  const f = chartFontPx();
   if (xLabel) {
-    writeWords(g.append("text").attr("class", "axis-label axis-label-x").attr("x", w / 2).attr("y", h + m.bottom - 10)
-      .attr("text-anchor", "middle").node(), xLabel);
+    fitWords(g.append("text").attr("class", "axis-label axis-label-x").attr("x", w / 2).attr("y", h + f * 2.9)
+      .attr("text-anchor", "middle").node(), xLabel, Math.floor(w / (f * 0.58)));
   }
   if (yLabel) {
-    writeWords(g.append("text").attr("class", "axis-label axis-label-y").attr("transform", "rotate(-90)")
-      .attr("x", -h / 2).attr("y", -m.left + 16).attr("text-anchor", "middle").node(), yLabel);
+    fitWords(g.append("text").attr("class", "axis-label axis-label-y").attr("transform", "rotate(-90)")
+      .attr("x", -h / 2).attr("y", -m.left + f).attr("text-anchor", "middle").node(), yLabel, Math.floor(h / (f * 0.58)));
   }
 }
 
@@ -279,7 +393,7 @@ function paddedExtent(values, pad = 0.04) {
  * @param {{ xTicks?: number, yTicks?: number, grid?: boolean, time?: boolean }} [options] `time`: the x
  *   axis is dates, written by Intl in the page's language (marked `data-intl`)
  */
-function drawAxes(g, x, y, w, h, { xTicks = 6, yTicks = 5, grid = true, time = false } = {}) {
+function drawAxes(g, x, y, w, h, { xTicks = tickCount(w), yTicks = Math.max(2, Math.floor(h / (chartFontPx() * 2.6))), grid = true, time = false } = {}) {
   if (grid) {
     g.append("g").attr("class", "grid").call(d3.axisLeft(y).ticks(yTicks).tickSize(-w).tickFormat(() => ""));
   }
@@ -322,7 +436,16 @@ export function lineChart(options) {
   const { series = [], band = null, markers = false, xLabel = "", yLabel = "", xType = "linear" } = options;
   // A legend gets its own line under the title.
   const withLegend = series.length > 1;
-  const { svg, g, w, h, m } = frame("line", withLegend ? { ...options, margin: { top: 52, ...(options.margin || {}) } } : options);
+  /** @type {Words[]} */
+  const names = series.map((s, i) => s.name || `series ${i + 1}`);
+  const legendRows = withLegend ? legendLayout(names.map(wordsText), (options.width || DEFAULT_WIDTH) - 8).rows : 0;
+  const base = marginsFor(options.title ? wrapText(wordsText(options.title), Math.max(MIN_WIDTH, options.width || DEFAULT_WIDTH) - 8).length : 0);
+  const extra = legendRows ? legendRows * chartFontPx() * 1.5 + chartFontPx() * 0.6 : 0;
+  const { svg, g, w, h, m } = frame("line", {
+    ...options,
+    height: (options.height || Math.min(420, Math.max(240, (options.width || DEFAULT_WIDTH) * 0.62))) + extra,
+    margin: { bottom: base.bottom + extra, ...(options.margin || {}) },
+  });
   const allPoints = series.flatMap((s) => s.points.filter(finitePoint));
   const xs = allPoints.map((p) => (p.x instanceof Date ? p.x.getTime() : p.x));
   const ys = allPoints.map((p) => p.y);
@@ -355,9 +478,17 @@ export function lineChart(options) {
       }
     }
   });
-  if (withLegend) legend(svg, series.map((s, i) => ({ name: s.name, className: `series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim() })), w + m.left);
+  if (withLegend) legend(svg, series.map((s, i) => ({ name: names[i], className: `series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim() })), m.left, m.top + h + base.bottom + chartFontPx() * 0.6, w + m.left + m.right - 8);
   axisLabels(g, w, h, m, xLabel, yLabel);
-  return withScales(svg.node(), x, y);
+  /** @type {ChartTable} */
+  const table = { columns: [series.length > 1 ? t("page.chart.series") : null, wordsText(xLabel) || "x", wordsText(yLabel) || "y"].filter((c) => c !== null), rows: [] };
+  for (const [i, s] of series.entries()) {
+    for (const p of s.points.filter(finitePoint)) {
+      const xText = p.x instanceof Date ? p.x.toISOString().slice(0, 10) : formatValue(p.x);
+      table.rows.push(series.length > 1 ? [wordsText(names[i]), xText, formatValue(p.y)] : [xText, formatValue(p.y)]);
+    }
+  }
+  return withTable(withScales(svg.node(), x, y), table);
 }
 
 /**
@@ -393,24 +524,48 @@ export function marker(svgNode, { x, y, className = "threshold-marker", title = 
 }
 
 /**
- * A legend in the top right corner: a short line (or a dot) and the series name.
+ * Where legend items go: left to right, wrapping to a new row within `width`.
+ * @param {string[]} names
+ * @param {number} width
+ * @returns {{ rows: number, places: { x: number, row: number }[] }}
+ */
+function legendLayout(names, width) {
+  const f = chartFontPx();
+  let x = 0;
+  let row = 0;
+  const places = names.map((name) => {
+    const item = f * 1.6 + textWidth(name, f) + f;
+    if (x > 0 && x + item > width) {
+      x = 0;
+      row += 1;
+    }
+    const place = { x, row };
+    x += item;
+    return place;
+  });
+  return { rows: names.length ? row + 1 : 0, places };
+}
+
+/**
+ * A legend below the chart: a short line and the series name, wrapping within `width`.
  * @param {Svg} svg
  * @param {LegendItem[]} items
- * @param {number} right the x where the legend ends
+ * @param {number} left
+ * @param {number} top
+ * @param {number} width
  */
-function legend(svg, items, right) {
-  const lg = svg.append("g").attr("class", "legend");
-  const widths = items.map((item) => 26 + wordsText(item.name).length * 7);
-  let xPos = right - widths.reduce((a, b) => a + b, 0);
+function legend(svg, items, left, top, width) {
+  const f = chartFontPx();
+  const { places } = legendLayout(items.map((item) => wordsText(item.name)), width - left);
+  const lg = svg.append("g").attr("class", "legend").attr("transform", `translate(${left},${top})`);
   for (const [i, item] of items.entries()) {
-    if (i > 0) xPos += widths[i - 1];
-    const it = lg.append("g").attr("class", "legend-item").attr("transform", `translate(${xPos},38)`);
+    const it = lg.append("g").attr("class", "legend-item").attr("transform", `translate(${places[i].x},${places[i].row * f * 1.5 + f * 0.2})`);
     if (item.kind === "point") {
-      it.append("circle").attr("class", `legend-mark ${item.className}`.trim()).attr("cx", 8).attr("cy", 0).attr("r", 4);
+      it.append("circle").attr("class", `legend-mark ${item.className}`.trim()).attr("cx", f * 0.5).attr("cy", 0).attr("r", Math.max(4, f * 0.25));
     } else {
-      it.append("line").attr("class", `line ${item.className}`).attr("x1", 0).attr("x2", 16).attr("y1", 0).attr("y2", 0);
+      it.append("line").attr("class", `line ${item.className}`).attr("x1", 0).attr("x2", f).attr("y1", 0).attr("y2", 0);
     }
-    writeWords(it.append("text").attr("x", 20).attr("y", 4).node(), item.name);
+    writeWords(it.append("text").attr("x", f * 1.3).attr("y", f * 0.35).node(), item.name);
   }
 }
 
@@ -421,8 +576,16 @@ function legend(svg, items, right) {
  */
 export function scatterChart(options) {
   const { points = [], xLabel = "", yLabel = "", diagonal = false, hline = null, lines = [], legend: legendItems = [] } = options;
+  // A legend goes under the chart, as the line chart's does.
   const withLegend = legendItems.length > 0;
-  const { svg, g, w, h, m } = frame("scatter", withLegend ? { ...options, margin: { top: 52, ...(options.margin || {}) } } : options);
+  const legendRows = withLegend ? legendLayout(legendItems.map((item) => wordsText(item.name)), (options.width || DEFAULT_WIDTH) - 8).rows : 0;
+  const base = marginsFor(options.title ? wrapText(wordsText(options.title), Math.max(MIN_WIDTH, options.width || DEFAULT_WIDTH) - 8).length : 0);
+  const extra = legendRows ? legendRows * chartFontPx() * 1.5 + chartFontPx() * 0.6 : 0;
+  const { svg, g, w, h, m } = frame("scatter", withLegend ? {
+    ...options,
+    height: (options.height || Math.min(420, Math.max(240, (options.width || DEFAULT_WIDTH) * 0.62))) + extra,
+    margin: { bottom: base.bottom + extra, ...(options.margin || {}) },
+  } : options);
   const shown = points.filter(finitePoint);
   let xs = shown.map((p) => p.x);
   let ys = shown.map((p) => p.y);
@@ -454,9 +617,10 @@ export function scatterChart(options) {
       .attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", radius);
     if (p.title) appendWords(c, "title", p.title);
   }
-  if (withLegend) legend(svg, legendItems, w + m.left);
+  if (withLegend) legend(svg, legendItems, m.left, m.top + h + base.bottom + chartFontPx() * 0.6, w + m.left + m.right - 8);
   axisLabels(g, w, h, m, xLabel, yLabel);
-  return withScales(svg.node(), x, y);
+  const table = { columns: [wordsText(xLabel) || "x", wordsText(yLabel) || "y"], rows: shown.map((p) => [formatValue(p.x), formatValue(p.y)]) };
+  return withTable(withScales(svg.node(), x, y), table);
 }
 
 /**
@@ -466,13 +630,20 @@ export function scatterChart(options) {
  */
 export function barChart(options) {
   const { bars = [], horizontal = false, valueLabel = "", categoryLabel = "" } = options;
+  const f = chartFontPx();
+  const width = Math.max(MIN_WIDTH, options.width || DEFAULT_WIDTH);
   const longest = bars.reduce((n, b) => Math.max(n, wordsText(/** @type {Words} */ (b.label)).length), 0);
-  const left = horizontal ? Math.min(220, 16 + longest * 7.2) : MARGIN.left;
-  const height = options.height || (horizontal ? Math.max(140, 64 + bars.length * 26) : DEFAULT_HEIGHT);
-  // Many category names under vertical bars are written slanted, with room below for them.
-  const slanted = !horizontal && bars.length > 6;
-  const bottom = slanted ? Math.min(110, 40 + longest * 5) : MARGIN.bottom;
-  const { svg, g, w, h, m } = frame("bar", { ...options, height: height + (slanted ? bottom - MARGIN.bottom : 0), margin: { left, bottom, ...(options.margin || {}) } });
+  const base = marginsFor(1);
+  // Names on the left take at most 55% of the width; longer ones are cut (the tooltip and
+  // the table have them whole).
+  const left = horizontal ? Math.min(width * 0.55, f + longest * f * 0.58) : base.left;
+  const labelChars = horizontal ? Math.max(6, Math.floor((left - f) / (f * 0.58))) : 14;
+  const barRow = f * 1.7;
+  const height = options.height || (horizontal ? Math.max(f * 8, f * 6 + bars.length * barRow) : undefined);
+  // Category names under vertical bars are written slanted when they do not fit side by side.
+  const slanted = !horizontal && bars.length * textWidth("x".repeat(Math.min(longest, 14)), f) > width - base.left - base.right;
+  const bottom = slanted ? Math.min(f * 8, f * 3.4 + Math.min(longest, 16) * f * 0.45) : base.bottom;
+  const { svg, g, w, h, m } = frame("bar", { ...options, width, height: (height || Math.min(420, Math.max(240, width * 0.62))) + (slanted ? bottom - base.bottom : 0), margin: { left, bottom, ...(options.margin || {}) } });
   const lows = bars.map((b) => Math.min(0, b.value - (b.error || 0)));
   const highs = bars.map((b) => Math.max(0, b.value + (b.error || 0)));
   const value = d3.scaleLinear().domain(options.valueDomain || [d3.min(lows) ?? 0, d3.max(highs) || 1]).nice();
@@ -481,18 +652,18 @@ export function barChart(options) {
     value.range([0, w]);
     band.range([0, h]);
     g.append("g").attr("class", "grid").attr("transform", `translate(0,${h})`)
-      .call(d3.axisBottom(value).ticks(5).tickSize(-h).tickFormat(() => ""));
-    g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`).call(d3.axisBottom(value).ticks(5));
-    barTicks(g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(band).tickFormat((i) => clipLabel(wordsText(/** @type {Words} */ (bars[i].label)), 30))), bars);
+      .call(d3.axisBottom(value).ticks(tickCount(w)).tickSize(-h).tickFormat(() => ""));
+    g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`).call(d3.axisBottom(value).ticks(tickCount(w)));
+    barTicks(g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(band).tickFormat((i) => clipLabel(wordsText(/** @type {Words} */ (bars[i].label)), labelChars))), bars);
   } else {
     value.range([h, 0]);
     band.range([0, w]);
-    g.append("g").attr("class", "grid").call(d3.axisLeft(value).ticks(5).tickSize(-w).tickFormat(() => ""));
+    g.append("g").attr("class", "grid").call(d3.axisLeft(value).ticks(Math.max(2, Math.floor(h / (f * 2.6)))).tickSize(-w).tickFormat(() => ""));
     const xAxis = g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`)
       .call(d3.axisBottom(band).tickFormat((i) => clipLabel(wordsText(/** @type {Words} */ (bars[i].label)), slanted ? 16 : 14)));
     barTicks(xAxis, bars);
     if (slanted) xAxis.selectAll(".tick text").attr("transform", "rotate(-40)").attr("text-anchor", "end").attr("dx", "-0.4em").attr("dy", "0.6em");
-    g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(value).ticks(5));
+    g.append("g").attr("class", "axis axis-y").call(d3.axisLeft(value).ticks(Math.max(2, Math.floor(h / (f * 2.6)))));
   }
   const zero = value(0);
   const marks = g.append("g").attr("class", "bars");
@@ -528,7 +699,11 @@ export function barChart(options) {
   });
   if (horizontal) axisLabels(g, w, h, m, valueLabel, categoryLabel);
   else axisLabels(g, w, h, m, categoryLabel, valueLabel);
-  return svg.node();
+  const table = {
+    columns: [wordsText(categoryLabel), wordsText(valueLabel), ...(bars.some((b) => b.error) ? ["±"] : [])],
+    rows: bars.map((b) => [wordsText(/** @type {Words} */ (b.label)), formatValue(b.value), ...(bars.some((x) => x.error) ? [b.error ? formatValue(b.error) : ""] : [])]),
+  };
+  return withTable(svg.node(), table);
 }
 
 /**
@@ -538,17 +713,24 @@ export function barChart(options) {
  */
 export function heatmap(options) {
   const { rowLabels = [], colLabels = [], values = [], text = null, xLabel = "", yLabel = "" } = options;
+  const f = chartFontPx();
+  const room = Math.max(MIN_WIDTH, options.width || DEFAULT_WIDTH);
   const longest = rowLabels.reduce((n, l) => Math.max(n, String(l).length), 0);
-  const left = Math.min(180, 40 + longest * 7.5);
-  const cell = Math.max(28, Math.min(64, 360 / Math.max(rowLabels.length, colLabels.length, 1)));
-  const width = options.width || left + colLabels.length * cell + 24;
-  const naturalWidth = width;
-  const height = options.height || 34 + rowLabels.length * cell + 62;
-  const { svg, g, w, h, m } = frame("heatmap", { ...options, width, height, margin: { left, bottom: 62, right: 24 } });
+  const left = Math.min(room * 0.35, f * 2.6 + Math.min(longest, 22) * f * 0.58);
+  const rowChars = Math.max(4, Math.floor((left - f * 2.6) / (f * 0.58)));
+  const n = Math.max(rowLabels.length, colLabels.length, 1);
+  // Cells at most 4 characters wide, at least as wide as their number, within the room given.
+  const cell = Math.max(f * 2.4, Math.min(f * 4.5, (room - left - f * 1.5) / Math.max(colLabels.length, 1), 420 / n));
+  const width = Math.min(room, left + colLabels.length * cell + f * 1.5);
+  const titleLines = options.title ? wrapText(wordsText(options.title), width - 8).length : 0;
+  const top = marginsFor(titleLines).top;
+  const bottom = f * 3.6;
+  const height = top + rowLabels.length * cell + bottom;
+  const { svg, g, w, h, m } = frame("heatmap", { ...options, width, height, margin: { left, bottom, right: f * 1.5, top } });
   const x = /** @type {import("d3").ScaleBand<number>} */ (d3.scaleBand()).domain(colLabels.map((_, i) => i)).range([0, w]);
   const y = /** @type {import("d3").ScaleBand<number>} */ (d3.scaleBand()).domain(rowLabels.map((_, i) => i)).range([0, h]);
   const max = options.max ?? (d3.max(values.flat()) || 1);
-  const colour = d3.scaleSequential(d3.interpolateBlues).domain([0, max]);
+  const colour = d3.scaleSequential(BLUES).domain([0, max]);
   const cells = g.append("g").attr("class", "cells");
   values.forEach((row, r) => {
     row.forEach((v, c) => {
@@ -564,14 +746,18 @@ export function heatmap(options) {
     });
   });
   userTicks(g.append("g").attr("class", "axis axis-x").attr("transform", `translate(0,${h})`)
-    .call(d3.axisBottom(x).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(colLabels[i], 12))));
+    .call(d3.axisBottom(x).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(colLabels[i], Math.max(3, Math.floor(x.bandwidth() / (f * 0.58)))))));
   userTicks(g.append("g").attr("class", "axis axis-y")
-    .call(d3.axisLeft(y).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(rowLabels[i], 22))));
+    .call(d3.axisLeft(y).tickSize(0).tickPadding(6).tickFormat((i) => clipLabel(rowLabels[i], rowChars))));
   axisLabels(g, w, h, m, xLabel, yLabel);
-  // Drawn at about its natural size, not stretched to the container (charts.css lets a chart
-  // with a width attribute keep it, up to the container's width).
-  svg.attr("width", Math.round(naturalWidth * 1.25));
-  return svg.node();
+  // Drawn at its own size (not stretched to the container; charts.css lets a chart with a
+  // width attribute keep it, up to the container's width).
+  svg.attr("width", Math.round(width));
+  const table = {
+    columns: [yLabel && xLabel ? `${wordsText(yLabel)} \\ ${wordsText(xLabel)}` : "", ...colLabels.map(String)],
+    rows: values.map((row, r) => [String(rowLabels[r]), ...row.map((v, c) => (text ? text[r][c] : formatValue(v)))]),
+  };
+  return withTable(svg.node(), table);
 }
 
 /**
@@ -597,7 +783,122 @@ export function histogram(options) {
       .attr("y", y(b.count)).attr("height", h - y(b.count));
   }
   axisLabels(g, w, h, m, xLabel, yLabel);
-  return svg.node();
+  const table = { columns: [wordsText(xLabel), wordsText(yLabel)], rows: shown.map((b) => [`${formatValue(b.lo)} – ${formatValue(b.hi)}`, String(b.count)]) };
+  return withTable(svg.node(), table);
+}
+
+/**
+ * A chart's numbers as a table: column names and rows of text.
+ * @typedef {{ columns: string[], rows: string[][] }} ChartTable
+ */
+
+/**
+ * Keep the chart's numbers on the element (a JS property, not markup) for drawChart's table
+ * alternative.
+ * @template {SVGSVGElement} T
+ * @param {T} node
+ * @param {ChartTable} table
+ * @returns {T}
+ */
+function withTable(node, table) {
+  /** @type {any} */ (node).chartTable = table;
+  return node;
+}
+
+/** Charts drawn with drawChart, redrawn when their box changes width. */
+/** @type {ResizeObserver | null} */
+let resizer = null;
+
+/**
+ * Draw a chart into `box` at the box's width, and again whenever that width changes (a phone
+ * turned, a window resized, a box shown): fewer ticks and legends below when narrow, and chart
+ * text as large as the page's everywhere. Under it, a toggle shows the chart's numbers as a
+ * table (the chart's text alternative, reachable from the keyboard). `draw({ width })` returns
+ * the chart; `after(svg)` runs after each drawing (to put a marker back).
+ * @param {HTMLElement} box
+ * @param {(size: { width: number }) => SVGSVGElement} draw
+ * @param {(svg: SVGSVGElement) => void} [after]
+ */
+export function drawChart(box, draw, after) {
+  const holder = /** @type {any} */ (box);
+  holder.chartDraw = draw;
+  holder.chartAfter = after || null;
+  if (!resizer && typeof ResizeObserver === "function") {
+    resizer = new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        const target = /** @type {any} */ (entry.target);
+        const width = Math.floor(entry.contentRect.width);
+        if (width > 0 && target.chartDraw && Math.abs(width - (target.chartWidth || 0)) >= 4) render(target, width);
+      }
+    });
+  }
+  if (resizer) resizer.observe(box);
+  render(holder, Math.floor(box.clientWidth) || 0);
+}
+
+/**
+ * @param {any} box
+ * @param {number} width 0 when the box is not shown (drawn at the default width meanwhile)
+ */
+function render(box, width) {
+  box.chartWidth = width;
+  const svg = box.chartDraw({ width: width || DEFAULT_WIDTH });
+  // its own width, so that a copy in the report is drawn at the size it was laid out for
+  if (!svg.hasAttribute("width")) svg.setAttribute("width", String(svg.viewBox.baseVal.width));
+  const nodes = [svg];
+  const table = svg.chartTable;
+  if (table && table.rows.length) nodes.push(tableToggle(table, svg.getAttribute("aria-label") || ""));
+  box.replaceChildren(...nodes);
+  if (box.chartAfter) box.chartAfter(svg);
+}
+
+/**
+ * A <details> that holds the chart's numbers as a table, made when first opened.
+ * @param {ChartTable} table
+ * @param {string} caption
+ * @returns {HTMLDetailsElement}
+ */
+function tableToggle(table, caption) {
+  const details = document.createElement("details");
+  details.className = "chart-table";
+  details.dataset.testid = "chart-table";
+  const summary = document.createElement("summary");
+  localize(summary, "page.chart.show_table");
+  details.append(summary);
+  details.addEventListener("toggle", () => {
+    if (!details.open || details.querySelector("table")) return;
+    const wrap = document.createElement("div");
+    wrap.className = "table-scroll";
+    // a box that scrolls can be scrolled from the keyboard
+    wrap.tabIndex = 0;
+    const t = document.createElement("table");
+    t.className = "data-table";
+    const cap = document.createElement("caption");
+    cap.textContent = caption;
+    const head = document.createElement("tr");
+    for (const name of table.columns) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = name;
+      head.append(th);
+    }
+    const thead = document.createElement("thead");
+    thead.append(head);
+    const tbody = document.createElement("tbody");
+    for (const row of table.rows) {
+      const tr = document.createElement("tr");
+      for (const cell of row) {
+        const td = document.createElement("td");
+        td.textContent = cell;
+        tr.append(td);
+      }
+      tbody.append(tr);
+    }
+    t.append(cap, thead, tbody);
+    wrap.append(t);
+    details.append(wrap);
+  });
+  return details;
 }
 
 /**

@@ -7,7 +7,7 @@
 // It builds its own elements inside #forecast-settings and #forecast-section (index.html) with
 // DOM calls; user text is always set as text. It talks to the worker only through the
 // controller's WorkerBridge (protocol.js: forecastInfo, forecast).
-import { lineChart } from "./charts.js";
+import { drawChart, lineChart } from "./charts.js";
 import { attachTerms } from "./glossary.js";
 import { download } from "./results.js";
 import { formatNumber, localize, localizeNote, pageError, unlocalize } from "./i18n.js";
@@ -509,17 +509,17 @@ export class ForecastPanel {
       className: "forecast-band",
       points: [{ x: last.x, lo: last.y, hi: last.y }, ...r.forecast.map((p) => ({ x: parseTime(p.time), lo: p.lo95, hi: p.hi95 }))],
     };
-    const svg = lineChart({
+    // drawn at the card's width, again when it changes, with its numbers as a table under it
+    drawChart(this.$chart, (size) => lineChart({
       title: { code: "forecast_page.chart_title", params: { target: r.target } },
       series,
       band,
       xType: "time",
       xLabel: r.dateColumn,
       yLabel: r.target,
-      width: 720,
+      width: size.width,
       height: 360,
-    });
-    this.$chart.replaceChildren(svg);
+    }));
   }
 
   downloadCsv() {

@@ -71,13 +71,18 @@ const results = new Results(bridge, {
   catalogue: () => controller && controller.catalogue,
 });
 controller = new Controller(view, bridge, results);
-// The page's modules run once the message catalogue is loaded (i18n.js), which can be after
-// the load event.
-if (document.readyState === "complete") registerServiceWorker(view);
-else window.addEventListener("load", () => registerServiceWorker(view));
 if (TEST_HOOKS) {
   // Test build only: installed before the controller starts, so the tests find it ready.
   const { installTestHooks } = await import("./test-hooks.js");
   installTestHooks({ controller, bridge, results });
 }
-controller.init();
+const engineStarted = controller.init();
+// The service worker is registered once the page has loaded and the engine is ready (or has
+// failed to load): its install downloads every file of the page for offline use (the workbook
+// reader, the samples, the engine again), which would otherwise compete with the first
+// visit's own downloads. (The page's modules run once the message catalogue is loaded,
+// i18n.js, which can be after the load event.)
+const loaded = document.readyState === "complete"
+  ? Promise.resolve()
+  : new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
+Promise.all([loaded, engineStarted]).then(() => registerServiceWorker(view));

@@ -387,6 +387,23 @@
  * @property {string} family the explained model's family (treeshap)
  * @property {number} samples random column orders (sampling)
  * @property {number} background background rows (sampling)
+ * @property {CellCheck[]} cells how each input cell was read, in the model's column order
+ * @property {"tree"|"background"} baseFrom where the base comes from: the trees' mean output
+ *   over the training rows, or the mean prediction over the model file's background rows
+ * @property {number} backgroundRows
+ */
+
+/**
+ * How the model reads one what-if cell (src/results/predict.rs `CellCheck`): a value, a
+ * missing value, text that is not a value of the column's kind (read as missing) or a level
+ * the model never saw; `note` says what the model does with it.
+ * @typedef {{ column: string, state: "value"|"missing"|"unreadable"|"unknown_level", note?: Message }} CellCheck
+ */
+
+/**
+ * One input column of a model: how its numbers are written (numeric columns: "plain",
+ * "thousands_comma", "decimal_comma", "thousands_space") and the category levels it knows.
+ * @typedef {{ name: string, kind: Kind, numberFormat?: string, levels?: string[] }} ModelColumn
  */
 
 /**
@@ -396,7 +413,7 @@
  * @property {Task} task
  * @property {string} metric
  * @property {string[]} classes
- * @property {{ name: string, kind: Kind }[]} columns
+ * @property {ModelColumn[]} columns
  * @property {string} createdWith
  * @property {number} formatVersion
  * @property {LeaderboardRow} best

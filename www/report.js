@@ -52,7 +52,7 @@ figure { margin: 1rem 0; }
 .table-wrap { overflow-x: auto; }
 svg.histogram { display: block; height: 2.25rem; width: 8rem; }
 svg.histogram .bar { fill: #1f5fbf; }
-svg.histogram .bar.is-other { fill: #9db7e0; }
+svg.histogram .bar.is-other { fill: #6a8cc8; }
 svg.histogram .hit { fill: transparent; }
 `;
 

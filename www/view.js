@@ -41,7 +41,7 @@ const kindHelpCode = (kind) => `kind_help.${kind}`;
 /** A metric's name ("R²"), as a message parameter. */
 export const metricLabel = (metric) => ({ code: `metric.${metric}`, params: {} });
 /** A task's name in a sentence ("classification"). */
-const taskLabel = (task) => ({ code: `task.${task}`, params: {} });
+export const taskLabel = (task) => ({ code: `task.${task}`, params: {} });
 
 /**
  * A model family's name for people, as a message parameter: a leaderboard row's `family`
@@ -73,7 +73,8 @@ function kindOption(option, kind) {
     option.textContent = kind;
     return option;
   }
-  return localize(option, k.used ? "page.kind_option" : "page.kind_option_unused", { kind: kindLabel(kind), name: { code: `kind.${kind}`, params: {} } });
+  // the kind said once ("category"), not "category (categorical)"
+  return localize(option, k.used ? "page.kind_option" : "page.kind_option_unused", { kind: kindLabel(kind) });
 }
 
 /** The metric's name for people ("R²"), in the page's language. */
@@ -154,6 +155,23 @@ export function showParams(node, params) {
 export function formatParams(params) {
   return showParams(document.createElement("span"), params).textContent;
 }
+
+/**
+ * Say in `node` what a stale result panel was made for, and that the choices changed since
+ * (`info`: { target, task, newData }), or nothing when it is not stale.
+ */
+export function showStaleNote(node, stale, info) {
+  node.hidden = !stale;
+  if (!stale) {
+    unlocalize(node);
+    return;
+  }
+  const params = { target: (info && info.target) || "", task: taskLabel(info && info.task) };
+  localize(node, info && info.newData ? "page.stale.new_data" : "page.stale.changed", params);
+}
+
+/** The search's live region speaks at most this often (milliseconds). */
+const ANNOUNCE_MS = 1000;
 
 /** Columns shown in the preview table; a wider file shows its first ones and says so. */
 const PREVIEW_COLUMNS = 100;
@@ -425,8 +443,10 @@ export class View {
     this.$stop = byId("stop-button");
 
     this.$runSection = byId("run-section");
+    this.$runStale = byId("run-stale");
     this.$progress = byId("progress");
     this.$progressText = byId("progress-text");
+    this.$progressLive = byId("progress-live");
     this.$metricHint = byId("metric-hint");
     this.$metricHelp = byId("metric-help");
     this.$scoreHeader = byId("score-header");
@@ -467,6 +487,13 @@ export class View {
     /** Column choices and the sheet are locked while a search runs or data loads. */
     this.choicesLocked = false;
 
+    // The step numbers of the sections shown count 1, 2, 3… in order, whichever sections a
+    // task shows (the forecast's replaces the models', the results come after a run).
+    this.$main = document.querySelector("main");
+    if (this.$main && typeof MutationObserver === "function") {
+      new MutationObserver(() => this.renumberSteps()).observe(this.$main, { attributes: true, attributeFilter: ["hidden"], childList: true, subtree: true });
+      this.renumberSteps();
+    }
     this.$errorDismiss.addEventListener("click", () => this.hideError());
     this.$profileFilter.addEventListener("input", () => {
       this.profileQuery = this.$profileFilter.value.trim().toLowerCase();
@@ -483,6 +510,16 @@ export class View {
       this.$updateReload.disabled = true;
       if (this.onUpdateReload) this.onUpdateReload();
     });
+  }
+
+  /** Number the step of every section shown, in page order. */
+  renumberSteps() {
+    let n = 0;
+    for (const step of this.$main.querySelectorAll("section.card > h2 > .step")) {
+      if (step.closest("[hidden]")) continue;
+      n += 1;
+      if (step.textContent !== String(n)) step.textContent = String(n);
+    }
   }
 
   // ---- offline and updates -----------------------------------------------------------------
@@ -1197,6 +1234,15 @@ export class View {
     this.setChoicesLocked(running || loading);
   }
 
+  /**
+   * Mark the run's panels (progress, best model, leaderboard) as made with other choices, or
+   * not. `info`: { target, task, newData } of the run shown.
+   */
+  setStale(stale, info) {
+    this.$runSection.dataset.stale = String(Boolean(stale));
+    showStaleNote(this.$runStale, stale, info);
+  }
+
   /** Empty the run area for a new search scored with `metric`. */
   resetRun(metric, budgetS) {
     this.$runSection.hidden = false;
@@ -1231,6 +1277,28 @@ export class View {
     this.$progress.max = max;
     this.$progress.value = Math.min(Math.max(value, 0), max);
     localize(this.$progressText, code, params);
+    this.announce(code, params);
+  }
+
+  /**
+   * Say the entry `code` in the search's live region, at most once every ANNOUNCE_MS: a screen reader
+   * hears the progress about once a second, not once per trial (the last text always comes).
+   */
+  announce(code, params) {
+    this.announced = { code, params };
+    const now = Date.now();
+    const wait = (this.announcedAt || 0) + ANNOUNCE_MS - now;
+    if (wait <= 0 && !this.announceTimer) {
+      this.announcedAt = now;
+      localize(this.$progressLive, code, params);
+      return;
+    }
+    if (this.announceTimer) return;
+    this.announceTimer = setTimeout(() => {
+      this.announceTimer = null;
+      this.announcedAt = Date.now();
+      localize(this.$progressLive, this.announced.code, this.announced.params);
+    }, Math.max(wait, 0));
   }
 
   /** A trial finished: "Trials: n · best so far: x · 3.2 s of 10 s · 6.8 s left". */
@@ -1278,8 +1346,9 @@ export class View {
     const failed = typeof row.mean !== "number" || !Number.isFinite(row.mean);
     tr.classList.toggle("is-failed", failed);
     if (row.trial !== undefined) tr.dataset.trial = String(row.trial);
-    // Focusable, so the keyboard can open its details (results.js: Enter or Space).
-    tr.tabIndex = 0;
+    // The table is one Tab stop: one row at a time is focusable (tabIndex 0), the arrow keys
+    // move between rows and Enter opens a row's details (results.js).
+    tr.tabIndex = -1;
     tr.append(el("td", "num rank", String(rank)));
     const model = el("td", "model");
     const label = familyLabel(row);
@@ -1325,6 +1394,15 @@ export class View {
     }
   }
 
+  /** Keep one row of the leaderboard in the Tab order (the first, unless another has it). */
+  keepOneTabStop() {
+    const rows = [...this.$leaderboardBody.rows];
+    const stops = rows.filter((tr) => tr.tabIndex === 0);
+    if (stops.length === 1) return;
+    const keep = stops.find((tr) => tr === document.activeElement) || stops[0] || rows[0];
+    for (const tr of rows) tr.tabIndex = tr === keep ? 0 : -1;
+  }
+
   /** Say how many rows of `total` are not in the table (only the best `shown` are). */
   showLeaderboardMore(shown, total) {
     const hiddenRows = total - shown;
@@ -1348,6 +1426,7 @@ export class View {
         rows[i].cells[0].textContent = String(i + 1);
       }
       if (index === 0) this.markBest();
+      this.keepOneTabStop();
     }
     this.$leaderboardEmpty.hidden = rows.length > 0;
     this.showLeaderboardMore(rows.length, total);
@@ -1367,6 +1446,22 @@ export class View {
     localize(this.$leaderboardEmpty, "page.leaderboard_none");
     this.showLeaderboardMore(rows.length, allRows.length);
     this.markBest();
+    this.keepOneTabStop();
+  }
+
+  /** After Start: the keyboard's focus goes to the search's progress. */
+  focusProgress() {
+    this.$progress.focus({ preventScroll: false });
+  }
+
+  /**
+   * After the search: the focus goes to the best model, unless the person has moved it
+   * elsewhere meanwhile (it is still on the progress bar, the Stop button or nowhere).
+   */
+  focusBest() {
+    const active = document.activeElement;
+    const untouched = !active || active === document.body || active === this.$progress || active === this.$stop || active === this.$start;
+    if (untouched && !this.$bestPanel.hidden) this.$bestPanel.focus({ preventScroll: false });
   }
 
   leaderboardSize() {

@@ -7,7 +7,7 @@
 // the model file's checksum), which keeps what-if calls fast.
 import init, {
   LeadSession, SplitJobs, check_target, describe, explain_row, failed_allocation_bytes, forecast, forecast_info,
-  inspect, model_info, predict, predict_rows, take_model_file, version,
+  inspect, is_workbook, model_info, predict, predict_rows, take_model_file, version,
 } from "./pkg/automl.js";
 import * as engine from "./pkg/automl.js";
 import { ERROR_NAMES, MSG, SLOW_TRIAL_MS } from "./protocol.js";
@@ -60,6 +60,44 @@ const loaded = moduleGiven.then((module) => init({ module_or_path: module })).th
     throw err;
   },
 );
+
+/**
+ * The workbook reader's module (its glue, pkg/workbook.js, and instance), loaded on the first
+ * workbook.
+ * @type {Promise<typeof import("./pkg/workbook.js")> | null}
+ */
+let workbookLoaded = null;
+
+/**
+ * The bytes the engine reads for a file: the file itself, or for a workbook (which the engine,
+ * built without the workbook reader, cannot read) the table image of its sheet `options.sheet`
+ * made by the second wasm, pkg/workbook_bg.wasm, loaded here the first time (the service
+ * worker has it cached by then). The reader's errors are the core's, like the engine's.
+ * @param {ArrayBuffer} bytes
+ * @param {string} fileName
+ * @param {any} options read options or run settings (their `sheet`)
+ * @returns {Promise<Uint8Array>}
+ */
+async function tableBytes(bytes, fileName, options) {
+  const data = new Uint8Array(bytes);
+  if (!is_workbook(data, fileName)) return data;
+  if (!workbookLoaded) {
+    workbookLoaded = import("./pkg/workbook.js").then(async (reader) => {
+      await reader.default({ module_or_path: new URL("./pkg/workbook_bg.wasm", import.meta.url) });
+      return reader;
+    });
+    workbookLoaded.catch(() => {
+      workbookLoaded = null;
+    });
+  }
+  let reader;
+  try {
+    reader = await workbookLoaded;
+  } catch (/** @type {any} */ err) {
+    throw codedError("engine.workbook_load_failed", { detail: String(err && err.message ? err.message : err) });
+  }
+  return reader.read_workbook_image(data, fileName, options && options.sheet !== undefined ? { sheet: options.sheet } : undefined);
+}
 
 /** Bytes of wasm memory the instance holds now (it only ever grows). */
 function memoryBytes() {
@@ -220,7 +258,7 @@ function evaluateSplits(evaluate, trial, splits) {
  */
 async function runLead(msg, onProgress) {
   const workers = Math.max(1, msg.workers | 0);
-  const session = new LeadSession(new Uint8Array(msg.bytes), msg.fileName, msg.settings, workers);
+  const session = new LeadSession(await tableBytes(msg.bytes, msg.fileName, msg.settings), msg.fileName, msg.settings, workers);
   const pace = msg.pace || "normal";
   paceWaiter = null;
   paceEarly = null;
@@ -316,17 +354,17 @@ self.onmessage = async (event) => {
     const onProgress = (progressEvent) =>
       reply({ id: msg.id, type: MSG.PROGRESS, event: progressEvent, memoryBytes: memoryBytes() });
     if (msg.type === MSG.INSPECT) {
-      const value = inspect(new Uint8Array(msg.bytes), msg.fileName, msg.options, onProgress);
+      const value = inspect(await tableBytes(msg.bytes, msg.fileName, msg.options), msg.fileName, msg.options, onProgress);
       reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.CHECK_TARGET) {
-      const value = check_target(new Uint8Array(msg.bytes), msg.fileName, msg.settings);
+      const value = check_target(await tableBytes(msg.bytes, msg.fileName, msg.settings), msg.fileName, msg.settings);
       reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.RUN) {
       const value = await runLead(msg, onProgress);
       const modelFile = take_model_file();
       reply({ id: msg.id, type: MSG.RESULT, value, modelFile }, [modelFile.buffer]);
     } else if (msg.type === MSG.PREDICT) {
-      const value = predict(msg.modelFile, new Uint8Array(msg.bytes), msg.fileName, msg.options);
+      const value = predict(msg.modelFile, await tableBytes(msg.bytes, msg.fileName, msg.options), msg.fileName, msg.options);
       reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.PREDICT_ROWS) {
       const value = predict_rows(msg.modelFile, msg.rows);
@@ -338,15 +376,16 @@ self.onmessage = async (event) => {
       const value = model_info(msg.modelFile);
       reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.FORECAST_INFO) {
-      const value = forecast_info(new Uint8Array(msg.bytes), msg.fileName, msg.settings);
+      const value = forecast_info(await tableBytes(msg.bytes, msg.fileName, msg.settings), msg.fileName, msg.settings);
       reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.FORECAST) {
-      const value = forecast(new Uint8Array(msg.bytes), msg.fileName, msg.settings, onProgress);
+      const value = forecast(await tableBytes(msg.bytes, msg.fileName, msg.settings), msg.fileName, msg.settings, onProgress);
       reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.PREPARE) {
       if (jobs) jobs.free();
       jobs = null;
-      jobs = new SplitJobs(new Uint8Array(msg.bytes), msg.fileName, msg.settings, msg.worker, msg.workers);
+      const data = await tableBytes(msg.bytes, msg.fileName, msg.settings);
+      jobs = new SplitJobs(data, msg.fileName, msg.settings, msg.worker, msg.workers);
       reply({ id: msg.id, type: MSG.RESULT, value: { splits: Array.from(jobs.own_splits()) }, memoryBytes: memoryBytes() });
     } else if (msg.type === MSG.EVALUATE) {
       if (!jobs) throw codedError("internal.error", { reason: { code: "internal.jobs_before_prepare", params: {} } });

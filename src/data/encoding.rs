@@ -128,9 +128,36 @@ fn korean_text(bytes: &[u8]) -> Option<String> {
     if utf8_sequences * 2 >= pairs {
         return None;
     }
-    encoding_rs::EUC_KR
-        .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(Cow::into_owned)
+    decode_euc_kr(bytes, true)
+}
+
+/// Decodes EUC-KR (CP949, the WHATWG decoder): with `fatal`, None on a malformed sequence,
+/// else with U+FFFD in its place. Natively through encoding_rs; in wasm through the
+/// browser's own `TextDecoder("euc-kr")` (the same WHATWG decoder), which the bindings set in
+/// [`EUC_KR_DECODER`]: encoding_rs's decoder dispatches over every encoding it knows, so
+/// linking it put all of their tables (about 120 KB gzipped) into the page's engine.
+#[cfg(not(target_arch = "wasm32"))]
+fn decode_euc_kr(bytes: &[u8], fatal: bool) -> Option<String> {
+    if fatal {
+        encoding_rs::EUC_KR
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(Cow::into_owned)
+    } else {
+        Some(
+            decode_euc_kr(bytes, false)
+                .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned()),
+        )
+    }
+}
+
+/// The EUC-KR decoder of the wasm build (set by the bindings at start-up).
+#[cfg(target_arch = "wasm32")]
+pub static EUC_KR_DECODER: std::sync::OnceLock<fn(&[u8], bool) -> Option<String>> =
+    std::sync::OnceLock::new();
+
+#[cfg(target_arch = "wasm32")]
+fn decode_euc_kr(bytes: &[u8], fatal: bool) -> Option<String> {
+    EUC_KR_DECODER.get().and_then(|decode| decode(bytes, fatal))
 }
 
 /// Refuses text whose first 8 KiB are mostly control characters (binary data).
@@ -178,10 +205,8 @@ pub fn decode_text(
         }
         TextEncoding::EucKr => {
             guard::check_bytes(bytes, file)?;
-            encoding_rs::EUC_KR
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned()
+            decode_euc_kr(bytes, false)
+                .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned())
         }
         TextEncoding::Windows1252 => {
             guard::check_bytes(bytes, file)?;

@@ -17,9 +17,11 @@ use std::collections::{HashMap, HashSet};
 pub mod cells;
 pub mod encoding;
 pub mod guard;
+pub mod image;
 mod kinds;
 mod profile;
 mod read;
+#[cfg(feature = "workbook")]
 pub mod workbook;
 
 pub use cells::parse_number;
@@ -27,7 +29,7 @@ pub use encoding::TextEncoding;
 pub use kinds::{classify, column_stats, detect_schema, suggested_task, ColumnStats};
 pub(crate) use profile::top_levels;
 pub use profile::{inspect, Bar, ColumnInfo, Inspection};
-pub use read::{clean_names, read_csv, read_table, ReadOptions};
+pub use read::{clean_names, is_workbook, read_csv, read_table, ReadOptions};
 
 /// The largest file accepted, in bytes (the page holds the file, its text and its table).
 pub const MAX_FILE_BYTES: usize = 100 * 1024 * 1024;
@@ -69,6 +71,32 @@ impl TextColumn {
     /// Whether there are no cells.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// The cells' text, one after the other.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where each cell ends in [`TextColumn::text`].
+    pub fn ends(&self) -> &[usize] {
+        &self.ends
+    }
+
+    /// A column from its text and the end of each cell in it, or None unless the ends rise
+    /// (or stay), end at the text's length and fall on character boundaries.
+    pub fn from_parts(text: String, ends: Vec<usize>) -> Option<TextColumn> {
+        let mut start = 0;
+        for &end in &ends {
+            if end < start || !text.is_char_boundary(end) {
+                return None;
+            }
+            start = end;
+        }
+        if start != text.len() {
+            return None;
+        }
+        Some(TextColumn { text, ends })
     }
 
     /// Every cell in order.

@@ -127,10 +127,10 @@ pub(crate) fn top_levels(cells: &TextColumn, shown: usize) -> Vec<Bar> {
         *counts.entry(c).or_default() += 1;
     }
     let mut levels: Vec<(&str, usize)> = counts.into_iter().collect();
-    levels.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    crate::sort::sort_by(&mut levels, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     // a few numbers read best in their own order
     if levels.len() <= shown && levels.iter().all(|l| parse_number(l.0).is_some()) {
-        levels.sort_by(|a, b| {
+        crate::sort::sort_by(&mut levels, |a, b| {
             parse_number(a.0)
                 .unwrap_or(0.0)
                 .total_cmp(&parse_number(b.0).unwrap_or(0.0))

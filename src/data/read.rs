@@ -60,7 +60,8 @@ pub fn read_csv(bytes: &[u8], file: &str) -> Result<Table> {
     read_table(bytes, file, &ReadOptions::default(), &mut |_| {})
 }
 
-fn is_workbook(bytes: &[u8], file: &str) -> bool {
+/// Whether `file` is read as a workbook: a ZIP or an old Office file, or named like a workbook.
+pub fn is_workbook(bytes: &[u8], file: &str) -> bool {
     let lower = file.to_ascii_lowercase();
     bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
@@ -83,6 +84,11 @@ pub fn read_table(
             sheet: None,
         });
     }
+    // A workbook's sheet, already read by the workbook wasm (its size was checked as a workbook).
+    if super::image::is_image(bytes) {
+        progress(1.0);
+        return super::image::read_image(bytes, file);
+    }
     if bytes.len() > MAX_FILE_BYTES {
         return Err(AutoMlError::TooLarge {
             file: file.into(),
@@ -91,12 +97,21 @@ pub fn read_table(
         });
     }
     if is_workbook(bytes, file) {
+        #[cfg(feature = "workbook")]
         return crate::data::workbook::read_workbook(
             bytes,
             file,
             options.sheet.as_deref(),
             progress,
         );
+        #[cfg(not(feature = "workbook"))]
+        return Err({
+            let _ = options;
+            AutoMlError::NotText {
+                file: file.into(),
+                reason: message!("not_text.no_workbook_reader"),
+            }
+        });
     }
     let mut notes = Vec::new();
     let (text, encoding) = decode_text(bytes, file, options.encoding, &mut notes)?;

@@ -348,7 +348,9 @@ pub fn run_series(
                 .iter()
                 .filter(|e| matches!(e.spec, ForecastSpec::Regression { .. }))
                 .collect();
-            best_reg.sort_by(|a, b| a.scores.mase.total_cmp(&b.scores.mase));
+            crate::sort::sort_by(&mut best_reg, |a, b| {
+                a.scores.mase.total_cmp(&b.scores.mase)
+            });
             let parents: Vec<ForecastSpec> =
                 best_reg.iter().take(3).map(|e| e.spec.clone()).collect();
             if parents.is_empty() {
@@ -426,7 +428,7 @@ pub fn run_series(
             budget_s: budget.unwrap_or(0.0),
         });
     }
-    evaluated.sort_by(|a, b| {
+    crate::sort::sort_by(&mut evaluated, |a, b| {
         a.scores
             .mase
             .total_cmp(&b.scores.mase)
@@ -490,7 +492,9 @@ pub fn run_series(
         }
         observer(&row);
         leaderboard.push(row);
-        leaderboard.sort_by(|a, b| a.scores.mase.total_cmp(&b.scores.mase));
+        crate::sort::sort_by(&mut leaderboard, |a, b| {
+            a.scores.mase.total_cmp(&b.scores.mase)
+        });
     }
     for (r, row) in leaderboard.iter_mut().enumerate() {
         row.rank = r + 1;
@@ -664,7 +668,7 @@ pub fn interval_widths(errors: &[Vec<f64>], h: usize) -> (Vec<f64>, Vec<f64>, (f
         let lo = j.saturating_sub(w);
         let hi = (j + w).min(bh - 1);
         let mut pool: Vec<f64> = (lo..=hi).flat_map(|k| errors[k].iter().copied()).collect();
-        pool.sort_by(f64::total_cmp);
+        crate::sort::sort_f64(&mut pool);
         let (a, b) = (quantile(&pool, 0.8), quantile(&pool, 0.95));
         let a = a.max(q80.last().copied().unwrap_or(0.0));
         let b = b.max(a).max(q95.last().copied().unwrap_or(0.0));

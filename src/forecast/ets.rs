@@ -274,7 +274,7 @@ fn simplex_search(
     }
     let mut evals = n + 1;
     while evals < max_evals {
-        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+        crate::sort::sort_by(&mut simplex, |a, b| a.1.total_cmp(&b.1));
         let (best, worst) = (simplex[0].1, simplex[n].1);
         if (worst - best).abs() <= 1e-10 * (best.abs() + 1e-12) {
             break;
@@ -320,6 +320,6 @@ fn simplex_search(
             }
         }
     }
-    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+    crate::sort::sort_by(&mut simplex, |a, b| a.1.total_cmp(&b.1));
     simplex.swap_remove(0).0
 }

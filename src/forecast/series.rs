@@ -315,7 +315,7 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     if bad_dates > 0 {
         notes.push(message!("series.no_date_rows", count = bad_dates));
     }
-    rows.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+    crate::sort::sort_by(&mut rows, |a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
     // the forecast period the file may already give: trailing rows with dates but no target
     let last_known = rows.iter().rposition(|r| r.1.is_finite());
     let Some(last_known) = last_known else {
@@ -342,7 +342,7 @@ pub fn series_from_table(table: &Table, options: &SeriesOptions) -> Result<Serie
     if steps.len() < 3 {
         return Err(bad(&options.date, message!("series.too_few_dates", file)));
     }
-    steps.sort_by(f64::total_cmp);
+    crate::sort::sort_f64(&mut steps);
     let median = steps[steps.len() / 2];
     let frequency = Frequency::from_step_days(median).ok_or_else(|| {
         bad(

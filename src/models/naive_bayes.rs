@@ -297,7 +297,7 @@ impl CategoricalNbModel {
             for (r, c) in column.iter_mut().enumerate() {
                 *c = x.row(r)[j];
             }
-            column.sort_by(f64::total_cmp);
+            crate::sort::sort_f64(&mut column);
             let mut e: Vec<f64> = (1..n_bins.max(2))
                 .map(|b| column[(b * column.len() / n_bins.max(2)).min(column.len() - 1)])
                 .collect();

@@ -133,7 +133,7 @@ pub(super) fn median(values: &mut [f64]) -> f64 {
     if values.is_empty() {
         return 0.0;
     }
-    values.sort_by(f64::total_cmp);
+    crate::sort::sort_f64(values);
     let n = values.len();
     if n % 2 == 1 {
         values[n / 2]
@@ -257,7 +257,7 @@ impl Pipeline {
                     }
                     let mut order: Vec<usize> =
                         (0..levels.len()).filter(|&l| counts[l] > 0).collect();
-                    order.sort_by(|&a, &b| {
+                    crate::sort::sort_by(&mut order, |&a, &b| {
                         counts[b]
                             .cmp(&counts[a])
                             .then_with(|| levels[a].cmp(&levels[b]))

@@ -394,7 +394,7 @@ pub fn explain_row(
         })
         .collect();
     let size = |c: &Contribution| c.effect.iter().map(|v| v.abs()).sum::<f64>();
-    contributions.sort_by(|a, b| size(b).total_cmp(&size(a)));
+    crate::sort::sort_by(&mut contributions, |a, b| size(b).total_cmp(&size(a)));
     Ok(RowExplanation {
         prediction: label_value(model, &p),
         probabilities: (k > 0).then(|| p.clone()),

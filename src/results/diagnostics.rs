@@ -305,7 +305,7 @@ pub fn diagnose_with(
             }
         }
     }
-    entries.sort_by_key(|e| e.0);
+    crate::sort::sort_by_key(&mut entries, |e| e.0);
     let mut oof = OutOfFoldView {
         probabilities: (k > 0).then(Vec::new),
         ..Default::default()
@@ -538,7 +538,7 @@ fn permutation_importance(
             std,
         });
     }
-    features.sort_by(|a, b| b.mean.total_cmp(&a.mean));
+    crate::sort::sort_by(&mut features, |a, b| b.mean.total_cmp(&a.mean));
     Ok(Importance {
         method: format!(
             "Permutation importance: the drop in {} when one column's values are shuffled among the held-out rows, averaged over {IMPORTANCE_REPEATS} seeded shuffles (positive: the model relies on the column).",
@@ -583,7 +583,7 @@ fn partial_dependence(
     let kind = match &original {
         FrameColumn::Numeric(v) => {
             let mut present: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-            present.sort_by(f64::total_cmp);
+            crate::sort::sort_f64(&mut present);
             let mut grid: Vec<f64> = Vec::new();
             if !present.is_empty() {
                 for i in 0..DEPENDENCE_POINTS {
@@ -608,7 +608,9 @@ fn partial_dependence(
                 }
             }
             let mut order: Vec<usize> = (0..levels.len()).filter(|&l| counts[l] > 0).collect();
-            order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+            crate::sort::sort_by(&mut order, |&a, &b| {
+                counts[b].cmp(&counts[a]).then(a.cmp(&b))
+            });
             order.truncate(DEPENDENCE_LEVELS);
             for l in order {
                 sub.columns[c] = FrameColumn::Categorical {

@@ -41,11 +41,18 @@ pub const MAX_MODEL_BYTES: usize = 512 << 20;
 
 /// One input column of the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ModelColumn {
     /// Header name.
     pub name: String,
     /// How it is read.
     pub kind: ColumnKind,
+    /// How its numbers are written (numeric columns), as the training file wrote them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_format: Option<crate::data::cells::NumberFormat>,
+    /// The category levels the model knows (categorical columns), for the what-if form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<String>,
 }
 
 /// Everything a model file holds.
@@ -221,9 +228,12 @@ impl ModelFile {
         self.pipeline
             .specs
             .iter()
-            .map(|s| ModelColumn {
+            .enumerate()
+            .map(|(c, s)| ModelColumn {
                 name: s.name.clone(),
                 kind: s.kind,
+                number_format: (s.kind == ColumnKind::Numeric).then_some(s.number_format),
+                levels: self.known_levels(c),
             })
             .collect()
     }

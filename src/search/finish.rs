@@ -186,7 +186,7 @@ impl SearchSession<'_> {
                 // refit costs more than its trial, so it must fit what is left); the cheapest
                 // to refit if none does
                 let mut order: Vec<usize> = (0..rows.len()).collect();
-                order.sort_by(|&a, &b| {
+                crate::sort::sort_by(&mut order, |&a, &b| {
                     rows[b]
                         .score
                         .total_cmp(&rows[a].score)
@@ -232,7 +232,9 @@ impl SearchSession<'_> {
             }
         };
         let refit_time_s = clock.now_s() - refit_start;
-        rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial)));
+        crate::sort::sort_by(&mut rows, |a, b| {
+            b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial))
+        });
         for (i, r) in rows.iter_mut().enumerate() {
             r.rank = i + 1;
         }

@@ -266,7 +266,9 @@ impl<'c> SearchSession<'c> {
             .iter()
             .filter(|r| r.sample_rows.is_some() && r.score > floor)
             .collect();
-        better.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial)));
+        crate::sort::sort_by(&mut better, |a, b| {
+            b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial))
+        });
         if let Some(r) = better
             .iter()
             .map(|r| self.refit_seconds(r) * 1.5)
@@ -451,8 +453,9 @@ impl<'c> SearchSession<'c> {
             self.tuner.report(score, cost);
             if score.is_finite() && averageable {
                 self.kept.push((score, self.rows.len(), preds.clone()));
-                self.kept
-                    .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                crate::sort::sort_by(&mut self.kept, |a, b| {
+                    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+                });
                 self.kept.truncate(ENSEMBLE_CANDIDATES);
             }
         }
@@ -509,8 +512,9 @@ impl<'c> SearchSession<'c> {
             ));
         }
         self.oof_cache.push((score, self.rows.len(), preds));
-        self.oof_cache
-            .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        crate::sort::sort_by(&mut self.oof_cache, |a, b| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+        });
         self.oof_cache.truncate(ENSEMBLE_CANDIDATES);
         self.rows.push(row.clone());
         let best_so_far = metric.value_of_score(self.best_score());

@@ -199,7 +199,7 @@ impl Tuner {
             };
             order.push((eci, i));
         }
-        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        crate::sort::sort_by(&mut order, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         // a little exploration: now and then, a random family instead of the cheapest to improve
         let mut explored = false;
         if order.len() > 1 && self.rng.next_f64() < 0.15 {

@@ -355,7 +355,9 @@ fn plan_bundles(counts: &[Vec<usize>], bin_codes: &[Vec<u8>], n: usize) -> Vec<V
             alone.push(f);
         }
     }
-    candidates.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    crate::sort::sort_by(&mut candidates, |a, b| {
+        b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))
+    });
     let mut bundles: Vec<Bundle> = Vec::new();
     for (f, rows, codes_needed) in candidates {
         let fits = |b: &Bundle| {
@@ -387,7 +389,7 @@ fn plan_bundles(counts: &[Vec<usize>], bin_codes: &[Vec<u8>], n: usize) -> Vec<V
         b.members.sort_unstable();
         plan.push(b.members);
     }
-    plan.sort_by_key(|members| members[0]);
+    crate::sort::sort_by_key(&mut plan, |members| members[0]);
     plan
 }
 

@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { TEST_WWW, WWW, pageHelpers, useBrowser } from "./harness.mjs";
 
 /** Names an engine of the production build must not export, nor its glue mention. */
-const HOOK_EXPORTS = ["trigger_panic", "bench_gbm_fit"];
+const HOOK_EXPORTS = ["trigger_panic", "bench_gbm_fit", "bench_fit"];
 /** The fault injection's run settings and panic message, as they appear in the engine. */
 const FAULT_STRINGS = ["faultAfterTrials", "faultKind", "test-only fault injection"];
 

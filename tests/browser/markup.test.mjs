@@ -41,7 +41,9 @@ test("names and cells holding HTML and script are shown as text, and nothing run
     // the results views' SVG charts (charts.js) and details
     const made = new Set([
       "TR", "TH", "TD", "SPAN", "OPTION", "LI", "INPUT", "SELECT", "DIV", "svg", "g", "rect", "title",
-      "text", "path", "line", "circle", "FIGURE", "DT", "DD", "LABEL",
+      "text", "path", "line", "circle", "FIGURE", "DT", "DD", "LABEL", "tspan",
+      // a chart's table toggle (charts.js drawChart) and the what-if form's known levels
+      "DETAILS", "SUMMARY", "TABLE", "CAPTION", "THEAD", "TBODY", "DATALIST",
     ]);
     new MutationObserver((records) => {
       for (const record of records) {

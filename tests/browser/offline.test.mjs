@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { $, WWW, pageHelpers, useBrowser } from "./harness.mjs";
+import { $, TEST_DATA, WWW, pageHelpers, useBrowser } from "./harness.mjs";
 
 /** Files the service worker does not put in its cache, and why. */
 const NOT_CACHED = new Set([
@@ -17,6 +17,8 @@ const NOT_CACHED = new Set([
   "vendor/d3.LICENSE", // the charting library's licence, beside its copy
   "pkg/automl.d.ts", // the engine's TypeScript declarations, for the type check only
   "pkg/automl_bg.wasm.d.ts",
+  "pkg/workbook.d.ts",
+  "pkg/workbook_bg.wasm.d.ts",
 ]);
 
 async function listFiles(dir, prefix = "") {
@@ -84,7 +86,7 @@ test("Chromium finds the page installable", async () => {
   await cdp.detach();
 });
 
-test("offline after one visit: reload, load a sample and run a search", async () => {
+test("offline after one visit: reload, load a sample, run a search, and read a workbook", async () => {
   page = await session.newPage();
   const h = pageHelpers(page, session);
   await h.openApp();
@@ -103,6 +105,11 @@ test("offline after one visit: reload, load a sample and run a search", async ()
   await h.runAndWaitForBest(2);
   assert.ok((await h.leaderboardRows()) >= 3, "a leaderboard, offline");
   assert.ok((await page.locator('[data-testid="search-curve"] svg.chart circle.mark').count()) >= 3, "the search curve (D3 from the cache), offline");
+  // A workbook, offline: the worker loads the workbook reader (pkg/workbook_bg.wasm) from the
+  // service worker's cache.
+  await h.upload(path.join(TEST_DATA, "two_sheets.xlsx"));
+  await h.waitForText("status", /^Loaded two_sheets\.xlsx/, 30_000);
+  assert.deepEqual(await page.locator(`${$("sheet-select")} option`).allTextContents(), ["first", "second"]);
   const fromNetwork = responses.filter((r) => !r.fromServiceWorker()).map((r) => r.url());
   assert.deepEqual(fromNetwork, [], "every response came from the service worker's cache");
 });
