@@ -14,7 +14,9 @@ const WORKER_SCRIPTS = new Set(["/worker.js", "/sw.js"]);
  */
 function checkedScriptURL(input) {
   const url = new URL(input, self.location.href);
-  const base = new URL("./", self.location.href);
+  // the scripts beside this module: the page's own directory, or, in the embeddable package
+  // (automl-wasm, index.js), its www/ wherever the host page put the package
+  const base = new URL("./", import.meta.url);
   const rel = url.pathname.startsWith(base.pathname) ? `/${url.pathname.slice(base.pathname.length)}` : "";
   if (url.origin !== self.location.origin || !WORKER_SCRIPTS.has(rel) || url.search || url.hash) {
     throw new TypeError(`Not one of this page's worker scripts: ${input}`);
