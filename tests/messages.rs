@@ -269,6 +269,8 @@ fn every_entry_is_used_by_the_core_or_the_page() {
     // the page's markup (data-i18n="code") and the samples' names and descriptions (titleKey,
     // aboutKey)
     scripts.push(root().join("www/index.html"));
+    // the package's entry module (automl-wasm), whose own errors are catalogue entries too
+    scripts.push(root().join("index.js"));
     scripts.push(root().join("www/samples/samples.json"));
     for path in scripts {
         if path
