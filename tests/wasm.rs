@@ -335,13 +335,19 @@ fn a_native_model_file_predicts_bit_for_bit_in_wasm() {
         .map_err(error_message)
         .unwrap();
     let wasm = probability_bits(&p);
-    let native: Vec<Vec<u64>> = IRIS_PREDICTIONS
-        .lines()
-        .skip(1)
+    // the probability columns, found by name (the file also holds the inputs and the actual value)
+    let mut lines = IRIS_PREDICTIONS.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let probability: Vec<usize> = (0..header.len())
+        .filter(|&i| header[i].starts_with("probability_"))
+        .collect();
+    assert_eq!(probability.len(), 3);
+    let native: Vec<Vec<u64>> = lines
         .map(|l| {
-            l.split(',')
-                .skip(2)
-                .map(|v| v.parse::<f64>().unwrap().to_bits())
+            let fields: Vec<&str> = l.split(',').collect();
+            probability
+                .iter()
+                .map(|&i| fields[i].parse::<f64>().unwrap().to_bits())
                 .collect()
         })
         .collect();
