@@ -74,7 +74,7 @@ test("the log says what the search does in sentences; both scores appear and ove
   const chart = page.locator($("search-curve-chart"));
   assert.ok((await chart.locator("circle.mark.train-score").count()) >= 12, "a training-score point per trial");
   assert.match(await chart.locator(".legend").textContent(), /cross-validated.*on its training rows/);
-  assert.match(await h.text("search-curve-caption"), /hollow point \(its score on its own training rows\)/);
+  assert.match(await h.text("search-curve-caption"), /hollow point is its score on its own training rows/);
   // in Korean at once, the log and the explanation included
   await page.locator($("language-select")).selectOption("ko");
   await page.waitForFunction(() => document.documentElement.lang === "ko");
