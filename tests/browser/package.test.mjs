@@ -204,7 +204,7 @@ test("the API: rows in, a seeded trial budget, predictions per row, explanations
   assert.deepEqual(out.probabilities, [2, 2, 2, 2]);
   assert.deepEqual(out.classes, ["high", "low"]);
   assert.deepEqual(out.fromBytes, ["high", "low"]);
-  assert.match(out.csvHeader, /^\uFEFF?row,prediction,probability_high,probability_low$/);
+  assert.match(out.csvHeader, /^\uFEFF?row,x,y,noise,colour,prediction,probability_high,probability_low,note$/);
   assert.deepEqual(out.contributions, ["colour", "noise", "x", "y"]);
   assert.equal(out.infoTarget, "label");
   assert.deepEqual(out.inspected, ["x:numeric", "y:numeric", "noise:numeric", "colour:categorical", "label:categorical"]);
