@@ -77,6 +77,7 @@ export async function measureLoad({ root = WWW, lang = "en", timeoutMs = 60_000 
       if (url.protocol === "data:" || url.protocol === "blob:") return;
       seen.push({
         response,
+        at: Date.now(),
         serviceWorker: Boolean(response.request().serviceWorker()),
         finished: response.finished().catch(() => null),
       });
@@ -102,6 +103,10 @@ export async function measureLoad({ root = WWW, lang = "en", timeoutMs = 60_000 
     await page.waitForFunction(() => window.__readyAt !== undefined, null, { timeout: timeoutMs, polling: 50 });
     ready = true;
     const readyMs = await page.evaluate(() => window.__readyAt);
+    // Responses that arrived after the status said ready (while this script was polling for it)
+    // are not part of the first load: the page's clock and this one are the same machine's.
+    const readyEpoch = await page.evaluate(() => performance.timeOrigin + window.__readyAt);
+    seen.splice(0, seen.length, ...seen.filter((entry) => entry.at <= readyEpoch));
     const version = ((await page.locator('[data-testid="status"]').textContent()) || "").trim();
     /** @type {Map<string, any>} by path, and whether the service worker fetched it */
     const byKey = new Map();
