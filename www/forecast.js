@@ -119,6 +119,18 @@ export function modelWords(row) {
         ? msg("forecast_model.regression_with", { learner, on, options: { items: options, more: 0 } })
         : msg("forecast_model.regression", { learner, on });
     }
+    case "arima": {
+      // a fixed order's label is its orders, ARIMA(p,d,q)(P,D,Q)m: a name in every language
+      if (m.order) return row.label;
+      const auto = msg("forecast_model.auto_arima");
+      return m.period > 1 ? msg("forecast_model.with_period", { name: auto, m: m.period }) : auto;
+    }
+    case "theta": {
+      const code = m.dynamic
+        ? (m.optimized ? "forecast_model.theta_dynamic_optimized" : "forecast_model.theta_dynamic")
+        : (m.optimized ? "forecast_model.theta_optimized" : "forecast_model.theta");
+      return m.period > 1 ? msg("forecast_model.with_period", { name: msg(code), m: m.period }) : msg(code);
+    }
     default: return row.label;
   }
 }
