@@ -41,14 +41,26 @@ fn fit_verbose_says_what_the_search_decides_and_each_training_score() {
         ),
         "{err}"
     );
-    assert!(lines[1].contains("· Trying Baseline (constant) with its usual settings (1 of 12"), "{err}");
+    assert!(
+        lines[1].contains("· Trying Baseline (constant) with its usual settings (1 of 12"),
+        "{err}"
+    );
     assert!(lines[2].contains("trial   1  Baseline (constant)"), "{err}");
-    assert!(lines[3].contains("· on its own training rows: accuracy="), "{err}");
+    assert!(
+        lines[3].contains("· on its own training rows: accuracy="),
+        "{err}"
+    );
     assert!(err.contains("· Switching from "), "{err}");
-    assert!(err.contains("· The search ends: the 14 trials asked for have all run."), "{err}");
+    assert!(
+        err.contains("· The search ends: the 14 trials asked for have all run."),
+        "{err}"
+    );
     assert!(!err.contains("event."), "sentences, not codes: {err}");
     // the network is one of the starting list's settings, told like any other
-    assert!(err.contains("· Trying Neural network with its usual settings"), "{err}");
+    assert!(
+        err.contains("· Trying Neural network with its usual settings"),
+        "{err}"
+    );
 }
 
 #[test]

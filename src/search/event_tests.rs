@@ -155,7 +155,9 @@ fn a_local_step_names_the_hyperparameter_it_moved_from_and_to() {
     let steps: Vec<&Message> = events
         .iter()
         .flat_map(|e| events_of(e).iter())
-        .filter(|m| m.code.starts_with("event.local_step") || m.code.starts_with("event.local_back"))
+        .filter(|m| {
+            m.code.starts_with("event.local_step") || m.code.starts_with("event.local_back")
+        })
         .collect();
     assert!(!steps.is_empty(), "local steps after the portfolio");
     for m in steps {
@@ -181,12 +183,13 @@ fn a_local_step_names_the_hyperparameter_it_moved_from_and_to() {
         .flat_map(|e| events_of(e).iter())
         .find(|m| m.code == "event.switch")
         .expect("a switch between families");
-    assert!(matches!(switch.param("reason"), Some(Param::Message(r)) if r.code.starts_with("event.reason_")));
+    assert!(
+        matches!(switch.param("reason"), Some(Param::Message(r)) if r.code.starts_with("event.reason_"))
+    );
     // the same seed tells the same story
     let again = all_events(&t, 30);
-    let story = |e: &[Progress]| -> Vec<Message> {
-        e.iter().flat_map(|e| events_of(e).to_vec()).collect()
-    };
+    let story =
+        |e: &[Progress]| -> Vec<Message> { e.iter().flat_map(|e| events_of(e).to_vec()).collect() };
     assert_eq!(story(&events), story(&again));
 }
 
@@ -236,7 +239,10 @@ fn noisy_table(rows: usize, regression: bool) -> Table {
         if regression {
             text.push_str(&format!("{x1},{x2},{}\n", hidden as f64 + x1 as f64 * 0.1));
         } else {
-            text.push_str(&format!("{x1},{x2},{}\n", if hidden < 9 { "a" } else { "b" }));
+            text.push_str(&format!(
+                "{x1},{x2},{}\n",
+                if hidden < 9 { "a" } else { "b" }
+            ));
         }
     }
     read_csv(text.as_bytes(), "noisy.csv").expect("the table reads")
@@ -348,12 +354,27 @@ fn n_steps_with_pauses_give_the_leaderboard_of_a_trial_budget_of_n() {
         o.result
             .leaderboard
             .iter()
-            .map(|r| (r.trial, r.label.clone(), r.mean, r.fold_scores.clone(), r.train_score))
+            .map(|r| {
+                (
+                    r.trial,
+                    r.label.clone(),
+                    r.mean,
+                    r.fold_scores.clone(),
+                    r.train_score,
+                )
+            })
             .collect()
     };
-    assert!(rows(&budget).len() >= n, "n trials (and perhaps the ensemble)");
+    assert!(
+        rows(&budget).len() >= n,
+        "n trials (and perhaps the ensemble)"
+    );
     assert_eq!(rows(&budget), rows(&stepped));
     assert_eq!(budget.result.best.row.trial, stepped.result.best.row.trial);
     // the clock ran 0.25 s per trial; the 30 s waits are not counted
-    assert!((stepped.result.elapsed_s - 0.25 * n as f64).abs() < 1e-9, "{}", stepped.result.elapsed_s);
+    assert!(
+        (stepped.result.elapsed_s - 0.25 * n as f64).abs() < 1e-9,
+        "{}",
+        stepped.result.elapsed_s
+    );
 }

@@ -287,7 +287,9 @@ pub(super) fn assemble(plan: &Plan, a: Assembly) -> SearchOutcome {
     } = a;
     let prepared = &plan.prepared;
     let n = prepared.rows.len();
-    crate::sort::sort_by(&mut rows, |a, b| b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial)));
+    crate::sort::sort_by(&mut rows, |a, b| {
+        b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial))
+    });
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = i + 1;
     }

@@ -37,12 +37,12 @@ use crate::target::prepare_target;
 use crate::truth::{Target, TargetRef};
 pub use chosen::{family_message, finish_chosen, Ending};
 use cost::CostModel;
+pub use events::{overfitting, OVERFIT_GAP, OVERFIT_RATIO};
 use plan::{mix_seed, Plan};
 pub use plan::{
     sample_size, SplitOutput, SplitWorker, Trial, MAX_FOLDS, MAX_TIME_BUDGET_S, MIN_FOLDS,
     PROMOTE_ETA, SAMPLE_ABOVE_PASSES, SAMPLE_ABOVE_ROWS, TRAIN_SCORE_ROWS, UNTIMED_MARGIN,
 };
-pub use events::{overfitting, OVERFIT_GAP, OVERFIT_RATIO};
 pub use portfolio::portfolio;
 use serde::{Deserialize, Serialize};
 use session::EnsembleChoice;

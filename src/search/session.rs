@@ -396,8 +396,10 @@ impl<'c> SearchSession<'c> {
                 }
                 self.tuner.report(f64::NEG_INFINITY, cost);
                 self.events.append(&mut self.tuner.events);
-                self.events
-                    .push(message!("event.failed", model = events::family_words(trial.spec.family_name())));
+                self.events.push(message!(
+                    "event.failed",
+                    model = events::family_words(trial.spec.family_name())
+                ));
                 return None;
             }
         };

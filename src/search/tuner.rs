@@ -151,8 +151,10 @@ impl Tuner {
             self.portfolio_done += 1;
             if fits(&spec) {
                 if self.tried.is_empty() {
-                    self.events
-                        .push(message!("event.portfolio_start", count = self.portfolio_len));
+                    self.events.push(message!(
+                        "event.portfolio_start",
+                        count = self.portfolio_len
+                    ));
                 }
                 self.events.push(message!(
                     "event.portfolio",
@@ -253,7 +255,8 @@ impl Tuner {
                         reason
                     ));
                 }
-                self.events.push(self.step_event(i, &point, opposite, &spec));
+                self.events
+                    .push(self.step_event(i, &point, opposite, &spec));
                 self.last = Some(Proposal {
                     family,
                     point,
@@ -287,8 +290,12 @@ impl Tuner {
         let Some(&(_, param)) = moved.first() else {
             return message!("event.local_start", model);
         };
-        let from = before.get(param).map_or(Param::Text(String::new()), value_param);
-        let to = after.get(param).map_or(Param::Text(String::new()), value_param);
+        let from = before
+            .get(param)
+            .map_or(Param::Text(String::new()), value_param);
+        let to = after
+            .get(param)
+            .map_or(Param::Text(String::new()), value_param);
         let others = moved.len() - 1;
         match (opposite, others) {
             (true, 0) => message!("event.local_back", model, param, from, to),
@@ -374,8 +381,10 @@ impl Tuner {
                 f.step *= 0.5;
                 f.fails = 0;
                 if f.step >= MIN_STEP {
-                    self.events
-                        .push(message!("event.step_smaller", model = family_words(f.family.name())));
+                    self.events.push(message!(
+                        "event.step_smaller",
+                        model = family_words(f.family.name())
+                    ));
                 }
                 if f.step < MIN_STEP {
                     // converged here: restart around a random point, keeping the incumbent's score
@@ -384,8 +393,10 @@ impl Tuner {
                         *x = point;
                     }
                     f.step = FIRST_STEP;
-                    self.events
-                        .push(message!("event.restart", model = family_words(f.family.name())));
+                    self.events.push(message!(
+                        "event.restart",
+                        model = family_words(f.family.name())
+                    ));
                 }
             }
         }

@@ -149,7 +149,11 @@ pub(crate) fn cmd_fit(args: &[String]) -> Result<(), CliError> {
                         }
                     );
                 }
-                for m in events.iter().skip_while(|m| !m.code.starts_with("event.scored")).skip(1) {
+                for m in events
+                    .iter()
+                    .skip_while(|m| !m.code.starts_with("event.scored"))
+                    .skip(1)
+                {
                     eprintln!("           · {}", note_text(m));
                 }
             }
