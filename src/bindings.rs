@@ -445,6 +445,9 @@ fn output_to_js(output: &SplitOutput) -> JsValue {
     if let Some(network) = output.network.as_ref().and_then(|n| to_js(n).ok()) {
         let _ = js_sys::Reflect::set(&object, &"network".into(), &network);
     }
+    if let Some(curve) = output.boosting.as_ref().and_then(|c| to_js(c).ok()) {
+        let _ = js_sys::Reflect::set(&object, &"boosting".into(), &curve);
+    }
     let train = output.train_score.map_or(JsValue::NULL, JsValue::from_f64);
     let _ = js_sys::Reflect::set(&object, &"trainScore".into(), &train);
     object.into()
@@ -465,6 +468,10 @@ fn output_from_js(value: &JsValue) -> Result<SplitOutput, JsError> {
         .ok()
         .filter(|v| !v.is_undefined() && !v.is_null())
         .and_then(|v| serde_wasm_bindgen::from_value(v).ok());
+    let boosting = js_sys::Reflect::get(value, &"boosting".into())
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+        .and_then(|v| serde_wasm_bindgen::from_value(v).ok());
     let train_score = js_sys::Reflect::get(value, &"trainScore".into())
         .ok()
         .and_then(|v| v.as_f64())
@@ -474,6 +481,7 @@ fn output_from_js(value: &JsValue) -> Result<SplitOutput, JsError> {
         averageable,
         network,
         train_score,
+        boosting,
     })
 }
 
@@ -551,6 +559,28 @@ impl LeadSession {
             .session
             .evaluate_split(&trial, split)
             .map_err(into_error)?;
+        Ok(output_to_js(&output))
+    }
+
+    /// Like `evaluate_split`, calling `on_epoch(trace)` after each epoch of a network with its
+    /// layers and its learning curve so far (the page draws the trial being trained; the
+    /// worker keeps it to a few calls a second). Watching changes no result.
+    pub fn evaluate_split_watched(
+        &self,
+        trial: &str,
+        split: usize,
+        on_epoch: js_sys::Function,
+    ) -> Result<JsValue, JsError> {
+        let trial = parse_trial(trial)?;
+        let output = crate::models::neural_network::watch_epochs(
+            move |trace| {
+                if let Ok(v) = to_js(trace) {
+                    let _ = on_epoch.call1(&JsValue::NULL, &v);
+                }
+            },
+            || self.session.evaluate_split(&trial, split),
+        )
+        .map_err(into_error)?;
         Ok(output_to_js(&output))
     }
 

@@ -22,6 +22,37 @@ fn fit_prints_the_leaderboard_and_the_best_model() {
 }
 
 #[test]
+fn fit_verbose_says_how_networks_climb_and_stop_in_rungs() {
+    let (code, _, err) = automl(&[
+        "fit",
+        "tests/data/iris.csv",
+        "--target",
+        "target",
+        "--families",
+        "neural_network",
+        "--max-trials",
+        "12",
+        "--no-explain",
+        "--verbose",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // the portfolio's network (16 epochs) starts with 6, continues as trial 3 with all 16
+    assert!(
+        err.contains("· Neural network starts short: 6 of its 16 epochs (rung 1 of 2)."),
+        "{err}"
+    );
+    assert!(
+        err.contains("it continues to rung 2 of 2, 16 epochs."),
+        "{err}"
+    );
+    assert!(err.contains(": Stopped at rung 1 of "), "{err}");
+    assert!(
+        err.contains("· Taking a step from the best network so far: "),
+        "{err}"
+    );
+}
+
+#[test]
 fn fit_verbose_says_what_the_search_decides_and_each_training_score() {
     let (code, _, err) = automl(&[
         "fit",

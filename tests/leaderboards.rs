@@ -33,6 +33,8 @@ fn comparable(result: &Value) -> Value {
             r_obj.remove("fitTimeS");
             // the configuration the row reads back from (its params say the same)
             r_obj.remove("config");
+            // boosting's loss per round: a view of the fitted trees, whose scores are compared
+            r_obj.remove("boosting");
             r
         })
         .collect();

@@ -74,6 +74,36 @@ fn one_and_three_workers_give_the_same_leaderboard_as_run_search() {
     assert_eq!(one.result.best.row.trial, three.result.best.row.trial);
 }
 
+#[test]
+fn networks_in_rungs_give_the_same_leaderboard_on_one_and_three_workers() {
+    let t = table("titanic.csv");
+    let mut settings = trials("Survived", 12, 3);
+    settings.families = vec!["neural_network".into()];
+    let one = pooled(&t, &settings, 1);
+    let three = pooled(&t, &settings, 3);
+    let rungs = |out: &SearchOutcome| -> Vec<String> {
+        let mut rows: Vec<_> = out.result.leaderboard.iter().collect();
+        rows.sort_by_key(|r| r.trial);
+        rows.iter()
+            .map(|r| serde_json::to_string(&(r.trial, &r.rung, &r.network)).unwrap())
+            .collect()
+    };
+    assert_eq!(rows(&one), rows(&three));
+    assert_eq!(rungs(&one), rungs(&three));
+    let in_rungs = one
+        .result
+        .leaderboard
+        .iter()
+        .filter(|r| r.rung.is_some())
+        .count();
+    assert!(in_rungs >= 8, "{in_rungs} rows in rungs");
+    assert!(one
+        .result
+        .leaderboard
+        .iter()
+        .any(|r| r.rung.as_ref().is_some_and(|i| i.stopped.is_some())));
+}
+
 /// A synthetic classification table of `n` rows: two informative numbers, one noise column
 /// and a category.
 fn large_table(n: usize) -> Table {

@@ -765,6 +765,11 @@ export class Controller {
   /** @param {Progress} event */
   progress(event) {
     if (!event) return;
+    if (event.kind === "training") {
+      // the network being trained, drawn as it trains
+      if (this.results) this.results.showTraining(event);
+      return;
+    }
     if (this.explainer) this.explainer.add(event);
     if (typeof event.elapsedS === "number") this.lastElapsedS = event.elapsedS;
     if (event.kind === "trial" && event.row) {

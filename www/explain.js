@@ -151,7 +151,7 @@ export class SearchExplainer {
   /**
    * A progress event: its decisions join the log as one group, at the top; in step mode a
    * finished trial waits for Next.
-   * @param {Progress} event
+   * @param {import("./protocol.js").TrialProgress | import("./protocol.js").PhaseProgress} event
    */
   add(event) {
     const events = Array.isArray(event.events) ? event.events : [];

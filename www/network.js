@@ -1,15 +1,44 @@
-// A neural network's trial drawn for a class (the leaderboard's row details): its layers, from
-// the inputs through each hidden layer to the outputs, as columns as tall as they are wide (on a
-// log scale); and its learning curve, the training and validation loss of each epoch, with the
-// epoch whose weights were kept marked. The core sends both with the trial (NetworkTrace).
+// A neural network's trial drawn for a class (the leaderboard's row details, and the network
+// being trained under the search chart): its layers, from the inputs through each hidden layer
+// to the outputs, as columns as tall as they are wide (on a log scale); and its learning curve,
+// the training and validation loss of each epoch, with the epoch whose weights were kept and
+// the ends of its earlier rungs of successive halving marked. The core sends both with the
+// trial (NetworkTrace, RungInfo). Gradient boosting's curve over rounds is drawn the same way.
+// Every word is a catalogue entry drawn with localize, so it follows the page's language.
 
-import { d3, lineChart, marker } from "./charts.js";
-import { t } from "./i18n.js";
+import { d3, lineChart, marker, writeWords } from "./charts.js";
+import { localize, localizeAttribute } from "./i18n.js";
 
 /** @typedef {import("./protocol.js").NetworkTrace} NetworkTrace */
+/** @typedef {import("./protocol.js").RungInfo} RungInfo */
+/** @typedef {import("./protocol.js").RoundCurve} RoundCurve */
 
 const WIDTH = 560;
 const HEIGHT = 220;
+
+/**
+ * Words of the catalogue.
+ * @param {string} code
+ * @param {Record<string, any>} [params]
+ */
+const words = (code, params = {}) => ({ code, params });
+
+/**
+ * A vertical line across the plot of a line chart at `x` (a rung boundary, the rounds kept),
+ * with its words as the tooltip.
+ * @param {SVGSVGElement} svgNode
+ * @param {number} x
+ * @param {string} className
+ * @param {{ code: string, params?: any }} title
+ */
+function verticalMark(svgNode, x, className, title) {
+  const scales = /** @type {any} */ (svgNode).chartScales;
+  if (!scales || !Number.isFinite(x)) return;
+  const [top, bottom] = scales.y.range().slice().sort((/** @type {number} */ a, /** @type {number} */ b) => a - b);
+  const line = d3.select(svgNode).select("g.plot").append("line").attr("class", className)
+    .attr("x1", scales.x(x)).attr("x2", scales.x(x)).attr("y1", top).attr("y2", bottom);
+  writeWords(line.append("title").node(), title);
+}
 
 /**
  * The layers as an SVG diagram: one column per layer, its height growing with its width.
@@ -18,16 +47,17 @@ const HEIGHT = 220;
  */
 export function layersDiagram(trace) {
   const layers = trace.layers;
-  const title = t("network.layers_title", { layers: layers.join(" → ") });
+  const title = words("network.layers_title", { layers: layers.join(" → ") });
   const svg = d3.create("svg")
     .attr("class", "chart chart-network")
     .attr("data-chart", "network")
     .attr("viewBox", `0 0 ${WIDTH} ${HEIGHT}`)
     .attr("role", "img")
-    .attr("aria-label", title)
     .attr("xmlns", "http://www.w3.org/2000/svg");
-  svg.append("title").text(title);
-  svg.append("text").attr("class", "chart-title").attr("x", 12).attr("y", 20).text(title);
+  const node = /** @type {SVGSVGElement} */ (svg.node());
+  localizeAttribute(node, "aria-label", title.code, title.params);
+  writeWords(svg.append("title").node(), title);
+  writeWords(svg.append("text").attr("class", "chart-title").attr("x", 12).attr("y", 20).node(), title);
   const top = 34;
   const bottom = HEIGHT - 30;
   const tallest = Math.log2(Math.max(2, ...layers) + 1);
@@ -35,7 +65,7 @@ export function layersDiagram(trace) {
   const step = (WIDTH - 80) / Math.max(1, layers.length - 1);
   const mid = (top + bottom) / 2;
   const g = svg.append("g").attr("class", "plot");
-  const name = (/** @type {number} */ i) => (i === 0 ? t("network.inputs") : i === layers.length - 1 ? t("network.outputs") : t("network.hidden", { n: i }));
+  const name = (/** @type {number} */ i) => (i === 0 ? words("network.inputs") : i === layers.length - 1 ? words("network.outputs") : words("network.hidden", { n: i }));
   // the connections between consecutive layers, as bands
   for (let i = 0; i + 1 < layers.length; i += 1) {
     const [x0, x1] = [40 + i * step, 40 + (i + 1) * step];
@@ -49,28 +79,47 @@ export function layersDiagram(trace) {
     const kind = i === 0 ? "input" : i === layers.length - 1 ? "output" : "hidden";
     const rect = g.append("rect").attr("class", `layer layer-${kind}`)
       .attr("x", x - 9).attr("y", mid - h / 2).attr("width", 18).attr("height", h);
-    rect.append("title").text(`${name(i)}: ${w}`);
+    writeWords(rect.append("title").node(), name(i));
     g.append("text").attr("class", "layer-width").attr("x", x).attr("y", mid - h / 2 - 4).attr("text-anchor", "middle").text(String(w));
-    g.append("text").attr("class", "axis-label").attr("x", x).attr("y", HEIGHT - 10).attr("text-anchor", "middle").text(name(i));
+    writeWords(g.append("text").attr("class", "axis-label").attr("x", x).attr("y", HEIGHT - 10).attr("text-anchor", "middle").node(), name(i));
   });
-  return /** @type {SVGSVGElement} */ (svg.node());
+  return node;
 }
 
 /**
- * The learning curve: training and validation loss per epoch, the kept epoch marked.
+ * The rung boundaries a curve shows: the end of each rung up to this trial's (not the last
+ * rung's end, which is the end of training), within the curve. [rung index, epoch] pairs.
  * @param {NetworkTrace} trace
+ * @param {RungInfo} [rung]
+ * @returns {[number, number][]}
+ */
+export function rungMarks(trace, rung) {
+  if (!rung || !Array.isArray(rung.epochs)) return [];
+  /** @type {[number, number][]} */
+  const marks = [];
+  rung.epochs.forEach((epoch, j) => {
+    if (j <= rung.rung && j < rung.epochs.length - 1 && epoch <= trace.valid.length) marks.push([j, epoch]);
+  });
+  return marks;
+}
+
+/**
+ * The learning curve: training and validation loss per epoch, the kept epoch marked, and the
+ * ends of the earlier rungs of successive halving (where the networks were compared).
+ * @param {NetworkTrace} trace
+ * @param {RungInfo} [rung]
  * @returns {SVGSVGElement}
  */
-export function learningCurve(trace) {
+export function learningCurve(trace, rung) {
   const points = (/** @type {number[]} */ losses) => losses.map((y, i) => ({ x: i + 1, y }));
   const chart = lineChart({
-    title: t("network.curve_title"),
+    title: words("network.curve_title"),
     series: [
-      { name: t("network.train"), points: points(trace.train) },
-      { name: t("network.valid"), points: points(trace.valid) },
+      { name: words("network.train"), points: points(trace.train) },
+      { name: words("network.valid"), points: points(trace.valid) },
     ],
-    xLabel: t("network.epoch"),
-    yLabel: t("network.loss"),
+    xLabel: words("network.epoch"),
+    yLabel: words("network.loss"),
     height: 260,
   });
   const best = trace.best;
@@ -79,18 +128,38 @@ export function learningCurve(trace) {
       x: best + 1,
       y: trace.valid[best],
       className: "best-epoch",
-      title: t("network.best", { epoch: best + 1, epochs: trace.valid.length }),
+      title: words("network.best", { epoch: best + 1, epochs: trace.valid.length }),
     });
+  }
+  for (const [j, epoch] of rungMarks(trace, rung)) {
+    verticalMark(chart, epoch, "rung-mark", words("network.rung_mark", { rung: j + 1, epoch }));
   }
   return chart;
 }
 
 /**
- * Both views and their sentences, for the row details.
+ * A paragraph of sentences of the catalogue.
+ * @param {string} testId
+ * @param {{ code: string, params?: any }[]} sentences
+ */
+function factsParagraph(testId, sentences) {
+  const facts = document.createElement("p");
+  facts.className = "hint";
+  facts.dataset.testid = testId;
+  sentences.forEach((s, i) => {
+    if (i > 0) facts.append(" ");
+    facts.append(localize(document.createElement("span"), s.code, s.params));
+  });
+  return facts;
+}
+
+/**
+ * Both views and their sentences, for the row details (and the network being trained).
  * @param {NetworkTrace} trace
+ * @param {RungInfo} [rung]
  * @returns {HTMLElement}
  */
-export function networkViews(trace) {
+export function networkViews(trace, rung) {
   const box = document.createElement("div");
   box.className = "network-views";
   const layers = document.createElement("div");
@@ -100,11 +169,44 @@ export function networkViews(trace) {
   const curve = document.createElement("div");
   curve.className = "chart-box";
   curve.dataset.testid = "network-curve";
-  curve.append(learningCurve(trace));
-  const facts = document.createElement("p");
-  facts.className = "hint";
-  facts.dataset.testid = "network-facts";
-  facts.textContent = `${t("network.best", { epoch: trace.best + 1, epochs: trace.valid.length })} ${t("network.size", { members: trace.members, parameters: trace.parameters })}`;
+  curve.append(learningCurve(trace, rung));
+  const facts = factsParagraph("network-facts", [
+    words("network.best", { epoch: trace.best + 1, epochs: trace.valid.length }),
+    words("network.size", { members: trace.members, parameters: trace.parameters }),
+  ]);
   box.append(layers, curve, facts);
+  return box;
+}
+
+/**
+ * Gradient boosting's learning curve: training and validation loss per round, the round with
+ * the lowest validation loss marked and the rounds the model keeps drawn as a line.
+ * @param {RoundCurve} curve
+ * @returns {HTMLElement}
+ */
+export function boostingViews(curve) {
+  const points = (/** @type {number[]} */ losses) => losses.map((y, i) => ({ x: i + 1, y }));
+  const chart = lineChart({
+    title: words("boosting.curve_title"),
+    series: [
+      { name: words("network.train"), points: points(curve.train) },
+      { name: words("network.valid"), points: points(curve.valid) },
+    ],
+    xLabel: words("boosting.round"),
+    yLabel: words("network.loss"),
+    height: 260,
+  });
+  const chosen = words("boosting.chosen", { rounds: curve.rounds, best: curve.best + 1 });
+  if (curve.best >= 0 && curve.best < curve.valid.length) {
+    marker(chart, { x: curve.best + 1, y: curve.valid[curve.best], className: "best-epoch", title: chosen });
+  }
+  if (curve.rounds > 0) verticalMark(chart, curve.rounds, "rounds-kept", chosen);
+  const box = document.createElement("div");
+  box.className = "network-views";
+  const holder = document.createElement("div");
+  holder.className = "chart-box";
+  holder.dataset.testid = "boosting-curve";
+  holder.append(chart);
+  box.append(holder, factsParagraph("boosting-facts", [chosen]));
   return box;
 }

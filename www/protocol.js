@@ -87,6 +87,7 @@
  * @property {Float64Array} [predictions]
  * @property {boolean} [averageable]
  * @property {NetworkTrace} [network] a network's layers and learning curve (see LeaderboardRow)
+ * @property {RoundCurve} [boosting] boosting's loss per round (the first split only)
  * @property {number|null} [trainScore] the metric on a seeded subset of the rows the split's
  *   model was fitted on (null when it could not be computed)
  * @property {Message|string} [error]
@@ -103,6 +104,30 @@
  * @property {number} parameters
  * @property {number[]} train
  * @property {number[]} valid
+ * @property {number} best
+ */
+
+/**
+ * A network's place in successive halving on epochs: its rung (from 0), the epochs of every
+ * rung of its configuration (the last: its full epochs), the trials of its earlier rungs,
+ * whether it continued to the next rung, and, when it stopped early, why
+ * ("search.rung_stopped").
+ * @typedef {object} RungInfo
+ * @property {number} rung
+ * @property {number[]} epochs
+ * @property {number[]} earlier
+ * @property {boolean} continued
+ * @property {Message|null} [stopped]
+ */
+
+/**
+ * Gradient boosting's learning curve: the mean loss after each round on (a seeded subset of)
+ * the rows it was fitted on and on the split's validation rows, the rounds the model keeps,
+ * and the round with the lowest validation loss (from 0).
+ * @typedef {object} RoundCurve
+ * @property {number[]} train
+ * @property {number[]} valid
+ * @property {number} rounds
  * @property {number} best
  */
 
@@ -167,6 +192,8 @@
  * @property {number|null} sampleRows fitted on a sample of that many training rows per split
  *   (progressive sampling of large data)
  * @property {NetworkTrace} [network] a neural network's layers and learning curve (its first split)
+ * @property {RungInfo} [rung] a network's rung of successive halving on epochs
+ * @property {RoundCurve} [boosting] gradient boosting's loss per round (its first split)
  * @property {{ family: string, [name: string]: any }} [config] the configuration itself, which
  *   "finish" refits (the rows of a stopped run go back to the engine as they came)
  * @property {number|null} [trainScore] the metric on the rows the trial's models were fitted
@@ -210,7 +237,16 @@
  * @typedef {"normal"|"step"|"slow"} Pace
  */
 
-/** A run's progress events. @typedef {TrialProgress|PhaseProgress} Progress */
+/**
+ * The network being trained, told by the lead after an epoch of its first split (at most
+ * every TRAINING_EVERY_MS): its trial number, its layers and its learning curve so far.
+ * @typedef {object} TrainingProgress
+ * @property {"training"} kind
+ * @property {number} trial
+ * @property {NetworkTrace} network
+ */
+
+/** A run's progress events. @typedef {TrialProgress|PhaseProgress|TrainingProgress} Progress */
 
 /** Reading a file: the share read so far. @typedef {{ kind: "parse", fraction: number }} ParseProgress */
 

@@ -1375,6 +1375,20 @@ export class View {
     const label = familyLabel(row);
     model.append(localize(el("span", "model-label"), label.code, label.params));
     if (row.trial !== undefined) model.append(localize(el("span", "trial-number"), "page.trial_ref", { trial: row.trial }));
+    const rung = row.rung;
+    if (rung && Array.isArray(rung.epochs) && rung.epochs.length > 1) {
+      // successive halving: the rung, or where the network stopped (its reason as the tooltip)
+      const stopped = rung.stopped && typeof rung.stopped.code === "string";
+      const badge = stopped
+        ? localize(el("span", "rung-badge is-stopped"), "page.rung_stopped_badge", { rung: rung.rung + 1 })
+        : localize(el("span", "rung-badge"), "page.rung_badge", { rung: rung.rung + 1, rungs: rung.epochs.length });
+      if (stopped) {
+        localizeAttribute(badge, "title", rung.stopped.code, rung.stopped.params || {});
+        tr.classList.add("is-stopped");
+      }
+      badge.dataset.testid = "rung-badge";
+      model.append(" ", badge);
+    }
     tr.append(model);
     tr.append(showParams(el("td", "params"), row.params));
     const score = el("td", "num score", formatScore(row.mean, row.std));

@@ -228,7 +228,7 @@ function sleep(ms) {
 
 /**
  * Evaluates `trial` on `splits` with `evaluate(trial, split)`; model failures are per split.
- * @param {(trial: string, split: number) => { predictions: Float64Array, averageable: boolean, network?: NetworkTrace, trainScore: number|null }} evaluate
+ * @param {(trial: string, split: number) => { predictions: Float64Array, averageable: boolean, network?: NetworkTrace, boosting?: import("./protocol.js").RoundCurve, trainScore: number|null }} evaluate
  * @param {string} trial the trial as JSON text (from the lead)
  * @param {number[]} splits
  * @returns {SplitResult[]}
@@ -239,13 +239,35 @@ function evaluateSplits(evaluate, trial, splits) {
   for (const split of splits) {
     try {
       const output = evaluate(trial, split);
-      results.push({ split, predictions: output.predictions, averageable: output.averageable, network: output.network, trainScore: output.trainScore });
+      results.push({ split, predictions: output.predictions, averageable: output.averageable, network: output.network, boosting: output.boosting, trainScore: output.trainScore });
     } catch (/** @type {any} */ err) {
       if (isFatal(err)) throw err;
       results.push({ split, error: failureOf(err) });
     }
   }
   return results;
+}
+
+/** The network being trained is told to the page at most this often (ms). */
+const TRAINING_EVERY_MS = 250;
+
+/** When the page was last told of the network being trained (Date.now()). */
+let lastTraining = -Infinity;
+
+/**
+ * A watcher of the epochs of trial `number`'s network: at most one "training" progress event
+ * every TRAINING_EVERY_MS, over all trials.
+ * @param {number} number
+ * @param {(event: Progress) => void} onProgress
+ * @returns {(trace: NetworkTrace) => void}
+ */
+function trainingWatcher(number, onProgress) {
+  return (trace) => {
+    const now = Date.now();
+    if (now - lastTraining < TRAINING_EVERY_MS) return;
+    lastTraining = now;
+    onProgress({ kind: "training", trial: number, network: trace });
+  };
 }
 
 /**
@@ -284,9 +306,14 @@ async function runLead(msg, onProgress) {
       // Never start a split the cost model predicts cannot finish within the budget: the
       // trial is then abandoned and the search ends (the other workers' answer is ignored).
       const local = [];
+      const watch = trainingWatcher(number, onProgress);
       for (const split of own) {
         if (local.length > 0 && !session.may_start_splits(trial, 1)) break;
-        local.push(...evaluateSplits((t, s) => session.evaluate_split(t, s), trial, [split]));
+        // the first split's network is drawn while it trains
+        const evaluate = split === 0
+          ? (/** @type {string} */ t, /** @type {number} */ s) => session.evaluate_split_watched(t, s, watch)
+          : (/** @type {string} */ t, /** @type {number} */ s) => session.evaluate_split(t, s);
+        local.push(...evaluateSplits(evaluate, trial, [split]));
       }
       if (local.length < own.length) {
         waiting.delete(number);
@@ -297,7 +324,7 @@ async function runLead(msg, onProgress) {
       const failed = results.find((r) => r.error !== undefined);
       const event = session.tell(
         trial,
-        failed ? [] : results.map((r) => ({ predictions: r.predictions, averageable: r.averageable, network: r.network, trainScore: r.trainScore })),
+        failed ? [] : results.map((r) => ({ predictions: r.predictions, averageable: r.averageable, network: r.network, boosting: r.boosting, trainScore: r.trainScore })),
         failed ? failed.error : undefined,
         (Date.now() - started) / 1000,
       );

@@ -7,7 +7,8 @@ use super::space::{float, int, ParamDef};
 use super::{pad_classes, Inner, TreeLink, TreeParts};
 use crate::error::Result;
 use crate::matrix::Matrix;
-use crate::trees::{GbmClassifier, GbmParams, GbmRegressor};
+use crate::trees::curve::{round_curve, Truth};
+use crate::trees::{GbmClassifier, GbmParams, GbmRegressor, RoundCurve};
 use crate::truth::TargetRef;
 use serde::{Deserialize, Serialize};
 
@@ -150,6 +151,25 @@ impl Predictor for GbmClassifier {
         };
         Some(TreeParts::of(self.ensemble(), link))
     }
+
+    fn round_curve(
+        &self,
+        train: (&Matrix, TargetRef<'_>),
+        valid: (&Matrix, TargetRef<'_>),
+    ) -> Option<RoundCurve> {
+        round_curve(self.ensemble(), self.rounds(), truth(train)?, truth(valid)?)
+    }
+}
+
+/// Rows and their truth as the curve reads them.
+fn truth<'a>((x, y): (&'a Matrix, TargetRef<'a>)) -> Option<(&'a Matrix, Truth<'a>)> {
+    Some((
+        x,
+        match y {
+            TargetRef::Classes { y, .. } => Truth::Classes(y),
+            TargetRef::Values(v) => Truth::Values(v),
+        },
+    ))
 }
 
 impl Predictor for GbmRegressor {
@@ -163,5 +183,13 @@ impl Predictor for GbmRegressor {
 
     fn tree_parts(&self) -> Option<TreeParts<'_>> {
         Some(TreeParts::of(self.ensemble(), TreeLink::Identity))
+    }
+
+    fn round_curve(
+        &self,
+        train: (&Matrix, TargetRef<'_>),
+        valid: (&Matrix, TargetRef<'_>),
+    ) -> Option<RoundCurve> {
+        round_curve(self.ensemble(), self.rounds(), truth(train)?, truth(valid)?)
     }
 }

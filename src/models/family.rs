@@ -105,6 +105,17 @@ pub trait Predictor {
     fn network(&self) -> Option<super::neural_network::NetworkTrace> {
         None
     }
+
+    /// Boosting's loss after each round on `train` and `valid` rows (inputs, truth); `None`
+    /// for other forms.
+    fn round_curve(
+        &self,
+        train: (&Matrix, TargetRef<'_>),
+        valid: (&Matrix, TargetRef<'_>),
+    ) -> Option<crate::trees::RoundCurve> {
+        let _ = (train, valid);
+        None
+    }
 }
 
 /// A family as the registry lists it: what can be known without its hyperparameters.
@@ -266,5 +277,13 @@ impl<T: Predictor + ?Sized> Predictor for Box<T> {
 
     fn network(&self) -> Option<super::neural_network::NetworkTrace> {
         (**self).network()
+    }
+
+    fn round_curve(
+        &self,
+        train: (&Matrix, TargetRef<'_>),
+        valid: (&Matrix, TargetRef<'_>),
+    ) -> Option<crate::trees::RoundCurve> {
+        (**self).round_curve(train, valid)
     }
 }

@@ -389,6 +389,15 @@ impl FittedModel {
         self.inner.predictor().network()
     }
 
+    /// Boosting's loss after each round on `train` and `valid` rows, or `None`.
+    pub fn round_curve(
+        &self,
+        train: (&Matrix, TargetRef<'_>),
+        valid: (&Matrix, TargetRef<'_>),
+    ) -> Option<crate::trees::RoundCurve> {
+        self.inner.predictor().round_curve(train, valid)
+    }
+
     /// Checks that a deserialized model's parts fit together (its inputs, classes and
     /// internal sizes), so that predicting with a loaded model file cannot index out of range.
     pub fn check_parts(&self) -> Result<()> {

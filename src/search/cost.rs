@@ -16,9 +16,11 @@ pub(super) struct CostModel<'a> {
 }
 
 impl CostModel<'_> {
-    /// Whether `spec` runs on the training sample first.
+    /// Whether `spec` runs on the training sample first (never a network: successive halving
+    /// on epochs is its cheaper first rung, see `halving`).
     pub(super) fn sampled(&self, spec: &ModelSpec) -> bool {
         self.sample_rows.is_some()
+            && !matches!(spec, ModelSpec::NeuralNetwork(_))
             && spec.cost_units(self.train_rows, self.inputs)
                 > SAMPLE_ABOVE_PASSES * (self.train_rows * self.inputs.max(1)) as f64
     }

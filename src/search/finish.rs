@@ -149,6 +149,8 @@ impl SearchSession<'_> {
                         fit_time_s: members.iter().map(|&(_, i)| rows[i].fit_time_s).sum(),
                         sample_rows: None,
                         network: None,
+                        rung: None,
+                        boosting: None,
                         train_score: None,
                         overfit: None,
                         spec: rows[best_member].spec.clone(),

@@ -14,6 +14,7 @@ pub mod ensemble;
 mod events;
 mod finish;
 pub mod folds;
+mod halving;
 mod plan;
 mod portfolio;
 mod session;
@@ -38,6 +39,7 @@ use crate::truth::{Target, TargetRef};
 pub use chosen::{family_message, finish_chosen, Ending};
 use cost::CostModel;
 pub use events::{overfitting, OVERFIT_GAP, OVERFIT_RATIO};
+pub use halving::{rung_epochs, RungInfo, HALVING_ETA, MAX_RUNGS, MIN_RUNG_EPOCHS};
 use plan::{mix_seed, Plan};
 pub use plan::{
     sample_size, SplitOutput, SplitWorker, Trial, MAX_FOLDS, MAX_TIME_BUDGET_S, MIN_FOLDS,
@@ -176,6 +178,13 @@ pub struct LeaderboardRow {
     /// A network's layers and its learning curve on the first split.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<NetworkTrace>,
+    /// A network's rung of successive halving on epochs (see [`RungInfo`]): its epochs, the
+    /// trials of its earlier rungs, and whether it continued or stopped (and why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rung: Option<RungInfo>,
+    /// Boosting's training and validation loss after each round on the first split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boosting: Option<crate::trees::RoundCurve>,
     /// The metric on the rows the trial's models were fitted on (a seeded subset of at most
     /// [`TRAIN_SCORE_ROWS`] of them, mean over the splits); `None` for the ensemble.
     #[serde(default)]
@@ -454,3 +463,6 @@ mod tests;
 
 #[cfg(test)]
 mod event_tests;
+
+#[cfg(test)]
+mod halving_tests;

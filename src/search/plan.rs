@@ -138,6 +138,9 @@ pub struct SplitOutput {
     /// it was fitted on (see [`TRAIN_SCORE_ROWS`]); `None` when it could not be computed.
     #[serde(default)]
     pub train_score: Option<f64>,
+    /// Boosting's loss after each round (the first split only: the row shows that one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boosting: Option<crate::trees::RoundCurve>,
 }
 
 /// Training rows a trial is also scored on, at most, over all its splits (each split scores
@@ -362,12 +365,28 @@ impl SplitWorker {
         let y = self.plan.prepared.target.select(positions);
         let model = trial.spec.fit(x, y.view(), trial.seed)?;
         let (predictions, averageable) = flatten(&model, &fd.x_valid)?;
-        let train_score = self.train_score(&model, x, positions, split);
+        let subset = self.train_subset(x, positions, split);
+        let train_score = subset
+            .as_ref()
+            .and_then(|(sub, chosen)| self.train_score(&model, sub, chosen));
+        let boosting = subset
+            .as_ref()
+            .filter(|_| split == 0)
+            .and_then(|(sub, chosen)| {
+                let seen = self.plan.prepared.target.select(chosen);
+                let truth = self
+                    .plan
+                    .prepared
+                    .target
+                    .select(&self.plan.splits[split].valid);
+                model.round_curve((sub, seen.view()), (&fd.x_valid, truth.view()))
+            });
         Ok(SplitOutput {
             predictions,
             averageable,
             network: model.network(),
             train_score,
+            boosting,
         })
     }
 
@@ -375,13 +394,24 @@ impl SplitWorker {
     /// are the target's `positions`): at most [`TRAIN_SCORE_ROWS`] over all splits. The subset
     /// depends only on the run's seed and the split (the same rows for every trial), and it
     /// draws from its own generator, so it changes no fit and no validation score.
-    fn train_score(
+    fn train_score(&self, model: &FittedModel, subset: &Matrix, chosen: &[usize]) -> Option<f64> {
+        let (preds, _) = flatten(model, subset).ok()?;
+        let truth = self.plan.prepared.target.select(chosen);
+        let metric = self.plan.metric;
+        let value = metric.value_of_score(split_score(metric, &truth, &preds));
+        value.is_finite().then_some(value)
+    }
+
+    /// The seeded subset of the rows a split's model was fitted on (`x`, whose rows are the
+    /// target's `positions`) that its training score is measured on: at most
+    /// [`TRAIN_SCORE_ROWS`] over all splits, the same rows for every trial, drawn from its own
+    /// generator. Its inputs, and its rows' positions in the target.
+    fn train_subset(
         &self,
-        model: &FittedModel,
         x: &Matrix,
         positions: &[usize],
         split: usize,
-    ) -> Option<f64> {
+    ) -> Option<(Matrix, Vec<usize>)> {
         let m = TRAIN_SCORE_ROWS
             .div_ceil(self.n_splits().max(1))
             .min(x.rows);
@@ -403,12 +433,8 @@ impl SplitWorker {
             cols: x.cols,
             data,
         };
-        let (preds, _) = flatten(model, &subset).ok()?;
         let chosen: Vec<usize> = picked.iter().map(|&r| positions[r]).collect();
-        let truth = self.plan.prepared.target.select(&chosen);
-        let metric = self.plan.metric;
-        let value = metric.value_of_score(split_score(metric, &truth, &preds));
-        value.is_finite().then_some(value)
+        Some((subset, chosen))
     }
 }
 

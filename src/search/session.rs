@@ -53,6 +53,8 @@ pub struct SearchSession<'c> {
     pub(super) events: Vec<Message>,
     /// Seconds the clock ran while the session waited (step and slow modes): not counted.
     pub(super) paused: f64,
+    /// Successive halving of networks on epochs.
+    pub(super) halving: halving::Halving,
 }
 
 impl<'c> SearchSession<'c> {
@@ -107,6 +109,7 @@ impl<'c> SearchSession<'c> {
             over: false,
             events: Vec::new(),
             paused: 0.0,
+            halving: halving::Halving::default(),
         })
     }
 
@@ -302,6 +305,26 @@ impl<'c> SearchSession<'c> {
             }
             self.tuner.report(p.score, p.cost);
         }
+        if let Some(climb) = self.halving.waiting.take() {
+            // a network that ranked in the best third of its rung: its next rung
+            let spec = climb.rung_spec();
+            let last = climb.rung + 1 == climb.epochs.len();
+            let refit = if last { own_refit } else { 1.0 };
+            let fits = deterministic
+                || remaining.is_none_or(|r| self.costs().seconds(&spec, false) * refit <= r);
+            if fits {
+                let trial = self.trial(spec, false);
+                self.halving.running = Some((trial.number, climb));
+                return Some(trial);
+            }
+            self.events.push(message!(
+                "event.skipped",
+                model = events::family_words(spec.family_name()),
+                predicted_s = events::round4(self.costs().seconds(&spec, false) * refit),
+                left_s = events::round4(remaining.unwrap_or(0.0).max(0.0))
+            ));
+            self.tuner.report(climb.score, climb.cost);
+        }
         let costs = CostModel {
             train_rows: self.train_rows,
             inputs: self.inputs,
@@ -313,16 +336,19 @@ impl<'c> SearchSession<'c> {
         };
         let proposal = if deterministic {
             self.tuner
-                .propose(best_score, None, &|s| costs.static_cost(s))
+                .propose(best_score, None, &|s| costs.static_cost(&halving::entry(s)))
         } else if self.rate.iter().all(|r| r.0 == "constant") {
             // nothing timed yet (the baseline's time is mostly fixed overhead and says nothing
             // per cost unit): the cheapest trial runs
-            self.tuner
-                .propose(best_score, None, &|s| costs.units(s, costs.sampled(s)))
+            self.tuner.propose(best_score, None, &|s| {
+                let s = halving::entry(s);
+                costs.units(&s, costs.sampled(&s))
+            })
         } else {
             self.tuner.propose(best_score, remaining, &|s| {
-                let sampled = costs.sampled(s);
-                costs.seconds(s, sampled) * if sampled { 1.0 } else { own_refit }
+                let s = halving::entry(s);
+                let sampled = costs.sampled(&s);
+                costs.seconds(&s, sampled) * if sampled { 1.0 } else { own_refit }
             })
         };
         self.events.append(&mut self.tuner.events);
@@ -335,6 +361,27 @@ impl<'c> SearchSession<'c> {
             self.over = true;
             return None;
         };
+        if let Some((_, epochs)) = halving::rungs_of(&spec) {
+            // a network: its first rung, a few epochs
+            self.events.push(message!(
+                "event.rung_first",
+                model = events::family_words(spec.family_name()),
+                epochs = epochs[0],
+                full = epochs[epochs.len() - 1],
+                rungs = epochs.len()
+            ));
+            let climb = halving::Climb {
+                spec: spec.clone(),
+                rung: 0,
+                epochs,
+                earlier: Vec::new(),
+                cost: 0.0,
+                score: f64::NEG_INFINITY,
+            };
+            let trial = self.trial(climb.rung_spec(), false);
+            self.halving.running = Some((trial.number, climb));
+            return Some(trial);
+        }
         let sampled = self.costs().sampled(&spec);
         if sampled {
             self.events.push(message!(
@@ -395,6 +442,7 @@ impl<'c> SearchSession<'c> {
                     ));
                 }
                 self.tuner.report(f64::NEG_INFINITY, cost);
+                self.halving.running = None;
                 self.events.append(&mut self.tuner.events);
                 self.events.push(message!(
                     "event.failed",
@@ -419,6 +467,7 @@ impl<'c> SearchSession<'c> {
         }
         let averageable = outputs.iter().all(|o| o.averageable);
         let network = outputs.first().and_then(|o| o.network.clone());
+        let boosting = outputs.first().and_then(|o| o.boosting.clone());
         let train_values: Vec<f64> = outputs.iter().filter_map(|o| o.train_score).collect();
         let train_score = (train_values.len() == outputs.len() && !train_values.is_empty())
             .then(|| mean_std(&train_values).0);
@@ -441,6 +490,7 @@ impl<'c> SearchSession<'c> {
             .filter(|r| r.sample_rows.is_none())
             .map(|r| r.score)
             .fold(f64::NEG_INFINITY, f64::max);
+        let mut verdict = None;
         if trial.sampled {
             self.sampled_scores.push(score);
             let better = self.sampled_scores.iter().filter(|&&s| s > score).count();
@@ -455,7 +505,15 @@ impl<'c> SearchSession<'c> {
                 self.tuner.report(score, cost);
             }
         } else {
-            self.tuner.report(score, cost);
+            match self.halving.decide(trial.number, score, cost, metric) {
+                Some(v) => {
+                    if let Some((s, c)) = v.report {
+                        self.tuner.report(s, c);
+                    }
+                    verdict = Some(v);
+                }
+                None => self.tuner.report(score, cost),
+            }
             if score.is_finite() && averageable {
                 self.kept.push((score, self.rows.len(), preds.clone()));
                 crate::sort::sort_by(&mut self.kept, |a, b| {
@@ -486,6 +544,8 @@ impl<'c> SearchSession<'c> {
                 None
             },
             network,
+            rung: verdict.as_ref().map(|v| v.info.clone()),
+            boosting,
             train_score,
             overfit: overfit.clone(),
             spec: trial.spec.clone(),
@@ -508,6 +568,9 @@ impl<'c> SearchSession<'c> {
         });
         if let Some(o) = overfit {
             self.events.push(o);
+        }
+        if let Some(mut v) = verdict {
+            self.events.append(&mut v.events);
         }
         if score > previous_best && previous_best.is_finite() {
             self.events.push(message!(

@@ -297,6 +297,15 @@ impl Tuner {
             .get(param)
             .map_or(Param::Text(String::new()), value_param);
         let others = moved.len() - 1;
+        let up = moved_up(&f.space, x, point, param);
+        if let Some(change) = network_change(spec.family_name(), param, up, &from, &to) {
+            return match (opposite, others) {
+                (true, 0) => message!("event.network_back", change),
+                (true, _) => message!("event.network_back_more", change, others),
+                (false, 0) => message!("event.network_step", change),
+                (false, _) => message!("event.network_step_more", change, others),
+            };
+        }
         match (opposite, others) {
             (true, 0) => message!("event.local_back", model, param, from, to),
             (true, _) => message!("event.local_back_more", model, param, from, to, others),
@@ -401,6 +410,53 @@ impl Tuner {
             }
         }
     }
+}
+
+/// Whether hyperparameter `param` went up from `x` to `point` (in the unit cube, where a larger
+/// value of a number is a larger coordinate).
+fn moved_up(space: &[ParamDef], x: &[f64], point: &[f64], param: &str) -> bool {
+    space
+        .iter()
+        .position(|d| d.name == param)
+        .is_some_and(|k| point[k] > x[k])
+}
+
+/// A network's step in the words of its architecture ("wider", "deeper", "more dropout",
+/// "a smaller learning rate"…), for the hyperparameter that moved most; `None` for another
+/// family, or a hyperparameter said generically.
+fn network_change(
+    family: &str,
+    param: &str,
+    up: bool,
+    from: &Param,
+    to: &Param,
+) -> Option<Message> {
+    if family != "neural_network" {
+        return None;
+    }
+    let (from, to) = (from.clone(), to.clone());
+    Some(match (param, up) {
+        ("width", true) => message!("event.net_wider", from, to),
+        ("width", false) => message!("event.net_narrower", from, to),
+        ("depth", true) => message!("event.net_deeper", from, to),
+        ("depth", false) => message!("event.net_shallower", from, to),
+        ("dropout", true) => message!("event.net_more_dropout", from, to),
+        ("dropout", false) => message!("event.net_less_dropout", from, to),
+        ("learning_rate", true) => message!("event.net_larger_lr", from, to),
+        ("learning_rate", false) => message!("event.net_smaller_lr", from, to),
+        ("weight_decay", true) => message!("event.net_more_decay", from, to),
+        ("weight_decay", false) => message!("event.net_less_decay", from, to),
+        ("members", true) => message!("event.net_more_members", from, to),
+        ("members", false) => message!("event.net_fewer_members", from, to),
+        ("batch_size", true) => message!("event.net_larger_batch", from, to),
+        ("batch_size", false) => message!("event.net_smaller_batch", from, to),
+        ("epochs", true) => message!("event.net_longer", from, to),
+        ("epochs", false) => message!("event.net_shorter", from, to),
+        ("shape", _) => message!("event.net_shape", from, to),
+        ("activation", _) => message!("event.net_activation", from, to),
+        ("embedding", _) => message!("event.net_embedding", from, to),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

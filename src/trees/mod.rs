@@ -11,6 +11,7 @@
 //! Must not: panic on any input (errors are [`AutoMlError`]s), or depend on other model code.
 
 mod binning;
+pub mod curve;
 pub mod forest;
 pub mod gbm;
 mod grow;
@@ -20,6 +21,7 @@ mod split;
 mod tree;
 
 pub use binning::MAX_BINS;
+pub use curve::RoundCurve;
 pub use forest::{ForestClassifier, ForestKind, ForestParams, ForestRegressor, MaxFeatures};
 pub use gbm::{GbmClassifier, GbmParams, GbmRegressor};
 pub use tree::Tree;

@@ -52,3 +52,76 @@ test("networks only: networks of different shapes, each with its layers and lear
   await page.locator(`${$("leaderboard-body")} tr[data-trial="${baseline.trial}"]`).click();
   assert.equal(await page.locator($("row-detail-network")).isHidden(), true);
 });
+
+test("successive halving on the page: networks stopped early with their reason, rung marks, the network as it trains, boosting's rounds; in English and Korean", async () => {
+  const page = browser.page;
+  await openApp();
+  await loadSample("iris");
+  await page.locator($("families-networks-only")).click();
+  await page.locator($("seed-input")).fill("3");
+  await page.evaluate(() => window.__automl.runSettings({ timeBudgetS: null, maxTrials: 14 }));
+  await page.locator($("start")).click();
+  await waitForText("status", /^Done/, 120_000);
+  const rows = await page.evaluate(() => [...window.__automl.results.rows.values()]);
+  const stopped = rows.filter((r) => r.rung && r.rung.stopped);
+  const climbed = rows.filter((r) => r.rung && r.rung.rung > 0);
+  assert.ok(stopped.length >= 1, `stopped: ${stopped.length}`);
+  assert.ok(climbed.length >= 1, `climbed: ${climbed.length}`);
+  // a stopped network's row says so, its reason as the tooltip
+  const s = stopped[0];
+  const badge = page.locator(`${$("leaderboard-body")} tr[data-trial="${s.trial}"] ${$("rung-badge")}`);
+  assert.equal((await badge.textContent()).trim(), `stopped at rung ${s.rung.rung + 1}`);
+  const reason = /^Stopped at rung \d of \d \(\d+ epochs\): its validation score [\d.]+ did not reach the top third's [\d.]+\.$/;
+  assert.match(await badge.getAttribute("title"), reason);
+  // its details: the rung, and the reason
+  await page.locator(`${$("leaderboard-body")} tr[data-trial="${s.trial}"]`).click();
+  await page.locator($("row-detail-rung-stopped")).waitFor({ state: "visible" });
+  assert.match(await browser.text("row-detail-rung"), new RegExp(`rung ${s.rung.rung + 1} of ${s.rung.epochs.length}: ${s.rung.epochs[s.rung.rung]} of ${s.rung.epochs.at(-1)} epochs`));
+  assert.match((await page.locator(`${$("row-detail-rung-stopped")} dd`).textContent()).trim(), reason);
+  // a network that climbed: its curve marks the ends of its earlier rungs and its best epoch
+  const c = climbed[0];
+  await page.locator(`${$("leaderboard-body")} tr[data-trial="${c.trial}"]`).click();
+  await page.locator($("row-detail-network")).waitFor({ state: "visible" });
+  assert.equal(await page.locator(`${$("network-curve")} line.rung-mark`).count(), c.rung.rung);
+  assert.equal(await page.locator(`${$("network-curve")} circle.best-epoch`).count(), 1);
+  assert.match(await page.locator(`${$("network-curve")} line.rung-mark title`).first().textContent(), new RegExp(`^Rung 1 ended at epoch ${c.rung.epochs[0]}:`));
+  assert.match(await browser.text("row-detail-rung-next"), /best third|last rung/);
+  // the network trained last, drawn as it trained
+  assert.equal(await page.locator($("training-now")).isVisible(), true);
+  assert.match(await browser.text("training-now-title"), /^Trial \d+ as it trains: after epoch \d+$/);
+  assert.ok((await page.locator(`${$("training-network-layers")} rect.layer`).count()) >= 3);
+  // "What the search is doing" says the rungs
+  const log = await browser.text("search-log-box");
+  assert.match(log, /starts short: \d+ of its \d+ epochs/);
+  assert.match(log, /Stopped at rung \d of \d/);
+  // in Korean
+  await page.locator($("language-select")).selectOption("ko");
+  await page.waitForFunction(() => document.documentElement.lang === "ko");
+  assert.equal((await badge.textContent()).trim(), `${s.rung.rung + 1}단계에서 멈춤`);
+  assert.match(await badge.getAttribute("title"), /단계\(에포크 \d+번\)에서 멈췄어요\. 검증 점수 [\d.]+점이 상위 3분의 1의 기준 [\d.]+점에 못 미쳤어요\.$/);
+  // the details are drawn again in the page's language when opened
+  await page.locator(`${$("leaderboard-body")} tr[data-trial="${c.trial}"]`).click();
+  assert.match(await page.locator(`${$("network-curve")} line.rung-mark title`).first().textContent(), /^1단계는 에포크 \d+번에서 끝났어요/);
+  assert.match(await browser.text("search-log-box"), /짧게 먼저 학습해요/);
+  await page.locator($("language-select")).selectOption("en");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+
+  // gradient boosting's learning curve over rounds, the same way
+  await page.locator($("families-trees-only")).click();
+  await page.evaluate(() => window.__automl.runSettings({ timeBudgetS: null, maxTrials: 4 }));
+  await page.locator($("start")).click();
+  await waitForText("status", /^Done/, 120_000);
+  const trees = await page.evaluate(() => [...window.__automl.results.rows.values()]);
+  const boosted = trees.find((r) => r.family === "gradient_boosting");
+  assert.ok(boosted && boosted.boosting, trees.map((r) => r.family).join());
+  await page.locator(`${$("leaderboard-body")} tr[data-trial="${boosted.trial}"]`).click();
+  await page.locator($("boosting-curve")).waitFor({ state: "visible" });
+  assert.equal(await page.locator(`${$("boosting-curve")} path.line`).count(), 2);
+  assert.equal(await page.locator(`${$("boosting-curve")} circle.best-epoch`).count(), 1);
+  assert.equal(await page.locator(`${$("boosting-curve")} line.rounds-kept`).count(), 1);
+  assert.equal(await browser.text("boosting-facts"), `The model keeps ${boosted.boosting.rounds} rounds; the validation loss was lowest after round ${boosted.boosting.best + 1}.`);
+  await page.locator($("language-select")).selectOption("ko");
+  await page.waitForFunction(() => document.documentElement.lang === "ko");
+  await page.locator(`${$("leaderboard-body")} tr[data-trial="${boosted.trial}"]`).click();
+  assert.equal(await browser.text("boosting-facts"), `모델은 라운드 ${boosted.boosting.rounds}번을 써요. 검증 손실은 ${boosted.boosting.best + 1}번째 라운드 뒤에 가장 낮았어요.`);
+});

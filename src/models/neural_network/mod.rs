@@ -520,5 +520,43 @@ impl Predictor for NetworkModel {
     }
 }
 
+type EpochWatcher = Box<dyn FnMut(&NetworkTrace)>;
+
+thread_local! {
+    /// Who watches the networks trained on this thread, epoch by epoch (see [`watch_epochs`]).
+    static WATCHER: std::cell::RefCell<Option<EpochWatcher>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `run`, calling `watch` after each epoch of every network trained on this thread
+/// meanwhile with its layers and its learning curve so far (the page draws the trial being
+/// trained from it). Watching changes no number of the training.
+pub fn watch_epochs<R>(watch: impl FnMut(&NetworkTrace) + 'static, run: impl FnOnce() -> R) -> R {
+    let before = WATCHER.with(|w| w.borrow_mut().replace(Box::new(watch)));
+    let out = run();
+    WATCHER.with(|w| *w.borrow_mut() = before);
+    out
+}
+
+/// Tells the watcher, if any, that `model` finished an epoch (`parameters` weights in all).
+fn epoch_done(model: &NetworkModel, parameters: usize) {
+    WATCHER.with(|w| {
+        if let Ok(mut slot) = w.try_borrow_mut() {
+            if let Some(watch) = slot.as_mut() {
+                let mut layers = model.dims.clone();
+                layers.push(model.outputs());
+                watch(&NetworkTrace {
+                    layers,
+                    inputs: model.center.len(),
+                    members: model.members,
+                    parameters,
+                    train: model.curve.train.clone(),
+                    valid: model.curve.valid.clone(),
+                    best: model.curve.best,
+                });
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests;

@@ -332,6 +332,7 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
             best = (v, params.clone());
             model.curve.best = epoch;
         }
+        super::epoch_done(&model, total);
     }
     model.params = best.1;
     Ok(model)
