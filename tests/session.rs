@@ -76,8 +76,8 @@ fn one_and_three_workers_give_the_same_leaderboard_as_run_search() {
 
 #[test]
 fn networks_in_rungs_give_the_same_leaderboard_on_one_and_three_workers() {
-    let t = table("titanic.csv");
-    let mut settings = trials("Survived", 12, 3);
+    let t = table("iris.csv");
+    let mut settings = trials("target", 12, 3);
     settings.families = vec!["neural_network".into()];
     let one = pooled(&t, &settings, 1);
     let three = pooled(&t, &settings, 3);

@@ -121,10 +121,13 @@ impl ModelFamily for NeuralNetwork {
     }
 
     /// Multiply-adds of a forward and backward pass (about three forward passes) per row,
-    /// epoch and member, plus a per-row cost of each step (the loss, the optimizer's share),
-    /// in the units of the other families: calibrated against gradient boosting's defaults on
-    /// titanic (a network of one layer of 32 over 16 epochs took 0.6 times as long as 100
-    /// boosting rounds, natively).
+    /// epoch and member, plus a per-row cost of each step (the loss, the optimizer's share, the
+    /// validation pass), in the units of the other families. Calibrated by measurement against
+    /// gradient boosting's defaults (natively, one thread, 2,000 rows × 20 inputs, median of 3
+    /// fits; `search::halving_tests::seconds_per_cost_unit`): with 1/1,000 unit per
+    /// multiply-add and 7 per row, six networks from 1 × 32 over 6 epochs to 4 × 512 took 0.77
+    /// to 1.39 times boosting's seconds per unit (with the earlier 1/180 and 5, 0.14 to 0.54:
+    /// networks were priced up to seven times too dear, the largest most).
     fn cost_units(&self, rows: usize, cols: usize) -> f64 {
         let d = cols.max(1) * self.expansion();
         let mut inputs = d;
@@ -134,9 +137,8 @@ impl ModelFamily for NeuralNetwork {
             inputs = w;
         }
         macs += inputs * 2;
-        let per_row = 3.0 * macs as f64 / 180.0 + 5.0;
+        let per_row = 3.0 * macs as f64 / 1000.0 + 7.0;
         per_row * (rows.max(1) * self.epochs * self.members.max(1)) as f64
-            + rows as f64 * cols as f64 * 2.0
     }
 
     fn class_factor(&self, n_classes: usize) -> f64 {
