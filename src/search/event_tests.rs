@@ -122,6 +122,9 @@ fn the_first_events_are_the_portfolio_start_and_every_trial_is_explained() {
         assert!(
             c.iter().any(|c| c.starts_with("event.portfolio")
                 || c.starts_with("event.local")
+                || c.starts_with("event.network_")
+                || *c == "event.rung_first"
+                || *c == "event.rung_next"
                 || *c == "event.promoted"),
             "{c:?}"
         );

@@ -313,6 +313,13 @@ impl<'c> SearchSession<'c> {
             let fits = deterministic
                 || remaining.is_none_or(|r| self.costs().seconds(&spec, false) * refit <= r);
             if fits {
+                self.events.push(message!(
+                    "event.rung_next",
+                    model = events::family_words(spec.family_name()),
+                    rung = climb.rung + 1,
+                    rungs = climb.epochs.len(),
+                    epochs = climb.epochs[climb.rung]
+                ));
                 let trial = self.trial(spec, false);
                 self.halving.running = Some((trial.number, climb));
                 return Some(trial);
