@@ -337,7 +337,8 @@ export class AutoML {
       if (signal) signal.addEventListener("abort", onAbort, { once: true });
       try {
         const result = await this.bridge.run(bytes, fileName, settings, (event) => {
-          if (aborted || !event) return;
+          // the network being trained is the page's view, not the package's progress
+          if (aborted || !event || event.kind === "training") return;
           last = event;
           if (event.kind === "trial" && event.row) rows.push(event.row);
           if (typeof options.onProgress === "function") options.onProgress(event);
