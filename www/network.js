@@ -6,8 +6,8 @@
 // trial (NetworkTrace, RungInfo). Gradient boosting's curve over rounds is drawn the same way.
 // Every word is a catalogue entry drawn with localize, so it follows the page's language.
 
-import { d3, lineChart, marker, writeWords } from "./charts.js";
-import { localize, localizeAttribute } from "./i18n.js";
+import { d3, drawChart, lineChart, marker, writeWords } from "./charts.js";
+import { localize, localizeAttribute, t } from "./i18n.js";
 
 /** @typedef {import("./protocol.js").NetworkTrace} NetworkTrace */
 /** @typedef {import("./protocol.js").RungInfo} RungInfo */
@@ -83,6 +83,14 @@ export function layersDiagram(trace) {
     g.append("text").attr("class", "layer-width").attr("x", x).attr("y", mid - h / 2 - 4).attr("text-anchor", "middle").text(String(w));
     writeWords(g.append("text").attr("class", "axis-label").attr("x", x).attr("y", HEIGHT - 10).attr("text-anchor", "middle").node(), name(i));
   });
+  // its numbers as a table (drawChart's text alternative): each layer and its width
+  /** @type {any} */ (node).chartTable = {
+    columns: [t("network.table_layer"), t("network.table_units")],
+    rows: layers.map((w, i) => {
+      const n = name(i);
+      return [t(n.code, n.params), String(w)];
+    }),
+  };
   return node;
 }
 
@@ -165,11 +173,11 @@ export function networkViews(trace, rung) {
   const layers = document.createElement("div");
   layers.className = "chart-box";
   layers.dataset.testid = "network-layers";
-  layers.append(layersDiagram(trace));
+  drawChart(layers, () => layersDiagram(trace));
   const curve = document.createElement("div");
   curve.className = "chart-box";
   curve.dataset.testid = "network-curve";
-  curve.append(learningCurve(trace, rung));
+  drawChart(curve, () => learningCurve(trace, rung));
   const facts = factsParagraph("network-facts", [
     words("network.best", { epoch: trace.best + 1, epochs: trace.valid.length }),
     words("network.size", { members: trace.members, parameters: trace.parameters }),
@@ -206,7 +214,7 @@ export function boostingViews(curve) {
   const holder = document.createElement("div");
   holder.className = "chart-box";
   holder.dataset.testid = "boosting-curve";
-  holder.append(chart);
+  drawChart(holder, () => chart);
   box.append(holder, factsParagraph("boosting-facts", [chosen]));
   return box;
 }
