@@ -43,15 +43,17 @@ function verticalMark(svgNode, x, className, title) {
 /**
  * The layers as an SVG diagram: one column per layer, its height growing with its width.
  * @param {NetworkTrace} trace
+ * @param {number} [width] of its box (drawChart's)
  * @returns {SVGSVGElement}
  */
-export function layersDiagram(trace) {
+export function layersDiagram(trace, width = WIDTH) {
+  const WIDE = Math.max(240, width || WIDTH);
   const layers = trace.layers;
   const title = words("network.layers_title", { layers: layers.join(" → ") });
   const svg = d3.create("svg")
     .attr("class", "chart chart-network")
     .attr("data-chart", "network")
-    .attr("viewBox", `0 0 ${WIDTH} ${HEIGHT}`)
+    .attr("viewBox", `0 0 ${WIDE} ${HEIGHT}`)
     .attr("role", "img")
     .attr("xmlns", "http://www.w3.org/2000/svg");
   const node = /** @type {SVGSVGElement} */ (svg.node());
@@ -62,7 +64,7 @@ export function layersDiagram(trace) {
   const bottom = HEIGHT - 30;
   const tallest = Math.log2(Math.max(2, ...layers) + 1);
   const height = (/** @type {number} */ w) => 12 + (bottom - top - 12) * (Math.log2(w + 1) / tallest);
-  const step = (WIDTH - 80) / Math.max(1, layers.length - 1);
+  const step = (WIDE - 80) / Math.max(1, layers.length - 1);
   const mid = (top + bottom) / 2;
   const g = svg.append("g").attr("class", "plot");
   const name = (/** @type {number} */ i) => (i === 0 ? words("network.inputs") : i === layers.length - 1 ? words("network.outputs") : words("network.hidden", { n: i }));
@@ -116,9 +118,10 @@ export function rungMarks(trace, rung) {
  * ends of the earlier rungs of successive halving (where the networks were compared).
  * @param {NetworkTrace} trace
  * @param {RungInfo} [rung]
+ * @param {number} [width] of its box (drawChart's)
  * @returns {SVGSVGElement}
  */
-export function learningCurve(trace, rung) {
+export function learningCurve(trace, rung, width) {
   const points = (/** @type {number[]} */ losses) => losses.map((y, i) => ({ x: i + 1, y }));
   const chart = lineChart({
     title: words("network.curve_title"),
@@ -129,6 +132,7 @@ export function learningCurve(trace, rung) {
     xLabel: words("network.epoch"),
     yLabel: words("network.loss"),
     height: 260,
+    width,
   });
   const best = trace.best;
   if (best >= 0 && best < trace.valid.length) {
@@ -151,7 +155,7 @@ export function learningCurve(trace, rung) {
  * @param {{ code: string, params?: any }[]} sentences
  */
 function factsParagraph(testId, sentences) {
-  const facts = document.createElement("p");
+  const facts = document.createElement("div");
   facts.className = "hint";
   facts.dataset.testid = testId;
   sentences.forEach((s, i) => {
@@ -173,11 +177,11 @@ export function networkViews(trace, rung) {
   const layers = document.createElement("div");
   layers.className = "chart-box";
   layers.dataset.testid = "network-layers";
-  drawChart(layers, () => layersDiagram(trace));
+  drawChart(layers, (size) => layersDiagram(trace, size.width));
   const curve = document.createElement("div");
   curve.className = "chart-box";
   curve.dataset.testid = "network-curve";
-  drawChart(curve, () => learningCurve(trace, rung));
+  drawChart(curve, (size) => learningCurve(trace, rung, size.width));
   const facts = factsParagraph("network-facts", [
     words("network.best", { epoch: trace.best + 1, epochs: trace.valid.length }),
     words("network.size", { members: trace.members, parameters: trace.parameters }),
@@ -194,27 +198,31 @@ export function networkViews(trace, rung) {
  */
 export function boostingViews(curve) {
   const points = (/** @type {number[]} */ losses) => losses.map((y, i) => ({ x: i + 1, y }));
-  const chart = lineChart({
-    title: words("boosting.curve_title"),
-    series: [
-      { name: words("network.train"), points: points(curve.train) },
-      { name: words("network.valid"), points: points(curve.valid) },
-    ],
-    xLabel: words("boosting.round"),
-    yLabel: words("network.loss"),
-    height: 260,
-  });
   const chosen = words("boosting.chosen", { rounds: curve.rounds, best: curve.best + 1 });
-  if (curve.best >= 0 && curve.best < curve.valid.length) {
-    marker(chart, { x: curve.best + 1, y: curve.valid[curve.best], className: "best-epoch", title: chosen });
-  }
-  if (curve.rounds > 0) verticalMark(chart, curve.rounds, "rounds-kept", chosen);
+  const draw = (/** @type {{ width: number }} */ size) => {
+    const chart = lineChart({
+      title: words("boosting.curve_title"),
+      series: [
+        { name: words("network.train"), points: points(curve.train) },
+        { name: words("network.valid"), points: points(curve.valid) },
+      ],
+      xLabel: words("boosting.round"),
+      yLabel: words("network.loss"),
+      height: 260,
+      width: size.width,
+    });
+    if (curve.best >= 0 && curve.best < curve.valid.length) {
+      marker(chart, { x: curve.best + 1, y: curve.valid[curve.best], className: "best-epoch", title: chosen });
+    }
+    if (curve.rounds > 0) verticalMark(chart, curve.rounds, "rounds-kept", chosen);
+    return chart;
+  };
   const box = document.createElement("div");
   box.className = "network-views";
   const holder = document.createElement("div");
   holder.className = "chart-box";
   holder.dataset.testid = "boosting-curve";
-  drawChart(holder, () => chart);
+  drawChart(holder, draw);
   box.append(holder, factsParagraph("boosting-facts", [chosen]));
   return box;
 }
