@@ -10,7 +10,7 @@
 // navigation until the page says the engine is ready (the status "Engine ready (version …)",
 // code page.status_ready, that app.js shows once the lead worker has instantiated the wasm and
 // answered `describe`), in the browser language --lang (en by default; ko loads the Korean
-// catalogue and the English one beside it),
+// catalogue alone: English beside it, the results views and the charts load after ready),
 // the service worker's own fetches included, and its time to ready (the page's clock,
 // performance.now() from the start of the navigation, when the status changed).
 //
