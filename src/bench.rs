@@ -401,12 +401,7 @@ pub fn page_fold_metrics(
     dataset: &BenchDataset,
     predictions: &Value,
 ) -> Result<BTreeMap<String, f64>> {
-    let bad = |what: &str| {
-        bad_file(
-            "page predictions",
-            message!("bench.no_list", list = what),
-        )
-    };
+    let bad = |what: &str| bad_file("page predictions", message!("bench.no_list", list = what));
     let classes: Vec<String> = predictions
         .get("classes")
         .and_then(Value::as_array)
@@ -712,12 +707,22 @@ mod tests {
         for i in 0..60 {
             let x = ((i * 17) % 60) as f64 / 6.0 + 0.05;
             let z = ["p", "q", "r"][i % 3];
-            let y = if x < 3.0 { "a" } else if x < 7.0 { "b" } else { "c" };
+            let y = if x < 3.0 {
+                "a"
+            } else if x < 7.0 {
+                "b"
+            } else {
+                "c"
+            };
             // one label in ten flipped, so probabilities are not all 0 or 1
             let y = if i % 10 == 3 { "b" } else { y };
             text.push_str(&format!("{x},{z},{y}\n"));
         }
-        page_path_matches_native(&text, "multiclass", (0..60).filter(|r| r % 4 == 1).collect());
+        page_path_matches_native(
+            &text,
+            "multiclass",
+            (0..60).filter(|r| r % 4 == 1).collect(),
+        );
         let mut text = String::from("x,z,y\n");
         for i in 0..60 {
             let x = ((i * 23) % 60) as f64 / 5.0;
@@ -726,6 +731,10 @@ mod tests {
             let y = 2.0 * x + if z == "p" { 1.0 } else { -1.0 } + noise;
             text.push_str(&format!("{x},{z},{y}\n"));
         }
-        page_path_matches_native(&text, "regression", (0..60).filter(|r| r % 5 == 2).collect());
+        page_path_matches_native(
+            &text,
+            "regression",
+            (0..60).filter(|r| r % 5 == 2).collect(),
+        );
     }
 }

@@ -194,7 +194,12 @@ impl BenchFolds {
     /// The result file (JSON) of the folds `folds_json` (an array of the collection's fold
     /// reports: fold, n_train, n_test, wall_time_s, best_model, trials, metrics), summarized by
     /// the core as `automl bench` does, for `runner` ("browser") and `budget_s`.
-    pub fn summary(&self, budget_s: f64, runner: &str, folds_json: &str) -> Result<String, JsError> {
+    pub fn summary(
+        &self,
+        budget_s: f64,
+        runner: &str,
+        folds_json: &str,
+    ) -> Result<String, JsError> {
         let folds: Vec<crate::bench::FoldReport> = serde_json::from_str(folds_json)
             .map_err(|e| message_error(message!("bench.invalid_json", detail = e.to_string())))?;
         let report = crate::bench::summarize(&self.dataset, budget_s, runner, folds);
@@ -203,8 +208,8 @@ impl BenchFolds {
     }
 
     fn part(&self, fold: usize) -> Result<&(crate::data::Table, crate::data::Table), JsError> {
-        self.folds.get(fold).ok_or_else(|| {
-            message_error(message!("bench.fold_no_list", fold, list = "train"))
-        })
+        self.folds
+            .get(fold)
+            .ok_or_else(|| message_error(message!("bench.fold_no_list", fold, list = "train")))
     }
 }
