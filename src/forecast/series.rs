@@ -10,10 +10,10 @@ use crate::data::{classify, ColumnKind, Table};
 use crate::error::{AutoMlError, Result};
 use crate::message;
 use crate::messages::{Message, Param};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How often the series has a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Frequency {
     /// One value per hour.
