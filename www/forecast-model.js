@@ -19,7 +19,7 @@ import { download, safeFileName } from "./results.js";
  * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
  */
 
-/** @param {string} code @param {object} [params] @returns {Message} */
+/** @param {string} code @param {any} [params] @returns {Message} */
 const msg = (code, params = {}) => ({ code, params });
 
 /**
@@ -176,7 +176,7 @@ export class ForecastModelView {
   downloadModel() {
     if (!this.modelFile || !this.info) return;
     const name = `${safeFileName(this.info.target, "series")}-forecast.automl`;
-    download(name, new Blob([this.modelFile], { type: "application/octet-stream" }));
+    download(name, new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (this.modelFile)], { type: "application/octet-stream" }));
   }
 
   /**

@@ -723,7 +723,7 @@ export class ForecastPanel {
   /** The run's HTML report: backtests, the chosen forecaster, MASE explained, the forecast. */
   downloadReport() {
     const r = this.result;
-    if (!r) return;
+    if (!r) return Promise.resolve();
     const { results } = this.app;
     return results.guard(() => results.downloadForecastReport(r, {
       chart: this.$chart.querySelector("svg.chart"),

@@ -264,7 +264,7 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
  * escaped by the DOM (a <style> element cannot be made in a document of this page: its CSP
  * forbids inline styles), then `doc`'s body.
  * @param {Document} doc
- * @param {{ code: string, params?: object }} titleWords
+ * @param {{ code: string, params?: any }} titleWords
  * @param {string} [chartCss]
  * @returns {string}
  */
