@@ -38,7 +38,7 @@ export const WWW = path.join(ROOT, "www");
  * (serde_json and the English catalogue embedded in the engine weigh most), this limit guards
  * against growth; the target stays 600 KB.
  */
-export const WEIGHT_LIMIT_BYTES = 700 * 1024;
+export const WEIGHT_LIMIT_BYTES = 705 * 1024;
 
 /** The code of the page's status when the engine is ready (app.js, in any language). */
 const READY = "page.status_ready";

@@ -21,7 +21,7 @@ use crate::search::{
 };
 use crate::target::check_target as check_table_target;
 use errors::{failure_from_js, internal, into_error, message_error};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -29,7 +29,7 @@ pub use backtest::{candidates, interval_widths, plan, run_series, Plan};
 pub use ets::{Seasonal, Trend};
 pub use models::{forecast, resolve, Context, ForecastSpec, Learner, Transform};
 pub use refit::{forecast_points, refit_forecast};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 pub use series::{series_from_table, Frequency, Series, SeriesOptions};
 
 /// The most steps a forecast looks ahead.
@@ -75,7 +75,7 @@ impl Default for ForecastSettings {
 }
 
 /// Forecast accuracy measures.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Scores {
     /// Mean absolute scaled error (by the in-sample seasonal naive MAE).

@@ -10,10 +10,10 @@ use crate::data::{classify, ColumnKind, Table};
 use crate::error::{AutoMlError, Result};
 use crate::message;
 use crate::messages::{Message, Param};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How often the series has a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Frequency {
     /// One value per hour.
