@@ -198,7 +198,7 @@ impl Clock for DateClock {
 /// `window.__automl.injectFault` (see `tests/page/test-hooks.js`). Without the feature the
 /// fields are not read and `check` does nothing.
 #[cfg(feature = "test-hooks")]
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 struct FaultInjection {
     /// After this many finished trials, fail as `fault_kind` says. By default, never.
