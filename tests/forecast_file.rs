@@ -83,10 +83,10 @@ fn a_run_saved_loads_back_identical_and_forecasts_its_data_exactly() {
     assert_eq!(file.history_end, "1960-12-01");
     assert_eq!(file.members.len(), result.best.len());
     // a search's choice is fixed in the file: no automatic ARIMA is left to search again
-    assert!(file.members.iter().all(|m| !matches!(
-        m.model,
-        ForecastSpec::Arima { order: None, .. }
-    )));
+    assert!(file
+        .members
+        .iter()
+        .all(|m| !matches!(m.model, ForecastSpec::Arima { order: None, .. })));
     let bytes = file.to_bytes().unwrap();
     assert!(bytes.starts_with(b"AUTOML-FORECAST 1\ncreated-with automl "));
     let loaded = forecast_file::load(&bytes, "m.automl").unwrap();
@@ -95,7 +95,10 @@ fn a_run_saved_loads_back_identical_and_forecasts_its_data_exactly() {
     // the run's own data: the run's forecast, to the bit, and the same CSV
     let again = loaded.forecast_table(&table, "airline.csv").unwrap();
     assert_eq!(bits(&again), bits(&result));
-    assert_eq!(forecast::forecast_csv(&again), forecast::forecast_csv(&result));
+    assert_eq!(
+        forecast::forecast_csv(&again),
+        forecast::forecast_csv(&result)
+    );
     assert_eq!(again.forecast[0].time, "1961-01-01");
     // and deterministic
     let third = loaded.forecast_table(&table, "airline.csv").unwrap();
@@ -122,7 +125,11 @@ fn an_automatic_arima_resolved_to_its_orders_forecasts_the_same_bits() {
     let ForecastSpec::Arima { order: Some(o), .. } = fixed else {
         panic!("resolved to orders: {fixed:?}");
     };
-    assert_eq!((o.sd, o.d), (1, 1), "airline: one seasonal and one plain difference");
+    assert_eq!(
+        (o.sd, o.d),
+        (1, 1),
+        "airline: one seasonal and one plain difference"
+    );
     let times: Vec<f64> = (0..200).map(|i| i as f64 * 86_400.0 * 30.0).collect();
     let ctx = Context {
         times: &times,
@@ -147,17 +154,16 @@ fn extended_data_is_forecast_from_its_new_end_without_a_search() {
     let file = ForecastModelFile::from_run(&early, &s);
     let loaded = forecast_file::load(&file.to_bytes().unwrap(), "m.automl").unwrap();
     // the whole series: forecast from 1961-01, refitted on 144 values
-    let later = loaded.forecast_table(&airline(None), "airline.csv").unwrap();
+    let later = loaded
+        .forecast_table(&airline(None), "airline.csv")
+        .unwrap();
     assert_eq!(later.n, 144);
     assert_eq!(later.forecast.len(), 12);
     assert_eq!(later.forecast[0].time, "1961-01-01");
     assert_eq!(later.forecast[11].time, "1961-12-01");
     assert_eq!(later.trials, 0, "no model was backtested");
     assert!(later.leaderboard.is_empty());
-    assert!(later
-        .notes
-        .iter()
-        .any(|n| n.code == "forecast_file.refit"));
+    assert!(later.notes.iter().any(|n| n.code == "forecast_file.refit"));
     // the stored interval widths around the refitted forecast
     for (j, p) in later.forecast.iter().enumerate() {
         assert_eq!(p.hi80.to_bits(), (p.value + file.widths80[j]).to_bits());
@@ -177,9 +183,20 @@ fn extended_data_is_forecast_from_its_new_end_without_a_search() {
         .take(12)
         .map(|c| c.parse().unwrap())
         .collect();
-    let mae = |f: &[f64]| f.iter().zip(&actual).map(|(a, b)| (a - b).abs()).sum::<f64>() / 12.0;
+    let mae = |f: &[f64]| {
+        f.iter()
+            .zip(&actual)
+            .map(|(a, b)| (a - b).abs())
+            .sum::<f64>()
+            / 12.0
+    };
     let model: Vec<f64> = early.forecast.iter().map(|p| p.value).collect();
-    assert!(mae(&model) < mae(&last_year), "{} vs {}", mae(&model), mae(&last_year));
+    assert!(
+        mae(&model) < mae(&last_year),
+        "{} vs {}",
+        mae(&model),
+        mae(&last_year)
+    );
 }
 
 #[test]
@@ -197,9 +214,11 @@ fn damaged_files_and_the_other_kind_of_model_file_are_refused_with_a_reason() {
     let e = forecast_file::load(&bytes[..bytes.len() - 10], "m.automl").unwrap_err();
     assert_eq!(reason_code(&e), "model_file.damaged/model_file.cut_short");
     // a newer format version
-    let newer = String::from_utf8(bytes.clone())
-        .unwrap()
-        .replacen("AUTOML-FORECAST 1", "AUTOML-FORECAST 2", 1);
+    let newer = String::from_utf8(bytes.clone()).unwrap().replacen(
+        "AUTOML-FORECAST 1",
+        "AUTOML-FORECAST 2",
+        1,
+    );
     let e = forecast_file::load(newer.as_bytes(), "m.automl").unwrap_err();
     assert_eq!(reason_code(&e), "model_file.newer");
     // a table's model file is not a forecast model, and the other way round
@@ -209,7 +228,10 @@ fn damaged_files_and_the_other_kind_of_model_file_are_refused_with_a_reason() {
     ))
     .unwrap();
     let e = forecast_file::load(&tabular, "iris.automl").unwrap_err();
-    assert_eq!(reason_code(&e), "model_file.foreign/forecast_file.is_tabular");
+    assert_eq!(
+        reason_code(&e),
+        "model_file.foreign/forecast_file.is_tabular"
+    );
     let e = model_file::load(&bytes, "m.automl").unwrap_err();
     assert_eq!(reason_code(&e), "model_file.foreign/model_file.is_forecast");
     assert_eq!(
@@ -244,7 +266,10 @@ fn data_the_model_cannot_forecast_gets_a_structured_error_with_a_hint() {
     let e = file.forecast_table(&t, "renamed.csv").unwrap_err();
     assert_eq!(reason_code(&e), "forecast_file.missing_columns");
     let text = e.to_string();
-    assert!(text.contains("renamed.csv") && text.contains("\"month\""), "{text}");
+    assert!(
+        text.contains("renamed.csv") && text.contains("\"month\""),
+        "{text}"
+    );
     assert!(hint(&e).contains("date column"), "{}", hint(&e));
     // another frequency: the same numbers one per quarter
     let mut csv = String::from("month,passengers\n");
@@ -254,12 +279,20 @@ fn data_the_model_cannot_forecast_gets_a_structured_error_with_a_hint() {
     let t = read_csv(csv.as_bytes(), "quarters.csv").unwrap();
     let e = file.forecast_table(&t, "quarters.csv").unwrap_err();
     assert_eq!(reason_code(&e), "forecast_file.frequency");
-    assert!(e.to_string().contains("quarterly") && e.to_string().contains("monthly"), "{e}");
+    assert!(
+        e.to_string().contains("quarterly") && e.to_string().contains("monthly"),
+        "{e}"
+    );
     assert!(!hint(&e).is_empty());
     // too short to refit a monthly seasonal model
-    let e = file.forecast_table(&airline(Some(12)), "short.csv").unwrap_err();
+    let e = file
+        .forecast_table(&airline(Some(12)), "short.csv")
+        .unwrap_err();
     assert_eq!(reason_code(&e), "forecast_file.too_short");
-    assert!(e.to_string().contains("12 values") && e.to_string().contains("26"), "{e}");
+    assert!(
+        e.to_string().contains("12 values") && e.to_string().contains("26"),
+        "{e}"
+    );
     assert!(hint(&e).contains("longer"), "{}", hint(&e));
 }
 
@@ -321,17 +354,30 @@ fn the_conformance_fixture_is_what_the_native_engine_writes() {
         })
         .collect();
     file.best_label = "Ensemble of five".into();
-    let csv = forecast::forecast_csv(&file.forecast_table(&table, "airline_passengers.csv").unwrap());
+    let csv = forecast::forecast_csv(
+        &file
+            .forecast_table(&table, "airline_passengers.csv")
+            .unwrap(),
+    );
     let dir = format!("{}/tests/data/model", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
-        std::fs::write(format!("{dir}/airline.forecast.automl"), file.to_bytes().unwrap()).unwrap();
+        std::fs::write(
+            format!("{dir}/airline.forecast.automl"),
+            file.to_bytes().unwrap(),
+        )
+        .unwrap();
         std::fs::write(format!("{dir}/airline_forecast.csv"), &csv).unwrap();
     }
-    let committed =
-        forecast_file::load(&std::fs::read(format!("{dir}/airline.forecast.automl")).unwrap(), "m")
-            .unwrap();
+    let committed = forecast_file::load(
+        &std::fs::read(format!("{dir}/airline.forecast.automl")).unwrap(),
+        "m",
+    )
+    .unwrap();
     assert_eq!(committed.members, file.members);
-    assert_eq!(std::fs::read_to_string(format!("{dir}/airline_forecast.csv")).unwrap(), csv);
+    assert_eq!(
+        std::fs::read_to_string(format!("{dir}/airline_forecast.csv")).unwrap(),
+        csv
+    );
 }
 
 #[test]
@@ -357,7 +403,9 @@ fn the_command_line_saves_a_forecast_model_and_predict_forecasts_with_it() {
         &model,
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(std::fs::read(&model).unwrap().starts_with(b"AUTOML-FORECAST 1\n"));
+    assert!(std::fs::read(&model)
+        .unwrap()
+        .starts_with(b"AUTOML-FORECAST 1\n"));
     // predict with the forecast model on the same file: the run's forecast, byte for byte
     let (code, _, err) = automl(&[
         "predict",
@@ -375,10 +423,16 @@ fn the_command_line_saves_a_forecast_model_and_predict_forecasts_with_it() {
     // to standard output without the byte-order mark; a file without the date column: exit 2
     let (code, out, _) = automl(&["predict", &model, "www/samples/airline_passengers.csv"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("month,forecast,lo80,hi80,lo95,hi95\n1961-01-01,"), "{out}");
+    assert!(
+        out.starts_with("month,forecast,lo80,hi80,lo95,hi95\n1961-01-01,"),
+        "{out}"
+    );
     let (code, _, err) = automl(&["predict", &model, "www/samples/iris.csv"]);
     assert_eq!(code, 2);
-    assert!(err.contains("cannot be forecast with this model") && err.contains("\"month\""), "{err}");
+    assert!(
+        err.contains("cannot be forecast with this model") && err.contains("\"month\""),
+        "{err}"
+    );
     assert!(err.contains("date column"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,8 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use automl::bindings::{
-    check_target, describe, explain_row, forecast, forecast_model_info, forecast_with_model, inspect, model_info, predict, predict_rows,
-    run_search, take_model_file, version, LeadSession, SplitJobs,
+    check_target, describe, explain_row, forecast, forecast_model_info, forecast_with_model,
+    inspect, model_info, predict, predict_rows, run_search, take_model_file, version, LeadSession,
+    SplitJobs,
 };
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
@@ -652,9 +653,14 @@ fn a_forecast_run_gives_its_model_file_and_a_native_forecast_model_forecasts_the
     assert_eq!(get(&info, "target").as_string().unwrap(), "passengers");
     assert_eq!(get(&info, "horizon").as_f64(), Some(6.0));
     // the native command line's model file and forecast (tests/data/model): the same bytes here
-    let native = forecast_with_model(AIRLINE_MODEL, AIRLINE, "airline_passengers.csv", JsValue::UNDEFINED)
-        .map_err(error_message)
-        .unwrap();
+    let native = forecast_with_model(
+        AIRLINE_MODEL,
+        AIRLINE,
+        "airline_passengers.csv",
+        JsValue::UNDEFINED,
+    )
+    .map_err(error_message)
+    .unwrap();
     assert_eq!(get(&native, "csv").as_string().unwrap(), AIRLINE_FORECAST);
     // a file without the date column: the core's structured error
     let e = forecast_with_model(AIRLINE_MODEL, IRIS, "iris.csv", JsValue::UNDEFINED).unwrap_err();

@@ -127,4 +127,3 @@ pub fn forecast_with_model(
     let result = m.forecast_table(&table, file_name).map_err(into_error)?;
     with_model_file(&result, None)
 }
-

@@ -13,9 +13,9 @@
 pub mod arima;
 mod backtest;
 pub mod bench;
-mod refit;
 pub mod ets;
 pub mod models;
+mod refit;
 pub mod series;
 pub mod theta;
 

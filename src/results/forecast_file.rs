@@ -172,8 +172,7 @@ impl ForecastModelFile {
 
     /// A forecast model read from the JSON body alone (no header), checked.
     pub fn from_json(body: &[u8], file: &str) -> Result<ForecastModelFile> {
-        let unreadable =
-            |detail: String| damaged(file, message!("model_file.unreadable", detail));
+        let unreadable = |detail: String| damaged(file, message!("model_file.unreadable", detail));
         let value: Value = serde_json::from_slice(body).map_err(|e| unreadable(e.to_string()))?;
         let r = Reader(&value);
         let version = r.int("formatVersion").map_err(&unreadable)?;
@@ -209,12 +208,10 @@ impl ForecastModelFile {
         }
         let h = self.horizon;
         let widths_ok = |w: &[f64]| w.len() == h && w.iter().all(|v| v.is_finite() && *v >= 0.0);
-        if h == 0 || h > MAX_HORIZON || !widths_ok(&self.widths80) || !widths_ok(&self.widths95)
-        {
+        if h == 0 || h > MAX_HORIZON || !widths_ok(&self.widths80) || !widths_ok(&self.widths95) {
             return Err(bad(message!("forecast_file.widths", horizon = h)));
         }
-        if self.periods.iter().any(|&p| p < 2 || p > MAX_SETTING) || self.mase_lag > MAX_SETTING
-        {
+        if self.periods.iter().any(|&p| p < 2 || p > MAX_SETTING) || self.mase_lag > MAX_SETTING {
             return Err(bad(message!("forecast_file.periods")));
         }
         for m in &self.members {
@@ -281,11 +278,7 @@ impl ForecastModelFile {
         if series.len() < needed {
             return Err(data_error(
                 file,
-                message!(
-                    "forecast_file.too_short",
-                    values = series.len(),
-                    needed
-                ),
+                message!("forecast_file.too_short", values = series.len(), needed),
             ));
         }
         let h = self.horizon;
@@ -312,8 +305,12 @@ impl ForecastModelFile {
         // the run's seasonal periods: the stored settings mean what they meant in the run
         series.periods = self.periods.clone();
         let chosen = self.chosen();
-        let point = forecast::refit_forecast(&series, &chosen, h, self.run.seed)
-            .map_err(|e| data_error(file, message!("forecast_file.refit_failed", reason = e.to_message())))?;
+        let point = forecast::refit_forecast(&series, &chosen, h, self.run.seed).map_err(|e| {
+            data_error(
+                file,
+                message!("forecast_file.refit_failed", reason = e.to_message()),
+            )
+        })?;
         let points: Vec<ForecastPoint> =
             forecast::forecast_points(&series, &point, &self.widths80, &self.widths95);
         let history_times: Vec<String> = series
@@ -378,7 +375,10 @@ impl<'a> Reader<'a> {
         format!("the field \"{key}\" has the wrong type")
     }
     fn text(&self, key: &str) -> std::result::Result<String, String> {
-        self.get(key)?.as_str().map(str::to_string).ok_or_else(|| Self::bad(key))
+        self.get(key)?
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| Self::bad(key))
     }
     fn int(&self, key: &str) -> std::result::Result<u64, String> {
         self.get(key)?.as_u64().ok_or_else(|| Self::bad(key))
@@ -439,7 +439,10 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn read_file(r: &Reader<'_>, created_with: String) -> std::result::Result<ForecastModelFile, String> {
+fn read_file(
+    r: &Reader<'_>,
+    created_with: String,
+) -> std::result::Result<ForecastModelFile, String> {
     let frequency = match r.text("frequency")?.as_str() {
         "hourly" => Frequency::Hourly,
         "daily" => Frequency::Daily,

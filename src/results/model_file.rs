@@ -260,7 +260,12 @@ impl ModelFile {
         let body = serde_json::to_vec(self).map_err(|e| AutoMlError::Internal {
             reason: message!("internal.model_file_write", detail = e.to_string()),
         })?;
-        Ok(with_header(MAGIC, FORMAT_VERSION, &self.created_with, &body))
+        Ok(with_header(
+            MAGIC,
+            FORMAT_VERSION,
+            &self.created_with,
+            &body,
+        ))
     }
 
     /// Checks that the parts fit together, so predicting with a loaded model cannot fail in
@@ -370,7 +375,12 @@ pub(crate) fn damaged(file: &str, detail: Message) -> AutoMlError {
 }
 
 /// `created_with` is the header's tool name, or a word of the catalogue when it gives none.
-pub(crate) fn newer(file: &str, version: u32, created_with: Param, max_version: u32) -> AutoMlError {
+pub(crate) fn newer(
+    file: &str,
+    version: u32,
+    created_with: Param,
+    max_version: u32,
+) -> AutoMlError {
     model_error(
         file,
         message!(
@@ -411,7 +421,10 @@ pub fn load(bytes: &[u8], file: &str) -> Result<ModelFile> {
     if kind == FileKind::Forecast {
         return Err(model_error(
             file,
-            message!("model_file.foreign", detail = message!("model_file.is_forecast")),
+            message!(
+                "model_file.foreign",
+                detail = message!("model_file.is_forecast")
+            ),
         ));
     }
     ModelFile::from_json(body, file)
