@@ -21,7 +21,7 @@ use crate::search::{
 };
 use crate::target::check_target as check_table_target;
 use errors::{failure_from_js, internal, into_error, message_error};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,6 +31,8 @@ use wasm_bindgen::prelude::*;
 mod bench;
 mod chosen;
 mod errors;
+mod forecast;
+pub use forecast::{forecast, forecast_info, forecast_model_info, forecast_with_model};
 
 /// Size of the last allocation the system allocator refused, 0 if none was. On wasm32 a
 /// refused allocation aborts (a trap indistinguishable from a panic's), so the worker reads
@@ -196,7 +198,7 @@ impl Clock for DateClock {
 /// `window.__automl.injectFault` (see `tests/page/test-hooks.js`). Without the feature the
 /// fields are not read and `check` does nothing.
 #[cfg(feature = "test-hooks")]
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 struct FaultInjection {
     /// After this many finished trials, fail as `fault_kind` says. By default, never.
@@ -703,88 +705,6 @@ impl SplitJobs {
             .map_err(into_error)?;
         Ok(output_to_js(&output))
     }
-}
-
-/// The page's forecast settings (`ForecastSettings` in `www/protocol.js`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct ForecastRunSettings {
-    target: String,
-    date: String,
-    id: Option<String>,
-    horizon: Option<usize>,
-    time_budget_s: Option<f64>,
-    max_trials: Option<usize>,
-    seed: Option<u64>,
-}
-
-impl ForecastRunSettings {
-    fn parse(settings: JsValue) -> Result<ForecastRunSettings, JsError> {
-        serde_wasm_bindgen::from_value(settings)
-            .map_err(|e| message_error(message!("input.forecast_settings", detail = e.to_string())))
-    }
-
-    fn series(&self) -> crate::forecast::SeriesOptions {
-        crate::forecast::SeriesOptions {
-            target: self.target.clone(),
-            date: self.date.clone(),
-            id: self.id.clone(),
-        }
-    }
-}
-
-/// Describes the series a date column and a target make (`SeriesInfo` in `www/protocol.js`):
-/// frequency, default horizon, seasonal periods, notes.
-#[wasm_bindgen]
-pub fn forecast_info(bytes: &[u8], file_name: &str, settings: JsValue) -> Result<JsValue, JsError> {
-    let table = read(bytes, file_name, &settings, None)?;
-    let s = ForecastRunSettings::parse(settings)?;
-    to_js(&crate::forecast::series_info(&table, &s.series()).map_err(into_error)?)
-}
-
-/// Forecasts a series (`ForecastResult` in `www/protocol.js`, with `csv`: the file
-/// `automl fit --date ... --out` writes); `on_progress` gets
-/// `{ kind: "forecastTrial", row: ForecastRow }` as each model's backtests finish.
-#[wasm_bindgen]
-pub fn forecast(
-    bytes: &[u8],
-    file_name: &str,
-    settings: JsValue,
-    on_progress: &js_sys::Function,
-) -> Result<JsValue, JsError> {
-    let table = read(bytes, file_name, &settings, None)?;
-    let s = ForecastRunSettings::parse(settings)?;
-    let defaults = crate::forecast::ForecastSettings::default();
-    // as on the command line: a trial budget without a time budget has no time limit
-    let time_budget_s = match (s.time_budget_s, s.max_trials) {
-        (None, Some(_)) => None,
-        (t, _) => t.or(defaults.time_budget_s),
-    };
-    let settings = crate::forecast::ForecastSettings {
-        target: s.target.clone(),
-        date: s.date.clone(),
-        id: s.id.clone(),
-        horizon: s.horizon,
-        time_budget_s,
-        max_trials: s.max_trials,
-        seed: s.seed.unwrap_or(defaults.seed),
-        ..defaults
-    };
-    let mut observer = |row: &crate::forecast::TrialRow| {
-        if let Ok(row) = to_js(row) {
-            let event = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&event, &"kind".into(), &"forecastTrial".into());
-            let _ = js_sys::Reflect::set(&event, &"row".into(), &row);
-            let _ = on_progress.call1(&JsValue::NULL, &event);
-        }
-    };
-    let result = crate::forecast::run_forecast(&table, &settings, &DateClock, &mut observer)
-        .map_err(into_error)?;
-    let csv = crate::forecast::forecast_csv(&result);
-    to_js(&WithCsv {
-        value: &result,
-        csv,
-    })
 }
 
 /// Fault injection for tests (cargo feature `test-hooks`, the page's test build only): panics,

@@ -158,6 +158,14 @@ pub enum AutoMlError {
         /// Why (`model_file.foreign`, `.damaged` or `.newer`, each with its hint).
         reason: Message,
     },
+    /// New data cannot be forecast with a forecast model file: a column is missing, the
+    /// series is of another frequency or too short, or the model cannot be refitted on it.
+    ForecastData {
+        /// The new file's name.
+        file: String,
+        /// Why (a `forecast_file.*` message, whose hint says what to do).
+        reason: Message,
+    },
     /// Something that cannot happen did: the engine's parts disagree.
     Internal {
         /// What (an `internal.*` message).
@@ -238,6 +246,7 @@ impl AutoMlError {
                 names = Param::list(names, NAMES_SHOWN)
             ),
             Self::ModelFile { file, reason } => message!("model_file.bad", file, reason),
+            Self::ForecastData { file, reason } => message!("forecast_file.data", file, reason),
             Self::Internal { reason } => message!("internal.error", reason),
         }
     }

@@ -14,6 +14,13 @@ use automl::search::folds::{kfold, stratified_kfold};
 use automl::target::{prepare_target, Target, TargetRef};
 use automl::{read_csv, AutoMlError};
 
+/// The airline series, a forecast model file the native command line wrote for it (`automl fit
+/// --date month --max-trials 40 --seed 7 --model-out`) and the forecast the native `automl
+/// predict` wrote with that file.
+const AIRLINE: &[u8] = include_bytes!("../www/samples/airline_passengers.csv");
+const AIRLINE_MODEL: &[u8] = include_bytes!("data/model/airline.forecast.automl");
+const AIRLINE_FORECAST: &str = include_str!("data/model/airline_forecast.csv");
+
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
@@ -588,4 +595,19 @@ fn fits_give_the_same_bits_natively_and_in_wasm() {
         .map(|(k, v)| format!("    (\"{k}\", 0x{v:016x}),\n"))
         .collect();
     assert_eq!(got, want, "the fits' bits changed; FIT_BITS now:\n{table}");
+}
+
+/// A forecast model file forecasts the same bits natively and in wasm: its models (refitted on
+/// the series by the portable maths) give the forecast the native command line wrote, whose
+/// numbers are written so that equal text is equal bits.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn a_forecast_model_file_forecasts_the_same_bits_natively_and_in_wasm() {
+    let model =
+        automl::results::forecast_file::load(AIRLINE_MODEL, "airline.forecast.automl").unwrap();
+    let table = read_csv(AIRLINE, "airline_passengers.csv").unwrap();
+    let result = model
+        .forecast_table(&table, "airline_passengers.csv")
+        .unwrap();
+    assert_eq!(automl::forecast::forecast_csv(&result), AIRLINE_FORECAST);
 }

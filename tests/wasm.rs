@@ -3,8 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use automl::bindings::{
-    check_target, describe, explain_row, forecast, inspect, model_info, predict, predict_rows,
-    run_search, take_model_file, version, LeadSession, SplitJobs,
+    check_target, describe, explain_row, forecast, forecast_model_info, forecast_with_model,
+    inspect, model_info, predict, predict_rows, run_search, take_model_file, version, LeadSession,
+    SplitJobs,
 };
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
@@ -19,6 +20,8 @@ const WORKBOOK: &[u8] = include_bytes!("data/two_sheets.xlsx");
 const IRIS_MODEL: &[u8] = include_bytes!("data/model/iris.automl");
 const IRIS_PREDICTIONS: &str = include_str!("data/model/iris_predictions.csv");
 const AIRLINE: &[u8] = include_bytes!("../www/samples/airline_passengers.csv");
+const AIRLINE_MODEL: &[u8] = include_bytes!("data/model/airline.forecast.automl");
+const AIRLINE_FORECAST: &str = include_str!("data/model/airline_forecast.csv");
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap()
@@ -625,4 +628,41 @@ fn a_forecast_comes_with_the_command_lines_csv() {
     let value: f64 = lines[1].split(',').nth(1).unwrap().parse().unwrap();
     assert_eq!(value.to_bits(), num(&first, "value").to_bits());
     assert!(lines[1].starts_with(&get(&first, "time").as_string().unwrap()));
+}
+
+#[wasm_bindgen_test]
+fn a_forecast_run_gives_its_model_file_and_a_native_forecast_model_forecasts_the_same_bytes() {
+    let s = settings(&[
+        ("target", "passengers".into()),
+        ("date", "month".into()),
+        ("horizon", 6.into()),
+        ("maxTrials", 3.into()),
+    ]);
+    let r = forecast(AIRLINE, "airline_passengers.csv", s, &noop())
+        .map_err(error_message)
+        .unwrap();
+    let file: js_sys::Uint8Array = get(&r, "modelFile").dyn_into().unwrap();
+    let file = file.to_vec();
+    assert!(file.starts_with(b"AUTOML-FORECAST 1\n"));
+    // forecasting the run's data with its model file gives the run's CSV
+    let again = forecast_with_model(&file, AIRLINE, "airline_passengers.csv", JsValue::UNDEFINED)
+        .map_err(error_message)
+        .unwrap();
+    assert_eq!(get(&again, "csv").as_string(), get(&r, "csv").as_string());
+    let info = forecast_model_info(&file).map_err(error_message).unwrap();
+    assert_eq!(get(&info, "target").as_string().unwrap(), "passengers");
+    assert_eq!(get(&info, "horizon").as_f64(), Some(6.0));
+    // the native command line's model file and forecast (tests/data/model): the same bytes here
+    let native = forecast_with_model(
+        AIRLINE_MODEL,
+        AIRLINE,
+        "airline_passengers.csv",
+        JsValue::UNDEFINED,
+    )
+    .map_err(error_message)
+    .unwrap();
+    assert_eq!(get(&native, "csv").as_string().unwrap(), AIRLINE_FORECAST);
+    // a file without the date column: the core's structured error
+    let e = forecast_with_model(AIRLINE_MODEL, IRIS, "iris.csv", JsValue::UNDEFINED).unwrap_err();
+    assert!(error_message(e).contains("cannot be forecast with this model"));
 }

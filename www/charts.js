@@ -141,6 +141,19 @@ const BLUES = d3.interpolateRgbBasis(
  * @property {boolean} [dashed]
  * @property {boolean} [step]
  * @property {boolean} [markers]
+ * @property {"circle"|"square"} [marker] the markers' shape (hollow squares tell a series apart
+ *   from dots and from lines without colour, on a projector or in grayscale)
+ * @property {boolean} [legend] false: no legend entry (another series names the group)
+ */
+
+/**
+ * A shaded stretch of the x axis under the lines (such as the backtest windows of a forecast),
+ * with a legend entry when named.
+ * @typedef {object} Span
+ * @property {Date|number} from
+ * @property {Date|number} to
+ * @property {string} [className]
+ * @property {Words} [name]
  */
 
 /**
@@ -149,6 +162,7 @@ const BLUES = d3.interpolateRgbBasis(
  * @property {{ points: BandPoint[], className?: string } | null} [band]
  *   a shaded band between `lo` and `hi`
  * @property {boolean} [markers] dots on every series
+ * @property {Span[]} [spans] shaded stretches of the x axis, under everything
  * @property {Words} [xLabel]
  * @property {Words} [yLabel]
  * @property {"linear" | "time"} [xType]
@@ -180,7 +194,7 @@ const BLUES = d3.interpolateRgbBasis(
 /**
  * One entry of a legend: `kind` "point" shows a dot with `className` (as the points of that
  * class are drawn), "line" a short line.
- * @typedef {{ name: Words, className: string, kind?: "point"|"line" }} LegendItem
+ * @typedef {{ name: Words, className: string, kind?: "point"|"line"|"area", marker?: "square" }} LegendItem
  */
 
 /**
@@ -433,12 +447,21 @@ function finitePoint(p) {
  * @returns {ChartElement}
  */
 export function lineChart(options) {
-  const { series = [], band = null, markers = false, xLabel = "", yLabel = "", xType = "linear" } = options;
-  // A legend gets its own line under the title.
-  const withLegend = series.length > 1;
+  const { series = [], band = null, markers = false, xLabel = "", yLabel = "", xType = "linear", spans = [] } = options;
   /** @type {Words[]} */
   const names = series.map((s, i) => s.name || `series ${i + 1}`);
-  const legendRows = withLegend ? legendLayout(names.map(wordsText), (options.width || DEFAULT_WIDTH) - 8).rows : 0;
+  // A legend goes under the plot: the series (but those left out of it) and the named spans.
+  /** @type {LegendItem[]} */
+  const legendItems = [
+    ...series.map((s, i) => ({ s, i })).filter(({ s }) => s.legend !== false).map(({ s, i }) => ({
+      name: names[i],
+      className: `series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim(),
+      ...((markers || s.markers) && s.marker === "square" ? { marker: /** @type {"square"} */ ("square") } : {}),
+    })),
+    ...spans.filter((sp) => sp.name).map((sp) => ({ name: sp.name, className: sp.className || "", kind: /** @type {"area"} */ ("area") })),
+  ];
+  const withLegend = legendItems.length > 1;
+  const legendRows = withLegend ? legendLayout(legendItems.map((item) => wordsText(item.name)), (options.width || DEFAULT_WIDTH) - 8).rows : 0;
   const base = marginsFor(options.title ? wrapText(wordsText(options.title), Math.max(MIN_WIDTH, options.width || DEFAULT_WIDTH) - 8).length : 0);
   const extra = legendRows ? legendRows * chartFontPx() * 1.5 + chartFontPx() * 0.6 : 0;
   const { svg, g, w, h, m } = frame("line", {
@@ -456,6 +479,13 @@ export function lineChart(options) {
     : d3.scaleLinear().domain(options.xDomain || paddedExtent(xs, 0)).range([0, w]);
   const y = d3.scaleLinear().domain(options.yDomain || paddedExtent(ys)).nice().range([h, 0]);
   drawAxes(g, x, y, w, h, { time: xType === "time" });
+  for (const sp of spans) {
+    const a = x(/** @type {any} */ (sp.from));
+    const b = x(/** @type {any} */ (sp.to));
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    g.append("rect").attr("class", `span ${sp.className || ""}`.trim())
+      .attr("x", Math.min(a, b)).attr("y", 0).attr("width", Math.abs(b - a)).attr("height", h);
+  }
   if (band && band.points.length) {
     const area = /** @type {import("d3").Area<BandPoint>} */ (d3.area()).x((p) => x(p.x)).y0((p) => y(p.lo)).y1((p) => y(p.hi))
       .defined((p) => Number.isFinite(p.lo) && Number.isFinite(p.hi));
@@ -472,13 +502,16 @@ export function lineChart(options) {
     if (markers || s.markers) {
       const dots = g.append("g").attr("class", `markers series-${i}`);
       for (const p of s.points.filter(finitePoint)) {
-        const c = dots.append("circle").attr("class", `mark ${p.className || ""}`.trim())
-          .attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", 3.5);
-        if (p.title) appendWords(c, "title", p.title);
+        const c = s.marker === "square"
+          ? dots.append("rect").attr("class", `mark square ${p.className || ""}`.trim())
+            .attr("x", x(p.x) - 4).attr("y", y(p.y) - 4).attr("width", 8).attr("height", 8)
+          : dots.append("circle").attr("class", `mark ${p.className || ""}`.trim())
+            .attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", 3.5);
+        if (p.title) appendWords(/** @type {any} */ (c), "title", p.title);
       }
     }
   });
-  if (withLegend) legend(svg, series.map((s, i) => ({ name: names[i], className: `series-${i} ${s.className || ""}${s.dashed ? " dashed" : ""}`.trim() })), m.left, m.top + h + base.bottom + chartFontPx() * 0.6, w + m.left + m.right - 8);
+  if (withLegend) legend(svg, legendItems, m.left, m.top + h + base.bottom + chartFontPx() * 0.6, w + m.left + m.right - 8);
   axisLabels(g, w, h, m, xLabel, yLabel);
   /** @type {ChartTable} */
   const table = { columns: [series.length > 1 ? t("page.chart.series") : null, wordsText(xLabel) || "x", wordsText(yLabel) || "y"].filter((c) => c !== null), rows: [] };
@@ -562,8 +595,13 @@ function legend(svg, items, left, top, width) {
     const it = lg.append("g").attr("class", "legend-item").attr("transform", `translate(${places[i].x},${places[i].row * f * 1.5 + f * 0.2})`);
     if (item.kind === "point") {
       it.append("circle").attr("class", `legend-mark ${item.className}`.trim()).attr("cx", f * 0.5).attr("cy", 0).attr("r", Math.max(4, f * 0.25));
+    } else if (item.kind === "area") {
+      it.append("rect").attr("class", `legend-span span ${item.className}`.trim()).attr("x", 0).attr("y", -f * 0.45).attr("width", f).attr("height", f * 0.9);
     } else {
       it.append("line").attr("class", `line ${item.className}`).attr("x1", 0).attr("x2", f).attr("y1", 0).attr("y2", 0);
+      if (item.marker === "square") {
+        it.append("rect").attr("class", `legend-mark square ${item.className}`.trim()).attr("x", f * 0.5 - 4).attr("y", -4).attr("width", 8).attr("height", 8);
+      }
     }
     writeWords(it.append("text").attr("x", f * 1.3).attr("y", f * 0.35).node(), item.name);
   }

@@ -10,7 +10,7 @@
 import { drawChart, lineChart } from "./charts.js";
 import { attachTerms } from "./glossary.js";
 import { download } from "./results.js";
-import { formatNumber, localize, localizeNote, pageError, unlocalize } from "./i18n.js";
+import { localize, localizeNote, pageError, unlocalize } from "./i18n.js";
 import { FORECAST_TASK } from "./protocol.js";
 /**
  * @typedef {import("./protocol.js").ForecastResult} ForecastResult
@@ -21,6 +21,7 @@ import { FORECAST_TASK } from "./protocol.js";
  * @typedef {import("./app.js").Controller} Controller
  * @typedef {import("./app.js").StartValues} StartValues
  * @typedef {import("./charts.js").Series} Series
+ * @typedef {import("./protocol.js").Scores} Scores
  */
 
 export { FORECAST_TASK };
@@ -36,7 +37,7 @@ const LEADERBOARD_SHOWN = 30;
  * @param {(Node|string)[]} [children]
  * @returns {HTMLElementTagNameMap[K]}
  */
-function el(tag, { className, text, words, params, user, testid, attrs } = {}, children = []) {
+export function el(tag, { className, text, words, params, user, testid, attrs } = {}, children = []) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -59,17 +60,35 @@ export function parseTime(text) {
   return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0)));
 }
 
+/** Decimals of MASE and sMAPE wherever they are shown (one precision per column). */
+export const MASE_DIGITS = 3;
+export const SMAPE_DIGITS = 2;
+
 /**
- * A number for the tables: `digits` decimals at most, exponents for the very large and small.
+ * Decimals for numbers in one unit shown together (a column, or the forecast and its bounds):
+ * about four significant digits for the largest of them, from 0 to 4 decimals, so that every
+ * number of the column has the same precision.
+ * @param {number[]} values
+ * @returns {number}
+ */
+export function columnDigits(values) {
+  const max = values.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
+  if (max >= 1000) return 0;
+  if (max >= 100) return 1;
+  if (max >= 10) return 2;
+  if (max >= 1) return 3;
+  return 4;
+}
+
+/**
+ * A number with exactly `digits` decimals ("–" when there is none).
  * @param {number} v
- * @param {number} [digits]
+ * @param {number} digits
  * @returns {string}
  */
-function fmt(v, digits = 4) {
+export function fixed(v, digits) {
   if (typeof v !== "number" || !Number.isFinite(v)) return "–";
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return v.toExponential(3);
-  return Number(v.toFixed(digits)).toString();
+  return v.toFixed(digits);
 }
 
 /**
@@ -137,11 +156,163 @@ export function modelWords(row) {
 }
 
 /**
+ * What a forecasting model does, in one plain sentence of the catalogue (`forecast_about.*`),
+ * from its settings (`model` of a ForecastRow or of a model file's member).
+ * @param {{ model?: any }} row
+ * @returns {import("./protocol.js").Message | null}
+ */
+export function modelSentence(row) {
+  const m = row && row.model;
+  /** @param {string} code @param {object} [params] */
+  const msg = (code, params = {}) => /** @type {import("./protocol.js").Message} */ ({ code, params });
+  if (!m || typeof m !== "object") return null;
+  switch (m.model) {
+    case "naive": return msg("forecast_about.naive");
+    case "seasonal_naive": return msg("forecast_about.seasonal_naive", { m: m.period });
+    case "drift": return msg("forecast_about.drift");
+    case "mean": return m.window ? msg("forecast_about.mean_last", { window: m.window }) : msg("forecast_about.mean");
+    case "seasonal_mean": return msg("forecast_about.seasonal_mean", { m: m.period, seasons: m.seasons });
+    case "ets":
+      if (m.seasonal !== "none") return msg("forecast_about.holt_winters", { m: m.period });
+      if (m.trend === "none") return msg("forecast_about.ses");
+      return m.trend === "damped" ? msg("forecast_about.holt_damped") : msg("forecast_about.holt");
+    case "arima": {
+      const o = m.order;
+      const seasonal = m.period > 1 && (!o || o.sp + o.sd + o.sq > 0);
+      return seasonal ? msg("forecast_about.arima_seasonal", { m: m.period }) : msg("forecast_about.arima");
+    }
+    case "theta": return msg("forecast_about.theta");
+    case "regression": {
+      const boosting = m.learner && m.learner.learner === "boosting";
+      if (boosting) return msg("forecast_about.boosting_lags", { lags: m.lags });
+      return m.lags === 0 ? msg("forecast_about.ridge_calendar") : msg("forecast_about.ridge_lags", { lags: m.lags });
+    }
+    default: return null;
+  }
+}
+
+/**
+ * The chosen forecaster's name and what it does, as the parameters of "forecast_page.about":
+ * one model's name and sentence, or an ensemble's.
+ * @param {{ label: string, model?: any, weight?: number }[]} members
+ */
+export function aboutParams(members) {
+  /** @param {string} code @param {object} [params] */
+  const msg = (code, params = {}) => /** @type {import("./protocol.js").Message} */ ({ code, params });
+  if (members.length === 1) {
+    const sentence = modelSentence(members[0]);
+    return sentence ? { model: modelWords(members[0]), sentence } : null;
+  }
+  return { model: msg("forecast_page.ensemble_name"), sentence: msg("forecast_about.ensemble", { count: members.length }) };
+}
+
+/**
+ * How the run's MASE is scaled, and the benchmark row to compare with: the seasonal naive
+ * model at the scale's lag (or the naive model without a season).
+ * @param {{ maseLag: number, leaderboard?: ForecastRow[], bestScores: Scores }} r
+ */
+export function maseWords(r) {
+  const lag = r.maseLag || 1;
+  const scale = lag > 1
+    ? { code: "forecast_page.mase_scale", params: { lag } }
+    : { code: "forecast_page.mase_scale_naive", params: {} };
+  const bench = (r.leaderboard || []).find((row) => row.model && (lag > 1
+    ? /** @type {any} */ (row.model).model === "seasonal_naive" && /** @type {any} */ (row.model).period === lag
+    : /** @type {any} */ (row.model).model === "naive"));
+  const versus = bench && bench.scores.mase > 0
+    ? { code: "forecast_page.versus_benchmark", params: { model: modelWords(bench), mase: fixed(bench.scores.mase, MASE_DIGITS), ratio: fixed(r.bestScores.mase / bench.scores.mase, 2) } }
+    : null;
+  return { scale, versus };
+}
+
+/**
+ * The forecast chart of a result: history, forecast and 95% band; with `backtests`, the
+ * backtest period shaded (its own legend entry) and the chosen forecaster's backtest forecasts
+ * as a dashed line with hollow square markers, so they differ from the history by more than a
+ * dash. Returns the draw function for drawChart.
+ * @param {ForecastResult} r
+ * @param {{ backtests?: boolean, title?: import("./protocol.js").Message }} [options]
+ */
+export function forecastChart(r, { backtests = false, title } = {}) {
+  const history = r.historyTimes.map((t, i) => ({ x: parseTime(t), y: r.history[i] }));
+  const last = history[history.length - 1];
+  const forecast = [last, ...r.forecast.map((p) => ({ x: parseTime(p.time), y: p.value }))];
+  /** @type {Series[]} */
+  const series = [
+    { key: "History", name: { code: "forecast_page.history", params: {} }, points: history, className: "forecast-history" },
+    { key: "Forecast", name: { code: "forecast_page.forecast", params: {} }, points: forecast, className: "forecast-forecast" },
+  ];
+  /** @type {import("./charts.js").Span[]} */
+  const spans = [];
+  const windows = backtests ? (r.backtests || []).filter((b) => b.times.length) : [];
+  windows.forEach((b, i) => {
+    series.push({
+      key: `Backtest ${i + 1}`,
+      name: { code: "forecast_page.backtest_forecasts", params: {} },
+      points: b.times.map((t, j) => ({ x: parseTime(t), y: b.forecast[j] })),
+      className: "forecast-backtest",
+      dashed: true,
+      markers: true,
+      marker: "square",
+      legend: i === 0,
+    });
+  });
+  if (windows.length) {
+    spans.push({
+      from: parseTime(windows[0].times[0]),
+      to: parseTime(windows[windows.length - 1].times[windows[windows.length - 1].times.length - 1]),
+      className: "forecast-backtest-span",
+      name: { code: "forecast_page.backtest_period", params: {} },
+    });
+  }
+  const band = {
+    className: "forecast-band",
+    points: [{ x: last.x, lo: last.y, hi: last.y }, ...r.forecast.map((p) => ({ x: parseTime(p.time), lo: p.lo95, hi: p.hi95 }))],
+  };
+  /** @param {{ width: number }} size */
+  return (size) => lineChart({
+    title: title || { code: "forecast_page.chart_title", params: { target: r.target } },
+    series,
+    band,
+    spans,
+    xType: "time",
+    xLabel: r.dateColumn,
+    yLabel: r.target,
+    width: size.width,
+    height: 360,
+  });
+}
+
+/**
+ * The forecast table's rows: the date and five numbers of one precision.
+ * @param {ForecastResult} r
+ * @returns {HTMLTableRowElement[]}
+ */
+export function forecastRows(r) {
+  const digits = columnDigits(r.forecast.flatMap((p) => [p.value, p.lo80, p.hi80, p.lo95, p.hi95]));
+  return r.forecast.map((p) => el("tr", {}, [
+    el("td", { text: p.time, user: true }),
+    ...[p.value, p.lo80, p.hi80, p.lo95, p.hi95].map((v) => el("td", { className: "num", text: fixed(v, digits) })),
+  ]));
+}
+
+/**
+ * The forecast table's header row.
+ * @returns {HTMLTableSectionElement}
+ */
+export function forecastHead() {
+  return el("thead", {}, [el("tr", {}, [
+    "forecast_page.col_date", "forecast_page.col_forecast", "forecast_page.col_lo80", "forecast_page.col_hi80",
+    "forecast_page.col_lo95", "forecast_page.col_hi95",
+  ].map((h, i) => el("th", { words: h, className: i > 0 ? "num" : undefined, attrs: { scope: "col" } })))]);
+}
+
+/**
  * Fill `cell` with a forecasting model's name (see modelWords).
  * @param {HTMLElement} cell
  * @param {{ label: string, model?: any }} row
  */
-function modelCell(cell, row) {
+export function modelCell(cell, row) {
   const words = modelWords(row);
   if (typeof words === "object" && words && "code" in words) localize(cell, words.code, words.params);
   else {
@@ -165,6 +336,24 @@ export function looksLikeSeries(inspection, targetIndex) {
     && columns.length <= 6;
 }
 
+/**
+ * The backtest leaderboard's rows: MASE and sMAPE at their fixed precisions, MAE and RMSE (in
+ * the target's unit) at one precision for both columns.
+ * @param {ForecastRow[]} rows
+ * @returns {HTMLTableRowElement[]}
+ */
+export function leaderboardRows(rows) {
+  const digits = columnDigits(rows.flatMap((r) => [r.scores.mae, r.scores.rmse]));
+  return rows.map((r) => el("tr", {}, [
+    el("td", { className: "num", text: String(r.rank) }),
+    modelCell(el("td"), r),
+    el("td", { className: "num", text: fixed(r.scores.mase, MASE_DIGITS) }),
+    el("td", { className: "num", text: fixed(r.scores.smape, SMAPE_DIGITS) }),
+    el("td", { className: "num", text: fixed(r.scores.mae, digits) }),
+    el("td", { className: "num", text: fixed(r.scores.rmse, digits) }),
+  ]));
+}
+
 export class ForecastPanel {
   /**
    * `app` is the controller: its bridge, data, run state and buttons are shared.
@@ -179,6 +368,8 @@ export class ForecastPanel {
     /** @type {SeriesInfo | null} */
     this.info = null;
     this.infoSeq = 0;
+    /** @type {ForecastSettings | null} the last run's settings, for its report */
+    this.lastSettings = null;
     this.$settings = document.getElementById("forecast-settings");
     this.$section = document.getElementById("forecast-section");
     this.$taskSelect = /** @type {HTMLSelectElement} */ (document.getElementById("task-select"));
@@ -210,7 +401,18 @@ export class ForecastPanel {
 
     this.$progress = el("p", { className: "progress-text", testid: "forecast-progress" });
     this.$best = el("p", { className: "summary", testid: "forecast-best" });
+    this.$about = el("p", { className: "hint", testid: "forecast-about" });
     this.$chart = el("div", { className: "forecast-chart", testid: "forecast-chart" });
+    this.$chartCaption = el("p", { className: "hint", words: "forecast_page.chart_caption", testid: "forecast-chart-caption", attrs: { hidden: "" } });
+    this.$report = el("button", {
+      className: "button button-secondary",
+      words: "forecast_page.download_report",
+      testid: "forecast-report",
+      attrs: { type: "button" },
+    });
+    this.$report.addEventListener("click", () => this.downloadReport());
+    this.$maseScale = el("p", { className: "hint", testid: "forecast-mase-scale", attrs: { "data-term": "mase" } });
+    this.$versus = el("p", { className: "hint", testid: "forecast-versus" });
     this.$backtestToggle = el("input", { testid: "forecast-show-backtests", attrs: { type: "checkbox", id: "forecast-show-backtests" } });
     this.$backtestToggle.addEventListener("change", () => this.drawChart());
     this.$download = el("button", {
@@ -227,7 +429,10 @@ export class ForecastPanel {
     this.$intervals = el("p", { className: "hint", testid: "forecast-intervals" });
     this.$results = el("div", { testid: "forecast-results", attrs: { hidden: "" } }, [
       this.$best,
+      this.$about,
+      this.$versus,
       this.$chart,
+      this.$chartCaption,
       el("div", { className: "inline-controls" }, [
         el("label", { className: "check-label", attrs: { for: "forecast-show-backtests" } }, [
           this.$backtestToggle,
@@ -235,17 +440,12 @@ export class ForecastPanel {
           el("span", { words: "forecast_page.show_backtests" }),
         ]),
         this.$download,
+        this.$report,
       ]),
       this.$intervals,
       el("h3", { className: "sub-title", words: "forecast_page.forecast_title" }),
       el("div", { className: "table-scroll" }, [
-        el("table", { className: "data-table", testid: "forecast-table" }, [
-          el("thead", {}, [el("tr", {}, [
-            "forecast_page.col_date", "forecast_page.col_forecast", "forecast_page.col_lo80", "forecast_page.col_hi80",
-            "forecast_page.col_lo95", "forecast_page.col_hi95",
-          ].map((h, i) => el("th", { words: h, className: i > 0 ? "num" : undefined, attrs: { scope: "col" } })))]),
-          this.$table,
-        ]),
+        el("table", { className: "data-table", testid: "forecast-table" }, [forecastHead(), this.$table]),
       ]),
       el("div", { className: "message-box message-notes" }, [el("h3", { className: "message-title", words: "page.best_notes" }), this.$notes]),
     ]);
@@ -266,6 +466,7 @@ export class ForecastPanel {
         ]),
       ]),
       this.$more,
+      this.$maseScale,
     );
     attachTerms(this.$section);
   }
@@ -405,6 +606,7 @@ export class ForecastPanel {
       app.view.showError(err);
       return;
     }
+    this.lastSettings = settings;
     const seq = ++app.runSeq;
     app.running = true;
     app.view.hideError();
@@ -423,6 +625,14 @@ export class ForecastPanel {
       });
       if (seq !== app.runSeq) return;
       this.show(result);
+      // "Use the model": the run's forecast model file, offered and usable on new data
+      if (result.modelFile && result.modelFile.length && app.results) {
+        try {
+          await app.results.setModel(result.modelFile, "search");
+        } catch (/** @type {any} */ err) {
+          app.reportError(err);
+        }
+      }
       app.view.showStatus("forecast_page.status_done", { horizon: result.horizon, trials: result.trials }, "done");
     } catch (/** @type {any} */ err) {
       if (seq !== app.runSeq) return;
@@ -445,7 +655,7 @@ export class ForecastPanel {
   addRow(row) {
     this.rows.push(row);
     this.rows.sort((a, b) => a.scores.mase - b.scores.mase);
-    localize(this.$progress, "forecast_page.progress_rows", { count: this.rows.length, mase: fmt(this.rows[0].scores.mase) });
+    localize(this.$progress, "forecast_page.progress_rows", { count: this.rows.length, mase: fixed(this.rows[0].scores.mase, MASE_DIGITS) });
     this.renderLeaderboard(this.rows.map((r, i) => ({ ...r, rank: i + 1 })));
   }
 
@@ -457,14 +667,7 @@ export class ForecastPanel {
     const shown = rows.filter((r, i) => i < LEADERBOARD_SHOWN || /^(Naive|Seasonal naive)/.test(r.label));
     if (shown.length < rows.length) localize(this.$more, "forecast_page.leaderboard_more", { shown: LEADERBOARD_SHOWN, count: rows.length });
     else unlocalize(this.$more);
-    this.$leaderboard.replaceChildren(...shown.map((r) => el("tr", {}, [
-      el("td", { className: "num", text: String(r.rank) }),
-      modelCell(el("td"), r),
-      el("td", { className: "num", text: fmt(r.scores.mase) }),
-      el("td", { className: "num", text: fmt(r.scores.smape, 2) }),
-      el("td", { className: "num", text: fmt(r.scores.mae) }),
-      el("td", { className: "num", text: fmt(r.scores.rmse) }),
-    ])));
+    this.$leaderboard.replaceChildren(...leaderboardRows(shown));
   }
 
   /** @param {ForecastResult} result */
@@ -472,24 +675,30 @@ export class ForecastPanel {
     this.result = result;
     this.renderLeaderboard(result.leaderboard);
     localize(this.$progress, "forecast_page.progress_done", {
-      trials: result.trials, origins: result.origins, steps: result.backtestHorizon, seconds: fmt(result.elapsedS, 1),
+      trials: result.trials, origins: result.origins, steps: result.backtestHorizon, seconds: fixed(result.elapsedS, 1),
     });
     const best = (result.leaderboard || []).find((row) => row.label === result.bestLabel);
     localize(this.$best, "forecast_page.best", {
       horizon: result.horizon,
       frequency: { code: `frequency.${result.frequency}`, params: {} },
       model: best ? modelWords(best) : result.bestLabel,
-      mase: fmt(result.bestScores.mase),
-      smape: fmt(result.bestScores.smape, 2),
+      mase: fixed(result.bestScores.mase, MASE_DIGITS),
+      smape: fixed(result.bestScores.smape, SMAPE_DIGITS),
     });
+    const about = aboutParams(result.best || []);
+    this.$about.hidden = !about;
+    if (about) localize(this.$about, "forecast_page.about", about);
+    else unlocalize(this.$about);
+    const { scale, versus } = maseWords(result);
+    localize(this.$maseScale, scale.code, scale.params);
+    this.$versus.hidden = !versus;
+    if (versus) localize(this.$versus, versus.code, versus.params);
+    else unlocalize(this.$versus);
     localize(this.$intervals, "forecast_page.intervals", {
       inside80: Math.round(100 * result.intervalCoverage[0]),
       inside95: Math.round(100 * result.intervalCoverage[1]),
     });
-    this.$table.replaceChildren(...result.forecast.map((p) => el("tr", {}, [
-      el("td", { text: p.time, user: true }),
-      ...[p.value, p.lo80, p.hi80, p.lo95, p.hi95].map((v) => el("td", { className: "num", text: fmt(v) })),
-    ])));
+    this.$table.replaceChildren(...forecastRows(result));
     this.$notes.replaceChildren(...result.notes.map((n) => localizeNote(el("li"), n)));
     this.$backtestToggle.checked = false;
     this.$results.hidden = false;
@@ -499,40 +708,10 @@ export class ForecastPanel {
   drawChart() {
     const r = this.result;
     if (!r) return;
-    const history = r.historyTimes.map((t, i) => ({ x: parseTime(t), y: r.history[i] }));
-    const last = history[history.length - 1];
-    const forecast = [last, ...r.forecast.map((p) => ({ x: parseTime(p.time), y: p.value }))];
-    /** @type {Series[]} */
-    const series = [
-      { key: "History", name: { code: "forecast_page.history", params: {} }, points: history, className: "forecast-history" },
-      { key: "Forecast", name: { code: "forecast_page.forecast", params: {} }, points: forecast, className: "forecast-forecast" },
-    ];
-    if (this.$backtestToggle.checked) {
-      r.backtests.forEach((b, i) => {
-        series.push({
-          key: `Backtest ${i + 1}`,
-          name: { code: "forecast_page.backtest_n", params: { n: i + 1 } },
-          points: b.times.map((t, j) => ({ x: parseTime(t), y: b.forecast[j] })),
-          className: "forecast-backtest",
-          dashed: true,
-        });
-      });
-    }
-    const band = {
-      className: "forecast-band",
-      points: [{ x: last.x, lo: last.y, hi: last.y }, ...r.forecast.map((p) => ({ x: parseTime(p.time), lo: p.lo95, hi: p.hi95 }))],
-    };
+    const backtests = this.$backtestToggle.checked;
+    this.$chartCaption.hidden = !backtests;
     // drawn at the card's width, again when it changes, with its numbers as a table under it
-    drawChart(this.$chart, (size) => lineChart({
-      title: { code: "forecast_page.chart_title", params: { target: r.target } },
-      series,
-      band,
-      xType: "time",
-      xLabel: r.dateColumn,
-      yLabel: r.target,
-      width: size.width,
-      height: 360,
-    }));
+    drawChart(this.$chart, forecastChart(r, { backtests }));
   }
 
   downloadCsv() {
@@ -540,6 +719,17 @@ export class ForecastPanel {
     const base = String(this.result.target).replace(/[^\w.-]+/g, "_") || "series";
     // The engine's file: the same bytes as `automl fit --date ... --out FILE` writes.
     download(`${base}-forecast.csv`, new Blob([this.result.csv], { type: "text/csv" }));
+  }
+
+  /** The run's HTML report: backtests, the chosen forecaster, MASE explained, the forecast. */
+  downloadReport() {
+    const r = this.result;
+    if (!r) return Promise.resolve();
+    const { results } = this.app;
+    return results.guard(() => results.downloadForecastReport(r, {
+      chart: this.$chart.querySelector("svg.chart"),
+      settings: this.lastSettings || null,
+    }));
   }
 
   hideResults() {

@@ -563,8 +563,52 @@
  * @property {number} trials
  * @property {number} elapsedS
  * @property {number} seed
+ * @property {number} maseLag the lag of the naive rule whose in-sample error scales MASE (the
+ *   main season; 1 without one)
+ * @property {string[]} covariates known covariates the models used
  * @property {string} csv the file `automl fit --date ... --out` writes (the page's download)
+ * @property {Uint8Array} [modelFile] after a run: the forecast model file (`automl fit --date
+ *   ... --model-out`), which "forecastWithModel" forecasts new data with
  */
+
+/**
+ * What a forecast model file holds (src/results/forecast_file.rs).
+ * @typedef {object} ForecastModelInfo
+ * @property {number} formatVersion
+ * @property {string} createdWith
+ * @property {string} target
+ * @property {string} dateColumn
+ * @property {string} frequency
+ * @property {number} horizon
+ * @property {number[]} periods
+ * @property {string[]} covariates
+ * @property {string} bestLabel
+ * @property {{ label: string, model: object, weight: number }[]} members
+ * @property {Scores} bestScores
+ * @property {number} maseLag
+ * @property {number[]} widths80
+ * @property {number[]} widths95
+ * @property {[number, number]} intervalCoverage
+ * @property {number} historyLength
+ * @property {string} historyEnd
+ * @property {{ seed: number, timeBudgetS: number|null, maxTrials: number|null, trials: number, origins: number, backtestHorizon: number }} run
+ */
+
+/** The first word of a forecast model file (a tabular one starts with "AUTOML-MODEL"). */
+export const FORECAST_MODEL_MAGIC = "AUTOML-FORECAST";
+
+/**
+ * Whether `bytes` start like a forecast model file (the page sends those to the forecast
+ * model's view; the engine checks the rest).
+ * @param {Uint8Array} bytes
+ * @returns {boolean}
+ */
+export function isForecastModel(bytes) {
+  const magic = FORECAST_MODEL_MAGIC;
+  if (!bytes || bytes.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic.charCodeAt(i)) return false;
+  return true;
+}
 
 // The engine's catalogue (src/results/describe.rs), read once at start-up: the page keeps no
 // copy of the defaults, limits and names it shows.
@@ -717,6 +761,15 @@
  */
 
 /**
+ * "forecastModelInfo": what a forecast model file holds. "forecastWithModel": forecast the
+ * series of a data file from its end with a forecast model file (its models refitted, no
+ * search). A foreign, damaged or newer file, or data the model cannot forecast, gives an error
+ * reply (not fatal) whose message says which.
+ * @typedef {{ modelFile: Uint8Array }} ForecastModelInfoPayload
+ * @typedef {{ modelFile: Uint8Array, bytes: ArrayBuffer, fileName: string, options: { sheet?: string, encoding?: TextEncodingName } }} ForecastWithModelPayload
+ */
+
+/**
  * Every request type: what it sends besides `id` and `type` (`payload`), the value of its
  * "result" reply (`value`), and the progress events it reports (`progress`; never, for most).
  * - "release": drop the prepared fold data (after a run).
@@ -739,6 +792,8 @@
  * @property {{ payload: ModelInfoPayload, value: ModelInfo, progress: never }} modelInfo
  * @property {{ payload: ForecastPayload, value: SeriesInfo, progress: never }} forecastInfo
  * @property {{ payload: ForecastPayload, value: ForecastResult, progress: ForecastProgress }} forecast
+ * @property {{ payload: ForecastModelInfoPayload, value: ForecastModelInfo, progress: never }} forecastModelInfo
+ * @property {{ payload: ForecastWithModelPayload, value: ForecastResult, progress: never }} forecastWithModel
  * @property {{ payload: {}, value: Catalogue, progress: never }} describe
  * @property {{ payload: {}, value: never, progress: never }} panic
  */
@@ -823,6 +878,8 @@ export const MSG = Object.freeze({
   DESCRIBE: "describe",
   FORECAST_INFO: "forecastInfo",
   FORECAST: "forecast",
+  FORECAST_MODEL_INFO: "forecastModelInfo",
+  FORECAST_WITH_MODEL: "forecastWithModel",
   PREPARE: "prepare",
   EVALUATE: "evaluate",
   RELEASE: "release",
@@ -1239,6 +1296,26 @@ export class WorkerBridge {
    */
   forecast(bytes, fileName, settings, onProgress) {
     return this.request(MSG.FORECAST, { bytes, fileName, settings }, [bytes], onProgress);
+  }
+
+  /**
+   * What a forecast model file holds (ForecastModelInfo).
+   * @param {Uint8Array} modelFile
+   */
+  forecastModelInfo(modelFile) {
+    return this.request(MSG.FORECAST_MODEL_INFO, { modelFile });
+  }
+
+  /**
+   * Forecast the series of a data file with a forecast model file (ForecastResult, with the
+   * CSV `automl predict MODEL DATA --out` writes). `bytes` is transferred.
+   * @param {Uint8Array} modelFile
+   * @param {ArrayBuffer} bytes
+   * @param {string} fileName
+   * @param {{ sheet?: string, encoding?: TextEncodingName }} [options]
+   */
+  forecastWithModel(modelFile, bytes, fileName, options = {}) {
+    return this.request(MSG.FORECAST_WITH_MODEL, { modelFile, bytes, fileName, options }, [bytes]);
   }
 
   /**

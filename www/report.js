@@ -7,11 +7,14 @@
 // text; the head around it is constant text of this module (and the page's charts.css).
 import { familyLabel, formatScore, formatNumber, formatSeconds, metricLabel, nRows, showParams } from "./view.js";
 import { formatDate, localize, localizeNote, messagesLanguage, t } from "./i18n.js";
+import { MASE_DIGITS, SMAPE_DIGITS, aboutParams, columnDigits, fixed, maseWords, modelWords } from "./forecast.js";
 /**
  * @typedef {import("./protocol.js").Inspection} Inspection
  * @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow
  * @typedef {import("./protocol.js").RunSettings} RunSettings
  * @typedef {import("./protocol.js").SearchResult} SearchResult
+ * @typedef {import("./protocol.js").ForecastResult} ForecastResult
+ * @typedef {import("./protocol.js").ForecastSettings} ForecastSettings
  */
 
 /**
@@ -253,10 +256,21 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
     for (const tbl of tables) add(body, "div", null, { class: "table-wrap" }).append(doc.importNode(tbl, true));
     for (const svg of charts) add(body, "figure").append(doc.importNode(svg, true));
   }
-  // The head is this module's constant text plus the title, escaped by the DOM (a <style>
-  // element cannot be made in a document of this page: its CSP forbids inline styles).
+  return page(doc, msg("report.title", { target: result.target }), chartCss);
+}
+
+/**
+ * The report's file: the head is this module's constant text plus the title (a message),
+ * escaped by the DOM (a <style> element cannot be made in a document of this page: its CSP
+ * forbids inline styles), then `doc`'s body.
+ * @param {Document} doc
+ * @param {{ code: string, params?: any }} titleWords
+ * @param {string} [chartCss]
+ * @returns {string}
+ */
+function page(doc, titleWords, chartCss) {
   const title = doc.createElement("title");
-  localize(title, "report.title", { target: result.target });
+  localize(title, titleWords.code, titleWords.params || {});
   const css = `${REPORT_CSS}\n${chartCss || ""}`.replace(/<\//g, "<\\/");
   return [
     "<!doctype html>",
@@ -272,4 +286,195 @@ export function buildReport({ result, settings, inspection, fileName, engineVers
     "</html>",
     "",
   ].join("\n");
+}
+
+/**
+ * Element makers for a report's document: `add` (an element with words: a message, or the
+ * user's data marked `data-user`), `table` and `facts` (a definition list).
+ * @param {Document} doc
+ */
+function makers(doc) {
+  /**
+   * @param {Element} parent
+   * @param {string} tag
+   * @param {any} [text]
+   * @param {{ [name: string]: string|number }} [attrs]
+   * @returns {HTMLElement}
+   */
+  const add = (parent, tag, text, attrs = {}) => {
+    const node = doc.createElement(tag);
+    if (text && typeof text === "object") localize(node, text.code, text.params);
+    else if (text !== undefined && text !== null) {
+      node.textContent = String(text);
+      if (node.textContent && !/^[\d\s.,:%±−+\-–—]*$/.test(node.textContent)) node.setAttribute("data-user", "");
+    }
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    parent.append(node);
+    return node;
+  };
+  /**
+   * @param {Element} parent
+   * @param {any[]} header messages
+   * @param {any[][]} rows messages, or the user's data
+   * @param {Set<number>} [numeric] the columns aligned as numbers
+   * @returns {HTMLTableElement}
+   */
+  const table = (parent, header, rows, numeric = new Set()) => {
+    const wrap = add(parent, "div", null, { class: "table-wrap" });
+    const tbl = /** @type {HTMLTableElement} */ (add(wrap, "table"));
+    const tr = add(add(tbl, "thead"), "tr");
+    header.forEach((h, i) => add(tr, "th", h, numeric.has(i) ? { class: "num", scope: "col" } : { scope: "col" }));
+    const tbody = add(tbl, "tbody");
+    for (const row of rows) {
+      const r = add(tbody, "tr");
+      row.forEach((v, i) => add(r, "td", v, numeric.has(i) ? { class: "num" } : {}));
+    }
+    return tbl;
+  };
+  /**
+   * @param {Element} parent
+   * @param {any[][]} pairs [term, description] pairs
+   */
+  const facts = (parent, pairs) => {
+    const dl = add(parent, "dl");
+    for (const [k, v] of pairs) {
+      add(dl, "dt", k);
+      add(dl, "dd", v);
+    }
+    return dl;
+  };
+  return { add, table, facts };
+}
+
+/**
+ * A forecasting model's name in a report cell: a message, or (a fixed ARIMA order, a name in
+ * every language) the engine's label, marked `data-code`.
+ * @param {any} words
+ */
+function modelName(words) {
+  return words && typeof words === "object" && "code" in words ? words : { code: null, text: String(words) };
+}
+
+/**
+ * What the forecast report reads.
+ * @typedef {object} ForecastReportInput
+ * @property {ForecastResult} result
+ * @property {ForecastSettings | null} [settings]
+ * @property {string} [fileName]
+ * @property {string} [engineVersion]
+ * @property {string} [chartCss]
+ * @property {SVGElement | null} [chart] the forecast chart as the page drew it
+ */
+
+/**
+ * The report of a forecasting run, in the page's language: the chosen forecaster with its
+ * settings and a plain sentence, its backtest scores and the benchmark's, what MASE means here,
+ * the run's settings, the backtest leaderboard, the forecast chart and table, the notes.
+ * @param {ForecastReportInput} input
+ * @returns {string} the report's HTML
+ */
+export function buildForecastReport({ result: r, settings, fileName, engineVersion, chartCss, chart }) {
+  const doc = document.implementation.createHTMLDocument(t("forecast_page.report_heading", { target: r.target }));
+  const { add, table, facts } = makers(doc);
+  const body = doc.body;  add(body, "h1", msg("forecast_page.report_heading", { target: r.target }));
+  add(body, "p", msg("report.meta", { date: formatDate(new Date(), true), version: engineVersion || "?" }), { class: "meta" });
+
+  // the chosen forecaster
+  add(body, "h2", msg("forecast_page.report_winner"));
+  const members = r.best || [];
+  const dl = add(body, "dl", null, { class: "winner" });
+  add(dl, "dt", msg("page.best_model"));
+  const nameCell = add(dl, "dd", null, { "data-testid": "report-winner" });
+  if (members.length > 1) {
+    localize(nameCell, "forecast_page.about", {
+      model: { items: members.map((m) => msg("forecast_page.model_member", { model: modelWords(m), weight: fixed(m.weight, 2) })), more: 0 },
+      sentence: msg("forecast_about.ensemble", { count: members.length }),
+    });
+  } else if (members.length === 1) {
+    const about = aboutParams(members);
+    if (about) localize(nameCell, "forecast_page.about", about);
+    else {
+      const name = modelName(modelWords(members[0]));
+      if (name.code === null) {
+        nameCell.textContent = name.text;
+        nameCell.setAttribute("data-code", "");
+      } else {
+        localize(nameCell, name.code, name.params);
+      }
+    }
+  }
+  add(dl, "dt", msg("forecast_page.report_settings_of"));
+  const settingsCell = add(dl, "dd");
+  for (const m of members) add(settingsCell, "code", null, { "data-code": "" }).textContent = JSON.stringify(m.model);
+  add(dl, "dt", msg("forecast_page.model_scores"));
+  const lossDigits = columnDigits([r.bestScores.mae, r.bestScores.rmse]);
+  add(dl, "dd", msg("forecast_page.report_scores_line", {
+    mase: fixed(r.bestScores.mase, MASE_DIGITS), smape: fixed(r.bestScores.smape, SMAPE_DIGITS),
+    mae: fixed(r.bestScores.mae, lossDigits), rmse: fixed(r.bestScores.rmse, lossDigits),
+  }));
+  const { scale, versus } = maseWords(r);
+  if (versus) add(body, "p", versus, { "data-testid": "report-versus" });
+
+  // what MASE means here
+  add(body, "h2", msg("forecast_page.report_mase_title"));
+  add(body, "p", msg("glossary.mase.text"));
+  add(body, "p", scale, { "data-testid": "report-mase-scale" });
+
+  // the settings
+  add(body, "h2", msg("report.settings"));
+  const s = /** @type {Partial<ForecastSettings>} */ (settings || {});
+  const frequency = msg(`frequency.${r.frequency}`);
+  facts(body, [
+    [msg("report.file"), fileName || "—"],
+    [msg("page.target_label"), r.target],
+    [msg("forecast_page.date_label"), r.dateColumn],
+    [msg("forecast_page.report_frequency"), frequency],
+    [msg("forecast_page.horizon_label"), String(r.horizon)],
+    [msg("forecast_page.model_seasons"), r.periods.length ? r.periods.join(", ") : msg("forecast_page.none")],
+    [msg("forecast_page.model_covariates"), (r.covariates || []).length ? r.covariates.join(", ") : msg("forecast_page.none")],
+    [msg("forecast_page.report_history"), msg("forecast_page.report_history_line", { n: r.n, first: r.historyTimes[0] || "", last: r.historyTimes[r.historyTimes.length - 1] || "" })],
+    [msg("forecast_page.report_backtests"), msg("forecast_page.report_backtests_line", { origins: r.origins, steps: r.backtestHorizon })],
+    [msg("report.time_budget"), typeof s.timeBudgetS === "number" ? msg("page.seconds", { s: formatSeconds(s.timeBudgetS) }) : msg("report.no_time_limit")],
+    ...(typeof s.maxTrials === "number" ? [[msg("report.trial_budget"), msg("report.at_most_trials", { count: s.maxTrials })]] : []),
+    [msg("page.seed_label"), String(r.seed)],
+  ]);
+
+  // the backtest leaderboard
+  add(body, "h2", msg("report.leaderboard"));
+  add(body, "p", msg("forecast_page.backtests_hint"));
+  const shown = (r.leaderboard || []).slice(0, 50);
+  const digits = columnDigits(shown.flatMap((row) => [row.scores.mae, row.scores.rmse]));
+  const board = table(body, [msg("page.col_rank"), msg("page.best_model"), msg("metric.mase"), msg("forecast_page.col_smape"), msg("metric.mae"), msg("metric.rmse")],
+    shown.map((row) => [String(row.rank), null, fixed(row.scores.mase, MASE_DIGITS), fixed(row.scores.smape, SMAPE_DIGITS), fixed(row.scores.mae, digits), fixed(row.scores.rmse, digits)]),
+    new Set([0, 2, 3, 4, 5]));
+  board.setAttribute("data-testid", "report-leaderboard");
+  [...board.tBodies[0].rows].forEach((tr, i) => {
+    const cell = doc.createElement("td");
+    tr.cells[1].replaceWith(cell);
+    const name = modelName(modelWords(shown[i]));
+    if (name.code === null) {
+      cell.textContent = name.text;
+      cell.setAttribute("data-code", "");
+    } else {
+      localize(cell, name.code, name.params);
+    }
+  });
+  if ((r.leaderboard || []).length > shown.length) add(body, "p", msg("forecast_page.report_leaderboard_more", { shown: shown.length, count: r.leaderboard.length }), { class: "meta" });
+
+  // the forecast
+  add(body, "h2", msg("forecast_page.forecast_title"));
+  if (chart) add(body, "figure").append(doc.importNode(chart, true));
+  const fdigits = columnDigits(r.forecast.flatMap((p) => [p.value, p.lo80, p.hi80, p.lo95, p.hi95]));
+  table(body, ["forecast_page.col_date", "forecast_page.col_forecast", "forecast_page.col_lo80", "forecast_page.col_hi80", "forecast_page.col_lo95", "forecast_page.col_hi95"].map((c) => msg(c)),
+    r.forecast.map((p) => [p.time, ...[p.value, p.lo80, p.hi80, p.lo95, p.hi95].map((v) => fixed(v, fdigits))]),
+    new Set([1, 2, 3, 4, 5])).setAttribute("data-testid", "report-forecast");
+  add(body, "p", msg("forecast_page.intervals", {
+    inside80: Math.round(100 * r.intervalCoverage[0]),
+    inside95: Math.round(100 * r.intervalCoverage[1]),
+  }));
+  if (Array.isArray(r.notes) && r.notes.length) {
+    const ul = add(body, "ul");
+    for (const n of r.notes) ul.append(localizeNote(doc.createElement("li"), n));
+  }
+  return page(doc, msg("forecast_page.report_heading", { target: r.target }), chartCss);
 }

@@ -79,6 +79,7 @@ const PRECACHE = [
   "samples/concrete_strength.csv",
   "samples/wine_sales.csv",
   "forecast.js",
+  "forecast-model.js",
   "families.js",
   "network.js",
   "i18n.js",

@@ -6,7 +6,7 @@
 // The lead's one state between requests is the core's cache of the last model used (keyed by
 // the model file's checksum), which keeps what-if calls fast.
 import init, {
-  LeadSession, SplitJobs, check_target, describe, explain_row, failed_allocation_bytes, finish_chosen, forecast, forecast_info,
+  LeadSession, SplitJobs, check_target, describe, explain_row, failed_allocation_bytes, finish_chosen, forecast, forecast_info, forecast_model_info, forecast_with_model,
   inspect, is_workbook, model_info, predict, predict_rows, take_model_file, version,
 } from "./pkg/automl.js";
 import * as engine from "./pkg/automl.js";
@@ -413,6 +413,12 @@ self.onmessage = async (event) => {
       reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.FORECAST) {
       const value = forecast(await tableBytes(msg.bytes, msg.fileName, msg.settings), msg.fileName, msg.settings, onProgress);
+      reply({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.FORECAST_MODEL_INFO) {
+      const value = forecast_model_info(msg.modelFile);
+      reply({ id: msg.id, type: MSG.RESULT, value });
+    } else if (msg.type === MSG.FORECAST_WITH_MODEL) {
+      const value = forecast_with_model(msg.modelFile, await tableBytes(msg.bytes, msg.fileName, msg.options), msg.fileName, msg.options);
       reply({ id: msg.id, type: MSG.RESULT, value });
     } else if (msg.type === MSG.PREPARE) {
       if (jobs) jobs.free();

@@ -499,10 +499,12 @@ pub fn run_series(
     for (r, row) in leaderboard.iter_mut().enumerate() {
         row.rank = r + 1;
     }
-    // final fit on the whole history
-    let frame = Frame::new(series, h);
-    let ctx = frame.context(&series.periods);
-    let point = blend(&members, &series.values, &ctx, h, settings.seed)?;
+    // final fit on the whole history, with a search's choices fixed (what a model file keeps)
+    let chosen: Vec<(ForecastSpec, f64)> = members
+        .iter()
+        .map(|(s, w)| (super::resolve(s, &series.values), *w))
+        .collect();
+    let point = super::refit_forecast(series, &chosen, h, settings.seed)?;
     // intervals: absolute backtest errors per step, pooled over neighbouring steps
     let mut errors: Vec<Vec<f64>> = vec![Vec::new(); plan.h];
     for (k, &o) in plan.origins.iter().enumerate() {
@@ -515,17 +517,7 @@ pub fn run_series(
         errors[j].extend(e);
     }
     let (q80, q95, coverage) = interval_widths(&errors, h);
-    let times = frame.times[n..n + h].to_vec();
-    let forecast: Vec<ForecastPoint> = (0..h)
-        .map(|j| ForecastPoint {
-            time: series::format_time(times[j], series.has_time),
-            value: point[j],
-            lo80: point[j] - q80[j],
-            hi80: point[j] + q80[j],
-            lo95: point[j] - q95[j],
-            hi95: point[j] + q95[j],
-        })
-        .collect();
+    let forecast = super::forecast_points(series, &point, &q80, &q95);
     let backtests = plan
         .origins
         .iter()
@@ -593,6 +585,10 @@ pub fn run_series(
         trials: trial,
         elapsed_s: clock.now_s() - start,
         seed: settings.seed,
+        mase_lag: series.season(),
+        covariates: series.covariates.iter().map(|c| c.0.clone()).collect(),
+        chosen,
+        widths: (q80, q95),
     })
 }
 

@@ -15,6 +15,7 @@ mod backtest;
 pub mod bench;
 pub mod ets;
 pub mod models;
+mod refit;
 pub mod series;
 pub mod theta;
 
@@ -26,7 +27,8 @@ use crate::messages::Message;
 use crate::rng::Rng;
 pub use backtest::{candidates, interval_widths, plan, run_series, Plan};
 pub use ets::{Seasonal, Trend};
-pub use models::{forecast, Context, ForecastSpec, Learner, Transform};
+pub use models::{forecast, resolve, Context, ForecastSpec, Learner, Transform};
+pub use refit::{forecast_points, refit_forecast};
 use serde::Serialize;
 pub use series::{series_from_table, Frequency, Series, SeriesOptions};
 
@@ -244,6 +246,19 @@ pub struct ForecastResult {
     pub elapsed_s: f64,
     /// The seed.
     pub seed: u64,
+    /// The lag of the naive rule whose in-sample error scales MASE: the main season (the
+    /// seasonal naive rule), or 1 (the value one step before) without a season.
+    pub mase_lag: usize,
+    /// The known covariates the models used (names, in the series' order).
+    pub covariates: Vec<String>,
+    /// The chosen forecaster as refitted on the whole history: each member with its weight,
+    /// an automatic ARIMA with the orders its search chose there (what a forecast model file
+    /// keeps, to refit on new data without a search).
+    #[serde(skip)]
+    pub chosen: Vec<(ForecastSpec, f64)>,
+    /// The interval half-widths per step (80%, 95%) of the forecast.
+    #[serde(skip)]
+    pub widths: (Vec<f64>, Vec<f64>),
 }
 
 /// What the page needs to offer a forecast before running one.

@@ -362,6 +362,28 @@ pub fn forecast(
     Ok(out)
 }
 
+/// `spec` as it forecasts after `y`, with every choice made by a search fixed: an automatic
+/// ARIMA becomes the orders its stepwise search picks on (the recent part of) `y`, so the
+/// model refits on other data without a new search; any other model is returned as it is.
+/// `forecast` with the result gives the same values as with `spec`, bit for bit.
+pub fn resolve(spec: &ForecastSpec, y: &[f64]) -> ForecastSpec {
+    if let ForecastSpec::Arima {
+        period,
+        order: None,
+    } = spec
+    {
+        let n = y.len();
+        let keep = n.min((4 * period).max(1000));
+        if let Some(fit) = super::arima::auto(&y[n - keep..], *period) {
+            return ForecastSpec::Arima {
+                period: *period,
+                order: Some(fit.order),
+            };
+        }
+    }
+    spec.clone()
+}
+
 struct Features<'a> {
     lags: Vec<usize>,
     windows: Vec<usize>,

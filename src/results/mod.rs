@@ -11,6 +11,7 @@ pub mod contributions;
 pub mod curves;
 pub mod describe;
 pub mod diagnostics;
+pub mod forecast_file;
 pub mod model_file;
 pub mod predict;
 pub mod why;

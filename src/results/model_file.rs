@@ -34,6 +34,8 @@ use std::collections::BTreeMap;
 
 /// The first word of every model file.
 pub const MAGIC: &str = "AUTOML-MODEL";
+/// The first word of a forecast model file (`super::forecast_file`), in the same envelope.
+pub const FORECAST_MAGIC: &str = "AUTOML-FORECAST";
 /// The format version this build writes and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
 /// Largest model file read, in bytes.
@@ -258,15 +260,12 @@ impl ModelFile {
         let body = serde_json::to_vec(self).map_err(|e| AutoMlError::Internal {
             reason: message!("internal.model_file_write", detail = e.to_string()),
         })?;
-        let mut out = format!(
-            "{MAGIC} {FORMAT_VERSION}\ncreated-with {}\nbody-bytes {}\nbody-fnv1a64 {:016x}\n\n",
-            self.created_with,
-            body.len(),
-            fnv1a64(&body)
-        )
-        .into_bytes();
-        out.extend_from_slice(&body);
-        Ok(out)
+        Ok(with_header(
+            MAGIC,
+            FORMAT_VERSION,
+            &self.created_with,
+            &body,
+        ))
     }
 
     /// Checks that the parts fit together, so predicting with a loaded model cannot fail in
@@ -347,6 +346,7 @@ impl ModelFile {
                 file,
                 model.format_version,
                 model.created_with.to_param(),
+                FORMAT_VERSION,
             ));
         }
         model.check(file)?;
@@ -363,19 +363,24 @@ fn move_model(outcome: &SearchOutcome) -> FinalModel {
         .unwrap_or(FinalModel::Ensemble(Vec::new()))
 }
 
-fn model_error(file: &str, reason: Message) -> AutoMlError {
+pub(crate) fn model_error(file: &str, reason: Message) -> AutoMlError {
     AutoMlError::ModelFile {
         file: file.into(),
         reason,
     }
 }
 
-fn damaged(file: &str, detail: Message) -> AutoMlError {
+pub(crate) fn damaged(file: &str, detail: Message) -> AutoMlError {
     model_error(file, message!("model_file.damaged", detail))
 }
 
 /// `created_with` is the header's tool name, or a word of the catalogue when it gives none.
-fn newer(file: &str, version: u32, created_with: Param) -> AutoMlError {
+pub(crate) fn newer(
+    file: &str,
+    version: u32,
+    created_with: Param,
+    max_version: u32,
+) -> AutoMlError {
     model_error(
         file,
         message!(
@@ -383,14 +388,51 @@ fn newer(file: &str, version: u32, created_with: Param) -> AutoMlError {
             created_with,
             version,
             tool_version = crate::VERSION,
-            max_version = FORMAT_VERSION
+            max_version
         ),
     )
+}
+
+/// What a model file holds, by its first word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A table's model (`AUTOML-MODEL`): predicts rows.
+    Tabular,
+    /// A forecasting model (`AUTOML-FORECAST`): forecasts a series.
+    Forecast,
+}
+
+/// The kind of model file `bytes` starts like, if any (the command line's `predict` and the
+/// page choose what to do with a file by it).
+pub fn kind_of(bytes: &[u8]) -> Option<FileKind> {
+    if bytes.starts_with(FORECAST_MAGIC.as_bytes()) {
+        Some(FileKind::Forecast)
+    } else if bytes.starts_with(MAGIC.as_bytes()) {
+        Some(FileKind::Tabular)
+    } else {
+        None
+    }
 }
 
 /// Reads a model file's bytes: checks the header, length and checksum, then the body.
 /// `file` names the file in messages.
 pub fn load(bytes: &[u8], file: &str) -> Result<ModelFile> {
+    let (kind, body) = envelope(bytes, file)?;
+    if kind == FileKind::Forecast {
+        return Err(model_error(
+            file,
+            message!(
+                "model_file.foreign",
+                detail = message!("model_file.is_forecast")
+            ),
+        ));
+    }
+    ModelFile::from_json(body, file)
+}
+
+/// The body of a model file of either kind, after checking its envelope: the first word, the
+/// format version (not newer than this build reads for that kind), the length and checksum.
+pub fn envelope<'a>(bytes: &'a [u8], file: &str) -> Result<(FileKind, &'a [u8])> {
     let foreign = |detail: Message| model_error(file, message!("model_file.foreign", detail));
     if bytes.is_empty() {
         return Err(foreign(message!("model_file.empty")));
@@ -401,7 +443,7 @@ pub fn load(bytes: &[u8], file: &str) -> Result<ModelFile> {
             mb = bytes.len() >> 20
         )));
     }
-    if !bytes.starts_with(MAGIC.as_bytes()) {
+    let Some(kind) = kind_of(bytes) else {
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
         let what = match first {
             Some(b'{') | Some(b'[') => message!("model_file.json"),
@@ -412,7 +454,11 @@ pub fn load(bytes: &[u8], file: &str) -> Result<ModelFile> {
             _ => message!("model_file.no_magic"),
         };
         return Err(foreign(what));
-    }
+    };
+    let (magic, max_version) = match kind {
+        FileKind::Tabular => (MAGIC, FORMAT_VERSION),
+        FileKind::Forecast => (FORECAST_MAGIC, super::forecast_file::FORMAT_VERSION),
+    };
     // the header: lines up to the first empty one
     let header_end = bytes
         .windows(2)
@@ -424,7 +470,7 @@ pub fn load(bytes: &[u8], file: &str) -> Result<ModelFile> {
     let mut lines = header.lines();
     let first = lines.next().unwrap_or_default();
     let version: u32 = first
-        .strip_prefix(MAGIC)
+        .strip_prefix(magic)
         .map(str::trim)
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| damaged(file, message!("model_file.no_version")))?;
@@ -434,12 +480,12 @@ pub fn load(bytes: &[u8], file: &str) -> Result<ModelFile> {
             fields.insert(k, v.trim());
         }
     }
-    if version > FORMAT_VERSION || version == 0 {
+    if version > max_version || version == 0 {
         let created_with = match fields.get("created-with") {
             Some(tool) => tool.to_param(),
             None => message!("model_file.unknown_version").to_param(),
         };
-        return Err(newer(file, version, created_with));
+        return Err(newer(file, version, created_with, max_version));
     }
     let length: usize = fields
         .get("body-bytes")
@@ -464,7 +510,20 @@ pub fn load(bytes: &[u8], file: &str) -> Result<ModelFile> {
     if fnv1a64(body) != sum {
         return Err(damaged(file, message!("model_file.checksum")));
     }
-    ModelFile::from_json(body, file)
+    Ok((kind, body))
+}
+
+/// A model file's bytes: the header (first word `magic` and `version`, the tool, the body's
+/// length and checksum), an empty line, then `body`.
+pub(crate) fn with_header(magic: &str, version: u32, created_with: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "{magic} {version}\ncreated-with {created_with}\nbody-bytes {}\nbody-fnv1a64 {:016x}\n\n",
+        body.len(),
+        fnv1a64(body)
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
 }
 
 /// The checksum a model file's header gives (the cache key of a loaded model), if readable.

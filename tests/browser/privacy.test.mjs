@@ -30,6 +30,7 @@ const PAGE_FILES = [
   "families.js",
   "favicon.svg",
   "forecast.js",
+  "forecast-model.js",
   "glossary.js",
   "i18n.js",
   "i18n/en.json",

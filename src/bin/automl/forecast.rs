@@ -8,16 +8,19 @@ use super::{
 use automl::clock::SystemClock;
 use automl::forecast::{self, ForecastResult, ForecastSettings};
 use automl::message;
+use automl::results::forecast_file::ForecastModelFile;
 use automl::ReadOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// `automl fit DATA --target COLUMN --date COLUMN [--horizon H] [--time-budget S] [--id COLUMN]
-/// [--seed N] [--max-trials N] [--json] [--out FILE.csv] [--quiet] [--sheet NAME] [--encoding E]`.
+/// [--seed N] [--max-trials N] [--json] [--out FILE.csv] [--model-out MODEL.automl] [--quiet]
+/// [--sheet NAME] [--encoding E]`.
 pub(crate) fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
     let mut path = None;
     let mut settings = ForecastSettings::default();
     let (mut json, mut quiet, mut out_file) = (false, false, None);
+    let mut model_out: Option<String> = None;
     let mut read = ReadOptions::default();
     let mut time_given = false;
     let mut i = 0;
@@ -40,6 +43,7 @@ pub(crate) fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
             "--json" => json = true,
             "--quiet" => quiet = true,
             "--out" => out_file = Some(value()?),
+            "--model-out" => model_out = Some(value()?),
             "--sheet" => read.sheet = Some(value()?),
             "--encoding" => read.encoding = Some(parse_encoding(&value()?)?),
             flag if flag.starts_with("--") => {
@@ -87,6 +91,19 @@ pub(crate) fn cmd_forecast(args: &[String]) -> Result<(), CliError> {
                 detail = e.to_string()
             ))
         })?;
+    }
+    if let Some(path) = &model_out {
+        let bytes = ForecastModelFile::from_run(&result, &settings).to_bytes()?;
+        std::fs::write(path, bytes).map_err(|e| {
+            CliError::from(message!(
+                "cli.cannot_write_model",
+                path,
+                detail = e.to_string()
+            ))
+        })?;
+        if !quiet && !json {
+            eprintln!("forecast model saved to {path}");
+        }
     }
     let mut out = std::io::stdout().lock();
     if json {
@@ -268,5 +285,39 @@ pub fn bench_series_into(
         .sum::<f64>()
         / summary.len().max(1) as f64;
     let _ = writeln!(out, "mean MASE over {} series: {mean:.4}", summary.len());
+    Ok(())
+}
+
+/// `automl predict MODEL DATA` with a forecast model file: the series in DATA forecast from its
+/// end by the saved forecaster (refitted, no search); the forecast CSV to `out` or standard
+/// output, notes on standard error.
+pub(crate) fn predict_forecast(
+    model_bytes: &[u8],
+    model_name: &str,
+    table: &automl::data::Table,
+    data_name: &str,
+    out_path: Option<String>,
+) -> Result<(), CliError> {
+    let model = automl::results::forecast_file::load(model_bytes, model_name)?;
+    let result = model
+        .forecast_table(table, data_name)
+        .map_err(|e| CliError::from(e).in_file(data_name))?;
+    for note in &result.notes {
+        eprintln!("note: {}", note_text(note));
+    }
+    let csv = forecast::forecast_csv(&result);
+    match out_path {
+        Some(path) => std::fs::write(&path, csv).map_err(|e| {
+            CliError::from(message!(
+                "cli.cannot_write_predictions",
+                path,
+                detail = e.to_string()
+            ))
+        })?,
+        None => {
+            let text = csv.strip_prefix(automl::data::CSV_BOM).unwrap_or(&csv);
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
     Ok(())
 }

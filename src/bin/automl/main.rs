@@ -36,11 +36,15 @@ Usage:
                                                   predict new rows with a saved model: CSV with
                                                   a row number (1 = first data row), the
                                                   prediction and, for classes, one
-                                                  probability_<class> column per class
+                                                  probability_<class> column per class; with a
+                                                  forecast model, the forecast from the end of
+                                                  the series in DATA.csv (refitted, no search)
   automl fit DATA.csv --target COLUMN --date COLUMN [--horizon H] [--time-budget S]
              [--id COLUMN] [--seed N] [--max-trials N] [--json] [--out FORECAST.csv]
+             [--model-out MODEL.automl]
                                                   forecast a time series: backtest leaderboard
-                                                  and the forecast with 80%/95% intervals
+                                                  and the forecast with 80%/95% intervals; the
+                                                  chosen forecaster saved as a forecast model
   automl bench-ts --datasets DIR --splits DIR --time-budget S --out DIR [--only A,B]
                                                   the benchmark collection's time series
   automl bench --datasets DIR --splits DIR --time-budget SECONDS --out DIR

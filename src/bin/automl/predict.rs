@@ -22,7 +22,20 @@ pub(crate) fn cmd_predict(args: &[String]) -> Result<(), CliError> {
     let [model_path, data_path] = files.as_slice() else {
         return Err(usage_error(message!("cli.predict_needs_files")));
     };
-    let model = automl::results::model_file::load(&read_file(model_path)?, &file_name(model_path))?;
+    let model_bytes = read_file(model_path)?;
+    if automl::results::model_file::kind_of(&model_bytes)
+        == Some(automl::results::model_file::FileKind::Forecast)
+    {
+        let table = load(data_path, &read)?;
+        return forecast::predict_forecast(
+            &model_bytes,
+            &file_name(model_path),
+            &table,
+            &file_name(data_path),
+            out_path,
+        );
+    }
+    let model = automl::results::model_file::load(&model_bytes, &file_name(model_path))?;
     let table = load(data_path, &read)?;
     let name = file_name(data_path);
     let predictions = model
