@@ -10,11 +10,12 @@
 // its `bench_fit` times the fit inside wasm and returns the fitted model's fingerprint, which
 // must equal the native fit's (the same model, bit for bit).
 //
-//   node bench/nn_throughput.mjs --pkg plain=DIR --pkg simd=DIR [--native] [--torch PYTHON]
-//        [--reps 5] [--out bench/results/nn_throughput.json]
+//   node bench/nn_throughput.mjs --pkg plain=DIR --pkg simd=DIR [--native] [--native-bin NAME=PATH]
+//        [--torch PYTHON] [--reps 5] [--out bench/results/nn_throughput.json]
 //
 // --native runs the ignored native test (cargo test --profile test-release --lib
-// neural_network::tests::throughput) and reads its line; --torch runs
+// models::neural_network::tests::throughput) and reads its line (--native-bin: a test binary
+// built before, such as the code before a change, run the same way); --torch runs
 // bench/nn_throughput_torch.py with that Python (torch installed, one thread).
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
@@ -59,12 +60,23 @@ const median = (v) => {
 const load = [os.loadavg()[0]];
 const results = [];
 
-if (flag("native")) {
-  const out = execFileSync("cargo", ["test", "--profile", "test-release", "--lib", "neural_network::tests::throughput",
-    "--", "--ignored", "--nocapture", "--exact"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+const TEST = "models::neural_network::tests::throughput";
+/** The native test's line: its median, runs and fingerprint. */
+function nativeResult(build, out) {
   const m = out.match(/throughput: (\d+) rows × epochs \/ s \(median of 5; runs \[([^\]]*)\]\); spec .*; fingerprint ([0-9a-f]+)/);
   if (!m) throw new Error(`no throughput line in the native test's output:\n${out}`);
-  results.push({ build: "native", rate: Number(m[1]), runs: m[2].split(",").map(Number), fingerprint: m[3] });
+  return { build, rate: Number(m[1]), runs: m[2].split(",").map(Number), fingerprint: m[3] };
+}
+if (flag("native")) {
+  const out = execFileSync("cargo", ["test", "--profile", "test-release", "--lib", TEST, "--", "--ignored", "--nocapture", "--exact"],
+    { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  results.push(nativeResult("native", out));
+}
+// --native-bin NAME=PATH: a test binary built earlier (such as the code before a change)
+for (const entry of all("native-bin")) {
+  const [name, bin] = entry.split("=");
+  const out = execFileSync(bin, [TEST, "--ignored", "--nocapture", "--exact"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  results.push(nativeResult(`native ${name}`, out));
 }
 
 const builds = all("pkg").map((entry) => {

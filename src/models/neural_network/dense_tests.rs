@@ -74,11 +74,11 @@ fn bits(v: &[F]) -> Vec<u32> {
     v.iter().map(|x| x.to_bits()).collect()
 }
 
-/// (rows, inputs, outputs): 7×13 by 13×5 (a block of four rows and three single rows, a tile
-/// of four outputs and one left over); 35×37 by 37×75 (a block of 32 rows and one of 3 for the
-/// weight gradient, 37 = 9 blocks of four inputs and one, an input block of 32 and one of 5,
-/// outputs in a panel of 64 and one of 11: a tile of eight and three left); 2×1 by 1×1; 5×8 by
-/// 8×16 (no edge at all).
+/// (rows, inputs, outputs): 7×13 by 13×5 (a tile of four outputs and one left over); 35×37 by
+/// 37×75 (a block of 32 rows and one of 3 for the weight gradient, an input block of 32 and one
+/// of 5, an odd input left for the two-by-two input gradient, outputs in a panel of 64 (four
+/// tiles of sixteen) and one of 11: two tiles of four and three left); 2×1 by 1×1; 5×8 by 8×16
+/// (one tile, no edge).
 const SIZES: [(usize, usize, usize); 4] = [(7, 13, 5), (35, 37, 75), (2, 1, 1), (5, 8, 16)];
 
 #[test]

@@ -20,14 +20,21 @@ mod imp {
         f32x4_splat(x)
     }
     #[inline(always)]
-    pub(super) fn load(s: &[f32; 4]) -> Raw {
-        // SAFETY: `s` is 16 readable bytes; v128.load takes any alignment.
-        unsafe { v128_load(s.as_ptr() as *const v128) }
-    }
-    #[inline(always)]
     pub(super) fn store(v: Raw, s: &mut [f32; 4]) {
         // SAFETY: `s` is 16 writable bytes; v128.store takes any alignment.
         unsafe { v128_store(s.as_mut_ptr() as *mut v128, v) }
+    }
+    /// # Safety
+    /// `p` points to four readable `f32`.
+    #[inline(always)]
+    pub(super) unsafe fn read(p: *const f32) -> Raw {
+        unsafe { v128_load(p as *const v128) }
+    }
+    /// # Safety
+    /// `p` points to four writable `f32`.
+    #[inline(always)]
+    pub(super) unsafe fn write(v: Raw, p: *mut f32) {
+        unsafe { v128_store(p as *mut v128, v) }
     }
     #[inline(always)]
     pub(super) fn add(a: Raw, b: Raw) -> Raw {
@@ -50,14 +57,21 @@ mod imp {
         unsafe { _mm_set1_ps(x) }
     }
     #[inline(always)]
-    pub(super) fn load(s: &[f32; 4]) -> Raw {
-        // SAFETY: `s` is 16 readable bytes; loadu takes any alignment.
-        unsafe { _mm_loadu_ps(s.as_ptr()) }
-    }
-    #[inline(always)]
     pub(super) fn store(v: Raw, s: &mut [f32; 4]) {
         // SAFETY: `s` is 16 writable bytes; storeu takes any alignment.
         unsafe { _mm_storeu_ps(s.as_mut_ptr(), v) }
+    }
+    /// # Safety
+    /// `p` points to four readable `f32`.
+    #[inline(always)]
+    pub(super) unsafe fn read(p: *const f32) -> Raw {
+        unsafe { _mm_loadu_ps(p) }
+    }
+    /// # Safety
+    /// `p` points to four writable `f32`.
+    #[inline(always)]
+    pub(super) unsafe fn write(v: Raw, p: *mut f32) {
+        unsafe { _mm_storeu_ps(p, v) }
     }
     #[inline(always)]
     pub(super) fn add(a: Raw, b: Raw) -> Raw {
@@ -82,12 +96,25 @@ mod imp {
         [x; 4]
     }
     #[inline(always)]
-    pub(super) fn load(s: &[f32; 4]) -> Raw {
-        *s
-    }
-    #[inline(always)]
     pub(super) fn store(v: Raw, s: &mut [f32; 4]) {
         *s = v;
+    }
+    /// # Safety
+    /// `p` points to four readable `f32`.
+    #[inline(always)]
+    pub(super) unsafe fn read(p: *const f32) -> Raw {
+        unsafe { [*p, *p.add(1), *p.add(2), *p.add(3)] }
+    }
+    /// # Safety
+    /// `p` points to four writable `f32`.
+    #[inline(always)]
+    pub(super) unsafe fn write(v: Raw, p: *mut f32) {
+        unsafe {
+            *p = v[0];
+            *p.add(1) = v[1];
+            *p.add(2) = v[2];
+            *p.add(3) = v[3];
+        }
     }
     #[inline(always)]
     pub(super) fn add(a: Raw, b: Raw) -> Raw {
@@ -99,24 +126,10 @@ mod imp {
     }
 }
 
-/// The first four values of `s` as an array (`s` has at least four: the kernels' tiles).
-#[inline(always)]
-fn four(s: &[f32]) -> &[f32; 4] {
-    match s.first_chunk::<4>() {
-        Some(a) => a,
-        None => unreachable!("a tile of four lanes"),
-    }
-}
-
 impl V4 {
     #[inline(always)]
     pub(super) fn splat(x: f32) -> V4 {
         V4(imp::splat(x))
-    }
-    /// The first four values of `s`.
-    #[inline(always)]
-    pub(super) fn load(s: &[f32]) -> V4 {
-        V4(imp::load(four(s)))
     }
     /// Writes the lanes to the first four values of `s`.
     #[inline(always)]
@@ -125,6 +138,23 @@ impl V4 {
             Some(a) => imp::store(self.0, a),
             None => unreachable!("a tile of four lanes"),
         }
+    }
+    /// The four values at `p`: the kernels' inner loops, where a slice's range would be a call
+    /// of its own in the size-optimized wasm (`opt-level = "z"` inlines no range indexing).
+    ///
+    /// # Safety
+    /// `p` points to four readable `f32`.
+    #[inline(always)]
+    pub(super) unsafe fn read(p: *const f32) -> V4 {
+        V4(unsafe { imp::read(p) })
+    }
+    /// Writes the lanes to the four values at `p`.
+    ///
+    /// # Safety
+    /// `p` points to four writable `f32`.
+    #[inline(always)]
+    pub(super) unsafe fn write(self, p: *mut f32) {
+        unsafe { imp::write(self.0, p) }
     }
     #[inline(always)]
     pub(super) fn add(self, b: V4) -> V4 {
