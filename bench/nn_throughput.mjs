@@ -103,7 +103,7 @@ if (one("torch")) {
 }
 load.push(os.loadavg()[0]);
 
-const native = results.find((r) => r.build === "native");
+const native = results.find((r) => r.build.startsWith("native"));
 console.log(`load average (1 min) ${load.map((l) => l.toFixed(1)).join(" → ")}, ${os.cpus().length} cores, node ${process.version}`);
 console.log("| build | rows × epochs / s (median of 5) | time / native | fingerprint |");
 console.log("|---|---|---|---|");
