@@ -143,7 +143,10 @@ pub(super) fn forward(p: &[F], d: Dense, inp: &[F], rows: usize, out: &mut [F]) 
     let mut live: Vec<u32> = vec![0; rows * k_in];
     let mut counts = vec![0usize; rows];
     for (r, count) in counts.iter_mut().enumerate() {
-        let (a, ks) = (&inp[r * k_in..(r + 1) * k_in], &mut live[r * k_in..(r + 1) * k_in]);
+        let (a, ks) = (
+            &inp[r * k_in..(r + 1) * k_in],
+            &mut live[r * k_in..(r + 1) * k_in],
+        );
         let mut k = 0;
         while k < k_in {
             if a[k] != 0.0 {
@@ -313,7 +316,14 @@ fn weight_grad(gw: &mut [F], a: &[F], dz: &[F], rows: usize, (k_in, n): (usize, 
 ///
 /// # Safety
 /// Every row of `rs` is below `rows`.
-unsafe fn grad_input(g: &mut [F], a: &[F], dz: &[F], (k_in, n): (usize, usize), k: usize, rs: &[u32]) {
+unsafe fn grad_input(
+    g: &mut [F],
+    a: &[F],
+    dz: &[F],
+    (k_in, n): (usize, usize),
+    k: usize,
+    rs: &[u32],
+) {
     let rows = dz.len() / n.max(1);
     assert!(g.len() == n && k < k_in && a.len() >= rows * k_in);
     let (pg, pa, pz, pr) = (g.as_mut_ptr(), a.as_ptr(), dz.as_ptr(), rs.as_ptr());
@@ -349,7 +359,10 @@ unsafe fn grad_input(g: &mut [F], a: &[F], dz: &[F], (k_in, n): (usize, usize), 
             let mut i = 0;
             while i < nr {
                 let r = *pr.add(i) as usize;
-                c = c.add_mul(V4::splat(*pa.add(r * k_in + k)), V4::read(pz.add(r * n + j)));
+                c = c.add_mul(
+                    V4::splat(*pa.add(r * k_in + k)),
+                    V4::read(pz.add(r * n + j)),
+                );
                 i += 1;
             }
             c.write(pg.add(j));

@@ -31,7 +31,15 @@ fn reference_dot(a: &[F], b: &[F]) -> F {
         + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]))
 }
 
-fn reference_backward(p: &[F], g: &mut [F], d: Dense, inp: &[F], dz: &[F], rows: usize, din: &mut [F]) {
+fn reference_backward(
+    p: &[F],
+    g: &mut [F],
+    d: Dense,
+    inp: &[F],
+    dz: &[F],
+    rows: usize,
+    din: &mut [F],
+) {
     for r in 0..rows {
         let dzr = &dz[r * d.out..(r + 1) * d.out];
         for (gb, &v) in g[d.b..d.b + d.out].iter_mut().zip(dzr) {
@@ -104,7 +112,11 @@ fn the_blocked_kernels_give_the_reference_bits() {
             let (mut din_want, mut din_got) = (vec![0.0; rows * k_in], vec![1.0; rows * k_in]);
             reference_backward(&p, &mut g_want, d, &inp, &dz, rows, &mut din_want);
             backward(&p, &mut g_got, d, &inp, &dz, rows, Some(&mut din_got));
-            assert_eq!(bits(&g_got), bits(&g_want), "weight and bias gradients, {case}");
+            assert_eq!(
+                bits(&g_got),
+                bits(&g_want),
+                "weight and bias gradients, {case}"
+            );
             assert_eq!(bits(&din_got), bits(&din_want), "input gradients, {case}");
         }
     }
@@ -116,7 +128,11 @@ fn dot_sums_eight_lanes_in_a_fixed_tree() {
     for n in [0, 1, 7, 8, 9, 19, 64, 133] {
         let a = values(&mut rng, n, 0.0, 1);
         let b = values(&mut rng, n, 0.0, 1);
-        assert_eq!(dot(&a, &b).to_bits(), reference_dot(&a, &b).to_bits(), "n = {n}");
+        assert_eq!(
+            dot(&a, &b).to_bits(),
+            reference_dot(&a, &b).to_bits(),
+            "n = {n}"
+        );
     }
     // exact on a tiny case: lanes 0..7 hold 1..8 and the ninth product joins lane 0
     let a: Vec<F> = (1..=9).map(|v| v as F).collect();

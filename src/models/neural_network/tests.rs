@@ -372,7 +372,10 @@ fn a_weight_takes_at_most_its_bytes_in_the_model_file() {
     )
     .unwrap();
     let json = serde_json::to_string(&model.params).unwrap();
-    assert!(json.len() <= model.params.len() * BYTES_PER_WEIGHT, "{json}");
+    assert!(
+        json.len() <= model.params.len() * BYTES_PER_WEIGHT,
+        "{json}"
+    );
     // about the longest an f32 is written (a sign, eight or nine digits, a point and an
     // exponent), with its comma
     let worst = serde_json::to_string(&[-1.1754944e-38f32]).unwrap();
