@@ -9,6 +9,8 @@
 # target/workbook/), which turns a sheet into a table image for the engine; a worker loads it
 # on the first workbook (the service worker has it cached by then). Both without the "name"
 # and "producers" sections (function names for stack traces: a sixth of the engine's weight).
+# Every wasm build uses WebAssembly SIMD (`-C target-feature=+simd128`, from .cargo/config.toml:
+# the neural networks' kernels run on it); the page checks for it before loading the engine.
 #
 #   bash scripts/build-wasm.sh          the production page, www/ (no test hook anywhere)
 #   bash scripts/build-wasm.sh --test   that, and also the test build of the page, build/test-www/

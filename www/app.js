@@ -338,7 +338,8 @@ export class Controller {
   reportError(err, rowsKept = 0) {
     /** @type {{ code: string, params?: any }[]} what happened to the run, in lines */
     const extra = [];
-    if (err && err.fatal) {
+    // (a browser without WebAssembly SIMD: no engine to reset, the message says what to do)
+    if (err && err.fatal && err.code !== "engine.no_simd") {
       const restarted = err.name === ERROR_NAMES.ENGINE_CRASHED || err.name === ERROR_NAMES.OUT_OF_MEMORY;
       extra.push({ code: restarted ? "page.engine_restarted" : "page.engine_reset" });
       if (this.data) extra.push({ code: "page.data_kept", params: { file: this.data.fileName } });

@@ -1051,6 +1051,27 @@ class PoolWorker {
 }
 
 /**
+ * A module of one function that returns a 128-bit SIMD value (i8x16.splat, i8x16.popcnt):
+ * valid only in a browser with WebAssembly SIMD, which the engine is built with (`simd128`,
+ * README "Neural networks": the networks' kernels use it). Every current browser has it.
+ */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+/**
+ * Whether this browser runs WebAssembly SIMD (the engine needs it).
+ * @returns {boolean}
+ */
+export function hasWasmSimd() {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The only code that touches a `Worker`: a pool of `size` search workers sharing one compiled
  * wasm module. Requests return promises; progress events go to the `onProgress` callback given
  * with the request. `cancel()` terminates every worker (a busy wasm call cannot read
@@ -1082,12 +1103,22 @@ export class WorkerBridge {
     this.onWorkerLost = () => {};
     /** @type {Promise<Catalogue> | null} the catalogue's promise, once asked (see describe()) */
     this.catalogue = null;
+    /**
+     * Whether the browser runs WebAssembly SIMD, asked before the engine is compiled (the
+     * test build's `?simd=none` replaces it to act as a browser without).
+     * @type {() => boolean}
+     */
+    this.simdSupported = hasWasmSimd;
   }
 
   /** Compiles the wasm module once per page; every worker of every pool gets this one. */
   compile() {
     if (!this.module) {
-      this.module = WebAssembly.compileStreaming(fetch(this.wasmUrl));
+      // A browser without WebAssembly SIMD cannot compile the engine: say so in words rather
+      // than with the compiler's error.
+      this.module = this.simdSupported()
+        ? WebAssembly.compileStreaming(fetch(this.wasmUrl))
+        : Promise.reject(Object.assign(new Error("no WebAssembly SIMD"), { code: "engine.no_simd" }));
       // a failed compile is retried by the next start
       this.module.catch(() => {
         this.module = null;
@@ -1107,12 +1138,14 @@ export class WorkerBridge {
       },
       (err) => {
         if (this.pool !== pool) return;
-        this.replace(new WorkerError({
-          name: "WorkerFailed",
-          code: "engine.load_failed",
-          params: { detail: String(err && err.message ? err.message : err) },
-          fatal: true,
-        }));
+        this.replace(new WorkerError(err && err.code === "engine.no_simd"
+          ? { name: "WorkerFailed", code: "engine.no_simd", fatal: true }
+          : {
+            name: "WorkerFailed",
+            code: "engine.load_failed",
+            params: { detail: String(err && err.message ? err.message : err) },
+            fatal: true,
+          }));
       },
     );
     this.ready = pool[0].ready;

@@ -30,7 +30,7 @@ const pending = JSON.parse(await readFile(path.join(ROOT, "tests", "unit", "ko-p
 const LATIN_ALLOWED = [
   "AutoML", "AI", "NAS", "CSV", "TSV", "HTML", "ROC", "AUC", "F1", "MASE", "RMSE", "MAE", "sMAPE", "WebAssembly", "KB", "MB",
   "GB", "ID", "TreeSHAP", "SHAP", "Lundberg", "alpha", "csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "Language", "English",
-  "HTTP", "CO2", "Enter", "Esc", "Tab",
+  "HTTP", "CO2", "Enter", "Esc", "Tab", "SIMD",
 ];
 
 /**

@@ -369,6 +369,10 @@ test("titanic (binary): drawn from the engine's out-of-fold predictions; predict
   const model = await downloadText("download-model");
   assert.ok(model.text.length > 100, "a model file");
   assert.equal(model.name, "Survived.automl");
+  // its size was shown before the download (a model of the search: under 1 MB)
+  const bytes = Buffer.byteLength(model.text, "utf8");
+  assert.ok(bytes >= 1024 && bytes < 1024 * 1024, `${bytes} bytes`);
+  assert.equal(await browser.text("model-file-size"), `Model file${Math.round(bytes / 1024)} KB`);
   await page.locator($("model-input")).setInputFiles({ name: model.name, mimeType: "application/octet-stream", buffer: await readFile(model.path) });
   await waitForText("model-source", /the file Survived\.automl/, 15_000);
   await predictCsv("new-passengers.csv", csv);

@@ -15,6 +15,8 @@
 //   purpose after that many trials (the core's test-only fault injection).
 // - runSettings(extra): `extra` joins the next run's settings the same way, such as
 //   { timeBudgetS: null, maxTrials: 12 } (a deterministic trial budget); a forecast's too.
+// And `?simd=none` in the page's address: the bridge acts as in a browser without WebAssembly
+// SIMD (the engine is then not compiled; the page says why).
 import { MSG } from "./protocol.js";
 /**
  * @typedef {import("./app.js").Controller} Controller
@@ -64,6 +66,8 @@ export function installTestHooks({ controller, bridge }) {
       forecast.settingsFrom = (/** @type {any} */ values) => joinNextRun(forecastSettingsFrom(values));
     }
   });
+  // `?simd=none` in the address: the page acts as in a browser without WebAssembly SIMD.
+  if (new URLSearchParams(location.search).get("simd") === "none") bridge.simdSupported = () => false;
   /** @type {TestHooks} */
   const hooks = {
     bridge: Object.assign(bridge, { panic: () => bridge.request(MSG.PANIC, {}) }),

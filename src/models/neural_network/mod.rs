@@ -20,6 +20,7 @@ use dense::{forward, layout};
 use train::{diverged, train, Labels};
 
 mod dense;
+mod lanes;
 mod train;
 use crate::matrix::Matrix;
 use crate::rng::Rng;
@@ -38,6 +39,31 @@ const PERIODS: usize = 4;
 const PERIOD_SIGMA: f64 = 0.3;
 /// Bins per input of the piecewise-linear embedding.
 const BINS: usize = 8;
+
+/// The most a network's weights may weigh in the model file: 20 MB (a model file the browser
+/// saves, loads and sends to every worker of the pool at once). A wider or deeper network is
+/// refused before training, with what to do (README, "Neural networks").
+pub const MAX_NETWORK_BYTES: usize = 20 << 20;
+/// Bytes a weight takes in the model file's JSON, at most (`-1.23456789e-38,`: serde_json
+/// writes the shortest text that reads back to the same `f32`, usually 10 to 12 bytes).
+const BYTES_PER_WEIGHT: usize = 16;
+
+/// An error when `weights` would make the model file larger than [`MAX_NETWORK_BYTES`].
+fn check_size(weights: usize) -> Result<()> {
+    let bytes = weights.saturating_mul(BYTES_PER_WEIGHT);
+    if bytes <= MAX_NETWORK_BYTES {
+        return Ok(());
+    }
+    Err(AutoMlError::ModelFailed {
+        family: NeuralNetwork::NAME.into(),
+        reason: crate::message!(
+            "model.network_too_large",
+            weights,
+            mb = bytes.div_ceil(1 << 20),
+            limit_mb = MAX_NETWORK_BYTES >> 20
+        ),
+    })
+}
 
 /// A neural network (multilayer perceptron) for classification or regression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -201,7 +227,15 @@ impl Activation {
 
     fn apply(self, z: F) -> F {
         match self {
-            Activation::Relu => z.max(0.0),
+            // (not `z.max(0.0)`, a call of libm's fmaxf in the size-optimized wasm; the same
+            // value, as no pre-activation is -0)
+            Activation::Relu => {
+                if z > 0.0 {
+                    z
+                } else {
+                    0.0
+                }
+            }
             Activation::Selu if z > 0.0 => SELU_L * z,
             Activation::Selu => SELU_L * SELU_A * (exp(z as f64) as F - 1.0),
             Activation::Silu => z * sigmoid(z as f64) as F,

@@ -235,49 +235,149 @@ fn dot_sums_in_its_fixed_order() {
     assert!((dense::dot(&a, &b) as f64 - want).abs() < 1e-4);
 }
 
+/// The table of `bench/nn_throughput.mjs` and `bench/nn_throughput_torch.py`: 2,000 rows of 20
+/// inputs uniform in [-1, 1) from the 64-bit LCG of `bench/simd.mjs` (seed 12345, row by row),
+/// class `x0 + x1 x2 > 0`.
+fn throughput_table() -> (Matrix, Vec<u32>) {
+    let (rows, cols) = (2000, 20);
+    let mut state: u64 = 12345;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let data: Vec<f64> = (0..rows * cols).map(|_| next() * 2.0 - 1.0).collect();
+    let x = Matrix { rows, cols, data };
+    let y = (0..rows)
+        .map(|r| (x.row(r)[0] + x.row(r)[1] * x.row(r)[2] > 0.0) as u32)
+        .collect();
+    (x, y)
+}
+
 /// Training throughput, rows × epochs per second (median of 5 fits, one thread), of one
-/// architecture: 2,000 rows × 20 inputs, two hidden layers of 128 (ReLU), batch 128.
+/// architecture: 2,000 rows × 20 inputs, two hidden layers of 128 (ReLU), batch 128, 10 epochs
+/// (each epoch trains on 1,600 rows and scores the 400 internal validation rows), fitted as
+/// `bench_fit` fits it in wasm (`ModelSpec::fit`, seed 0), with the fitted model's FNV-1a
+/// fingerprint to compare with the wasm builds' (`bench/nn_throughput.mjs`).
 /// `cargo test --profile test-release --lib neural_network::tests::throughput -- --ignored --nocapture`
 #[test]
 #[ignore]
 fn throughput() {
-    let mut rng = Rng::new(1);
-    let (rows, cols, epochs) = (2000, 20, 10);
-    let data: Vec<f64> = (0..rows * cols)
-        .map(|_| rng.next_f64() * 2.0 - 1.0)
-        .collect();
-    let x = Matrix { rows, cols, data };
-    let y: Vec<u32> = (0..rows)
-        .map(|r| (x.row(r)[0] + x.row(r)[1] * x.row(r)[2] > 0.0) as u32)
-        .collect();
-    let spec = NeuralNetwork {
+    let (x, y) = throughput_table();
+    let epochs = 10;
+    let spec = ModelSpec::from(NeuralNetwork {
         activation: "relu".into(),
         shape: "constant".into(),
         dropout: 0.0,
         batch_size: 128,
         ..net(2, 128, "none", 1, epochs)
+    });
+    let fnv = |bytes: &[u8]| {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
     };
+    let mut prints = Vec::new();
     let mut rates: Vec<f64> = (0..5)
         .map(|_| {
             let start = std::time::Instant::now();
-            train(
-                &spec,
-                &FitInput {
-                    x: &x,
-                    y: TargetRef::Classes {
+            let fitted = spec
+                .fit(
+                    &x,
+                    TargetRef::Classes {
                         y: &y,
                         n_classes: 2,
                     },
-                    seed: 1,
-                },
-            )
-            .unwrap();
-            (rows * epochs) as f64 / start.elapsed().as_secs_f64()
+                    0,
+                )
+                .unwrap();
+            let rate = (x.rows * epochs) as f64 / start.elapsed().as_secs_f64();
+            prints.push(fnv(serde_json::to_string(&fitted).unwrap().as_bytes()));
+            rate
         })
         .collect();
     rates.sort_by(f64::total_cmp);
+    prints.dedup();
+    assert_eq!(prints.len(), 1, "the five fits differ");
     println!(
-        "neural_network throughput: {:.0} rows × epochs / s (median of 5; runs {rates:.0?})",
-        rates[2]
+        "neural_network throughput: {:.0} rows × epochs / s (median of 5; runs {rates:.0?}); spec {}; fingerprint {:016x}",
+        rates[2],
+        serde_json::to_string(&spec).unwrap(),
+        prints[0]
     );
+}
+
+#[test]
+fn a_network_too_large_for_its_model_file_is_refused_before_training() {
+    // 300 inputs of many values, each expanded ninefold by the periodic embedding, into four
+    // layers of 512 with eight members
+    let mut rng = Rng::new(9);
+    let (rows, cols) = (40, 300);
+    let data = (0..rows * cols).map(|_| rng.next_f64()).collect();
+    let x = Matrix { rows, cols, data };
+    let y: Vec<u32> = (0..rows).map(|r| (r % 2) as u32).collect();
+    let spec = NeuralNetwork {
+        shape: "constant".into(),
+        ..net(4, 512, "periodic", 8, 100)
+    };
+    let input = FitInput {
+        x: &x,
+        y: TargetRef::Classes {
+            y: &y,
+            n_classes: 2,
+        },
+        seed: 1,
+    };
+    let err = train(&spec, &input).unwrap_err().to_message();
+    assert_eq!(err.code, "model.failed");
+    let Some(crate::messages::Param::Message(detail)) = err.params.get("detail") else {
+        panic!("{err:?}")
+    };
+    assert_eq!(detail.code, "model.network_too_large");
+    // scales 8 × 2,700, the first layer 2,700 × 512 + 512, three of 512 × 512 + 512, eight
+    // heads of 512 × 2 + 2
+    let weights = 8 * 2700 + (2700 * 512 + 512) + 3 * (512 * 512 + 512) + 8 * (512 * 2 + 2);
+    let int = |name: &str| match detail.params.get(name) {
+        Some(crate::messages::Param::Int(v)) => *v as usize,
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(int("weights"), weights);
+    assert_eq!(int("mb"), (weights * BYTES_PER_WEIGHT).div_ceil(1 << 20));
+    assert_eq!((int("mb"), int("limit_mb")), (34, 20));
+    // the same inputs without the embedding, one member, fit within the limit (943,406
+    // weights, at most 15 MB)
+    let small = NeuralNetwork {
+        embedding: "none".into(),
+        members: 1,
+        epochs: 1,
+        ..spec
+    };
+    assert!(train(&small, &input).is_ok());
+}
+
+#[test]
+fn a_weight_takes_at_most_its_bytes_in_the_model_file() {
+    let (x, y) = tiny();
+    let model = train(
+        &net(2, 16, "piecewise", 4, 3),
+        &FitInput {
+            x: &x,
+            y: TargetRef::Classes {
+                y: &y,
+                n_classes: 2,
+            },
+            seed: 2,
+        },
+    )
+    .unwrap();
+    let json = serde_json::to_string(&model.params).unwrap();
+    assert!(
+        json.len() <= model.params.len() * BYTES_PER_WEIGHT,
+        "{json}"
+    );
+    // about the longest an f32 is written (a sign, eight or nine digits, a point and an
+    // exponent), with its comma
+    let worst = serde_json::to_string(&[-1.1754944e-38f32]).unwrap();
+    assert!(worst.len() - 2 + 1 <= BYTES_PER_WEIGHT, "{worst}");
 }

@@ -143,6 +143,7 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
     };
     let o = model.outputs();
     let (layers, total) = layout(&model.dims, members, o);
+    check_size(total)?;
     let depth = model.dims.len() - 1;
     // initialization: scales 1 (members: random signs, TabM), hidden layers uniform with the
     // activation's gain, heads zero (RealMLP's last layer)
