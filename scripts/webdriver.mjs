@@ -7,7 +7,7 @@
 // subset of Playwright's Page the browser tests use (useBrowser({ engine })).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -358,6 +358,8 @@ export async function startEngine(engine, { downloads, locale }) {
   const base = `http://127.0.0.1:${port}`;
   /** @type {{ stop(): Promise<void> } | null} */
   let xvfb = null;
+  /** @type {string[]} directories to remove at the end */
+  const cleanup = [];
   const env = { ...process.env };
   /** @type {{ [name: string]: any }} */
   let capabilities;
@@ -404,11 +406,19 @@ export async function startEngine(engine, { downloads, locale }) {
     env.WEBKIT_DISABLE_DMABUF_RENDERER = "1";
     env.LIBGL_ALWAYS_SOFTWARE = "1";
     if (locale) env.LANGUAGE = locale.replace("-", "_");
+    // a fresh profile: MiniBrowser keeps its data, cache and settings under the XDG
+    // directories, and saves a download in the XDG download directory (else in $HOME)
+    const profile = path.join(downloads, "..", `${path.basename(downloads)}-profile`);
+    for (const dir of ["config", "data", "cache"]) await mkdir(path.join(profile, dir), { recursive: true });
+    await writeFile(path.join(profile, "config", "user-dirs.dirs"), `XDG_DOWNLOAD_DIR="${downloads}"\n`);
+    env.XDG_CONFIG_HOME = path.join(profile, "config");
+    env.XDG_DATA_HOME = path.join(profile, "data");
+    env.XDG_CACHE_HOME = path.join(profile, "cache");
+    cleanup.push(profile);
     capabilities = {
-      browserName: "MiniBrowser",
       "webkitgtk:browserOptions": {
         binary: paths.browser,
-        args: [],
+        args: ["--automation"],
       },
     };
   }
@@ -416,6 +426,7 @@ export async function startEngine(engine, { downloads, locale }) {
   const stopAll = async () => {
     await driver.stop();
     if (xvfb) await xvfb.stop();
+    for (const dir of cleanup) await rm(dir, { recursive: true, force: true });
   };
   try {
     await waitForDriver(base, driver, path.basename(paths.driver));

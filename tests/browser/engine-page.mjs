@@ -174,7 +174,11 @@ export class EnginePage {
         const first = await readFile(file);
         await sleep(200);
         const bytes = await readFile(file);
-        if (bytes.length > 0 && bytes.equals(first)) return { name, bytes, saved: fresh[0] };
+        if (bytes.length > 0 && bytes.equals(first)) {
+          // taken away, so that the next download of the same name is seen (WebKit overwrites)
+          await rm(file, { force: true });
+          return { name, bytes, saved: fresh[0] };
+        }
       }
       if (Date.now() > deadline) throw new Error(`download: ${name} was not saved in ${dir} (it holds ${(await readdir(dir)).join(", ") || "nothing"})`);
       await sleep(100);
