@@ -347,11 +347,13 @@ async function waitForDriver(base, proc, name) {
 
 /**
  * Starts the engine's driver and a session in a fresh profile. `downloads`: the directory a
- * download is saved in, without asking (Firefox). Returns { session, version, stop }.
+ * download is saved in, without asking. `privateMode`: a private window (Firefox's private
+ * browsing, MiniBrowser's --private), where storage is kept in memory only and the browser
+ * may refuse a service worker. Returns { session, version, stop }.
  * @param {"firefox"|"webkit"} engine
- * @param {{ downloads: string, locale?: string }} options
+ * @param {{ downloads: string, locale?: string, privateMode?: boolean }} options
  */
-export async function startEngine(engine, { downloads, locale }) {
+export async function startEngine(engine, { downloads, locale, privateMode = false }) {
   const paths = ENGINE_PATHS[engine];
   if (!paths) throw new Error(`Not a WebDriver engine: ${engine} (one of ${WEBDRIVER_ENGINES.join(", ")})`);
   const port = await freePort();
@@ -392,16 +394,16 @@ export async function startEngine(engine, { downloads, locale }) {
           "browser.shell.checkDefaultBrowser": false,
           // the console of pages and workers on the driver's output (AUTOML_ENGINE_LOG=1 prints it)
           "devtools.console.stdout.content": true,
+          "browser.privatebrowsing.autostart": privateMode,
         },
       },
     };
   } else {
     args = [`--port=${port}`, "--host=127.0.0.1"];
-    // WebKitGTK draws into an X display even headless; its web process sandbox (bubblewrap)
-    // cannot start as root in a container, and there is no GPU: software rendering.
+    // WebKitGTK's MiniBrowser has no headless mode: it draws into a virtual X display. There
+    // is no GPU: no accelerated compositing, no DMA-BUF renderer, software GL.
     xvfb = await startXvfb();
     env.DISPLAY = xvfb.display;
-    env.WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS = "1";
     env.WEBKIT_DISABLE_COMPOSITING_MODE = "1";
     env.WEBKIT_DISABLE_DMABUF_RENDERER = "1";
     env.LIBGL_ALWAYS_SOFTWARE = "1";
@@ -418,7 +420,7 @@ export async function startEngine(engine, { downloads, locale }) {
     capabilities = {
       "webkitgtk:browserOptions": {
         binary: paths.browser,
-        args: ["--automation"],
+        args: ["--automation", ...(privateMode ? ["--private"] : [])],
       },
     };
   }
@@ -448,15 +450,16 @@ export async function startEngine(engine, { downloads, locale }) {
 /**
  * Serves `root` on 127.0.0.1 (a free port) and opens the engine with a fresh profile; the
  * WebDriver counterpart of openServedProfile (scripts/chromium.mjs). `onRequest` hears every
- * request the server answers. Returns { server, origin, session, version, downloads, close }.
- * @param {{ engine: "firefox"|"webkit", root: string, locale?: string, onRequest?: (url: string) => void }} options
+ * request the server answers; `privateMode` opens a private window. Returns { server, origin,
+ * session, version, downloads, close }.
+ * @param {{ engine: "firefox"|"webkit", root: string, locale?: string, privateMode?: boolean, onRequest?: (url: string) => void }} options
  */
-export async function openEngine({ engine, root, locale, onRequest }) {
+export async function openEngine({ engine, root, locale, privateMode = false, onRequest }) {
   const server = await startServer({ root, port: 0, onRequest });
   const downloads = await mkdtemp(path.join(os.tmpdir(), `automl-${engine}-downloads-`));
   let started;
   try {
-    started = await startEngine(engine, { downloads, locale });
+    started = await startEngine(engine, { downloads, locale, privateMode });
   } catch (error) {
     await server.close();
     await rm(downloads, { recursive: true, force: true });
