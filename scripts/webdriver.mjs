@@ -392,6 +392,11 @@ export async function startEngine(engine, { downloads, locale, privateMode = fal
           "network.captive-portal-service.enabled": false,
           "network.connectivity-service.enabled": false,
           "browser.shell.checkDefaultBrowser": false,
+          "services.settings.server": "data:,#remote-settings-off",
+          "messaging-system.rsexperimentloader.enabled": false,
+          "app.normandy.enabled": false,
+          "extensions.update.enabled": false,
+          "browser.search.update": false,
           // the console of pages and workers on the driver's output (AUTOML_ENGINE_LOG=1 prints it)
           "devtools.console.stdout.content": true,
           "browser.privatebrowsing.autostart": privateMode,

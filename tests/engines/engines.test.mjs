@@ -30,6 +30,9 @@ async function sampleHead(name, n) {
   return `${text.split(/\r?\n/).slice(0, n + 1).join("\n")}\n`;
 }
 
+/** `text` as a regular expression that matches it literally. */
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** A minimal CSV reader for the downloads (quoted fields, doubled quotes, CRLF). */
 function parseCsv(text) {
   const rows = [];
@@ -136,5 +139,62 @@ for (const engine of chosen) {
       assert.deepEqual((await download("download-predictions")).bytes.toString("utf8"), native.toString("utf8"), "the committed native predictions, byte for byte");
       assert.equal(await browser.page.locator($("error")).isVisible(), false, "no error on the page");
     });
+
+    if (engine !== "chromium") return;
+
+    // What an older engine lacks, made missing in Chromium before the page's scripts run (an
+    // init script; WebDriver has none): the page says what is missing, from the catalogue, in
+    // English and after the switch in Korean, instead of waiting forever.
+    const LACKS = [
+      {
+        what: "module workers (Firefox before 114, Safari before 15)",
+        code: "engine.no_module_workers",
+        // a browser without them ignores { type: "module" }: worker.js then fails as a classic script
+        init: () => {
+          const Native = window.Worker;
+          window.Worker = function Worker(url) {
+            return new Native(url);
+          };
+        },
+      },
+      {
+        what: "'wasm-unsafe-eval' (Safari before 16, Firefox before 102): compiling is refused as eval",
+        code: "engine.wasm_blocked",
+        init: () => {
+          const refuse = () => Promise.reject(new WebAssembly.CompileError("WebAssembly.compileStreaming(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script in the following Content Security Policy directive"));
+          WebAssembly.compileStreaming = refuse;
+          WebAssembly.compile = refuse;
+        },
+      },
+      {
+        what: "WebAssembly",
+        code: "engine.no_webassembly",
+        init: () => {
+          delete globalThis.WebAssembly;
+        },
+      },
+    ];
+    for (const lack of LACKS) {
+      test(`${engine}: a browser without ${lack.what} is told so, in English and in Korean`, async () => {
+        const page = browser.page;
+        await page.addInitScript(lack.init);
+        // the worker's own failure is reported on the console as well: expected here
+        browser.tolerateConsole = () => true;
+        await page.goto(browser.server.url);
+        await page.locator($("error")).waitFor({ state: "visible", timeout: 30_000 });
+        const [en, ko] = await Promise.all(["en", "ko"].map(async (lang) => JSON.parse(await readFile(path.join(ROOT, "www", "i18n", `${lang}.json`), "utf8"))[lack.code]));
+        assert.equal((await text("error-message")).trim(), en.message);
+        assert.equal((await text("error-hint")).trim(), en.hint);
+        await waitForText("status", /^The engine stopped working$/);
+        assert.equal(await page.locator($("start")).isDisabled(), true, "nothing to start");
+        await page.locator($("language-select")).selectOption("ko");
+        await waitForText("error-message", new RegExp(`^${escape(ko.message)}$`));
+        assert.equal((await text("error-message")).trim(), ko.message);
+        assert.equal((await text("error-hint")).trim(), ko.hint);
+        // and back (the choice is remembered by the profile, which the next test shares)
+        await page.locator($("language-select")).selectOption("en");
+        await waitForText("error-hint", new RegExp(`^${escape(en.hint)}$`));
+      });
+    }
   });
 }
