@@ -12,6 +12,14 @@
 #
 #   bash scripts/build-wasm.sh          the production page, www/ (no test hook anywhere)
 #   bash scripts/build-wasm.sh --test   that, and also the test build of the page, build/test-www/
+#   bash scripts/build-wasm.sh --bench  that (with or without --test), and the benchmark helper,
+#                                       build/bench-node/ (scripts/bench-browser.mjs)
+#
+# The benchmark helper is not a page: the core for Node (wasm-bindgen --target nodejs) with the
+# cargo feature `bench` (BenchFolds: a collection's folds cut and the page's predictions scored
+# by the core), built with the test-release profile (no whole-program LTO: it builds in a
+# fraction of the time, and LTO changes no result) in the default target directory, whose
+# wasm32 dependencies the wasm tests have already built.
 #
 # The test build is the same page with the test hooks: an engine built with the cargo feature
 # `test-hooks` (trigger_panic, the faultAfterTrials / faultKind fault injection) in its own
@@ -25,10 +33,12 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 test_build=false
+bench_build=false
 for arg in "$@"; do
   case "$arg" in
     --test) test_build=true ;;
-    *) echo "usage: bash scripts/build-wasm.sh [--test]" >&2; exit 2 ;;
+    --bench) bench_build=true ;;
+    *) echo "usage: bash scripts/build-wasm.sh [--test] [--bench]" >&2; exit 2 ;;
   esac
 done
 
@@ -74,6 +84,16 @@ rm -rf www/vendor
 mkdir -p www/vendor
 node scripts/vendor-d3.mjs www/vendor
 write_build_id www
+
+# ---- the benchmark helper: build/bench-node/ -----------------------------------------------
+if $bench_build; then
+  cargo build --profile test-release --lib --target wasm32-unknown-unknown --no-default-features --features bench
+  wasm-bindgen --target nodejs --out-dir build/bench-node --out-name automl \
+    target/wasm32-unknown-unknown/test-release/automl.wasm
+  # CommonJS glue inside a "type": "module" package: its folder says so
+  printf '{ "type": "commonjs" }\n' > build/bench-node/package.json
+  echo "[build] build/bench-node/automl_bg.wasm: $(du -k build/bench-node/automl_bg.wasm | cut -f1) KiB"
+fi
 
 $test_build || exit 0
 

@@ -43,8 +43,8 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 cargo test --profile test-release --target wasm32-unknown-unknown --test wasm --test conformance
 end_layer "3/5 page builds and type check"
 
-echo "== 3/5 page: both builds of the page, then the type check of its JavaScript (tsc)"
-bash scripts/build-wasm.sh --test
+echo "== 3/5 page: both builds of the page and the benchmark helper, then the type check of its JavaScript (tsc)"
+bash scripts/build-wasm.sh --test --bench
 npm run --silent typecheck
 end_layer "4/5 page unit and browser tests"
 

@@ -11,12 +11,18 @@
 //! A test label the training rows never showed is a class the model gives probability 0:
 //! always wrong, and counted in every metric.
 //!
+//! The browser benchmark (`scripts/bench-browser.mjs`) runs the same protocol through the page's
+//! worker pool: [`fold_tables`] cuts the folds (the wasm helper `BenchFolds` hands them to the
+//! page as table images), and [`page_fold_metrics`] scores the page's predictions with
+//! [`fold_metrics`], the function that scores a native fold.
+//!
 //! This module does no file input or output (it also builds for wasm32): the caller reads the
 //! index, the split files and the CSVs, and writes the reports.
 
 use crate::clock::Clock;
 use crate::data::{Table, TextColumn};
 use crate::error::{AutoMlError, Result};
+use crate::matrix::Matrix;
 use crate::message;
 use crate::messages::Message;
 use crate::metrics::{accuracy, balanced_accuracy, binary_auc, f1_macro, log_loss, mean_std, r2};
@@ -24,7 +30,7 @@ use crate::models::Prediction;
 use crate::search::{run_search, Control, Progress, SearchSettings};
 use crate::target::{prepare_target, Target};
 use crate::Task;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -251,7 +257,7 @@ pub fn regression_metrics(truth: &[f64], pred: &[f64]) -> BTreeMap<String, f64> 
 }
 
 /// One fold's result, as in the collection's result files.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FoldReport {
     /// Fold number from 0.
     pub fold: usize,
@@ -287,9 +293,10 @@ pub struct DatasetReport {
     pub folds: Vec<FoldReport>,
 }
 
-/// The tool name written into result files.
-pub fn tool_name(budget_s: f64) -> String {
-    format!("automl-wasm native {budget_s}s")
+/// The tool name written into result files: "native" (`automl bench`) or "browser"
+/// (`scripts/bench-browser.mjs`, the page's worker pool in Chromium) and the budget.
+pub fn tool_name(runner: &str, budget_s: f64) -> String {
+    format!("automl-wasm {runner} {budget_s}s")
 }
 
 /// Training rows with the classes that occur on a single training row left out (a search
@@ -310,6 +317,146 @@ fn usable_train_rows(table: &Table, target: usize, train: &[usize], task: Task) 
         .collect()
 }
 
+/// The tables of one outer fold: the training rows the search sees (classes that occur on a
+/// single training row left out, see [`usable_train_rows`]) and the test rows, in the order of
+/// the split file. The browser benchmark hands them to the page as table images.
+pub fn fold_tables(
+    table: &Table,
+    dataset: &BenchDataset,
+    fold: &OuterFold,
+) -> Result<(Table, Table)> {
+    let task = dataset.search_task().ok_or_else(|| {
+        bad_file(
+            "benchmark task",
+            message!("bench.not_tabular", task = dataset.task),
+        )
+    })?;
+    let target = table.column_index(&dataset.target)?;
+    let train_rows = usable_train_rows(table, target, &fold.train, task);
+    Ok((subset(table, &train_rows), subset(table, &fold.test)))
+}
+
+/// The collection's metrics of a model's predictions for the rows of `test` (a fold's test
+/// table): `classes` are the model's classes, `prediction` its predictions and `proba` its
+/// probabilities (`rows × classes`) when it gives them. Classification scores the rows with a
+/// label, regression the rows with a number (as the target was read for training).
+pub fn fold_metrics(
+    test: &Table,
+    dataset: &BenchDataset,
+    classes: &[String],
+    prediction: &Prediction,
+    proba: Option<&Matrix>,
+) -> Result<BTreeMap<String, f64>> {
+    let target = test.column_index(&dataset.target)?;
+    let cells = &test.columns[target];
+    Ok(match dataset.search_task() {
+        Some(Task::Classification) => {
+            let scored: Vec<usize> = (0..test.n_rows())
+                .filter(|&r| !crate::data::cells::is_missing(cells.get(r)))
+                .collect();
+            let labels: Vec<String> = scored.iter().map(|&r| cells.get(r).to_string()).collect();
+            let k = classes.len();
+            let mut p = Vec::with_capacity(scored.len() * k);
+            for &r in &scored {
+                match (proba, prediction) {
+                    (Some(m), _) => p.extend_from_slice(m.row(r)),
+                    (None, Prediction::Classes(c)) => {
+                        p.extend((0..k).map(|j| if c[r] as usize == j { 1.0 } else { 0.0 }))
+                    }
+                    (None, Prediction::Values(_)) => p.extend(std::iter::repeat_n(0.0, k)),
+                }
+            }
+            classification_metrics(&labels, classes, &p, dataset.task == "multiclass")
+        }
+        Some(Task::Regression) => {
+            // the truth of the test rows (rows without a target are not scored)
+            let (rows, values) = match prepare_target(test, target, Task::Regression).ok() {
+                Some(t) => match t.target {
+                    Target::Values(v) => (t.rows, v),
+                    Target::Classes { .. } => (Vec::new(), Vec::new()),
+                },
+                None => (Vec::new(), Vec::new()),
+            };
+            let pred: Vec<f64> = match prediction {
+                Prediction::Values(v) => rows.iter().map(|&r| v[r]).collect(),
+                Prediction::Classes(_) => vec![f64::NAN; rows.len()],
+            };
+            regression_metrics(&values, &pred)
+        }
+        None => {
+            return Err(bad_file(
+                "benchmark task",
+                message!("bench.not_tabular", task = dataset.task),
+            ))
+        }
+    })
+}
+
+/// The collection's metrics of the page's predictions of a fold's test table: `predictions`
+/// is the page's reply to "predict" (`classes`, and per row its `prediction`, a class label or
+/// a number, null for a value JSON cannot hold, and in class order its `probabilities`), read
+/// into the model's predictions and scored by [`fold_metrics`], exactly as a native fold is.
+pub fn page_fold_metrics(
+    test: &Table,
+    dataset: &BenchDataset,
+    predictions: &Value,
+) -> Result<BTreeMap<String, f64>> {
+    let bad = |what: &str| bad_file("page predictions", message!("bench.no_list", list = what));
+    let classes: Vec<String> = predictions
+        .get("classes")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("classes"))?
+        .iter()
+        .map(|c| c.as_str().unwrap_or_default().to_string())
+        .collect();
+    let rows = predictions
+        .get("rows")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("rows"))?;
+    if rows.len() != test.n_rows() {
+        return Err(bad_file(
+            "page predictions",
+            message!("bench.page_rows", got = rows.len(), rows = test.n_rows()),
+        ));
+    }
+    let value = |row: &Value| row.get("prediction").cloned().unwrap_or(Value::Null);
+    let prediction = if dataset.search_task() == Some(Task::Classification) {
+        Prediction::Classes(
+            rows.iter()
+                .map(|row| {
+                    let label = value(row);
+                    let label = label.as_str().unwrap_or_default();
+                    classes.iter().position(|c| c == label).unwrap_or(0) as u32
+                })
+                .collect(),
+        )
+    } else {
+        Prediction::Values(
+            rows.iter()
+                .map(|row| value(row).as_f64().unwrap_or(f64::NAN))
+                .collect(),
+        )
+    };
+    let k = classes.len();
+    let proba: Option<Vec<f64>> = rows
+        .iter()
+        .map(|row| {
+            let p = row.get("probabilities")?.as_array()?;
+            (p.len() == k).then(|| p.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)))
+        })
+        .try_fold(Vec::with_capacity(rows.len() * k), |mut acc, p| {
+            acc.extend(p?);
+            Some(acc)
+        })
+        .filter(|_| k > 0);
+    let proba = proba.map(|data| Matrix {
+        rows: rows.len(),
+        cols: k,
+        data,
+    });
+    fold_metrics(test, dataset, &classes, &prediction, proba.as_ref())
+}
+
 /// Runs one outer fold: the search on the training rows, predictions for the test rows, their
 /// metrics. `settings` must name the target and task.
 pub fn run_fold(
@@ -320,58 +467,19 @@ pub fn run_fold(
     settings: &SearchSettings,
     clock: &dyn Clock,
 ) -> Result<FoldReport> {
-    let task = dataset.search_task().ok_or_else(|| {
-        bad_file(
-            "benchmark task",
-            message!("bench.not_tabular", task = dataset.task),
-        )
-    })?;
-    let target = table.column_index(&dataset.target)?;
-    let train_rows = usable_train_rows(table, target, &fold.train, task);
-    let train = subset(table, &train_rows);
-    let test = subset(table, &fold.test);
+    let (train, test) = fold_tables(table, dataset, fold)?;
     let start = clock.now_s();
     let mut observer = |_: &Progress| Control::Continue;
     let outcome = run_search(&train, settings, clock, &mut observer)?;
     let (prediction, proba, _) = outcome.model.predict_table(&test)?;
     let wall_time_s = clock.now_s() - start;
-    let cells = &test.columns[target];
-    let metrics = match task {
-        Task::Classification => {
-            let classes = &outcome.result.classes;
-            let scored: Vec<usize> = (0..test.n_rows())
-                .filter(|&r| !crate::data::cells::is_missing(cells.get(r)))
-                .collect();
-            let labels: Vec<String> = scored.iter().map(|&r| cells.get(r).to_string()).collect();
-            let k = classes.len();
-            let mut p = Vec::with_capacity(scored.len() * k);
-            for &r in &scored {
-                match (&proba, &prediction) {
-                    (Some(m), _) => p.extend_from_slice(m.row(r)),
-                    (None, Prediction::Classes(c)) => {
-                        p.extend((0..k).map(|j| if c[r] as usize == j { 1.0 } else { 0.0 }))
-                    }
-                    (None, Prediction::Values(_)) => p.extend(std::iter::repeat_n(0.0, k)),
-                }
-            }
-            classification_metrics(&labels, classes, &p, dataset.task == "multiclass")
-        }
-        Task::Regression => {
-            // the truth of the test rows (rows without a target are not scored)
-            let (rows, values) = match prepare_target(&test, target, Task::Regression).ok() {
-                Some(t) => match t.target {
-                    Target::Values(v) => (t.rows, v),
-                    Target::Classes { .. } => (Vec::new(), Vec::new()),
-                },
-                None => (Vec::new(), Vec::new()),
-            };
-            let pred: Vec<f64> = match &prediction {
-                Prediction::Values(v) => rows.iter().map(|&r| v[r]).collect(),
-                Prediction::Classes(_) => vec![f64::NAN; rows.len()],
-            };
-            regression_metrics(&values, &pred)
-        }
-    };
+    let metrics = fold_metrics(
+        &test,
+        dataset,
+        &outcome.result.classes,
+        &prediction,
+        proba.as_ref(),
+    )?;
     Ok(FoldReport {
         fold: fold_no,
         n_train: fold.train.len(),
@@ -394,8 +502,13 @@ pub fn fold_settings(dataset: &BenchDataset, budget_s: f64, seed: u64) -> Search
     }
 }
 
-/// Summarizes folds into a result file.
-pub fn summarize(dataset: &BenchDataset, budget_s: f64, folds: Vec<FoldReport>) -> DatasetReport {
+/// Summarizes folds into a result file of `runner` ("native" or "browser").
+pub fn summarize(
+    dataset: &BenchDataset,
+    budget_s: f64,
+    runner: &str,
+    folds: Vec<FoldReport>,
+) -> DatasetReport {
     let mut summary: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
     let names: Vec<String> = folds
         .first()
@@ -428,7 +541,7 @@ pub fn summarize(dataset: &BenchDataset, budget_s: f64, folds: Vec<FoldReport>) 
     DatasetReport {
         dataset: dataset.name.clone(),
         task: dataset.task.clone(),
-        tool: tool_name(budget_s),
+        tool: tool_name(runner, budget_s),
         time_budget_s: budget_s,
         summary,
         folds,
@@ -534,9 +647,94 @@ mod tests {
         // the 4 known rows are right, "z" is wrong
         assert!(close(r.metrics["accuracy"], 0.8), "{:?}", r.metrics);
         assert!(close(r.metrics["balanced_accuracy"], 2.0 / 3.0));
-        let rep = summarize(&ds, 1.0, vec![r.clone(), r]);
+        let rep = summarize(&ds, 1.0, "native", vec![r.clone(), r]);
         assert_eq!(rep.summary["accuracy"]["n"], 2.0);
         assert_eq!(rep.summary["accuracy"]["std"], 0.0);
         assert_eq!(rep.tool, "automl-wasm native 1s");
+    }
+
+    /// The browser benchmark's path: the model file the page gets, read back, predicts the test
+    /// table; its reply, as JSON, scores exactly what the native fold scores.
+    fn page_path_matches_native(text: &str, task: &str, test: Vec<usize>) {
+        let table = read_csv(text.as_bytes(), "t.csv").unwrap();
+        let ds = BenchDataset {
+            name: "t".into(),
+            file: "t.csv".into(),
+            task: task.into(),
+            target: "y".into(),
+        };
+        let train: Vec<usize> = (0..table.n_rows()).filter(|r| !test.contains(r)).collect();
+        let fold = OuterFold { train, test };
+        let mut settings = fold_settings(&ds, 1.0, 7);
+        settings.time_budget_s = None;
+        settings.max_trials = Some(6);
+        let (train, test) = fold_tables(&table, &ds, &fold).unwrap();
+        let clock = SystemClock::new();
+        let outcome = run_search(&train, &settings, &clock, &mut |_: &Progress| {
+            Control::Continue
+        })
+        .unwrap();
+        let (prediction, proba, _) = outcome.model.predict_table(&test).unwrap();
+        let native = fold_metrics(
+            &test,
+            &ds,
+            &outcome.result.classes,
+            &prediction,
+            proba.as_ref(),
+        )
+        .unwrap();
+        let run = crate::results::finish_run(
+            &train,
+            &settings,
+            outcome,
+            &clock,
+            &mut |_: &Progress| Control::Continue,
+            false,
+        )
+        .unwrap();
+        let model = crate::results::model_file::load(&run.model_bytes, "model").unwrap();
+        let reply = serde_json::to_string(&model.predict_table(&test).unwrap()).unwrap();
+        let page = page_fold_metrics(&test, &ds, &serde_json::from_str(&reply).unwrap()).unwrap();
+        assert_eq!(page, native);
+        // a reply for other rows is refused, not scored
+        let short = serde_json::json!({"classes": [], "rows": []});
+        assert!(page_fold_metrics(&test, &ds, &short).is_err());
+    }
+
+    #[test]
+    fn the_pages_predictions_score_as_the_native_fold() {
+        let mut text = String::from("x,z,y\n");
+        for i in 0..60 {
+            let x = ((i * 17) % 60) as f64 / 6.0 + 0.05;
+            let z = ["p", "q", "r"][i % 3];
+            let y = if x < 3.0 {
+                "a"
+            } else if x < 7.0 {
+                "b"
+            } else {
+                "c"
+            };
+            // one label in ten flipped, so probabilities are not all 0 or 1
+            let y = if i % 10 == 3 { "b" } else { y };
+            text.push_str(&format!("{x},{z},{y}\n"));
+        }
+        page_path_matches_native(
+            &text,
+            "multiclass",
+            (0..60).filter(|r| r % 4 == 1).collect(),
+        );
+        let mut text = String::from("x,z,y\n");
+        for i in 0..60 {
+            let x = ((i * 23) % 60) as f64 / 5.0;
+            let z = ["p", "q"][i % 2];
+            let noise = ((i * 7) % 11) as f64 / 10.0;
+            let y = 2.0 * x + if z == "p" { 1.0 } else { -1.0 } + noise;
+            text.push_str(&format!("{x},{z},{y}\n"));
+        }
+        page_path_matches_native(
+            &text,
+            "regression",
+            (0..60).filter(|r| r % 5 == 2).collect(),
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Messages: what the core says to a person, as a stable code and named parameters, with the
-//! words kept apart in one catalogue per language (`www/i18n/en.json`, embedded here).
+//! words kept apart in one catalogue per language (`www/i18n/en.json`, embedded here for the
+//! command line; the page's wasm keeps only the few words it writes into files, [`FILE_WORDS`]).
 //!
 //! Every error ([`crate::AutoMlError::to_message`]), note and warning the core produces is a
 //! [`Message`]: `{ "code": "file.empty", "params": { "file": "data.csv" } }`. The page renders
@@ -25,8 +26,44 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::OnceLock;
 
-/// The English catalogue, the one source of the core's English words.
+/// The English catalogue, the one source of the core's English words: the command line's and
+/// the native tests' (cargo feature `catalogue`, on by default). The page's wasm is built
+/// without it: the page renders every `{ code, params }` from its own catalogue, so the engine
+/// there keeps only [`FILE_WORDS`].
+#[cfg(feature = "catalogue")]
 pub const ENGLISH: &str = include_str!("../www/i18n/en.json");
+
+/// The entries of the English catalogue that the engine writes into what it returns as text,
+/// the same on the page as on the command line: how a column's numbers or dates are written
+/// (the profile's `format`) and the note of a prediction's row (the predictions CSV, which the
+/// page downloads byte for byte as `automl predict` writes it). The wasm without the cargo
+/// feature `catalogue` renders messages from these alone (others show their code);
+/// `tests/messages.rs` checks that each is its entry in `www/i18n/en.json`, word for word.
+pub const FILE_WORDS: [(&str, &str); 11] = [
+    ("number_format.plain", "plain numbers"),
+    (
+        "number_format.thousands_comma",
+        "numbers with comma thousands separators (1,234.5)",
+    ),
+    (
+        "number_format.decimal_comma",
+        "numbers with a decimal comma (1.234,5)",
+    ),
+    (
+        "number_format.thousands_space",
+        "numbers with space thousands separators (1 234,5)",
+    ),
+    ("date_format.iso", "year-month-day"),
+    ("date_format.year_slash", "year/month/day"),
+    ("date_format.year_month", "year-month"),
+    ("date_format.day_first", "day/month/year"),
+    ("date_format.month_first", "month/day/year"),
+    ("date_format.year", "a year"),
+    (
+        "predict.empty_row",
+        "no usable input value: the prediction is the model's answer for a row of missing values",
+    ),
+];
 
 /// Nested messages deeper than this are not rendered (a guard against a crafted message).
 const MAX_DEPTH: usize = 8;
@@ -228,10 +265,30 @@ impl Catalogue {
     }
 
     /// The English catalogue (parsed once; empty, never a panic, should the file be broken,
-    /// which `tests/messages.rs` rules out).
+    /// which `tests/messages.rs` rules out). Without the cargo feature `catalogue` (the page's
+    /// wasm), only the [`FILE_WORDS`].
     pub fn english() -> &'static Catalogue {
         static ENGLISH_CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-        ENGLISH_CATALOGUE.get_or_init(|| Catalogue::parse(ENGLISH).unwrap_or_default())
+        #[cfg(feature = "catalogue")]
+        let make = || Catalogue::parse(ENGLISH).unwrap_or_default();
+        #[cfg(not(feature = "catalogue"))]
+        let make = Catalogue::file_words;
+        ENGLISH_CATALOGUE.get_or_init(make)
+    }
+
+    /// The catalogue of the [`FILE_WORDS`] alone.
+    pub fn file_words() -> Catalogue {
+        let entries = FILE_WORDS
+            .iter()
+            .map(|&(code, message)| {
+                let entry = Entry {
+                    message: message.to_string(),
+                    hint: None,
+                };
+                (code.to_string(), entry)
+            })
+            .collect();
+        Catalogue { entries }
     }
 
     /// The entry of `code`.

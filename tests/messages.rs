@@ -4,7 +4,7 @@
 //! other catalogue in `www/i18n/` (the classroom issue adds `ko.json`) has the same codes, each
 //! with the same placeholders.
 
-use automl::messages::{placeholder, placeholders, Catalogue, ENGLISH};
+use automl::messages::{placeholder, placeholders, Catalogue, ENGLISH, FILE_WORDS};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -225,6 +225,36 @@ fn the_english_catalogue_parses_and_every_entry_is_well_formed() {
             );
         }
     }
+}
+
+/// The page's wasm keeps only these words of the English catalogue (the cargo feature
+/// `catalogue` is off there): each must be its entry in www/i18n/en.json, and every format word
+/// (a column's numbers or dates, which the profile shows as the engine wrote it) must be there.
+#[test]
+fn the_words_the_wasm_keeps_are_the_catalogues_own() {
+    let english = Catalogue::parse(ENGLISH).unwrap();
+    for (code, words) in FILE_WORDS {
+        let entry = english
+            .entry(code)
+            .unwrap_or_else(|| panic!("{code} is not in www/i18n/en.json"));
+        assert_eq!(entry.message, words, "{code}");
+        assert_eq!(entry.hint, None, "{code}: the file words have no hint");
+    }
+    let kept: BTreeSet<&str> = FILE_WORDS.iter().map(|(code, _)| *code).collect();
+    let formats: BTreeSet<&str> = english
+        .codes()
+        .into_iter()
+        .filter(|c| c.starts_with("number_format.") || c.starts_with("date_format."))
+        .chain(["predict.empty_row"])
+        .collect();
+    assert_eq!(kept, formats);
+    // without the feature, the engine renders them alone (and anything else as its code)
+    let words = Catalogue::file_words();
+    let m = automl::message!("date_format.day_first");
+    assert_eq!(words.render(&m), "day/month/year");
+    let m = automl::message!("file.empty", file = "a.csv");
+    assert_eq!(words.render(&m), "file.empty (file: a.csv)");
+    assert_eq!(words.hint(&m), None);
 }
 
 #[test]

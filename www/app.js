@@ -2,10 +2,14 @@
 // requests and bridge replies into view updates. It never touches the DOM itself. The page's
 // entry, main.js, creates it. What the engine decides (default settings, limits, tasks,
 // metrics and their direction) it reads from the engine's catalogue at start-up.
-import { ERROR_NAMES } from "./protocol.js";
+//
+// The results views (results.js, with the charts and D3) and the forecasting panel
+// (forecast.js) are not part of the first visit's download: the controller loads them
+// (`loadParts`, a dynamic import) once the engine is ready, and waits for them before it shows
+// loaded data or a model file, so nothing a person does is lost meanwhile.
+import { ERROR_NAMES, FORECAST_TASK } from "./protocol.js";
 import { familyLabel, formatBytes, kindUsed } from "./view.js";
 import { pageError, setLanguage, t } from "./i18n.js";
-import { FORECAST_TASK, ForecastPanel } from "./forecast.js";
 import { FamilyChooser } from "./families.js";
 import { SearchExplainer } from "./explain.js";
 /**
@@ -105,15 +109,34 @@ export class Controller {
   /**
    * @param {View} view
    * @param {WorkerBridge} bridge
-   * @param {Results | null} [results]
+   * @param {((controller: Controller) => Promise<Results>) | null} [makeResults] makes the
+   *   results views (main.js imports results.js in it); called by loadParts
    */
-  constructor(view, bridge, results = null) {
+  constructor(view, bridge, makeResults = null) {
     this.view = view;
     this.bridge = bridge;
-    /** The results views (results.js): search curve, diagnostics, model, predictions, report. */
-    this.results = results;
-    /** The forecasting task (forecast.js): its settings and results on the page. */
-    this.forecast = typeof document !== "undefined" && document.getElementById("forecast-section") ? new ForecastPanel(this) : null;
+    this.makeResults = makeResults;
+    /**
+     * The results views (results.js): search curve, diagnostics, model, predictions, report;
+     * null until loadParts has loaded them.
+     * @type {Results | null}
+     */
+    this.results = null;
+    /**
+     * The forecasting task (forecast.js): its settings and results on the page; null until
+     * loadParts has loaded it (or on a page without its section).
+     * @type {import("./forecast.js").ForecastPanel | null}
+     */
+    this.forecast = null;
+    /** @type {Promise<void> | null} loadParts' loading, once started (null again after a failure) */
+    this.partsLoading = null;
+    /** @type {(value?: any) => void} */
+    let partsLoaded = () => {};
+    /** Resolves once the results views and the forecasting panel are in place. */
+    this.partsLoaded = new Promise((resolve) => {
+      partsLoaded = resolve;
+    });
+    this.resolveParts = partsLoaded;
     /** What the search is doing, the pace of a run, the presentation view (explain.js). */
     this.explainer = typeof document !== "undefined" && document.getElementById("search-log") ? new SearchExplainer() : null;
     /** @type {Sample[]} */
@@ -180,6 +203,7 @@ export class Controller {
     view.bindStop(() => this.stop());
     view.bindChooseTrial((/** @type {number} */ trial) => this.chooseTrial(trial));
     view.bindLanguageChange((/** @type {string} */ lang) => this.setLanguage(lang));
+    view.bindModelFileChosen((/** @type {File} */ file) => this.openModelFile(file));
     if (this.explainer) {
       this.explainer.bindNext(() => this.bridge.pace("next"));
       this.explainer.bindFinish(() => this.bridge.pace("finish"));
@@ -188,6 +212,31 @@ export class Controller {
     this.updateButtons();
     this.loadSampleList();
     return this.startEngine("page.status_loading_engine");
+  }
+
+  /**
+   * Load the parts of the page needed only once there is data or a model (results.js with the
+   * charts, forecast.js), once: startEngine starts it when the engine is ready, and whatever
+   * needs them waits for it. A failure to load them (the network lost before the service worker
+   * had them) is an error of the page that says so; the next call tries again.
+   * @returns {Promise<void>}
+   */
+  loadParts() {
+    if (!this.partsLoading) {
+      const withForecast = typeof document !== "undefined" && Boolean(document.getElementById("forecast-section"));
+      this.partsLoading = Promise.all([
+        this.makeResults ? this.makeResults(this) : null,
+        withForecast ? import("./forecast.js") : null,
+      ]).then(([results, forecast]) => {
+        this.results = results;
+        if (forecast) this.forecast = new forecast.ForecastPanel(this);
+        this.resolveParts();
+      }, () => {
+        this.partsLoading = null;
+        throw pageError("page.parts_unavailable");
+      });
+    }
+    return this.partsLoading;
   }
 
   /**
@@ -222,6 +271,9 @@ export class Controller {
       if (text && !this.running && !this.loading) {
         this.view.showStatus("page.status_ready", { version: this.engineVersion }, "ready");
       }
+      // The rest of the page, after ready (not part of the first visit's download); an error
+      // is shown when something needs them.
+      this.loadParts().catch(() => {});
     } catch (/** @type {any} */ err) {
       // A worker that dies while starting is reported through onWorkerLost; a cancel
       // (Stop during start-up) is not an error.
@@ -351,6 +403,20 @@ export class Controller {
   }
 
   /**
+   * Open a saved model file in the results views (loaded first if they are not yet).
+   * @param {File} file
+   */
+  async openModelFile(file) {
+    try {
+      await this.loadParts();
+    } catch (err) {
+      this.reportError(err);
+      return;
+    }
+    if (this.results) await this.results.guard(() => this.results.loadModelFile(file));
+  }
+
+  /**
    * Read the other sheet of the loaded workbook; its columns replace the current ones.
    * @param {string} sheet
    * @returns {Promise<void> | undefined}
@@ -399,6 +465,8 @@ export class Controller {
     try {
       const bytes = await readBytes();
       const { limits } = await this.readCatalogue();
+      // the results views and the forecasting panel, which showData needs (loaded after ready)
+      await this.loadParts();
       if (seq !== this.loadSeq) return;
       if (bytes.byteLength > limits.fileBytes) throw tooLargeError(fileName, bytes.byteLength, limits.fileBytes);
       const inspection = await this.bridge.inspect(bytes.slice(0), fileName, options, (event) => {

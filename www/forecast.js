@@ -11,6 +11,7 @@ import { drawChart, lineChart } from "./charts.js";
 import { attachTerms } from "./glossary.js";
 import { download } from "./results.js";
 import { formatNumber, localize, localizeNote, pageError, unlocalize } from "./i18n.js";
+import { FORECAST_TASK } from "./protocol.js";
 /**
  * @typedef {import("./protocol.js").ForecastResult} ForecastResult
  * @typedef {import("./protocol.js").ForecastRow} ForecastRow
@@ -22,7 +23,7 @@ import { formatNumber, localize, localizeNote, pageError, unlocalize } from "./i
  * @typedef {import("./charts.js").Series} Series
  */
 
-export const FORECAST_TASK = "forecast";
+export { FORECAST_TASK };
 const LEADERBOARD_SHOWN = 30;
 
 /**

@@ -1,7 +1,8 @@
 // Messages on the page. The engine's errors, notes and warnings arrive as { code, params }
-// (src/messages.rs), errors with the English `message` and `hint` as a fallback; the words come
-// from a catalogue, i18n/<lang>.json (the same file the core embeds for the command line),
-// loaded once here before any module that imports this one runs. The page's own errors are
+// (src/messages.rs), errors with a `message` and `hint` as a fallback (the page's wasm carries
+// no catalogue: its `message` is the code and its parameters); the words come from a
+// catalogue, i18n/<lang>.json (the same file the core embeds for the command line), loaded
+// once here before any module that imports this one runs. The page's own errors are
 // made the same way (pageError), so every message and hint a person reads comes from the
 // catalogue.
 //
@@ -88,23 +89,41 @@ async function fetchCatalogue(lang, fetchImpl) {
 
 /**
  * Loads i18n/<lang>.json (falling back to English), with English beside it for any code it
- * lacks; the page keeps working without it, showing the engine's English fallbacks and codes.
+ * lacks; the page keeps working without it, showing the engine's codes. With
+ * `{ englishLater: true }` (the page's first load), a language other than English is loaded
+ * alone, and English beside it only by loadFallback (which the page calls once the engine is
+ * ready: the catalogues are complete, so the first visit need not download both).
  * @param {string} [lang]
  * @param {(url: URL) => Promise<{ ok: boolean, json: () => Promise<any> }>} [fetchImpl]
+ * @param {{ englishLater?: boolean }} [options]
  * @returns {Promise<boolean>} whether a catalogue was loaded
  */
-export async function loadMessages(lang = "en", fetchImpl = globalThis.fetch) {
-  const english = await fetchCatalogue("en", fetchImpl);
+export async function loadMessages(lang = "en", fetchImpl = globalThis.fetch, options = {}) {
+  const later = Boolean(options.englishLater) && lang !== "en";
+  const english = later ? null : await fetchCatalogue("en", fetchImpl);
   const own = lang === "en" ? english : await fetchCatalogue(lang, fetchImpl);
   if (own) {
     useMessages(own, lang, english || {});
     return true;
   }
-  if (english) {
-    useMessages(english, "en");
+  const instead = english || (later ? await fetchCatalogue("en", fetchImpl) : null);
+  if (instead) {
+    useMessages(instead, "en");
     return true;
   }
   return false;
+}
+
+/**
+ * English beside the current catalogue, for a code it lacks, when loadMessages left it for
+ * later (`englishLater`); nothing to do in English or when it is there already.
+ * @param {(url: URL) => Promise<{ ok: boolean, json: () => Promise<any> }>} [fetchImpl]
+ * @returns {Promise<void>}
+ */
+export async function loadFallback(fetchImpl = globalThis.fetch) {
+  if (language === "en" || Object.keys(fallback).length > 0) return;
+  const english = await fetchCatalogue("en", fetchImpl);
+  if (english && language !== "en" && english !== entries && Object.keys(fallback).length === 0) fallback = english;
 }
 
 /**
@@ -604,7 +623,8 @@ const page = /** @type {any} */ (globalThis).document;
 if (page) {
   const nav = /** @type {any} */ (globalThis).navigator;
   const wanted = storedLanguage() || preferredLanguage(nav ? nav.languages || [nav.language] : []);
-  await loadMessages(wanted);
+  // English beside another language waits for loadFallback (main.js, once the engine is ready)
+  await loadMessages(wanted, globalThis.fetch, { englishLater: true });
   page.documentElement.lang = language;
   translate(page);
 }

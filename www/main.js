@@ -1,15 +1,16 @@
-// The page's entry: creates the view, the worker pool's bridge, the results views and the
-// controller (app.js), and registers the service worker. In the test build only
+// The page's entry: creates the view, the worker pool's bridge and the controller (app.js),
+// which loads the results views (results.js, made here) once the engine is ready, and registers
+// the service worker. In the test build only
 // (scripts/build-wasm.sh --test writes pkg/build-flags.js with TEST_HOOKS = true, into
 // build/test-www/), it first loads test-hooks.js, which gives the browser tests
 // `window.__automl`; the production page (www/) has no such file and never asks for it.
 import { TEST_HOOKS } from "./pkg/build-flags.js";
 import { Controller } from "./app.js";
 import { WorkerBridge } from "./protocol.js";
-import { Results } from "./results.js";
 import { workerScriptURL } from "./trusted-types.js";
 import { View } from "./view.js";
 import { Glossary } from "./glossary.js";
+import { loadFallback } from "./i18n.js";
 
 // ---- offline: the service worker -----------------------------------------------------------
 
@@ -62,19 +63,21 @@ const view = new View();
 // The "?" buttons of the terms the page uses, and the glossary's list.
 new Glossary();
 const bridge = new WorkerBridge();
-/** @type {Controller | null} */
-let controller = null;
-const results = new Results(bridge, {
-  showError: (/** @type {any} */ error) => view.showError(error),
-  context: () => (controller && controller.data ? { inspection: controller.data.inspection, fileName: controller.data.fileName } : null),
-  engineVersion: () => controller && controller.engineVersion,
-  catalogue: () => controller && controller.catalogue,
+// The results views (results.js, with the charts and D3): not part of the first visit's
+// download, the controller makes them once the engine is ready (Controller.loadParts).
+const controller = new Controller(view, bridge, async (app) => {
+  const { Results } = await import("./results.js");
+  return new Results(bridge, {
+    showError: (/** @type {any} */ error) => view.showError(error),
+    context: () => (app.data ? { inspection: app.data.inspection, fileName: app.data.fileName } : null),
+    engineVersion: () => app.engineVersion,
+    catalogue: () => app.catalogue,
+  });
 });
-controller = new Controller(view, bridge, results);
 if (TEST_HOOKS) {
   // Test build only: installed before the controller starts, so the tests find it ready.
   const { installTestHooks } = await import("./test-hooks.js");
-  installTestHooks({ controller, bridge, results });
+  installTestHooks({ controller, bridge });
 }
 const engineStarted = controller.init();
 // The service worker is registered once the page has loaded and the engine is ready (or has
@@ -85,4 +88,8 @@ const engineStarted = controller.init();
 const loaded = document.readyState === "complete"
   ? Promise.resolve()
   : new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
-Promise.all([loaded, engineStarted]).then(() => registerServiceWorker(view));
+Promise.all([loaded, engineStarted]).then(() => {
+  // English beside the page's language, for a code its catalogue lacks (i18n.js left it for now)
+  loadFallback();
+  registerServiceWorker(view);
+});

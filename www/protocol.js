@@ -800,6 +800,9 @@ export const MSG = Object.freeze({
   ERROR: "error",
 });
 
+/** The task the page offers for a series (forecast.js); the engine's tasks are in its catalogue. */
+export const FORECAST_TASK = "forecast";
+
 /** In slow mode, the least time a trial takes (the lead waits out the rest), in milliseconds. */
 export const SLOW_TRIAL_MS = 1000;
 

@@ -645,6 +645,19 @@ export class View {
     this.$loadSample.disabled = !enabled || !this.hasSamples;
   }
 
+  /**
+   * `handler(file: File)` for a saved model file picked in the model section (the results
+   * views open it; the input is bound here so that it works before they are loaded).
+   */
+  bindModelFileChosen(handler) {
+    const input = /** @type {HTMLInputElement} */ (byId("model-input"));
+    input.addEventListener("change", () => {
+      const file = input.files && input.files[0];
+      input.value = "";
+      if (file) handler(file);
+    });
+  }
+
   /** `handler(file: File)` for a file picked or dropped. */
   bindFileChosen(handler) {
     this.$fileInput.addEventListener("change", () => {

@@ -160,8 +160,9 @@ function failureOf(err) {
 
 /**
  * The error reply to request `id`: whether the instance survived `err`, and the message. The
- * core's errors carry `code` and `params` with their English `message` and `hint`; the
- * worker's own fatal errors are codes only (the page renders them).
+ * core's errors carry `code` and `params` (their `message` is only the code and its parameters:
+ * the page's wasm has no catalogue); the worker's own fatal errors are codes only (the page
+ * renders them all from its catalogue).
  * @param {number} id
  * @param {any} err anything thrown
  */

@@ -22,8 +22,14 @@ Inputs: the index's id columns are left out; a date column becomes year, month, 
 day of year and days since 1970; text columns are categories, everything else numbers.
 Everything but flaml_10 runs on one thread.
 
-Works on the public collection too (--collection ../shared/bench --out /tmp/x), which is how the
-baseline and rf_default code was checked against the public anchors.
+The public collection (read-only, so its results go into this repository):
+
+    python bench/validation/anchors.py --public ../shared/bench [--tools mlp_default] [--only NAME,...]
+
+reads ../shared/bench and writes bench/anchors-public/<tool>/<name>.json (the tools default to
+mlp_default there: the public collection ships baseline, rf_default, flaml_10 and flaml_60 but no
+MLP). That is also how the baseline and rf_default code was checked against the public anchors
+(--public ../shared/bench --tools baseline,rf_default --out /tmp/x).
 """
 import os
 
@@ -341,14 +347,24 @@ def table(collection, out, tools):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--collection", default=HERE)
+    ap.add_argument("--public", default=None, metavar="DIR",
+                    help="the public collection (e.g. ../shared/bench): read DIR, write "
+                         "bench/anchors-public/ of this repository; tools default to mlp_default")
     ap.add_argument("--out", default=None, help="default: COLLECTION/anchors")
-    ap.add_argument("--tools", default="baseline,rf_default,mlp_default")
+    ap.add_argument("--tools", default=None, help="default: baseline,rf_default,mlp_default")
     ap.add_argument("--only", default="")
     ap.add_argument("--table", action="store_true",
                     help="print the markdown table of the result files already written, and stop")
     args = ap.parse_args()
-    out = args.out or os.path.join(args.collection, "anchors")
-    tools = [t for t in args.tools.split(",") if t]
+    if args.public:
+        args.collection = args.public
+        out = args.out or os.path.join(HERE, "..", "anchors-public")
+        tools_text = args.tools or "mlp_default"
+    else:
+        out = args.out or os.path.join(args.collection, "anchors")
+        tools_text = args.tools or "baseline,rf_default,mlp_default"
+    out = os.path.normpath(out)
+    tools = [t for t in tools_text.split(",") if t]
     if args.table:
         print(table(args.collection, out, tools))
         return 0

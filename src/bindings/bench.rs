@@ -1,5 +1,7 @@
 //! The benchmark entries of the wasm bindings (cargo feature `bench`, never in the page's
-//! builds): `bench_gbm_fit` for `bench/wasm_vs_native.mjs`, `bench_fit` for `bench/simd.mjs`.
+//! builds): `bench_gbm_fit` for `bench/wasm_vs_native.mjs`, `bench_fit` for `bench/simd.mjs`,
+//! and `BenchFolds`, the helper of `scripts/bench-browser.mjs` (built for Node into
+//! `build/bench-node/` by `scripts/build-wasm.sh --bench`).
 
 use super::errors::{internal, into_error, message_error};
 use crate::message;
@@ -107,4 +109,107 @@ pub fn bench_fit(
     let json = serde_json::to_string(&fitted)
         .map_err(|e| internal(message!("internal.convert", detail = e.to_string())))?;
     Ok(serde_json::json!({ "seconds": seconds, "fingerprint": format!("{:016x}", fnv1a64(json.as_bytes())) }).to_string())
+}
+
+/// Benchmark helper (cargo feature `bench`), not in the page's builds: one data set of a
+/// benchmark collection cut into its outer folds by the core (`crate::bench::fold_tables`, as
+/// `automl bench` cuts them), for `scripts/bench-browser.mjs`, which runs the page's own worker
+/// pool on each fold's training table in Chromium and has this helper score the page's
+/// predictions of the test table with the core's metrics (`crate::bench::page_fold_metrics`).
+#[wasm_bindgen]
+pub struct BenchFolds {
+    dataset: crate::bench::BenchDataset,
+    folds: Vec<(crate::data::Table, crate::data::Table)>,
+}
+
+#[wasm_bindgen]
+impl BenchFolds {
+    /// Reads data set `name` of the collection's `index_json` (the text of `index.json`) from
+    /// its CSV `bytes` and its split file's text, and cuts every fold.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        bytes: &[u8],
+        index_json: &str,
+        name: &str,
+        splits_json: &str,
+    ) -> Result<BenchFolds, JsError> {
+        let index = crate::bench::parse_index(index_json).map_err(into_error)?;
+        let dataset = index
+            .into_iter()
+            .find(|d| d.name == name)
+            .ok_or_else(|| message_error(message!("cli.only_unknown", name)))?;
+        let table = crate::data::read_table(
+            bytes,
+            &dataset.file,
+            &crate::data::ReadOptions::default(),
+            &mut |_| {},
+        )
+        .map_err(into_error)?;
+        let folds = crate::bench::parse_splits(splits_json, table.n_rows())
+            .map_err(into_error)?
+            .iter()
+            .map(|fold| crate::bench::fold_tables(&table, &dataset, fold))
+            .collect::<crate::error::Result<Vec<_>>>()
+            .map_err(into_error)?;
+        Ok(BenchFolds { dataset, folds })
+    }
+
+    /// Outer folds.
+    pub fn count(&self) -> usize {
+        self.folds.len()
+    }
+
+    /// The search task of the data set: "classification" or "regression".
+    pub fn task(&self) -> String {
+        self.dataset
+            .search_task()
+            .map_or("", |t| t.name())
+            .to_string()
+    }
+
+    /// Fold `fold`'s training table (rows of single-row classes left out) as a table image
+    /// (`src/data/image.rs`), the bytes the page's engine reads as exactly this table.
+    pub fn train_image(&self, fold: usize) -> Result<Vec<u8>, JsError> {
+        Ok(crate::data::image::write_image(&self.part(fold)?.0))
+    }
+
+    /// Fold `fold`'s test table as a table image.
+    pub fn test_image(&self, fold: usize) -> Result<Vec<u8>, JsError> {
+        Ok(crate::data::image::write_image(&self.part(fold)?.1))
+    }
+
+    /// The collection's metrics (JSON object) of the page's reply to "predict" for fold
+    /// `fold`'s test table (`predictions_json`: `classes` and `rows` of `prediction` and
+    /// `probabilities`).
+    pub fn score(&self, fold: usize, predictions_json: &str) -> Result<String, JsError> {
+        let predictions: serde_json::Value = serde_json::from_str(predictions_json)
+            .map_err(|e| message_error(message!("bench.invalid_json", detail = e.to_string())))?;
+        let metrics =
+            crate::bench::page_fold_metrics(&self.part(fold)?.1, &self.dataset, &predictions)
+                .map_err(into_error)?;
+        serde_json::to_string(&metrics)
+            .map_err(|e| internal(message!("internal.convert", detail = e.to_string())))
+    }
+
+    /// The result file (JSON) of the folds `folds_json` (an array of the collection's fold
+    /// reports: fold, n_train, n_test, wall_time_s, best_model, trials, metrics), summarized by
+    /// the core as `automl bench` does, for `runner` ("browser") and `budget_s`.
+    pub fn summary(
+        &self,
+        budget_s: f64,
+        runner: &str,
+        folds_json: &str,
+    ) -> Result<String, JsError> {
+        let folds: Vec<crate::bench::FoldReport> = serde_json::from_str(folds_json)
+            .map_err(|e| message_error(message!("bench.invalid_json", detail = e.to_string())))?;
+        let report = crate::bench::summarize(&self.dataset, budget_s, runner, folds);
+        serde_json::to_string_pretty(&report)
+            .map_err(|e| internal(message!("internal.convert", detail = e.to_string())))
+    }
+
+    fn part(&self, fold: usize) -> Result<&(crate::data::Table, crate::data::Table), JsError> {
+        self.folds
+            .get(fold)
+            .ok_or_else(|| message_error(message!("bench.fold_no_list", fold, list = "train")))
+    }
 }

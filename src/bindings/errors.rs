@@ -1,6 +1,8 @@
 //! The core's messages as JavaScript errors: a JavaScript `Error` carrying the message's `code`
 //! and `params` (see `crate::messages`), with its `message` and `hint` rendered in English as a
-//! fallback; and a split's failure as the worker sends it back (`{ code, params }`).
+//! fallback (with the cargo feature `catalogue`; the page's wasm, built without it, gives the
+//! code and its parameters and no hint: the page renders every error from its own catalogue);
+//! and a split's failure as the worker sends it back (`{ code, params }`).
 
 use crate::error::AutoMlError;
 use crate::message;
@@ -8,8 +10,9 @@ use crate::messages::{self, Message};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// A JavaScript `Error` for `message`: its `message` and `hint` in English, and its `code` and
-/// `params` for the page to render it from its own catalogue.
+/// A JavaScript `Error` for `message`: its `message` and `hint` in English (without the
+/// catalogue: the code and its parameters, no hint), and its `code` and `params` for the page
+/// to render it from its own catalogue.
 pub(super) fn message_error(message: Message) -> JsError {
     let error = JsError::new(&messages::render(&message));
     // a clone of a JsError refers to the same JavaScript object

@@ -222,9 +222,9 @@ impl SearchSession<'_> {
                 if chosen != order[0] {
                     notes.push(message!(
                         "search.refit_fallback",
-                        best = rows[order[0]].label,
+                        best = events::family_words(rows[order[0]].spec.family_name()),
                         best_trial = rows[order[0]].trial,
-                        chosen = rows[chosen].label,
+                        chosen = events::family_words(rows[chosen].spec.family_name()),
                         chosen_trial = rows[chosen].trial
                     ));
                 }

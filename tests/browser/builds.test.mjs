@@ -100,6 +100,6 @@ test("the production page has no window.__automl after loading, and never asks f
 
 test("the test build's page has window.__automl", async () => {
   const { hooks, requested } = await hooksOnPage(testBuild);
-  assert.deepEqual(hooks, ["bridge", "bridge.panic", "injectFault", "results", "runSettings"]);
+  assert.deepEqual(hooks, ["bridge", "bridge.panic", "injectFault", "partsLoaded", "results", "runSettings"]);
   assert.ok(requested.includes("/test-hooks.js"));
 });

@@ -290,6 +290,8 @@ export function pageHelpers(page, browser) {
     async openApp({ workers = browser.workers } = {}) {
       await page.goto(workers ? `${browser.server.url}?workers=${workers}` : browser.server.url);
       await page.waitForFunction(() => document.querySelector("#status").dataset.state === "ready", null, { timeout: 30_000 });
+      // the test build's hooks reach the results views, which load once the engine is ready
+      await page.evaluate(() => window.__automl && window.__automl.partsLoaded);
       assert.equal(await page.locator($("error")).isVisible(), false, "no error box on a fresh page");
     },
 

@@ -8,7 +8,9 @@
 // window.__automl, for the tests:
 // - bridge: the worker pool's WorkerBridge, with `panic()`: the core panics (a wasm trap,
 //   `trigger_panic`); the reply is a fatal error and the pool is replaced.
-// - results: the results views (showResult with a fixture, trials, rows).
+// - results: the results views (showResult with a fixture, trials, rows); the controller loads
+//   them once the engine is ready, so `partsLoaded` resolves when they are there (the
+//   harness's openApp waits for it).
 // - injectFault({ faultAfterTrials: 2, faultKind: "panic" | "oom" }): the next run fails on
 //   purpose after that many trials (the core's test-only fault injection).
 // - runSettings(extra): `extra` joins the next run's settings the same way, such as
@@ -25,16 +27,17 @@ import { MSG } from "./protocol.js";
  * What the tests find in window.__automl.
  * @typedef {object} TestHooks
  * @property {WorkerBridge & { panic: () => Promise<never> }} bridge
- * @property {Results} results
+ * @property {Results | null} results
+ * @property {Promise<void>} partsLoaded
  * @property {(fault: Pick<RunSettings, "faultAfterTrials" | "faultKind">) => void} injectFault
  * @property {(extra: Partial<RunSettings>) => void} runSettings
  */
 
 /**
  * Installs the hooks: called by main.js (test build only) before the controller starts.
- * @param {{ controller: Controller, bridge: WorkerBridge, results: Results }} page
+ * @param {{ controller: Controller, bridge: WorkerBridge }} page
  */
-export function installTestHooks({ controller, bridge, results }) {
+export function installTestHooks({ controller, bridge }) {
   /** @type {Partial<RunSettings> | null} Extra RunSettings for the next run only. */
   let nextRun = null;
   /**
@@ -53,16 +56,21 @@ export function installTestHooks({ controller, bridge, results }) {
   const settingsFrom = controller.settingsFrom.bind(controller);
   controller.settingsFrom = (values) => joinNextRun(settingsFrom(values));
   // A forecast's settings the same way (runSettings({ timeBudgetS: null, maxTrials: 3 })
-  // makes a forecast deterministic too).
-  const forecast = controller.forecast;
-  if (forecast) {
-    const forecastSettingsFrom = forecast.settingsFrom.bind(forecast);
-    forecast.settingsFrom = (/** @type {any} */ values) => joinNextRun(forecastSettingsFrom(values));
-  }
+  // makes a forecast deterministic too), once the forecasting panel is loaded.
+  const partsLoaded = controller.partsLoaded.then(() => {
+    const forecast = controller.forecast;
+    if (forecast) {
+      const forecastSettingsFrom = forecast.settingsFrom.bind(forecast);
+      forecast.settingsFrom = (/** @type {any} */ values) => joinNextRun(forecastSettingsFrom(values));
+    }
+  });
   /** @type {TestHooks} */
   const hooks = {
     bridge: Object.assign(bridge, { panic: () => bridge.request(MSG.PANIC, {}) }),
-    results,
+    get results() {
+      return controller.results;
+    },
+    partsLoaded,
     injectFault: (fault) => {
       nextRun = { ...fault };
     },

@@ -7,7 +7,7 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  LANGUAGES, describeError, formatDate, formatNumber, formatPercent, hintOf, loadMessages, pageError, preferredLanguage, renderNote,
+  LANGUAGES, describeError, formatDate, formatNumber, formatPercent, hintOf, loadFallback, loadMessages, pageError, preferredLanguage, renderNote,
   setLanguage, storedLanguage, t, useMessages,
 } from "../../www/i18n.js";
 
@@ -253,6 +253,45 @@ test("the real catalogue renders the engine's messages as the command line does"
     "7 column(s) have no name (column 1, 2, 3, 4, 5, …); they are called \"column_N\".",
   );
   assert.equal(await loadMessages("en", async () => { throw new Error("offline"); }), false, "no catalogue: false, never a throw");
+});
+
+// The page's first load in another language fetches that catalogue alone; English beside it
+// (for a code it lacks) comes later, with loadFallback.
+test("a first load in Korean fetches ko.json alone; loadFallback adds English beside it", async () => {
+  const files = {
+    en: { "t.both": { message: "Both" }, "t.only_en": { message: "English only" } },
+    ko: { "t.both": { message: "둘 다" } },
+  };
+  /** @type {string[]} */
+  let fetched = [];
+  const fetchStub = async (url) => {
+    const lang = /\/i18n\/(\w+)\.json$/.exec(String(url))[1];
+    fetched.push(lang);
+    return lang in files ? { ok: true, json: async () => files[lang] } : { ok: false };
+  };
+  assert.equal(await loadMessages("ko", fetchStub, { englishLater: true }), true);
+  assert.deepEqual(fetched, ["ko"]);
+  assert.equal(t("t.both"), "둘 다");
+  assert.equal(t("t.only_en"), "t.only_en", "no English yet");
+  fetched = [];
+  await loadFallback(fetchStub);
+  assert.deepEqual(fetched, ["en"]);
+  assert.equal(t("t.both"), "둘 다");
+  assert.equal(t("t.only_en"), "English only");
+  // without the option, both at once (as before); a language that is missing falls back to
+  // English even when English was left for later
+  fetched = [];
+  assert.equal(await loadMessages("ko", fetchStub), true);
+  assert.deepEqual(fetched, ["en", "ko"]);
+  assert.equal(t("t.only_en"), "English only");
+  fetched = [];
+  assert.equal(await loadMessages("xx", fetchStub, { englishLater: true }), true);
+  assert.deepEqual(fetched, ["xx", "en"]);
+  assert.equal(t("t.both"), "Both");
+  // in English, loadFallback has nothing to do
+  fetched = [];
+  await loadFallback(fetchStub);
+  assert.deepEqual(fetched, []);
 });
 
 // The Korean catalogue (issue 16): every English code, with the same placeholders, format

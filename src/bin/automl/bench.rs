@@ -101,7 +101,7 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
                 }
             }
         }
-        let report = automl::bench::summarize(ds, budget, reports);
+        let report = automl::bench::summarize(ds, budget, "native", reports);
         let path = out.join(format!("{}.json", ds.name));
         let body = serde_json::to_string_pretty(&report).unwrap_or_default();
         std::fs::write(&path, body + "\n").map_err(|e| {
