@@ -144,11 +144,14 @@ async function handle(root, req, res) {
 /**
  * Serve the directory `root` over HTTP. Resolves to `{ url, port, close }` once listening;
  * `port: 0` picks a free port. `close()` stops the server and drops open connections.
+ * `onRequest(path)` hears the path of every request (the WebDriver engines' tests record them:
+ * WebDriver, unlike Playwright, does not report a page's requests).
  */
-export async function startServer({ root, host = "127.0.0.1", port = 0 } = {}) {
+export async function startServer({ root, host = "127.0.0.1", port = 0, onRequest = undefined } = {}) {
   if (!root) throw new Error("startServer needs a root directory.");
   const rootReal = await realpath(path.resolve(root));
   const server = createServer((req, res) => {
+    if (onRequest) onRequest(req.url || "");
     handle(rootReal, req, res).catch(() => {
       if (!res.headersSent) sendText(res, 500, "Internal server error");
       else res.destroy();

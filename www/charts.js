@@ -846,6 +846,10 @@ function withTable(node, table) {
 /** Charts drawn with drawChart, redrawn when their box changes width. */
 /** @type {ResizeObserver | null} */
 let resizer = null;
+/** @type {Map<HTMLElement, number>} chart boxes whose width changed, and their new width */
+const resized = new Map();
+/** The frame that draws them again (0: none asked). */
+let resizeFrame = 0;
 
 /**
  * Draw a chart into `box` at the box's width, and again whenever that width changes (a phone
@@ -866,7 +870,18 @@ export function drawChart(box, draw, after) {
       for (const entry of entries) {
         const target = /** @type {any} */ (entry.target);
         const width = Math.floor(entry.contentRect.width);
-        if (width > 0 && target.chartDraw && Math.abs(width - (target.chartWidth || 0)) >= 4) render(target, width);
+        if (width > 0 && target.chartDraw && Math.abs(width - (target.chartWidth || 0)) >= 4) resized.set(target, width);
+      }
+      // Drawn on the next frame, not in this callback: a drawing changes sizes the observer
+      // watches, which inside its callback is "ResizeObserver loop completed with undelivered
+      // notifications", an error event Firefox and WebKit fire at the page.
+      if (resized.size > 0 && !resizeFrame) {
+        resizeFrame = requestAnimationFrame(() => {
+          resizeFrame = 0;
+          const due = [...resized];
+          resized.clear();
+          for (const [target, width] of due) if (target.isConnected) render(target, width);
+        });
       }
     });
   }

@@ -924,6 +924,40 @@ export class WorkerError extends Error {
   }
 }
 
+/**
+ * Whether `err` is a browser refusing to compile WebAssembly under the page's security policy:
+ * a browser that does not know the policy's 'wasm-unsafe-eval' (Safari before 16, Firefox
+ * before 102, Chrome before 97) treats compiling as eval, which the policy forbids. Each
+ * engine words it its own way ("Refused to compile…", "…blocked by CSP").
+ * @param {any} err
+ */
+export function isPolicyRefusal(err) {
+  const text = String(err && err.message ? err.message : err);
+  return /unsafe-eval|content.security.policy|\bCSP\b/i.test(text);
+}
+
+/**
+ * Fetches and compiles the engine's wasm. Where the browser lacks what the engine needs, the
+ * error says so, from the catalogue: no WebAssembly at all, or a security policy the browser
+ * cannot honour for WebAssembly. A browser without streaming compilation compiles the bytes.
+ * @param {URL} url
+ * @returns {Promise<WebAssembly.Module>}
+ */
+export async function compileEngine(url) {
+  const wasm = /** @type {any} */ (globalThis).WebAssembly;
+  if (!wasm || typeof wasm.compile !== "function") {
+    throw new WorkerError({ name: "Unsupported", code: "engine.no_webassembly", params: {}, fatal: true });
+  }
+  try {
+    if (typeof wasm.compileStreaming === "function") return await wasm.compileStreaming(fetch(url));
+    const response = await fetch(url);
+    return await wasm.compile(await response.arrayBuffer());
+  } catch (err) {
+    if (isPolicyRefusal(err)) throw new WorkerError({ name: "Unsupported", code: "engine.wasm_blocked", params: {}, fatal: true });
+    throw err;
+  }
+}
+
 /** The largest pool of workers the page starts. */
 export const MAX_WORKERS = 8;
 
@@ -958,7 +992,18 @@ class PoolWorker {
   constructor(bridge, index) {
     this.bridge = bridge;
     this.index = index;
-    this.worker = new Worker(workerScriptURL(bridge.workerUrl), { type: "module" });
+    // A browser without module workers ignores the `type` option (it never reads it) and then
+    // fails on worker.js's first import: read, it says the browser has them.
+    let typeRead = false;
+    const options = {
+      get type() {
+        typeRead = true;
+        return /** @type {WorkerType} */ ("module");
+      },
+    };
+    this.worker = new Worker(workerScriptURL(bridge.workerUrl), options);
+    /** Whether this browser runs module workers (see the error handler). */
+    this.moduleWorkers = typeRead;
     /** @type {Map<number, Pending>} */
     this.pending = new Map();
     /** @type {(ready: ReadyReply) => void} */
@@ -976,13 +1021,11 @@ class PoolWorker {
     this.worker.onmessage = (event) => this.handle(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
-      bridge.replace(new WorkerError({
-        name: "WorkerFailed",
-        ...(event.message
-          ? { code: "engine.worker_failed", params: { detail: event.message } }
-          : { code: "engine.worker_not_loaded", params: {} }),
-        fatal: true,
-      }));
+      let failure;
+      if (!this.moduleWorkers) failure = { code: "engine.no_module_workers", params: {} };
+      else if (event.message) failure = { code: "engine.worker_failed", params: { detail: event.message } };
+      else failure = { code: "engine.worker_not_loaded", params: {} };
+      bridge.replace(new WorkerError({ name: "WorkerFailed", ...failure, fatal: true }));
     };
   }
 
@@ -1115,10 +1158,10 @@ export class WorkerBridge {
   compile() {
     if (!this.module) {
       // A browser without WebAssembly SIMD cannot compile the engine: say so in words rather
-      // than with the compiler's error.
-      this.module = this.simdSupported()
-        ? WebAssembly.compileStreaming(fetch(this.wasmUrl))
-        : Promise.reject(Object.assign(new Error("no WebAssembly SIMD"), { code: "engine.no_simd" }));
+      // than with the compiler's error (one without WebAssembly at all is told by compileEngine).
+      this.module = !(/** @type {any} */ (globalThis).WebAssembly) || this.simdSupported()
+        ? compileEngine(this.wasmUrl)
+        : Promise.reject(new WorkerError({ name: "Unsupported", code: "engine.no_simd", params: {}, fatal: true }));
       // a failed compile is retried by the next start
       this.module.catch(() => {
         this.module = null;
@@ -1138,14 +1181,12 @@ export class WorkerBridge {
       },
       (err) => {
         if (this.pool !== pool) return;
-        this.replace(new WorkerError(err && err.code === "engine.no_simd"
-          ? { name: "WorkerFailed", code: "engine.no_simd", fatal: true }
-          : {
-            name: "WorkerFailed",
-            code: "engine.load_failed",
-            params: { detail: String(err && err.message ? err.message : err) },
-            fatal: true,
-          }));
+        this.replace(err instanceof WorkerError ? err : new WorkerError({
+          name: "WorkerFailed",
+          code: "engine.load_failed",
+          params: { detail: String(err && err.message ? err.message : err) },
+          fatal: true,
+        }));
       },
     );
     this.ready = pool[0].ready;

@@ -18,6 +18,8 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openServedProfile } from "../../scripts/chromium.mjs";
+import { WEBDRIVER_ENGINES, openEngine } from "../../scripts/webdriver.mjs";
+import { EnginePage } from "./engine-page.mjs";
 
 export const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "www");
 export const ROOT = path.resolve(WWW, "..");
@@ -31,6 +33,9 @@ export const $ = (testId) => `[data-testid="${testId}"]`;
 
 /** How useBrowser opens pages: for each test, one for the whole file, or none (tests open their own). */
 const PAGE_MODES = new Set(["each", "shared", "none"]);
+
+/** The browser engines: Chromium through Playwright, the others over WebDriver (scripts/webdriver.mjs). */
+export const ENGINES = Object.freeze(["chromium", ...WEBDRIVER_ENGINES]);
 
 /**
  * Registers the hooks of a test file and returns its browser. Options:
@@ -50,6 +55,14 @@ const PAGE_MODES = new Set(["each", "shared", "none"]);
  *   by default Chromium's own (English here).
  * - `offline: true`: the tests take the browser offline (`browser.context.setOffline(true)`);
  *   it goes back online after each test, before the check for problems.
+ * - `engine`: "chromium" (the default: Debian's Chromium through Playwright), "firefox"
+ *   (Firefox ESR through geckodriver) or "webkit" (WebKitGTK's MiniBrowser through
+ *   WebKitWebDriver, on a virtual display): the other two are driven over WebDriver, and
+ *   `browser.page` is then an EnginePage (engine-page.mjs), the part of Playwright's Page the
+ *   page helpers use. What WebDriver cannot see: console messages and errors inside a worker
+ *   (the page records its own errors, see engine-page.mjs), and requests to another origin
+ *   (the server records the requests it answers, in `requests`); there is no `context`, and
+ *   no `offline`. `browser.engineVersion` is the browser's version.
  *
  * The profile starts when the first page is opened, so a file's tests that need no browser
  * start none, and closes after the file. After each test: the test's pages are closed, and
@@ -69,8 +82,12 @@ export function useBrowser({
   workers = null,
   offline = false,
   locale = undefined,
+  engine = "chromium",
 } = {}) {
   assert.ok(PAGE_MODES.has(page), `useBrowser: page is one of ${[...PAGE_MODES].join(", ")}`);
+  assert.ok(ENGINES.includes(engine), `useBrowser: engine is one of ${ENGINES.join(", ")}`);
+  const webdriver = engine !== "chromium";
+  assert.ok(!(webdriver && offline), "useBrowser: offline is for Chromium only");
   /** The running profile: { server, origin, context, close }, or a promise of it. */
   let profile = null;
 
@@ -80,6 +97,9 @@ export function useBrowser({
     server: null,
     origin: null,
     context: null,
+    engine,
+    /** The browser's version (WebDriver engines; Chromium's is `context.browser().version()`). */
+    engineVersion: null,
     workers,
     problems: [],
     requests: [],
@@ -93,7 +113,8 @@ export function useBrowser({
     /** Opens a page in the profile (starting the profile first if needed). */
     async newPage() {
       if (!profile) profile = start(typeof root === "function" ? root() : root);
-      await profile;
+      const opened = await profile;
+      if (webdriver) return newEnginePage(opened);
       const p = await browser.context.newPage();
       browser.pages.add(p);
       p.on("close", () => browser.pages.delete(p));
@@ -126,15 +147,20 @@ export function useBrowser({
 
   /** Serves `dir` and opens a fresh profile that records requests and problems. */
   async function start(dir) {
-    assert.ok(
-      existsSync(path.join(dir, "pkg", "automl.js")),
-      dir === TEST_WWW
-        ? "build/test-www/pkg/automl.js is missing: build the test build first (bash scripts/build-wasm.sh --test)."
-        : `${path.relative(ROOT, dir) || dir}/pkg/automl.js is missing: build the wasm package first (bash scripts/build-wasm.sh).`,
-    );
-    if (dir === TEST_WWW) {
-      const missing = readdirSync(WWW).filter((name) => !existsSync(path.join(TEST_WWW, name)));
-      assert.deepEqual(missing, [], "build/test-www/ links every file of www/ (rebuild it: bash scripts/build-wasm.sh --test)");
+    checkBuilt(dir);
+    if (webdriver) {
+      const opened = await openEngine({
+        engine,
+        root: dir,
+        locale,
+        onRequest: (url) => {
+          browser.requests.push({ url: `${browser.origin}${url}`, method: "GET", postData: null, serviceWorker: false, resourceType: "" });
+        },
+      });
+      Object.assign(browser, { server: opened.server, origin: opened.origin, engineVersion: opened.version });
+      const [home] = await opened.session.windows();
+      await opened.session.setTimeouts({ script: 130_000, pageLoad: 120_000, implicit: 0 });
+      return { ...opened, engine, home, homeInUse: false };
     }
     const opened = await openServedProfile({ root: dir, locale });
     const { origin, context } = opened;
@@ -164,6 +190,46 @@ export function useBrowser({
     return opened;
   }
 
+  /**
+   * A page of a WebDriver engine: a new window of the session (or its first window, where
+   * the driver cannot open another), whose recorded errors join the problems when it closes.
+   * @param {any} opened
+   */
+  async function newEnginePage(opened) {
+    let handle = null;
+    try {
+      handle = await opened.session.newWindow();
+    } catch {
+      assert.ok(!opened.homeInUse, `${engine}: one page at a time (the driver cannot open a window)`);
+      handle = opened.home;
+      opened.homeInUse = true;
+    }
+    const p = new EnginePage(opened, handle, (found) => {
+      browser.pages.delete(p);
+      if (handle === opened.home) opened.homeInUse = false;
+      for (const problem of found) {
+        if (problem.startsWith("console error: ") && browser.tolerateConsole && browser.tolerateConsole(problem.slice(15))) continue;
+        browser.problems.push(problem);
+      }
+    });
+    browser.pages.add(p);
+    return p;
+  }
+
+  /** Fails unless `dir` holds a built page. */
+  function checkBuilt(dir) {
+    assert.ok(
+      existsSync(path.join(dir, "pkg", "automl.js")),
+      dir === TEST_WWW
+        ? "build/test-www/pkg/automl.js is missing: build the test build first (bash scripts/build-wasm.sh --test)."
+        : `${path.relative(ROOT, dir) || dir}/pkg/automl.js is missing: build the wasm package first (bash scripts/build-wasm.sh).`,
+    );
+    if (dir === TEST_WWW) {
+      const missing = readdirSync(WWW).filter((name) => !existsSync(path.join(TEST_WWW, name)));
+      assert.deepEqual(missing, [], "build/test-www/ links every file of www/ (rebuild it: bash scripts/build-wasm.sh --test)");
+    }
+  }
+
   // The page helpers, bound to the page of the moment.
   const bound = () => {
     assert.ok(browser.page, "no page: this browser's tests open their own (useBrowser({ page: \"none\" }))");
@@ -185,6 +251,8 @@ export function useBrowser({
       if (page !== "shared" || p !== browser.page) await p.close();
     }
     if (page === "each") browser.page = null;
+    // a WebDriver engine's page kept open (page: "shared"): the errors it recorded so far
+    for (const p of browser.pages) if (p instanceof EnginePage) browser.problems.push(...(await p.takeProblems()));
     if (offline && profile) await browser.context.setOffline(false);
     browser.assertNoProblems();
   });
