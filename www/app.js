@@ -847,7 +847,9 @@ export class Controller {
       this.view.showTrialProgress(event);
       if (this.results) this.results.addTrial(event);
     } else if (event.kind === "phase") {
-      this.view.showPhase(event.phase, event.elapsedS, event.budgetS);
+      // finishing after Stop or a choice, the text under the bar keeps saying how the search
+      // ended (the finish's own phases carry its clock, not the search's)
+      if (!this.finishing) this.view.showPhase(event.phase, event.elapsedS, event.budgetS);
       // (finishing after Stop or a choice, the status keeps saying what is being finished)
       if (event.phase === "refit" && !this.finishing) this.view.showStatus("page.status_refitting", {}, "busy");
       if (event.phase === "explain" && !this.finishing) this.view.showStatus("page.status_explaining", {}, "busy");
