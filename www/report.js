@@ -90,58 +90,8 @@ function validationWords(result, best) {
  */
 export function buildReport({ result, settings, inspection, fileName, engineVersion, chartCss, sections, profileCharts = new Map() }) {
   const doc = document.implementation.createHTMLDocument(t("report.title", { target: result.target }));
-  /**
-   * An element with words: a message (`{ code, params }`), or a value of the user's data (a
-   * string, marked `data-user`), or none.
-   * @param {Element} parent
-   * @param {string} tag
-   * @param {any} [text]
-   * @param {{ [name: string]: string|number }} [attrs]
-   * @returns {HTMLElement}
-   */
-  const add = (parent, tag, text, attrs = {}) => {
-    const node = doc.createElement(tag);
-    if (text && typeof text === "object") localize(node, text.code, text.params);
-    else if (text !== undefined && text !== null) {
-      node.textContent = String(text);
-      if (node.textContent && !/^[\d\s.,:%±−+\-–—]*$/.test(node.textContent)) node.setAttribute("data-user", "");
-    }
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-    parent.append(node);
-    return node;
-  };
+  const { add, table, facts } = makers(doc);
   const body = doc.body;
-
-  /**
-   * @param {Element} parent
-   * @param {any[]} header messages
-   * @param {any[][]} rows messages, or the user's data
-   * @param {Set<number>} [numeric] the columns aligned as numbers
-   * @returns {HTMLTableElement}
-   */
-  const table = (parent, header, rows, numeric = new Set()) => {
-    const wrap = add(parent, "div", null, { class: "table-wrap" });
-    const tbl = /** @type {HTMLTableElement} */ (add(wrap, "table"));
-    const tr = add(add(tbl, "thead"), "tr");
-    header.forEach((h, i) => add(tr, "th", h, numeric.has(i) ? { class: "num", scope: "col" } : { scope: "col" }));
-    const tbody = add(tbl, "tbody");
-    for (const row of rows) {
-      const r = add(tbody, "tr");
-      row.forEach((v, i) => add(r, "td", v, numeric.has(i) ? { class: "num" } : {}));
-    }
-    return tbl;
-  };
-  /**
-   * @param {Element} parent
-   * @param {any[][]} pairs [term, description] pairs
-   */
-  const facts = (parent, pairs) => {
-    const dl = add(parent, "dl");
-    for (const [k, v] of pairs) {
-      add(dl, "dt", k);
-      add(dl, "dd", v);
-    }
-  };
   /**
    * A model's settings as the page shows them (hyperparameter names marked `data-code`).
    * @param {Element} parent
@@ -376,7 +326,8 @@ function modelName(words) {
 export function buildForecastReport({ result: r, settings, fileName, engineVersion, chartCss, chart }) {
   const doc = document.implementation.createHTMLDocument(t("forecast_page.report_heading", { target: r.target }));
   const { add, table, facts } = makers(doc);
-  const body = doc.body;  add(body, "h1", msg("forecast_page.report_heading", { target: r.target }));
+  const body = doc.body;
+  add(body, "h1", msg("forecast_page.report_heading", { target: r.target }));
   add(body, "p", msg("report.meta", { date: formatDate(new Date(), true), version: engineVersion || "?" }), { class: "meta" });
 
   // the chosen forecaster

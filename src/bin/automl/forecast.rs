@@ -306,18 +306,5 @@ pub(crate) fn predict_forecast(
         eprintln!("note: {}", note_text(note));
     }
     let csv = forecast::forecast_csv(&result);
-    match out_path {
-        Some(path) => std::fs::write(&path, csv).map_err(|e| {
-            CliError::from(message!(
-                "cli.cannot_write_predictions",
-                path,
-                detail = e.to_string()
-            ))
-        })?,
-        None => {
-            let text = csv.strip_prefix(automl::data::CSV_BOM).unwrap_or(&csv);
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        }
-    }
-    Ok(())
+    super::predict::write_csv(csv, out_path)
 }

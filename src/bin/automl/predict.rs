@@ -58,6 +58,12 @@ pub(crate) fn cmd_predict(args: &[String]) -> Result<(), CliError> {
         );
     }
     let csv = automl::results::predict::predictions_csv(&predictions);
+    write_csv(csv, out_path)
+}
+
+/// A CSV the command made (predictions, a forecast): to the `--out` file, or to standard output
+/// without the byte-order mark meant for Excel (on a terminal or in a pipe).
+pub(crate) fn write_csv(csv: String, out_path: Option<String>) -> Result<(), CliError> {
     match out_path {
         Some(path) => std::fs::write(&path, csv).map_err(|e| {
             CliError::from(message!(
@@ -66,7 +72,6 @@ pub(crate) fn cmd_predict(args: &[String]) -> Result<(), CliError> {
                 detail = e.to_string()
             ))
         })?,
-        // On a terminal or in a pipe, without the byte-order mark meant for Excel.
         None => {
             let text = csv.strip_prefix(automl::data::CSV_BOM).unwrap_or(&csv);
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
