@@ -114,6 +114,30 @@ export function rungMarks(trace, rung) {
 }
 
 /**
+ * A learning curve's chart: the training and validation loss after each epoch (or round),
+ * numbered from 1.
+ * @param {string} title catalogue code of the title
+ * @param {string} xLabel catalogue code of the x axis (epoch, round)
+ * @param {{ train: number[], valid: number[] }} losses
+ * @param {number} [width] of its box (drawChart's)
+ * @returns {SVGSVGElement}
+ */
+function lossChart(title, xLabel, losses, width) {
+  const points = (/** @type {number[]} */ values) => values.map((y, i) => ({ x: i + 1, y }));
+  return lineChart({
+    title: words(title),
+    series: [
+      { name: words("network.train"), points: points(losses.train) },
+      { name: words("network.valid"), points: points(losses.valid) },
+    ],
+    xLabel: words(xLabel),
+    yLabel: words("network.loss"),
+    height: 260,
+    width,
+  });
+}
+
+/**
  * The learning curve: training and validation loss per epoch, the kept epoch marked, and the
  * ends of the earlier rungs of successive halving (where the networks were compared).
  * @param {NetworkTrace} trace
@@ -122,18 +146,7 @@ export function rungMarks(trace, rung) {
  * @returns {SVGSVGElement}
  */
 export function learningCurve(trace, rung, width) {
-  const points = (/** @type {number[]} */ losses) => losses.map((y, i) => ({ x: i + 1, y }));
-  const chart = lineChart({
-    title: words("network.curve_title"),
-    series: [
-      { name: words("network.train"), points: points(trace.train) },
-      { name: words("network.valid"), points: points(trace.valid) },
-    ],
-    xLabel: words("network.epoch"),
-    yLabel: words("network.loss"),
-    height: 260,
-    width,
-  });
+  const chart = lossChart("network.curve_title", "network.epoch", trace, width);
   const best = trace.best;
   if (best >= 0 && best < trace.valid.length) {
     marker(chart, {
@@ -197,20 +210,9 @@ export function networkViews(trace, rung) {
  * @returns {HTMLElement}
  */
 export function boostingViews(curve) {
-  const points = (/** @type {number[]} */ losses) => losses.map((y, i) => ({ x: i + 1, y }));
   const chosen = words("boosting.chosen", { rounds: curve.rounds, best: curve.best + 1 });
   const draw = (/** @type {{ width: number }} */ size) => {
-    const chart = lineChart({
-      title: words("boosting.curve_title"),
-      series: [
-        { name: words("network.train"), points: points(curve.train) },
-        { name: words("network.valid"), points: points(curve.valid) },
-      ],
-      xLabel: words("boosting.round"),
-      yLabel: words("network.loss"),
-      height: 260,
-      width: size.width,
-    });
+    const chart = lossChart("boosting.curve_title", "boosting.round", curve, size.width);
     if (curve.best >= 0 && curve.best < curve.valid.length) {
       marker(chart, { x: curve.best + 1, y: curve.valid[curve.best], className: "best-epoch", title: chosen });
     }
