@@ -44,6 +44,8 @@ test("names and cells holding HTML and script are shown as text, and nothing run
       "text", "path", "line", "circle", "FIGURE", "DT", "DD", "LABEL", "tspan",
       // a chart's table toggle (charts.js drawChart) and the what-if form's known levels
       "DETAILS", "SUMMARY", "TABLE", "CAPTION", "THEAD", "TBODY", "DATALIST",
+      // the results views' element makers (report.js: headings, paragraphs, lists, buttons)
+      "P", "H2", "H3", "UL", "DL", "BUTTON", "LEGEND", "FIELDSET",
     ]);
     new MutationObserver((records) => {
       for (const record of records) {
