@@ -5,9 +5,7 @@
 //! The rule, on the leaderboard's per-split scores (every candidate is scored on the same
 //! validation splits, so differences can be taken split by split):
 //!
-//! - The **winner** is the leaderboard's first row (the best cross-validated score, or on small
-//!   data an ensemble within one standard error of it, `search::ensemble::averages_near_ties`:
-//!   then the winner is *behind* by less than the spread, `why.behind`); the
+//! - The **winner** is the leaderboard's first row (the best cross-validated score); the
 //!   **runner-up** is the best row of another family (for an ensemble winner, the best single
 //!   model).
 //! - The **difference** between the winner and a row is the mean over the splits of the
@@ -166,8 +164,6 @@ pub fn why_of(
                 let splits = winner.fold_scores.len();
                 messages.push(if out.clear {
                     message!("why.clear", difference, spread, splits)
-                } else if difference < 0.0 {
-                    message!("why.behind", difference = -difference, spread, splits)
                 } else {
                     message!("why.unclear", difference, spread, splits)
                 });

@@ -122,35 +122,6 @@ pub fn select(
     })
 }
 
-/// Classification data with fewer rows than this choose their ensemble for small data (see
-/// [`averages_near_ties`]).
-pub const AVERAGE_BELOW_ROWS: usize = 1_000;
-
-/// Whether a run on `n_rows` rows chooses its ensemble for small data: greedy selection on log
-/// loss (a proper score, which moves with every probability, where accuracy on a few dozen
-/// validation rows moves in steps and ties), and the ensemble kept unless the best single
-/// model beats it by more than one standard error of their paired split difference
-/// ([`within_one_se`]): on small data the best of many near-equal trials is mostly the luckiest
-/// on the validation splits, and an average of several varies less on new rows.
-pub fn averages_near_ties(classification: bool, n_rows: usize) -> bool {
-    classification && n_rows < AVERAGE_BELOW_ROWS
-}
-
-/// Whether `other`'s split scores are within one standard error of `best`'s (both higher is
-/// better, on the same splits): the mean of `best − other` over the splits is at most the
-/// sample standard deviation of those differences over √splits (the one-standard-error rule of
-/// Breiman et al. 1984, taken split by split as in "Why this model").
-pub fn within_one_se(best: &[f64], other: &[f64]) -> bool {
-    let n = best.len();
-    if n < 2 || other.len() != n {
-        return false;
-    }
-    let d: Vec<f64> = best.iter().zip(other).map(|(b, o)| b - o).collect();
-    let mean = d.iter().sum::<f64>() / n as f64;
-    let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
-    mean.is_finite() && mean <= var.sqrt() / (n as f64).sqrt()
-}
-
 /// The model a run ends with.
 #[derive(Debug, Serialize, Deserialize)]
 pub enum FinalModel {
@@ -245,24 +216,6 @@ mod tests {
             sel.split_scores
         );
         assert!((sel.weights.iter().map(|w| w.1).sum::<f64>() - 1.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn one_standard_error_is_taken_split_by_split() {
-        // differences 0.02, 0.00, 0.04, 0.02: mean 0.02, sd 0.01633, SE 0.00816 → not within
-        let best = [0.82, 0.80, 0.84, 0.82];
-        let other = [0.80, 0.80, 0.80, 0.80];
-        assert!(!within_one_se(&best, &other));
-        // differences 0.06, −0.04, 0.02, −0.02: mean 0.005, sd 0.0443, SE 0.0222 → within
-        let noisy = [0.76, 0.84, 0.82, 0.84];
-        assert!(within_one_se(&best, &noisy));
-        // a better row is within; different split counts or one split say nothing
-        assert!(within_one_se(&best, &[0.9, 0.9, 0.9, 0.9]));
-        assert!(!within_one_se(&best, &[0.9, 0.9]));
-        assert!(!within_one_se(&[0.8], &[0.8]));
-        assert!(averages_near_ties(true, AVERAGE_BELOW_ROWS - 1));
-        assert!(!averages_near_ties(true, AVERAGE_BELOW_ROWS));
-        assert!(!averages_near_ties(false, 100));
     }
 
     #[test]

@@ -62,8 +62,7 @@ impl SearchSession<'_> {
             }
         };
 
-        // the ensemble: a leaderboard row like the others, chosen only if it scores better (or,
-        // on small data, when it is within one standard error of the best single model)
+        // the ensemble: a leaderboard row like the others, chosen only if it scores better
         let mut ensemble: Option<EnsembleChoice> = None;
         let best_single = rows
             .iter()
@@ -73,56 +72,14 @@ impl SearchSession<'_> {
             events.push(message!("event.ensemble", candidates = kept.len()));
             let _ = observer.on_progress(&phase("ensemble", &mut events));
             let candidates: Vec<&Vec<Vec<f64>>> = kept.iter().map(|k| &k.2).collect();
-            let classification = plan.task == Task::Classification;
-            let averaging = averages_near_ties(classification, plan.prepared.rows.len());
-            let objective = if averaging { Metric::LogLoss } else { metric };
-            if let Some(sel) = select(&candidates, &truth, objective) {
-                // the blend of the members' out-of-fold predictions
-                let blend: Vec<Vec<f64>> = (0..n_splits)
-                    .map(|s| {
-                        let mut sum = vec![0.0; kept[sel.weights[0].0].2[s].len()];
-                        for &(c, w) in &sel.weights {
-                            sum.iter_mut()
-                                .zip(&kept[c].2[s])
-                                .for_each(|(a, b)| *a += w * b);
-                        }
-                        sum
-                    })
-                    .collect();
-                // its scores in the run's metric (the selection's own when it chose on it)
-                let split_scores: Vec<f64> = if objective == metric {
-                    sel.split_scores.clone()
-                } else {
-                    blend
-                        .iter()
-                        .zip(&truth)
-                        .map(|(p, t)| split_score(metric, t, p))
-                        .collect()
-                };
-                let fold_values: Vec<f64> = split_scores
+            if let Some(sel) = select(&candidates, &truth, metric) {
+                let fold_values: Vec<f64> = sel
+                    .split_scores
                     .iter()
                     .map(|&s| metric.value_of_score(s))
                     .collect();
                 let (mean, std) = mean_std(&fold_values);
                 let score = metric.value_of_score(mean);
-                // on small data, an ensemble within one standard error of the best single
-                // model is kept (see `averages_near_ties`)
-                let best_scores: Vec<f64> = rows
-                    .iter()
-                    .filter(|r| r.score == best_single)
-                    .min_by_key(|r| r.trial)
-                    .map(|r| {
-                        r.fold_scores
-                            .iter()
-                            .map(|&v| metric.value_of_score(v))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let near = averaging
-                    && score.is_finite()
-                    && score <= best_single
-                    && within_one_se(&best_scores, &split_scores);
-                let wins = score > best_single || near;
                 let members: Vec<(f64, usize)> =
                     sel.weights.iter().map(|&(c, w)| (w, kept[c].1)).collect();
                 let refit_estimate: f64 = members
@@ -131,31 +88,23 @@ impl SearchSession<'_> {
                     .sum();
                 let affordable = budget.is_none_or(|b| elapsed() + refit_estimate <= b * 1.02);
                 let best_value = events::round4(metric.value_of_score(best_single));
-                events.push(if !wins {
+                events.push(if score <= best_single {
                     message!(
                         "event.ensemble_not_better",
                         score = events::round4(mean),
                         best = best_value
                     )
-                } else if !affordable {
-                    message!("search.ensemble_no_refit")
-                } else if near {
-                    message!(
-                        "event.ensemble_near",
-                        members = members.len(),
-                        score = events::round4(mean),
-                        best = best_value,
-                        rows = plan.prepared.rows.len()
-                    )
-                } else {
+                } else if affordable {
                     message!(
                         "event.ensemble_better",
                         members = members.len(),
                         score = events::round4(mean),
                         best = best_value
                     )
+                } else {
+                    message!("search.ensemble_no_refit")
                 });
-                if wins && affordable {
+                if score > best_single && affordable {
                     let mut params = serde_json::Map::new();
                     let list: Vec<serde_json::Value> = members
                         .iter()
@@ -166,6 +115,18 @@ impl SearchSession<'_> {
                         .iter()
                         .max_by(|a, b| a.0.total_cmp(&b.0))
                         .map_or(0, |m| m.1);
+                    // the blend of the members' out-of-fold predictions
+                    let blend: Vec<Vec<f64>> = (0..n_splits)
+                        .map(|s| {
+                            let mut sum = vec![0.0; kept[sel.weights[0].0].2[s].len()];
+                            for &(c, w) in &sel.weights {
+                                sum.iter_mut()
+                                    .zip(&kept[c].2[s])
+                                    .for_each(|(a, b)| *a += w * b);
+                            }
+                            sum
+                        })
+                        .collect();
                     let row = LeaderboardRow {
                         rank: 0,
                         trial: rows.len() + 1,
@@ -195,17 +156,8 @@ impl SearchSession<'_> {
                         spec: rows[best_member].spec.clone(),
                         score,
                     };
-                    if near {
-                        notes.push(message!(
-                            "search.ensemble_near",
-                            members = members.len(),
-                            score = events::round4(mean),
-                            best = best_value,
-                            rows = plan.prepared.rows.len()
-                        ));
-                    }
                     ensemble = Some((row, members, blend));
-                } else if wins {
+                } else if score > best_single {
                     notes.push(message!("search.ensemble_no_refit"));
                 }
             }
@@ -340,15 +292,6 @@ pub(super) fn assemble(plan: &Plan, a: Assembly) -> SearchOutcome {
     crate::sort::sort_by(&mut rows, |a, b| {
         b.score.total_cmp(&a.score).then(a.trial.cmp(&b.trial))
     });
-    // an ensemble that won within the spread of the best single model (small data, see
-    // `ensemble::averages_near_ties`) ranks first although its score is a little lower: it is
-    // the winner, the row the page marks best and "Why this model" explains
-    if best_row.family == "ensemble" {
-        if let Some(i) = rows.iter().position(|r| r.trial == best_row.trial) {
-            let chosen = rows.remove(i);
-            rows.insert(0, chosen);
-        }
-    }
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = i + 1;
     }

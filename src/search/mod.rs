@@ -31,7 +31,7 @@ use crate::models::neural_network::NetworkTrace;
 use crate::models::{ClassWeight, Family, FittedModel, ModelSpec, Prediction};
 use crate::preprocess::{ColumnChoices, Frame, Pipeline};
 use crate::rng::Rng;
-use crate::search::ensemble::{averages_near_ties, select, split_score, within_one_se, FinalModel};
+use crate::search::ensemble::{select, split_score, FinalModel};
 use crate::search::folds::{kfold, stratified_kfold, Fold};
 use crate::search::tuner::Tuner;
 use crate::target::prepare_target;
