@@ -27,12 +27,15 @@ use crate::message;
 use crate::messages::Message;
 use crate::metrics::{accuracy, balanced_accuracy, binary_auc, f1_macro, log_loss, mean_std, r2};
 use crate::models::Prediction;
-use crate::search::{run_search, Control, Progress, SearchSettings};
+use crate::search::{run_search, Control, Progress, SearchOutcome, SearchSettings};
 use crate::target::{prepare_target, Target};
 use crate::Task;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+mod diagnose;
+pub use diagnose::{diagnose_fold, Candidate, FoldDiagnosis};
 
 /// One dataset of the collection's `index.json`.
 #[derive(Debug, Clone, PartialEq)]
@@ -467,6 +470,25 @@ pub fn run_fold(
     settings: &SearchSettings,
     clock: &dyn Clock,
 ) -> Result<FoldReport> {
+    search_fold(table, dataset, fold_no, fold, settings, clock).map(|f| f.report)
+}
+
+/// One outer fold's search: its report, the search's outcome and the fold's tables.
+struct SearchedFold {
+    report: FoldReport,
+    outcome: SearchOutcome,
+    train: Table,
+    test: Table,
+}
+
+fn search_fold(
+    table: &Table,
+    dataset: &BenchDataset,
+    fold_no: usize,
+    fold: &OuterFold,
+    settings: &SearchSettings,
+    clock: &dyn Clock,
+) -> Result<SearchedFold> {
     let (train, test) = fold_tables(table, dataset, fold)?;
     let start = clock.now_s();
     let mut observer = |_: &Progress| Control::Continue;
@@ -480,7 +502,7 @@ pub fn run_fold(
         &prediction,
         proba.as_ref(),
     )?;
-    Ok(FoldReport {
+    let report = FoldReport {
         fold: fold_no,
         n_train: fold.train.len(),
         n_test: fold.test.len(),
@@ -488,6 +510,12 @@ pub fn run_fold(
         best_model: outcome.result.best.row.label.clone(),
         trials: outcome.result.leaderboard.len(),
         metrics,
+    };
+    Ok(SearchedFold {
+        report,
+        outcome,
+        train,
+        test,
     })
 }
 

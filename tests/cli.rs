@@ -589,3 +589,110 @@ fn inspect_reads_a_cp949_file_as_korean_and_takes_another_encoding_on_request() 
         "\"shift_jis\" is not an encoding; use utf-8, utf-16, euc-kr or windows-1252.",
     );
 }
+
+#[test]
+fn bench_with_a_trial_budget_is_repeatable_and_diagnoses_the_final_choice() {
+    let dir = std::env::temp_dir().join(format!("automl-bench-trials-{}", std::process::id()));
+    let (data, splits) = (dir.join("data"), dir.join("splits"));
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&splits).unwrap();
+    let iris = std::fs::read_to_string("tests/data/iris.csv").unwrap();
+    std::fs::write(data.join("iris.csv"), &iris).unwrap();
+    std::fs::write(
+        data.join("index.json"),
+        r#"{"datasets": [{"name": "iris", "file": "iris.csv", "task": "multiclass", "target": "target"}]}"#,
+    )
+    .unwrap();
+    let n = iris.lines().count() - 1;
+    let half = |parity: usize| -> Vec<usize> { (0..n).filter(|r| r % 2 == parity).collect() };
+    let folds = serde_json::json!({ "folds": [
+        { "train": half(1), "test": half(0) },
+        { "train": half(0), "test": half(1) },
+    ]});
+    std::fs::write(splits.join("iris.json"), folds.to_string()).unwrap();
+    let run = |out: &str, diagnose: Option<&str>| {
+        let (out, diag) = (dir.join(out), diagnose.map(|d| dir.join(d)));
+        let mut args = vec![
+            "bench".to_string(),
+            "--datasets".into(),
+            data.to_string_lossy().into_owned(),
+            "--splits".into(),
+            splits.to_string_lossy().into_owned(),
+            "--max-trials".into(),
+            "14".into(),
+            "--out".into(),
+            out.to_string_lossy().into_owned(),
+        ];
+        if let Some(d) = &diag {
+            args.push("--diagnose".into());
+            args.push(d.to_string_lossy().into_owned());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = automl(&args);
+        assert_eq!(code, 0, "{err}");
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("iris.json")).unwrap()).unwrap();
+        let diagnosis = diag.map(|d| {
+            serde_json::from_str::<serde_json::Value>(
+                &std::fs::read_to_string(d.join("iris.json")).unwrap(),
+            )
+            .unwrap()
+        });
+        (report, diagnosis)
+    };
+    let (a, diagnosis) = run("a", Some("diag"));
+    let (b, _) = run("b", None);
+    // a trial budget alone: the same folds, trials and metrics on every run, diagnosed or not
+    assert_eq!(a["tool"], "automl-wasm native 14 trials");
+    for (fa, fb) in a["folds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(b["folds"].as_array().unwrap())
+    {
+        assert_eq!(fa["trials"], fb["trials"]);
+        assert_eq!(fa["best_model"], fb["best_model"]);
+        assert_eq!(fa["metrics"], fb["metrics"]);
+    }
+    // the diagnosis: per fold, the candidates' test probabilities (75 rows × 3 classes), the
+    // default forest among them (14 trials finish the portfolio), and the winner's test accuracy as the report has it
+    let diagnosis = diagnosis.unwrap();
+    let folds = diagnosis["folds"].as_array().unwrap();
+    assert_eq!(folds.len(), 2);
+    for (f, fold) in folds.iter().enumerate() {
+        assert_eq!(fold["classes"].as_array().unwrap().len(), 3);
+        assert_eq!(fold["split_labels"].as_array().unwrap().len(), 15);
+        let labels = fold["test_labels"].as_array().unwrap();
+        assert_eq!(labels.len(), 75);
+        let candidates = fold["candidates"].as_array().unwrap();
+        assert!(candidates.len() >= 2, "{fold}");
+        assert!(candidates
+            .iter()
+            .any(|c| c["default_forest"] == serde_json::Value::Bool(true)));
+        for c in candidates {
+            assert_eq!(
+                c["test"].as_array().unwrap().len(),
+                75 * 3,
+                "{}",
+                c["label"]
+            );
+            assert_eq!(c["oof"].as_array().unwrap().len(), 15);
+        }
+        let p = fold["winner_test"].as_array().unwrap();
+        let right = labels
+            .iter()
+            .enumerate()
+            .filter(|(r, t)| {
+                let row: Vec<f64> = (0..3).map(|c| p[r * 3 + c].as_f64().unwrap()).collect();
+                let arg = (0..3).fold(0, |b, c| if row[c] > row[b] { c } else { b });
+                t.as_i64() == Some(arg as i64)
+            })
+            .count();
+        let accuracy = a["folds"][f]["metrics"]["accuracy"].as_f64().unwrap();
+        assert!(
+            (right as f64 / 75.0 - accuracy).abs() < 1e-12,
+            "{right} vs {accuracy}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

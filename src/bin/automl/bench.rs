@@ -4,11 +4,15 @@ use super::*;
 
 /// `automl bench`: each tabular dataset of `DIR/index.json`, each outer fold of its split
 /// file, through `automl::bench`; then the time series through the forecasting benchmark
-/// (`automl bench-ts`); one result file per dataset.
+/// (`automl bench-ts`); one result file per dataset. `--max-trials N` bounds each fold's search
+/// by trials (without `--time-budget`, by trials alone: the same results on every machine);
+/// `--diagnose DIR` also writes, per classification dataset, what each fold's search chose
+/// among and what each choice gives on the test rows (`automl::bench::diagnose_fold`).
 pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
     let (mut datasets, mut splits, mut out) = (None, None, None);
     let (mut budget, mut seed, mut only) = (10.0f64, 42u64, Vec::<String>::new());
     let (mut families, mut exclude_families) = (Vec::new(), Vec::new());
+    let (mut max_trials, mut time_given, mut diagnose) = (None, false, None::<String>);
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
@@ -17,7 +21,12 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
             "--datasets" => datasets = Some(value()?),
             "--splits" => splits = Some(value()?),
             "--out" => out = Some(value()?),
-            "--time-budget" => budget = parse_number("--time-budget", &value()?)?,
+            "--time-budget" => {
+                budget = parse_number("--time-budget", &value()?)?;
+                time_given = true;
+            }
+            "--max-trials" => max_trials = Some(parse_number("--max-trials", &value()?)?),
+            "--diagnose" => diagnose = Some(value()?),
             "--seed" => seed = parse_number("--seed", &value()?)?,
             "--only" => only = value()?.split(',').map(|s| s.trim().to_string()).collect(),
             "--families" => families = name_list(&value()?),
@@ -47,13 +56,29 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
             return Err(usage_error(message!("cli.only_unknown", name)));
         }
     }
-    std::fs::create_dir_all(&out).map_err(|e| {
-        CliError::from(message!(
-            "cli.cannot_create",
-            path = out.display().to_string(),
-            detail = e.to_string()
-        ))
-    })?;
+    let create = |dir: &std::path::Path| {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            CliError::from(message!(
+                "cli.cannot_create",
+                path = dir.display().to_string(),
+                detail = e.to_string()
+            ))
+        })
+    };
+    create(&out)?;
+    let diagnose = diagnose.map(std::path::PathBuf::from);
+    if let Some(dir) = &diagnose {
+        create(dir)?;
+    }
+    let write = |path: &std::path::Path, body: String| {
+        std::fs::write(path, body + "\n").map_err(|e| {
+            CliError::from(message!(
+                "cli.cannot_write",
+                path = path.display().to_string(),
+                detail = e.to_string()
+            ))
+        })
+    };
     let mut failures = 0;
     let mut series = Vec::new();
     for ds in index
@@ -73,12 +98,26 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
         let settings = SearchSettings {
             families: families.clone(),
             exclude_families: exclude_families.clone(),
+            max_trials,
+            time_budget_s: (time_given || max_trials.is_none()).then_some(budget),
             ..automl::bench::fold_settings(ds, budget, seed)
         };
+        let diagnosing = diagnose.is_some() && ds.search_task() == Some(Task::Classification);
         let mut reports = Vec::new();
+        let mut diagnoses = Vec::new();
         for (f, fold) in folds.iter().enumerate() {
             let clock = SystemClock::new();
-            match automl::bench::run_fold(&table, ds, f, fold, &settings, &clock) {
+            let run = if diagnosing {
+                automl::bench::diagnose_fold(&table, ds, f, fold, &settings, &clock).map(
+                    |(report, diagnosis)| {
+                        diagnoses.push(diagnosis);
+                        report
+                    },
+                )
+            } else {
+                automl::bench::run_fold(&table, ds, f, fold, &settings, &clock)
+            };
+            match run {
                 Ok(r) => {
                     let main = if ds.task == "regression" {
                         "r2"
@@ -101,16 +140,21 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
                 }
             }
         }
-        let report = automl::bench::summarize(ds, budget, "native", reports);
+        let mut report = automl::bench::summarize(ds, budget, "native", reports);
+        if let (Some(n), None) = (max_trials, settings.time_budget_s) {
+            report.tool = format!("automl-wasm native {n} trials");
+            report.time_budget_s = 0.0;
+        }
         let path = out.join(format!("{}.json", ds.name));
-        let body = serde_json::to_string_pretty(&report).unwrap_or_default();
-        std::fs::write(&path, body + "\n").map_err(|e| {
-            CliError::from(message!(
-                "cli.cannot_write",
-                path = path.display().to_string(),
-                detail = e.to_string()
-            ))
-        })?;
+        write(
+            &path,
+            serde_json::to_string_pretty(&report).unwrap_or_default(),
+        )?;
+        if let (Some(dir), true) = (&diagnose, diagnosing) {
+            let body =
+                serde_json::json!({ "dataset": ds.name, "task": ds.task, "folds": diagnoses });
+            write(&dir.join(format!("{}.json", ds.name)), body.to_string())?;
+        }
     }
     if !series.is_empty() {
         // the time series: the last 20% forecast from the training end (src/forecast/bench.rs)
