@@ -11,12 +11,17 @@
 // must equal the native fit's (the same model, bit for bit).
 //
 //   node bench/nn_throughput.mjs --pkg plain=DIR --pkg simd=DIR [--native] [--native-bin NAME=PATH]
-//        [--torch PYTHON] [--reps 5] [--out bench/results/nn_throughput.json]
+//        [--torch PYTHON] [--phases] [--reps 5] [--out bench/results/nn_throughput.json]
 //
 // --native runs the ignored native test (cargo test --profile test-release --lib
 // models::neural_network::tests::throughput) and reads its line (--native-bin: a test binary
 // built before, such as the code before a change, run the same way); --torch runs
 // bench/nn_throughput_torch.py with that Python (torch installed, one thread).
+// --phases also times the phases of the training (src/models/neural_network/phases.rs: the
+// seconds of the forward and backward products, the activations, the optimizer, ...; median
+// of --reps fits) in every wasm package that has `bench_fit_phases` and, with --native or
+// --native-bin, in the native test `...::tests::phases` (runs where the binary has it), after
+// the throughput runs (the timer's own readings are not in the throughput).
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -96,6 +101,34 @@ for (const b of builds) {
   results.push({ build: `wasm ${b.name}`, rate: median(b.rates), runs: b.rates.map(Math.round), fingerprint: [...b.prints][0] });
 }
 
+// --phases: where the time goes, phase by phase (median over the fits of each phase's seconds)
+const phases = [];
+const PHASES_TEST = "models::neural_network::tests::phases";
+const phaseLine = (out) => {
+  const m = out.match(/neural_network phases: (\{.*\})/);
+  return m ? JSON.parse(m[1]) : null;
+};
+if (flag("phases")) {
+  if (flag("native")) {
+    const out = execFileSync("cargo", ["test", "--profile", "test-release", "--lib", PHASES_TEST, "--", "--ignored", "--nocapture", "--exact"],
+      { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const seconds = phaseLine(out);
+    if (seconds) phases.push({ build: "native", seconds });
+  }
+  for (const entry of all("native-bin")) {
+    const [name, bin] = entry.split("=");
+    const out = execFileSync(bin, [PHASES_TEST, "--ignored", "--nocapture", "--exact"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const seconds = phaseLine(out);
+    if (seconds) phases.push({ build: `native ${name}`, seconds });
+  }
+  for (const b of builds.filter((b) => typeof b.wasm.bench_fit_phases === "function")) {
+    const runs = [];
+    for (let r = 0; r < reps; r++) runs.push(JSON.parse(b.wasm.bench_fit_phases(x, rows, cols, y, "classification", spec)).phases);
+    const seconds = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((p) => p[k]))]));
+    phases.push({ build: `wasm ${b.name}`, seconds });
+  }
+}
+
 if (one("torch")) {
   const out = execFileSync(one("torch"), [path.join(ROOT, "bench", "nn_throughput_torch.py"), "--reps", String(reps)],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
@@ -113,9 +146,23 @@ for (const r of results) {
 }
 const prints = new Set(results.filter((r) => r.build !== "pytorch").map((r) => r.fingerprint));
 console.log(prints.size === 1 ? "every build fitted the same model, bit for bit" : "THE BUILDS FITTED DIFFERENT MODELS");
+if (phases.length) {
+  const names = Object.keys(phases[0].seconds);
+  const total = (p) => Object.values(p.seconds).reduce((a, b) => a + b, 0);
+  console.log(`\nseconds per fit by phase (median of ${reps} fits; ${rows} rows × ${epochs} epochs)`);
+  console.log(`| phase | ${phases.map((p) => p.build).join(" | ")} |`);
+  console.log(`|---|${phases.map(() => "---|").join("")}`);
+  for (const n of [...names, "total"]) {
+    const cells = phases.map((p) => {
+      const v = n === "total" ? total(p) : p.seconds[n];
+      return `${v.toFixed(4)} (${((100 * v) / total(p)).toFixed(0)}%)`;
+    });
+    console.log(`| ${n} | ${cells.join(" | ")} |`);
+  }
+}
 const outFile = one("out");
 if (outFile) {
   writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), loadAverage: load, cores: os.cpus().length,
-    node: process.version, rows, cols, epochs, spec: JSON.parse(spec), results }, null, 2)}\n`);
+    node: process.version, rows, cols, epochs, spec: JSON.parse(spec), results, ...(phases.length ? { phases } : {}) }, null, 2)}\n`);
 }
 if (prints.size !== 1) process.exit(1);

@@ -1,5 +1,6 @@
 //! The benchmark entries of the wasm bindings (cargo feature `bench`, never in the page's
-//! builds): `bench_gbm_fit` for `bench/wasm_vs_native.mjs`, `bench_fit` for `bench/simd.mjs`,
+//! builds): `bench_gbm_fit` for `bench/wasm_vs_native.mjs`, `bench_fit` for `bench/simd.mjs`
+//! and `bench/nn_throughput.mjs` (and `bench_fit_phases`, its fit timed phase by phase),
 //! and `BenchFolds`, the helper of `scripts/bench-browser.mjs` (built for Node into
 //! `build/bench-node/` by `scripts/build-wasm.sh --bench`).
 
@@ -109,6 +110,38 @@ pub fn bench_fit(
     let json = serde_json::to_string(&fitted)
         .map_err(|e| internal(message!("internal.convert", detail = e.to_string())))?;
     Ok(serde_json::json!({ "seconds": seconds, "fingerprint": format!("{:016x}", fnv1a64(json.as_bytes())) }).to_string())
+}
+
+/// Benchmark entry (cargo feature `bench`), not in the page's builds: [`bench_fit`] with the
+/// seconds of each phase of every network trained meanwhile (`neural_network::phases`: setup,
+/// batch, input, forward, activation, loss, backward, activation_grad, scale_grad, optimizer,
+/// validation), as `{"seconds", "fingerprint", "phases": {name: seconds}}`, for
+/// `bench/nn_throughput.mjs --phases`. The timer reads `performance.now()` at each phase's end.
+#[wasm_bindgen]
+pub fn bench_fit_phases(
+    x: &[f64],
+    rows: usize,
+    cols: usize,
+    y: &[f64],
+    task: &str,
+    spec_json: &str,
+) -> Result<String, JsError> {
+    use crate::models::neural_network::phases::{time_phases, NAMES};
+    let (out, seconds) = time_phases(
+        || now_ms() / 1000.0,
+        || bench_fit(x, rows, cols, y, task, spec_json),
+    );
+    let mut out: serde_json::Value = serde_json::from_str(&out?)
+        .map_err(|e| internal(message!("internal.convert", detail = e.to_string())))?;
+    let phases: serde_json::Map<String, serde_json::Value> = NAMES
+        .iter()
+        .zip(seconds)
+        .map(|(name, s)| (name.to_string(), s.into()))
+        .collect();
+    if let Some(fields) = out.as_object_mut() {
+        fields.insert("phases".into(), serde_json::Value::Object(phases));
+    }
+    Ok(out.to_string())
 }
 
 /// Benchmark helper (cargo feature `bench`), not in the page's builds: one data set of a

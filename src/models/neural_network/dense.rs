@@ -64,52 +64,84 @@ pub(super) fn layout(dims: &[usize], members: usize, outputs: usize) -> (Vec<Den
     (layers, at)
 }
 
-/// The tail of a dot product (its last `len % 8` products, the `t`-th into lane `t`) added to
-/// the eight lanes, then the lanes in a fixed tree.
+/// The tail of a dot product of `n` values at `a` and `b` (its last `n - full` products, the
+/// `t`-th into lane `t`) added to the eight lanes, then the lanes in a fixed tree.
+///
+/// # Safety
+/// `a` and `b` point to `n` readable values, and `n - full < 8`.
 #[inline(always)]
-fn finish(lo: V4, hi: V4, a: &[F], b: &[F], full: usize) -> F {
+unsafe fn finish(lo: V4, hi: V4, a: *const F, b: *const F, full: usize, n: usize) -> F {
     let (lo, hi) = (lo.to_array(), hi.to_array());
     let mut l = [lo[0], lo[1], lo[2], lo[3], hi[0], hi[1], hi[2], hi[3]];
     let mut i = full;
-    while i < a.len().min(b.len()) {
-        l[i - full] += a[i] * b[i];
+    while i < n {
+        // SAFETY: i < n
+        l[i - full] += unsafe { *a.add(i) * *b.add(i) };
         i += 1;
     }
     ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
 }
 
+/// The smaller of two lengths (`usize::min` is a call of its own in the size-optimized wasm).
+#[inline(always)]
+fn shorter(a: usize, b: usize) -> usize {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
 /// `sum a[i] b[i]` over eight lanes (lane `l` adds the products `i ≡ l (mod 8)` in order),
-/// added in a fixed order (the same on every platform).
+/// added in a fixed order (the same on every platform). (The kernels call [`dot_at`]; the
+/// tests, this.)
+#[cfg(test)]
 pub(super) fn dot(a: &[F], b: &[F]) -> F {
-    let n = a.len().min(b.len());
+    let n = shorter(a.len(), b.len());
+    // SAFETY: both hold at least n values
+    unsafe { dot_at(a.as_ptr(), b.as_ptr(), n) }
+}
+
+/// [`dot`] of the `n` values at `pa` and `pb`.
+///
+/// # Safety
+/// `pa` and `pb` point to `n` readable values.
+unsafe fn dot_at(pa: *const F, pb: *const F, n: usize) -> F {
     let full = n / 8 * 8;
     let (mut lo, mut hi) = (V4::splat(0.0), V4::splat(0.0));
-    let (pa, pb) = (a.as_ptr(), b.as_ptr());
     let mut j = 0;
     while j < full {
-        // SAFETY: j + 8 <= full <= the length of both
+        // SAFETY: j + 8 <= full <= n
         unsafe {
             lo = lo.add_mul(V4::read(pa.add(j)), V4::read(pb.add(j)));
             hi = hi.add_mul(V4::read(pa.add(j + 4)), V4::read(pb.add(j + 4)));
         }
         j += 8;
     }
-    finish(lo, hi, a, b, full)
+    // SAFETY: n - full < 8
+    unsafe { finish(lo, hi, pa, pb, full, n) }
 }
 
 /// The four dot products of two rows of weights with two rows of output gradients, at once
 /// (each weight and gradient loaded once for two products): `[[w0·z0, w1·z0], [w0·z1, w1·z1]]`,
 /// each exactly as [`dot`] sums it.
-fn dot2x2(w0: &[F], w1: &[F], z0: &[F], z1: &[F]) -> [[F; 2]; 2] {
-    let n = w0.len().min(w1.len()).min(z0.len()).min(z1.len());
+///
+/// # Safety
+/// `pw0`, `pw1`, `pz0` and `pz1` each point to `n` readable values.
+unsafe fn dot2x2(
+    pw0: *const F,
+    pw1: *const F,
+    pz0: *const F,
+    pz1: *const F,
+    n: usize,
+) -> [[F; 2]; 2] {
     let full = n / 8 * 8;
     let zero = V4::splat(0.0);
     let (mut a0, mut a1, mut b0, mut b1) = (zero, zero, zero, zero);
     let (mut c0, mut c1, mut d0, mut d1) = (zero, zero, zero, zero);
-    let (pw0, pw1, pz0, pz1) = (w0.as_ptr(), w1.as_ptr(), z0.as_ptr(), z1.as_ptr());
     let mut j = 0;
     while j < full {
-        // SAFETY: j + 8 <= full <= the length of all four
+        // SAFETY: j + 8 <= full <= n
         unsafe {
             let (p0, p1) = (V4::read(pw0.add(j)), V4::read(pw0.add(j + 4)));
             let (q0, q1) = (V4::read(pw1.add(j)), V4::read(pw1.add(j + 4)));
@@ -126,44 +158,68 @@ fn dot2x2(w0: &[F], w1: &[F], z0: &[F], z1: &[F]) -> [[F; 2]; 2] {
         }
         j += 8;
     }
-    [
-        [finish(a0, a1, w0, z0, full), finish(b0, b1, w1, z0, full)],
-        [finish(c0, c1, w0, z1, full), finish(d0, d1, w1, z1, full)],
-    ]
+    // SAFETY: n - full < 8, and every pointer holds n values
+    unsafe {
+        [
+            [
+                finish(a0, a1, pw0, pz0, full, n),
+                finish(b0, b1, pw1, pz0, full, n),
+            ],
+            [
+                finish(c0, c1, pw0, pz1, full, n),
+                finish(d0, d1, pw1, pz1, full, n),
+            ],
+        ]
+    }
+}
+
+/// The forward product's working memory (each row's non-zero inputs), kept from one call to
+/// the next so that a training step allocates nothing.
+#[derive(Debug, Default)]
+pub(super) struct Live {
+    ks: Vec<u32>,
+    counts: Vec<u32>,
 }
 
 /// `out[r] = b + inp[r] W` for `rows` rows (`W` is `d.inp × d.out`, row-major). Each output
 /// starts at its bias and adds its inputs' products in order, skipping zero inputs.
-pub(super) fn forward(p: &[F], d: Dense, inp: &[F], rows: usize, out: &mut [F]) {
+pub(super) fn forward(p: &[F], d: Dense, inp: &[F], rows: usize, out: &mut [F], live: &mut Live) {
     let (w, b) = (&p[d.w..d.b], &p[d.b..d.b + d.out]);
     let (k_in, n) = (d.inp, d.out);
     let (inp, out) = (&inp[..rows * k_in], &mut out[..rows * n]);
     assert!(w.len() == k_in * n);
-    // each row's non-zero inputs
-    let mut live: Vec<u32> = vec![0; rows * k_in];
-    let mut counts = vec![0usize; rows];
-    for (r, count) in counts.iter_mut().enumerate() {
+    // each row's non-zero inputs (every entry read below is written first)
+    live.ks.resize(rows * k_in, 0);
+    live.counts.resize(rows, 0);
+    let (ks_all, counts) = (&mut live.ks[..rows * k_in], &mut live.counts[..rows]);
+    let mut r = 0;
+    while r < rows {
         let (a, ks) = (
             &inp[r * k_in..(r + 1) * k_in],
-            &mut live[r * k_in..(r + 1) * k_in],
+            &mut ks_all[r * k_in..(r + 1) * k_in],
         );
+        let mut count = 0;
         let mut k = 0;
         while k < k_in {
             if a[k] != 0.0 {
-                ks[*count] = k as u32;
-                *count += 1;
+                ks[count] = k as u32;
+                count += 1;
             }
             k += 1;
         }
+        counts[r] = count as u32;
+        r += 1;
     }
     let mut j0 = 0;
     while j0 < n {
-        let j1 = (j0 + PANEL).min(n);
-        for (r, &count) in counts.iter().enumerate() {
-            let ks = &live[r * k_in..r * k_in + count];
+        let j1 = shorter(j0 + PANEL, n);
+        let mut r = 0;
+        while r < rows {
+            let ks = &ks_all[r * k_in..r * k_in + counts[r] as usize];
             let a = &inp[r * k_in..(r + 1) * k_in];
             // SAFETY: `ks` holds positions of `a` (made above)
             unsafe { forward_row(w, b, a, n, ks, (j0, j1), &mut out[r * n..(r + 1) * n]) };
+            r += 1;
         }
         j0 = j1;
     }
@@ -225,12 +281,16 @@ unsafe fn forward_row(
         j += 4;
     }
     while j < j1 {
-        let mut s = b[j];
-        for &k in ks {
-            let k = k as usize;
-            s += a[k] * w[k * n + j];
+        unsafe {
+            let mut s = *pb.add(j);
+            let mut i = 0;
+            while i < nk {
+                let k = *pk.add(i) as usize;
+                s += *a.as_ptr().add(k) * *pw.add(k * n + j);
+                i += 1;
+            }
+            *po.add(j) = s;
         }
-        o[j] = s;
         j += 1;
     }
 }
@@ -274,11 +334,16 @@ fn bias_grad(gb: &mut [F], dz: &[F], rows: usize, n: usize) {
         j += 4;
     }
     while j < n {
-        let mut s = gb[j];
-        for r in 0..rows {
-            s += dz[r * n + j];
+        // SAFETY: j < n, and r * n + j < rows * n
+        unsafe {
+            let mut s = *pg.add(j);
+            let mut r = 0;
+            while r < rows {
+                s += *pz.add(r * n + j);
+                r += 1;
+            }
+            *pg.add(j) = s;
         }
-        gb[j] = s;
         j += 1;
     }
 }
@@ -370,41 +435,57 @@ unsafe fn grad_input(
         j += 4;
     }
     while j < n {
-        for &r in rs {
-            let r = r as usize;
-            g[j] += a[r * k_in + k] * dz[r * n + j];
+        unsafe {
+            let mut s = *pg.add(j);
+            let mut i = 0;
+            while i < nr {
+                let r = *pr.add(i) as usize;
+                s += *pa.add(r * k_in + k) * *pz.add(r * n + j);
+                i += 1;
+            }
+            *pg.add(j) = s;
         }
         j += 1;
     }
 }
 
-/// `din[r][i] = dot(W[i], dz[r])`, two rows by two inputs at a time, in blocks of inputs.
+/// `din[r][i] = dot(W[i], dz[r])`, two rows by two inputs at a time, in blocks of inputs (on
+/// raw pointers: a slice's range is a call of its own in the size-optimized wasm).
 fn input_grad(w: &[F], dz: &[F], rows: usize, (k_in, n): (usize, usize), din: &mut [F]) {
-    let wi = |i: usize| &w[i * n..(i + 1) * n];
-    let zr = |r: usize| &dz[r * n..(r + 1) * n];
+    assert!(w.len() >= k_in * n && dz.len() >= rows * n && din.len() >= rows * k_in);
+    let (pw, pz, pd) = (w.as_ptr(), dz.as_ptr(), din.as_mut_ptr());
+    // SAFETY (every block below): i < k_in and r < rows, so the n values at pw + i n and at
+    // pz + r n lie in `w` and `dz`, and r k_in + i < din.len()
     let mut i0 = 0;
     while i0 < k_in {
-        let i1 = (i0 + GRAD_INPUTS).min(k_in);
+        let i1 = shorter(i0 + GRAD_INPUTS, k_in);
         let mut r = 0;
         while r + 2 <= rows {
-            let mut i = i0;
-            while i + 2 <= i1 {
-                let [[x00, x01], [x10, x11]] = dot2x2(wi(i), wi(i + 1), zr(r), zr(r + 1));
-                din[r * k_in + i] = x00;
-                din[r * k_in + i + 1] = x01;
-                din[(r + 1) * k_in + i] = x10;
-                din[(r + 1) * k_in + i + 1] = x11;
-                i += 2;
-            }
-            if i < i1 {
-                din[r * k_in + i] = dot(wi(i), zr(r));
-                din[(r + 1) * k_in + i] = dot(wi(i), zr(r + 1));
+            unsafe {
+                let (z0, z1) = (pz.add(r * n), pz.add((r + 1) * n));
+                let (d0, d1) = (pd.add(r * k_in), pd.add((r + 1) * k_in));
+                let mut i = i0;
+                while i + 2 <= i1 {
+                    let [[x00, x01], [x10, x11]] =
+                        dot2x2(pw.add(i * n), pw.add((i + 1) * n), z0, z1, n);
+                    *d0.add(i) = x00;
+                    *d0.add(i + 1) = x01;
+                    *d1.add(i) = x10;
+                    *d1.add(i + 1) = x11;
+                    i += 2;
+                }
+                if i < i1 {
+                    *d0.add(i) = dot_at(pw.add(i * n), z0, n);
+                    *d1.add(i) = dot_at(pw.add(i * n), z1, n);
+                }
             }
             r += 2;
         }
         if r < rows {
-            for i in i0..i1 {
-                din[r * k_in + i] = dot(wi(i), zr(r));
+            let mut i = i0;
+            while i < i1 {
+                unsafe { *pd.add(r * k_in + i) = dot_at(pw.add(i * n), pz.add(r * n), n) };
+                i += 1;
             }
         }
         i0 = i1;

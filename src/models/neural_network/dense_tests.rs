@@ -103,7 +103,7 @@ fn the_blocked_kernels_give_the_reference_bits() {
 
             let (mut want, mut got) = (vec![0.0; rows * n], vec![1.0; rows * n]);
             reference_forward(&p, d, &inp, rows, &mut want);
-            forward(&p, d, &inp, rows, &mut got);
+            forward(&p, d, &inp, rows, &mut got, &mut Live::default());
             assert_eq!(bits(&got), bits(&want), "forward, {case}");
 
             // gradients accumulate onto what is there (here seeded, as with several members)

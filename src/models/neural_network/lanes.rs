@@ -44,6 +44,35 @@ mod imp {
     pub(super) fn mul(a: Raw, b: Raw) -> Raw {
         f32x4_mul(a, b)
     }
+    #[inline(always)]
+    pub(super) fn sub(a: Raw, b: Raw) -> Raw {
+        f32x4_sub(a, b)
+    }
+    #[inline(always)]
+    pub(super) fn div(a: Raw, b: Raw) -> Raw {
+        f32x4_div(a, b)
+    }
+    #[inline(always)]
+    pub(super) fn sqrt(a: Raw) -> Raw {
+        f32x4_sqrt(a)
+    }
+    #[inline(always)]
+    pub(super) fn gt(a: Raw, b: Raw) -> Raw {
+        f32x4_gt(a, b)
+    }
+    #[inline(always)]
+    pub(super) fn eq(a: Raw, b: Raw) -> Raw {
+        f32x4_eq(a, b)
+    }
+    #[inline(always)]
+    pub(super) fn and(a: Raw, b: Raw) -> Raw {
+        v128_and(a, b)
+    }
+    /// `a & !b`
+    #[inline(always)]
+    pub(super) fn and_not(a: Raw, b: Raw) -> Raw {
+        v128_andnot(a, b)
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -82,6 +111,42 @@ mod imp {
     pub(super) fn mul(a: Raw, b: Raw) -> Raw {
         // SAFETY: SSE is in every x86-64 processor.
         unsafe { _mm_mul_ps(a, b) }
+    }
+    #[inline(always)]
+    pub(super) fn sub(a: Raw, b: Raw) -> Raw {
+        // SAFETY: SSE is in every x86-64 processor.
+        unsafe { _mm_sub_ps(a, b) }
+    }
+    #[inline(always)]
+    pub(super) fn div(a: Raw, b: Raw) -> Raw {
+        // SAFETY: SSE is in every x86-64 processor.
+        unsafe { _mm_div_ps(a, b) }
+    }
+    #[inline(always)]
+    pub(super) fn sqrt(a: Raw) -> Raw {
+        // SAFETY: SSE is in every x86-64 processor.
+        unsafe { _mm_sqrt_ps(a) }
+    }
+    #[inline(always)]
+    pub(super) fn gt(a: Raw, b: Raw) -> Raw {
+        // SAFETY: SSE is in every x86-64 processor.
+        unsafe { _mm_cmpgt_ps(a, b) }
+    }
+    #[inline(always)]
+    pub(super) fn eq(a: Raw, b: Raw) -> Raw {
+        // SAFETY: SSE is in every x86-64 processor.
+        unsafe { _mm_cmpeq_ps(a, b) }
+    }
+    #[inline(always)]
+    pub(super) fn and(a: Raw, b: Raw) -> Raw {
+        // SAFETY: SSE is in every x86-64 processor.
+        unsafe { _mm_and_ps(a, b) }
+    }
+    /// `a & !b` (SSE's andnot complements its first operand)
+    #[inline(always)]
+    pub(super) fn and_not(a: Raw, b: Raw) -> Raw {
+        // SAFETY: SSE is in every x86-64 processor.
+        unsafe { _mm_andnot_ps(b, a) }
     }
 }
 
@@ -124,20 +189,59 @@ mod imp {
     pub(super) fn mul(a: Raw, b: Raw) -> Raw {
         [a[0] * b[0], a[1] * b[1], a[2] * b[2], a[3] * b[3]]
     }
+    #[inline(always)]
+    pub(super) fn sub(a: Raw, b: Raw) -> Raw {
+        [a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3]]
+    }
+    #[inline(always)]
+    pub(super) fn div(a: Raw, b: Raw) -> Raw {
+        [a[0] / b[0], a[1] / b[1], a[2] / b[2], a[3] / b[3]]
+    }
+    #[inline(always)]
+    pub(super) fn sqrt(a: Raw) -> Raw {
+        [a[0].sqrt(), a[1].sqrt(), a[2].sqrt(), a[3].sqrt()]
+    }
+    #[inline(always)]
+    fn mask(c: bool) -> f32 {
+        f32::from_bits(if c { u32::MAX } else { 0 })
+    }
+    #[inline(always)]
+    pub(super) fn gt(a: Raw, b: Raw) -> Raw {
+        [
+            mask(a[0] > b[0]),
+            mask(a[1] > b[1]),
+            mask(a[2] > b[2]),
+            mask(a[3] > b[3]),
+        ]
+    }
+    #[inline(always)]
+    pub(super) fn eq(a: Raw, b: Raw) -> Raw {
+        [
+            mask(a[0] == b[0]),
+            mask(a[1] == b[1]),
+            mask(a[2] == b[2]),
+            mask(a[3] == b[3]),
+        ]
+    }
+    #[inline(always)]
+    fn bitwise(a: Raw, b: Raw, f: impl Fn(u32, u32) -> u32) -> Raw {
+        [0, 1, 2, 3].map(|i| f32::from_bits(f(a[i].to_bits(), b[i].to_bits())))
+    }
+    #[inline(always)]
+    pub(super) fn and(a: Raw, b: Raw) -> Raw {
+        bitwise(a, b, |x, y| x & y)
+    }
+    /// `a & !b`
+    #[inline(always)]
+    pub(super) fn and_not(a: Raw, b: Raw) -> Raw {
+        bitwise(a, b, |x, y| x & !y)
+    }
 }
 
 impl V4 {
     #[inline(always)]
     pub(super) fn splat(x: f32) -> V4 {
         V4(imp::splat(x))
-    }
-    /// Writes the lanes to the first four values of `s`.
-    #[inline(always)]
-    pub(super) fn store(self, s: &mut [f32]) {
-        match s.first_chunk_mut::<4>() {
-            Some(a) => imp::store(self.0, a),
-            None => unreachable!("a tile of four lanes"),
-        }
     }
     /// The four values at `p`: the kernels' inner loops, where a slice's range would be a call
     /// of its own in the size-optimized wasm (`opt-level = "z"` inlines no range indexing).
@@ -164,15 +268,51 @@ impl V4 {
     pub(super) fn mul(self, b: V4) -> V4 {
         V4(imp::mul(self.0, b.0))
     }
+    #[inline(always)]
+    pub(super) fn sub(self, b: V4) -> V4 {
+        V4(imp::sub(self.0, b.0))
+    }
+    /// Lane by lane, IEEE division (correctly rounded, as the scalar `/`).
+    #[inline(always)]
+    pub(super) fn div(self, b: V4) -> V4 {
+        V4(imp::div(self.0, b.0))
+    }
+    /// Lane by lane, IEEE square root (correctly rounded, as `f32::sqrt`).
+    #[inline(always)]
+    pub(super) fn sqrt(self) -> V4 {
+        V4(imp::sqrt(self.0))
+    }
+    /// A mask: all bits set in the lanes where `self > b` (false for NaN), none elsewhere.
+    #[inline(always)]
+    pub(super) fn gt(self, b: V4) -> V4 {
+        V4(imp::gt(self.0, b.0))
+    }
+    /// A mask: all bits set in the lanes where `self == b` (`+0 == -0`; false for NaN).
+    #[inline(always)]
+    pub(super) fn eq(self, b: V4) -> V4 {
+        V4(imp::eq(self.0, b.0))
+    }
+    /// The lanes of `self` where `mask` is set, `+0` elsewhere (bitwise and).
+    #[inline(always)]
+    pub(super) fn and(self, mask: V4) -> V4 {
+        V4(imp::and(self.0, mask.0))
+    }
+    /// The lanes of `self` where `mask` is not set, `+0` elsewhere (bitwise and-not).
+    #[inline(always)]
+    pub(super) fn and_not(self, mask: V4) -> V4 {
+        V4(imp::and_not(self.0, mask.0))
+    }
     /// `self + a * b`, rounded after the product and after the sum (never fused).
     #[inline(always)]
     pub(super) fn add_mul(self, a: V4, b: V4) -> V4 {
         self.add(a.mul(b))
     }
+    /// The four lanes (stored straight into an array: a slice's `first_chunk_mut` would be a
+    /// call of its own in the size-optimized wasm).
     #[inline(always)]
     pub(super) fn to_array(self) -> [f32; 4] {
         let mut out = [0.0; 4];
-        self.store(&mut out);
+        imp::store(self.0, &mut out);
         out
     }
 }

@@ -16,11 +16,14 @@ use super::space::{choice, float, int, ParamDef, ParamKind};
 use super::Inner;
 use crate::error::{AutoMlError, Result};
 use crate::math::{cos, exp, ln, sigmoid, softmax_in_place};
-use dense::{forward, layout};
+use dense::{forward, layout, Live};
+use phases::{lap, Phase};
 use train::{diverged, train, Labels};
 
 mod dense;
 mod lanes;
+pub mod phases;
+mod step;
 mod train;
 use crate::matrix::Matrix;
 use crate::rng::Rng;
@@ -368,6 +371,8 @@ struct Pass {
     h: Vec<Vec<F>>,
     z: Vec<Vec<F>>,
     out: Vec<F>,
+    /// The forward product's working memory.
+    live: Live,
 }
 
 impl NetworkModel {
@@ -412,23 +417,19 @@ impl NetworkModel {
             }
         }
         let n = rows * m;
+        lap(Phase::Input);
         for (l, &d) in layers[..depth].iter().enumerate() {
             pass.z[l].resize(n * d.out, 0.0);
             let (before, after) = pass.h.split_at_mut(l + 1);
-            forward(p, d, &before[l], n, &mut pass.z[l]);
+            forward(p, d, &before[l], n, &mut pass.z[l], &mut pass.live);
+            lap(Phase::Forward);
             let h = &mut after[0];
-            h.clear();
-            h.extend(pass.z[l].iter().map(|&z| self.activation.apply(z)));
+            h.resize(n * d.out, 0.0);
+            step::activate(self.activation, &pass.z[l], h);
             if let Some((rate, rng)) = drop.as_mut() {
-                let keep = 1.0 / (1.0 - *rate);
-                for v in h.iter_mut() {
-                    *v = if (rng.next_f64() as F) < *rate {
-                        0.0
-                    } else {
-                        *v * keep
-                    };
-                }
+                step::dropout(h, *rate, rng);
             }
+            lap(Phase::Activation);
         }
         let o = self.outputs();
         pass.out.resize(n * o, 0.0);
@@ -441,8 +442,10 @@ impl NetworkModel {
                 &top[k * rows * width..(k + 1) * rows * width],
                 rows,
                 &mut pass.out[k * rows * o..(k + 1) * rows * o],
+                &mut pass.live,
             );
         }
+        lap(Phase::Forward);
     }
 
     fn pass(&self) -> Pass {
@@ -451,6 +454,7 @@ impl NetworkModel {
             h: vec![Vec::new(); depth + 1],
             z: vec![Vec::new(); depth],
             out: Vec::new(),
+            live: Live::default(),
         }
     }
 

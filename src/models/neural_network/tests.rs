@@ -261,18 +261,24 @@ fn throughput_table() -> (Matrix, Vec<u32>) {
 /// `bench_fit` fits it in wasm (`ModelSpec::fit`, seed 0), with the fitted model's FNV-1a
 /// fingerprint to compare with the wasm builds' (`bench/nn_throughput.mjs`).
 /// `cargo test --profile test-release --lib neural_network::tests::throughput -- --ignored --nocapture`
-#[test]
-#[ignore]
-fn throughput() {
-    let (x, y) = throughput_table();
-    let epochs = 10;
-    let spec = ModelSpec::from(NeuralNetwork {
+/// The network of the throughput benchmark: two hidden layers of 128 (ReLU), batch 128, no
+/// dropout, `epochs` epochs.
+fn throughput_spec(epochs: usize) -> ModelSpec {
+    ModelSpec::from(NeuralNetwork {
         activation: "relu".into(),
         shape: "constant".into(),
         dropout: 0.0,
         batch_size: 128,
         ..net(2, 128, "none", 1, epochs)
-    });
+    })
+}
+
+#[test]
+#[ignore]
+fn throughput() {
+    let (x, y) = throughput_table();
+    let epochs = 10;
+    let spec = throughput_spec(epochs);
     let fnv = |bytes: &[u8]| {
         bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
             (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
@@ -306,6 +312,95 @@ fn throughput() {
         serde_json::to_string(&spec).unwrap(),
         prints[0]
     );
+}
+
+/// Seconds since the first call (the phase timer's clock natively).
+fn seconds_now() -> f64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
+}
+
+/// Where the time of the throughput benchmark's fit goes, natively: the seconds of each phase
+/// of the training (`phases::NAMES`), the median of 5 fits, as a JSON line for
+/// `bench/nn_throughput.mjs --phases`.
+/// `cargo test --profile test-release --lib neural_network::tests::phases -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn phases() {
+    let (x, y) = throughput_table();
+    let spec = throughput_spec(10);
+    let runs: Vec<[f64; phases::NAMES.len()]> = (0..5)
+        .map(|_| {
+            let target = TargetRef::Classes {
+                y: &y,
+                n_classes: 2,
+            };
+            phases::time_phases(seconds_now, || spec.fit(&x, target, 0).unwrap()).1
+        })
+        .collect();
+    let median: serde_json::Map<String, serde_json::Value> = phases::NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut v: Vec<f64> = runs.iter().map(|r| r[i]).collect();
+            v.sort_by(f64::total_cmp);
+            (name.to_string(), v[2].into())
+        })
+        .collect();
+    println!(
+        "neural_network phases: {}",
+        serde_json::Value::Object(median)
+    );
+}
+
+#[test]
+fn the_phase_timer_counts_every_phase_of_a_training_and_changes_nothing() {
+    let (x, y) = tiny();
+    let spec = NeuralNetwork {
+        activation: "relu".into(),
+        ..net(2, 8, "none", 2, 3)
+    };
+    let input = FitInput {
+        x: &x,
+        y: TargetRef::Classes {
+            y: &y,
+            n_classes: 2,
+        },
+        seed: 3,
+    };
+    // a clock that advances by one at every reading: each phase's count is its laps
+    thread_local!(static TICKS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) });
+    fn tick() -> f64 {
+        TICKS.with(|t| {
+            t.set(t.get() + 1.0);
+            t.get()
+        })
+    }
+    let (timed, seconds) = phases::time_phases(tick, || train(&spec, &input).unwrap());
+    assert_eq!(timed, train(&spec, &input).unwrap());
+    let at = |name: &str| seconds[phases::NAMES.iter().position(|n| *n == name).unwrap()];
+    // 8 rows (fewer than 25: all trained on, and validated on them too), a batch of at most
+    // an eighth of them: 1 row, so 8 steps an epoch, 3 epochs
+    let steps = 24.0;
+    assert_eq!(at("setup"), 1.0);
+    assert_eq!(at("batch"), steps);
+    assert_eq!(at("input"), steps);
+    // two hidden layers, then the heads: three laps a step
+    assert_eq!(at("forward"), 3.0 * steps);
+    assert_eq!(at("activation"), 2.0 * steps);
+    assert_eq!(at("loss"), steps);
+    // the heads, then each hidden layer
+    assert_eq!(at("backward"), 3.0 * steps);
+    assert_eq!(at("activation_grad"), 2.0 * steps);
+    assert_eq!(at("scale_grad"), steps);
+    assert_eq!(at("optimizer"), steps);
+    // a lap after the reading that ends each epoch's validation, whatever ran inside it
+    assert_eq!(at("validation"), 3.0);
+    // a run that trains nothing counts nothing
+    assert!(phases::time_phases(tick, || 0).1.iter().all(|&s| s == 0.0));
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! best epoch's weights restored.
 
 use super::dense::{backward, layout};
+use super::phases::{resume, suspend};
+use super::step::{activation_grad, adamw, AdamW};
 use super::*;
 use crate::rng::Rng;
 
@@ -181,26 +183,20 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
     let batch = spec.batch_size.min(nt.div_ceil(8)).max(1);
     let steps_per_epoch = nt.div_ceil(batch);
     let total_steps = (steps_per_epoch * spec.epochs.max(1)) as f64;
-    // parameter groups: scales (faster, no decay), weights (decay), biases (no decay)
-    let mut group = vec![(SCALE_LR, false); total];
-    for d in &layers {
-        for g in &mut group[d.w..d.b] {
-            *g = (1.0, true);
-        }
-        for g in &mut group[d.b..d.b + d.out] {
-            *g = (1.0, false);
-        }
-    }
     let (mut m1, mut m2) = (vec![0.0 as F; total], vec![0.0 as F; total]);
     let mut grad = vec![0.0 as F; total];
     let mut pass = model.pass();
     let mut dz: Vec<Vec<F>> = vec![Vec::new(); depth + 1];
     let mut eb: Vec<F> = Vec::new();
+    // the gradients at a layer's inputs and at the one below's, swapped layer by layer
+    let (mut dh, mut din): (Vec<F>, Vec<F>) = (Vec::new(), Vec::new());
+    let mut probs: Vec<f64> = vec![0.0; o];
     let mut idx: Vec<usize> = (0..nt).collect();
     let mut best = (f64::INFINITY, params.clone());
     let mut step = 0usize;
     // β1^t and β2^t, for Adam's bias correction
     let mut beta_t = (1.0f64, 1.0f64);
+    lap(Phase::Setup);
     for epoch in 0..spec.epochs.max(1) {
         rng.shuffle(&mut idx);
         let mut epoch_loss = 0.0;
@@ -212,6 +208,7 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
             for &i in chunk {
                 eb.extend_from_slice(&e_train[i * d0..(i + 1) * d0]);
             }
+            lap(Phase::Batch);
             let rate = (spec.dropout * flat_cos(t)) as F;
             let dropout = (rate > 0.0).then_some((rate, &mut rng));
             model.run(&params, &eb, rows, &mut pass, dropout);
@@ -221,6 +218,7 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
             dout.clear();
             dout.resize(nr * o, 0.0);
             let inv = 1.0 / nr as F;
+            let pr = &mut probs[..o];
             for k in 0..members {
                 for (r, &i) in chunk.iter().enumerate() {
                     let row = (k * rows + r) * o;
@@ -228,8 +226,10 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
                     let g = &mut dout[row..row + o];
                     match &y_train {
                         Labels::Classes(c) => {
-                            let mut pr: Vec<f64> = z.iter().map(|&v| v as f64).collect();
-                            softmax_in_place(&mut pr);
+                            for j in 0..o {
+                                pr[j] = z[j] as f64;
+                            }
+                            softmax_in_place(pr);
                             let yi = c[i] as usize;
                             epoch_loss -= ln(pr[yi].max(1e-15));
                             for (j, gj) in g.iter_mut().enumerate() {
@@ -249,10 +249,12 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
             if !epoch_loss.is_finite() {
                 return Err(diverged());
             }
+            lap(Phase::Loss);
             // backward: heads, then the hidden layers from the top, then the input scales
-            grad.iter_mut().for_each(|g| *g = 0.0);
+            grad.fill(0.0);
             let width = model.dims[depth];
-            let mut dh = vec![0.0 as F; nr * width];
+            // (every value of dh and din is written by `backward` before it is read)
+            dh.resize(nr * width, 0.0);
             for k in 0..members {
                 let span = k * rows * width..(k + 1) * rows * width;
                 backward(
@@ -265,24 +267,15 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
                     Some(&mut dh[span]),
                 );
             }
+            lap(Phase::Backward);
             for l in (0..depth).rev() {
                 let d = layers[l];
                 // through the activation (dropped units have h = 0 and pass nothing back)
-                let h = &pass.h[l + 1];
-                let z = &pass.z[l];
-                let keep = 1.0 / (1.0 - rate);
                 let dzl = &mut dz[l];
-                dzl.clear();
-                dzl.extend((0..nr * d.out).map(|j| {
-                    let a = model.activation.apply(z[j]);
-                    if rate > 0.0 && h[j] == 0.0 && a != 0.0 {
-                        0.0
-                    } else {
-                        let s = model.activation.slope(z[j], a);
-                        dh[j] * s * if rate > 0.0 { keep } else { 1.0 }
-                    }
-                }));
-                let mut din = vec![0.0 as F; nr * d.inp];
+                dzl.resize(nr * d.out, 0.0);
+                activation_grad(model.activation, &pass.z[l], &pass.h[l + 1], &dh, rate, dzl);
+                lap(Phase::ActivationGrad);
+                din.resize(nr * d.inp, 0.0);
                 backward(
                     &params,
                     &mut grad,
@@ -292,7 +285,8 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
                     nr,
                     Some(&mut din),
                 );
-                dh = din;
+                std::mem::swap(&mut dh, &mut din);
+                lap(Phase::Backward);
             }
             for k in 0..members {
                 for r in 0..rows {
@@ -303,25 +297,40 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
                     }
                 }
             }
-            // AdamW, β = (0.9, 0.95)
+            lap(Phase::ScaleGrad);
+            // AdamW, β = (0.9, 0.95), on each group of weights: the input scales (faster, no
+            // decay), then each layer's weights (decayed) and biases (not)
             let lr = (spec.learning_rate * coslog4(t)) as F;
             let wd = (spec.weight_decay * flat_cos(t)) as F;
             beta_t = (beta_t.0 * 0.9, beta_t.1 * 0.95);
-            let step_size = lr / (1.0 - beta_t.0) as F;
-            let c2 = (1.0 - beta_t.1) as F;
-            for j in 0..total {
-                let g = grad[j];
-                m1[j] = 0.9 * m1[j] + 0.1 * g;
-                m2[j] = 0.95 * m2[j] + 0.05 * g * g;
-                let (factor, decay) = group[j];
-                if decay {
-                    params[j] -= lr * wd * params[j];
-                }
-                params[j] -= factor * step_size * m1[j] / ((m2[j] / c2).sqrt() + 1e-8);
+            let a = AdamW {
+                step_size: lr / (1.0 - beta_t.0) as F,
+                lr_wd: lr * wd,
+                c2: (1.0 - beta_t.1) as F,
+            };
+            let mut group = |at: usize, len: usize, factor: F, decay: bool| {
+                let span = at..at + len;
+                adamw(
+                    &mut params[span.clone()],
+                    &grad[span.clone()],
+                    &mut m1[span.clone()],
+                    &mut m2[span],
+                    a,
+                    factor,
+                    decay,
+                );
+            };
+            group(0, members * d0, SCALE_LR, false);
+            for d in &layers {
+                group(d.w, d.b - d.w, 1.0, true);
+                group(d.b, d.out, 1.0, false);
             }
+            lap(Phase::Optimizer);
         }
+        suspend();
         let v = model.loss(&params, &e_valid, &y_valid);
         if !v.is_finite() {
+            resume(Phase::Validation);
             return Err(diverged());
         }
         model
@@ -334,6 +343,7 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
             model.curve.best = epoch;
         }
         super::epoch_done(&model, total);
+        resume(Phase::Validation);
     }
     model.params = best.1;
     Ok(model)
