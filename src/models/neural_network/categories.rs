@@ -18,24 +18,68 @@ use std::collections::BTreeMap;
 /// Numbers per level (RealMLP-TD's `embedding_size = 8`).
 pub const EMBED_DIM: usize = 8;
 
+/// Training rows a level needs for a row of its own; rarer levels share the unknown row (what
+/// an unseen level gets), so that the network cannot learn single rows by their level (a
+/// ticket number, a name) and the unknown row is trained on levels like the unseen ones.
+pub const MIN_LEVEL_ROWS: usize = 5;
+
 /// One categorical column's embedding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Embedding {
     /// Where its model inputs are and how a level is read from them.
     pub input: LevelInput,
-    /// Its table's first weight among the network's weights: level `c`'s numbers are
-    /// `at + c × EMBED_DIM ..` (`levels + 1` rows).
+    /// Its table's first weight among the network's weights: row `t`'s numbers are
+    /// `at + t × EMBED_DIM ..`.
     pub at: usize,
+    /// Rows of its table (row 0: unknown and rare levels).
+    pub rows: usize,
+    /// The row of each level (from 0, "unknown", to `levels`).
+    pub map: Vec<u32>,
 }
 
 impl Embedding {
     /// Weights of its table.
     pub fn size(&self) -> usize {
-        self.input
-            .levels
-            .saturating_add(1)
-            .saturating_mul(EMBED_DIM)
+        self.rows.saturating_mul(EMBED_DIM)
     }
+
+    /// Whether its parts fit together and within `n_features` inputs.
+    pub fn fits(&self, n_features: usize) -> bool {
+        self.input.fits(n_features)
+            && self.rows >= 1
+            && self.map.len() == self.input.levels.saturating_add(1)
+            && self.map.iter().all(|&t| (t as usize) < self.rows)
+    }
+}
+
+/// The table row of each level of `input` given the training rows' `codes` (of this input
+/// alone), and the number of rows: a level with fewer than [`MIN_LEVEL_ROWS`] rows takes the
+/// unknown row 0 (counted by its own rows: levels seen on one row are not told apart by their
+/// target means, which hold that row's own target); the others have a row each, but levels
+/// whose inputs are the same on new rows (see [`canonical`]) share one.
+pub fn table_rows(input: &LevelInput, codes: impl Iterator<Item = u32>) -> (Vec<u32>, usize) {
+    let canon = canonical(input);
+    let mut count = vec![0usize; canon.len()];
+    for c in codes {
+        if let Some(n) = count.get_mut(c as usize) {
+            *n += 1;
+        }
+    }
+    let mut row_of = vec![0u32; canon.len()];
+    let mut rows = 1;
+    for c in 1..canon.len() {
+        if count[c] < MIN_LEVEL_ROWS {
+            continue;
+        }
+        let first = canon[c] as usize;
+        row_of[c] = if first < c && row_of[first] > 0 {
+            row_of[first]
+        } else {
+            rows += 1;
+            (rows - 1) as u32
+        };
+    }
+    (row_of, rows)
 }
 
 fn bits(v: &[f64]) -> Vec<u64> {
@@ -56,17 +100,23 @@ pub fn canonical(input: &LevelInput) -> Vec<u32> {
     out
 }
 
-/// The level of every row of `x` in each embedded column (rows × columns, row-major), read
-/// from its inputs as the pipeline wrote them; 0 where they name no training level.
+/// The table row of every row of `x` in each embedded column (rows × columns, row-major): its
+/// level read from its inputs as the pipeline wrote them (none: 0), then its row.
 pub fn read_codes(embeddings: &[Embedding], x: &Matrix) -> Vec<u32> {
+    // for levels read by their inputs: the inputs of each level → its row (levels with the same
+    // inputs: the row one of them has)
     let maps: Vec<Option<BTreeMap<Vec<u64>, u32>>> = embeddings
         .iter()
         .map(|e| match &e.input.read {
             LevelRead::OneHot => None,
             LevelRead::Keys(keys) => {
-                let mut m = BTreeMap::new();
+                let mut m: BTreeMap<Vec<u64>, u32> = BTreeMap::new();
                 for (i, k) in keys.iter().enumerate() {
-                    m.entry(bits(k)).or_insert(i as u32 + 1);
+                    let row = e.map.get(i + 1).copied().unwrap_or(0);
+                    let slot = m.entry(bits(k)).or_insert(row);
+                    if *slot == 0 {
+                        *slot = row;
+                    }
                 }
                 Some(m)
             }
@@ -81,7 +131,8 @@ pub fn read_codes(embeddings: &[Embedding], x: &Matrix) -> Vec<u32> {
                 None => cells
                     .iter()
                     .position(|&v| v == 1.0)
-                    .map_or(0, |p| p as u32 + 1),
+                    .and_then(|p| e.map.get(p + 1).copied())
+                    .unwrap_or(0),
                 Some(m) => m.get(&bits(cells)).copied().unwrap_or(0),
             });
         }

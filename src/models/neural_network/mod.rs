@@ -439,7 +439,7 @@ impl NetworkModel {
             embeddings: self
                 .embeddings
                 .iter()
-                .map(|e| [e.input.levels + 1, EMBED_DIM])
+                .map(|e| [e.rows, EMBED_DIM])
                 .collect(),
         }
     }
@@ -603,7 +603,7 @@ impl NetworkModel {
     fn embeddings_fit(&self, n_features: usize) -> bool {
         let mut at = layout(&self.dims, self.members, self.outputs()).1;
         for e in &self.embeddings {
-            if e.at != at || !e.input.fits(n_features) {
+            if e.at != at || !e.fits(n_features) {
                 return false;
             }
             at = at.saturating_add(e.size());

@@ -2,7 +2,7 @@
 //! split, mini-batches through every ensemble member, AdamW on RealMLP's schedules, and the
 //! best epoch's weights restored.
 
-use super::categories::{self, canonical, Embedding};
+use super::categories::{self, table_rows, Embedding};
 use super::dense::{backward, layout};
 use super::*;
 use crate::preprocess::Levels;
@@ -63,9 +63,8 @@ pub(super) fn diverged() -> AutoMlError {
     }
 }
 
-/// The embeddings of `levels` (their tables after the `first` weights) and each row's level in
-/// each, the levels that are one on new rows made one (see [`canonical`]); an error when the
-/// levels do not describe `x`.
+/// The embeddings of `levels` (their tables after the `first` weights) and each row's table
+/// row in each (see [`table_rows`]); an error when the levels do not describe `x`.
 fn embeddings(
     levels: Option<&Levels>,
     x: &Matrix,
@@ -86,20 +85,22 @@ fn embeddings(
     }
     let mut at = first;
     let mut out = Vec::with_capacity(k);
-    for input in &levels.inputs {
+    for (i, input) in levels.inputs.iter().enumerate() {
+        let (map, rows) = table_rows(input, levels.codes.iter().skip(i).step_by(k).copied());
         let e = Embedding {
             input: input.clone(),
             at,
+            rows,
+            map,
         };
         at = at.saturating_add(e.size());
         out.push(e);
     }
-    let maps: Vec<Vec<u32>> = levels.inputs.iter().map(canonical).collect();
     let codes = levels
         .codes
         .iter()
         .enumerate()
-        .map(|(j, &c)| maps[j % k][c as usize])
+        .map(|(j, &c)| out[j % k].map[c as usize])
         .collect();
     Ok((out, codes))
 }
