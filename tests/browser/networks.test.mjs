@@ -152,7 +152,8 @@ test("a category with many levels enters the networks through a learned embeddin
   assert.ok(network, rows.map((r) => r.family).join());
   assert.equal(network.network.embeddings.length, 1);
   const [levels, dim] = network.network.embeddings[0];
-  assert.ok(levels >= 40 && dim === 8, JSON.stringify(network.network.embeddings));
+  // a row for unknown and rare levels, one for each other level (levels with the same frequency and target mean share one)
+  assert.ok(levels >= 10 && dim === 8, JSON.stringify(network.network.embeddings));
   await page.locator(`${$("leaderboard-body")} tr[data-trial="${network.trial}"]`).click();
   await page.locator($("row-detail-network")).waitFor({ state: "visible" });
   // the inputs' column shows the embedding's share, its words as the tooltip
