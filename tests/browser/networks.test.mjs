@@ -141,6 +141,9 @@ test("a category with many levels enters the networks through a learned embeddin
     const level = Math.floor(next() * 40) % 40;
     lines.push(`${x.toFixed(3)},c${String(level).padStart(2, "0")},${(x > 0) !== (level % 2 === 1) ? "yes" : "no"}`);
   }
+  // in English (an earlier test's language choice may be remembered)
+  await page.locator($("language-select")).selectOption("en");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
   await browser.uploadCsv("cities.csv", lines.join("\n") + "\n");
   await page.locator($("families-networks-only")).click();
   await page.locator($("seed-input")).fill("2");
