@@ -597,6 +597,78 @@ fn fits_give_the_same_bits_natively_and_in_wasm() {
     assert_eq!(got, want, "the fits' bits changed; FIT_BITS now:\n{table}");
 }
 
+/// A table whose 40-level category carries the signal (the label is whether `x > 0`, turned
+/// round for odd-numbered levels), seeded: its CSV text, label last.
+fn level_csv(n: usize) -> String {
+    let mut state = 77u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut csv = String::from("x,city,label\n");
+    for _ in 0..n {
+        let x = next() * 4.0 - 2.0;
+        let level = (next() * 40.0) as usize % 40;
+        let label = (x > 0.0) != (level % 2 == 1);
+        csv.push_str(&format!("{x:.4},c{level:02},{}\n", u8::from(label)));
+    }
+    csv
+}
+
+/// The bits of a network with a learned embedding of a 40-level category (the default network
+/// and the low-cost one, fitted on the training rows with their levels): the same natively and
+/// in wasm.
+const EMBEDDING_BITS: &[(&str, u64)] = &[
+    ("neural_network default", 0x9f1e5abd4ccece0d),
+    ("neural_network low cost", 0x65e9f0a94a457313),
+];
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn networks_with_embeddings_give_the_same_bits_natively_and_in_wasm() {
+    let t = read_csv(level_csv(400).as_bytes(), "levels.csv").unwrap();
+    let prepared = prepare_target(&t, 2, Task::Classification).unwrap();
+    let frame = Frame::from_table(&t, 2);
+    let (y, n_classes) = classes(&prepared.target, &(0..400).collect::<Vec<_>>());
+    let train: Vec<usize> = (0..320).map(|i| prepared.rows[i]).collect();
+    let test: Vec<usize> = (320..400).map(|i| prepared.rows[i]).collect();
+    let y_train = TargetRef::Classes {
+        y: &y[..320],
+        n_classes,
+    };
+    let (pipeline, x_train) = Pipeline::fit_transform(&frame, &train, Some(y_train), 4);
+    let levels = pipeline.levels(&frame, &train);
+    assert_eq!(levels.inputs.len(), 1);
+    let x_test = pipeline.transform(&frame, &test);
+    let family = Family::named("neural_network").unwrap();
+    let mut got: Vec<(String, u64)> = Vec::new();
+    for (kind, spec) in [
+        ("default", ModelSpec::default_for(family, true).unwrap()),
+        ("low cost", ModelSpec::low_cost(family, true).unwrap()),
+    ] {
+        let m = spec
+            .fit_levels(&x_train, Some(&levels), y_train, 9)
+            .unwrap();
+        assert_eq!(m.network().unwrap().embeddings.len(), 1);
+        let p = m.predict_proba(&x_test).unwrap().unwrap();
+        got.push((format!("neural_network {kind}"), fnv1a(&p.data)));
+    }
+    let want: Vec<(String, u64)> = EMBEDDING_BITS
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect();
+    let table: String = got
+        .iter()
+        .map(|(k, v)| format!("    (\"{k}\", 0x{v:016x}),\n"))
+        .collect();
+    assert_eq!(
+        got, want,
+        "the fits' bits changed; EMBEDDING_BITS now:\n{table}"
+    );
+}
+
 /// A forecast model file forecasts the same bits natively and in wasm: its models (refitted on
 /// the series by the portable maths) give the forecast the native command line wrote, whose
 /// numbers are written so that equal text is equal bits.

@@ -104,6 +104,58 @@ fn networks_in_rungs_give_the_same_leaderboard_on_one_and_three_workers() {
         .any(|r| r.rung.as_ref().is_some_and(|i| i.stopped.is_some())));
 }
 
+#[test]
+fn networks_with_embeddings_give_the_same_leaderboard_on_one_and_three_workers() {
+    // a 40-level category whose level turns the label round (for odd levels)
+    let mut csv = String::from("x,city,label\n");
+    let mut state = 99u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for _ in 0..400 {
+        let x = next() * 4.0 - 2.0;
+        let level = (next() * 40.0) as usize % 40;
+        let label = (x > 0.0) != (level % 2 == 1);
+        csv.push_str(&format!(
+            "{x:.4},c{level:02},{}\n",
+            if label { "yes" } else { "no" }
+        ));
+    }
+    let t = read_csv(csv.as_bytes(), "levels.csv").unwrap();
+    let mut settings = trials("label", 6, 4);
+    settings.families = vec!["neural_network".into()];
+    let one = pooled(&t, &settings, 1);
+    let three = pooled(&t, &settings, 3);
+    let traces = |out: &SearchOutcome| -> Vec<String> {
+        let mut rows: Vec<_> = out.result.leaderboard.iter().collect();
+        rows.sort_by_key(|r| r.trial);
+        rows.iter()
+            .map(|r| serde_json::to_string(&(r.trial, &r.network)).unwrap())
+            .collect()
+    };
+    assert_eq!(rows(&one), rows(&three));
+    assert_eq!(traces(&one), traces(&three));
+    // every network embedded the category: a row for the unknown and rare levels and one for
+    // each other level (levels with the same frequency and target mean share one), 8 numbers
+    let networks: Vec<_> = one
+        .result
+        .leaderboard
+        .iter()
+        .filter_map(|r| r.network.as_ref())
+        .collect();
+    assert!(!networks.is_empty());
+    assert!(
+        networks.iter().all(|n| n.embeddings.len() == 1
+            && n.embeddings[0][0] >= 20
+            && n.embeddings[0][1] == 8),
+        "{:?}",
+        networks.iter().map(|n| &n.embeddings).collect::<Vec<_>>()
+    );
+}
+
 /// A synthetic classification table of `n` rows: two informative numbers, one noise column
 /// and a category.
 fn large_table(n: usize) -> Table {

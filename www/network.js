@@ -85,6 +85,16 @@ export function layersDiagram(trace, width = WIDTH) {
     g.append("text").attr("class", "layer-width").attr("x", x).attr("y", mid - h / 2 - 4).attr("text-anchor", "middle").text(String(w));
     writeWords(g.append("text").attr("class", "axis-label").attr("x", x).attr("y", HEIGHT - 10).attr("text-anchor", "middle").node(), name(i));
   });
+  // the inputs that are learned embeddings of categorical columns: the lower part of the
+  // inputs' column, as tall as their share of the inputs
+  const embedded = embeddingWords(trace);
+  if (embedded) {
+    const h = height(layers[0]);
+    const part = h * Math.min(1, embedded.numbers / Math.max(1, layers[0]));
+    const rect = g.append("rect").attr("class", "layer-embedding").attr("data-testid", "network-embeddings")
+      .attr("x", 40 - 9).attr("y", mid + h / 2 - part).attr("width", 18).attr("height", part);
+    writeWords(rect.append("title").node(), embedded.part);
+  }
   // its numbers as a table (drawChart's text alternative): each layer and its width
   /** @type {any} */ (node).chartTable = {
     columns: [t("network.table_layer"), t("network.table_units")],
@@ -93,7 +103,29 @@ export function layersDiagram(trace, width = WIDTH) {
       return [t(n.code, n.params), String(w)];
     }),
   };
+  if (embedded) {
+    /** @type {any} */ (node).chartTable.rows.splice(1, 0, [t("network.table_embeddings"), String(embedded.numbers)]);
+  }
   return node;
+}
+
+/**
+ * What a network's learned embeddings of categorical columns add to its inputs, in words: the
+ * inputs they give (`part`, the diagram's) and the sentence of the facts; null without any.
+ * @param {NetworkTrace} trace
+ * @returns {{ numbers: number, part: { code: string, params: Record<string, any> }, sentence: { code: string, params: Record<string, any> } } | null}
+ */
+export function embeddingWords(trace) {
+  const list = Array.isArray(trace.embeddings) ? trace.embeddings : [];
+  if (list.length === 0) return null;
+  const numbers = list.reduce((sum, [, dim]) => sum + dim, 0);
+  const levels = list.reduce((sum, [count]) => sum + count, 0);
+  const dim = list[0][1];
+  return {
+    numbers,
+    part: words("network.embedding_part", { numbers, dim, columns: list.length }),
+    sentence: words("network.embeddings", { columns: list.length, levels, dim }),
+  };
 }
 
 /**
@@ -195,9 +227,11 @@ export function networkViews(trace, rung) {
   curve.className = "chart-box";
   curve.dataset.testid = "network-curve";
   drawChart(curve, (size) => learningCurve(trace, rung, size.width));
+  const embedded = embeddingWords(trace);
   const facts = factsParagraph("network-facts", [
     words("network.best", { epoch: trace.best + 1, epochs: trace.valid.length }),
     words("network.size", { members: trace.members, parameters: trace.parameters }),
+    ...(embedded ? [embedded.sentence] : []),
   ]);
   box.append(layers, curve, facts);
   return box;

@@ -105,6 +105,8 @@
  * @property {number[]} train
  * @property {number[]} valid
  * @property {number} best
+ * @property {number[][]} [embeddings] each categorical column with a learned embedding: its
+ *   levels (with one for a level never seen) and the numbers of each level
  */
 
 /**

@@ -11,6 +11,7 @@ use super::space::ParamDef;
 use super::{Inner, ModelSpec, TreeParts};
 use crate::error::{AutoMlError, Result};
 use crate::matrix::Matrix;
+use crate::preprocess::Levels;
 use crate::truth::TargetRef;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -75,6 +76,14 @@ pub trait ModelFamily:
     /// Fits on checked inputs (see [`FitInput`]); the result is this family's fitted form
     /// (a variant of the registry's fitted forms, each implementing [`Predictor`]).
     fn fit(&self, input: &FitInput<'_>) -> Result<Inner>;
+
+    /// Fits as [`Self::fit`], told which inputs are categorical columns with many levels and
+    /// the level of each row (a neural network learns an embedding of each); the other
+    /// families ignore them.
+    fn fit_levels(&self, input: &FitInput<'_>, levels: &Levels) -> Result<Inner> {
+        let _ = levels;
+        self.fit(input)
+    }
 }
 
 /// A fitted form: how a fitted model predicts, and checks a loaded copy of itself.
@@ -234,6 +243,8 @@ pub trait Configured {
     fn task_cost_units(&self, rows: usize, cols: usize, n_classes: usize) -> f64;
     /// See [`ModelFamily::fit`].
     fn fit(&self, input: &FitInput<'_>) -> Result<Inner>;
+    /// See [`ModelFamily::fit_levels`].
+    fn fit_levels(&self, input: &FitInput<'_>, levels: &Levels) -> Result<Inner>;
 }
 
 impl<F: ModelFamily> Configured for F {
@@ -255,6 +266,10 @@ impl<F: ModelFamily> Configured for F {
 
     fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
         ModelFamily::fit(self, input)
+    }
+
+    fn fit_levels(&self, input: &FitInput<'_>, levels: &Levels) -> Result<Inner> {
+        ModelFamily::fit_levels(self, input, levels)
     }
 }
 

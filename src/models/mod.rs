@@ -242,6 +242,19 @@ impl ModelSpec {
     /// Fits the model on `x` (finite numbers; `x.rows` = length of `y`). `seed` fixes every
     /// random choice of the fit.
     pub fn fit(&self, x: &Matrix, y: TargetRef<'_>, seed: u64) -> Result<FittedModel> {
+        self.fit_levels(x, None, y, seed)
+    }
+
+    /// Fits as [`ModelSpec::fit`], told the categorical columns with many levels of the
+    /// pipeline that wrote `x` and the level of each of its rows (`Pipeline::levels`): a
+    /// neural network learns an embedding of each such column.
+    pub fn fit_levels(
+        &self,
+        x: &Matrix,
+        levels: Option<&crate::preprocess::Levels>,
+        y: TargetRef<'_>,
+        seed: u64,
+    ) -> Result<FittedModel> {
         let classification = y.is_classes();
         self.validate(classification)?;
         let family = self.family();
@@ -277,7 +290,12 @@ impl ModelSpec {
             TargetRef::Classes { y: codes, .. } if codes.iter().all(|&c| c == codes[0]) => {
                 constant::Priors::of(codes, n_classes).into()
             }
-            _ => self.configured().fit(&FitInput { x, y, seed })?,
+            _ => match levels {
+                Some(levels) if !levels.inputs.is_empty() => self
+                    .configured()
+                    .fit_levels(&FitInput { x, y, seed }, levels)?,
+                _ => self.configured().fit(&FitInput { x, y, seed })?,
+            },
         };
         Ok(FittedModel {
             spec: self.clone(),

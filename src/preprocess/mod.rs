@@ -21,9 +21,11 @@ pub use crate::truth::TargetRef;
 use serde::{Deserialize, Serialize};
 
 mod frame;
+mod levels;
 mod pipeline;
 
 pub use frame::{Frame, FrameColumn};
+pub use levels::{LevelInput, LevelRead, Levels, EMBED_ABOVE_LEVELS};
 pub use pipeline::{Pipeline, Scaled, Step, Unseen};
 use std::collections::{BTreeMap, HashMap};
 

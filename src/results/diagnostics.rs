@@ -23,7 +23,7 @@ use crate::message;
 use crate::messages::Message;
 use crate::metrics::{mean_std, Metric, Predicted};
 use crate::models::Prediction;
-use crate::preprocess::{Frame, FrameColumn, Pipeline, MISSING_CODE};
+use crate::preprocess::{Frame, FrameColumn, Levels, Pipeline, MISSING_CODE};
 use crate::rng::Rng;
 use crate::search::ensemble::FinalModel;
 use crate::search::{Observer, Progress, SearchOutcome, SearchSettings};
@@ -217,13 +217,19 @@ pub fn flat_predictions(model: &FinalModel, x: &Matrix, n_classes: usize) -> Res
 }
 
 /// Refits `model`'s configuration(s) on other rows: each member with the same spec.
-fn refit(model: &FinalModel, x: &Matrix, y: TargetRef<'_>, seed: u64) -> Result<FinalModel> {
+fn refit(
+    model: &FinalModel,
+    (x, levels): (&Matrix, &Levels),
+    y: TargetRef<'_>,
+    seed: u64,
+) -> Result<FinalModel> {
     Ok(match model {
-        FinalModel::Single(m) => FinalModel::Single(m.spec.fit(x, y, seed)?),
+        FinalModel::Single(m) => FinalModel::Single(m.spec.fit_levels(x, Some(levels), y, seed)?),
         FinalModel::Ensemble(members) => {
             let mut out = Vec::with_capacity(members.len());
             for (i, (w, m)) in members.iter().enumerate() {
-                out.push((*w, m.spec.fit(x, y, seed.wrapping_add(i as u64))?));
+                let seed = seed.wrapping_add(i as u64);
+                out.push((*w, m.spec.fit_levels(x, Some(levels), y, seed)?));
             }
             FinalModel::Ensemble(out)
         }
@@ -464,7 +470,8 @@ fn permutation_importance(
         TargetRef::Values(&yv)
     };
     let (pipe, x_train) = Pipeline::fit_transform(frame, &train, Some(y_train), seed);
-    let fitted = refit(model, &x_train, y_train, seed ^ 0x1AB0_0D1E)?;
+    let levels = pipe.levels(frame, &train);
+    let fitted = refit(model, (&x_train, &levels), y_train, seed ^ 0x1AB0_0D1E)?;
 
     let mut held = sample(&valid, IMPORTANCE_ROWS, seed ^ 0x4E1D);
     let score_of = |sub: &Frame, truth_c: &[u32], truth_v: &[f64]| -> Result<f64> {

@@ -108,7 +108,10 @@ pub fn finish_chosen(
         Some(y_all.view()),
         settings.seed,
     );
-    let model = chosen.spec.fit(&x_all, y_all.view(), run.seed)?;
+    let levels = pipeline.levels(&plan.frame, &prepared.rows);
+    let model = chosen
+        .spec
+        .fit_levels(&x_all, Some(&levels), y_all.view(), run.seed)?;
     let refit_time_s = clock.now_s() - refit_start;
     let best = rows
         .iter()

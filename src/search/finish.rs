@@ -176,14 +176,16 @@ impl SearchSession<'_> {
             Some(y_all.view()),
             settings.seed,
         );
+        let levels = pipeline.levels(&plan.frame, &prepared.rows);
         let (best_row, model, oof) = match ensemble.take() {
             Some((row, members, blend)) => {
                 let mut fitted = Vec::with_capacity(members.len());
                 for &(w, i) in &members {
                     fitted.push((
                         w,
-                        rows[i].spec.fit(
+                        rows[i].spec.fit_levels(
                             &x_all,
+                            Some(&levels),
                             y_all.view(),
                             mix_seed(settings.seed, rows[i].trial),
                         )?,
@@ -231,9 +233,12 @@ impl SearchSession<'_> {
                     ));
                 }
                 let best = rows[chosen].clone();
-                let m = best
-                    .spec
-                    .fit(&x_all, y_all.view(), mix_seed(settings.seed, best.trial))?;
+                let m = best.spec.fit_levels(
+                    &x_all,
+                    Some(&levels),
+                    y_all.view(),
+                    mix_seed(settings.seed, best.trial),
+                )?;
                 let oof = oof_cache
                     .into_iter()
                     .find(|c| c.1 == chosen)

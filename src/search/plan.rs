@@ -3,6 +3,7 @@
 //! split ([`SplitWorker`]).
 
 use super::*;
+use crate::preprocess::Levels;
 
 /// The longest time budget a run takes, in seconds (a day).
 pub const MAX_TIME_BUDGET_S: f64 = 86_400.0;
@@ -252,13 +253,19 @@ impl Plan {
                 cols: x_train.cols,
                 data,
             };
-            (x, picked.iter().map(|&i| f.train[i]).collect())
+            (
+                x,
+                picked.iter().map(|&i| f.train[i]).collect::<Vec<usize>>(),
+                picked,
+            )
         });
+        let levels = pipeline.levels(&self.frame, &train_rows);
         FoldData {
             x_valid: pipeline.transform(&self.frame, &valid_rows),
             x_train,
             train: f.train.clone(),
-            sample,
+            sample: sample.map(|(x, positions, picked)| (x, positions, levels.pick(&picked))),
+            levels,
         }
     }
 
@@ -358,12 +365,14 @@ impl SplitWorker {
                 reason: message!("internal.split_not_prepared", split),
             });
         };
-        let (x, positions) = match (&fd.sample, trial.sampled) {
-            (Some((x, p)), true) => (x, p),
-            _ => (&fd.x_train, &fd.train),
+        let (x, positions, levels) = match (&fd.sample, trial.sampled) {
+            (Some((x, p, l)), true) => (x, p, l),
+            _ => (&fd.x_train, &fd.train, &fd.levels),
         };
         let y = self.plan.prepared.target.select(positions);
-        let model = trial.spec.fit(x, y.view(), trial.seed)?;
+        let model = trial
+            .spec
+            .fit_levels(x, Some(levels), y.view(), trial.seed)?;
         let (predictions, averageable) = flatten(&model, &fd.x_valid)?;
         let subset = self.train_subset(x, positions, split);
         let train_score = subset
@@ -442,9 +451,12 @@ pub(super) struct FoldData {
     pub(super) x_train: Matrix,
     pub(super) x_valid: Matrix,
     pub(super) train: Vec<usize>,
-    /// The seeded sample of the training rows (its inputs and positions), when progressive
-    /// sampling applies.
-    pub(super) sample: Option<(Matrix, Vec<usize>)>,
+    /// The seeded sample of the training rows (its inputs, positions and levels), when
+    /// progressive sampling applies.
+    pub(super) sample: Option<(Matrix, Vec<usize>, Levels)>,
+    /// The levels of the training rows' categorical inputs with many levels (a network's
+    /// embeddings).
+    pub(super) levels: Levels,
 }
 
 /// The validation splits and their description: a stratified (classification) or shuffled

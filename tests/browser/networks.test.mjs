@@ -125,3 +125,51 @@ test("successive halving on the page: networks stopped early with their reason, 
   await page.locator(`${$("leaderboard-body")} tr[data-trial="${boosted.trial}"]`).click();
   assert.equal(await browser.text("boosting-facts"), `모델은 라운드 ${boosted.boosting.rounds}번을 써요. 검증 손실은 ${boosted.boosting.best + 1}번째 라운드 뒤에 가장 낮았어요.`);
 });
+
+test("a category with many levels enters the networks through a learned embedding, drawn and said in English and Korean", async () => {
+  const page = browser.page;
+  await openApp();
+  // a 40-level category whose level turns the label round (odd levels), seeded
+  let state = 5;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const lines = ["x,city,label"];
+  for (let i = 0; i < 300; i += 1) {
+    const x = next() * 4 - 2;
+    const level = Math.floor(next() * 40) % 40;
+    lines.push(`${x.toFixed(3)},c${String(level).padStart(2, "0")},${(x > 0) !== (level % 2 === 1) ? "yes" : "no"}`);
+  }
+  // in English (an earlier test's language choice may be remembered)
+  await page.locator($("language-select")).selectOption("en");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  await browser.uploadCsv("cities.csv", lines.join("\n") + "\n");
+  await page.locator($("families-networks-only")).click();
+  await page.locator($("seed-input")).fill("2");
+  await page.evaluate(() => window.__automl.runSettings({ timeBudgetS: null, maxTrials: 3 }));
+  await page.locator($("start")).click();
+  await waitForText("status", /^Done/, 120_000);
+  const rows = await page.evaluate(() => [...window.__automl.results.rows.values()]);
+  const network = rows.find((r) => r.family === "neural_network");
+  assert.ok(network, rows.map((r) => r.family).join());
+  assert.equal(network.network.embeddings.length, 1);
+  const [levels, dim] = network.network.embeddings[0];
+  // a row for unknown and rare levels, one for each other level (levels with the same frequency and target mean share one)
+  assert.ok(levels >= 10 && dim === 8, JSON.stringify(network.network.embeddings));
+  await page.locator(`${$("leaderboard-body")} tr[data-trial="${network.trial}"]`).click();
+  await page.locator($("row-detail-network")).waitFor({ state: "visible" });
+  // the inputs' column shows the embedding's share, its words as the tooltip
+  const part = page.locator(`${$("network-layers")} ${$("network-embeddings")}`);
+  assert.equal(await part.count(), 1);
+  assert.match(await part.locator("title").textContent(), /^Learned embeddings: 8 of the inputs, 8 numbers for the level of each of 1 categorical column/);
+  assert.match(await browser.text("network-facts"), new RegExp(`more than 8 levels enter through learned embeddings: 1 such column\\(s\\), ${levels} levels in all`));
+  await page.locator($("language-select")).selectOption("ko");
+  await page.waitForFunction(() => document.documentElement.lang === "ko");
+  await page.locator(`${$("leaderboard-body")} tr[data-trial="${network.trial}"]`).click();
+  await page.locator($("row-detail-network")).waitFor({ state: "visible" });
+  assert.match(await browser.text("network-facts"), new RegExp(`값이 8개보다 많은 범주형 열은 학습된 임베딩으로 들어가요\\. 이런 열이 1개이고 값은 모두 ${levels}개예요`));
+  assert.match(await page.locator(`${$("network-layers")} ${$("network-embeddings")} title`).textContent(), /^학습된 임베딩: 입력 가운데 8개예요/);
+  await page.locator($("language-select")).selectOption("en");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+});

@@ -16,10 +16,12 @@ use super::space::{choice, float, int, ParamDef, ParamKind};
 use super::Inner;
 use crate::error::{AutoMlError, Result};
 use crate::math::{cos, exp, ln, sigmoid, softmax_in_place};
+use categories::{Embedding, EMBED_DIM};
 use dense::{forward, layout, Live};
 use phases::{lap, Phase};
-use train::{diverged, train, Labels};
+use train::{diverged, train, train_with, Labels};
 
+mod categories;
 mod dense;
 mod lanes;
 pub mod phases;
@@ -176,6 +178,14 @@ impl ModelFamily for NeuralNetwork {
 
     fn fit(&self, input: &FitInput<'_>) -> Result<Inner> {
         Ok(Box::new(train(self, input)?).into())
+    }
+
+    fn fit_levels(
+        &self,
+        input: &FitInput<'_>,
+        levels: &crate::preprocess::Levels,
+    ) -> Result<Inner> {
+        Ok(Box::new(train_with(self, input, Some(levels))?).into())
     }
 }
 
@@ -337,6 +347,10 @@ pub struct NetworkTrace {
     pub valid: Vec<F>,
     /// The epoch (from 0) whose weights were restored.
     pub best: usize,
+    /// Each categorical input with a learned embedding: its levels (with the "unknown" one)
+    /// and the numbers of each level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embeddings: Vec<[usize; 2]>,
 }
 
 /// A fitted network.
@@ -362,6 +376,10 @@ pub struct NetworkModel {
     pub target: [f64; 4],
     /// The learning curve.
     pub curve: Curve,
+    /// The learned embeddings of categorical inputs with many levels (their numbers follow the
+    /// other inputs' in `dims[0]`; their tables follow the layers' weights in `params`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embeddings: Vec<Embedding>,
 }
 
 /// The network's working memory for a batch: each layer's inputs and pre-activations.
@@ -384,17 +402,51 @@ impl NetworkModel {
         }
     }
 
-    /// Robust scaling, smooth clipping, then the embedding of every row.
+    /// Robust scaling, smooth clipping, then the embedding of every row; each row's
+    /// categorical embeddings (its last numbers) left at zero.
     fn embed_rows(&self, x: &Matrix) -> Vec<F> {
         let mut out = Vec::with_capacity(x.rows * self.dims[0]);
+        let tail = self.embeddings.len() * EMBED_DIM;
         for r in 0..x.rows {
             for (c, &v) in x.row(r).iter().enumerate() {
                 let s = (v - self.center[c]) / self.scale[c];
                 let s = s / (1.0 + (s / 3.0) * (s / 3.0)).sqrt();
                 self.embed[c].write(s as F, &mut out);
             }
+            out.resize(out.len() + tail, 0.0);
         }
         out
+    }
+
+    /// The network's inputs for new rows: [`Self::embed_rows`] and each row's levels'
+    /// embeddings.
+    fn inputs(&self, x: &Matrix) -> Vec<F> {
+        let mut e = self.embed_rows(x);
+        if !self.embeddings.is_empty() {
+            let codes = categories::read_codes(&self.embeddings, x);
+            categories::fill(&self.params, &self.embeddings, &codes, &mut e, self.dims[0]);
+        }
+        e
+    }
+
+    /// Its layers and learning curve, with `parameters` weights in all.
+    fn trace(&self, parameters: usize) -> NetworkTrace {
+        let mut layers = self.dims.clone();
+        layers.push(self.outputs());
+        NetworkTrace {
+            layers,
+            inputs: self.center.len(),
+            members: self.members,
+            parameters,
+            train: self.curve.train.clone(),
+            valid: self.curve.valid.clone(),
+            best: self.curve.best,
+            embeddings: self
+                .embeddings
+                .iter()
+                .map(|e| [e.rows, EMBED_DIM])
+                .collect(),
+        }
     }
 
     /// Forward pass of `rows` embedded rows through every member; with dropout masks when
@@ -507,7 +559,7 @@ impl NetworkModel {
 
 impl Predictor for NetworkModel {
     fn proba(&self, x: &Matrix, n_classes: usize) -> Result<Vec<f64>> {
-        let out = self.predict_embedded(&self.params, &self.embed_rows(x), x.rows);
+        let out = self.predict_embedded(&self.params, &self.inputs(x), x.rows);
         if out.iter().any(|v| !v.is_finite()) {
             return Err(diverged());
         }
@@ -523,7 +575,7 @@ impl Predictor for NetworkModel {
 
     fn values(&self, x: &Matrix) -> Result<Vec<f64>> {
         let [mean, sd, lo, hi] = self.target;
-        let out = self.predict_embedded(&self.params, &self.embed_rows(x), x.rows);
+        let out = self.predict_embedded(&self.params, &self.inputs(x), x.rows);
         if out.iter().any(|v| !v.is_finite()) {
             return Err(diverged());
         }
@@ -531,17 +583,7 @@ impl Predictor for NetworkModel {
     }
 
     fn network(&self) -> Option<NetworkTrace> {
-        let mut layers = self.dims.clone();
-        layers.push(self.outputs());
-        Some(NetworkTrace {
-            layers,
-            inputs: self.center.len(),
-            members: self.members,
-            parameters: self.params.len(),
-            train: self.curve.train.clone(),
-            valid: self.curve.valid.clone(),
-            best: self.curve.best,
-        })
+        Some(self.trace(self.params.len()))
     }
 
     fn fits(&self, n_features: usize, n_classes: usize) -> bool {
@@ -551,12 +593,28 @@ impl Predictor for NetworkModel {
             && self.center.len() == n_features
             && self.scale.len() == n_features
             && self.embed.len() == n_features
-            && self.embed.iter().map(Embed::width).sum::<usize>() == self.dims[0]
             && self
                 .embed
                 .iter()
                 .all(|e| !matches!(e, Embed::Piecewise(v) if v.len() < 2))
-            && self.params.len() == layout(&self.dims, self.members, self.outputs()).1
+            && self.embeddings_fit(n_features)
+    }
+}
+
+impl NetworkModel {
+    /// Whether the embeddings' inputs, widths and tables fit the inputs and the weights (the
+    /// tables follow the layers' weights, one after another).
+    fn embeddings_fit(&self, n_features: usize) -> bool {
+        let mut at = layout(&self.dims, self.members, self.outputs()).1;
+        for e in &self.embeddings {
+            if e.at != at || !e.fits(n_features) {
+                return false;
+            }
+            at = at.saturating_add(e.size());
+        }
+        let plain: usize = self.embed.iter().map(Embed::width).sum();
+        self.params.len() == at
+            && plain.checked_add(self.embeddings.len() * EMBED_DIM) == Some(self.dims[0])
     }
 }
 
@@ -582,17 +640,7 @@ fn epoch_done(model: &NetworkModel, parameters: usize) {
     WATCHER.with(|w| {
         if let Ok(mut slot) = w.try_borrow_mut() {
             if let Some(watch) = slot.as_mut() {
-                let mut layers = model.dims.clone();
-                layers.push(model.outputs());
-                watch(&NetworkTrace {
-                    layers,
-                    inputs: model.center.len(),
-                    members: model.members,
-                    parameters,
-                    train: model.curve.train.clone(),
-                    valid: model.curve.valid.clone(),
-                    best: model.curve.best,
-                });
+                watch(&model.trace(parameters));
             }
         }
     });

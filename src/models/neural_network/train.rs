@@ -2,10 +2,12 @@
 //! split, mini-batches through every ensemble member, AdamW on RealMLP's schedules, and the
 //! best epoch's weights restored.
 
+use super::categories::{self, table_rows, Embedding};
 use super::dense::{backward, layout};
 use super::phases::{resume, suspend};
 use super::step::{activation_grad, adamw, AdamW};
 use super::*;
+use crate::preprocess::Levels;
 use crate::rng::Rng;
 
 pub(super) enum Labels {
@@ -63,8 +65,59 @@ pub(super) fn diverged() -> AutoMlError {
     }
 }
 
+/// The embeddings of `levels` (their tables after the `first` weights) and each row's table
+/// row in each (see [`table_rows`]); an error when the levels do not describe `x`.
+fn embeddings(
+    levels: Option<&Levels>,
+    x: &Matrix,
+    first: usize,
+) -> Result<(Vec<Embedding>, Vec<u32>)> {
+    let Some(levels) = levels.filter(|l| !l.inputs.is_empty()) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let k = levels.inputs.len();
+    let fits = levels.codes.len() == x.rows.saturating_mul(k)
+        && levels.inputs.iter().all(|i| i.fits(x.cols))
+        && (0..levels.codes.len()).all(|j| levels.codes[j] as usize <= levels.inputs[j % k].levels);
+    if !fits {
+        return Err(AutoMlError::Model {
+            family: NeuralNetwork::NAME.into(),
+            detail: "the levels of its categorical inputs do not match its inputs".into(),
+        });
+    }
+    let mut at = first;
+    let mut out = Vec::with_capacity(k);
+    for (i, input) in levels.inputs.iter().enumerate() {
+        let (map, rows) = table_rows(input, levels.codes.iter().skip(i).step_by(k).copied());
+        let e = Embedding {
+            input: input.clone(),
+            at,
+            rows,
+            map,
+        };
+        at = at.saturating_add(e.size());
+        out.push(e);
+    }
+    let codes = levels
+        .codes
+        .iter()
+        .enumerate()
+        .map(|(j, &c)| out[j % k].map[c as usize])
+        .collect();
+    Ok((out, codes))
+}
+
 /// Trains a network (see the module's description).
 pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<NetworkModel> {
+    train_with(spec, input, None)
+}
+
+/// Trains a network, with a learned embedding of each categorical input of `levels`.
+pub(super) fn train_with(
+    spec: &NeuralNetwork,
+    input: &FitInput<'_>,
+    levels: Option<&Levels>,
+) -> Result<NetworkModel> {
     let x = input.x;
     let mut rng = Rng::new(input.seed);
     let (n, p) = (x.rows, x.cols);
@@ -123,7 +176,8 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
             (Labels::Values(z), 0, [mean, sd, lo, hi])
         }
     };
-    let d0: usize = embed.iter().map(Embed::width).sum();
+    let n_embedded = levels.map_or(0, |l| l.inputs.len());
+    let d0: usize = embed.iter().map(Embed::width).sum::<usize>() + n_embedded * EMBED_DIM;
     let mut dims = vec![d0];
     dims.extend(spec.widths());
     let members = spec.members.max(1);
@@ -142,10 +196,24 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
             valid: Vec::new(),
             best: 0,
         },
+        embeddings: Vec::new(),
     };
     let o = model.outputs();
-    let (layers, total) = layout(&model.dims, members, o);
-    check_size(total)?;
+    let (layers, first) = layout(&model.dims, members, o);
+    let (embeddings, codes_all) = embeddings(levels, x, first)?;
+    let total = embeddings
+        .iter()
+        .fold(first, |t, e| t.saturating_add(e.size()));
+    // a level's inputs, kept to read new rows, weigh about two weights each
+    let keys: usize = embeddings
+        .iter()
+        .map(|e| match &e.input.read {
+            crate::preprocess::LevelRead::Keys(k) => 2 * k.len() * e.input.width,
+            crate::preprocess::LevelRead::OneHot => 0,
+        })
+        .sum();
+    check_size(total.saturating_add(keys))?;
+    model.embeddings = embeddings;
     let depth = model.dims.len() - 1;
     // initialization: scales 1 (members: random signs, TabM), hidden layers uniform with the
     // activation's gain, heads zero (RealMLP's last layer)
@@ -163,6 +231,7 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
             *w = (rng.next_f64() as F * 2.0 - 1.0) * bound;
         }
     }
+    categories::init(&mut params, &model.embeddings, input.seed);
     // the internal validation split (seeded), a fifth of the rows
     let mut order: Vec<usize> = (0..n).collect();
     rng.shuffle(&mut order);
@@ -175,9 +244,18 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
             .flat_map(|&i| e_all[i * d0..(i + 1) * d0].iter().copied())
             .collect()
     };
-    let (e_train, e_valid) = (gather(train_idx), gather(valid_idx));
+    let (e_train, mut e_valid) = (gather(train_idx), gather(valid_idx));
     let (y_train, y_valid) = (labels.pick(train_idx), labels.pick(valid_idx));
     drop(e_all);
+    // each row's level in each embedded input
+    let k_emb = model.embeddings.len();
+    let codes_of = |idx: &[usize]| -> Vec<u32> {
+        idx.iter()
+            .flat_map(|&i| codes_all[i * k_emb..(i + 1) * k_emb].iter().copied())
+            .collect()
+    };
+    let (c_train, c_valid) = (codes_of(train_idx), codes_of(valid_idx));
+    let mut cb: Vec<u32> = Vec::new();
     let nt = train_idx.len();
     // at least eight steps an epoch, so that small tables get enough updates
     let batch = spec.batch_size.min(nt.div_ceil(8)).max(1);
@@ -205,9 +283,12 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
             step += 1;
             let rows = chunk.len();
             eb.clear();
+            cb.clear();
             for &i in chunk {
                 eb.extend_from_slice(&e_train[i * d0..(i + 1) * d0]);
+                cb.extend_from_slice(&c_train[i * k_emb..(i + 1) * k_emb]);
             }
+            categories::fill(&params, &model.embeddings, &cb, &mut eb, d0);
             lap(Phase::Batch);
             let rate = (spec.dropout * flat_cos(t)) as F;
             let dropout = (rate > 0.0).then_some((rate, &mut rng));
@@ -298,8 +379,20 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
                 }
             }
             lap(Phase::ScaleGrad);
+            let scales = &params[..members * d0];
+            categories::backward(
+                &model.embeddings,
+                &cb,
+                &dh,
+                scales,
+                rows,
+                members,
+                d0,
+                &mut grad,
+            );
             // AdamW, β = (0.9, 0.95), on each group of weights: the input scales (faster, no
-            // decay), then each layer's weights (decayed) and biases (not)
+            // decay), then each layer's weights (decayed) and biases (not), then the
+            // embeddings' tables (decayed, as weights)
             let lr = (spec.learning_rate * coslog4(t)) as F;
             let wd = (spec.weight_decay * flat_cos(t)) as F;
             beta_t = (beta_t.0 * 0.9, beta_t.1 * 0.95);
@@ -325,9 +418,13 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
                 group(d.w, d.b - d.w, 1.0, true);
                 group(d.b, d.out, 1.0, false);
             }
+            if total > first {
+                group(first, total - first, 1.0, true);
+            }
             lap(Phase::Optimizer);
         }
         suspend();
+        categories::fill(&params, &model.embeddings, &c_valid, &mut e_valid, d0);
         let v = model.loss(&params, &e_valid, &y_valid);
         if !v.is_finite() {
             resume(Phase::Validation);
@@ -350,7 +447,7 @@ pub(super) fn train(spec: &NeuralNetwork, input: &FitInput<'_>) -> Result<Networ
 }
 
 /// A standard normal draw (Box–Muller, with the project's functions).
-fn normal(rng: &mut Rng) -> f64 {
+pub(super) fn normal(rng: &mut Rng) -> f64 {
     let u = rng.next_f64().max(1e-300);
     let v = rng.next_f64();
     (-2.0 * ln(u)).sqrt() * cos(std::f64::consts::TAU * v)
