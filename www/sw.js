@@ -52,6 +52,8 @@ const PRECACHE = [
   "charts.js",
   "charts.css",
   "vendor/d3.min.js",
+  "automl.js",
+  "rows.js",
   "protocol.js",
   "trusted-types.js",
   "worker.js",
