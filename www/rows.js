@@ -1,17 +1,8 @@
-// Row objects for the engine (the package's API, automl.js): a table of `{ column: value }` as
-// the bytes of a CSV file, and one row as the engine's typed row `{ column: text }`. A module of
-// its own because the page never gives rows as objects to a search: automl.js imports it only
-// when a call gets them (the what-if form's rows), so the first visit does not load it.
+// Row objects for the engine (the API's calls, automl-calls.js; the package exports rowsToCsv):
+// a table of `{ column: value }` as the bytes of a CSV file, and one row as the engine's typed
+// row `{ column: text }`.
+import { usageError } from "./automl.js";
 /** @typedef {import("../index.js").RowObject} RowObject */
-
-/**
- * An error of the package's own (a wrong argument), by its catalogue code (www/i18n/<lang>.json).
- * @param {string} code
- * @param {{ [name: string]: any }} [params]
- */
-export function usageError(code, params = {}) {
-  return Object.assign(new Error(code), { code, params });
-}
 
 /** A field that must be quoted in CSV: a delimiter the engine may detect, a quote, a line break, edge spaces. */
 const NEEDS_QUOTES = /[",;\t|\r\n]|^\s|\s$/;

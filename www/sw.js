@@ -53,6 +53,7 @@ const PRECACHE = [
   "charts.css",
   "vendor/d3.min.js",
   "automl.js",
+  "automl-calls.js",
   "rows.js",
   "protocol.js",
   "trusted-types.js",

@@ -110,7 +110,7 @@ test("the packed package holds the entry module, its types, the licence, the wor
     }
   };
   await walk(pkg);
-  for (const file of ["index.js", "index.d.ts", "LICENSE", "README.md", "package.json", "www/automl.js", "www/rows.js", "www/worker.js", "www/protocol.js", "www/i18n.js", "www/trusted-types.js", "www/i18n/en.json", "www/i18n/ko.json"]) {
+  for (const file of ["index.js", "index.d.ts", "LICENSE", "README.md", "package.json", "www/automl.js", "www/automl-calls.js", "www/rows.js", "www/worker.js", "www/protocol.js", "www/i18n.js", "www/trusted-types.js", "www/i18n/en.json", "www/i18n/ko.json"]) {
     assert.ok(files.has(file), `${file} is in the package`);
   }
   for (const file of await readdir(path.join(ROOT, "www", "pkg"))) assert.ok(files.has(`www/pkg/${file}`), `www/pkg/${file} is in the package`);

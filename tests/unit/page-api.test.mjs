@@ -1,5 +1,5 @@
-// The page is built on the package's API (README, "Use it in your own page"): www/automl.js is
-// the only module of the page that uses the worker pool's bridge (WorkerBridge, defined by
+// The page is built on the package's API (README, "Use it in your own page"): www/automl.js (with
+// its calls, www/automl-calls.js) is the only module of the page that uses the worker pool's bridge (WorkerBridge, defined by
 // www/protocol.js, the one class that touches a Worker), and the package's entry module,
 // index.js, re-exports that same module. Read from the sources, no browser.
 import { test } from "node:test";
@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const WWW = path.join(ROOT, "www");
-/** The API module: the one page module that may use the bridge. */
-const API = "automl.js";
+/** The API's modules: the class (automl.js) and its calls (automl-calls.js), the page's only users of the bridge. */
+const API = new Set(["automl.js", "automl-calls.js"]);
 /** The protocol's own modules: where the bridge is defined, and the worker's side of it. */
 const PROTOCOL = new Set(["protocol.js", "worker.js", "sw.js"]);
 
@@ -64,21 +64,21 @@ test("the check finds a bridge imported, named or made anywhere (it can fail)", 
   assert.deepEqual(clean, { imported: ["FORECAST_TASK", "isForecastModel"], namesBridge: false, makesWorker: false });
 });
 
-test("no page module but automl.js uses the worker pool's bridge; only protocol.js makes a Worker", async () => {
+test("no page module but the API's (automl.js, automl-calls.js) uses the worker pool's bridge; only protocol.js makes a Worker", async () => {
   const modules = await pageModules();
-  assert.ok(modules.includes(API) && modules.includes("app.js") && modules.includes("results.js"), modules.join(", "));
+  assert.ok(modules.includes("automl.js") && modules.includes("app.js") && modules.includes("results.js"), modules.join(", "));
   const offenders = [];
   for (const name of modules) {
     const use = bridgeUse(await readFile(path.join(WWW, name), "utf8"));
     if (name !== "protocol.js" && use.makesWorker) offenders.push(`${name} makes a Worker`);
-    if (name === API || PROTOCOL.has(name)) continue;
+    if (API.has(name) || PROTOCOL.has(name)) continue;
     if (use.namesBridge) offenders.push(`${name} names WorkerBridge`);
     const bridgeLike = use.imported.filter((n) => n === "*" || n === "default" || n === "WorkerBridge" || n === "PoolWorker");
     if (bridgeLike.length > 0) offenders.push(`${name} imports ${bridgeLike.join(", ")} from protocol.js`);
   }
   assert.deepEqual(offenders, []);
   // the API module does use it: the page's calls all go through it
-  const api = bridgeUse(await readFile(path.join(WWW, API), "utf8"));
+  const api = bridgeUse(await readFile(path.join(WWW, "automl.js"), "utf8"));
   assert.ok(api.imported.includes("WorkerBridge"));
 });
 
@@ -90,5 +90,5 @@ test("the page's entry makes the API's AutoML, and the package's entry re-export
   assert.match(entry, /export\s*\{\s*AutoML,\s*AutoMLError\s*\}\s*from\s*["']\.\/www\/automl\.js["']/);
   assert.doesNotMatch(entry, /protocol\.js|WorkerBridge/);
   const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8"));
-  for (const file of ["www/automl.js", "www/rows.js", "www/protocol.js", "www/worker.js"]) assert.ok(pkg.files.includes(file), `${file} in package.json files`);
+  for (const file of ["www/automl.js", "www/automl-calls.js", "www/rows.js", "www/protocol.js", "www/worker.js"]) assert.ok(pkg.files.includes(file), `${file} in package.json files`);
 });
