@@ -209,7 +209,7 @@ export interface Inspection {
   encoding: TextEncodingName | null;
 }
 
-/** A class count of a target. */
+/** A target before a search: its class counts, missing values and warnings. */
 export interface TargetCheck {
   target: string;
   task: Task;

@@ -48,13 +48,14 @@ async function useLanguage(language) {
 function toError(err) {
   if (err instanceof AutoMLError) return err;
   const name = err && err.name;
+  const coded = err && typeof err.code === "string";
   return new AutoMLError({
     name: name === "AbortError" || name === "Cancelled" ? "AbortError"
       : name === ERROR_NAMES.ENGINE_CRASHED || name === ERROR_NAMES.OUT_OF_MEMORY ? name : "AutoMLError",
-    code: err && typeof err.code === "string" ? err.code : "internal.error",
-    params: err && err.params && typeof err.params === "object"
-      ? err.params
-      : { reason: String(err && err.message ? err.message : err) },
+    // an error without a code (a script's own) keeps its words as the internal error's reason
+    code: coded ? err.code : "internal.error",
+    params: !coded ? { reason: String(err && err.message ? err.message : err) }
+      : err.params && typeof err.params === "object" ? err.params : {},
     message: err && typeof err.message === "string" ? err.message : String(err),
     hint: err && typeof err.hint === "string" ? err.hint : "",
     fatal: Boolean(err && err.fatal),
