@@ -10,8 +10,8 @@
 import { ERROR_NAMES, MAX_WORKERS, WorkerBridge } from "./protocol.js";
 import { LANGUAGES, describeError, loadMessages, renderNote, speaks } from "./i18n.js";
 
-/** @import { AutoMLOptions, Data, ModelBytes, RowObject, ReadOptions, InspectOptions, TargetOptions, FitOptions, FinishOptions, FitSoFar, FitResult, CompletedFit, StoppedFit, PredictOptions, PredictionList, SeriesOptions, ForecastOptions, ForecastResult, AnyModelInfo, Message, Language, LeaderboardRow, Progress, Ready } from "../index.js" */
-/** @import { RunSettings, ForecastSettings, Inspection, TargetCheck, RowExplanation, SeriesInfo, Catalogue, TextEncodingName } from "./protocol.js" */
+/** @import { AutoMLOptions, Data, ModelBytes, RowObject, ReadOptions, InspectOptions, TargetOptions, FitOptions, FinishOptions, FitSoFar, FitResult, CompletedFit, PredictOptions, PredictionList, SeriesOptions, ForecastOptions, ForecastResult, AnyModelInfo, Message, Language, Ready } from "../index.js" */
+/** @import { Inspection, TargetCheck, RowExplanation, SeriesInfo, Catalogue } from "./protocol.js" */
 
 /** The worker script of the pool, beside this module. */
 const WORKER_URL = new URL("./worker.js", import.meta.url);

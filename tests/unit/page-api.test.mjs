@@ -37,7 +37,7 @@ async function pageModules(dir = WWW, prefix = "") {
  */
 export function bridgeUse(source) {
   const imported = [];
-  for (const m of source.matchAll(/import\s+([^;]*?)\s+from\s+["']\.\/protocol\.js["']/g)) {
+  for (const m of source.matchAll(/^import\s+([^;]*?)\s+from\s+["']\.\/protocol\.js["']/gm)) {
     const clause = m[1];
     if (/\*\s+as\s/.test(clause)) imported.push("*");
     const named = clause.match(/\{([^}]*)\}/);
