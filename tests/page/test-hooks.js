@@ -7,8 +7,9 @@
 //
 // window.__automl, for the tests:
 // - bridge: the worker pool's WorkerBridge (the page's engine, automl.js, keeps it as `bridge`;
-//   no module of the page touches it but automl.js), with `panic()`: the core panics (a wasm
-//   trap, `trigger_panic`); the reply is a fatal error and the pool is replaced.
+//   no page module but the API's, automl.js and automl-calls.js, touches it), with `panic()`:
+//   the core panics (a wasm trap, `trigger_panic`); the reply is a fatal error and the pool is
+//   replaced.
 // - results: the results views (showResult with a fixture, trials, rows); the controller loads
 //   them once the engine is ready, so `partsLoaded` resolves when they are there (the
 //   harness's openApp waits for it).
