@@ -78,7 +78,7 @@ export async function use(file, signal) {
   const again = forecastModel ? await automl.forecastWithModel(forecastModel, file, { encoding: "utf-8" }) : forecast;
   /** @type {string|null} */
   const scored = predictions.target;
-  const score = predictions.score ? predictions.score.value : null;
+  const fileScore = predictions.score ? predictions.score.value : null;
   const parsed = await automl.inspect(file, { onProgress: (event) => event.fraction });
   await automl.setLanguage("en");
   const ready = await automl.start();
@@ -91,7 +91,7 @@ export async function use(file, signal) {
   return {
     encoding, accuracy, first, csv, fromFile: fromFile.length, why: why.contributions[0].effect, info: info.kind === "tabular" ? info.target : "",
     forecast: forecast.forecast[0].lo95, limits: catalogue.limits.maxTrials.max, words, bytes, trials,
-    classCount, ending, stopped: stoppedSoFar.stopped, what, steps, again: again.csv, scored, score, parsed: parsed.nRows, ready: ready.version,
+    classCount, ending, stopped: stoppedSoFar.stopped, what, steps, again: again.csv, scored, fileScore, parsed: parsed.nRows, ready: ready.version,
     started: started.version, cells: why.cells.length,
   };
 }
