@@ -220,7 +220,7 @@ test("the API: rows in, a seeded trial budget, predictions per row, explanations
   await page.close();
 });
 
-test("the calls the page is built on: a target check, a step-paced fit, finish with a chosen row, a what-if side by side, forecasts", async () => {
+test("the calls the page is built on: a target check, a step-paced fit, finish (a chosen row; after a stop), a what-if side by side, forecasts", async () => {
   const rows = easyRows(150, 5);
   const highs = rows.filter((r) => r.label === "high").length;
   const airline = await readFile(path.join(ROOT, "www", "samples", "airline_passengers.csv"), "utf8");
@@ -248,6 +248,16 @@ test("the calls the page is built on: a target check, a step-paced fit, finish w
     // "use this model": the second row (not the winner), refitted and explained, with its model file
     const phases = [];
     const chosen = await automl.finish(rows, stepped, { target: "label", seed: 3, maxTrials: 40, trial: second.trial, onProgress: (e) => phases.push(e.phase) });
+    // Stop, then finish: the best trial so far refitted, "stopped early" (the page's Stop)
+    const stop = new AbortController();
+    const halted = await automl.fit(rows, {
+      target: "label", timeBudget: 60, seed: 3, signal: stop.signal,
+      onProgress: (e) => {
+        if (e.kind === "trial" && e.trialsDone >= 2) stop.abort();
+      },
+    });
+    const kept = await automl.finish(rows, halted, { target: "label", timeBudget: 60, seed: 3 });
+    const keptInfo = await automl.modelInfo(kept.model);
     // the what-if form's two calls, in flight together
     const row = { x: "9.5", y: "9", noise: "3", colour: "red" };
     const [predicted, explained] = await Promise.all([automl.predict(chosen.model, [row]), automl.explain(chosen.model, row)]);
@@ -264,6 +274,8 @@ test("the calls the page is built on: a target check, a step-paced fit, finish w
       steps, trials: trials.length, stepped: { stopped: stepped.stopped, ending: stepped.ending },
       chosen: { ending: chosen.ending, trial: chosen.best.row.trial, wanted: second.trial, model: chosen.model.length, stopped: chosen.stopped },
       phases,
+      halted: { stopped: halted.stopped, rows: halted.leaderboard.length, best: halted.leaderboard[0].trial },
+      kept: { ending: kept.ending, trial: kept.best.row.trial, stopped: kept.stopped, fileEnding: keptInfo.ending },
       predictedRows: predicted.length, probabilities: predicted[0].probabilities.length,
       contributions: explained.contributions.map((c) => c.column).sort(), cells: explained.cells.length,
       tabular: { kind: tabular.kind, target: tabular.target, ending: tabular.ending },
@@ -283,6 +295,9 @@ test("the calls the page is built on: a target check, a step-paced fit, finish w
   assert.deepEqual(out.chosen, { ending: "chosen", trial: out.chosen.wanted, wanted: out.chosen.wanted, model: out.chosen.model, stopped: false });
   assert.ok(out.chosen.model > 100, `model file ${out.chosen.model} bytes`);
   assert.ok(out.phases.includes("refit"), out.phases.join(", "));
+  assert.equal(out.halted.stopped, true);
+  assert.ok(out.halted.rows >= 2, `${out.halted.rows} rows when stopped`);
+  assert.deepEqual(out.kept, { ending: "stopped", trial: out.halted.best, stopped: false, fileEnding: "stopped" });
   assert.equal(out.predictedRows, 1);
   assert.equal(out.probabilities, 2);
   assert.deepEqual(out.contributions, ["colour", "noise", "x", "y"]);
