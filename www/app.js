@@ -835,7 +835,7 @@ export class Controller {
       });
       // (a stopped search's result is Stop's: it finishes the run itself)
       if (seq !== this.runSeq || result.stopped) return;
-      this.finish(result, settings);
+      this.finish(/** @type {CompletedFit} */ (result), settings);
     } catch (/** @type {any} */ err) {
       if (seq !== this.runSeq) return;
       if (err && err.name === "AbortError") {
