@@ -6,8 +6,36 @@ import { isForecastModel } from "./protocol.js";
 import { rowsToCsv, textRow } from "./rows.js";
 import { usageError } from "./automl.js";
 
-/** @import { Data, ModelBytes, RowObject, ReadOptions, InspectOptions, TargetOptions, FitOptions, FinishOptions, FitSoFar, FitResult, CompletedFit, StoppedFit, PredictOptions, PredictionList, SeriesOptions, ForecastOptions, ForecastResult, AnyModelInfo, LeaderboardRow, Progress } from "../index.js" */
-/** @import { RunSettings, ForecastSettings, Inspection, TargetCheck, RowExplanation, SeriesInfo, TextEncodingName, WorkerBridge } from "./protocol.js" */
+/**
+ * @typedef {import("../index.js").Data} Data
+ * @typedef {import("../index.js").ModelBytes} ModelBytes
+ * @typedef {import("../index.js").RowObject} RowObject
+ * @typedef {import("../index.js").ReadOptions} ReadOptions
+ * @typedef {import("../index.js").InspectOptions} InspectOptions
+ * @typedef {import("../index.js").TargetOptions} TargetOptions
+ * @typedef {import("../index.js").FitOptions} FitOptions
+ * @typedef {import("../index.js").FinishOptions} FinishOptions
+ * @typedef {import("../index.js").FitSoFar} FitSoFar
+ * @typedef {import("../index.js").FitResult} FitResult
+ * @typedef {import("../index.js").CompletedFit} CompletedFit
+ * @typedef {import("../index.js").StoppedFit} StoppedFit
+ * @typedef {import("../index.js").PredictOptions} PredictOptions
+ * @typedef {import("../index.js").PredictionList} PredictionList
+ * @typedef {import("../index.js").SeriesOptions} SeriesOptions
+ * @typedef {import("../index.js").ForecastOptions} ForecastOptions
+ * @typedef {import("../index.js").ForecastResult} ForecastResult
+ * @typedef {import("../index.js").AnyModelInfo} AnyModelInfo
+ * @typedef {import("../index.js").LeaderboardRow} LeaderboardRow
+ * @typedef {import("../index.js").Progress} Progress
+ * @typedef {import("./protocol.js").RunSettings} RunSettings
+ * @typedef {import("./protocol.js").ForecastSettings} ForecastSettings
+ * @typedef {import("./protocol.js").Inspection} Inspection
+ * @typedef {import("./protocol.js").TargetCheck} TargetCheck
+ * @typedef {import("./protocol.js").RowExplanation} RowExplanation
+ * @typedef {import("./protocol.js").SeriesInfo} SeriesInfo
+ * @typedef {import("./protocol.js").TextEncodingName} TextEncodingName
+ * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
+ */
 
 /** Metrics of regression: the others rank classifiers. */
 const REGRESSION_METRICS = new Set(["r2", "rmse", "mae"]);

@@ -10,8 +10,34 @@
 import { ERROR_NAMES, MAX_WORKERS, WorkerBridge } from "./protocol.js";
 import { LANGUAGES, describeError, loadMessages, renderNote, speaks } from "./i18n.js";
 
-/** @import { AutoMLOptions, Data, ModelBytes, RowObject, ReadOptions, InspectOptions, TargetOptions, FitOptions, FinishOptions, FitSoFar, FitResult, CompletedFit, PredictOptions, PredictionList, SeriesOptions, ForecastOptions, ForecastResult, AnyModelInfo, Message, Language, Ready } from "../index.js" */
-/** @import { Inspection, TargetCheck, RowExplanation, SeriesInfo, Catalogue } from "./protocol.js" */
+/**
+ * @typedef {import("../index.js").AutoMLOptions} AutoMLOptions
+ * @typedef {import("../index.js").Data} Data
+ * @typedef {import("../index.js").ModelBytes} ModelBytes
+ * @typedef {import("../index.js").RowObject} RowObject
+ * @typedef {import("../index.js").ReadOptions} ReadOptions
+ * @typedef {import("../index.js").InspectOptions} InspectOptions
+ * @typedef {import("../index.js").TargetOptions} TargetOptions
+ * @typedef {import("../index.js").FitOptions} FitOptions
+ * @typedef {import("../index.js").FinishOptions} FinishOptions
+ * @typedef {import("../index.js").FitSoFar} FitSoFar
+ * @typedef {import("../index.js").FitResult} FitResult
+ * @typedef {import("../index.js").CompletedFit} CompletedFit
+ * @typedef {import("../index.js").PredictOptions} PredictOptions
+ * @typedef {import("../index.js").PredictionList} PredictionList
+ * @typedef {import("../index.js").SeriesOptions} SeriesOptions
+ * @typedef {import("../index.js").ForecastOptions} ForecastOptions
+ * @typedef {import("../index.js").ForecastResult} ForecastResult
+ * @typedef {import("../index.js").AnyModelInfo} AnyModelInfo
+ * @typedef {import("../index.js").Message} Message
+ * @typedef {import("../index.js").Language} Language
+ * @typedef {import("../index.js").Ready} Ready
+ * @typedef {import("./protocol.js").Inspection} Inspection
+ * @typedef {import("./protocol.js").TargetCheck} TargetCheck
+ * @typedef {import("./protocol.js").RowExplanation} RowExplanation
+ * @typedef {import("./protocol.js").SeriesInfo} SeriesInfo
+ * @typedef {import("./protocol.js").Catalogue} Catalogue
+ */
 
 /** The worker script of the pool, beside this module. */
 const WORKER_URL = new URL("./worker.js", import.meta.url);
