@@ -1,7 +1,8 @@
-// automl-wasm: the types of the whole API (index.js). The result shapes are the engine's, as
-// www/protocol.js defines them for the worker protocol; `npm run typecheck` checks index.js
-// (which returns the protocol's values) against these declarations, and a usage file
-// (tests/package/usage.js) against them with checkJs.
+// automl-wasm: the types of the whole API (index.js, which re-exports www/automl.js: the API the
+// tool's own page is built on). The result shapes are the engine's, as www/protocol.js defines
+// them for the worker protocol; `npm run typecheck` checks www/automl.js (which returns the
+// protocol's values) against these declarations, and a usage file (tests/package/usage.js)
+// against them with checkJs.
 
 // ---- messages --------------------------------------------------------------------------------
 
@@ -23,7 +24,9 @@ export type MessageParam = number | string | { items: string[]; more: number } |
 /**
  * Every error of the package: the engine's structured error, or a wrong argument. `message` and
  * `hint` are rendered from the catalogue of the instance's language. `name` is "AbortError"
- * when a signal stopped a call before it had any result.
+ * when a call was stopped before it had any result (its signal, another call's, `close()`),
+ * "EngineCrashed" or "OutOfMemory" when the workers were lost to a crash or to memory (`fatal`),
+ * else "AutoMLError".
  */
 export class AutoMLError extends Error {
   constructor(info: { name?: string; code?: string; params?: { [name: string]: any }; message?: string; hint?: string; fatal?: boolean });
@@ -77,6 +80,33 @@ export interface ReadOptions extends FileOptions {
   encoding?: TextEncodingName;
 }
 
+/** Reading a file: the share read so far. */
+export interface ParseProgress { kind: "parse"; fraction: number }
+
+export interface InspectOptions extends ReadOptions {
+  /** The share of the file read so far, while a large file is read. */
+  onProgress?: (event: ParseProgress) => void;
+}
+
+/** What a target check needs: the target and the choices a search would use. */
+export interface TargetOptions extends ReadOptions {
+  /** The column to predict. */
+  target: string;
+  /** By default the one the target suggests. */
+  task?: Task;
+  /** Column kinds to use instead of the detected ones. */
+  columnTypes?: { [column: string]: Kind };
+  /** Columns to leave out. */
+  exclude?: readonly string[];
+}
+
+/**
+ * The pace of a search (the classroom modes): "normal" runs trials back to back; "step" runs
+ * one trial, then waits for `nextTrial()` or `endSearch()` (the time it waits is not counted);
+ * "slow" lets each trial take at least a second (counted in the budget).
+ */
+export type Pace = "normal" | "step" | "slow";
+
 export interface FitOptions extends ReadOptions {
   /** The column to predict. */
   target: string;
@@ -98,20 +128,43 @@ export interface FitOptions extends ReadOptions {
   exclude?: readonly string[];
   /** Whether to try an ensemble of the best models (default true). */
   ensemble?: boolean;
+  /** The model families to search (`Catalogue.families` names; by default all); the constant baseline always runs. */
+  families?: readonly string[];
+  /** The pace of the search (default "normal"). */
+  pace?: Pace;
   /** Each finished trial and each phase. */
   onProgress?: (event: Progress) => void;
+  /** The neural network being trained, after an epoch of its first split (at most 4 times a second). */
+  onTraining?: (event: TrainingProgress) => void;
   /** Stops the run at once; the promise resolves with the trials so far (see StoppedFit). */
+  signal?: AbortSignal;
+}
+
+/** A fit's result, or the part of one that `finish()` needs. */
+export type FitSoFar = Pick<FitResult, "stopped" | "leaderboard" | "elapsedS">;
+
+/** The fit's own options (the same data, target and settings), and which row to finish with. */
+export interface FinishOptions extends Omit<FitOptions, "pace" | "onProgress" | "onTraining" | "signal"> {
+  /** The leaderboard row's trial; by default the best (the first row). */
+  trial?: number;
+  /** The refit and explain phases. */
+  onProgress?: (event: PhaseProgress) => void;
+  /** Stops at once and rejects with an AbortError. */
   signal?: AbortSignal;
 }
 
 export interface PredictOptions extends FileOptions {}
 
-export interface ForecastOptions extends ReadOptions {
+/** The series a date column and a numeric target make (one series: `id` picks it). */
+export interface SeriesOptions extends ReadOptions {
   target: string;
   /** The date or time column. */
   date: string;
   /** A series id column (one series at a time). */
   id?: string;
+}
+
+export interface ForecastOptions extends SeriesOptions {
   /** Steps to forecast; by default the frequency's own. */
   horizon?: number;
   timeBudget?: number | null;
@@ -156,6 +209,27 @@ export interface Inspection {
   encoding: TextEncodingName | null;
 }
 
+/** A target before a search: its class counts, missing values and warnings. */
+export interface TargetCheck {
+  target: string;
+  task: Task;
+  classCounts: LabelCount[];
+  missing: number;
+  /** Likely leakage, heavy class imbalance. */
+  warnings: Message[];
+}
+
+/** A neural network's layers and its learning curve (mean losses per epoch; `best`: the epoch kept, from 0). */
+export interface NetworkTrace {
+  layers: number[];
+  inputs: number;
+  members: number;
+  parameters: number;
+  train: number[];
+  valid: number[];
+  best: number;
+}
+
 /** A leaderboard row: one trial (or the ensemble, whose `params.members` lists its members). */
 export interface LeaderboardRow {
   rank: number;
@@ -171,6 +245,14 @@ export interface LeaderboardRow {
   foldScores: number[];
   fitTimeS: number;
   sampleRows: number | null;
+  /** The configuration itself (what `finish()` refits). */
+  config?: { family: string; [name: string]: any };
+  /** The metric on (at most 2,000 of) the rows the trial's models were fitted on; null for the ensemble. */
+  trainScore?: number | null;
+  /** Set when the training score is far better than the cross-validated one. */
+  overfit?: Message | null;
+  /** A neural network's layers and learning curve (its first split). */
+  network?: NetworkTrace;
 }
 
 export interface TrialProgress {
@@ -181,6 +263,8 @@ export interface TrialProgress {
   trialsDone: number;
   row: LeaderboardRow;
   bestSoFar: number;
+  /** What the search decided since the previous event ("event.*" messages), in order. */
+  events: Message[];
 }
 
 export interface PhaseProgress {
@@ -189,6 +273,15 @@ export interface PhaseProgress {
   elapsedS: number;
   budgetS: number;
   timeLeftS: number;
+  /** What the search decided since the previous event (why it ended, the ensemble). */
+  events: Message[];
+}
+
+/** The network being trained (FitOptions.onTraining): its trial and its learning curve so far. */
+export interface TrainingProgress {
+  kind: "training";
+  trial: number;
+  network: NetworkTrace;
 }
 
 export type Progress = TrialProgress | PhaseProgress;
@@ -281,6 +374,21 @@ export interface Diagnostics {
   notes: Message[];
 }
 
+/** How a search ended: its own winner, the best so far after a stop, or a row chosen (finish()). */
+export type Ending = "finished" | "stopped" | "chosen";
+
+/** "Why this model": the winner against the best model of another family, and the simplest row within the spread. */
+export interface Why {
+  winner: number;
+  runnerUp: number | null;
+  difference: number | null;
+  spread: number | null;
+  clear: boolean;
+  simplest: number | null;
+  /** The paragraph, as messages. */
+  messages: Message[];
+}
+
 /** A search that ran to its end: the winner refitted on all rows, its model file, diagnostics. */
 export interface CompletedFit {
   stopped: false;
@@ -288,7 +396,12 @@ export interface CompletedFit {
   task: Task;
   metric: string;
   nRows: number;
+  /** Model inputs after encoding. */
   nFeatures: number;
+  /** Input columns the model reads. */
+  nColumns: number;
+  ending: Ending;
+  why: Why | null;
   folds: number;
   elapsedS: number;
   budgetS: number;
@@ -325,7 +438,16 @@ export type FitResult = CompletedFit | StoppedFit;
 export interface PredictionRow {
   prediction: string | number;
   probabilities?: number[];
+  /** The row's cells of the model's input columns, as in the data (in `columns` order). */
+  inputs?: string[];
+  /** The target's cell, when the data has the target column. */
+  actual?: string;
+  /** Why this prediction says little (no usable input value). */
+  note?: Message;
 }
+
+/** The model's score on data that holds the target. */
+export interface FileScore { metric: MetricName; value: number; rows: number; skipped: number }
 
 /** One entry per data row, in order, with what the engine said about the file. */
 export type PredictionList = PredictionRow[] & {
@@ -336,6 +458,10 @@ export type PredictionList = PredictionRow[] & {
   unseen: { column: string; count: number }[];
   /** Columns ignored, unseen levels, unreadable values. */
   notes: Message[];
+  /** The target column, when the data has it (each row's `actual`). */
+  target: string | null;
+  /** The model's score on the data, when it has the target. */
+  score: FileScore | null;
   /** For a file: the CSV `automl predict --out` writes (row, prediction, probability_<class>); null for row objects. */
   csv: string | null;
 };
@@ -352,17 +478,30 @@ export interface RowExplanation {
   family: string;
   samples: number;
   background: number;
+  /** How each input cell was read, in the model's column order. */
+  cells: CellCheck[];
+  /** Where `base` comes from: the trees' mean output, or the mean prediction over background rows. */
+  baseFrom: "tree" | "background";
+  backgroundRows: number;
 }
 
+/** How the model reads one cell: a value, a missing value, text it cannot read (missing), or a level it never saw. */
+export interface CellCheck { column: string; state: "value" | "missing" | "unreadable" | "unknown_level"; note?: Message }
+
+/** What a table's model file holds. */
 export interface ModelInfo {
+  kind: "tabular";
   target: string;
   task: Task;
   metric: string;
   classes: string[];
-  columns: { name: string; kind: Kind }[];
+  /** Its input columns: how numbers are written, the category levels it knows. */
+  columns: { name: string; kind: Kind; numberFormat?: string; levels?: string[] }[];
   createdWith: string;
   formatVersion: number;
   best: LeaderboardRow;
+  /** How its search ended (absent in older files: finished). */
+  ending?: Ending;
   settings: {
     target: string;
     task: Task;
@@ -383,6 +522,42 @@ export interface Scores { mase: number; smape: number; mae: number; rmse: number
 export interface ForecastRow { rank: number; trial: number; label: string; model: object; scores: Scores; timeS: number }
 
 export interface ForecastProgress { kind: "forecastTrial"; row: ForecastRow }
+
+/** The series of a date column and a target. */
+export interface SeriesInfo {
+  frequency: "hourly" | "daily" | "weekly" | "monthly" | "quarterly" | "yearly";
+  defaultHorizon: number;
+  n: number;
+  periods: number[];
+  futureRows: number;
+  notes: Message[];
+}
+
+/** What a forecast model file holds. */
+export interface ForecastModelInfo {
+  kind: "forecast";
+  formatVersion: number;
+  createdWith: string;
+  target: string;
+  dateColumn: string;
+  frequency: string;
+  horizon: number;
+  periods: number[];
+  covariates: string[];
+  bestLabel: string;
+  members: { label: string; model: object; weight: number }[];
+  bestScores: Scores;
+  maseLag: number;
+  widths80: number[];
+  widths95: number[];
+  intervalCoverage: [number, number];
+  historyLength: number;
+  historyEnd: string;
+  run: { seed: number; timeBudgetS: number | null; maxTrials: number | null; trials: number; origins: number; backtestHorizon: number };
+}
+
+/** A model file of either kind. */
+export type AnyModelInfo = ModelInfo | ForecastModelInfo;
 
 export interface ForecastResult {
   target: string;
@@ -407,8 +582,14 @@ export interface ForecastResult {
   trials: number;
   elapsedS: number;
   seed: number;
-  /** The CSV `automl fit --date ... --out` writes. */
+  /** The lag of the naive rule whose in-sample error scales MASE (the main season; 1 without one). */
+  maseLag: number;
+  /** Known covariates the models used. */
+  covariates: string[];
+  /** The CSV `automl fit --date ... --out` writes (`automl predict MODEL DATA --out` for forecastWithModel). */
   csv: string;
+  /** forecast(): the forecast model file (`automl fit --date ... --model-out`); forecastWithModel(): null. */
+  model: Uint8Array | null;
 }
 
 export interface Range { min: number; max: number }
@@ -449,6 +630,12 @@ export interface Catalogue {
     seed: Range;
     horizon: Range;
     maxTrials: Range;
+    /** The overfitting rule: a training score more than this above the cross-validated one flags a trial. */
+    overfitGap: number;
+    /** For error metrics: a training error below this share of the cross-validated one flags a trial. */
+    overfitRatio: number;
+    /** The most training rows a trial's training score uses. */
+    trainScoreRows: number;
   };
   kinds: { name: Kind; label: string; description: string; used: boolean }[];
   tasks: { name: Task; label: string; description: string; defaultMetric: MetricName; metrics: MetricName[] }[];
@@ -458,30 +645,58 @@ export interface Catalogue {
 
 // ---- the engine ------------------------------------------------------------------------------
 
-/** The engine: the wasm compiled once, a pool of workers. Calls run one at a time, in order. */
+/** The engine being ready. */
+export interface Ready {
+  /** The engine's version. */
+  version: string;
+}
+
+/**
+ * The engine: the wasm compiled once, a pool of workers. Calls are sent at once and may run side
+ * by side (the lead worker answers them in order); `fit` and `finish` run one at a time. Aborting
+ * a signal terminates the workers at once: calls in flight beside it reject with an AbortError.
+ */
 export class AutoML {
-  /** Use AutoML.load(). */
-  private constructor(bridge: never, language: Language, version: string);
+  /** An engine whose workers start with its first call (or `start()`). */
+  constructor(options?: AutoMLOptions);
   /** Compiles the wasm, starts the worker pool, loads the catalogue of `language`. */
   static load(options?: AutoMLOptions): Promise<AutoML>;
   /** The language of error messages and `render()`. */
   readonly language: Language;
-  /** The engine's version. */
+  /** The engine's version ("" until the workers have started). */
   readonly version: string;
   /** Workers in the pool. */
   readonly workers: number;
+  /** Told when the workers are lost (a crash, memory ran out, they could not load); the next call starts fresh ones. */
+  onWorkerLost: ((error: AutoMLError) => void) | null;
+  /** Starts the workers if they are not running (any call does); resolves when the engine is ready. */
+  start(): Promise<Ready>;
+  /** The language of error messages and `render()` from now on. */
+  setLanguage(language: Language): Promise<void>;
   /** What a file holds: columns and their kinds, a preview, notes and warnings. */
-  inspect(data: Data, options?: ReadOptions): Promise<Inspection>;
+  inspect(data: Data, options?: InspectOptions): Promise<Inspection>;
+  /** A target's class counts and warnings (leakage, class imbalance), before a search. */
+  checkTarget(data: Data, options: TargetOptions): Promise<TargetCheck>;
   /** Searches models for `options.target`; see FitOptions.signal for stopping. */
   fit(data: Data, options: FitOptions): Promise<FitResult>;
+  /** In a step-paced fit: run one more trial. */
+  nextTrial(): void;
+  /** In a step-paced fit: end the search there (the ensemble and the refit follow). */
+  endSearch(): void;
+  /** Finishes a fit with one row of its leaderboard (a stopped fit's best by default): refitted, explained, its model file. */
+  finish(data: Data, from: FitSoFar, options: FinishOptions): Promise<CompletedFit>;
   /** Predicts every row: one entry per row, in order. */
   predict(model: ModelBytes, data: Data, options?: PredictOptions): Promise<PredictionList>;
   /** How each column moved one row's prediction. */
   explain(model: ModelBytes, row: RowObject): Promise<RowExplanation>;
-  /** What a model file holds; rejects for a foreign or damaged file. */
-  modelInfo(model: ModelBytes): Promise<ModelInfo>;
-  /** Backtests forecasting models on a series and forecasts it. */
+  /** What a model file holds (a table's or a series'); rejects for a foreign or damaged file. */
+  modelInfo(model: ModelBytes): Promise<AnyModelInfo>;
+  /** The series of a date column and a target: frequency, length, seasonal periods, default horizon. */
+  forecastInfo(data: Data, options: SeriesOptions): Promise<SeriesInfo>;
+  /** Backtests forecasting models on a series and forecasts it, with the forecast model file. */
   forecast(data: Data, options: ForecastOptions): Promise<ForecastResult>;
+  /** Forecasts the series in `data` from its end with a forecast model file (no search). */
+  forecastWithModel(model: ModelBytes, data: Data, options?: ReadOptions): Promise<ForecastResult>;
   /** The engine's defaults, limits, column kinds, tasks, metrics and families. */
   describe(): Promise<Catalogue>;
   /** A note, warning or error `{ code, params }` in words, with its hint. */

@@ -1,7 +1,8 @@
-// The controller: keeps the loaded data and the run state, turns view events into bridge
-// requests and bridge replies into view updates. It never touches the DOM itself. The page's
-// entry, main.js, creates it. What the engine decides (default settings, limits, tasks,
-// metrics and their direction) it reads from the engine's catalogue at start-up.
+// The controller: keeps the loaded data and the run state, turns view events into calls of the
+// engine's API (automl.js, the same AutoML the package exports) and their answers into view
+// updates. It never touches the DOM itself. The page's entry, main.js, creates it. What the
+// engine decides (default settings, limits, tasks, metrics and their direction) it reads from
+// the engine's catalogue at start-up.
 //
 // The results views (results.js, with the charts and D3) and the forecasting panel
 // (forecast.js) are not part of the first visit's download: the controller loads them
@@ -19,12 +20,13 @@ import { SearchExplainer } from "./explain.js";
  * @typedef {import("./protocol.js").Kind} Kind
  * @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow
  * @typedef {import("./protocol.js").Progress} Progress
- * @typedef {import("./protocol.js").RunResult} RunResult
  * @typedef {import("./protocol.js").RunSettings} RunSettings
  * @typedef {import("./protocol.js").Task} Task
  * @typedef {import("./protocol.js").TextEncodingName} TextEncodingName
  * @typedef {import("./protocol.js").TaskInfo} TaskInfo
- * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
+ * @typedef {import("./automl.js").AutoML} AutoML
+ * @typedef {import("../index.js").CompletedFit} CompletedFit
+ * @typedef {import("../index.js").FitOptions} FitOptions
  * @typedef {import("./results.js").Results} Results
  * @typedef {import("./view.js").View} View
  */
@@ -49,6 +51,18 @@ import { SearchExplainer } from "./explain.js";
  * What the view shows for a column (view.js setColumnStates).
  * @typedef {{ kind: Kind, detectedKind: Kind, isTarget: boolean, used: boolean }} ColumnState
  */
+
+/**
+ * The API's options (automl.js `fit`, `finish`, `checkTarget`) of the page's RunSettings, which
+ * the page keeps for its views and report: the same settings reach the engine.
+ * @param {RunSettings} settings
+ * @param {string} fileName
+ * @returns {FitOptions}
+ */
+export function fitOptions(settings, fileName) {
+  const { target, task, timeBudgetS, maxTrials, seed, folds, metric, sheet, encoding, columnTypes, exclude, families } = settings;
+  return { fileName, target, task, timeBudget: timeBudgetS, maxTrials, seed, folds, metric, sheet, encoding, columnTypes, exclude, families };
+}
 
 /** Rows kept in the leaderboard table; long runs can finish many thousands of trials. */
 const LEADERBOARD_LIMIT = 500;
@@ -108,13 +122,13 @@ export function tooLargeError(fileName, size, limit) {
 export class Controller {
   /**
    * @param {View} view
-   * @param {WorkerBridge} bridge
+   * @param {AutoML} automl the engine (its workers start with init())
    * @param {((controller: Controller) => Promise<Results>) | null} [makeResults] makes the
    *   results views (main.js imports results.js in it); called by loadParts
    */
-  constructor(view, bridge, makeResults = null) {
+  constructor(view, automl, makeResults = null) {
     this.view = view;
-    this.bridge = bridge;
+    this.automl = automl;
     this.makeResults = makeResults;
     /**
      * The results views (results.js): search curve, diagnostics, model, predictions, report;
@@ -175,6 +189,11 @@ export class Controller {
     this.runContext = null;
     /** Whether the run is in its finish after Stop or a choice (a second Stop just stops). */
     this.finishing = false;
+    /**
+     * Stops the search, finish or forecast running now (Stop): the engine stops at once.
+     * @type {AbortController | null}
+     */
+    this.runAbort = null;
     /** The last progress event's search time, seconds (step mode's Stop keeps it). @type {number | null} */
     this.lastElapsedS = null;
     /** @type {string | null} */
@@ -190,7 +209,7 @@ export class Controller {
 
   /** Wires the view and starts the engine; resolves when it is ready (or failed to start). */
   init() {
-    const { view, bridge } = this;
+    const { view, automl } = this;
     view.bindFileChosen((/** @type {File} */ file) => this.loadFile(file));
     view.bindLoadSample((/** @type {string} */ id) => this.loadSample(id));
     view.bindSheetChange((/** @type {string} */ sheet) => this.chooseSheet(sheet));
@@ -205,10 +224,10 @@ export class Controller {
     view.bindLanguageChange((/** @type {string} */ lang) => this.setLanguage(lang));
     view.bindModelFileChosen((/** @type {File} */ file) => this.openModelFile(file));
     if (this.explainer) {
-      this.explainer.bindNext(() => this.bridge.pace("next"));
-      this.explainer.bindFinish(() => this.bridge.pace("finish"));
+      this.explainer.bindNext(() => this.automl.nextTrial());
+      this.explainer.bindFinish(() => this.automl.endSearch());
     }
-    bridge.onWorkerLost = (error) => this.workerLost(error);
+    automl.onWorkerLost = (error) => this.workerLost(error);
     this.updateButtons();
     this.loadSampleList();
     return this.startEngine("page.status_loading_engine");
@@ -264,7 +283,7 @@ export class Controller {
   async startEngine(text) {
     if (text) this.view.showStatus(text, {}, "loading");
     try {
-      const ready = await this.bridge.start();
+      const ready = await this.automl.start();
       this.engineVersion = ready && ready.version;
       this.view.setEngineVersion(this.engineVersion);
       await this.readCatalogue();
@@ -277,7 +296,7 @@ export class Controller {
     } catch (/** @type {any} */ err) {
       // A worker that dies while starting is reported through onWorkerLost; a cancel
       // (Stop during start-up) is not an error.
-      if (err && err.name === "Cancelled") return;
+      if (err && err.name === "AbortError") return;
       if (!(err && err.fatal)) this.reportError(err);
     }
   }
@@ -289,7 +308,7 @@ export class Controller {
    */
   async readCatalogue() {
     if (this.catalogue) return this.catalogue;
-    const catalogue = await this.bridge.describe();
+    const catalogue = await this.automl.describe();
     if (!this.catalogue) {
       this.catalogue = catalogue;
       this.view.setCatalogue(catalogue);
@@ -470,10 +489,14 @@ export class Controller {
       await this.loadParts();
       if (seq !== this.loadSeq) return;
       if (bytes.byteLength > limits.fileBytes) throw tooLargeError(fileName, bytes.byteLength, limits.fileBytes);
-      const inspection = await this.bridge.inspect(bytes.slice(0), fileName, options, (event) => {
-        if (seq === this.loadSeq && event && event.kind === "parse") {
-          this.view.showLoadProgress(fileName, event.fraction);
-        }
+      const inspection = await this.automl.inspect(bytes, {
+        fileName,
+        ...options,
+        onProgress: (event) => {
+          if (seq === this.loadSeq && event && event.kind === "parse") {
+            this.view.showLoadProgress(fileName, event.fraction);
+          }
+        },
       });
       if (seq !== this.loadSeq) return;
       this.data = { bytes, fileName, inspection, encoding: options.encoding || null };
@@ -692,23 +715,17 @@ export class Controller {
         const data = this.data;
         const column = this.columns()[this.targetIndex];
         if (!column) break;
-        // the catalogue came before the data (loadFrom waits for it)
-        const defaults = this.catalogue.defaults.search;
-        /** @type {RunSettings} */
-        const settings = {
-          target: column.name,
-          task: this.view.currentTask(),
-          timeBudgetS: defaults.timeBudgetS,
-          seed: defaults.seed,
-          folds: defaults.folds,
-          ...this.choiceSettings(column.name),
-        };
         try {
-          const check = await this.bridge.checkTarget(data.bytes.slice(0), data.fileName, settings);
+          const check = await this.automl.checkTarget(data.bytes, {
+            fileName: data.fileName,
+            target: column.name,
+            task: /** @type {Task} */ (this.view.currentTask()),
+            ...this.choiceSettings(column.name),
+          });
           if (this.checkWanted || data !== this.data) continue;
           this.view.showTargetCheck(check, column);
         } catch (/** @type {any} */ err) {
-          if (err && err.name === "Cancelled") {
+          if (err && err.name === "AbortError") {
             // Stop ended the worker with this check queued: ask again on the fresh one.
             this.checkWanted = true;
             continue;
@@ -802,15 +819,26 @@ export class Controller {
     this.updateButtons();
     // Start is disabled now: the keyboard's focus follows the search.
     this.view.focusProgress();
+    const abort = new AbortController();
+    this.runAbort = abort;
+    /** @param {Progress} event */
+    const onEvent = (event) => {
+      if (seq === this.runSeq) this.progress(event);
+    };
     try {
-      const result = await this.bridge.run(bytes.slice(0), fileName, settings, (event) => {
-        if (seq === this.runSeq) this.progress(event);
-      }, pace);
-      if (seq !== this.runSeq) return;
-      this.finish(result, settings);
+      const result = await this.automl.fit(bytes, {
+        ...fitOptions(settings, fileName),
+        pace: /** @type {import("../index.js").Pace} */ (pace),
+        onProgress: onEvent,
+        onTraining: onEvent,
+        signal: abort.signal,
+      });
+      // (a stopped search's result is Stop's: it finishes the run itself)
+      if (seq !== this.runSeq || result.stopped) return;
+      this.finish(/** @type {CompletedFit} */ (result), settings);
     } catch (/** @type {any} */ err) {
       if (seq !== this.runSeq) return;
-      if (err && err.name === "Cancelled") {
+      if (err && err.name === "AbortError") {
         this.view.showStatus("page.status_stopped", {}, "stopped");
       } else if (err && err.fatal) {
         // The rows that arrived before the crash stay on the page; the data stays loaded.
@@ -857,7 +885,7 @@ export class Controller {
   }
 
   /**
-   * @param {RunResult} result
+   * @param {CompletedFit} result
    * @param {RunSettings} settings
    */
   finish(result, settings) {
@@ -890,7 +918,8 @@ export class Controller {
     // Invalidate the run first so that its rejection (and any late message) is ignored here.
     this.runSeq += 1;
     this.running = false;
-    this.bridge.cancel();
+    if (this.runAbort) this.runAbort.abort();
+    this.runAbort = null;
     // the step controls and the log's "latest" mark end with the search (a Stop in step mode too)
     if (this.explainer) this.explainer.runEnded();
     const rows = this.liveRows;
@@ -900,7 +929,7 @@ export class Controller {
       this.view.showStatus(rows.length === 0 ? "page.stopped_no_model" : "page.status_stopped", {}, "stopped");
       this.updateButtons();
       if (this.results) this.results.runEnded();
-      // The bridge starts a fresh worker lazily; warm it up so the next Start is quick.
+      // The engine starts fresh workers lazily; warm them up so the next Start is quick.
       this.warmUp();
       return;
     }
@@ -938,15 +967,23 @@ export class Controller {
     this.updateButtons();
     if (ending === "stopped") this.view.showStoppedProgress(rows.length);
     this.view.showStatus(ending === "stopped" ? "page.stopped_finishing" : "page.chosen_finishing", { trial }, "busy");
+    const abort = new AbortController();
+    this.runAbort = abort;
     try {
-      const result = await this.bridge.finish(bytes.slice(0), fileName, settings, rows, trial, ending, elapsedS, (event) => {
-        if (seq === this.runSeq) this.progress(event);
+      // the engine calls the best row of a stopped search "stopped early", any other "chosen"
+      const result = await this.automl.finish(bytes, { stopped: ending === "stopped", leaderboard: rows, elapsedS }, {
+        ...fitOptions(settings, fileName),
+        trial,
+        onProgress: (event) => {
+          if (seq === this.runSeq) this.progress(event);
+        },
+        signal: abort.signal,
       });
       if (seq !== this.runSeq) return;
       this.finish(result, settings);
     } catch (/** @type {any} */ err) {
       if (seq !== this.runSeq) return;
-      if (err && err.name === "Cancelled") {
+      if (err && err.name === "AbortError") {
         this.view.showStatus("page.status_stopped", {}, "stopped");
       } else {
         this.reportError(err, rows.length);
@@ -964,7 +1001,7 @@ export class Controller {
 
   async warmUp() {
     try {
-      await this.bridge.start();
+      await this.automl.start();
     } catch {
       // The next request reports any problem.
     }

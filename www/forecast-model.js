@@ -10,13 +10,13 @@
 // starts like a forecast model comes here, any other to the tabular model's views.
 import { drawChart } from "./charts.js";
 import { MASE_DIGITS, SMAPE_DIGITS, aboutParams, el, fixed, forecastChart, forecastHead, forecastRows, modelWords } from "./forecast.js";
-import { localize, localizeNote, unlocalize } from "./i18n.js";
+import { localize, localizeNote, pageError, unlocalize } from "./i18n.js";
 import { download, safeFileName } from "./results.js";
 /**
- * @typedef {import("./protocol.js").ForecastModelInfo} ForecastModelInfo
+ * @typedef {import("../index.js").ForecastModelInfo} ForecastModelInfo
  * @typedef {import("./protocol.js").ForecastResult} ForecastResult
  * @typedef {import("./protocol.js").Message} Message
- * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
+ * @typedef {import("./automl.js").AutoML} AutoML
  */
 
 /** @param {string} code @param {any} [params] @returns {Message} */
@@ -42,11 +42,11 @@ function fact(dl, term, value, testid) {
 
 export class ForecastModelView {
   /**
-   * @param {WorkerBridge} bridge
+   * @param {AutoML} automl the engine (automl.js)
    * @param {HTMLElement} box the element to build in (hidden until a forecast model is shown)
    */
-  constructor(bridge, box) {
-    this.bridge = bridge;
+  constructor(automl, box) {
+    this.automl = automl;
     this.box = box;
     /** @type {Uint8Array | null} */
     this.modelFile = null;
@@ -110,7 +110,9 @@ export class ForecastModelView {
    * @param {string} source "search", or the loaded file's name
    */
   async show(modelFile, source) {
-    const info = await this.bridge.forecastModelInfo(modelFile);
+    const info = await this.automl.modelInfo(modelFile);
+    // (results.js sends only files that start like a forecast model here)
+    if (info.kind !== "forecast") throw pageError("page.no_model_files");
     this.modelFile = modelFile;
     this.info = info;
     this.source = source;
@@ -191,7 +193,7 @@ export class ForecastModelView {
     this.$notes.replaceChildren();
     let result;
     try {
-      result = await this.bridge.forecastWithModel(this.modelFile, bytes, file.name, {});
+      result = await this.automl.forecastWithModel(this.modelFile, bytes, { fileName: file.name });
     } catch (/** @type {any} */ err) {
       localize(this.$status, "forecast_page.predict_failed", { file: file.name });
       this.$output.hidden = true;

@@ -5,8 +5,8 @@
 // overlaid on request), a forecast table and "Download forecast (CSV)".
 //
 // It builds its own elements inside #forecast-settings and #forecast-section (index.html) with
-// DOM calls; user text is always set as text. It talks to the worker only through the
-// controller's WorkerBridge (protocol.js: forecastInfo, forecast).
+// DOM calls; user text is always set as text. It asks the engine through the controller's
+// AutoML (automl.js: forecastInfo, forecast).
 import { drawChart, lineChart } from "./charts.js";
 import { attachTerms } from "./glossary.js";
 import { download } from "./results.js";
@@ -22,7 +22,20 @@ import { FORECAST_TASK } from "./protocol.js";
  * @typedef {import("./app.js").StartValues} StartValues
  * @typedef {import("./charts.js").Series} Series
  * @typedef {import("./protocol.js").Scores} Scores
+ * @typedef {import("../index.js").ForecastOptions} ForecastOptions
  */
+
+/**
+ * The API's options (automl.js `forecast`, `forecastInfo`) of the page's ForecastSettings,
+ * which the page keeps for its report: the same settings reach the engine.
+ * @param {ForecastSettings} settings
+ * @param {string} fileName
+ * @returns {ForecastOptions}
+ */
+export function forecastOptions(settings, fileName) {
+  const { target, date, id, horizon, timeBudgetS, maxTrials, seed, sheet, encoding } = settings;
+  return { fileName, target, date, id, horizon, timeBudget: timeBudgetS, maxTrials, seed, sheet, encoding };
+}
 
 export { FORECAST_TASK };
 const LEADERBOARD_SHOWN = 30;
@@ -356,7 +369,7 @@ export function leaderboardRows(rows) {
 
 export class ForecastPanel {
   /**
-   * `app` is the controller: its bridge, data, run state and buttons are shared.
+   * `app` is the controller: its engine, data, run state and buttons are shared.
    * @param {Controller} app
    */
   constructor(app) {
@@ -536,7 +549,7 @@ export class ForecastPanel {
     const seq = ++this.infoSeq;
     localize(this.$info, "forecast_page.reading_series");
     try {
-      const info = await app.bridge.forecastInfo(app.data.bytes.slice(0), app.data.fileName, this.baseSettings(column.name));
+      const info = await app.automl.forecastInfo(app.data.bytes, forecastOptions(this.baseSettings(column.name), app.data.fileName));
       if (seq !== this.infoSeq) return;
       this.info = info;
       const frequency = { code: `frequency.${info.frequency}`, params: {} };
@@ -619,16 +632,22 @@ export class ForecastPanel {
     else localize(this.$progress, "forecast_page.progress_trials", { count: settings.maxTrials });
     app.view.showStatus("forecast_page.status_forecasting", { target: settings.target }, "busy");
     app.updateButtons();
+    const abort = new AbortController();
+    app.runAbort = abort;
     try {
-      const result = await app.bridge.forecast(app.data.bytes.slice(0), app.data.fileName, settings, (event) => {
-        if (seq === app.runSeq && event && event.kind === "forecastTrial") this.addRow(event.row);
+      const result = await app.automl.forecast(app.data.bytes, {
+        ...forecastOptions(settings, app.data.fileName),
+        onProgress: (event) => {
+          if (seq === app.runSeq && event && event.kind === "forecastTrial") this.addRow(event.row);
+        },
+        signal: abort.signal,
       });
       if (seq !== app.runSeq) return;
       this.show(result);
       // "Use the model": the run's forecast model file, offered and usable on new data
-      if (result.modelFile && result.modelFile.length && app.results) {
+      if (result.model && result.model.length && app.results) {
         try {
-          await app.results.setModel(result.modelFile, "search");
+          await app.results.setModel(result.model, "search");
         } catch (/** @type {any} */ err) {
           app.reportError(err);
         }
@@ -636,7 +655,7 @@ export class ForecastPanel {
       app.view.showStatus("forecast_page.status_done", { horizon: result.horizon, trials: result.trials }, "done");
     } catch (/** @type {any} */ err) {
       if (seq !== app.runSeq) return;
-      if (err && err.name === "Cancelled") {
+      if (err && err.name === "AbortError") {
         app.view.showStatus("page.status_stopped", {}, "stopped");
       } else {
         app.reportError(err);

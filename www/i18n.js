@@ -66,6 +66,14 @@ export function messagesLanguage() {
 }
 
 /**
+ * Whether the catalogue of `lang` is the one in use (loaded, not just the default's name).
+ * @param {string} lang
+ */
+export function speaks(lang) {
+  return language === lang && Object.keys(entries).length > 0;
+}
+
+/**
  * Fetches i18n/<lang>.json once (kept for later switches).
  * @param {string} lang
  * @param {(url: URL) => Promise<{ ok: boolean, json: () => Promise<any> }>} fetchImpl

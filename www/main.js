@@ -1,16 +1,18 @@
-// The page's entry: creates the view, the worker pool's bridge and the controller (app.js),
-// which loads the results views (results.js, made here) once the engine is ready, and registers
-// the service worker. In the test build only
+// The page's entry: creates the view, the engine (automl.js: the same API the package
+// automl-wasm exports, whose workers start when the controller starts it) and the controller
+// (app.js), which loads the results views (results.js, made here) once the engine is ready, and
+// registers the service worker. In the test build only
 // (scripts/build-wasm.sh --test writes pkg/build-flags.js with TEST_HOOKS = true, into
 // build/test-www/), it first loads test-hooks.js, which gives the browser tests
 // `window.__automl`; the production page (www/) has no such file and never asks for it.
 import { TEST_HOOKS } from "./pkg/build-flags.js";
 import { Controller } from "./app.js";
-import { WorkerBridge } from "./protocol.js";
+import { AutoML } from "./automl.js";
+import { poolSize } from "./protocol.js";
 import { workerScriptURL } from "./trusted-types.js";
 import { View } from "./view.js";
 import { Glossary } from "./glossary.js";
-import { loadFallback } from "./i18n.js";
+import { loadFallback, messagesLanguage, onLanguageChange } from "./i18n.js";
 
 // ---- offline: the service worker -----------------------------------------------------------
 
@@ -62,12 +64,17 @@ async function registerServiceWorker(view) {
 const view = new View();
 // The "?" buttons of the terms the page uses, and the glossary's list.
 new Glossary();
-const bridge = new WorkerBridge();
+// The engine, in the page's language (its errors are shown from their codes, in the language
+// of the moment; the engine follows the page's switch). Its workers start with controller.init().
+const automl = new AutoML({ workers: poolSize(), language: /** @type {"en"|"ko"} */ (messagesLanguage()) });
+onLanguageChange((lang) => {
+  automl.setLanguage(/** @type {"en"|"ko"} */ (lang)).catch(() => {});
+});
 // The results views (results.js, with the charts and D3): not part of the first visit's
 // download, the controller makes them once the engine is ready (Controller.loadParts).
-const controller = new Controller(view, bridge, async (app) => {
+const controller = new Controller(view, automl, async (app) => {
   const { Results } = await import("./results.js");
-  return new Results(bridge, {
+  return new Results(automl, {
     showError: (/** @type {any} */ error) => view.showError(error),
     context: () => (app.data ? { inspection: app.data.inspection, fileName: app.data.fileName } : null),
     engineVersion: () => app.engineVersion,
@@ -77,7 +84,7 @@ const controller = new Controller(view, bridge, async (app) => {
 if (TEST_HOOKS) {
   // Test build only: installed before the controller starts, so the tests find it ready.
   const { installTestHooks } = await import("./test-hooks.js");
-  installTestHooks({ controller, bridge });
+  installTestHooks({ controller, automl });
 }
 const engineStarted = controller.init();
 // The service worker is registered once the page has loaded and the engine is ready (or has

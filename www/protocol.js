@@ -441,11 +441,16 @@
  * error naming every missing column.
  * @typedef {object} Predictions
  * @property {string[]} columns the model's input columns
- * @property {{ prediction: string|number, probabilities?: number[] }[]} rows one per data
- *   row, in order; probabilities in class order, classification only
+ * @property {{ prediction: string|number, probabilities?: number[], inputs?: string[], actual?: string, note?: Message }[]} rows
+ *   one per data row, in order; probabilities in class order, classification only; the row's
+ *   input cells as in the data, its target cell (`actual`) when the data has the target, and
+ *   why a prediction says little (`note`)
  * @property {string[]} classes
  * @property {{ column: string, count: number }[]} unseen unseen category levels
  * @property {Message[]} notes columns ignored, unseen levels, unreadable values
+ * @property {string|null} [target] the target column, when the data has it
+ * @property {{ metric: MetricName, value: number, rows: number, skipped: number }|null} [score]
+ *   the model's score on the data, when it has the target
  */
 
 /**

@@ -34,6 +34,9 @@ test("names and cells holding HTML and script are shown as text, and nothing run
   const page = await session.newPage();
   const h = pageHelpers(page, session);
   await h.openApp();
+  // The forecasting panel builds its own elements once the engine is ready (loadParts): on a
+  // loaded machine that can come after "ready", so wait for it before watching.
+  await page.locator("#step-forecast").waitFor({ state: "attached", timeout: 30_000 });
   // From here on, record every element added to the page and every policy violation.
   await page.evaluate(() => {
     window.__seen = { elements: [], violations: [] };

@@ -4,11 +4,13 @@
 // Policy as well as the example's) and opened in headless Chromium. The example page fits a
 // model on a file it has never seen and predicts another; the API (imported from the packed
 // package) fits rows, predicts, explains, stops through an AbortSignal, and rejects a bad file
-// with the structured error in English and Korean. Every request stays on the page's origin.
+// with the structured error in English and Korean; and the calls the tool's own page is built on
+// (a target check, the step pace, finish, side-by-side what-if calls, forecasts with a model
+// file). Every request stays on the page's origin.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { openServedProfile } from "../../scripts/chromium.mjs";
@@ -108,7 +110,7 @@ test("the packed package holds the entry module, its types, the licence, the wor
     }
   };
   await walk(pkg);
-  for (const file of ["index.js", "index.d.ts", "LICENSE", "README.md", "package.json", "www/worker.js", "www/protocol.js", "www/i18n.js", "www/trusted-types.js", "www/i18n/en.json", "www/i18n/ko.json"]) {
+  for (const file of ["index.js", "index.d.ts", "LICENSE", "README.md", "package.json", "www/automl.js", "www/automl-calls.js", "www/rows.js", "www/worker.js", "www/protocol.js", "www/i18n.js", "www/trusted-types.js", "www/i18n/en.json", "www/i18n/ko.json"]) {
     assert.ok(files.has(file), `${file} is in the package`);
   }
   for (const file of await readdir(path.join(ROOT, "www", "pkg"))) assert.ok(files.has(`www/pkg/${file}`), `www/pkg/${file} is in the package`);
@@ -215,6 +217,100 @@ test("the API: rows in, a seeded trial budget, predictions per row, explanations
   assert.ok(out.stopMs < 2000, `the stopped fit resolved ${out.stopMs} ms after the abort`);
   assert.deepEqual(out.rejected, { name: "AbortError", code: "run.stopped" });
   assert.equal(out.again, 1);
+  await page.close();
+});
+
+test("the calls the page is built on: a target check, a step-paced fit, finish (a chosen row; after a stop), a what-if side by side, forecasts", async () => {
+  const rows = easyRows(150, 5);
+  const highs = rows.filter((r) => r.label === "high").length;
+  const airline = await readFile(path.join(ROOT, "www", "samples", "airline_passengers.csv"), "utf8");
+  const page = await openExample();
+  const out = await page.evaluate(async ({ rows, easy, airline }) => {
+    const { AutoML } = await import(new URL("node_modules/automl-wasm/index.js", location.href).href);
+    // made at once, started by its first call (as the page makes its engine)
+    const automl = new AutoML({ workers: 2 });
+    const versionBefore = automl.version;
+    const ready = await automl.start();
+    const check = await automl.checkTarget(rows, { target: "label" });
+    // step pace: one trial per nextTrial(), endSearch() after the third (the page's Next and Finish)
+    const steps = [];
+    const stepped = await automl.fit(rows, {
+      target: "label", seed: 3, maxTrials: 40, pace: "step",
+      onProgress: (e) => {
+        if (e.kind !== "trial") return;
+        steps.push(e.trialsDone);
+        if (e.trialsDone < 3) automl.nextTrial();
+        else automl.endSearch();
+      },
+    });
+    const trials = stepped.leaderboard.filter((r) => !(r.params && Array.isArray(r.params.members)));
+    const second = trials[1];
+    // "use this model": the second row (not the winner), refitted and explained, with its model file
+    const phases = [];
+    const chosen = await automl.finish(rows, stepped, { target: "label", seed: 3, maxTrials: 40, trial: second.trial, onProgress: (e) => phases.push(e.phase) });
+    // Stop, then finish: the best trial so far refitted, "stopped early" (the page's Stop)
+    const stop = new AbortController();
+    const halted = await automl.fit(rows, {
+      target: "label", timeBudget: 60, seed: 3, signal: stop.signal,
+      onProgress: (e) => {
+        if (e.kind === "trial" && e.trialsDone >= 2) stop.abort();
+      },
+    });
+    const kept = await automl.finish(rows, halted, { target: "label", timeBudget: 60, seed: 3 });
+    const keptInfo = await automl.modelInfo(kept.model);
+    // the what-if form's two calls, in flight together
+    const row = { x: "9.5", y: "9", noise: "3", colour: "red" };
+    const [predicted, explained] = await Promise.all([automl.predict(chosen.model, [row]), automl.explain(chosen.model, row)]);
+    const tabular = await automl.modelInfo(chosen.model);
+    // a series: its description, a forecast with its model file, and that file on the same data
+    const series = await automl.forecastInfo(airline, { target: "passengers", date: "month", fileName: "airline.csv" });
+    const forecast = await automl.forecast(airline, { target: "passengers", date: "month", horizon: 6, maxTrials: 3, seed: 1 });
+    const forecastInfo = await automl.modelInfo(forecast.model);
+    const again = await automl.forecastWithModel(forecast.model, airline, { fileName: "airline.csv" });
+    automl.close();
+    return {
+      versionBefore, version: ready.version, checkTask: check.task,
+      counts: Object.fromEntries(check.classCounts.map((c) => [c.label, c.count])),
+      steps, trials: trials.length, stepped: { stopped: stepped.stopped, ending: stepped.ending },
+      chosen: { ending: chosen.ending, trial: chosen.best.row.trial, wanted: second.trial, model: chosen.model.length, stopped: chosen.stopped },
+      phases,
+      halted: { stopped: halted.stopped, rows: halted.leaderboard.length, best: halted.leaderboard[0].trial },
+      kept: { ending: kept.ending, trial: kept.best.row.trial, stopped: kept.stopped, fileEnding: keptInfo.ending },
+      predictedRows: predicted.length, probabilities: predicted[0].probabilities.length,
+      contributions: explained.contributions.map((c) => c.column).sort(), cells: explained.cells.length,
+      tabular: { kind: tabular.kind, target: tabular.target, ending: tabular.ending },
+      series: { frequency: series.frequency, n: series.n, horizon: series.defaultHorizon },
+      forecast: { steps: forecast.forecast.length, model: forecast.model ? forecast.model.length : 0 },
+      forecastInfo: { kind: forecastInfo.kind, date: forecastInfo.dateColumn, horizon: forecastInfo.horizon },
+      again: { steps: again.forecast.length, model: again.model, first: again.forecast[0].time, wanted: forecast.forecast[0].time, csv: again.csv.split("\n")[0] },
+    };
+  }, { rows, easy: EASY, airline });
+  assert.equal(out.versionBefore, "");
+  assert.match(out.version, /^\d+\.\d+\.\d+/);
+  assert.equal(out.checkTask, "classification");
+  assert.deepEqual(out.counts, { high: highs, low: rows.length - highs });
+  assert.deepEqual(out.steps, [1, 2, 3]);
+  assert.equal(out.trials, 3);
+  assert.deepEqual(out.stepped, { stopped: false, ending: "finished" });
+  assert.deepEqual(out.chosen, { ending: "chosen", trial: out.chosen.wanted, wanted: out.chosen.wanted, model: out.chosen.model, stopped: false });
+  assert.ok(out.chosen.model > 100, `model file ${out.chosen.model} bytes`);
+  assert.ok(out.phases.includes("refit"), out.phases.join(", "));
+  assert.equal(out.halted.stopped, true);
+  assert.ok(out.halted.rows >= 2, `${out.halted.rows} rows when stopped`);
+  assert.deepEqual(out.kept, { ending: "stopped", trial: out.halted.best, stopped: false, fileEnding: "stopped" });
+  assert.equal(out.predictedRows, 1);
+  assert.equal(out.probabilities, 2);
+  assert.deepEqual(out.contributions, ["colour", "noise", "x", "y"]);
+  assert.equal(out.cells, 4);
+  assert.deepEqual(out.tabular, { kind: "tabular", target: "label", ending: "chosen" });
+  assert.deepEqual(out.series, { frequency: "monthly", n: 144, horizon: 12 });
+  assert.equal(out.forecast.steps, 6);
+  assert.ok(out.forecast.model > 100, `forecast model file ${out.forecast.model} bytes`);
+  assert.deepEqual(out.forecastInfo, { kind: "forecast", date: "month", horizon: 6 });
+  assert.equal(out.again.steps, 6);
+  assert.equal(out.again.model, null);
+  assert.equal(out.again.first, out.again.wanted);
+  assert.match(out.again.csv, /^\uFEFF?month,forecast,lo80,hi80,lo95,hi95/);
   await page.close();
 });
 

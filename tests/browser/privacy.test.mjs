@@ -23,6 +23,8 @@ import { $, TEST_WWW, WWW, pageHelpers, useBrowser } from "./harness.mjs";
 /** Every file of the page. A new file in www/ must be added here, deliberately. */
 const PAGE_FILES = [
   "app.js",
+  "automl-calls.js",
+  "automl.js",
   "charts.css",
   "charts.js",
   "diagnostics.js",
@@ -57,6 +59,7 @@ const PAGE_FILES = [
   "protocol.js",
   "report.js",
   "results.js",
+  "rows.js",
   "samples/SOURCES.md",
   "samples/airline_passengers.csv",
   "samples/auto_mpg.csv",

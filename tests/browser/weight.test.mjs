@@ -16,7 +16,7 @@ for (const lang of ["en", "ko"]) {
     const paths = load.resources.map((r) => r.path);
     // What it measured is the page: the engine, the worker, the controller, the catalogue of
     // the browser's language.
-    const needed = ["/", "/pkg/automl_bg.wasm", "/worker.js", "/app.js", "/view.js", `/i18n/${lang}.json`];
+    const needed = ["/", "/pkg/automl_bg.wasm", "/worker.js", "/app.js", "/view.js", "/automl.js", `/i18n/${lang}.json`];
     for (const path of needed) {
       assert.ok(paths.includes(path), `${path} was loaded before ready (got ${paths.join(", ")})`);
     }
@@ -24,7 +24,9 @@ for (const lang of ["en", "ko"]) {
     // forecasting panel for the engine to be ready (the controller loads them then); English
     // beside another language too; the service worker's copy for offline use as well.
     assert.ok(!paths.some((p) => p.startsWith("/pkg/workbook")), "the workbook reader is not part of the first load");
-    const later = ["/results.js", "/charts.js", "/vendor/d3.min.js", "/forecast.js", "/report.js"];
+    // (the engine's API starts the engine with automl.js; what its calls do, automl-calls.js and
+    // rows.js, waits for the first call that needs it)
+    const later = ["/results.js", "/charts.js", "/vendor/d3.min.js", "/forecast.js", "/report.js", "/automl-calls.js", "/rows.js"];
     if (lang !== "en") later.push("/i18n/en.json");
     for (const path of later) {
       assert.ok(!paths.includes(path), `${path} is not part of the first load (got ${paths.join(", ")})`);
@@ -52,7 +54,7 @@ test("a model file chosen as soon as the engine is ready opens; the results view
   await page.locator($("model-input")).setInputFiles(path.join(TEST_DATA, "model", "iris.automl"));
   await waitForText("model-source", /the file iris\.automl/, 30_000);
   const fetched = browser.requests.filter((r) => !r.serviceWorker).map((r) => new URL(r.url).pathname);
-  for (const later of ["/results.js", "/charts.js", "/vendor/d3.min.js", "/forecast.js"]) {
+  for (const later of ["/results.js", "/charts.js", "/vendor/d3.min.js", "/forecast.js", "/automl-calls.js"]) {
     assert.ok(fetched.includes(later), `${later} is loaded after ready (got ${fetched.join(", ")})`);
   }
 });

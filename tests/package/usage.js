@@ -55,10 +55,45 @@ export async function use(file, signal) {
   const forecast = await automl.forecast("date,y\n2020-01-01,1\n", { target: "y", date: "date", horizon: 3, maxTrials: 2, signal });
   const catalogue = await automl.describe();
   const words = await automl.render(inspection.notes[0]);
+  // the calls the tool's own page makes too
+  const check = await automl.checkTarget(file, { target, task: "classification", exclude: ["id"] });
+  /** @type {number} */
+  const classCount = check.classCounts[0].count;
+  const paced = automl.fit(file, { target, maxTrials: 5, pace: "step", families: ["random_forest"], onTraining: (event) => event.network.train.length });
+  automl.nextTrial();
+  automl.endSearch();
+  const ended = await paced;
+  const finished = await automl.finish(file, ended, { target, maxTrials: 5, trial: ended.leaderboard[0].trial, onProgress: (event) => event.phase });
+  /** @type {"finished"|"stopped"|"chosen"} */
+  const ending = finished.ending;
+  const stoppedSoFar = await automl.finish(file, { stopped: true, leaderboard: ended.leaderboard, elapsedS: 1 }, { target });
+  const anyInfo = await automl.modelInfo(finished.model);
+  /** @type {string} */
+  const what = anyInfo.kind === "forecast" ? anyInfo.dateColumn : anyInfo.best.label;
+  const series = await automl.forecastInfo(file, { target: "y", date: "date", fileName: "s.csv" });
+  /** @type {number} */
+  const steps = series.defaultHorizon;
+  /** @type {Uint8Array|null} */
+  const forecastModel = forecast.model;
+  const again = forecastModel ? await automl.forecastWithModel(forecastModel, file, { encoding: "utf-8" }) : forecast;
+  /** @type {string|null} */
+  const scored = predictions.target;
+  const fileScore = predictions.score ? predictions.score.value : null;
+  const parsed = await automl.inspect(file, { onProgress: (event) => event.fraction });
+  await automl.setLanguage("en");
+  const ready = await automl.start();
+  const lazy = new AutoML({ workers: 1 });
+  lazy.onWorkerLost = (error) => void error.fatal;
+  const started = await lazy.start();
   /** @type {Uint8Array} */
   const bytes = rowsToCsv([{ a: 1, b: "x,y" }]);
   automl.close();
-  return { encoding, accuracy, first, csv, fromFile: fromFile.length, why: why.contributions[0].effect, info: info.target, forecast: forecast.forecast[0].lo95, limits: catalogue.limits.maxTrials.max, words, bytes, trials };
+  return {
+    encoding, accuracy, first, csv, fromFile: fromFile.length, why: why.contributions[0].effect, info: info.kind === "tabular" ? info.target : "",
+    forecast: forecast.forecast[0].lo95, limits: catalogue.limits.maxTrials.max, words, bytes, trials,
+    classCount, ending, stopped: stoppedSoFar.stopped, what, steps, again: again.csv, scored, fileScore, parsed: parsed.nRows, ready: ready.version,
+    started: started.version, cells: why.cells.length,
+  };
 }
 
 /** @param {unknown} err */

@@ -6,13 +6,16 @@
 // test export (the cargo feature `test-hooks` is off).
 //
 // window.__automl, for the tests:
-// - bridge: the worker pool's WorkerBridge, with `panic()`: the core panics (a wasm trap,
-//   `trigger_panic`); the reply is a fatal error and the pool is replaced.
+// - bridge: the worker pool's WorkerBridge (the page's engine, automl.js, keeps it as `bridge`;
+//   no page module but the API's, automl.js and automl-calls.js, touches it), with `panic()`:
+//   the core panics (a wasm trap, `trigger_panic`); the reply is a fatal error and the pool is
+//   replaced.
 // - results: the results views (showResult with a fixture, trials, rows); the controller loads
 //   them once the engine is ready, so `partsLoaded` resolves when they are there (the
 //   harness's openApp waits for it).
 // - injectFault({ faultAfterTrials: 2, faultKind: "panic" | "oom" }): the next run fails on
-//   purpose after that many trials (the core's test-only fault injection).
+//   purpose after that many trials (the core's test-only fault injection, joined into the
+//   run's settings where the engine's API hands them to the worker protocol).
 // - runSettings(extra): `extra` joins the next run's settings the same way, such as
 //   { timeBudgetS: null, maxTrials: 12 } (a deterministic trial budget); a forecast's too.
 // And `?simd=none` in the page's address: the bridge acts as in a browser without WebAssembly
@@ -22,6 +25,7 @@ import { MSG } from "./protocol.js";
  * @typedef {import("./app.js").Controller} Controller
  * @typedef {import("./protocol.js").RunSettings} RunSettings
  * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
+ * @typedef {import("./automl.js").AutoML} AutoML
  * @typedef {import("./results.js").Results} Results
  */
 
@@ -37,11 +41,21 @@ import { MSG } from "./protocol.js";
 
 /**
  * Installs the hooks: called by main.js (test build only) before the controller starts.
- * @param {{ controller: Controller, bridge: WorkerBridge }} page
+ * @param {{ controller: Controller, automl: AutoML }} page
  */
-export function installTestHooks({ controller, bridge }) {
+export function installTestHooks({ controller, automl }) {
+  const bridge = automl.bridge;
   /** @type {Partial<RunSettings> | null} Extra RunSettings for the next run only. */
   let nextRun = null;
+  /** @type {Pick<RunSettings, "faultAfterTrials" | "faultKind"> | null} The next run's fault. */
+  let nextFault = null;
+  // The fault reaches the engine with the next run's settings (no option of the API sets it).
+  const run = bridge.run.bind(bridge);
+  bridge.run = (bytes, fileName, settings, onProgress, pace) => {
+    const fault = nextFault;
+    nextFault = null;
+    return run(bytes, fileName, fault ? { ...settings, ...fault } : settings, onProgress, pace);
+  };
   /**
    * `settings` with the extra settings joined, once.
    * @template {object} S
@@ -76,7 +90,7 @@ export function installTestHooks({ controller, bridge }) {
     },
     partsLoaded,
     injectFault: (fault) => {
-      nextRun = { ...fault };
+      nextFault = { ...fault };
     },
     runSettings: (extra) => {
       nextRun = { ...extra };
