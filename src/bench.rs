@@ -27,7 +27,7 @@ use crate::message;
 use crate::messages::Message;
 use crate::metrics::{accuracy, balanced_accuracy, binary_auc, f1_macro, log_loss, mean_std, r2};
 use crate::models::Prediction;
-use crate::search::{run_search, Control, Progress, SearchOutcome, SearchSettings};
+use crate::search::{run_search, Control, LeaderboardRow, Progress, SearchOutcome, SearchSettings};
 use crate::target::{prepare_target, Target};
 use crate::Task;
 use serde::{Deserialize, Serialize};
@@ -272,6 +272,10 @@ pub struct FoldReport {
     pub wall_time_s: f64,
     /// The winner's leaderboard label.
     pub best_model: String,
+    /// The winner's family, or for an ensemble its members' families, in member order
+    /// (how often a network wins or joins the winning ensemble: issue 15's measurement).
+    #[serde(default)]
+    pub winner_families: Vec<String>,
     /// Trials the search finished.
     pub trials: usize,
     /// Metrics on the test rows.
@@ -508,6 +512,7 @@ fn search_fold(
         n_test: fold.test.len(),
         wall_time_s,
         best_model: outcome.result.best.row.label.clone(),
+        winner_families: winner_families(&outcome.result.best.row, &outcome.result.leaderboard),
         trials: outcome.result.leaderboard.len(),
         metrics,
     };
@@ -517,6 +522,22 @@ fn search_fold(
         train,
         test,
     })
+}
+
+/// The family of `winner`, or of each member when it is the ensemble (members named by their
+/// trial numbers in `leaderboard`).
+fn winner_families(winner: &LeaderboardRow, leaderboard: &[LeaderboardRow]) -> Vec<String> {
+    if winner.family != "ensemble" {
+        return vec![winner.family.clone()];
+    }
+    let members = winner.params.get("members").and_then(|m| m.as_array());
+    members
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.get("trial").and_then(|t| t.as_u64()))
+        .filter_map(|t| leaderboard.iter().find(|r| r.trial as u64 == t))
+        .map(|r| r.family.clone())
+        .collect()
 }
 
 /// The page's default settings for a fold of `dataset` with `budget_s` seconds and `seed`.
