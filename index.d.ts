@@ -1,5 +1,5 @@
 // automl-wasm: the types of the whole API (index.js, which re-exports www/automl.js: the API the
-// tool's own page is built on). The result shapes are the engine's, as www/protocol.js defines
+// tool's own page is built on). The result shapes are the engine's, as www/protocol-types.js defines
 // them for the worker protocol; `npm run typecheck` checks www/automl.js (which returns the
 // protocol's values) against these declarations, and a usage file (tests/package/usage.js)
 // against them with checkJs.

@@ -1,6 +1,6 @@
 //! The only module that speaks JavaScript: every wasm-bindgen export lives here.
 //! Each export converts its arguments with serde, calls the core, and converts the answer
-//! back (JSON-compatible plain objects, camelCase keys; shapes documented in `www/protocol.js`).
+//! back (JSON-compatible plain objects, camelCase keys; shapes documented in `www/protocol-types.js`).
 //! Errors become a JavaScript `Error` carrying the core's message as `code` and `params` (see
 //! `crate::messages`), with `message` and `hint` rendered in English as a fallback.
 //! Test hooks (`trigger_panic`, the fault injection) exist only with the cargo feature
@@ -151,7 +151,7 @@ pub fn is_workbook(bytes: &[u8], file_name: &str) -> bool {
     crate::data::is_workbook(bytes, file_name)
 }
 
-/// Reads a file's bytes and describes its columns (see `Inspection` in `www/protocol.js`).
+/// Reads a file's bytes and describes its columns (see `Inspection` in `www/protocol-types.js`).
 /// `options` is `{ sheet }` or undefined; `on_progress` gets `{ kind: "parse", fraction }`.
 #[wasm_bindgen]
 pub fn inspect(
@@ -165,7 +165,7 @@ pub fn inspect(
 }
 
 /// Checks a target for the page: class counts, imbalance and leakage warnings (see
-/// `TargetCheck` in `www/protocol.js`). `settings` is a `RunSettings` object.
+/// `TargetCheck` in `www/protocol-types.js`). `settings` is a `RunSettings` object.
 #[wasm_bindgen]
 pub fn check_target(bytes: &[u8], file_name: &str, settings: JsValue) -> Result<JsValue, JsError> {
     let table = read(bytes, file_name, &settings, None)?;
@@ -328,7 +328,7 @@ fn model_of(bytes: &[u8]) -> Result<std::rc::Rc<ModelFile>, JsError> {
     Ok(model)
 }
 
-/// What a model file holds (see `ModelInfo` in `www/protocol.js`).
+/// What a model file holds (see `ModelInfo` in `www/protocol-types.js`).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ModelInfo<'a> {
@@ -367,7 +367,7 @@ pub fn model_info(model: &[u8]) -> Result<JsValue, JsError> {
 }
 
 /// Predicts every row of a data file with a saved model (see `Predictions` in
-/// `www/protocol.js`), with `csv`: the file `automl predict` writes. `options` is `{ sheet }`
+/// `www/protocol-types.js`), with `csv`: the file `automl predict` writes. `options` is `{ sheet }`
 /// or undefined.
 #[wasm_bindgen]
 pub fn predict(
@@ -395,7 +395,7 @@ struct WithCsv<'a, T: Serialize> {
     csv: String,
 }
 
-/// The catalogue the page reads at start-up (see `Catalogue` in `www/protocol.js`): default
+/// The catalogue the page reads at start-up (see `Catalogue` in `www/protocol-types.js`): default
 /// settings, limits, column kinds, tasks, metrics with their direction, model families.
 #[wasm_bindgen]
 pub fn describe() -> Result<JsValue, JsError> {
@@ -415,7 +415,7 @@ pub fn predict_rows(model: &[u8], rows: JsValue) -> Result<JsValue, JsError> {
 }
 
 /// Explains one row `{ column: text }` and says how each cell was read (see
-/// `RowExplanation` in `www/protocol.js`).
+/// `RowExplanation` in `www/protocol-types.js`).
 #[wasm_bindgen]
 pub fn explain_row(model: &[u8], row: JsValue) -> Result<JsValue, JsError> {
     let m = model_of(model)?;

@@ -14,16 +14,16 @@ import { pageError, setLanguage, t } from "./i18n.js";
 import { FamilyChooser } from "./families.js";
 import { SearchExplainer } from "./explain.js";
 /**
- * @typedef {import("./protocol.js").Catalogue} Catalogue
- * @typedef {import("./protocol.js").ErrorInfo} ErrorInfo
- * @typedef {import("./protocol.js").Inspection} Inspection
- * @typedef {import("./protocol.js").Kind} Kind
- * @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow
- * @typedef {import("./protocol.js").Progress} Progress
- * @typedef {import("./protocol.js").RunSettings} RunSettings
- * @typedef {import("./protocol.js").Task} Task
- * @typedef {import("./protocol.js").TextEncodingName} TextEncodingName
- * @typedef {import("./protocol.js").TaskInfo} TaskInfo
+ * @typedef {import("./protocol-types.js").Catalogue} Catalogue
+ * @typedef {import("./protocol-types.js").ErrorInfo} ErrorInfo
+ * @typedef {import("./protocol-types.js").Inspection} Inspection
+ * @typedef {import("./protocol-types.js").Kind} Kind
+ * @typedef {import("./protocol-types.js").LeaderboardRow} LeaderboardRow
+ * @typedef {import("./protocol-types.js").Progress} Progress
+ * @typedef {import("./protocol-types.js").RunSettings} RunSettings
+ * @typedef {import("./protocol-types.js").Task} Task
+ * @typedef {import("./protocol-types.js").TextEncodingName} TextEncodingName
+ * @typedef {import("./protocol-types.js").TaskInfo} TaskInfo
  * @typedef {import("./automl.js").AutoML} AutoML
  * @typedef {import("../index.js").CompletedFit} CompletedFit
  * @typedef {import("../index.js").FitOptions} FitOptions
@@ -523,7 +523,7 @@ export class Controller {
 
   /**
    * The loaded file (and sheet), as a parameter of a message.
-   * @returns {import("./protocol.js").MessageParam}
+   * @returns {import("./protocol-types.js").MessageParam}
    */
   describeData() {
     const { fileName, inspection } = this.data;
@@ -534,7 +534,7 @@ export class Controller {
 
   /**
    * Say in the status line that `what` (a file name, or a sheet of one) could not be loaded.
-   * @param {import("./protocol.js").MessageParam} what
+   * @param {import("./protocol-types.js").MessageParam} what
    */
   showLoadFailed(what) {
     if (this.data) this.view.showStatus("page.status_load_failed_kept", { what, data: this.describeData() }, "error");

@@ -27,13 +27,13 @@ import { usageError } from "./automl.js";
  * @typedef {import("../index.js").AnyModelInfo} AnyModelInfo
  * @typedef {import("../index.js").LeaderboardRow} LeaderboardRow
  * @typedef {import("../index.js").Progress} Progress
- * @typedef {import("./protocol.js").RunSettings} RunSettings
- * @typedef {import("./protocol.js").ForecastSettings} ForecastSettings
- * @typedef {import("./protocol.js").Inspection} Inspection
- * @typedef {import("./protocol.js").TargetCheck} TargetCheck
- * @typedef {import("./protocol.js").RowExplanation} RowExplanation
- * @typedef {import("./protocol.js").SeriesInfo} SeriesInfo
- * @typedef {import("./protocol.js").TextEncodingName} TextEncodingName
+ * @typedef {import("./protocol-types.js").RunSettings} RunSettings
+ * @typedef {import("./protocol-types.js").ForecastSettings} ForecastSettings
+ * @typedef {import("./protocol-types.js").Inspection} Inspection
+ * @typedef {import("./protocol-types.js").TargetCheck} TargetCheck
+ * @typedef {import("./protocol-types.js").RowExplanation} RowExplanation
+ * @typedef {import("./protocol-types.js").SeriesInfo} SeriesInfo
+ * @typedef {import("./protocol-types.js").TextEncodingName} TextEncodingName
  * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
  */
 
@@ -305,7 +305,7 @@ export async function finish(bridge, data, from, options) {
   };
   if (signal) signal.addEventListener("abort", onAbort, { once: true });
   try {
-    const rows = /** @type {import("./protocol.js").LeaderboardRow[]} */ ([...from.leaderboard]);
+    const rows = /** @type {import("./protocol-types.js").LeaderboardRow[]} */ ([...from.leaderboard]);
     const result = await bridge.finish(bytes, fileName, settings, rows, trial, ending, elapsedS, (event) => {
       if (!aborted && event && event.kind === "phase" && typeof options.onProgress === "function") options.onProgress(event);
     });
@@ -332,7 +332,7 @@ export async function finish(bridge, data, from, options) {
  */
 export async function predict(bridge, model, data, options = {}) {
   const modelFile = await readModel(model);
-  /** @type {import("./protocol.js").Predictions & { csv?: string }} */
+  /** @type {import("./protocol-types.js").Predictions & { csv?: string }} */
   let value;
   if (Array.isArray(data)) {
     if (data.length === 0) throw usageError("package.no_rows");

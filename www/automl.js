@@ -32,11 +32,11 @@ import { LANGUAGES, describeError, loadMessages, renderNote, speaks } from "./i1
  * @typedef {import("../index.js").Message} Message
  * @typedef {import("../index.js").Language} Language
  * @typedef {import("../index.js").Ready} Ready
- * @typedef {import("./protocol.js").Inspection} Inspection
- * @typedef {import("./protocol.js").TargetCheck} TargetCheck
- * @typedef {import("./protocol.js").RowExplanation} RowExplanation
- * @typedef {import("./protocol.js").SeriesInfo} SeriesInfo
- * @typedef {import("./protocol.js").Catalogue} Catalogue
+ * @typedef {import("./protocol-types.js").Inspection} Inspection
+ * @typedef {import("./protocol-types.js").TargetCheck} TargetCheck
+ * @typedef {import("./protocol-types.js").RowExplanation} RowExplanation
+ * @typedef {import("./protocol-types.js").SeriesInfo} SeriesInfo
+ * @typedef {import("./protocol-types.js").Catalogue} Catalogue
  */
 
 /** The worker script of the pool, beside this module. */

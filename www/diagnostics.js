@@ -3,7 +3,7 @@
 // of the split bars. They compute no metric and no curve: every number they place comes from the
 // engine, which also computes the out-of-fold diagnostics (src/results/curves.rs) and writes
 // the CSV files the page offers.
-/** @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow */
+/** @typedef {import("./protocol-types.js").LeaderboardRow} LeaderboardRow */
 
 /** A finished trial as the search curve reads it. @typedef {{ elapsedS: number, score: number, trial: number }} CurveTrial */
 /** A point of the search curve (`trial` on the trials' points). @typedef {{ x: number, y: number, trial?: number }} CurvePoint */

@@ -6,9 +6,9 @@
 import { localize, localizeNote, unlocalize } from "./i18n.js";
 
 /**
- * @typedef {import("./protocol.js").Message} Message
- * @typedef {import("./protocol.js").Pace} Pace
- * @typedef {import("./protocol.js").Progress} Progress
+ * @typedef {import("./protocol-types.js").Message} Message
+ * @typedef {import("./protocol-types.js").Pace} Pace
+ * @typedef {import("./protocol-types.js").Progress} Progress
  */
 
 /** Most groups (one per trial or phase) the log keeps; older ones are dropped. */
@@ -151,7 +151,7 @@ export class SearchExplainer {
   /**
    * A progress event: its decisions join the log as one group, at the top; in step mode a
    * finished trial waits for Next.
-   * @param {import("./protocol.js").TrialProgress | import("./protocol.js").PhaseProgress} event
+   * @param {import("./protocol-types.js").TrialProgress | import("./protocol-types.js").PhaseProgress} event
    */
   add(event) {
     const events = Array.isArray(event.events) ? event.events : [];

@@ -4,7 +4,7 @@
 
 import { localize } from "./i18n.js";
 
-/** @typedef {import("./protocol.js").FamilyInfo} FamilyInfo */
+/** @typedef {import("./protocol-types.js").FamilyInfo} FamilyInfo */
 
 /** The catalogue key of each family's name (literal, so the message test sees them used). */
 const FAMILY_KEYS = {

@@ -14,8 +14,8 @@ import { localize, localizeNote, pageError, unlocalize } from "./i18n.js";
 import { download, safeFileName } from "./results.js";
 /**
  * @typedef {import("../index.js").ForecastModelInfo} ForecastModelInfo
- * @typedef {import("./protocol.js").ForecastResult} ForecastResult
- * @typedef {import("./protocol.js").Message} Message
+ * @typedef {import("./protocol-types.js").ForecastResult} ForecastResult
+ * @typedef {import("./protocol-types.js").Message} Message
  * @typedef {import("./automl.js").AutoML} AutoML
  */
 

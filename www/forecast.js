@@ -13,15 +13,15 @@ import { download } from "./results.js";
 import { localize, localizeNote, pageError, unlocalize } from "./i18n.js";
 import { FORECAST_TASK } from "./protocol.js";
 /**
- * @typedef {import("./protocol.js").ForecastResult} ForecastResult
- * @typedef {import("./protocol.js").ForecastRow} ForecastRow
- * @typedef {import("./protocol.js").ForecastSettings} ForecastSettings
- * @typedef {import("./protocol.js").Inspection} Inspection
- * @typedef {import("./protocol.js").SeriesInfo} SeriesInfo
+ * @typedef {import("./protocol-types.js").ForecastResult} ForecastResult
+ * @typedef {import("./protocol-types.js").ForecastRow} ForecastRow
+ * @typedef {import("./protocol-types.js").ForecastSettings} ForecastSettings
+ * @typedef {import("./protocol-types.js").Inspection} Inspection
+ * @typedef {import("./protocol-types.js").SeriesInfo} SeriesInfo
  * @typedef {import("./app.js").Controller} Controller
  * @typedef {import("./app.js").StartValues} StartValues
  * @typedef {import("./charts.js").Series} Series
- * @typedef {import("./protocol.js").Scores} Scores
+ * @typedef {import("./protocol-types.js").Scores} Scores
  * @typedef {import("../index.js").ForecastOptions} ForecastOptions
  */
 
@@ -117,12 +117,12 @@ function short(v) {
  * message parameter: the engine's `label` (English, for the command line) says the same. A model
  * the page does not know keeps the engine's label.
  * @param {{ label: string, model?: any }} row
- * @returns {import("./protocol.js").MessageParam}
+ * @returns {import("./protocol-types.js").MessageParam}
  */
 export function modelWords(row) {
   const m = row && row.model;
   /** @param {string} code @param {object} [params] */
-  const msg = (code, params = {}) => /** @type {import("./protocol.js").Message} */ ({ code, params });
+  const msg = (code, params = {}) => /** @type {import("./protocol-types.js").Message} */ ({ code, params });
   if (!m || typeof m !== "object") return row.label;
   switch (m.model) {
     case "naive": return msg("forecast_model.naive");
@@ -172,12 +172,12 @@ export function modelWords(row) {
  * What a forecasting model does, in one plain sentence of the catalogue (`forecast_about.*`),
  * from its settings (`model` of a ForecastRow or of a model file's member).
  * @param {{ model?: any }} row
- * @returns {import("./protocol.js").Message | null}
+ * @returns {import("./protocol-types.js").Message | null}
  */
 export function modelSentence(row) {
   const m = row && row.model;
   /** @param {string} code @param {object} [params] */
-  const msg = (code, params = {}) => /** @type {import("./protocol.js").Message} */ ({ code, params });
+  const msg = (code, params = {}) => /** @type {import("./protocol-types.js").Message} */ ({ code, params });
   if (!m || typeof m !== "object") return null;
   switch (m.model) {
     case "naive": return msg("forecast_about.naive");
@@ -211,7 +211,7 @@ export function modelSentence(row) {
  */
 export function aboutParams(members) {
   /** @param {string} code @param {object} [params] */
-  const msg = (code, params = {}) => /** @type {import("./protocol.js").Message} */ ({ code, params });
+  const msg = (code, params = {}) => /** @type {import("./protocol-types.js").Message} */ ({ code, params });
   if (members.length === 1) {
     const sentence = modelSentence(members[0]);
     return sentence ? { model: modelWords(members[0]), sentence } : null;
@@ -244,7 +244,7 @@ export function maseWords(r) {
  * as a dashed line with hollow square markers, so they differ from the history by more than a
  * dash. Returns the draw function for drawChart.
  * @param {ForecastResult} r
- * @param {{ backtests?: boolean, title?: import("./protocol.js").Message }} [options]
+ * @param {{ backtests?: boolean, title?: import("./protocol-types.js").Message }} [options]
  */
 export function forecastChart(r, { backtests = false, title } = {}) {
   const history = r.historyTimes.map((t, i) => ({ x: parseTime(t), y: r.history[i] }));

@@ -14,8 +14,8 @@
 // language (Intl.NumberFormat).
 
 /**
- * @typedef {import("./protocol.js").Message} Message
- * @typedef {import("./protocol.js").MessageParam} MessageParam
+ * @typedef {import("./protocol-types.js").Message} Message
+ * @typedef {import("./protocol-types.js").MessageParam} MessageParam
  * @typedef {{ [name: string]: MessageParam }} Params
  * @typedef {{ message: string, hint?: string }} Entry
  * @typedef {{ [code: string]: Entry }} Catalogue

@@ -9,9 +9,9 @@
 import { d3, drawChart, lineChart, marker, writeWords } from "./charts.js";
 import { localize, localizeAttribute, t } from "./i18n.js";
 
-/** @typedef {import("./protocol.js").NetworkTrace} NetworkTrace */
-/** @typedef {import("./protocol.js").RungInfo} RungInfo */
-/** @typedef {import("./protocol.js").RoundCurve} RoundCurve */
+/** @typedef {import("./protocol-types.js").NetworkTrace} NetworkTrace */
+/** @typedef {import("./protocol-types.js").RungInfo} RungInfo */
+/** @typedef {import("./protocol-types.js").RoundCurve} RoundCurve */
 
 const WIDTH = 560;
 const HEIGHT = 220;

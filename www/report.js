@@ -9,12 +9,12 @@ import { familyLabel, formatScore, formatNumber, formatSeconds, metricLabel, nRo
 import { formatDate, localize, localizeNote, messagesLanguage, t } from "./i18n.js";
 import { MASE_DIGITS, SMAPE_DIGITS, aboutParams, columnDigits, fixed, maseWords, modelWords } from "./forecast.js";
 /**
- * @typedef {import("./protocol.js").Inspection} Inspection
- * @typedef {import("./protocol.js").LeaderboardRow} LeaderboardRow
- * @typedef {import("./protocol.js").RunSettings} RunSettings
- * @typedef {import("./protocol.js").SearchResult} SearchResult
- * @typedef {import("./protocol.js").ForecastResult} ForecastResult
- * @typedef {import("./protocol.js").ForecastSettings} ForecastSettings
+ * @typedef {import("./protocol-types.js").Inspection} Inspection
+ * @typedef {import("./protocol-types.js").LeaderboardRow} LeaderboardRow
+ * @typedef {import("./protocol-types.js").RunSettings} RunSettings
+ * @typedef {import("./protocol-types.js").SearchResult} SearchResult
+ * @typedef {import("./protocol-types.js").ForecastResult} ForecastResult
+ * @typedef {import("./protocol-types.js").ForecastSettings} ForecastSettings
  */
 
 /**

@@ -13,14 +13,14 @@ import * as engine from "./pkg/automl.js";
 import { ERROR_NAMES, MSG, SLOW_TRIAL_MS } from "./protocol.js";
 /**
  * @typedef {import("./pkg/automl.js").InitOutput} InitOutput
- * @typedef {import("./protocol.js").ErrorInfo} ErrorInfo
- * @typedef {import("./protocol.js").ForecastProgress} ForecastProgress
- * @typedef {import("./protocol.js").FromWorker} FromWorker
- * @typedef {import("./protocol.js").ParseProgress} ParseProgress
- * @typedef {import("./protocol.js").Progress} Progress
- * @typedef {import("./protocol.js").NetworkTrace} NetworkTrace
- * @typedef {import("./protocol.js").SplitResult} SplitResult
- * @typedef {import("./protocol.js").ToWorker} ToWorker
+ * @typedef {import("./protocol-types.js").ErrorInfo} ErrorInfo
+ * @typedef {import("./protocol-types.js").ForecastProgress} ForecastProgress
+ * @typedef {import("./protocol-types.js").FromWorker} FromWorker
+ * @typedef {import("./protocol-types.js").ParseProgress} ParseProgress
+ * @typedef {import("./protocol-types.js").Progress} Progress
+ * @typedef {import("./protocol-types.js").NetworkTrace} NetworkTrace
+ * @typedef {import("./protocol-types.js").SplitResult} SplitResult
+ * @typedef {import("./protocol-types.js").ToWorker} ToWorker
  */
 
 /**
@@ -229,7 +229,7 @@ function sleep(ms) {
 
 /**
  * Evaluates `trial` on `splits` with `evaluate(trial, split)`; model failures are per split.
- * @param {(trial: string, split: number) => { predictions: Float64Array, averageable: boolean, network?: NetworkTrace, boosting?: import("./protocol.js").RoundCurve, trainScore: number|null }} evaluate
+ * @param {(trial: string, split: number) => { predictions: Float64Array, averageable: boolean, network?: NetworkTrace, boosting?: import("./protocol-types.js").RoundCurve, trainScore: number|null }} evaluate
  * @param {string} trial the trial as JSON text (from the lead)
  * @param {number[]} splits
  * @returns {SplitResult[]}

@@ -9,7 +9,7 @@ use crate::results::forecast_file::{load as load_forecast, ForecastModelFile};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-/// The page's forecast settings (`ForecastSettings` in `www/protocol.js`).
+/// The page's forecast settings (`ForecastSettings` in `www/protocol-types.js`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 struct ForecastRunSettings {
@@ -37,7 +37,7 @@ impl ForecastRunSettings {
     }
 }
 
-/// Describes the series a date column and a target make (`SeriesInfo` in `www/protocol.js`):
+/// Describes the series a date column and a target make (`SeriesInfo` in `www/protocol-types.js`):
 /// frequency, default horizon, seasonal periods, notes.
 #[wasm_bindgen]
 pub fn forecast_info(bytes: &[u8], file_name: &str, settings: JsValue) -> Result<JsValue, JsError> {
@@ -46,7 +46,7 @@ pub fn forecast_info(bytes: &[u8], file_name: &str, settings: JsValue) -> Result
     to_js(&crate::forecast::series_info(&table, &s.series()).map_err(into_error)?)
 }
 
-/// Forecasts a series (`ForecastResult` in `www/protocol.js`, with `csv`: the file
+/// Forecasts a series (`ForecastResult` in `www/protocol-types.js`, with `csv`: the file
 /// `automl fit --date ... --out` writes); `on_progress` gets
 /// `{ kind: "forecastTrial", row: ForecastRow }` as each model's backtests finish.
 #[wasm_bindgen]
@@ -102,7 +102,7 @@ fn with_model_file(result: &ForecastResult, model_file: Option<&[u8]>) -> Result
     Ok(value)
 }
 
-/// What a forecast model file holds (`ForecastModelInfo` in `www/protocol.js`): what it
+/// What a forecast model file holds (`ForecastModelInfo` in `www/protocol-types.js`): what it
 /// forecasts (target, date column, frequency, horizon, seasonal periods, covariates), its
 /// models with their weights, the run's scores and seed. Fails with a clear message on a
 /// foreign, damaged or newer file.
@@ -112,7 +112,7 @@ pub fn forecast_model_info(model: &[u8]) -> Result<JsValue, JsError> {
 }
 
 /// Forecasts the series of a data file from its end with a forecast model file: its models
-/// refitted on that history, no search (`ForecastResult` in `www/protocol.js`, with `csv`: the
+/// refitted on that history, no search (`ForecastResult` in `www/protocol-types.js`, with `csv`: the
 /// file `automl predict MODEL DATA --out` writes). `options` is `{ sheet, encoding }` or
 /// undefined.
 #[wasm_bindgen]

@@ -23,7 +23,7 @@
 import { MSG } from "./protocol.js";
 /**
  * @typedef {import("./app.js").Controller} Controller
- * @typedef {import("./protocol.js").RunSettings} RunSettings
+ * @typedef {import("./protocol-types.js").RunSettings} RunSettings
  * @typedef {import("./protocol.js").WorkerBridge} WorkerBridge
  * @typedef {import("./automl.js").AutoML} AutoML
  * @typedef {import("./results.js").Results} Results
