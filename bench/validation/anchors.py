@@ -17,6 +17,15 @@ and data set: OUT/<tool>/<name>.json (default OUT = DIR/anchors). Tools:
                predictions are put back on its scale for scoring
   flaml_10     FLAML AutoML, time_budget 10 s, its default metric and learners, n_jobs=2 (optional:
                pip install -r bench/validation/requirements-flaml.txt; run it on a quiet machine)
+  realmlp_default
+               RealMLP's tuned defaults (RealMLP_TD_Classifier / RealMLP_TD_Regressor of pytabkit,
+               Holzmueller et al. 2024) on the CPU, one thread, random_state=0, with its own
+               preprocessing (robust scaling and smooth clipping, one-hot or embeddings) behind
+               median imputation of numbers (it refuses missing numbers) and categories as pandas
+               categories (missing and unseen levels as one level "(missing)"); only data sets of
+               at most 5,000 rows (issue 15). Optional: pip install -r
+               bench/validation/requirements-realmlp.txt, in a virtual environment outside the
+               repository; run it on a quiet machine.
 
 Inputs: the index's id columns are left out; a date column becomes year, month, day, weekday,
 day of year and days since 1970; text columns are categories, everything else numbers.
@@ -57,7 +66,9 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EPS = 1e-15
-TOOLS = ["baseline", "rf_default", "mlp_default", "flaml_10"]
+TOOLS = ["baseline", "rf_default", "mlp_default", "flaml_10", "realmlp_default"]
+# realmlp_default runs on data sets of at most this many rows (issue 15)
+REALMLP_MAX_ROWS = 5000
 PREPROCESSING = {
     "baseline": "none (the target only)",
     "rf_default": "numbers: median imputation; categories: most-frequent imputation, one-hot "
@@ -69,6 +80,10 @@ PREPROCESSING = {
                    "weekday, day of year, days since 1970",
     "flaml_10": "FLAML's own (text columns as pandas categories); id columns left out; dates as "
                 "year, month, day, weekday, day of year, days since 1970",
+    "realmlp_default": "numbers: median imputation, then RealMLP's own (robust scaling, smooth "
+                       "clipping); categories: pandas categories, missing and unseen levels as "
+                       "one level, then RealMLP's own (one-hot or embeddings); id columns left "
+                       "out; dates as year, month, day, weekday, day of year, days since 1970",
 }
 
 
@@ -154,6 +169,8 @@ def make_model(tool, task, nums, cats):
         return Pipeline([("prep", preprocessor(nums, cats, scale=True)), ("model", est)])
     if tool == "flaml_10":
         return Flaml(task, cats, budget=10, n_jobs=2)
+    if tool == "realmlp_default":
+        return RealMlp(task, nums, cats)
     raise SystemExit(f"unknown tool {tool}")
 
 
@@ -194,6 +211,45 @@ class Flaml:
                 "flaml_metric": metric if isinstance(metric, str) and metric != "auto"
                 else getattr(state, "metric", metric),
                 "eval_method": getattr(state, "eval_method", None)}
+
+
+class RealMlp:
+    """RealMLP-TD through pytabkit: numbers median-imputed (training medians), categories as
+    pandas categories of the training levels plus "(missing)" for missing and unseen ones."""
+
+    MISSING = "(missing)"
+
+    def __init__(self, task, nums, cats):
+        self.task, self.nums, self.cats = task, nums, cats
+
+    def _frame(self, X):
+        X = X.copy()
+        for c in self.nums:
+            X[c] = X[c].astype(float).fillna(self.medians_[c])
+        for c in self.cats:
+            col = X[c].astype(object).where(X[c].notna(), self.MISSING).astype(str)
+            col = col.where(col.isin(self.levels_[c]), self.MISSING)
+            X[c] = pd.Categorical(col, categories=self.levels_[c])
+        return X
+
+    def fit(self, X, y):
+        from pytabkit import RealMLP_TD_Classifier, RealMLP_TD_Regressor
+
+        self.medians_ = {c: float(X[c].astype(float).median()) if X[c].notna().any() else 0.0
+                         for c in self.nums}
+        self.levels_ = {c: sorted(set(X[c].dropna().astype(str))) + [self.MISSING] for c in self.cats}
+        cls = RealMLP_TD_Regressor if self.task == "regression" else RealMLP_TD_Classifier
+        self.model = cls(device="cpu", random_state=0, n_threads=1, verbosity=0)
+        self.model.fit(self._frame(X), np.asarray(y))
+        if self.task != "regression":
+            self.classes_ = np.asarray(self.model.classes_)
+        return self
+
+    def predict(self, X):
+        return self.model.predict(self._frame(X))
+
+    def predict_proba(self, X):
+        return self.model.predict_proba(self._frame(X))
 
 
 # --- metrics ---------------------------------------------------------------------------------
@@ -239,9 +295,9 @@ def versions(tool):
     v = {"python": platform.python_version(), "sklearn": sklearn.__version__,
          "pandas": pd.__version__, "numpy": np.__version__, "machine": platform.machine(),
          "cpus": os.cpu_count()}
-    if tool == "flaml_10":
+    if tool in ("flaml_10", "realmlp_default"):
         import importlib.metadata as md
-        for p in ("flaml", "lightgbm", "xgboost"):
+        for p in ("flaml", "lightgbm", "xgboost", "pytabkit", "torch"):
             try:
                 v[p] = md.version(p)
             except md.PackageNotFoundError:
@@ -377,6 +433,10 @@ def main():
         if entry["task"] == "timeseries" or (only and entry["name"] not in only):
             continue
         for tool in tools:
+            if tool == "realmlp_default" and entry["rows"] > REALMLP_MAX_ROWS:
+                print(f"{entry['name']:28s} {tool:12s} skipped: {entry['rows']} rows > {REALMLP_MAX_ROWS}",
+                      flush=True)
+                continue
             r = run(args.collection, entry, tool, out)
             main_metric = "r2" if entry["task"] == "regression" else "balanced_accuracy"
             s = r["summary"].get(main_metric, {}).get("mean", float("nan"))
