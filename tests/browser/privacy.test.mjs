@@ -56,6 +56,7 @@ const PAGE_FILES = [
   "pkg/workbook.js",
   "pkg/workbook_bg.wasm",
   "pkg/workbook_bg.wasm.d.ts",
+  "protocol-types.js",
   "protocol.js",
   "report.js",
   "results.js",
