@@ -264,6 +264,7 @@ fn network(epochs: usize) -> NeuralNetwork {
         learning_rate: 0.005,
         batch_size: 64,
         epochs,
+        class_weight: Default::default(),
     }
 }
 
