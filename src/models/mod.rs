@@ -160,20 +160,21 @@ impl ModelSpec {
     }
 
     /// The hyperparameters as a JSON object (without the family), limited to those the
-    /// task uses; one the spec does not write (a network's `class_weight` when none) takes
-    /// its default.
+    /// task uses.
     pub fn params(&self, classification: bool) -> Map<String, Value> {
-        let Ok(Value::Object(mut map)) = serde_json::to_value(self) else {
-            return Map::new();
-        };
-        self.family()
+        let names: Vec<&str> = self
+            .family()
             .space(classification)
-            .into_iter()
-            .map(|d| {
-                let value = map.remove(d.name).unwrap_or(d.default);
-                (d.name.to_string(), value)
-            })
-            .collect()
+            .iter()
+            .map(|d| d.name)
+            .collect();
+        match serde_json::to_value(self) {
+            Ok(Value::Object(map)) => map
+                .into_iter()
+                .filter(|(k, _)| names.contains(&k.as_str()))
+                .collect(),
+            _ => Map::new(),
+        }
     }
 
     /// Hyperparameters as `name=value, ...` for a terminal.

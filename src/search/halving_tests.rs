@@ -49,7 +49,7 @@ fn epochs_of(row: &LeaderboardRow) -> usize {
 
 #[test]
 fn networks_climb_rungs_by_the_best_third_rule_with_exact_epochs() {
-    let (out, _) = run(18);
+    let (out, _) = run(16);
     let mut rows: Vec<&LeaderboardRow> = out.result.leaderboard.iter().collect();
     rows.sort_by_key(|r| r.trial);
     // the baseline, then the portfolio's small network (16 epochs): rungs of 6 and 16 epochs;
@@ -276,7 +276,6 @@ fn seconds_per_cost_unit() {
             learning_rate: 0.002,
             batch_size: 128,
             epochs,
-            class_weight: Default::default(),
         })
     };
     let specs: Vec<(&str, ModelSpec)> = vec![

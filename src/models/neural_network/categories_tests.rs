@@ -264,7 +264,6 @@ fn network(epochs: usize) -> NeuralNetwork {
         learning_rate: 0.005,
         batch_size: 64,
         epochs,
-        class_weight: Default::default(),
     }
 }
 

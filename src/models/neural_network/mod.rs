@@ -12,8 +12,8 @@
 //! from `crate::math`, so a seed gives the same weights natively and in wasm, bit for bit.
 
 use super::family::{FitInput, ModelFamily, Predictor};
-use super::space::{choice, class_weight, float, int, ParamDef, ParamKind};
-use super::{ClassWeight, Inner};
+use super::space::{choice, float, int, ParamDef, ParamKind};
+use super::Inner;
 use crate::error::{AutoMlError, Result};
 use crate::math::{cos, exp, ln, sigmoid, softmax_in_place};
 use categories::{Embedding, EMBED_DIM};
@@ -95,15 +95,6 @@ pub struct NeuralNetwork {
     pub batch_size: usize,
     /// Passes over the training rows (the fidelity of multi-fidelity search).
     pub epochs: usize,
-    /// Class weighting of the loss, and of the validation loss that picks the best epoch
-    /// (classification only). Default none, which the model file does not write (so that a
-    /// network's spec reads as before the parameter).
-    #[serde(default, skip_serializing_if = "is_none")]
-    pub class_weight: ClassWeight,
-}
-
-fn is_none(cw: &ClassWeight) -> bool {
-    *cw == ClassWeight::None
 }
 
 fn members_param(values: &[usize], default: usize, low: usize) -> ParamDef {
@@ -126,8 +117,8 @@ impl ModelFamily for NeuralNetwork {
         true
     }
 
-    fn space(classification: bool) -> Vec<ParamDef> {
-        let mut defs = vec![
+    fn space(_classification: bool) -> Vec<ParamDef> {
+        vec![
             int("depth", 1, 4, false, 3, 1, "Hidden layers."),
             int("width", 16, 512, true, 128, 32, "Units of the first hidden layer."),
             choice(
@@ -157,11 +148,7 @@ impl ModelFamily for NeuralNetwork {
             float("learning_rate", 1e-4, 0.03, true, 0.002, 0.01, "Peak step size of Adam."),
             int("batch_size", 16, 512, true, 128, 64, "Training rows per step."),
             int("epochs", 4, 512, true, 64, 16, "Passes over the training rows."),
-        ];
-        if classification {
-            defs.push(class_weight());
-        }
-        defs
+        ]
     }
 
     /// Multiply-adds of a forward and backward pass (about three forward passes) per row,
@@ -552,33 +539,21 @@ impl NetworkModel {
     }
 
     /// Mean loss of embedded rows: log loss (classes) or squared error (standardized values).
-    /// The mean loss on rows `e` with labels `y`; a class's rows weigh `weights[class]` (the
-    /// weighted mean) when `weights` is not empty.
-    fn loss(&self, p: &[F], e: &[F], y: &Labels, weights: &[F]) -> f64 {
+    fn loss(&self, p: &[F], e: &[F], y: &Labels) -> f64 {
         let rows = y.len();
         let pred = self.predict_embedded(p, e, rows);
         let o = self.outputs();
-        let (mut total, mut sum_w) = (0.0, 0.0);
+        let mut total = 0.0;
         for r in 0..rows {
-            let (loss, w) = match y {
-                Labels::Classes(c) => {
-                    let c = c[r] as usize;
-                    let w = weights.get(c).map_or(1.0, |&w| w as f64);
-                    (-ln(pred[r * o + c].max(1e-15)), w)
-                }
+            total += match y {
+                Labels::Classes(c) => -ln(pred[r * o + c[r] as usize].max(1e-15)),
                 Labels::Values(v) => {
                     let d = pred[r] - v[r] as f64;
-                    (d * d, 1.0)
+                    d * d
                 }
             };
-            total += w * loss;
-            sum_w += w;
         }
-        if sum_w > 0.0 {
-            total / sum_w
-        } else {
-            0.0
-        }
+        total / rows.max(1) as f64
     }
 }
 

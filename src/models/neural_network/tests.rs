@@ -58,7 +58,6 @@ fn net(
         learning_rate: 0.003,
         batch_size: 32,
         epochs,
-        class_weight: Default::default(),
     }
 }
 
@@ -476,60 +475,4 @@ fn a_weight_takes_at_most_its_bytes_in_the_model_file() {
     // exponent), with its comma
     let worst = serde_json::to_string(&[-1.1754944e-38f32]).unwrap();
     assert!(worst.len() - 2 + 1 <= BYTES_PER_WEIGHT, "{worst}");
-}
-
-#[test]
-fn balanced_class_weights_are_n_over_classes_times_count() {
-    let (_, y) = tiny();
-    // five rows of class 0, three of class 1, none of class 2
-    assert_eq!(train::balanced(&y, 3), [0.8, 8.0 / 6.0, 0.0]);
-}
-
-/// An imbalanced binary table (about one row in eight of class 1, whose region overlaps class
-/// 0's): weighting the classes equally finds more of the rare class and a higher balanced
-/// accuracy on held-out rows than weighting the rows equally.
-#[test]
-fn balanced_class_weights_find_the_rare_class() {
-    let mut rng = Rng::new(5);
-    let (n, p) = (1200, 3);
-    let mut data = Vec::with_capacity(n * p);
-    let mut y = Vec::with_capacity(n);
-    for _ in 0..n {
-        let row: Vec<f64> = (0..p).map(|_| train::normal(&mut rng)).collect();
-        let signal = row[0] + 0.5 * row[1] + 0.8 * train::normal(&mut rng);
-        y.push(u32::from(signal > 1.4));
-        data.extend(row);
-    }
-    let x = Matrix { rows: n, cols: p, data };
-    let fit_rows = 900;
-    let train_x = rows_where(&x, |r| r < fit_rows);
-    let test_x = rows_where(&x, |r| r >= fit_rows);
-    let (y_fit, y_test) = y.split_at(fit_rows);
-    let rare = y_fit.iter().filter(|&&c| c == 1).count() as f64 / fit_rows as f64;
-    assert!((0.08..0.2).contains(&rare), "{rare}");
-    let scores = |cw: ClassWeight| {
-        let spec = NeuralNetwork {
-            class_weight: cw,
-            ..net(2, 32, "none", 1, 30)
-        };
-        let input = FitInput {
-            x: &train_x,
-            y: TargetRef::Classes {
-                y: y_fit,
-                n_classes: 2,
-            },
-            seed: 3,
-        };
-        let p = train(&spec, &input).unwrap().proba(&test_x, 2).unwrap();
-        let mut hits = [[0usize; 2]; 2];
-        for (r, &c) in y_test.iter().enumerate() {
-            hits[c as usize][usize::from(p[2 * r + 1] > p[2 * r])] += 1;
-        }
-        let recall = |c: usize| hits[c][c] as f64 / (hits[c][0] + hits[c][1]) as f64;
-        (recall(1), (recall(0) + recall(1)) / 2.0)
-    };
-    let (rare_none, ba_none) = scores(ClassWeight::None);
-    let (rare_balanced, ba_balanced) = scores(ClassWeight::Balanced);
-    assert!(rare_balanced > rare_none + 0.15, "{rare_none} → {rare_balanced}");
-    assert!(ba_balanced > ba_none + 0.03, "{ba_none} → {ba_balanced}");
 }

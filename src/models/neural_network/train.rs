@@ -159,13 +159,8 @@ pub(super) fn train_with(
             _ => Embed::Plain,
         });
     }
-    // each class's weight in the loss (empty: every row weighs 1)
-    let mut class_w: Vec<F> = Vec::new();
     let (labels, n_classes, target) = match input.y {
         TargetRef::Classes { y, n_classes } => {
-            if spec.class_weight == ClassWeight::Balanced {
-                class_w = balanced(y, n_classes);
-            }
             (Labels::Classes(y.to_vec()), n_classes, [0.0, 1.0, 0.0, 0.0])
         }
         TargetRef::Values(v) => {
@@ -317,12 +312,11 @@ pub(super) fn train_with(
                             }
                             softmax_in_place(pr);
                             let yi = c[i] as usize;
-                            let w = class_w.get(yi).copied().unwrap_or(1.0);
-                            epoch_loss -= w as f64 * ln(pr[yi].max(1e-15));
+                            epoch_loss -= ln(pr[yi].max(1e-15));
                             for (j, gj) in g.iter_mut().enumerate() {
                                 let hit = if j == yi { 1.0 - LABEL_SMOOTHING } else { 0.0 };
                                 let target = hit + LABEL_SMOOTHING / o as F;
-                                *gj = (pr[j] as F - target) * inv * w;
+                                *gj = (pr[j] as F - target) * inv;
                             }
                         }
                         Labels::Values(v) => {
@@ -431,7 +425,7 @@ pub(super) fn train_with(
         }
         suspend();
         categories::fill(&params, &model.embeddings, &c_valid, &mut e_valid, d0);
-        let v = model.loss(&params, &e_valid, &y_valid, &class_w);
+        let v = model.loss(&params, &e_valid, &y_valid);
         if !v.is_finite() {
             resume(Phase::Validation);
             return Err(diverged());
@@ -450,28 +444,6 @@ pub(super) fn train_with(
     }
     model.params = best.1;
     Ok(model)
-}
-
-/// Each class's weight when classes are balanced, `n / (classes present × the class's rows)`
-/// (as the other families' `class_weights`), 0 for a class absent from `y`.
-pub(super) fn balanced(y: &[u32], n_classes: usize) -> Vec<F> {
-    let mut counts = vec![0usize; n_classes];
-    for &c in y {
-        if let Some(k) = counts.get_mut(c as usize) {
-            *k += 1;
-        }
-    }
-    let present = counts.iter().filter(|&&c| c > 0).count().max(1) as f64;
-    counts
-        .iter()
-        .map(|&k| {
-            if k == 0 {
-                0.0
-            } else {
-                (y.len() as f64 / (present * k as f64)) as F
-            }
-        })
-        .collect()
 }
 
 /// A standard normal draw (Box–Muller, with the project's functions).
