@@ -104,6 +104,16 @@ export function report(runs, anchors) {
       say(`networks alone ${fmt(means["networks-only"])} against the default MLP's ${fmt(means.mlp_default)}`,
         means["networks-only"] >= means.mlp_default);
     }
+    if (has("networks-only") && has("realmlp_default")) {
+      // RealMLP runs on the tables of at most 5,000 rows: compared on those alone
+      const small = common.filter((n) => get("realmlp_default", n) !== undefined);
+      if (small.length > 0) {
+        const ours = mean(small.map((n) => get("networks-only", n)));
+        const theirs = mean(small.map((n) => get("realmlp_default", n)));
+        const ahead = small.filter((n) => get("networks-only", n) >= get("realmlp_default", n)).length;
+        targets.push(`- **${group}**: on its ${small.length} data sets of at most 5,000 rows, networks alone ${fmt(ours)} against RealMLP's tuned defaults ${fmt(theirs)} (${signed(ours - theirs)}; at least as good on ${ahead} of ${small.length}).`);
+      }
+    }
     if (has("networks-only") && has("boosting-only")) {
       const diffs = common.map((n) => get("boosting-only", n) - get("networks-only", n));
       const m = median(diffs);
