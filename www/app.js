@@ -19,6 +19,7 @@ import { SearchExplainer } from "./explain.js";
  * @typedef {import("./protocol-types.js").Inspection} Inspection
  * @typedef {import("./protocol-types.js").Kind} Kind
  * @typedef {import("./protocol-types.js").LeaderboardRow} LeaderboardRow
+ * @typedef {import("./protocol-types.js").MetricName} MetricName
  * @typedef {import("./protocol-types.js").Progress} Progress
  * @typedef {import("./protocol-types.js").RunSettings} RunSettings
  * @typedef {import("./protocol-types.js").Task} Task
@@ -44,7 +45,7 @@ import { SearchExplainer } from "./explain.js";
 
 /**
  * What Start hands over: the page's controls as typed (view.js bindStart).
- * @typedef {{ targetIndex: number, task: string, timeBudget: string, seed: string }} StartValues
+ * @typedef {{ targetIndex: number, task: string, timeBudget: string, seed: string, metric?: string }} StartValues
  */
 
 /**
@@ -747,10 +748,14 @@ export class Controller {
    * @param {StartValues} values
    * @returns {RunSettings}
    */
-  settingsFrom({ targetIndex, task, timeBudget, seed }) {
+  settingsFrom({ targetIndex, task, timeBudget, seed, metric }) {
     const column = this.columns()[targetIndex];
     if (!column) throw pageError("page.choose_target");
-    if (!this.taskInfo(task)) throw pageError("page.choose_task");
+    const info = this.taskInfo(task);
+    if (!info) throw pageError("page.choose_task");
+    // the metric chosen, when it is not the task's default (which the engine takes by itself)
+    const chosen = metric && metric !== info.defaultMetric && info.metrics.includes(/** @type {any} */ (metric))
+      ? { metric: /** @type {MetricName} */ (metric) } : {};
     const families = this.families ? this.families.chosen() : null;
     if (families && families.length === 0) throw pageError("families.none_chosen");
     return {
@@ -760,6 +765,7 @@ export class Controller {
       folds: this.catalogue.defaults.search.folds,
       ...this.choiceSettings(column.name),
       ...(families ? { families } : {}),
+      ...chosen,
     };
   }
 

@@ -232,6 +232,7 @@ export function networkViews(trace, rung) {
     words("network.best", { epoch: trace.best + 1, epochs: trace.valid.length }),
     words("network.size", { members: trace.members, parameters: trace.parameters }),
     ...(embedded ? [embedded.sentence] : []),
+    ...(trace.balanced ? [words("network.balanced")] : []),
   ]);
   box.append(layers, curve, facts);
   return box;

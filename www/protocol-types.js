@@ -94,6 +94,8 @@
  * @property {number} best
  * @property {number[][]} [embeddings] each categorical column with a learned embedding: its
  *   levels (with one for a level never seen) and the numbers of each level
+ * @property {boolean} [balanced] whether it decides for balanced classes (its probabilities
+ *   divided by each class's share of the training rows: runs scored by balanced accuracy)
  */
 
 /**

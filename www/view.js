@@ -441,6 +441,9 @@ export class View {
     this.$targetWarnings = byId("target-warnings");
     this.$budgetInput = byId("budget-input");
     this.$seedInput = byId("seed-input");
+    this.$metricField = byId("metric-field");
+    this.$metricSelect = byId("metric-select");
+    this.$metricChoiceHint = byId("metric-choice-hint");
     this.$start = byId("start-button");
     this.$stop = byId("stop-button");
 
@@ -512,6 +515,7 @@ export class View {
       this.renderProfileRows();
     });
     this.$taskSelect.addEventListener("change", () => this.renderTaskHint());
+    this.$metricSelect.addEventListener("change", () => this.renderMetricHint());
     this.onUpdateReload = null;
     this.$updateReload.addEventListener("click", () => {
       this.$updateReload.disabled = true;
@@ -1148,6 +1152,38 @@ export class View {
     else localize(this.$taskHint, "page.task_changed", { help, suggested: taskLabel(suggested) });
     this.$answerClassification.setAttribute("aria-pressed", String(task === "classification"));
     this.$answerRegression.setAttribute("aria-pressed", String(task === "regression"));
+    this.renderMetricChoice();
+  }
+
+  /**
+   * The metrics of the chosen task, as the engine's catalogue lists them, its default first
+   * said as the usual choice; a choice still open to the task is kept. Hidden for a task
+   * without them (forecasting, whose backtests are scored by MASE).
+   */
+  renderMetricChoice() {
+    const task = catalogue.tasks.find((t) => t.name === this.$taskSelect.value);
+    this.$metricField.hidden = !task;
+    if (!task) return;
+    const before = this.$metricSelect.value;
+    const names = [task.defaultMetric, ...task.metrics.filter((m) => m !== task.defaultMetric)];
+    this.$metricSelect.replaceChildren(...names.map((name) => {
+      const option = document.createElement("option");
+      option.value = name;
+      if (name === task.defaultMetric) localize(option, "page.metric_default", { metric: metricLabel(name) });
+      else localize(option, `metric.${name}`);
+      return option;
+    }));
+    this.$metricSelect.value = names.includes(before) ? before : task.defaultMetric;
+    this.renderMetricHint();
+  }
+
+  /** What the chosen metric measures; for categories, when balanced accuracy is the better choice. */
+  renderMetricHint() {
+    const metric = this.$metricSelect.value;
+    if (!metric) return unlocalize(this.$metricChoiceHint);
+    const help = { code: `metric_help.${metric}`, params: {} };
+    if (this.$taskSelect.value === "classification") localize(this.$metricChoiceHint, "page.metric_choice_classes", { help });
+    else localize(this.$metricChoiceHint, help.code);
   }
 
   /** `handler(index: number)` when the person picks another target column. */
@@ -1215,6 +1251,7 @@ export class View {
   /** The engine's catalogue: the kinds, tasks and metrics as the engine names them. */
   setCatalogue(value) {
     setCatalogue(value);
+    this.renderMetricChoice();
   }
 
   setSettingsDefaults({ timeBudgetS, seed }) {
@@ -1224,7 +1261,7 @@ export class View {
 
   // ---- running -----------------------------------------------------------------------------
 
-  /** `handler({ targetIndex, task, timeBudget, seed })`, raw values as typed. */
+  /** `handler({ targetIndex, task, timeBudget, seed, metric })`, raw values as typed. */
   bindStart(handler) {
     this.$start.addEventListener("click", () =>
       handler({
@@ -1232,6 +1269,7 @@ export class View {
         task: this.$taskSelect.value,
         timeBudget: this.$budgetInput.value,
         seed: this.$seedInput.value,
+        metric: this.$metricSelect.value,
       }),
     );
   }
@@ -1254,7 +1292,7 @@ export class View {
     this.$stop.disabled = !running;
     this.$chooseSimplest.disabled = running;
     for (const input of [
-      this.$targetSelect, this.$taskSelect, this.$budgetInput, this.$seedInput,
+      this.$targetSelect, this.$taskSelect, this.$budgetInput, this.$seedInput, this.$metricSelect,
       this.$answerClassification, this.$answerRegression,
     ]) {
       input.disabled = running;

@@ -160,7 +160,8 @@ impl ModelSpec {
     }
 
     /// The hyperparameters as a JSON object (without the family), limited to those the
-    /// task uses.
+    /// task uses, and a class weighting the search set outside the space (a network's, see
+    /// [`Self::for_metric`]).
     pub fn params(&self, classification: bool) -> Map<String, Value> {
         let names: Vec<&str> = self
             .family()
@@ -171,9 +172,21 @@ impl ModelSpec {
         match serde_json::to_value(self) {
             Ok(Value::Object(map)) => map
                 .into_iter()
-                .filter(|(k, _)| names.contains(&k.as_str()))
+                .filter(|(k, _)| {
+                    names.contains(&k.as_str()) || (classification && k == "class_weight")
+                })
                 .collect(),
             _ => Map::new(),
+        }
+    }
+
+    /// This configuration as the search trains it for a run scored by `metric`: a network
+    /// decides for balanced classes when the metric is balanced accuracy
+    /// ([`NeuralNetwork::for_metric`]); every other configuration is unchanged.
+    pub fn for_metric(self, metric: crate::metrics::Metric) -> ModelSpec {
+        match self {
+            ModelSpec::NeuralNetwork(n) => ModelSpec::NeuralNetwork(n.for_metric(metric)),
+            other => other,
         }
     }
 

@@ -237,6 +237,7 @@ mod tests {
             learning_rate: 0.01,
             batch_size: 64,
             epochs: *epochs.last().unwrap(),
+            class_weight: Default::default(),
         });
         Climb {
             spec,

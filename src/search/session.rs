@@ -368,6 +368,7 @@ impl<'c> SearchSession<'c> {
             self.over = true;
             return None;
         };
+        let spec = spec.for_metric(self.local.plan.metric);
         if let Some((_, epochs)) = halving::rungs_of(&spec) {
             // a network: its first rung, a few epochs
             self.events.push(message!(

@@ -173,3 +173,59 @@ test("a category with many levels enters the networks through a learned embeddin
   await page.locator($("language-select")).selectOption("en");
   await page.waitForFunction(() => document.documentElement.lang === "en");
 });
+
+test("the score that ranks the models is chosen on the page; under balanced accuracy the networks decide for a rare category and say so, in English and Korean", async () => {
+  const page = browser.page;
+  await openApp();
+  // a tenth of the rows are "yes", shifted by one unit in x and y (seeded)
+  let state = 11;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const lines = ["x,y,answer"];
+  for (let i = 0; i < 300; i += 1) {
+    const rare = i % 10 === 0;
+    const shift = rare ? 1 : 0;
+    lines.push(`${(next() * 2 - 1 + shift).toFixed(3)},${(next() * 2 - 1 + shift).toFixed(3)},${rare ? "yes" : "no"}`);
+  }
+  await page.locator($("language-select")).selectOption("en");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  await browser.uploadCsv("rare.csv", lines.join("\n") + "\n");
+  // the task's metrics, its default first as the usual choice, with what the chosen one measures
+  const select = page.locator($("metric-select"));
+  assert.equal(await select.inputValue(), "accuracy");
+  const labels = await select.locator("option").allTextContents();
+  assert.equal(labels[0], "accuracy (the usual choice)");
+  assert.ok(labels.includes("balanced accuracy"), labels.join(" | "));
+  assert.match(await browser.text("metric-choice-hint"), /^Accuracy is the share of rows.*When one category is rare, choose balanced accuracy/);
+  await select.selectOption("balanced_accuracy");
+  assert.match(await browser.text("metric-choice-hint"), /^Balanced accuracy is the mean, over the categories/);
+  await page.locator($("families-networks-only")).click();
+  await page.locator($("seed-input")).fill("4");
+  await page.evaluate(() => window.__automl.runSettings({ timeBudgetS: null, maxTrials: 3 }));
+  await page.locator($("start")).click();
+  await waitForText("status", /^Done/, 120_000);
+  const rows = await page.evaluate(() => [...window.__automl.results.rows.values()]);
+  const networks = rows.filter((r) => r.family === "neural_network");
+  assert.ok(networks.length >= 1, rows.map((r) => r.family).join());
+  for (const r of networks) {
+    assert.equal(r.params.class_weight, "balanced");
+    assert.equal(r.network.balanced, true);
+  }
+  // ranked by balanced accuracy: a model that names only "no" scores 0.5 there
+  const best = Math.max(...networks.map((r) => r.mean));
+  assert.ok(best > 0.75, `best network ${best}`);
+  await page.locator(`${$("leaderboard-body")} tr[data-trial="${networks[0].trial}"]`).click();
+  await page.locator($("row-detail-network")).waitFor({ state: "visible" });
+  assert.match(await browser.text("network-facts"), /Scored by balanced accuracy, where every category counts the same, the network decides as if all categories were equally common/);
+  await page.locator($("language-select")).selectOption("ko");
+  await page.waitForFunction(() => document.documentElement.lang === "ko");
+  await page.locator(`${$("leaderboard-body")} tr[data-trial="${networks[0].trial}"]`).click();
+  await page.locator($("row-detail-network")).waitFor({ state: "visible" });
+  assert.match(await browser.text("network-facts"), /균형 정확도로 평가해요\. 그래서 신경망은 모든 범주가 똑같이 흔한 것처럼 판단해요/);
+  assert.equal((await select.locator("option").allTextContents())[0], "정확도 (보통 쓰는 것)");
+  assert.match(await browser.text("metric-choice-hint"), /^균형 정확도는 범주마다.*한 범주가 드물면 균형 정확도를 고르세요/);
+  await page.locator($("language-select")).selectOption("en");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+});

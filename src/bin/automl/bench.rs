@@ -6,13 +6,15 @@ use super::*;
 /// file, through `automl::bench`; then the time series through the forecasting benchmark
 /// (`automl bench-ts`); one result file per dataset. `--max-trials N` bounds each fold's search
 /// by trials (without `--time-budget`, by trials alone: the same results on every machine);
-/// `--diagnose DIR` also writes, per classification dataset, what each fold's search chose
+/// `--metric NAME` ranks the searches of the metric's task by it (the page's default
+/// otherwise); `--diagnose DIR` also writes, per classification dataset, what each fold's search chose
 /// among and what each choice gives on the test rows (`automl::bench::diagnose_fold`).
 pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
     let (mut datasets, mut splits, mut out) = (None, None, None);
     let (mut budget, mut seed, mut only) = (10.0f64, 42u64, Vec::<String>::new());
     let (mut families, mut exclude_families) = (Vec::new(), Vec::new());
     let (mut max_trials, mut time_given, mut diagnose) = (None, false, None::<String>);
+    let mut metric = None::<automl::metrics::Metric>;
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
@@ -28,6 +30,13 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
             "--max-trials" => max_trials = Some(parse_number("--max-trials", &value()?)?),
             "--diagnose" => diagnose = Some(value()?),
             "--seed" => seed = parse_number("--seed", &value()?)?,
+            "--metric" => {
+                let name = value()?;
+                metric = Some(
+                    automl::metrics::Metric::parse(&name)
+                        .ok_or_else(|| usage_error(message!("cli.not_a_metric", value = name)))?,
+                );
+            }
             "--only" => only = value()?.split(',').map(|s| s.trim().to_string()).collect(),
             "--families" => families = name_list(&value()?),
             "--exclude-families" => exclude_families = name_list(&value()?),
@@ -100,6 +109,10 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
             exclude_families: exclude_families.clone(),
             max_trials,
             time_budget_s: (time_given || max_trials.is_none()).then_some(budget),
+            // the metric ranks the searches of its task; the other task's keep their default
+            metric: metric.filter(|m| {
+                m.for_classification() == (ds.search_task() == Some(Task::Classification))
+            }),
             ..automl::bench::fold_settings(ds, budget, seed)
         };
         let diagnosing = diagnose.is_some() && ds.search_task() == Some(Task::Classification);
@@ -144,6 +157,9 @@ pub(crate) fn cmd_bench(args: &[String]) -> Result<(), CliError> {
         if let (Some(n), None) = (max_trials, settings.time_budget_s) {
             report.tool = format!("automl-wasm native {n} trials");
             report.time_budget_s = 0.0;
+        }
+        if let Some(m) = settings.metric {
+            report.tool = format!("{}, ranked by {}", report.tool, m.name());
         }
         let path = out.join(format!("{}.json", ds.name));
         write(

@@ -6,7 +6,7 @@
 //! automl inspect DATA.csv
 //! automl predict MODEL.automl DATA.csv [--out PREDICTIONS.csv]
 //! automl bench --datasets DIR --splits DIR --time-budget SECONDS --out DIR [--only A,B] [--seed N]
-//!              [--max-trials N] [--diagnose DIR]
+//!              [--max-trials N] [--metric NAME] [--diagnose DIR]
 //! ```
 //! Errors go to standard error with exit code 2 and a hint; nothing here panics on user data.
 
@@ -50,13 +50,15 @@ Usage:
                                                   the benchmark collection's time series
   automl bench --datasets DIR --splits DIR --time-budget SECONDS --out DIR
                [--only NAME,...] [--seed N] [--families A,B] [--exclude-families A,B]
-               [--max-trials N] [--diagnose DIR]
+               [--max-trials N] [--metric NAME] [--diagnose DIR]
                                                   run the search on each fold of the benchmark
                                                   collection and write OUT/NAME.json per dataset
                                                   (--max-trials without --time-budget: a trial
                                                   budget alone, the same results on any
-                                                  machine; --diagnose: also what each
-                                                  classification fold chose among, DIR/NAME.json)
+                                                  machine; --metric: what the searches of its
+                                                  task rank by, the default otherwise;
+                                                  --diagnose: also what each classification
+                                                  fold chose among, DIR/NAME.json)
 
 Options for fit:
   --target COLUMN        the column to predict (default: the last column)

@@ -56,6 +56,7 @@ fn hand_built() -> NetworkModel {
             best: 0,
         },
         embeddings: vec![emb],
+        shares: Vec::new(),
     }
 }
 
@@ -264,6 +265,7 @@ fn network(epochs: usize) -> NeuralNetwork {
         learning_rate: 0.005,
         batch_size: 64,
         epochs,
+        class_weight: Default::default(),
     }
 }
 

@@ -13,7 +13,7 @@
 
 use super::family::{FitInput, ModelFamily, Predictor};
 use super::space::{choice, float, int, ParamDef, ParamKind};
-use super::Inner;
+use super::{ClassWeight, Inner};
 use crate::error::{AutoMlError, Result};
 use crate::math::{cos, exp, ln, sigmoid, softmax_in_place};
 use categories::{Embedding, EMBED_DIM};
@@ -95,6 +95,19 @@ pub struct NeuralNetwork {
     pub batch_size: usize,
     /// Passes over the training rows (the fidelity of multi-fidelity search).
     pub epochs: usize,
+    /// Classification only: `balanced` decides as if every class were as common as the
+    /// others: the trained network's probabilities are divided by each class's share of the
+    /// training rows (and sum to one again), so a rare class the network ranks well is also
+    /// predicted. The training itself is unweighted (a weighted loss was measured worse: README,
+    /// "Networks against the anchors"). Not searched: the search sets it when the run's metric
+    /// is balanced accuracy ([`NeuralNetwork::for_metric`]). Default none, which the model file
+    /// does not write.
+    #[serde(default, skip_serializing_if = "is_none")]
+    pub class_weight: ClassWeight,
+}
+
+fn is_none(cw: &ClassWeight) -> bool {
+    *cw == ClassWeight::None
 }
 
 fn members_param(values: &[usize], default: usize, low: usize) -> ParamDef {
@@ -190,6 +203,15 @@ impl ModelFamily for NeuralNetwork {
 }
 
 impl NeuralNetwork {
+    /// This network as the search trains it for a run scored by `metric`: deciding for
+    /// balanced classes when the metric is balanced accuracy (see `class_weight`).
+    pub fn for_metric(mut self, metric: crate::metrics::Metric) -> NeuralNetwork {
+        if metric == crate::metrics::Metric::BalancedAccuracy {
+            self.class_weight = ClassWeight::Balanced;
+        }
+        self
+    }
+
     /// Units of each hidden layer.
     pub fn widths(&self) -> Vec<usize> {
         let mut w = self.width.max(1);
@@ -351,6 +373,10 @@ pub struct NetworkTrace {
     /// and the numbers of each level.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub embeddings: Vec<[usize; 2]>,
+    /// Whether it decides for balanced classes (its probabilities divided by the classes'
+    /// shares of the training rows; see `NeuralNetwork::class_weight`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub balanced: bool,
 }
 
 /// A fitted network.
@@ -380,6 +406,10 @@ pub struct NetworkModel {
     /// other inputs' in `dims[0]`; their tables follow the layers' weights in `params`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub embeddings: Vec<Embedding>,
+    /// Each class's share of the training rows when the network decides for balanced classes
+    /// (its probabilities divided by them); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<f64>,
 }
 
 /// The network's working memory for a batch: each layer's inputs and pre-activations.
@@ -446,6 +476,7 @@ impl NetworkModel {
                 .iter()
                 .map(|e| [e.rows, EMBED_DIM])
                 .collect(),
+            balanced: !self.shares.is_empty(),
         }
     }
 
@@ -559,10 +590,11 @@ impl NetworkModel {
 
 impl Predictor for NetworkModel {
     fn proba(&self, x: &Matrix, n_classes: usize) -> Result<Vec<f64>> {
-        let out = self.predict_embedded(&self.params, &self.inputs(x), x.rows);
+        let mut out = self.predict_embedded(&self.params, &self.inputs(x), x.rows);
         if out.iter().any(|v| !v.is_finite()) {
             return Err(diverged());
         }
+        balance(&mut out, &self.shares);
         Ok(super::pad_classes(
             Matrix {
                 rows: x.rows,
@@ -615,6 +647,33 @@ impl NetworkModel {
         let plain: usize = self.embed.iter().map(Embed::width).sum();
         self.params.len() == at
             && plain.checked_add(self.embeddings.len() * EMBED_DIM) == Some(self.dims[0])
+    }
+}
+
+/// Divides each row's probabilities by the classes' `shares` and makes them sum to one again
+/// (nothing when `shares` is empty); a class without training rows keeps probability 0.
+/// The label smoothing is taken out first: a network trained towards (1 − ε) · one-hot + ε / k
+/// learns p' = (1 − ε) p + ε / k, so p = (p' − ε / k) / (1 − ε), at least 0. Without that, a
+/// class of 2% of the rows (mammography's) would be predicted for every row: ε / k = 0.05
+/// divided by 0.02 outweighs 0.95 divided by 0.98.
+fn balance(proba: &mut [f64], shares: &[f64]) {
+    if shares.is_empty() {
+        return;
+    }
+    let eps = LABEL_SMOOTHING as f64;
+    let floor = eps / shares.len() as f64;
+    for row in proba.chunks_mut(shares.len()) {
+        let mut sum = 0.0;
+        for (p, &s) in row.iter_mut().zip(shares) {
+            let unsmoothed = ((*p - floor) / (1.0 - eps)).max(0.0);
+            *p = if s > 0.0 { unsmoothed / s } else { 0.0 };
+            sum += *p;
+        }
+        if sum > 0.0 {
+            for p in row.iter_mut() {
+                *p /= sum;
+            }
+        }
     }
 }
 

@@ -58,6 +58,7 @@ fn net(
         learning_rate: 0.003,
         batch_size: 32,
         epochs,
+        class_weight: Default::default(),
     }
 }
 
@@ -475,4 +476,89 @@ fn a_weight_takes_at_most_its_bytes_in_the_model_file() {
     // exponent), with its comma
     let worst = serde_json::to_string(&[-1.1754944e-38f32]).unwrap();
     assert!(worst.len() - 2 + 1 <= BYTES_PER_WEIGHT, "{worst}");
+}
+
+#[test]
+fn balancing_divides_by_the_class_shares_exactly() {
+    // the smoothing taken out first: (p - 0.05) / 0.9 for two classes, (p - 0.1 / 3) / 0.9 for three
+    let eps = LABEL_SMOOTHING as f64;
+    let un = |p: f64, k: f64| ((p - eps / k) / (1.0 - eps)).max(0.0);
+    let mut p = vec![0.6, 0.4, 0.96, 0.04];
+    balance(&mut p, &[0.75, 0.25]);
+    let (a, b) = (un(0.6, 2.0) / 0.75, un(0.4, 2.0) / 0.25);
+    let (c, d) = (un(0.96, 2.0) / 0.75, 0.0);
+    assert_eq!(p, [a / (a + b), b / (a + b), c / (c + d), 0.0]);
+    // a network's least probability, ε / k, is no evidence: a class of 2% is not predicted
+    // for a row where the network gives it nothing more
+    let mut q = vec![0.95, 0.05];
+    balance(&mut q, &[0.98, 0.02]);
+    assert_eq!(q, [1.0, 0.0]);
+    // a class without training rows is never predicted; no shares, nothing changes
+    let mut r = vec![0.5, 0.2, 0.3];
+    balance(&mut r, &[0.5, 0.0, 0.5]);
+    let (x, z) = (un(0.5, 3.0) / 0.5, un(0.3, 3.0) / 0.5);
+    assert_eq!(r, [x / (x + z), 0.0, z / (x + z)]);
+    let mut s = vec![0.5, 0.5];
+    balance(&mut s, &[]);
+    assert_eq!(s, [0.5, 0.5]);
+}
+
+#[test]
+fn a_balanced_network_trains_the_same_weights_and_predicts_the_rare_class_more() {
+    // a tenth of the rows are class 1, shifted by half a unit in both inputs (of noise
+    // spread over two units): the classes overlap
+    let mut rng = Rng::new(5);
+    let rows = 600;
+    let mut data = Vec::with_capacity(rows * 2);
+    let mut y = Vec::with_capacity(rows);
+    for i in 0..rows {
+        let c = (i % 10 == 0) as u32;
+        for _ in 0..2 {
+            data.push(rng.next_f64() * 2.0 - 1.0 + 0.5 * c as f64);
+        }
+        y.push(c);
+    }
+    let x = Matrix {
+        rows,
+        cols: 2,
+        data,
+    };
+    let (train_x, test_x) = (
+        rows_where(&x, |r| r % 3 != 0),
+        rows_where(&x, |r| r % 3 == 0),
+    );
+    let train_y: Vec<u32> = (0..rows).filter(|r| r % 3 != 0).map(|r| y[r]).collect();
+    let test_y: Vec<u32> = (0..rows).filter(|r| r % 3 == 0).map(|r| y[r]).collect();
+    let fit = |class_weight| {
+        let spec = NeuralNetwork {
+            class_weight,
+            ..net(2, 32, "none", 1, 30)
+        };
+        let input = FitInput {
+            x: &train_x,
+            y: TargetRef::Classes {
+                y: &train_y,
+                n_classes: 2,
+            },
+            seed: 3,
+        };
+        train(&spec, &input).unwrap()
+    };
+    let (plain, balanced) = (fit(ClassWeight::None), fit(ClassWeight::Balanced));
+    assert_eq!(plain.params, balanced.params);
+    assert!(plain.shares.is_empty());
+    let ones = train_y.iter().filter(|&&c| c == 1).count() as f64;
+    let n = train_y.len() as f64;
+    assert_eq!(balanced.shares, [(n - ones) / n, ones / n]);
+    let score = |m: &NetworkModel| {
+        let p = m.proba(&test_x, 2).unwrap();
+        let pred = crate::math::argmax_rows(&p, 2);
+        crate::metrics::balanced_accuracy(&test_y, &pred, 2)
+    };
+    let (a, b) = (score(&plain), score(&balanced));
+    // recorded: 0.675 and 0.814 (the plain network predicts the rare class for few of its rows)
+    assert!(
+        a < 0.7 && b > 0.78 && b > a + 0.1,
+        "plain {a}, balanced {b}"
+    );
 }
