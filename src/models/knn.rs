@@ -230,10 +230,10 @@ impl KnnModel {
                 near.truncate(k);
             }
             picked.clear();
-            let exact = near.iter().take_while(|n| n.0 == 0.0);
-            if self.distance_weighted && near.first().is_some_and(|n| n.0 == 0.0) {
+            let exact = near.iter().take_while(|n| n.0 == 0.0).count();
+            if self.distance_weighted && exact > 0 {
                 // identical training rows decide alone, as with an infinite weight
-                picked.extend(exact.map(|&(_, t)| (t, self.row_weight[t])));
+                picked.extend(near[..exact].iter().map(|&(_, t)| (t, self.row_weight[t])));
             } else {
                 for &(d, t) in &near {
                     let w = if self.distance_weighted {

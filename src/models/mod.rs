@@ -57,15 +57,21 @@ pub enum ClassWeight {
     Balanced,
 }
 
+/// Rows of each class (`y` holds class codes below `n_classes`, as a fit's input is checked).
+pub fn class_counts(y: &[u32], n_classes: usize) -> Vec<usize> {
+    let mut counts = vec![0usize; n_classes];
+    for &c in y {
+        counts[c as usize] += 1;
+    }
+    counts
+}
+
 /// Per-row weights for a class weighting.
 pub fn class_weights(y: &[u32], n_classes: usize, cw: ClassWeight) -> Vec<f64> {
     match cw {
         ClassWeight::None => vec![1.0; y.len()],
         ClassWeight::Balanced => {
-            let mut counts = vec![0usize; n_classes];
-            for &c in y {
-                counts[c as usize] += 1;
-            }
+            let counts = class_counts(y, n_classes);
             let present = counts.iter().filter(|&&c| c > 0).count().max(1) as f64;
             y.iter()
                 .map(|&c| y.len() as f64 / (present * counts[c as usize] as f64))

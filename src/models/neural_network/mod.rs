@@ -630,6 +630,7 @@ impl Predictor for NetworkModel {
                 .iter()
                 .all(|e| !matches!(e, Embed::Piecewise(v) if v.len() < 2))
             && self.embeddings_fit(n_features)
+            && (self.shares.is_empty() || self.shares.len() == n_classes)
     }
 }
 

@@ -550,6 +550,11 @@ fn a_balanced_network_trains_the_same_weights_and_predicts_the_rare_class_more()
     let ones = train_y.iter().filter(|&&c| c == 1).count() as f64;
     let n = train_y.len() as f64;
     assert_eq!(balanced.shares, [(n - ones) / n, ones / n]);
+    // a model file whose shares do not match its classes is refused
+    assert!(balanced.fits(2, 2));
+    let mut mangled = balanced.clone();
+    mangled.shares.push(0.5);
+    assert!(!mangled.fits(2, 2));
     let score = |m: &NetworkModel| {
         let p = m.proba(&test_x, 2).unwrap();
         let pred = crate::math::argmax_rows(&p, 2);

@@ -202,11 +202,10 @@ pub(super) fn train_with(
     if let (ClassWeight::Balanced, TargetRef::Classes { y, n_classes }) =
         (spec.class_weight, input.y)
     {
-        let mut counts = vec![0usize; n_classes];
-        for &c in y {
-            counts[c as usize] += 1;
-        }
-        model.shares = counts.iter().map(|&c| c as f64 / n.max(1) as f64).collect();
+        model.shares = crate::models::class_counts(y, n_classes)
+            .iter()
+            .map(|&c| c as f64 / n.max(1) as f64)
+            .collect();
     }
     let o = model.outputs();
     let (layers, first) = layout(&model.dims, members, o);
