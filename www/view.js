@@ -1167,10 +1167,10 @@ export class View {
     const before = this.$metricSelect.value;
     const names = [task.defaultMetric, ...task.metrics.filter((m) => m !== task.defaultMetric)];
     this.$metricSelect.replaceChildren(...names.map((name) => {
-      const option = document.createElement("option");
+      const option = name === task.defaultMetric
+        ? localize(el("option"), "page.metric_default", { metric: metricLabel(name) })
+        : localize(el("option"), `metric.${name}`);
       option.value = name;
-      if (name === task.defaultMetric) localize(option, "page.metric_default", { metric: metricLabel(name) });
-      else localize(option, `metric.${name}`);
       return option;
     }));
     this.$metricSelect.value = names.includes(before) ? before : task.defaultMetric;

@@ -9,6 +9,15 @@ import assert from "node:assert/strict";
 import { $, useBrowser } from "./harness.mjs";
 
 const browser = useBrowser({ testBuild: true });
+
+/** A seeded generator of numbers in [0, 1) (a linear congruential one), for the test tables. */
+function seeded(seed) {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
 const { openApp, loadSample, waitForText } = browser;
 
 test("networks only: networks of different shapes, each with its layers and learning curve", async () => {
@@ -130,11 +139,7 @@ test("a category with many levels enters the networks through a learned embeddin
   const page = browser.page;
   await openApp();
   // a 40-level category whose level turns the label round (odd levels), seeded
-  let state = 5;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
+  const next = seeded(5);
   const lines = ["x,city,label"];
   for (let i = 0; i < 300; i += 1) {
     const x = next() * 4 - 2;
@@ -178,11 +183,7 @@ test("the score that ranks the models is chosen on the page; under balanced accu
   const page = browser.page;
   await openApp();
   // a tenth of the rows are "yes", shifted by one unit in x and y (seeded)
-  let state = 11;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
+  const next = seeded(11);
   const lines = ["x,y,answer"];
   for (let i = 0; i < 300; i += 1) {
     const rare = i % 10 === 0;
