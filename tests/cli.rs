@@ -78,7 +78,7 @@ fn fit_verbose_says_what_the_search_decides_and_each_training_score() {
     );
     assert!(lines[2].contains("trial   1  Baseline (constant)"), "{err}");
     assert!(
-        lines[3].contains("· on its own training rows: accuracy="),
+        lines[3].contains("· on its own training rows: balanced_accuracy="),
         "{err}"
     );
     assert!(err.contains("· Switching from "), "{err}");
@@ -287,7 +287,8 @@ fn fit_model_out_then_predict_gives_the_in_process_predictions() {
     );
     // the file holds the target: its score on the file, on standard error
     assert!(
-        err.contains("Score on titanic.csv: accuracy 0.") && err.contains(" over 891 rows"),
+        err.contains("Score on titanic.csv: balanced accuracy 0.")
+            && err.contains(" over 891 rows"),
         "{err}"
     );
     let mut reader = csv::Reader::from_reader(out.as_bytes());

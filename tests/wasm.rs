@@ -107,7 +107,7 @@ fn inspect_rejects_bad_files_with_a_message() {
 }
 
 #[wasm_bindgen_test]
-fn search_on_iris_reports_progress_and_reaches_high_accuracy() {
+fn search_on_iris_reports_progress_and_reaches_high_balanced_accuracy() {
     let events = Array::new();
     let push = Closure::<dyn Fn(JsValue)>::new({
         let events = events.clone();
@@ -135,10 +135,10 @@ fn search_on_iris_reports_progress_and_reaches_high_accuracy() {
     let best = get(&get(&result, "best"), "row");
     assert!(
         num(&best, "mean") >= 0.9,
-        "best accuracy {}",
+        "best balanced accuracy {}",
         num(&best, "mean")
     );
-    assert_eq!(get(&result, "metric").as_string().unwrap(), "accuracy");
+    assert_eq!(get(&result, "metric").as_string().unwrap(), "balanced_accuracy");
     let trials = events
         .iter()
         .filter(|e| get(e, "kind").as_string().as_deref() == Some("trial"))

@@ -297,6 +297,7 @@
  * @property {{ precision: number, recall: number, f1: number }} macro means over the classes
  *   present (the macro F1 metric's)
  * @property {number} accuracy
+ * @property {number} balancedAccuracy the mean over the classes with rows of their recall
  * @property {number} total rows counted
  */
 

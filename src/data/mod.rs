@@ -267,7 +267,7 @@ impl Task {
     /// The metric that ranks models unless the settings choose another.
     pub fn default_metric(self) -> crate::metrics::Metric {
         match self {
-            Task::Classification => crate::metrics::Metric::Accuracy,
+            Task::Classification => crate::metrics::Metric::BalancedAccuracy,
             Task::Regression => crate::metrics::Metric::R2,
         }
     }

@@ -71,6 +71,9 @@ pub struct ClassReport {
     pub macro_avg: Averages,
     /// Share of rows on the diagonal (0 without rows).
     pub accuracy: f64,
+    /// Mean over the classes with rows of each one's recall, the balanced accuracy metric's
+    /// definition (0 without rows).
+    pub balanced_accuracy: f64,
     /// Rows counted.
     pub total: usize,
 }
@@ -115,6 +118,18 @@ impl ClassReport {
                 correct as f64 / total as f64
             } else {
                 0.0
+            },
+            balanced_accuracy: {
+                let recalls: Vec<f64> = scores
+                    .iter()
+                    .filter(|s| s.support > 0)
+                    .map(|s| s.recall)
+                    .collect();
+                if recalls.is_empty() {
+                    0.0
+                } else {
+                    recalls.iter().sum::<f64>() / recalls.len() as f64
+                }
             },
             total,
             shares: matrix

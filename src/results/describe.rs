@@ -332,7 +332,7 @@ mod tests {
         );
         assert_eq!(c["kinds"][0]["label"], json!("number"));
         let tasks = c["tasks"].as_array().unwrap();
-        assert_eq!(tasks[0]["defaultMetric"], json!("accuracy"));
+        assert_eq!(tasks[0]["defaultMetric"], json!("balanced_accuracy"));
         assert_eq!(tasks[1]["defaultMetric"], json!("r2"));
         assert_eq!(tasks[1]["metrics"], json!(["r2", "rmse", "mae"]));
         let rmse = c["metrics"]

@@ -179,7 +179,7 @@ test("a category with many levels enters the networks through a learned embeddin
   await page.waitForFunction(() => document.documentElement.lang === "en");
 });
 
-test("the score that ranks the models is chosen on the page; under balanced accuracy the networks decide for a rare category and say so, in English and Korean", async () => {
+test("the score that ranks the models is chosen on the page (balanced accuracy by default for categories); under it the networks decide for a rare category and say so, in English and Korean", async () => {
   const page = browser.page;
   await openApp();
   // a tenth of the rows are "yes", shifted by one unit in x and y (seeded)
@@ -193,15 +193,17 @@ test("the score that ranks the models is chosen on the page; under balanced accu
   await page.locator($("language-select")).selectOption("en");
   await page.waitForFunction(() => document.documentElement.lang === "en");
   await browser.uploadCsv("rare.csv", lines.join("\n") + "\n");
-  // the task's metrics, its default first as the usual choice, with what the chosen one measures
+  // the task's metrics, its default (balanced accuracy) first as the usual choice, with what
+  // the chosen one measures and when to take accuracy instead
   const select = page.locator($("metric-select"));
-  assert.equal(await select.inputValue(), "accuracy");
+  assert.equal(await select.inputValue(), "balanced_accuracy");
   const labels = await select.locator("option").allTextContents();
-  assert.equal(labels[0], "accuracy (the usual choice)");
-  assert.ok(labels.includes("balanced accuracy"), labels.join(" | "));
-  assert.match(await browser.text("metric-choice-hint"), /^Accuracy is the share of rows.*When one category is rare, choose balanced accuracy/);
+  assert.equal(labels[0], "balanced accuracy (the usual choice)");
+  assert.ok(labels.includes("accuracy"), labels.join(" | "));
+  assert.match(await browser.text("metric-choice-hint"), /^Balanced accuracy is the mean, over the categories.*It is the usual choice for categories.*Choose accuracy when only the share of right answers overall matters/);
+  await select.selectOption("accuracy");
+  assert.match(await browser.text("metric-choice-hint"), /^Accuracy is the share of rows/);
   await select.selectOption("balanced_accuracy");
-  assert.match(await browser.text("metric-choice-hint"), /^Balanced accuracy is the mean, over the categories/);
   await page.locator($("families-networks-only")).click();
   await page.locator($("seed-input")).fill("4");
   await page.evaluate(() => window.__automl.runSettings({ timeBudgetS: null, maxTrials: 3 }));
@@ -225,8 +227,8 @@ test("the score that ranks the models is chosen on the page; under balanced accu
   await page.locator(`${$("leaderboard-body")} tr[data-trial="${networks[0].trial}"]`).click();
   await page.locator($("row-detail-network")).waitFor({ state: "visible" });
   assert.match(await browser.text("network-facts"), /균형 정확도로 평가해요\. 그래서 신경망은 모든 범주가 똑같이 흔한 것처럼 판단해요/);
-  assert.equal((await select.locator("option").allTextContents())[0], "정확도 (보통 쓰는 것)");
-  assert.match(await browser.text("metric-choice-hint"), /^균형 정확도는 범주마다.*한 범주가 드물면 균형 정확도를 고르세요/);
+  assert.equal((await select.locator("option").allTextContents())[0], "균형 정확도 (보통 쓰는 것)");
+  assert.match(await browser.text("metric-choice-hint"), /^균형 정확도는 범주마다.*범주를 예측할 때는 보통 이 점수를 써요.*정확도를 고르세요/);
   await page.locator($("language-select")).selectOption("en");
   await page.waitForFunction(() => document.documentElement.lang === "en");
 });

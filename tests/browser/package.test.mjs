@@ -198,7 +198,7 @@ test("the API: rows in, a seeded trial budget, predictions per row, explanations
   assert.equal(out.stopped, false);
   assert.equal(out.trials, 8);
   assert.ok(out.leaderboard >= 8, `${out.leaderboard} leaderboard rows`);
-  assert.equal(out.metric, "accuracy");
+  assert.equal(out.metric, "balanced_accuracy", "categories are ranked by balanced accuracy unless the options say otherwise");
   assert.ok(out.best >= 0.9, `best ${out.best}`);
   assert.ok(out.accuracy >= 0.9, `out-of-fold accuracy ${out.accuracy}`);
   assert.ok(out.modelBytes > 100);

@@ -86,6 +86,12 @@ fn confusion_matrix_per_class_table_and_macro_averages() {
         ]
     );
     assert_eq!((r.total, r.accuracy), (6, 4.0 / 6.0));
+    // balanced accuracy: the mean of the recalls 1/2, 1, 2/3
+    close(
+        r.balanced_accuracy,
+        (0.5 + 1.0 + 2.0 / 3.0) / 3.0,
+        "balanced accuracy",
+    );
     close(r.macro_avg.f1, (0.5 + 2.0 / 3.0 + 0.8) / 3.0, "macro F1");
     close(
         r.macro_avg.precision,
@@ -211,6 +217,12 @@ fn the_binary_fixture_of_the_browser_tests() {
     assert_eq!(lower.report.matrix, [[2, 1], [0, 3]]);
     assert_eq!((lower.fpr, lower.tpr), (1.0 / 3.0, 1.0));
     assert_eq!(lower.report.accuracy, 5.0 / 6.0);
+    // balanced accuracy: recalls 2/3 ("no") and 1 ("yes")
+    close(
+        lower.report.balanced_accuracy,
+        5.0 / 6.0,
+        "balanced accuracy",
+    );
     // 7 of the 9 (positive, negative) pairs ranked right; AP = 1/3·1 + 1/3·2/3 + 1/3·3/4
     assert_eq!(b.roc_auc, Some(7.0 / 9.0));
     close(
