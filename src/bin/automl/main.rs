@@ -70,6 +70,7 @@ Options for fit:
   --folds K              cross-validation folds, 2 to 10 (default: 5)
   --metric NAME          accuracy, balanced_accuracy, f1_macro, roc_auc, log_loss
                          (classification); r2, rmse, mae (regression)
+                         (default: balanced_accuracy, or r2)
   --no-ensemble          do not try an ensemble of the best models
   --families A,B         search only these model families (the constant baseline always
                          runs), e.g. neural_network or decision_tree,random_forest
