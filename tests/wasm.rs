@@ -138,7 +138,10 @@ fn search_on_iris_reports_progress_and_reaches_high_balanced_accuracy() {
         "best balanced accuracy {}",
         num(&best, "mean")
     );
-    assert_eq!(get(&result, "metric").as_string().unwrap(), "balanced_accuracy");
+    assert_eq!(
+        get(&result, "metric").as_string().unwrap(),
+        "balanced_accuracy"
+    );
     let trials = events
         .iter()
         .filter(|e| get(e, "kind").as_string().as_deref() == Some("trial"))

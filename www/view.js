@@ -1177,7 +1177,7 @@ export class View {
     this.renderMetricHint();
   }
 
-  /** What the chosen metric measures; for categories, when balanced accuracy is the better choice. */
+  /** What the chosen metric measures; for categories, that balanced accuracy is the usual choice and when accuracy is better. */
   renderMetricHint() {
     const metric = this.$metricSelect.value;
     if (!metric) return unlocalize(this.$metricChoiceHint);
